@@ -171,7 +171,8 @@ def sigmoid(z: FloatArray) -> FloatArray:
     ``σ(z) = 1/(1+e)`` for ``z >= 0`` and ``e/(1+e)`` for ``z < 0``.
     """
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    r = 1 / (1 + e)
+    return np.where(z >= 0, r, e * r)
 
 
 @_quiet_underflow

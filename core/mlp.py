@@ -39,6 +39,7 @@ Losses (all means over the ``n`` samples)
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -50,6 +51,11 @@ import numpy.typing as npt
 from core import activations as _act
 from core.activations import Activation
 from core.init import init_weights, resolve
+
+try:  # threadpoolctl ships with scikit-learn
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover - keep core usable without it
+    threadpool_limits = None
 
 __all__ = ["MLP", "OPTIMIZERS", "OUTPUTS", "BackwardTrace", "History", "dead_units"]
 
@@ -370,7 +376,7 @@ class MLP:
             delta[np.arange(n), Y] -= 1
             return delta / n
         if self.output == "identity":
-            return 2 * (a - Y) / a.size
+            return 2 * (a - Y) / a.size  # the MSE averages over all n · n_out elements
         # sigmoid_mse: nothing cancels, so the delta keeps the factor σ'(z) <= 1/4.
         return 2 * (a - Y) / n * _act.ACTIVATIONS["sigmoid"].df(z)
 
@@ -572,7 +578,8 @@ class MLP:
         if (X_test is None) != (y_test is None):
             raise ValueError("give both X_test and y_test, or neither")
 
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"), \
+                _single_threaded_blas():
             X = self._input(X)
             n = X.shape[0]
             Y = self._targets(y, n)
@@ -709,6 +716,19 @@ class MLP:
                     p -= lr * m_hat / (np.sqrt(v_hat) + eps)
 
         return step
+
+
+def _single_threaded_blas() -> contextlib.AbstractContextManager[object]:
+    """Limit BLAS to one thread while training.
+
+    The matrices here are small (hundreds of rows, tens of columns), where a
+    multi-threaded BLAS only adds synchronisation; on a busy machine (a shared
+    Streamlit host, tests in parallel) measured full-batch passes ran up to ~80x
+    slower with two OpenBLAS threads than with one.
+    """
+    if threadpool_limits is None:  # pragma: no cover
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def dead_units(model: MLP, X: npt.ArrayLike) -> list[np.ndarray]:

@@ -7,6 +7,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import activations as A
 from core.activations import ACTIVATIONS, Activation
@@ -195,3 +197,14 @@ def test_get_errors() -> None:
 def test_records_are_frozen() -> None:
     with pytest.raises(AttributeError):
         ACTIVATIONS["relu"].max_slope = 2.0  # type: ignore[misc]
+
+
+@settings(max_examples=200, deadline=None)
+@given(z=st.floats(min_value=-1e4, max_value=1e4, allow_nan=False, allow_subnormal=True))
+def test_values_and_slopes_respect_the_facts(z: float) -> None:
+    for act in VARIANTS.values():
+        with np.errstate(all="raise"):
+            f, df = float(act.f(z)), float(act.df(z))
+        lo, hi = act.output_range
+        assert lo <= f <= hi
+        assert abs(df) <= act.max_slope * (1 + 1e-12)

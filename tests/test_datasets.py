@@ -6,6 +6,8 @@ import socket
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.datasets import DATASETS, load, standardise, train_test_split
 
@@ -135,6 +137,27 @@ def test_split_keeps_every_class_in_both_parts_when_possible() -> None:
     assert set(yte) == {0, 1}
     _, _, ytr, yte = train_test_split(X, y, test_fraction=0.9, seed=0)
     assert set(ytr) == {0, 1, 2} and set(yte) == {0, 1}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    labels=st.lists(st.integers(0, 4), min_size=2, max_size=80),
+    fraction=st.floats(0.05, 0.95),
+    seed=st.integers(0, 2**16),
+)
+def test_split_invariants(labels: list[int], fraction: float, seed: int) -> None:
+    y = np.array(labels)
+    X = np.arange(len(y))[:, None]
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_fraction=fraction, seed=seed)
+    # A partition of the rows, labels carried along.
+    np.testing.assert_array_equal(np.sort(np.concatenate([Xtr[:, 0], Xte[:, 0]])), X[:, 0])
+    np.testing.assert_array_equal(y[Xtr[:, 0]], ytr)
+    np.testing.assert_array_equal(y[Xte[:, 0]], yte)
+    assert len(ytr) >= 1 and len(yte) >= 1
+    for c, m in zip(*np.unique(y, return_counts=True), strict=True):
+        in_test = int(np.sum(yte == c))
+        if m >= 2:  # every class with two rows or more is in both parts
+            assert 1 <= in_test <= m - 1
 
 
 def test_errors() -> None:
