@@ -1,0 +1,158 @@
+"""Activation Lab — home page: the question, and one experiment that answers it.
+
+The same deep network is trained twice on the same data, once with sigmoid
+hidden units and once with ReLU; only the hidden activation differs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.datasets import load, train_test_split
+from core.grid import plane_grid
+from core.mlp import MLP
+from ui.charts import boundary_chart, downsample, finite_positive, line_chart
+from ui.frame import available_pages, frame
+from ui.progress import progress_bar, progress_callback
+
+PAIR = ("sigmoid", "relu")
+DATA = "moons"
+N_SAMPLES = 400
+NOISE = 0.2
+LEARNING_RATE = 0.5
+BATCH = 32
+GRID = 50
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def head_to_head(depth: int, width: int, epochs: int, seed: int, _text: str = "") -> dict:
+    """Train the sigmoid and the ReLU network; return plain arrays for the charts."""
+    X, y = load(DATA, n_samples=N_SAMPLES, noise=NOISE, seed=seed)
+    data = train_test_split(X, y, seed=seed)
+    points, _, step = plane_grid(X, resolution=GRID)
+    runs = {}
+    with progress_bar(_text) as bar:
+        for i, act in enumerate(PAIR):
+            runs[act] = _train(act, depth, width, epochs, seed, data, points,
+                               progress_callback(bar, _text, start=i / 2, span=1 / 2))
+    return {"runs": runs, "points": points, "step": step, "X": X, "y": y}
+
+
+def _train(act: str, depth: int, width: int, epochs: int, seed: int, data: tuple,
+           points: np.ndarray, callback) -> dict:
+    """One network of the pair: its history and its probability map."""
+    Xtr, Xte, ytr, yte = data
+    model = MLP([2, *[width] * depth, 1], activation=act, output="sigmoid",
+                init="glorot_uniform", seed=seed)
+    history = model.fit(Xtr, ytr, epochs=epochs, lr=LEARNING_RATE, optimizer="sgd",
+                        batch_size=BATCH, X_test=Xte, y_test=yte, callback=callback)
+    return {
+        "loss": history.loss,
+        "train_acc": history.train_acc,
+        "test_acc": history.test_acc,
+        "grad_init": history.grad_norms[0],
+        "diverged_at": history.diverged_at,
+        "grid_p": model.predict_proba(points),
+    }
+
+
+def main() -> None:
+    fr = frame("home")
+    t, c = fr.t, fr.controls
+    fr.heading()
+
+    c.container.subheader(t("home.controls.title"))
+    depth = c.slider("depth", t("home.controls.depth"), 2, 20, 10, help=t("home.controls.depth_help"))
+    width = c.select_slider("width", t("home.controls.width"), [8, 16, 32, 64], 32)
+    epochs = c.slider("epochs", t("home.controls.epochs"), 20, 300, 150, step=10)
+    seed = c.number("seed", t("home.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+
+    result = head_to_head(depth, int(width), epochs, seed, _text=t("home.training"))
+    runs = result["runs"]
+
+    st.markdown(t("home.setup", depth=depth, width=int(width), n=N_SAMPLES, epochs=epochs,
+                  lr=LEARNING_RATE, batch=BATCH))
+
+    cols = st.columns(2)
+    points = pd.DataFrame(result["points"], columns=["x1", "x2"])
+    data = pd.DataFrame({"x1": result["X"][:, 0], "x2": result["X"][:, 1], "label": result["y"]})
+    for col, act in zip(cols, PAIR, strict=True):
+        run = runs[act]
+        with col:
+            st.subheader(t(f"home.side.{act}"))
+            m1, m2, m3 = st.columns(3)
+            m1.metric(t("home.metric.test_acc"), _pct(run["test_acc"][-1]))
+            m2.metric(t("home.metric.train_acc"), _pct(run["train_acc"][-1]))
+            g = run["grad_init"]
+            m3.metric(t("home.metric.ratio"), _ratio(g[0], g[-1]), help=t("home.metric.ratio_help"))
+            if run["diverged_at"] is not None:
+                st.error(t("common.diverged", epoch=run["diverged_at"]))
+            grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
+            st.altair_chart(
+                boundary_chart(grid, data, prob_title=t("home.chart.prob"),
+                               class_title=t("home.chart.class"), step=result["step"],
+                               height=320),
+                width="stretch",
+            )
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('home.chart.loss_title')}**")
+        loss = pd.concat(
+            [pd.DataFrame({"epoch": np.arange(len(r["loss"])), "loss": r["loss"], "act": a})
+             for a, r in runs.items()],
+            ignore_index=True,
+        )
+        loss["loss"] = finite_positive(loss["loss"].to_numpy())
+        st.altair_chart(
+            line_chart(downsample(loss, "act"), "epoch", "loss", "act",
+                       x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
+                       colour_title=t("common.axis.activation"), log_y=True),
+            width="stretch",
+        )
+        st.caption(t("home.chart.loss_caption"))
+    with right:
+        st.markdown(f"**{t('home.chart.grad_title')}**")
+        grads = pd.concat(
+            [pd.DataFrame({"layer": np.arange(1, len(r["grad_init"]) + 1),
+                           "norm": finite_positive(r["grad_init"]), "act": a})
+             for a, r in runs.items()],
+            ignore_index=True,
+        )
+        st.altair_chart(
+            line_chart(grads, "layer", "norm", "act", x_title=t("common.axis.layer"),
+                       y_title=t("common.axis.grad_norm"),
+                       colour_title=t("common.axis.activation"), log_y=True),
+            width="stretch",
+        )
+        st.caption(t("home.chart.grad_caption"))
+
+    sig, rel = runs["sigmoid"]["grad_init"], runs["relu"]["grad_init"]
+    st.info(t("home.reading", sig_ratio=_ratio(sig[0], sig[-1]), relu_ratio=_ratio(rel[0], rel[-1]),
+              bound=f"{0.25 ** depth:.1e}", depth=depth))
+
+    st.header(t("home.next.title"))
+    pages = [p for p in available_pages() if p.name != "home"]
+    if not pages:
+        st.caption(t("home.next.none"))
+    link_params = {"lang": fr.lang} if fr.lang != "en" else None
+    for info in pages:
+        st.page_link(info.script, label=t(f"common.nav.{info.name}"), icon=info.icon,
+                     query_params=link_params)
+        st.caption(t(f"home.next.{info.name}"))
+
+
+def _pct(value: float) -> str:
+    return "—" if not np.isfinite(value) else f"{100 * value:.1f}%"
+
+
+def _ratio(first: float, last: float) -> str:
+    """First-layer over last-layer gradient norm, as a readable number."""
+    if not (np.isfinite(first) and np.isfinite(last)) or last == 0:
+        return "—"
+    return f"{first / last:.2g}"
+
+
+main()

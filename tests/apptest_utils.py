@@ -1,0 +1,53 @@
+"""Helpers for driving pages through `streamlit.testing.v1.AppTest`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from ui.frame import PageInfo
+from ui.i18n import Translator
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = "dashboard.py"
+TIMEOUT = 120
+WIDGET_TYPES = (
+    "slider", "select_slider", "selectbox", "multiselect", "number_input",
+    "toggle", "checkbox", "radio", "text_input",
+)
+
+
+def open_page(info: PageInfo, query: dict | None = None) -> AppTest:
+    """Run one page the way a deep link does: entry file known, page selected."""
+    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
+    if query:
+        at.query_params.update(query)
+    if info.script != ENTRY:
+        at.switch_page(info.script)
+    return at.run()
+
+
+def bound_widgets(at: AppTest) -> dict[str, object]:
+    """Every keyed widget on the page (the URL-bound controls), by key."""
+    found = {}
+    for kind in WIDGET_TYPES:
+        for widget in at.get(kind):
+            key = getattr(widget, "key", None)
+            if key and not key.startswith("_"):
+                found[key] = widget
+    return found
+
+
+def url_note_shown(at: AppTest) -> bool:
+    titles = {Translator(lang)("common.url.title") for lang in ("en", "ko")}
+    return any(any(title in w.value for title in titles) for w in at.warning)
+
+
+def errors_text(at: AppTest) -> list[str]:
+    return [e.value for e in at.exception]
+
+
+def charts(at: AppTest) -> list:
+    """The Vega-Lite (Altair) charts the run drew."""
+    return list(at.get("vega_lite_chart"))

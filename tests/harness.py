@@ -1,0 +1,205 @@
+"""Browser harness: a real `streamlit run` server driven by Debian's Chromium.
+
+Used by every browser test (``pytest -m browser``):
+
+* :class:`StreamlitServer` starts ``streamlit run dashboard.py`` headless on a
+  free loopback port and waits for ``/_stcore/health``;
+* :func:`chromium_path` finds the browser (``CHROMIUM_PATH`` or
+  ``/usr/bin/chromium``); tests skip with a clear reason when there is none,
+  unless ``REQUIRE_BROWSER=1``, in which case they fail;
+* :class:`AppPage` waits for the app's ``data-test-script-state="notRunning"``,
+  checks charts and exceptions and saves full-page screenshots under
+  ``artifacts/screenshots/``.
+
+Playwright drives the browser through ``executable_path``; no browser is ever
+downloaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def chromium_path() -> str | None:
+    """The Chromium to drive: ``$CHROMIUM_PATH``, else a Debian install, else None."""
+    env = os.environ.get("CHROMIUM_PATH")
+    if env:
+        return env if Path(env).exists() else None
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    return None
+
+
+def require_chromium() -> str:
+    """Return Chromium's path, or skip (fail when ``REQUIRE_BROWSER=1``)."""
+    path = chromium_path()
+    if path is None:
+        reason = (
+            "no Chromium found (set CHROMIUM_PATH or install Debian's `chromium`); "
+            "browser tests never download a browser"
+        )
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:  # pragma: no cover - requirements-dev.txt installs it
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but the `playwright` package is missing")
+        pytest.skip("the `playwright` package is not installed")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class StreamlitServer:
+    """``streamlit run dashboard.py`` on 127.0.0.1, started fresh and stopped after."""
+
+    def __init__(self, startup_timeout: float = 60.0) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.startup_timeout = startup_timeout
+        self.log_path = ROOT / "artifacts" / "logs" / f"streamlit-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> StreamlitServer:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("w")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                "--server.port", str(self.port),
+                "--server.address", "127.0.0.1",
+                "--server.headless", "true",
+                "--browser.gatherUsageStats", "false",
+                "--server.fileWatcherType", "none",
+            ],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+        )
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited early; see {self.log_path}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            time.sleep(0.2)
+        self.__exit__(None, None, None)
+        raise TimeoutError(f"streamlit did not become healthy; see {self.log_path}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium (Playwright ``Browser``) from the system install."""
+    path = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class AppPage:
+    """One browser tab on the app, with the checks every page test needs."""
+
+    def __init__(self, page: object, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+
+    def goto(self, path: str = "", query: str = "") -> AppPage:
+        url = f"{self.base_url}/{path}" + (f"?{query}" if query else "")
+        self.page.goto(url, wait_until="domcontentloaded")
+        return self.wait_idle()
+
+    def wait_idle(self, timeout: float = 90.0) -> AppPage:
+        """Wait until a script run has finished and the app is idle."""
+        self.page.wait_for_selector(
+            '[data-testid="stApp"][data-test-script-state="notRunning"]',
+            timeout=timeout * 1000,
+        )
+        # Reruns queued by the first run (e.g. a URL fix) start right away; settle.
+        self.page.wait_for_timeout(300)
+        self.page.wait_for_selector(
+            '[data-testid="stApp"][data-test-script-state="notRunning"]',
+            timeout=timeout * 1000,
+        )
+        return self
+
+    def wait_charts(self, timeout: float = 30.0) -> int:
+        """Wait until every Vega-Lite chart has drawn; return how many there are."""
+        charts = self.page.locator('[data-testid="stVegaLiteChart"]')
+        n = charts.count()
+        for i in range(n):
+            charts.nth(i).locator("canvas, svg").first.wait_for(
+                state="attached", timeout=timeout * 1000
+            )
+        return n
+
+    def exceptions(self) -> int:
+        return self.page.locator('[data-testid="stException"]').count()
+
+    def text(self) -> str:
+        return self.page.locator('[data-testid="stApp"]').inner_text()
+
+    def screenshot(self, name: str) -> Path:
+        """Save the whole page (Streamlit scrolls inside its own container, so
+        the viewport is stretched to the content's height first)."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        size = self.page.viewport_size or {"width": 1400, "height": 1000}
+        height = self.page.evaluate(
+            """() => Math.max(...[...document.querySelectorAll(
+                '[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main')]
+                .map(e => e.scrollHeight), document.body.scrollHeight)"""
+        )
+        self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12000)})
+        self.page.wait_for_timeout(500)
+        self.page.screenshot(path=str(path), full_page=True)
+        self.page.set_viewport_size(size)
+        return path

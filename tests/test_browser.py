@@ -1,0 +1,67 @@
+"""Real headless Chromium against a fresh `streamlit run` server, one per page.
+
+Each page's deep link is the very first request its server sees: that is what
+a hosted app woken up by a shared link gets, and the full frame (language
+switch, translated nav, no "page not found" dialog) must be there.
+Screenshots land in ``artifacts/screenshots/<page>.png``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from harness import AppPage, StreamlitServer, chromium, require_chromium
+
+from ui.frame import available_pages
+from ui.i18n import Translator
+
+PAGES = available_pages()
+pytestmark = pytest.mark.browser
+
+
+def _check_frame(app: AppPage, lang: str) -> None:
+    page = app.page
+    t = Translator(lang)
+    assert app.exceptions() == 0, app.text()
+    assert page.locator('[role="dialog"]').count() == 0, "a dialog opened (page not found?)"
+    assert "Page not found" not in app.text()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Language · 언어").count() == 1
+    nav = sidebar.locator('[data-testid="stPageLink"]')
+    assert nav.count() == len(PAGES)
+    nav_text = nav.all_inner_texts()
+    for info in PAGES:
+        assert any(t(f"common.nav.{info.name}") in s for s in nav_text), nav_text
+    # The file-name nav of Streamlit's multipage mode stays hidden.
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+
+
+@pytest.mark.parametrize("info", PAGES, ids=[p.name for p in PAGES])
+def test_deep_link_first_request(info) -> None:
+    require_chromium()
+    with StreamlitServer() as server, chromium() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        app = AppPage(context.new_page(), server.url).goto(info.url_path)
+        _check_frame(app, "en")
+        assert app.wait_charts() >= 1
+        assert app.exceptions() == 0
+        app.screenshot(info.name)
+        context.close()
+
+
+def test_korean_home_and_navigation() -> None:
+    require_chromium()
+    with StreamlitServer() as server, chromium() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        app = AppPage(context.new_page(), server.url).goto("", "lang=ko")
+        _check_frame(app, "ko")
+        assert Translator("ko")("home.title") in app.text()
+        assert app.wait_charts() >= 1
+        app.screenshot("home-ko")
+        # Following a nav link keeps the language.
+        if len(PAGES) > 1:
+            target = PAGES[1]
+            app.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a').nth(1).click()
+            app.page.wait_for_url(f"**/{target.url_path}?lang=ko")
+            app.wait_idle()
+            _check_frame(app, "ko")
+        context.close()

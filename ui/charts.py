@@ -1,0 +1,166 @@
+"""Altair chart builders shared by the pages.
+
+One colour per activation everywhere in the app (Okabe-Ito, colour-blind-safe),
+in the same order as ``theme.chartCategoricalColors`` in ``.streamlit/config.toml``.
+Builders take tidy ``pandas`` frames and return Altair charts; they do no maths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+#: Activation name -> colour. Registry order; identical to the theme's palette.
+ACTIVATION_COLOURS: dict[str, str] = {
+    "identity": "#7F7F7F",
+    "sigmoid": "#E69F00",
+    "tanh": "#56B4E9",
+    "relu": "#009E73",
+    "leaky_relu": "#0072B2",
+    "elu": "#D55E00",
+    "gelu": "#CC79A7",
+    "silu": "#B59B00",
+    "softplus": "#000000",
+}
+#: Two classes of a binary data set (blue / vermillion, distinguishable for all).
+CLASS_COLOURS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
+
+#: Most points a line chart sends to the browser per series.
+MAX_POINTS = 400
+
+
+def activation_scale(names: Sequence[str]) -> alt.Scale:
+    """A colour scale that gives each activation its app-wide colour."""
+    names = list(dict.fromkeys(names))
+    return alt.Scale(domain=names, range=[ACTIVATION_COLOURS.get(n, "#444444") for n in names])
+
+
+def activation_colour(field: str, names: Sequence[str], title: str) -> alt.Color:
+    """The `color` encoding for a column holding activation names."""
+    return alt.Color(f"{field}:N", scale=activation_scale(names), title=title)
+
+
+def downsample(frame: pd.DataFrame, by: str | None, limit: int = MAX_POINTS) -> pd.DataFrame:
+    """Keep at most `limit` evenly spaced rows per group, always the last one.
+
+    Long training curves are thinned before they are sent to the browser, so a
+    chart's payload stays small whatever the number of epochs.
+    """
+    if by is None:
+        groups = [frame]
+    else:
+        groups = [g for _, g in frame.groupby(by, sort=False)]
+    kept = []
+    for g in groups:
+        if len(g) > limit:
+            idx = np.unique(np.linspace(0, len(g) - 1, limit).round().astype(int))
+            g = g.iloc[idx]
+        kept.append(g)
+    return pd.concat(kept, ignore_index=True) if kept else frame
+
+
+def finite_positive(values: np.ndarray, floor: float = 1e-300) -> np.ndarray:
+    """Clip values for a log axis: non-finite -> NaN (not drawn), tiny -> `floor`."""
+    out = np.asarray(values, dtype=float).copy()
+    out[~np.isfinite(out)] = np.nan
+    return np.where(out > 0, np.maximum(out, floor), np.nan)
+
+
+def line_chart(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    colour: str,
+    *,
+    x_title: str,
+    y_title: str,
+    colour_title: str,
+    log_y: bool = False,
+    height: int = 260,
+    dash: str | None = None,
+    dash_title: str | None = None,
+) -> alt.Chart:
+    """Lines coloured by activation, with a tooltip on every point."""
+    names = frame[colour].astype(str).unique().tolist()
+    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    enc: dict = {
+        "x": alt.X(f"{x}:Q", title=x_title),
+        "y": alt.Y(f"{y}:Q", title=y_title, scale=y_scale),
+        "color": activation_colour(colour, names, colour_title),
+        "tooltip": [
+            alt.Tooltip(f"{colour}:N", title=colour_title),
+            alt.Tooltip(f"{x}:Q", title=x_title),
+            alt.Tooltip(f"{y}:Q", title=y_title, format=".3~g"),
+        ],
+    }
+    if dash is not None:
+        enc["strokeDash"] = alt.StrokeDash(f"{dash}:N", title=dash_title or dash)
+        enc["tooltip"].append(alt.Tooltip(f"{dash}:N", title=dash_title or dash))
+    return (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=18, filled=True), strokeWidth=2)
+        .encode(**enc)
+        .properties(height=height)
+    )
+
+
+def boundary_chart(
+    grid: pd.DataFrame,
+    points: pd.DataFrame,
+    *,
+    prob_title: str,
+    class_title: str,
+    height: int = 300,
+    step: float | None = None,
+) -> alt.LayerChart:
+    """A classifier's probability map with the data on top.
+
+    Parameters
+    ----------
+    grid : DataFrame with columns ``x1, x2, p``
+        A regular grid over the input plane and P(class 1) at each cell.
+    points : DataFrame with columns ``x1, x2, label``
+        The data, coloured by class.
+    """
+    half = 0.51 * (step or 0.1)  # cells overlap a hair so no seams show between them
+    grid = grid.assign(
+        x1a=grid.x1 - half, x1b=grid.x1 + half, x2a=grid.x2 - half, x2b=grid.x2 + half
+    )
+    domain = [float(grid.x1a.min()), float(grid.x1b.max())]
+    domain2 = [float(grid.x2a.min()), float(grid.x2b.max())]
+    heat = (
+        alt.Chart(grid)
+        .mark_rect(opacity=0.6)
+        .encode(
+            x=alt.X("x1a:Q", title="x₁", scale=alt.Scale(domain=domain, nice=False)),
+            x2="x1b:Q",
+            y=alt.Y("x2a:Q", title="x₂", scale=alt.Scale(domain=domain2, nice=False)),
+            y2="x2b:Q",
+            color=alt.Color(
+                "p:Q",
+                title=prob_title,
+                scale=alt.Scale(scheme="blueorange", domain=[0, 1]),
+            ),
+            tooltip=[alt.Tooltip("p:Q", title=prob_title, format=".2f")],
+        )
+    )
+    labels = sorted(points["label"].astype(str).unique().tolist())
+    dots = (
+        alt.Chart(points)
+        .mark_point(size=26, filled=True, stroke="#222222", strokeWidth=0.7, opacity=1)
+        .encode(
+            x="x1:Q",
+            y="x2:Q",
+            shape=alt.Shape("label:N", title=class_title, scale=alt.Scale(domain=labels)),
+            color=alt.Color(
+                "label:N",
+                title=class_title,
+                scale=alt.Scale(domain=labels, range=list(CLASS_COLOURS[: len(labels)])),
+                legend=alt.Legend(orient="bottom"),
+            ),
+        )
+    )
+    return alt.layer(heat, dots).resolve_scale(color="independent").properties(height=height)

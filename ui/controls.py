@@ -1,0 +1,416 @@
+"""Sidebar controls bound to the URL, with our own check of every URL value.
+
+Every control that shapes a view is a keyed widget created with
+``bind="query-params"``: its key is the URL parameter, so a copied link
+reproduces the view. Streamlit silently drops URL values it cannot use and
+accepts some we cannot (a reversed range, say), so each control first reads its
+raw value from ``st.query_params``, validates it here, and:
+
+* if the value is bad, the page shows one note listing what was replaced;
+* if Streamlit kept a value we rejected, the control is reset to its fallback
+  through ``st.session_state`` and the script reruns once (a URL-seeded value
+  cannot be overridden in the run that seeds it).
+
+Options are short codes (``relu``, ``he_normal``), never translated labels:
+Streamlit writes the *displayed* option into the URL, and a link must mean the
+same thing in every language.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from ui.i18n import Translator
+
+#: Longest URL value we even try to parse; anything longer is garbage.
+MAX_RAW_LENGTH = 200
+_FIX_STATE = "_url_fix"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One bound control as the page created it: what a share link needs."""
+
+    key: str
+    default: Any
+    value: Any
+
+
+@dataclass
+class Controls:
+    """Create URL-bound widgets in one container and collect URL notes.
+
+    Parameters
+    ----------
+    t : Translator
+        Text of the current language (labels are passed in already translated;
+        the notes are written here).
+    container : DeltaGenerator
+        Where widgets go (the sidebar, normally).
+    note_box : DeltaGenerator
+        An empty placeholder near the top of the page for the fallback note.
+    """
+
+    t: Translator
+    container: Any
+    note_box: Any
+    bound: dict[str, Bound] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    # ----------------------------------------------------------------- notes
+    def note(self, key: str, raw: Sequence[str] | str, reason: str) -> None:
+        """Record that URL parameter `key` was rejected and show the note."""
+        shown = raw if isinstance(raw, str) else "&".join(raw)
+        if len(shown) > 40:
+            shown = shown[:37] + "…"
+        self.notes.append(self.t("common.url.item", param=key, value=shown, reason=reason))
+        body = "\n".join(f"- {line}" for line in self.notes)
+        self.note_box.warning(
+            f"**{self.t('common.url.title')}**\n\n{body}\n\n{self.t('common.url.after')}",
+            icon="⚠️",
+        )
+
+    # ------------------------------------------------------------- machinery
+    @staticmethod
+    def raw(key: str) -> list[str] | None:
+        """The raw URL values of `key` (repeated keys give several), or None."""
+        if key not in st.query_params:
+            return None
+        return st.query_params.get_all(key)
+
+    def _bind(
+        self,
+        key: str,
+        default: Any,
+        check: Callable[[list[str]], tuple[str | None, Any]],
+        make: Callable[[], Any],
+        same: Callable[[Any, Any], bool] = lambda a, b: a == b,
+    ) -> Any:
+        """Validate the URL value of `key`, create the widget, reconcile both.
+
+        `check(raw)` returns ``(reason, target)``: `reason` is None when the raw
+        value is fine, and `target` is the value the widget must end up with
+        (the parsed value, a cleaned value, or the default).
+        """
+        fixes: dict[str, tuple[Any, list[str], str]] = st.session_state.setdefault(
+            _FIX_STATE, {}
+        )
+        if key in fixes:
+            # Second run after a rejected value that Streamlit had accepted.
+            target, raw, reason = fixes.pop(key)
+            st.session_state[key] = target
+            self.note(key, raw, reason)
+            value = make()
+        else:
+            raw = self.raw(key)
+            reason, target = (None, default) if raw is None else self._safe_check(check, raw)
+            value = make()
+            if raw is not None and reason is not None:
+                if same(value, target):
+                    self.note(key, raw, reason)
+                else:
+                    fixes[key] = (target, raw, reason)
+                    st.rerun()
+            elif raw is not None and not same(value, target):
+                # Streamlit refused a value we found acceptable; say so anyway.
+                self.note(key, raw, self.t("common.url.reason.refused"))
+        self.bound[key] = Bound(key, default, value)
+        return value
+
+    def _safe_check(
+        self, check: Callable[[list[str]], tuple[str | None, Any]], raw: list[str]
+    ) -> tuple[str | None, Any]:
+        if any(len(r) > MAX_RAW_LENGTH for r in raw):
+            return self.t("common.url.reason.too_long"), None
+        return check(raw)
+
+    def _single(self, raw: list[str]) -> str | None:
+        return raw[0] if len(raw) == 1 else None
+
+    def _number(self, text: str, integer: bool) -> float | int | None:
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        if not math.isfinite(value):
+            return None
+        if integer:
+            if value != int(value):
+                return None
+            return int(value)
+        return value
+
+    def _check_number(
+        self, raw: list[str], lo: float, hi: float, default: Any, integer: bool
+    ) -> tuple[str | None, Any]:
+        text = self._single(raw)
+        if text is None:
+            return self.t("common.url.reason.repeated"), default
+        value = self._number(text, integer)
+        if value is None:
+            return self.t("common.url.reason.not_number"), default
+        if not lo <= value <= hi:
+            return self.t("common.url.reason.range", lo=lo, hi=hi), default
+        return None, value
+
+    # --------------------------------------------------------------- widgets
+    def slider(
+        self,
+        key: str,
+        label: str,
+        lo: int | float,
+        hi: int | float,
+        default: int | float,
+        step: int | float | None = None,
+        help: str | None = None,
+        fmt: str | None = None,
+    ) -> Any:
+        """A bound numeric slider; integer when `lo`, `hi` and `default` are ints."""
+        integer = all(isinstance(v, int) for v in (lo, hi, default))
+
+        def check(raw: list[str]) -> tuple[str | None, Any]:
+            return self._check_number(raw, lo, hi, default, integer)
+
+        return self._bind(
+            key,
+            default,
+            check,
+            lambda: self.container.slider(
+                label, lo, hi, default, step=step, key=key, help=help, format=fmt,
+                bind="query-params",
+            ),
+            _close,
+        )
+
+    def range_slider(
+        self,
+        key: str,
+        label: str,
+        lo: float,
+        hi: float,
+        default: tuple[float, float],
+        step: float | None = None,
+        help: str | None = None,
+    ) -> tuple[float, float]:
+        """A bound two-ended slider; the URL must hold two increasing values."""
+
+        def check(raw: list[str]) -> tuple[str | None, Any]:
+            if len(raw) != 2:
+                return self.t("common.url.reason.pair"), default
+            values = [self._number(r, integer=False) for r in raw]
+            if any(v is None for v in values):
+                return self.t("common.url.reason.not_number"), default
+            a, b = values
+            if not (lo <= a <= hi and lo <= b <= hi):
+                return self.t("common.url.reason.range", lo=lo, hi=hi), default
+            if not a < b:
+                return self.t("common.url.reason.order"), default
+            return None, (a, b)
+
+        value = self._bind(
+            key,
+            default,
+            check,
+            lambda: self.container.slider(
+                label, lo, hi, default, step=step, key=key, help=help, bind="query-params"
+            ),
+            _close,
+        )
+        return tuple(value)  # type: ignore[return-value]
+
+    def select(
+        self,
+        key: str,
+        label: str,
+        options: Sequence[str],
+        default: str,
+        help: str | None = None,
+        horizontal: bool = False,
+        radio: bool = False,
+        captions: Sequence[str] | None = None,
+    ) -> str:
+        """A bound choice among short option codes (selectbox, or radio)."""
+        options = list(options)
+
+        def check(raw: list[str]) -> tuple[str | None, Any]:
+            text = self._single(raw)
+            if text is None:
+                return self.t("common.url.reason.repeated"), default
+            if text not in options:
+                return self.t("common.url.reason.option"), default
+            return None, text
+
+        def make() -> str:
+            if radio:
+                return self.container.radio(
+                    label, options, index=options.index(default), key=key, help=help,
+                    horizontal=horizontal, captions=captions, bind="query-params",
+                )
+            return self.container.selectbox(
+                label, options, index=options.index(default), key=key, help=help,
+                bind="query-params",
+            )
+
+        return self._bind(key, default, check, make)
+
+    def select_slider(
+        self,
+        key: str,
+        label: str,
+        options: Sequence[float],
+        default: float,
+        help: str | None = None,
+    ) -> float:
+        """A bound slider over fixed values (e.g. log-spaced learning rates)."""
+        options = list(options)
+
+        def check(raw: list[str]) -> tuple[str | None, Any]:
+            text = self._single(raw)
+            if text is None:
+                return self.t("common.url.reason.repeated"), default
+            value = self._number(text, integer=False)
+            if value is None:
+                return self.t("common.url.reason.not_number"), default
+            match = [o for o in options if _close(o, value)]
+            if not match:
+                return self.t("common.url.reason.option"), default
+            return None, match[0]
+
+        return self._bind(
+            key,
+            default,
+            check,
+            lambda: self.container.select_slider(
+                label, options, value=default, key=key, help=help, bind="query-params"
+            ),
+            _close,
+        )
+
+    def multiselect(
+        self,
+        key: str,
+        label: str,
+        options: Sequence[str],
+        default: Sequence[str],
+        help: str | None = None,
+    ) -> list[str]:
+        """A bound multi-choice; unknown or repeated items in the URL are dropped."""
+        options = list(options)
+        default = list(default)
+
+        def check(raw: list[str]) -> tuple[str | None, Any]:
+            items = [r for r in raw if r != ""]
+            if not items:
+                return None, []  # `?act=` is how Streamlit writes an empty choice
+            known = list(dict.fromkeys(r for r in items if r in options))
+            if len(known) != len(items):
+                bad = [r for r in items if r not in options]
+                reason = (
+                    self.t("common.url.reason.unknown", items=", ".join(bad[:5]))
+                    if bad
+                    else self.t("common.url.reason.repeated")
+                )
+                return reason, known or default
+            return None, known
+
+        return self._bind(
+            key,
+            default,
+            check,
+            lambda: self.container.multiselect(
+                label, options, default=default, key=key, help=help, bind="query-params"
+            ),
+        )
+
+    def checkbox(self, key: str, label: str, default: bool, help: str | None = None) -> bool:
+        """A bound on/off switch; the URL holds ``true`` or ``false``."""
+
+        def check(raw: list[str]) -> tuple[str | None, Any]:
+            text = self._single(raw)
+            if text is None:
+                return self.t("common.url.reason.repeated"), default
+            if text.lower() not in ("true", "false"):
+                return self.t("common.url.reason.bool"), default
+            return None, text.lower() == "true"
+
+        return self._bind(
+            key,
+            default,
+            check,
+            lambda: self.container.toggle(
+                label, value=default, key=key, help=help, bind="query-params"
+            ),
+        )
+
+    def number(
+        self,
+        key: str,
+        label: str,
+        lo: int | float,
+        hi: int | float,
+        default: int | float,
+        step: int | float | None = None,
+        help: str | None = None,
+        fmt: str | None = None,
+    ) -> Any:
+        """A bound number box (for values with many digits, such as seeds).
+
+        Integer boxes are float boxes with step 1 shown as ``%d``: Streamlit's
+        integer box crashes on ``?seed=inf`` while seeding from the URL, before
+        any check of ours could run.
+        """
+        integer = all(isinstance(v, int) for v in (lo, hi, default))
+
+        def check(raw: list[str]) -> tuple[str | None, Any]:
+            return self._check_number(raw, lo, hi, default, integer)
+
+        def make() -> Any:
+            if integer:
+                value = self.container.number_input(
+                    label, float(lo), float(hi), float(default), step=1.0, key=key,
+                    help=help, format="%d", bind="query-params",
+                )
+                return round(value)
+            return self.container.number_input(
+                label, lo, hi, default, step=step, key=key, help=help, format=fmt,
+                bind="query-params",
+            )
+
+        return self._bind(key, default, check, make, _close)
+
+    def text(
+        self, key: str, label: str, default: str, max_chars: int = 120, help: str | None = None
+    ) -> str:
+        """A bound free-text box; its meaning is checked by the page."""
+
+        def check(raw: list[str]) -> tuple[str | None, Any]:
+            text = self._single(raw)
+            if text is None:
+                return self.t("common.url.reason.repeated"), default
+            if len(text) > max_chars:
+                return self.t("common.url.reason.too_long"), default
+            return None, text
+
+        return self._bind(
+            key,
+            default,
+            check,
+            lambda: self.container.text_input(
+                label, value=default, max_chars=max_chars, key=key, help=help,
+                bind="query-params",
+            ),
+        )
+
+
+def _close(a: Any, b: Any) -> bool:
+    """Equality that tolerates float rounding, elementwise for pairs."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
