@@ -164,3 +164,78 @@ def boundary_chart(
         )
     )
     return alt.layer(heat, dots).resolve_scale(color="independent").properties(height=height)
+
+
+def heatmap(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    *,
+    x_title: str,
+    y_title: str,
+    value_title: str,
+    log: bool = False,
+    scheme: str = "viridis",
+    domain: tuple[float, float] | None = None,
+    height: int = 240,
+) -> alt.Chart:
+    """A grid of coloured cells, e.g. layer x epoch of gradient norms.
+
+    `x` and `y` are ordinal/integer columns; `value` is coloured on a log scale
+    when `log` (give it through :func:`finite_positive` first: NaN cells are
+    left blank rather than breaking the scale).
+    """
+    scale = alt.Scale(type="log" if log else "linear", scheme=scheme)
+    if domain is not None:
+        scale = alt.Scale(type="log" if log else "linear", scheme=scheme, domain=list(domain))
+    return (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(
+            x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelOverlap=True)),
+            y=alt.Y(f"{y}:O", title=y_title, sort="descending"),
+            color=alt.Color(f"{value}:Q", title=value_title, scale=scale),
+            tooltip=[
+                alt.Tooltip(f"{x}:O", title=x_title),
+                alt.Tooltip(f"{y}:O", title=y_title),
+                alt.Tooltip(f"{value}:Q", title=value_title, format=".3~g"),
+            ],
+        )
+        .properties(height=height)
+    )
+
+
+def band_chart(
+    frame: pd.DataFrame,
+    x: str,
+    mid: str,
+    lo: str,
+    hi: str,
+    colour: str,
+    *,
+    x_title: str,
+    y_title: str,
+    colour_title: str,
+    log_y: bool = False,
+    height: int = 260,
+) -> alt.LayerChart:
+    """Lines (`mid`) with a shaded band (`lo`..`hi`) per activation."""
+    names = frame[colour].astype(str).unique().tolist()
+    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{x}:Q", title=x_title),
+        color=activation_colour(colour, names, colour_title),
+    )
+    band = base.mark_area(opacity=0.18).encode(
+        y=alt.Y(f"{lo}:Q", title=y_title, scale=y_scale), y2=f"{hi}:Q"
+    )
+    line = base.mark_line(point=alt.OverlayMarkDef(size=18, filled=True)).encode(
+        y=alt.Y(f"{mid}:Q", title=y_title, scale=y_scale),
+        tooltip=[
+            alt.Tooltip(f"{colour}:N", title=colour_title),
+            alt.Tooltip(f"{x}:Q", title=x_title),
+            alt.Tooltip(f"{mid}:Q", title=y_title, format=".3~g"),
+        ],
+    )
+    return alt.layer(band, line).properties(height=height)
