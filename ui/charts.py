@@ -147,14 +147,16 @@ def boundary_chart(
             tooltip=[alt.Tooltip("p:Q", title=prob_title, format=".2f")],
         )
     )
-    labels = sorted(points["label"].astype(str).unique().tolist())
+    # Labels as strings: a Vega domain of "0", "1" does not match integer 0, 1.
+    points = points.assign(label=points["label"].astype(str))
+    labels = sorted(points["label"].unique().tolist())
     dots = (
         alt.Chart(points)
-        .mark_point(size=26, filled=True, stroke="#222222", strokeWidth=0.7, opacity=1)
+        .mark_point(size=28, filled=True, stroke="#1a1a1a", strokeWidth=0.6, opacity=1)
         .encode(
             x="x1:Q",
             y="x2:Q",
-            shape=alt.Shape("label:N", title=class_title, scale=alt.Scale(domain=labels)),
+            shape=alt.Shape("label:N", title=class_title, scale=alt.Scale(domain=labels), legend=None),
             color=alt.Color(
                 "label:N",
                 title=class_title,

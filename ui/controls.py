@@ -61,6 +61,14 @@ class Controls:
     note_box: Any
     bound: dict[str, Bound] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: Keys whose widgets are hidden (classroom mode): their value comes from the
+    #: URL (validated) or the default, and no widget is drawn.
+    hidden: frozenset[str] | None = None
+    #: Called after every control is bound (the share box redraws its link).
+    on_bind: Callable[[], None] | None = None
+
+    def is_hidden(self, key: str) -> bool:
+        return self.hidden is not None and (key in self.hidden or "all" in self.hidden)
 
     # ----------------------------------------------------------------- notes
     def note(self, key: str, raw: Sequence[str] | str, reason: str) -> None:
@@ -74,6 +82,22 @@ class Controls:
             f"**{self.t('common.url.title')}**\n\n{body}\n\n{self.t('common.url.after')}",
             icon="⚠️",
         )
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """``(key, value)`` URL pairs of every bound control not at its default.
+
+        Values are written the way Streamlit writes them (``true``/``false``,
+        ``5`` for 5.0, one pair per item of a list or range).
+        """
+        items: list[tuple[str, str]] = []
+        for b in self.bound.values():
+            if _close(b.value, b.default):
+                continue
+            values = b.value if isinstance(b.value, (list, tuple)) else [b.value]
+            if isinstance(b.value, list) and not values:
+                items.append((b.key, ""))
+            items.extend((b.key, _url_text(v)) for v in values)
+        return items
 
     # ------------------------------------------------------------- machinery
     @staticmethod
@@ -97,29 +121,55 @@ class Controls:
         value is fine, and `target` is the value the widget must end up with
         (the parsed value, a cleaned value, or the default).
         """
-        fixes: dict[str, tuple[Any, list[str], str]] = st.session_state.setdefault(
-            _FIX_STATE, {}
-        )
+        if self.is_hidden(key):
+            value = self._pinned(key, default, check)
+        else:
+            value = self._widget(key, default, check, make, same)
+        self.bound[key] = Bound(key, default, value)
+        if self.on_bind is not None:
+            self.on_bind()
+        return value
+
+    def _pinned(
+        self, key: str, default: Any, check: Callable[[list[str]], tuple[str | None, Any]]
+    ) -> Any:
+        """A hidden control's value: the validated URL value, else the default."""
+        raw = self.raw(key)
+        if raw is None:
+            return default
+        reason, target = self._safe_check(check, raw)
+        if reason is not None:
+            self.note(key, raw, reason)
+            return default
+        return target
+
+    def _widget(
+        self,
+        key: str,
+        default: Any,
+        check: Callable[[list[str]], tuple[str | None, Any]],
+        make: Callable[[], Any],
+        same: Callable[[Any, Any], bool],
+    ) -> Any:
+        fixes: dict[str, tuple[Any, list[str], str]] = st.session_state.setdefault(_FIX_STATE, {})
         if key in fixes:
             # Second run after a rejected value that Streamlit had accepted.
             target, raw, reason = fixes.pop(key)
             st.session_state[key] = target
             self.note(key, raw, reason)
-            value = make()
-        else:
-            raw = self.raw(key)
-            reason, target = (None, default) if raw is None else self._safe_check(check, raw)
-            value = make()
-            if raw is not None and reason is not None:
-                if same(value, target):
-                    self.note(key, raw, reason)
-                else:
-                    fixes[key] = (target, raw, reason)
-                    st.rerun()
-            elif raw is not None and not same(value, target):
-                # Streamlit refused a value we found acceptable; say so anyway.
-                self.note(key, raw, self.t("common.url.reason.refused"))
-        self.bound[key] = Bound(key, default, value)
+            return make()
+        raw = self.raw(key)
+        reason, target = (None, default) if raw is None else self._safe_check(check, raw)
+        value = make()
+        if raw is not None and reason is not None:
+            if same(value, target):
+                self.note(key, raw, reason)
+            else:
+                fixes[key] = (target, raw, reason)
+                st.rerun()
+        elif raw is not None and not same(value, target):
+            # Streamlit refused a value we found acceptable; say so anyway.
+            self.note(key, raw, self.t("common.url.reason.refused"))
         return value
 
     def _safe_check(
@@ -405,6 +455,14 @@ class Controls:
                 bind="query-params",
             ),
         )
+
+
+def _url_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    return str(value)
 
 
 def _close(a: Any, b: Any) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -19,6 +20,10 @@ from ui.controls import Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 
 APP_ROOT = Path(__file__).resolve().parent.parent
+#: URL flag of classroom mode: ``hide=all`` or ``hide=depth,lr``; also
+#: TensorFlow-Playground style ``depth_hide=true``.
+HIDE_KEY = "hide"
+_DEFAULTS_STATE = "_control_defaults"
 
 
 @dataclass(frozen=True)
@@ -86,18 +91,20 @@ def frame(page: str) -> Frame:
     page : str
         The calling page's name, one of `PAGES`.
     """
+    info = next(p for p in PAGES if p.name == page)
     sidebar = st.sidebar
     lang_box = sidebar.container()
     sidebar.divider()
     nav_box = sidebar.container()
     sidebar.divider()
+    tools_box = sidebar.container()
     note_box = st.empty()
+    pin_box = st.container()
 
     # The language is read before anything is translated. The switch's own
     # label names both languages, so it needs no translation.
     provisional = Translator(DEFAULT_LANGUAGE)
-    controls = Controls(provisional, sidebar, note_box)
-    controls.container = lang_box
+    controls = Controls(provisional, lang_box, note_box)
     lang = controls.select(
         "lang",
         "Language · 언어",
@@ -120,11 +127,101 @@ def frame(page: str) -> Frame:
     with nav_box:
         st.markdown(f"**{t('common.app_name')}**")
         link_params = {"lang": lang} if lang != DEFAULT_LANGUAGE else None
-        for info in available_pages():
+        for entry in available_pages():
             st.page_link(
-                info.script,
-                label=t(f"common.nav.{info.name}"),
-                icon=info.icon,
+                entry.script,
+                label=t(f"common.nav.{entry.name}"),
+                icon=entry.icon,
                 query_params=link_params,
             )
+
+    controls.hidden = _hidden_keys()
+    if controls.hidden:
+        pin_box.info(t("common.pinned", url=_unpinned_url(info)), icon=":material/push_pin:")
+    _tools(tools_box, page, info, controls, t)
     return Frame(page=page, lang=lang, t=t, controls=controls)
+
+
+def _hidden_keys() -> frozenset[str] | None:
+    """Controls hidden by the URL: ``hide=all``, ``hide=a,b`` or ``a_hide=true``."""
+    keys: set[str] = set()
+    for raw in st.query_params.get_all(HIDE_KEY):
+        keys.update(k.strip() for k in raw[:500].split(",") if k.strip())
+    for param in st.query_params:
+        if param.endswith("_hide") and st.query_params.get(param, "").lower() in ("true", "1"):
+            keys.add(param.removesuffix("_hide"))
+    keys.discard("lang")  # the language switch is never hidden
+    return frozenset(keys) or None
+
+
+def _base_url(info: PageInfo) -> str:
+    """This page's address without the query (relative when unknown, as in tests)."""
+    url = None
+    try:
+        url = st.context.url
+    except Exception:
+        url = None
+    return url.split("?", 1)[0] if url else f"/{info.url_path}"
+
+
+def _hide_items() -> list[tuple[str, str]]:
+    return [
+        (k, v)
+        for k in st.query_params
+        if k == HIDE_KEY or k.endswith("_hide")
+        for v in st.query_params.get_all(k)
+    ]
+
+
+def _unpinned_url(info: PageInfo) -> str:
+    items = [
+        (k, v)
+        for k in st.query_params
+        if k != HIDE_KEY and not k.endswith("_hide")
+        for v in st.query_params.get_all(k)
+    ]
+    query = urlencode(items)
+    return _base_url(info) + (f"?{query}" if query else "")
+
+
+def share_url(info: PageInfo, controls: Controls, pinned: bool = False) -> str:
+    """The full URL of the current view: every bound control not at its default.
+
+    With `pinned`, the link also hides every control (classroom mode).
+    """
+    items = controls.query_items()
+    hide = _hide_items()
+    if pinned and not any(k == HIDE_KEY and v == "all" for k, v in hide):
+        hide = [(HIDE_KEY, "all")]
+    query = urlencode(items + hide)
+    return _base_url(info) + (f"?{query}" if query else "")
+
+
+def _reset(page: str) -> None:
+    """Button callback: every control of `page` back to its default."""
+    for key, default in st.session_state.get(_DEFAULTS_STATE, {}).get(page, {}).items():
+        if key != "lang":
+            st.session_state[key] = default
+
+
+def _tools(box, page: str, info: PageInfo, controls: Controls, t: Translator) -> None:
+    """Share this view + reset to defaults, kept current as controls are bound."""
+    left, right = box.columns([3, 2], vertical_alignment="center")
+    right.button(
+        t("common.reset"), key="_reset", on_click=_reset, args=(page,),
+        help=t("common.reset_help"), width="stretch",
+        disabled=controls.hidden is not None and "all" in controls.hidden,
+    )
+    slot = left.empty()
+
+    def refresh() -> None:
+        defaults = st.session_state.setdefault(_DEFAULTS_STATE, {}).setdefault(page, {})
+        defaults.update({b.key: b.default for b in controls.bound.values()})
+        with slot.container(), st.popover(t("common.share"), width="stretch"):
+            st.caption(t("common.share_help"))
+            st.code(share_url(info, controls), language=None, wrap_lines=True)
+            st.caption(t("common.share_pinned"))
+            st.code(share_url(info, controls, pinned=True), language=None, wrap_lines=True)
+
+    controls.on_bind = refresh
+    refresh()
