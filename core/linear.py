@@ -1,0 +1,72 @@
+"""Stacks of affine layers collapse to one affine map (why depth needs a non-linearity).
+
+A network whose hidden units are the identity computes::
+
+    z = (((X W_0 + b_0) W_1 + b_1) ⋯ ) W_{L-1} + b_{L-1}
+
+Expanding the brackets gives ``z = X W + b`` with
+
+    W = W_0 W_1 ⋯ W_{L-1}
+    b = (((b_0 W_1 + b_1) W_2 + b_2) ⋯ ) W_{L-1} + b_{L-1}
+
+so however many layers it has, it can only draw a straight decision boundary
+``X W + b = 0`` (SCIENCE.md, claim C1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["affine_logits", "collapse_linear"]
+
+Array = npt.NDArray[np.floating]
+
+
+def collapse_linear(
+    weights: Sequence[npt.ArrayLike], biases: Sequence[npt.ArrayLike]
+) -> tuple[Array, Array]:
+    """Multiply a stack of affine layers into one matrix and one bias.
+
+    Parameters
+    ----------
+    weights : sequence of array_like
+        ``weights[l]`` of shape (n_l, n_{l+1}), as in :class:`core.mlp.MLP`.
+    biases : sequence of array_like
+        ``biases[l]`` of shape (n_{l+1},).
+
+    Returns
+    -------
+    W : ndarray of shape (n_0, n_L)
+        ``W_0 W_1 ⋯ W_{L-1}``.
+    b : ndarray of shape (n_L,)
+        The bias folded through the later layers (see the module docstring).
+
+    Raises
+    ------
+    ValueError
+        If the lists are empty, of different lengths, or the shapes do not chain.
+    """
+    weights = [np.asarray(w, dtype=np.float64) for w in weights]
+    biases = [np.asarray(b, dtype=np.float64) for b in biases]
+    if not weights or len(weights) != len(biases):
+        raise ValueError("need one bias per weight matrix, and at least one layer")
+    W = weights[0].copy()
+    b = biases[0].copy()
+    for i, (Wi, bi) in enumerate(zip(weights, biases, strict=True)):
+        if Wi.ndim != 2 or bi.shape != (Wi.shape[1],):
+            raise ValueError(f"layer {i}: W {Wi.shape} and b {bi.shape} do not match")
+        if i == 0:
+            continue
+        if Wi.shape[0] != W.shape[1]:
+            raise ValueError(f"layer {i}: W has {Wi.shape[0]} rows, previous layer gives {W.shape[1]}")
+        W = W @ Wi
+        b = b @ Wi + bi
+    return W, b
+
+
+def affine_logits(X: npt.ArrayLike, W: npt.ArrayLike, b: npt.ArrayLike) -> Array:
+    """The single affine map ``X W + b``, shape (n, n_L)."""
+    return np.asarray(X, dtype=np.float64) @ np.asarray(W, dtype=np.float64) + np.asarray(b)

@@ -1,0 +1,413 @@
+"""Function shapes: every activation and its slope, the chain of slopes, why depth
+needs a non-linearity (C1) and why a sigmoid output pairs with cross-entropy (C2)."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import activations as acts
+from core.activations import ACTIVATIONS, Activation
+from core.datasets import DATASETS, load, train_test_split
+from core.grid import plane_grid
+from core.linear import affine_logits, collapse_linear
+from core.mlp import MLP
+from core.outputs import confidently_wrong, output_deltas
+from core.slopes import chain_of_slopes, curves, eval_cost, facts, flat_intervals
+from ui.charts import (
+    ACTIVATION_COLOURS,
+    activation_colour,
+    boundary_chart,
+    finite_positive,
+    line_chart,
+)
+from ui.frame import available_pages, frame
+from ui.progress import progress_bar, progress_callback
+
+DEFAULT_ACTS = ["sigmoid", "tanh", "relu"]
+DATA_2D = [name for name, info in DATASETS.items() if info.two_d]
+N_SAMPLES = 300
+NOISE = 0.15
+CHAIN_DEPTH = 30
+GRID = 50
+# C1: deep enough that "depth" is not the excuse; trained with Adam so that the
+# identity network gets every chance to bend (it cannot).
+DEEP_SIZES = (2, 16, 16, 16, 16, 1)
+DEEP_EPOCHS, DEEP_LR = 200, 0.01
+# C2: one small ReLU classifier, plain full-batch gradient descent.
+SMALL_SIZES = (2, 16, 1)
+SMALL_EPOCHS, SMALL_LR = 200, 0.2
+FLAT_TOL = 0.05  # a tail counts as flat where |f'| < 5% of the largest slope
+
+
+def _act(name: str, slope: float, alpha: float) -> Activation:
+    """The registry record, with the sidebar's parameter for the two families."""
+    if name == "leaky_relu":
+        return acts.get(name, slope=slope)
+    if name == "elu":
+        return acts.get(name, alpha=alpha)
+    return acts.get(name)
+
+
+# ------------------------------------------------------------------ cached core calls
+@st.cache_data(max_entries=64, show_spinner=False)
+def shape_data(name: str, lo: float, hi: float, slope: float, alpha: float) -> dict:
+    """Curves of one activation and what the chart marks on them."""
+    act = _act(name, slope, alpha)
+    x, f, df = curves(act, lo, hi)
+    peak = int(np.argmax(np.abs(df)))
+    return {
+        "x": x, "f": f, "df": df,
+        "peak": (float(x[peak]), float(df[peak])),
+        "flat": flat_intervals(x, df, act.max_slope, FLAT_TOL) if act.saturates == "both" else [],
+        "f0": float(act.f(0.0)),
+        "smooth": act.smooth, "dead_zone": act.dead_zone, "saturates": act.saturates,
+    }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cost(name: str, slope: float, alpha: float) -> float:
+    """Seconds for f and f' on a million numbers (measured once per process and setting)."""
+    return eval_cost(_act(name, slope, alpha))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def chain(name: str, slope: float, alpha: float, spread: float, seed: int) -> dict:
+    L, best, typical = chain_of_slopes(_act(name, slope, alpha), CHAIN_DEPTH, spread, seed=seed)
+    return {"L": L, "best": best, "typical": typical}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def linear_vs_relu(data: str, seed: int, _text: str = "") -> dict:
+    """C1: a deep identity network and the same ReLU network on one 2-D data set."""
+    X, y = load(data, n_samples=N_SAMPLES, noise=NOISE, seed=seed)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, seed=seed)
+    points, _, step = plane_grid(X, resolution=GRID)
+    out: dict = {"X": X, "y": y, "points": points, "step": step}
+    with progress_bar(_text) as bar:
+        for i, (act, init) in enumerate((("identity", "glorot_uniform"), ("relu", "he_normal"))):
+            model = MLP(DEEP_SIZES, activation=act, init=init, seed=seed)
+            hist = model.fit(Xtr, ytr, epochs=DEEP_EPOCHS, lr=DEEP_LR, optimizer="adam",
+                             X_test=Xte, y_test=yte,
+                             callback=progress_callback(bar, _text, start=i / 2, span=1 / 2))
+            out[act] = {"test_acc": float(hist.test_acc[-1]), "grid_p": model.predict_proba(points),
+                        "diverged_at": hist.diverged_at}
+            if act == "identity":
+                W, b = collapse_linear(model.weights, model.biases)
+                deep = model.forward_trace(X)[0][-1]
+                out["W"], out["b"] = W[:, 0], float(b[0])
+                out["gap"] = float(np.max(np.abs(affine_logits(X, W, b) - deep)))
+                out["logit_scale"] = float(np.max(np.abs(deep)))
+    return out
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def bce_vs_mse(data: str, logit: float, seed: int, _text: str = "") -> dict:
+    """C2: one classifier from a confidently wrong start, trained with BCE and with MSE."""
+    X, y = load(data, n_samples=N_SAMPLES, noise=NOISE, seed=seed)
+    Xtr, _, ytr, _ = train_test_split(X, y, seed=seed)
+    start = MLP(SMALL_SIZES, activation="relu", output="sigmoid", init="he_normal", seed=seed)
+    confidently_wrong(start, Xtr, ytr, logit)
+    z0 = start.forward_trace(Xtr)[0][-1][:, 0]
+    d_bce, d_mse = output_deltas(z0, ytr)
+    out: dict = {"delta_bce": float(np.mean(np.abs(d_bce))),
+                 "delta_mse": float(np.mean(np.abs(d_mse))),
+                 "start_acc": start.accuracy(Xtr, ytr)}
+    with progress_bar(_text) as bar:
+        for i, output in enumerate(("sigmoid", "sigmoid_mse")):
+            model = MLP(SMALL_SIZES, activation="relu", output=output, init="he_normal", seed=seed)
+            model.set_params(*start.get_params())
+            hist = model.fit(Xtr, ytr, epochs=SMALL_EPOCHS, lr=SMALL_LR, optimizer="sgd",
+                             callback=progress_callback(bar, _text, start=i / 2, span=1 / 2))
+            out[output] = {"loss": hist.loss, "acc": hist.train_acc, "diverged_at": hist.diverged_at}
+    return out
+
+
+# ------------------------------------------------------------------------ charts
+def shapes_chart(data: dict[str, dict], show_deriv: bool, t) -> alt.LayerChart:
+    """f and f' of every activation, a hover rule with all values, and the marks."""
+    f_label, df_label = t("shapes.curves.f"), t("shapes.curves.df")
+    names = list(data)
+    long = pd.concat(
+        [pd.DataFrame({"x": d["x"], "y": d[key], "act": name, "kind": label})
+         for name, d in data.items()
+         for key, label in (("f", f_label), ("df", df_label)) if key == "f" or show_deriv],
+        ignore_index=True,
+    )
+    wide = pd.DataFrame({"x": next(iter(data.values()))["x"]})
+    tips = [alt.Tooltip("x:Q", title="x", format=".2f")]
+    for name, d in data.items():
+        wide[f"{name}_f"] = d["f"]
+        tips.append(alt.Tooltip(f"{name}_f:Q", title=f"{name}: {f_label}", format=".4f"))
+        if show_deriv:
+            wide[f"{name}_df"] = d["df"]
+            tips.append(alt.Tooltip(f"{name}_df:Q", title=f"{name}: {df_label}", format=".4f"))
+
+    x_enc = alt.X("x:Q", title=t("shapes.curves.x"))
+    nearest = alt.selection_point(nearest=True, on="pointerover", fields=["x"], empty=False)
+    near = alt.when(nearest)
+    lines = alt.Chart(long).mark_line(strokeWidth=2.2).encode(
+        x=x_enc,
+        y=alt.Y("y:Q", title=t("shapes.curves.y")),
+        color=activation_colour("act", names, t("common.axis.activation")),
+        strokeDash=alt.StrokeDash("kind:N", title=t("shapes.curves.kind"),
+                                  scale=alt.Scale(domain=[f_label, df_label],
+                                                  range=[[1, 0], [6, 3]])),
+    )
+    dots = lines.mark_point(filled=True, size=40).encode(
+        opacity=near.then(alt.value(1)).otherwise(alt.value(0))
+    )
+    rule = alt.Chart(wide).mark_rule(color="#555555").encode(
+        x="x:Q", opacity=near.then(alt.value(0.5)).otherwise(alt.value(0)), tooltip=tips
+    ).add_params(nearest)
+    layers: list = [lines, dots, rule]
+
+    flats, marks = [], []
+    for name, d in data.items():
+        for a, b in d["flat"]:
+            flats.append({"a": a, "b": b, "act": name})
+        lo, hi = float(d["x"][0]), float(d["x"][-1])
+        if show_deriv and d["saturates"] == "both":
+            px, py = d["peak"]
+            marks.append({"x": px, "y": py, "act": name,
+                          "label": t("shapes.curves.mark_peak", slope=f"{py:.3g}", x=f"{px:.3g}")})
+        if not d["smooth"] and lo < 0 < hi:
+            marks.append({"x": 0.0, "y": d["f0"], "act": name, "label": t("shapes.curves.mark_kink")})
+        if show_deriv and d["dead_zone"] and lo < 0:
+            marks.append({"x": lo + 0.05 * (min(hi, 0.0) - lo), "y": 0.0, "act": name,
+                          "label": t("shapes.curves.mark_dead")})
+    if flats:
+        band = pd.DataFrame(flats)
+        layers.insert(0, alt.Chart(band).mark_rect(opacity=0.10).encode(
+            x="a:Q", x2="b:Q",
+            color=alt.Color("act:N", scale=alt.Scale(domain=names,
+                            range=[ACTIVATION_COLOURS.get(n, "#444444") for n in names]),
+                            legend=None),
+            tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
+                     alt.Tooltip("a:Q", title=t("shapes.curves.flat_from"), format=".2f"),
+                     alt.Tooltip("b:Q", title=t("shapes.curves.flat_to"), format=".2f")],
+        ))
+    if marks:
+        m = pd.DataFrame(marks)
+        base = alt.Chart(m).encode(x="x:Q", y="y:Q")
+        layers.append(base.mark_point(size=90, shape="diamond", filled=True, color="#222222"))
+        layers.append(base.mark_text(align="left", dx=8, dy=-10, fontSize=12, color="#222222")
+                      .encode(text="label:N"))
+    if flats:
+        first = flats[0]
+        top = max(float(np.max(d["f"])) for d in data.values())
+        layers.append(alt.Chart(pd.DataFrame([{"x": first["a"], "y": top,
+                                               "label": t("shapes.curves.mark_flat")}]))
+                      .mark_text(align="left", dx=4, fontSize=12, color="#555555")
+                      .encode(x="x:Q", y="y:Q", text="label:N"))
+    return alt.layer(*layers).properties(height=420)
+
+
+def chain_chart(rows: pd.DataFrame, t) -> alt.LayerChart:
+    """Best and typical chains on a log axis, over the 4^-L reference."""
+    L = np.arange(1, CHAIN_DEPTH + 1)
+    ref = pd.DataFrame({"L": L, "v": 0.25 ** L.astype(float)})
+    halo = alt.Chart(ref).mark_line(color="#999999", strokeWidth=7, opacity=0.35).encode(
+        x="L:Q", y=alt.Y("v:Q", scale=alt.Scale(type="log")),
+        tooltip=[alt.Tooltip("L:Q", title="L"),
+                 alt.Tooltip("v:Q", title=t("shapes.chain.ref"), format=".3~g")],
+    )
+    label = alt.Chart(ref[ref.L == 20]).mark_text(align="left", dx=6, dy=10, color="#555555",
+                                                  fontSize=12).encode(
+        x="L:Q", y="v:Q", text=alt.value(t("shapes.chain.ref")))
+    lines = line_chart(rows, "L", "value", "act", x_title=t("shapes.chain.x"),
+                       y_title=t("shapes.chain.y"), colour_title=t("common.axis.activation"),
+                       log_y=True, height=380, dash="case", dash_title=t("shapes.chain.case"))
+    return alt.layer(halo, label, lines)
+
+
+def loss_frame(runs: dict, key: str, names: dict[str, str]) -> pd.DataFrame:
+    return pd.concat(
+        [pd.DataFrame({"epoch": np.arange(len(r[key])), "value": r[key], "run": names[o]})
+         for o, r in runs.items()],
+        ignore_index=True,
+    )
+
+
+def run_chart(frame_: pd.DataFrame, y_title: str, t, log_y: bool) -> alt.Chart:
+    domain = frame_["run"].unique().tolist()
+    colours = [ACTIVATION_COLOURS["relu"], ACTIVATION_COLOURS["sigmoid"]]
+    y_scale = alt.Scale(type="log") if log_y else alt.Scale(domain=[0, 1])
+    return alt.Chart(frame_).mark_line(strokeWidth=2.2).encode(
+        x=alt.X("epoch:Q", title=t("common.axis.epoch")),
+        y=alt.Y("value:Q", title=y_title, scale=y_scale),
+        color=alt.Color("run:N", title=t("shapes.c2.run"),
+                        scale=alt.Scale(domain=domain, range=colours[: len(domain)]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("run:N", title=t("shapes.c2.run")),
+                 alt.Tooltip("epoch:Q", title=t("common.axis.epoch")),
+                 alt.Tooltip("value:Q", title=y_title, format=".3~g")],
+    ).properties(height=280)
+
+
+# ------------------------------------------------------------------------ helpers
+def _num(v: float) -> str:
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    return f"{v:.3g}".replace("-", "−")
+
+
+def _sci(v: float) -> str:
+    if not math.isfinite(v):
+        return "—"
+    return f"{v:.1e}".replace("-", "−")
+
+
+# -------------------------------------------------------------------------- page
+def main() -> None:
+    fr = frame("shapes")
+    t, c = fr.t, fr.controls
+    fr.heading()
+
+    side = c.container
+    side.subheader(t("shapes.controls.curves"))
+    names = c.multiselect("act", t("shapes.controls.act"), list(ACTIVATIONS), DEFAULT_ACTS,
+                          help=t("shapes.controls.act_help"))
+    lo, hi = c.range_slider("x", t("shapes.controls.x"), -10.0, 10.0, (-6.0, 6.0), step=0.5)
+    slope = c.slider("slope", t("shapes.controls.slope"), 0.0, 0.5, 0.01, step=0.01,
+                     help=t("shapes.controls.slope_help"))
+    alpha = c.slider("alpha", t("shapes.controls.alpha"), 0.1, 3.0, 1.0, step=0.1,
+                     help=t("shapes.controls.alpha_help"))
+    show_deriv = c.checkbox("deriv", t("shapes.controls.deriv"), True)
+    side.subheader(t("shapes.controls.chain"))
+    spread = c.slider("s", t("shapes.controls.s"), 0.1, 5.0, 1.0, step=0.1,
+                      help=t("shapes.controls.s_help"))
+    side.subheader(t("shapes.controls.train"))
+    data = c.select("data", t("shapes.controls.data"), DATA_2D, "circles")
+    logit = c.slider("sat", t("shapes.controls.sat"), 2.0, 10.0, 6.0, step=0.5,
+                     help=t("shapes.controls.sat_help"))
+    seed = c.number("seed", t("shapes.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+    slope, alpha, spread, logit = float(slope), float(alpha), float(spread), float(logit)
+    lo, hi = float(lo), float(hi)
+
+    # ---- 1. shapes
+    st.header(t("shapes.curves.title"))
+    if not names:
+        st.info(t("shapes.none_selected"))
+    else:
+        data_by_act = {n: shape_data(n, lo, hi, slope, alpha) for n in names}
+        st.altair_chart(shapes_chart(data_by_act, show_deriv, t), width="stretch")
+        st.caption(t("shapes.curves.caption" if show_deriv else "shapes.curves.caption_no_deriv",
+                     tol=f"{100 * FLAT_TOL:.0f}"))
+    sig = facts(ACTIVATIONS["sigmoid"])
+    tanh_f = facts(ACTIVATIONS["tanh"])
+    st.info(t("shapes.curves.reading", sig_max=_num(sig.max_slope), sig_f0=_num(sig.f0),
+              tanh_max=_num(tanh_f.max_slope)))
+
+    # ---- 2. facts table
+    if names:
+        st.header(t("shapes.facts.title"))
+        ref = cost("relu", slope, alpha)
+        rows = []
+        for n in names:
+            fa = facts(_act(n, slope, alpha))
+            lo_r, hi_r = fa.output_range
+            rows.append({
+                t("shapes.facts.name"): n,
+                t("shapes.facts.range"): f"({_num(lo_r)}, {_num(hi_r)})",
+                t("shapes.facts.f0"): _num(fa.f0),
+                t("shapes.facts.df0"): _num(fa.df0),
+                t("shapes.facts.max_slope"): _num(fa.max_slope),
+                t("shapes.facts.zero_centred"): t(f"shapes.facts.{'yes' if fa.zero_centred else 'no'}"),
+                t("shapes.facts.saturates"): t(f"shapes.facts.sat_{fa.saturates}"),
+                t("shapes.facts.smooth"): t(f"shapes.facts.{'yes' if fa.smooth else 'no'}"),
+                t("shapes.facts.dead_zone"): t(f"shapes.facts.{'yes' if fa.dead_zone else 'no'}"),
+                t("shapes.facts.cost"): f"{cost(n, slope, alpha) / ref:.1f}×",
+            })
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.caption(t("shapes.facts.caption", ms=f"{1000 * ref:.1f}"))
+
+    # ---- 3. chain of slopes
+    st.header(t("shapes.chain.title"))
+    st.markdown(t("shapes.chain.intro", s=f"{spread:g}"))
+    if names:
+        best_l, typ_l = t("shapes.chain.best"), t("shapes.chain.typical")
+        rows = []
+        for n in names:
+            ch = chain(n, slope, alpha, spread, seed)
+            rows.append(pd.DataFrame({"L": ch["L"], "value": finite_positive(ch["best"]),
+                                      "act": n, "case": best_l}))
+            rows.append(pd.DataFrame({"L": ch["L"], "value": finite_positive(ch["typical"]),
+                                      "act": n, "case": typ_l}))
+        st.altair_chart(chain_chart(pd.concat(rows, ignore_index=True), t), width="stretch")
+        st.caption(t("shapes.chain.caption"))
+    sig_c = chain("sigmoid", slope, alpha, spread, seed)
+    relu_c = chain("relu", slope, alpha, spread, seed)
+    depth = 10
+    st.info(t("shapes.chain.reading", depth=depth, s=f"{spread:g}",
+              sig_best=_sci(sig_c["best"][depth - 1]), sig_typ=_sci(sig_c["typical"][depth - 1]),
+              relu_typ=_sci(relu_c["typical"][depth - 1])))
+    if any(p.name == "vanishing" for p in available_pages()):
+        st.page_link("pages/vanishing.py", label=t("shapes.chain.link"),
+                     icon=":material/trending_down:",
+                     query_params={"lang": fr.lang} if fr.lang != "en" else None)
+
+    # ---- 4. C1: depth without a non-linearity
+    st.header(t("shapes.c1.title"))
+    c1 = linear_vs_relu(data, seed, _text=t("shapes.c1.training"))
+    st.markdown(t("shapes.c1.setup", layers=len(DEEP_SIZES) - 2, width=DEEP_SIZES[1],
+                  epochs=DEEP_EPOCHS, data=data, n=N_SAMPLES))
+    points = pd.DataFrame(c1["points"], columns=["x1", "x2"])
+    dots = pd.DataFrame({"x1": c1["X"][:, 0], "x2": c1["X"][:, 1], "label": c1["y"]})
+    for col, act in zip(st.columns(2), ("identity", "relu"), strict=True):
+        run = c1[act]
+        with col:
+            st.subheader(t(f"shapes.c1.side_{act}"))
+            st.metric(t("shapes.c1.test_acc"), f"{100 * run['test_acc']:.1f}%")
+            if run["diverged_at"] is not None:
+                st.error(t("common.diverged", epoch=run["diverged_at"]))
+            grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
+            st.altair_chart(boundary_chart(grid, dots, prob_title=t("shapes.c1.prob"),
+                                           class_title=t("shapes.c1.class"),
+                                           step=c1["step"], height=320), width="stretch")
+    w1, w2 = (float(v) for v in c1["W"])
+    st.latex(t("shapes.c1.map", w1=f"{w1:.3f}", w2=f"{w2:+.3f}", b=f"{c1['b']:+.3f}"))
+    m1, m2 = st.columns(2)
+    m1.metric(t("shapes.c1.gap"), _sci(c1["gap"]), help=t("shapes.c1.gap_help"))
+    m2.metric(t("shapes.c1.scale"), f"{c1['logit_scale']:.3g}")
+    st.info(t("shapes.c1.reading", gap=_sci(c1["gap"]), layers=len(DEEP_SIZES) - 1))
+
+    # ---- 5. C2: sigmoid output with cross-entropy
+    st.header(t("shapes.c2.title"))
+    c2 = bce_vs_mse(data, logit, seed, _text=t("shapes.c2.training"))
+    st.markdown(t("shapes.c2.setup", width=SMALL_SIZES[1], logit=f"{logit:g}",
+                  start_acc=f"{100 * c2['start_acc']:.0f}", epochs=SMALL_EPOCHS, lr=SMALL_LR))
+    st.markdown(t("shapes.c2.math"))
+    run_names = {"sigmoid": t("shapes.c2.bce"), "sigmoid_mse": t("shapes.c2.mse")}
+    runs = {o: c2[o] for o in ("sigmoid", "sigmoid_mse")}
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(t("shapes.c2.delta_bce"), _sci(c2["delta_bce"]))
+    m2.metric(t("shapes.c2.delta_mse"), _sci(c2["delta_mse"]))
+    m3.metric(t("shapes.c2.acc_bce"), f"{100 * runs['sigmoid']['acc'][-1]:.1f}%")
+    m4.metric(t("shapes.c2.acc_mse"), f"{100 * runs['sigmoid_mse']['acc'][-1]:.1f}%")
+    for o, r in runs.items():
+        if r["diverged_at"] is not None:
+            st.error(f"{run_names[o]}: {t('common.diverged', epoch=r['diverged_at'])}")
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('shapes.c2.acc_title')}**")
+        st.altair_chart(run_chart(loss_frame(runs, "acc", run_names),
+                                  t("common.axis.accuracy"), t, log_y=False), width="stretch")
+        st.caption(t("shapes.c2.acc_caption"))
+    with right:
+        st.markdown(f"**{t('shapes.c2.loss_title')}**")
+        lf = loss_frame(runs, "loss", run_names)
+        lf["value"] = finite_positive(lf["value"].to_numpy())
+        st.altair_chart(run_chart(lf, t("shapes.c2.own_loss"), t, log_y=True), width="stretch")
+        st.caption(t("shapes.c2.loss_caption"))
+    ratio = c2["delta_bce"] / c2["delta_mse"] if c2["delta_mse"] > 0 else math.inf
+    st.info(t("shapes.c2.reading", ratio=f"{ratio:.3g}",
+              acc_bce=f"{100 * runs['sigmoid']['acc'][-1]:.0f}",
+              acc_mse=f"{100 * runs['sigmoid_mse']['acc'][-1]:.0f}"))
+
+
+main()
