@@ -1,0 +1,335 @@
+"""Dead ReLU units: exact counting, the one-big-step experiment, and "born dead" networks.
+
+Definitions (SCIENCE.md, claim C8)
+----------------------------------
+A hidden unit is **dead on a data set** ``X`` when its pre-activation satisfies
+``z <= 0`` for *every* sample of ``X``. For ReLU (``relu'(0) = 0`` by the left
+derivative) such a unit outputs 0 on all of ``X`` and its incoming weights and bias
+receive exactly zero gradient from ``X``; under plain gradient descent the unit can
+only come back if the layers *below* it change its inputs. A first-layer unit sees
+the fixed data, so for it death is permanent. The same test is computed for every
+activation, but only for ReLU does "z <= 0 everywhere" mean "no gradient": Leaky
+ReLU, ELU, GELU and SiLU have a non-zero slope for ``z < 0``.
+
+A network is **born dead** (Lu et al. 2019) when at initialisation it computes a
+constant function on the input domain. This module checks the sufficient condition
+"some hidden layer has no unit that fires anywhere on a point set": after such a
+layer every activation is 0, so every later layer, and the output, is constant.
+On a continuous domain the check is made on a finite sample (a grid of the box),
+so it can miss a unit that fires only between the sample points.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from core.init import resolve, weight_variance
+from core.mlp import MLP
+
+__all__ = [
+    "BigStep",
+    "big_step",
+    "born_dead_first_layer",
+    "box_grid",
+    "constant_counts",
+    "fire_counts",
+    "preactivation_summary",
+    "wilson_interval",
+]
+
+Array = npt.NDArray[np.floating]
+
+
+def fire_counts(model: MLP, X: npt.ArrayLike) -> list[np.ndarray]:
+    """How many samples each hidden unit fires on.
+
+    Parameters
+    ----------
+    model : MLP
+    X : array_like of shape (n, n_in)
+
+    Returns
+    -------
+    list of ndarray of int
+        One array of shape (sizes[l+1],) per hidden layer: ``#{i : z_l[i, j] > 0}``.
+        A unit is dead on ``X`` exactly when its count is 0 (the same test as
+        :func:`core.mlp.dead_units`).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        zs, _ = model.forward_trace(X)
+        return [np.count_nonzero(z > 0, axis=0) for z in zs[:-1]]
+
+
+def preactivation_summary(z: npt.ArrayLike) -> dict[str, np.ndarray]:
+    """Per-unit distribution of pre-activations over a data set.
+
+    Parameters
+    ----------
+    z : array_like of shape (n, units)
+        Pre-activations of one layer, one row per sample.
+
+    Returns
+    -------
+    dict of ndarray, each of shape (units,)
+        ``min, q25, median, q75, max`` over the samples, ``fires`` = number of
+        samples with ``z > 0`` and ``dead`` = ``fires == 0`` (``z <= 0`` on every
+        sample). Non-finite inputs give non-finite statistics (the caller hides them).
+    """
+    z = np.asarray(z, dtype=float)
+    if z.ndim != 2 or z.shape[0] == 0:
+        raise ValueError(f"z must have shape (n >= 1, units), got {z.shape}")
+    with np.errstate(invalid="ignore"):
+        q = np.quantile(z, [0.0, 0.25, 0.5, 0.75, 1.0], axis=0)
+    fires = np.count_nonzero(z > 0, axis=0)
+    return {
+        "min": q[0], "q25": q[1], "median": q[2], "q75": q[3], "max": q[4],
+        "fires": fires, "dead": fires == 0,
+    }
+
+
+@dataclass(frozen=True)
+class BigStep:
+    """What one full-batch gradient step did to the units of a network.
+
+    Attributes
+    ----------
+    dead_before, dead_after : list of ndarray of bool
+        Per hidden layer, units dead on ``X`` before and after the step.
+    died : list of ndarray of bool
+        Alive before and dead after.
+    revived : list of ndarray of bool
+        Dead before and alive after.
+    loss_before, loss_after : float
+        Training loss (``loss_after`` may be inf or NaN for a huge step).
+    """
+
+    dead_before: list[np.ndarray]
+    dead_after: list[np.ndarray]
+    died: list[np.ndarray]
+    revived: list[np.ndarray]
+    loss_before: float
+    loss_after: float
+
+    @property
+    def n_died(self) -> int:
+        """Number of units killed by the step."""
+        return int(sum(d.sum() for d in self.died))
+
+    @property
+    def n_dead_before(self) -> int:
+        return int(sum(d.sum() for d in self.dead_before))
+
+    @property
+    def n_dead_after(self) -> int:
+        return int(sum(d.sum() for d in self.dead_after))
+
+
+def big_step(model: MLP, X: npt.ArrayLike, y: npt.ArrayLike, lr: float) -> BigStep:
+    """Take ONE full-batch SGD step ``θ ← θ − lr · ∇L(θ)`` in place and count deaths.
+
+    Parameters
+    ----------
+    model : MLP
+        Updated in place (pass ``model.copy()`` to keep the original).
+    X : array_like of shape (n, n_in)
+    y : array_like
+        Targets as for :meth:`MLP.loss`.
+    lr : float
+        Learning rate, finite and > 0.
+
+    Returns
+    -------
+    BigStep
+        Dead units (``z <= 0`` on all of ``X``) before and after, and which died.
+    """
+    if not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be finite and > 0, got {lr!r}")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        before = [c == 0 for c in fire_counts(model, X)]
+        loss_before, gw, gb = model.loss_and_grads(X, y)
+        for p, g in zip((*model.weights, *model.biases), (*gw, *gb), strict=True):
+            p -= lr * g
+        after = [c == 0 for c in fire_counts(model, X)]
+        loss_after = model.loss(X, y)
+    return BigStep(
+        dead_before=before,
+        dead_after=after,
+        died=[a & ~b for a, b in zip(after, before, strict=True)],
+        revived=[b & ~a for a, b in zip(after, before, strict=True)],
+        loss_before=float(loss_before),
+        loss_after=float(loss_after),
+    )
+
+
+# --- born dead ------------------------------------------------------------------
+
+def box_grid(dim: int, per_axis: int) -> np.ndarray:
+    """A regular grid of the box ``[-√3, √3]^dim`` (the box of a unit-variance uniform).
+
+    Parameters
+    ----------
+    dim : int
+        Input dimension, >= 1.
+    per_axis : int
+        Points per axis, >= 2 (the corners are always included).
+
+    Returns
+    -------
+    ndarray of shape (per_axis**dim, dim)
+    """
+    if dim < 1 or per_axis < 2:
+        raise ValueError("need dim >= 1 and per_axis >= 2")
+    axis = np.linspace(-math.sqrt(3.0), math.sqrt(3.0), per_axis)
+    mesh = np.meshgrid(*([axis] * dim), indexing="ij")
+    return np.stack([m.ravel() for m in mesh], axis=1)
+
+
+def _draw(
+    rng: np.random.Generator, init: str, shape: tuple[int, ...], var: float
+) -> np.ndarray:
+    """Zero-mean draws of variance ``var`` with the initialiser's distribution."""
+    if resolve(init).distribution == "uniform":
+        a = math.sqrt(3.0 * var)
+        return rng.uniform(-a, a, size=shape)
+    return rng.normal(0.0, math.sqrt(var), size=shape)
+
+
+def born_dead_first_layer(
+    points: npt.ArrayLike,
+    width: int,
+    depth: int,
+    n_inits: int,
+    *,
+    init: str = "he_normal",
+    random_bias: bool = False,
+    seed: int = 0,
+    chunk: int = 256,
+    callback: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
+    """For many random ReLU networks, the first hidden layer that is dead on ``points``.
+
+    ``n_inits`` networks with ``depth`` hidden layers of ``width`` ReLU units are drawn
+    independently and run together as one batch (``einsum`` over the network axis)::
+
+        H_0 = points                                  (m, p, d) for m networks
+        Z_l = H_l W_l + b_l,  W_l (m, fan_in, width), b_l (m, 1, width)
+        H_{l+1} = max(Z_l, 0)
+
+    A network whose layer ``l`` has ``Z_l <= 0`` on every point is constant on the
+    point set from layer ``l`` on. Because the first ``D`` layers of a depth-``depth``
+    network are distributed exactly like a depth-``D`` network, one pass answers every
+    depth ``D <= depth`` (see :func:`constant_counts`). Networks already dead are
+    dropped from the batch, so narrow nets run fast.
+
+    Parameters
+    ----------
+    points : array_like of shape (p, d)
+        Where the network is evaluated (e.g. :func:`box_grid`, or a data set).
+    width, depth : int
+        Units per hidden layer and number of hidden layers, both >= 1.
+    n_inits : int
+        Number of random networks (Monte-Carlo size), >= 1.
+    init : str, default "he_normal"
+        Weight initialiser (name in :data:`core.init.INITIALISERS`): its variance rule
+        and its distribution (normal or uniform).
+    random_bias : bool, default False
+        False: all biases 0. True: biases drawn like the layer's weights (same
+        distribution and variance).
+    seed : int, default 0
+    chunk : int, default 256
+        Networks per batch (bounds memory at ``chunk · p · width`` floats).
+    callback : callable, optional
+        ``callback(done, n_inits)`` after each chunk.
+
+    Returns
+    -------
+    ndarray of int of shape (n_inits,)
+        ``k`` in ``1 .. depth`` when hidden layer ``k`` (1-based) is the first one
+        with no unit firing on any point; ``depth + 1`` when no layer is dead.
+    """
+    P = np.asarray(points, dtype=float)
+    if P.ndim != 2 or P.shape[0] == 0:
+        raise ValueError(f"points must have shape (p >= 1, d), got {P.shape}")
+    for name, v in (("width", width), ("depth", depth), ("n_inits", n_inits), ("chunk", chunk)):
+        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+    resolve(init)
+    rng = np.random.default_rng(seed)
+    first = np.full(n_inits, depth + 1, dtype=np.int64)
+    done = 0
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        while done < n_inits:
+            m = min(chunk, n_inits - done)
+            idx = np.arange(done, done + m)  # networks of this chunk still alive
+            H = np.broadcast_to(P, (m, *P.shape))
+            for layer in range(1, depth + 1):
+                fan_in = H.shape[2]
+                var = weight_variance(init, fan_in, width)
+                W = _draw(rng, init, (m, fan_in, width), var)
+                Z = np.matmul(H, W)  # batched over networks: (m,p,i) @ (m,i,j)
+                if random_bias:
+                    Z += _draw(rng, init, (m, 1, width), var)
+                dead = ~np.any(Z > 0, axis=(1, 2))
+                if dead.any():
+                    first[idx[dead]] = layer
+                    keep = ~dead
+                    idx, Z = idx[keep], Z[keep]
+                    m = idx.size
+                    if m == 0:
+                        break
+                H = np.maximum(Z, 0.0)
+            done += min(chunk, n_inits - done)
+            if callback is not None:
+                callback(done, n_inits)
+    return first
+
+
+def constant_counts(first_dead: npt.ArrayLike, depths: Sequence[int]) -> np.ndarray:
+    """How many networks are constant at each depth.
+
+    Parameters
+    ----------
+    first_dead : array_like of int of shape (n,)
+        From :func:`born_dead_first_layer`.
+    depths : sequence of int
+        Depths ``D`` to report.
+
+    Returns
+    -------
+    ndarray of int of shape (len(depths),)
+        ``#{networks whose first dead layer <= D}``.
+    """
+    f = np.asarray(first_dead)
+    return np.array([int(np.count_nonzero(f <= d)) for d in depths], dtype=np.int64)
+
+
+def wilson_interval(k: int | np.ndarray, n: int, z: float = 1.959963984540054) -> tuple:
+    """Wilson score interval for a binomial proportion ``k / n``.
+
+    ``centre = (p̂ + z²/2n) / (1 + z²/n)``,
+    ``half = z / (1 + z²/n) · sqrt(p̂(1 − p̂)/n + z²/4n²)``; default ``z`` gives 95 %.
+    Unlike the normal ("Wald") interval it stays inside [0, 1] and is not empty at
+    ``k = 0`` or ``k = n``.
+
+    Returns
+    -------
+    (lo, hi) : floats or ndarrays like ``k``
+    """
+    if n < 1:
+        raise ValueError("n must be >= 1")
+    k = np.asarray(k, dtype=float)
+    if np.any((k < 0) | (k > n)):
+        raise ValueError("k must lie in [0, n]")
+    p = k / n
+    denom = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    lo, hi = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    if lo.ndim == 0:
+        return float(lo), float(hi)
+    return lo, hi

@@ -1,0 +1,483 @@
+"""Dead ReLU: when ReLU units stop learning, how to see it, and what fixes it (claim C8).
+
+A unit is dead on the training set when its pre-activation is <= 0 for every sample;
+for ReLU its incoming weights then get exactly zero gradient. The page shows dead
+units appearing during training, inside one layer, after one big step, at birth
+(Monte Carlo over initialisations) and under the usual remedies.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.datasets import DATASETS, load, train_test_split
+from core.dead import (
+    big_step,
+    born_dead_first_layer,
+    box_grid,
+    constant_counts,
+    preactivation_summary,
+    wilson_interval,
+)
+from core.mlp import MLP
+from ui.charts import heatmap, line_chart
+from ui.frame import frame
+from ui.progress import progress_bar, progress_callback
+
+P = "dead_relu"
+ACTS = ("relu", "leaky_relu", "elu", "gelu", "silu")
+DATA = ("moons", "circles", "blobs", "gaussian_quantiles", "classification",
+        "iris", "wine", "breast_cancer")
+INITS = ("glorot_uniform", "he_normal", "lecun_normal", "standard")
+N_SAMPLES = 300
+NOISE = 0.2
+N_SNAPSHOTS = 11
+MAX_HEAT_EPOCHS = 60
+# The one-big-step demo: the healthy network, and the "normal" rate it trains on with.
+HEALTHY_INIT = "he_normal"
+NORMAL_LR = 0.1
+# Born dead: widths compared, deepest network, grid of the input box.
+BORN_WIDTHS = (2, 3, 4, 5, 8, 10)
+BORN_DEPTH = 50
+BORN_TABLE_DEPTHS = (1, 2, 5, 10, 20, 30, 50)
+GRID_PER_AXIS = 16
+DEAD_COLOUR, ALIVE_COLOUR = "#D55E00", "#009E73"
+
+
+# --------------------------------------------------------------------- compute
+
+def _data(name: str, shift: float, seed: int) -> tuple:
+    X, y = load(name, n_samples=N_SAMPLES, noise=NOISE, seed=seed)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, seed=seed)
+    # The input shift moves the standardised data, so for shift < 0 most inputs are negative.
+    return Xtr + shift, Xte + shift, ytr, yte
+
+
+def _model(name: str, depth: int, width: int, act: str, init: str, bias: float,
+           seed: int, n_in: int) -> MLP:
+    n_classes = DATASETS[name].n_classes
+    out, n_out = ("sigmoid", 1) if n_classes == 2 else ("softmax", n_classes)
+    return MLP([n_in, *[width] * depth, n_out], activation=act, output=out, init=init,
+               seed=seed, bias_init=bias)
+
+
+def _snapshot_epochs(epochs: int) -> list[int]:
+    return sorted({int(e) for e in np.linspace(0, epochs, N_SNAPSHOTS).round()})
+
+
+def _layer_summaries(model: MLP, weights: list, biases: list, X: np.ndarray) -> list[dict]:
+    """Per hidden layer, the per-unit pre-activation summary on the training set."""
+    probe = model.copy()
+    probe.set_params(weights, biases)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        zs, _ = probe.forward_trace(X)
+        return [preactivation_summary(z) for z in zs[:-1]]
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def train_runs(data: str, depth: int, width: int, lr: float, bias: float, shift: float,
+               init: str, acts: tuple[str, ...], opt: str, epochs: int, seed: int,
+               _text: str = "") -> dict:
+    """Train one network per activation; keep dead fractions and per-layer views."""
+    Xtr, Xte, ytr, yte = _data(data, shift, seed)
+    snaps = _snapshot_epochs(epochs)
+    runs = {}
+    with progress_bar(_text) as bar:
+        for i, act in enumerate(acts):
+            model = _model(data, depth, width, act, init, bias, seed, Xtr.shape[1])
+            h = model.fit(Xtr, ytr, epochs=epochs, lr=lr, optimizer=opt, X_test=Xte,
+                          y_test=yte, snapshot_epochs=snaps,
+                          callback=progress_callback(bar, _text, i / len(acts), 1 / len(acts)))
+            views = {e: _layer_summaries(model, *h.snapshots[e], Xtr) for e in sorted(h.snapshots)}
+            runs[act] = {
+                "dead_fraction": h.dead_fraction, "dead_total": h.dead_total,
+                "train_acc": h.train_acc, "test_acc": h.test_acc,
+                "diverged_at": h.diverged_at, "views": views,
+            }
+    return {"runs": runs, "n_train": len(ytr)}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def one_step(data: str, depth: int, width: int, big: float, epochs: int, seed: int,
+             _text: str = "") -> dict:
+    """A healthy network, one big step, then training on at a normal rate."""
+    Xtr, _, ytr, _ = _data(data, 0.0, seed)
+    out = {}
+    with progress_bar(_text) as bar:
+        for i, act in enumerate(("relu", "leaky_relu")):
+            model = _model(data, depth, width, act, HEALTHY_INIT, 0.0, seed, Xtr.shape[1])
+            step = big_step(model, Xtr, ytr, big)
+            h = model.fit(Xtr, ytr, epochs=epochs, lr=NORMAL_LR, optimizer="sgd",
+                          callback=progress_callback(bar, _text, i / 2, 1 / 2))
+            total = depth * width
+            out[act] = {
+                "before": step.n_dead_before, "died": step.n_died,
+                "after": step.n_dead_after,
+                "died_first_layer": int(step.died[0].sum()),
+                "loss_before": step.loss_before, "loss_after": step.loss_after,
+                # dead counts after the big step (index 0) and each later epoch
+                "dead_count": np.rint(h.dead_total * total),
+                "first_layer_dead": np.rint(h.dead_fraction[:, 0] * width),
+                "diverged_at": h.diverged_at,
+                "train_acc": h.train_acc,
+            }
+    return out
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def born_dead(init: str, random_bias: bool, n_inits: int, seed: int, _text: str = "") -> dict:
+    """Monte Carlo: P(network constant on the box grid) per width and depth."""
+    points = box_grid(2, GRID_PER_AXIS)
+    depths = np.arange(1, BORN_DEPTH + 1)
+    counts = {}
+    with progress_bar(_text) as bar:
+        for i, w in enumerate(BORN_WIDTHS):
+            first = born_dead_first_layer(
+                points, w, BORN_DEPTH, n_inits, init=init, random_bias=random_bias,
+                seed=seed * 1000 + w,
+                callback=progress_callback(bar, _text, i / len(BORN_WIDTHS), 1 / len(BORN_WIDTHS)),
+            )
+            counts[w] = constant_counts(first, depths)
+    return {"depths": depths, "counts": counts, "n_points": len(points)}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def remedies(data: str, depth: int, width: int, lr: float, bias: float, shift: float,
+             init: str, opt: str, epochs: int, seed: int, _text: str = "") -> list[dict]:
+    """The same task under ReLU and each remedy."""
+    Xtr, Xte, ytr, yte = _data(data, shift, seed)
+    variants = [
+        ("relu_base", "relu", init, lr),
+        ("relu_low_lr", "relu", init, lr / 10),
+        ("relu_he", "relu", "he_normal", lr),
+        *[(a, a, init, lr) for a in ("leaky_relu", "elu", "gelu", "silu")],
+    ]
+    rows = []
+    with progress_bar(_text) as bar:
+        for i, (key, act, ini, rate) in enumerate(variants):
+            model = _model(data, depth, width, act, ini, bias, seed, Xtr.shape[1])
+            h = model.fit(Xtr, ytr, epochs=epochs, lr=rate, optimizer=opt, X_test=Xte,
+                          y_test=yte,
+                          callback=progress_callback(bar, _text, i / len(variants),
+                                                     1 / len(variants)))
+            rows.append({"key": key, "act": act, "init": ini, "lr": rate,
+                         "train_acc": float(h.train_acc[-1]), "test_acc": float(h.test_acc[-1]),
+                         "dead": float(h.dead_total[-1]), "diverged_at": h.diverged_at})
+    return rows
+
+
+# ------------------------------------------------------------------------ draw
+
+def _pct(v: float) -> str:
+    return "—" if not np.isfinite(v) else f"{100 * v:.1f}%"
+
+
+def _status(t, run: dict, act: str) -> None:
+    """Say divergence and total death in words."""
+    if run["diverged_at"] is not None:
+        st.error(t("common.diverged", epoch=run["diverged_at"]))
+    dead = run["dead_total"]
+    if act == "relu" and dead[0] == 1:
+        st.warning(t(f"{P}.s1.all_dead_birth"))
+    elif act == "relu" and np.isfinite(dead[-1]) and dead[-1] == 1:
+        st.warning(t(f"{P}.s1.all_dead_end"))
+    elif act != "relu" and np.isfinite(dead[-1]) and dead[-1] == 1:
+        st.info(t(f"{P}.s1.all_negative_other"))
+
+
+def section_training(t, result: dict, acts: list[str]) -> None:
+    st.header(t(f"{P}.s1.title"))
+    st.markdown(t(f"{P}.s1.intro"))
+    for act in acts:
+        run = result["runs"][act]
+        frac = run["dead_fraction"]
+        n_epochs, n_layers = frac.shape
+        keep = np.unique(np.linspace(0, n_epochs - 1, min(n_epochs, MAX_HEAT_EPOCHS))
+                         .round().astype(int))
+        cells = pd.DataFrame(
+            [(int(e), layer + 1, float(frac[e, layer])) for e in keep for layer in range(n_layers)],
+            columns=["epoch", "layer", "dead"],
+        )
+        left, right = st.columns([3, 1])
+        with left:
+            st.subheader(t(f"{P}.act.{act}"))
+            st.altair_chart(
+                heatmap(cells, "epoch", "layer", "dead", x_title=t("common.axis.epoch"),
+                        y_title=t("common.axis.layer"), value_title=t(f"{P}.s1.dead_axis"),
+                        scheme="reds", domain=(0.0, 1.0),
+                        height=min(40 + 14 * n_layers, 420)),
+                width="stretch",
+            )
+        with right:
+            st.metric(t(f"{P}.metric.train_acc"), _pct(run["train_acc"][-1]))
+            st.metric(t(f"{P}.metric.test_acc"), _pct(run["test_acc"][-1]))
+            st.metric(t(f"{P}.metric.dead_end"), _pct(run["dead_total"][-1]),
+                      help=t(f"{P}.metric.dead_help"))
+        _status(t, run, act)
+    st.caption(t(f"{P}.s1.heat_caption"))
+
+    lines = pd.concat(
+        [pd.DataFrame({"epoch": np.arange(len(r["dead_total"])), "dead": r["dead_total"],
+                       "act": a}) for a, r in result["runs"].items() if a in acts],
+        ignore_index=True,
+    ).dropna()
+    st.markdown(f"**{t(f'{P}.s1.total_title')}**")
+    st.altair_chart(
+        line_chart(lines, "epoch", "dead", "act", x_title=t("common.axis.epoch"),
+                   y_title=t(f"{P}.s1.total_axis"), colour_title=t("common.axis.activation"),
+                   height=220),
+        width="stretch",
+    )
+    st.caption(t(f"{P}.s1.total_caption"))
+    jumps = []
+    for act in acts:
+        d = result["runs"][act]["dead_total"]
+        diffs = np.diff(d[np.isfinite(d)])
+        if diffs.size and diffs.max() > 0:
+            e = int(np.argmax(diffs)) + 1
+            jumps.append(t(f"{P}.s1.jump", act=t(f"{P}.act.{act}"), epoch=e,
+                           before=_pct(d[e - 1]), after=_pct(d[e])))
+    if jumps:
+        st.info("\n\n".join(jumps))
+
+
+def _unit_chart(t, frame_: pd.DataFrame) -> alt.LayerChart:
+    """Per-unit pre-activation range (min–max rule, quartile bar, median tick), zero line."""
+    colour = alt.Color("state:N", title=t(f"{P}.s2.state"),
+                       scale=alt.Scale(domain=[t(f"{P}.s2.alive"), t(f"{P}.s2.dead")],
+                                       range=[ALIVE_COLOUR, DEAD_COLOUR]))
+    x = alt.X("unit:O", title=t(f"{P}.s2.unit_axis"))
+    y_title = t(f"{P}.s2.z_axis")
+    tips = [alt.Tooltip("unit:O", title=t(f"{P}.s2.unit_axis")),
+            alt.Tooltip("min:Q", format=".3~g"), alt.Tooltip("median:Q", format=".3~g"),
+            alt.Tooltip("max:Q", format=".3~g"),
+            alt.Tooltip("fires:Q", title=t(f"{P}.s2.fires_axis"))]
+    base = alt.Chart(frame_).encode(x=x, color=colour, tooltip=tips)
+    rule = base.mark_rule(strokeWidth=2).encode(y=alt.Y("min:Q", title=y_title), y2="max:Q")
+    box = base.mark_bar(size=14, opacity=0.8).encode(y="q25:Q", y2="q75:Q")
+    mid = base.mark_tick(color="black", size=16, thickness=2).encode(y="median:Q")
+    zero = alt.Chart(pd.DataFrame({"z": [0.0]})).mark_rule(
+        color="black", strokeDash=[4, 3]).encode(y="z:Q")
+    return alt.layer(rule, box, mid, zero).properties(height=260)
+
+
+def section_layer(t, c, result: dict, acts: list[str], depth: int) -> None:
+    st.header(t(f"{P}.s2.title"))
+    st.markdown(t(f"{P}.s2.intro"))
+    cols = st.columns(3)
+    saved = c.container
+    c.container = cols[0]
+    act = c.select("insp", t(f"{P}.s2.act"), acts, acts[0]) if len(acts) > 1 else acts[0]
+    run = result["runs"][act]
+    epochs_avail = sorted(run["views"])
+    c.container = cols[1]
+    if depth > 1:
+        layer = c.slider("layer", t(f"{P}.s2.layer"), 1, depth, 1)
+    else:
+        layer = 1
+        cols[1].caption(t(f"{P}.s2.one_layer"))
+    c.container = cols[2]
+    if len(epochs_avail) > 1:
+        epoch = c.select_slider("snap", t(f"{P}.s2.epoch"), epochs_avail, epochs_avail[-1])
+    else:
+        epoch = epochs_avail[0]
+    c.container = saved
+    epoch = int(epoch)
+    s = run["views"][epoch][layer - 1]
+    finite = np.isfinite(s["min"]) & np.isfinite(s["max"])
+    if not finite.all():
+        st.warning(t(f"{P}.s2.non_finite"))
+    units = np.arange(1, len(s["fires"]) + 1)
+    state = np.where(s["dead"], t(f"{P}.s2.dead"), t(f"{P}.s2.alive"))
+    view = pd.DataFrame({"unit": units, "state": state, "fires": s["fires"],
+                         **{k: s[k] for k in ("min", "q25", "median", "q75", "max")}})[finite]
+    left, right = st.columns([3, 2])
+    with left:
+        if len(view):
+            st.altair_chart(_unit_chart(t, view), width="stretch")
+        st.caption(t(f"{P}.s2.z_caption"))
+    with right:
+        fires = pd.DataFrame({"unit": units, "fires": s["fires"], "state": state})
+        chart = alt.Chart(fires).mark_bar().encode(
+            x=alt.X("unit:O", title=t(f"{P}.s2.unit_axis")),
+            y=alt.Y("fires:Q", title=t(f"{P}.s2.fires_axis"),
+                    scale=alt.Scale(domain=[0, result["n_train"]])),
+            color=alt.Color("state:N", legend=None,
+                            scale=alt.Scale(domain=[t(f"{P}.s2.alive"), t(f"{P}.s2.dead")],
+                                            range=[ALIVE_COLOUR, DEAD_COLOUR])),
+            tooltip=["unit:O", "fires:Q"],
+        ).properties(height=260)
+        st.altair_chart(chart, width="stretch")
+        st.caption(t(f"{P}.s2.fires_caption", n=result["n_train"]))
+    st.info(t(f"{P}.s2.reading", act=t(f"{P}.act.{act}"), layer=layer, epoch=epoch,
+              dead=int(s["dead"].sum()), units=len(s["dead"]), n=result["n_train"]))
+
+
+def section_step(t, c, data: str, depth: int, width: int, epochs: int, seed: int) -> None:
+    st.header(t(f"{P}.s3.title"))
+    st.markdown(t(f"{P}.s3.intro", init=HEALTHY_INIT, normal_lr=NORMAL_LR))
+    saved = c.container
+    c.container = st.columns(3)[0]
+    big = c.select_slider("big", t(f"{P}.s3.big"), [1.0, 3.0, 10.0, 30.0, 100.0], 10.0)
+    c.container = saved
+    res = one_step(data, depth, width, float(big), epochs, seed, _text=t(f"{P}.s3.progress"))
+    total = depth * width
+    cols = st.columns(2)
+    for col, act in zip(cols, ("relu", "leaky_relu"), strict=True):
+        r = res[act]
+        with col:
+            st.subheader(t(f"{P}.act.{act}"))
+            m1, m2, m3 = st.columns(3)
+            m1.metric(t(f"{P}.s3.before"), f"{r['before']} / {total}")
+            m2.metric(t(f"{P}.s3.died"), str(r["died"]))
+            m3.metric(t(f"{P}.s3.end"), f"{int(r['dead_count'][-1])} / {total}"
+                      if np.isfinite(r["dead_count"][-1]) else "—")
+            if not np.isfinite(r["loss_after"]):
+                st.error(t(f"{P}.s3.step_diverged"))
+            if r["diverged_at"] is not None:
+                st.error(t("common.diverged", epoch=r["diverged_at"]))
+    rows = []
+    for act in ("relu", "leaky_relu"):
+        d = res[act]["dead_count"]
+        rows.append(pd.DataFrame({"epoch": np.arange(len(d)), "dead": d, "act": act}))
+    frame_ = pd.concat(rows, ignore_index=True).dropna()
+    st.altair_chart(
+        line_chart(frame_, "epoch", "dead", "act", x_title=t(f"{P}.s3.epoch_axis"),
+                   y_title=t(f"{P}.s3.dead_axis"), colour_title=t("common.axis.activation"),
+                   height=220),
+        width="stretch",
+    )
+    st.caption(t(f"{P}.s3.caption", normal_lr=NORMAL_LR))
+    relu, leaky = res["relu"], res["leaky_relu"]
+    st.info(t(f"{P}.s3.reading", big=big, died=relu["died"], first=relu["died_first_layer"],
+              relu_end=_count(relu["dead_count"][-1]),
+              relu_first_end=_count(relu["first_layer_dead"][-1]),
+              leaky_died=leaky["died"], leaky_end=_count(leaky["dead_count"][-1]),
+              epochs=epochs))
+
+
+def _count(v: float) -> str:
+    return "—" if not np.isfinite(v) else str(int(v))
+
+
+def _born_chart(t, frame_: pd.DataFrame) -> alt.LayerChart:
+    colour = alt.Color("width:O", title=t(f"{P}.s4.width_legend"),
+                       scale=alt.Scale(scheme="viridis", reverse=True))
+    base = alt.Chart(frame_).encode(x=alt.X("depth:Q", title=t(f"{P}.s4.depth_axis")),
+                                    color=colour)
+    band = base.mark_area(opacity=0.15).encode(
+        y=alt.Y("lo:Q", title=t(f"{P}.s4.p_axis"), scale=alt.Scale(domain=[0, 1])), y2="hi:Q")
+    line = base.mark_line(strokeWidth=2).encode(
+        y="p:Q",
+        tooltip=[alt.Tooltip("width:O", title=t(f"{P}.s4.width_legend")),
+                 alt.Tooltip("depth:Q", title=t(f"{P}.s4.depth_axis")),
+                 alt.Tooltip("p:Q", format=".3f"), alt.Tooltip("lo:Q", format=".3f"),
+                 alt.Tooltip("hi:Q", format=".3f")])
+    return alt.layer(band, line).properties(height=320)
+
+
+def section_born(t, c, seed: int) -> None:
+    st.header(t(f"{P}.s4.title"))
+    st.markdown(t(f"{P}.s4.intro", grid=GRID_PER_AXIS, n_points=GRID_PER_AXIS ** 2))
+    cols = st.columns(3)
+    saved = c.container
+    c.container = cols[0]
+    init = c.select("binit", t(f"{P}.s4.init"), INITS, "he_normal")
+    c.container = cols[1]
+    random_bias = c.checkbox("bbias", t(f"{P}.s4.bias"), False, help=t(f"{P}.s4.bias_help"))
+    c.container = cols[2]
+    n_inits = int(c.select_slider("mc", t(f"{P}.s4.mc"), [100, 200, 400, 1000, 2000, 5000], 400))
+    c.container = saved
+    res = born_dead(init, random_bias, n_inits, seed, _text=t(f"{P}.s4.progress"))
+    depths = res["depths"]
+    rows = []
+    for w, k in res["counts"].items():
+        lo, hi = wilson_interval(k, n_inits)
+        rows.append(pd.DataFrame({"width": w, "depth": depths, "p": k / n_inits,
+                                  "lo": lo, "hi": hi}))
+    frame_ = pd.concat(rows, ignore_index=True)
+    st.altair_chart(_born_chart(t, frame_), width="stretch")
+    st.caption(t(f"{P}.s4.caption", n=n_inits))
+    table = frame_[frame_.depth.isin(BORN_TABLE_DEPTHS)]
+    show = table.assign(cell=[f"{p:.2f} [{lo:.2f}, {hi:.2f}]"
+                              for p, lo, hi in zip(table.p, table.lo, table.hi, strict=True)])
+    pivot = show.pivot(index="width", columns="depth", values="cell")
+    pivot.index = [t(f"{P}.s4.width_row", w=w) for w in pivot.index]
+    pivot.columns = [t(f"{P}.s4.depth_col", d=d) for d in pivot.columns]
+    st.dataframe(pivot, width="stretch")
+    st.caption(t(f"{P}.s4.table_caption", n=n_inits))
+    narrow = res["counts"][BORN_WIDTHS[0]]
+    wide = res["counts"][BORN_WIDTHS[-1]]
+    st.info(t(f"{P}.s4.reading", w_narrow=BORN_WIDTHS[0], w_wide=BORN_WIDTHS[-1],
+              d10=_pct(narrow[9] / n_inits), d50=_pct(narrow[-1] / n_inits),
+              wide50=_pct(wide[-1] / n_inits), n=n_inits))
+    if not random_bias:
+        st.caption(t(f"{P}.s4.zero_bias_note"))
+
+
+def section_remedies(t, rows: list[dict]) -> None:
+    st.header(t(f"{P}.s5.title"))
+    st.markdown(t(f"{P}.s5.intro"))
+    table = pd.DataFrame({
+        t(f"{P}.s5.col.setting"): [t(f"{P}.s5.row.{r['key']}", lr=f"{r['lr']:g}",
+                                     init=r["init"]) for r in rows],
+        t(f"{P}.s5.col.train"): [_pct(r["train_acc"]) for r in rows],
+        t(f"{P}.s5.col.test"): [_pct(r["test_acc"]) for r in rows],
+        t(f"{P}.s5.col.dead"): [_pct(r["dead"]) for r in rows],
+        t(f"{P}.s5.col.neg_slope"): [
+            t(f"{P}.s5.slope.{'zero' if r['act'] == 'relu' else 'nonzero'}") for r in rows],
+        t(f"{P}.s5.col.note"): [
+            t(f"{P}.s5.diverged", epoch=r["diverged_at"]) if r["diverged_at"] is not None
+            else "" for r in rows],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(t(f"{P}.s5.caption"))
+
+
+def main() -> None:
+    fr = frame(P)
+    t, c = fr.t, fr.controls
+    fr.heading()
+
+    c.container.subheader(t(f"{P}.controls.title"))
+    data = c.select("data", t(f"{P}.controls.data"), DATA, "moons")
+    depth = c.slider("depth", t(f"{P}.controls.depth"), 1, 50, 4)
+    width = int(c.select_slider("width", t(f"{P}.controls.width"),
+                                [2, 3, 4, 5, 8, 10, 16, 32], 8))
+    lr = float(c.select_slider("lr", t(f"{P}.controls.lr"),
+                               [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0], 1.0,
+                               help=t(f"{P}.controls.lr_help")))
+    bias = float(c.slider("bias", t(f"{P}.controls.bias"), -10.0, 2.0, 0.0, step=0.5,
+                          help=t(f"{P}.controls.bias_help")))
+    shift = float(c.slider("shift", t(f"{P}.controls.shift"), -5.0, 5.0, 0.0, step=0.5,
+                           help=t(f"{P}.controls.shift_help")))
+    init = c.select("init", t(f"{P}.controls.init"), INITS, "glorot_uniform")
+    acts = c.multiselect("act", t(f"{P}.controls.act"), ACTS, ["relu", "leaky_relu"])
+    opt = c.select("opt", t(f"{P}.controls.opt"), ("sgd", "momentum", "adam"), "sgd")
+    epochs = c.slider("epochs", t(f"{P}.controls.epochs"), 10, 300, 80, step=10)
+    seed = c.number("seed", t(f"{P}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+
+    if not acts:
+        st.warning(t(f"{P}.no_act"))
+        acts = ["relu"]
+    acts = [a for a in ACTS if a in acts]
+    st.markdown(t(f"{P}.setup", data=data, n=N_SAMPLES, depth=depth, width=width, lr=lr,
+                  opt=opt, epochs=epochs, init=init, bias=bias, shift=shift))
+
+    result = train_runs(data, depth, width, lr, bias, shift, init, tuple(acts), opt, epochs,
+                        seed, _text=t(f"{P}.s1.progress"))
+    section_training(t, result, acts)
+    section_layer(t, c, result, acts, depth)
+    section_step(t, c, data, depth, width, epochs, seed)
+    section_born(t, c, seed)
+    rows = remedies(data, depth, width, lr, bias, shift, init, opt, epochs, seed,
+                    _text=t(f"{P}.s5.progress"))
+    section_remedies(t, rows)
+    st.header(t(f"{P}.s6.title"))
+    st.markdown(t(f"{P}.s6.body"))
+
+
+main()
