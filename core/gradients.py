@@ -1,0 +1,270 @@
+"""Per-layer statistics of a network: how big the gradient is at every layer, and
+what the forward pass looks like at the same time.
+
+Notation as in :mod:`core.mlp` (``L`` weight layers, ``L − 1`` hidden layers)::
+
+    z_l = h_l W_l + b_l,   h_{l+1} = f(z_l)
+    dL/dW_l = h_lᵀ δ_l,    dL/dh_l = δ_l W_lᵀ,    δ_{l−1} = dL/dh_l ⊙ f'(z_{l−1})
+
+so the signal reaching layer ``l`` has been multiplied by ``f'(z_k) W_kᵀ`` for every
+layer ``k`` above it. With the sigmoid, ``f' <= 1/4``: a chain of ``k`` sigmoid
+derivatives is at most ``4^−k`` (SCIENCE.md C4, C5). The forward values
+``h_l`` do *not* shrink in the same way — sigmoid outputs stay in (0, 1), mostly
+near ½ or saturated near 0/1 — which is why :func:`layer_statistics` reports both.
+
+Everything here is pure NumPy and silences floating-point warnings: a
+diverging or underflowing network yields ``inf``/``nan``/``0`` values, which
+:func:`describe_health` turns into a verdict a page can put into words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from core.activations import Activation
+from core.mlp import MLP
+
+__all__ = [
+    "SATURATION",
+    "Health",
+    "LayerStats",
+    "depth_grid",
+    "describe_health",
+    "first_last_ratio",
+    "geometric_band",
+    "init_statistics",
+    "layer_statistics",
+    "slope_bound",
+]
+
+#: A unit counts as saturated on a sample when ``|f'(z)|`` is below this fraction
+#: of the activation's largest slope (for ReLU: inactive, ``f'(z) = 0``).
+SATURATION = 0.05
+
+#: Gradient norms below this are reported as "underflow": at this size an update
+#: ``η · g`` cannot change any weight of order 1 in float64 (``1e-300 ≪ 2^−52``).
+TINY = 1e-30
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """One network's per-layer statistics on one batch.
+
+    Attributes
+    ----------
+    loss : float
+        Mean loss on the batch.
+    grad_w : ndarray of shape (L,)
+        Frobenius norm ``‖dL/dW_l‖`` of every weight layer, ``l = 0`` next to the input.
+    grad_h : ndarray of shape (L − 1,)
+        ``‖dL/dh_l‖`` for the hidden activations ``h_1 .. h_{L−1}`` (Frobenius norm
+        over samples and units): the back-propagated signal itself.
+    act_mean, act_std : ndarray of shape (L − 1,)
+        Mean and standard deviation of each hidden layer's activations ``h_l`` over
+        all samples and units.
+    saturated : ndarray of shape (L − 1,)
+        Fraction of (sample, unit) pairs of each hidden layer with
+        ``|f'(z)| < SATURATION · max|f'|``.
+    """
+
+    loss: float
+    grad_w: np.ndarray
+    grad_h: np.ndarray
+    act_mean: np.ndarray
+    act_std: np.ndarray
+    saturated: np.ndarray
+
+
+def _saturation_threshold(activation: Activation, fraction: float) -> float:
+    return fraction * activation.max_slope
+
+
+def layer_statistics(
+    model: MLP, X: npt.ArrayLike, y: npt.ArrayLike, saturation: float = SATURATION
+) -> LayerStats:
+    """Forward and backward statistics of every layer of ``model`` on ``(X, y)``.
+
+    Parameters
+    ----------
+    model : MLP
+    X : array_like of shape (n, n_in)
+    y : array_like
+        Targets in the form ``model`` trains on.
+    saturation : float, default SATURATION
+        A unit is saturated on a sample when ``|f'(z)| < saturation · max|f'|``.
+
+    Returns
+    -------
+    LayerStats
+        Non-finite values (an overflowing forward pass) are kept as ``inf``/``nan``;
+        no floating-point warning is raised.
+    """
+    with np.errstate(all="ignore"):
+        trace = model.backward_trace(X, y)
+        df = model.activation.df
+        threshold = _saturation_threshold(model.activation, saturation)
+        hidden_h = trace.hs[1:-1]
+        hidden_z = trace.zs[:-1]
+        grad_w = np.array([np.linalg.norm(g) for g in trace.grads_w], dtype=float)
+        grad_h = np.array([np.linalg.norm(d) for d in trace.dh[1:]], dtype=float)
+        act_mean = np.array([float(np.mean(h)) for h in hidden_h], dtype=float)
+        act_std = np.array([float(np.std(h)) for h in hidden_h], dtype=float)
+        saturated = np.array(
+            [float(np.mean(np.abs(df(z)) < threshold)) for z in hidden_z], dtype=float
+        )
+    return LayerStats(float(trace.loss), grad_w, grad_h, act_mean, act_std, saturated)
+
+
+def init_statistics(
+    sizes: Sequence[int],
+    activation: str | Activation,
+    init: str,
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    seeds: Sequence[int],
+    output: str = "sigmoid",
+    init_std: float = 0.01,
+) -> dict[str, np.ndarray]:
+    """:func:`layer_statistics` of freshly initialised networks, one per seed.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        ``[n_in, *hidden, n_out]`` as for :class:`~core.mlp.MLP`.
+    activation, init, output, init_std
+        As for :class:`~core.mlp.MLP`.
+    X, y : array_like
+        The batch the gradients are computed on.
+    seeds : sequence of int
+        One network is drawn per seed.
+
+    Returns
+    -------
+    dict of ndarray
+        ``loss`` of shape (S,), and ``grad_w`` (S, L), ``grad_h``, ``act_mean``,
+        ``act_std``, ``saturated`` (S, L − 1), one row per seed.
+    """
+    rows = [
+        layer_statistics(
+            MLP(sizes, activation=activation, output=output, init=init, seed=int(s),
+                init_std=init_std),
+            X, y,
+        )
+        for s in seeds
+    ]
+    fields = ("grad_w", "grad_h", "act_mean", "act_std", "saturated")
+    out = {f: np.array([getattr(r, f) for r in rows], dtype=float) for f in fields}
+    out["loss"] = np.array([r.loss for r in rows], dtype=float)
+    return out
+
+
+def geometric_band(values: npt.ArrayLike, axis: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Geometric mean, minimum and maximum of positive values along ``axis``.
+
+    Norms spread over orders of magnitude, so their typical value is the mean of
+    their logarithms. Entries that are not finite and positive are ignored; a
+    position with none left gives NaN in all three outputs.
+
+    Parameters
+    ----------
+    values : array_like, e.g. of shape (S, L)
+    axis : int, default 0
+
+    Returns
+    -------
+    mid, lo, hi : ndarray
+        ``exp(mean(log v))``, ``min v``, ``max v`` over the usable entries.
+    """
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v) & (v > 0)
+    count = ok.sum(axis=axis)
+    with np.errstate(all="ignore"):
+        logs = np.where(ok, np.log(np.where(ok, v, 1.0)), 0.0)
+        mid = np.exp(logs.sum(axis=axis) / np.maximum(count, 1))
+        lo = np.where(ok, v, np.inf).min(axis=axis)
+        hi = np.where(ok, v, -np.inf).max(axis=axis)
+    none = count == 0
+    return (np.where(none, np.nan, mid), np.where(none, np.nan, lo), np.where(none, np.nan, hi))
+
+
+def first_last_ratio(grad_w: npt.ArrayLike) -> float:
+    """``‖dL/dW_first‖ / ‖dL/dW_last‖``, or NaN when it is not a finite number.
+
+    Near 1: every layer learns at a similar pace. Far below 1: the layers near the
+    input hardly move (vanishing); far above 1: exploding.
+    """
+    g = np.asarray(grad_w, dtype=float)
+    if g.size == 0:
+        return math.nan
+    first, last = float(g[0]), float(g[-1])
+    if not (math.isfinite(first) and math.isfinite(last)) or last <= 0:
+        return math.nan
+    return first / last
+
+
+def slope_bound(activation: Activation, k: int) -> float:
+    """Largest factor ``k`` chained derivatives can contribute: ``(max|f'|)^k``.
+
+    For the sigmoid ``(1/4)^k`` (``k = 10`` → 9.5e−7); 1 for ReLU and tanh, whose
+    slope reaches 1. The weights multiply the signal too, so this bounds the
+    derivative part of the product only.
+    """
+    if k < 0:
+        raise ValueError(f"k must be >= 0, got {k}")
+    with np.errstate(under="ignore"):
+        return float(np.float64(activation.max_slope) ** k)
+
+
+def depth_grid(max_depth: int, limit: int = 7) -> list[int]:
+    """Depths for a sweep: powers of two up to ``max_depth``, and ``max_depth`` itself.
+
+    At most ``limit`` depths (the largest powers are dropped first, ``max_depth``
+    always stays), sorted and distinct; ``depth_grid(10) == [1, 2, 4, 8, 10]``.
+    """
+    if max_depth < 1:
+        raise ValueError(f"max_depth must be >= 1, got {max_depth}")
+    powers = [2**k for k in range(int(math.log2(max_depth)) + 1) if 2**k < max_depth]
+    return sorted({*powers[: max(limit - 1, 0)], int(max_depth)})
+
+
+@dataclass(frozen=True)
+class Health:
+    """What went numerically wrong in a set of per-layer gradient norms.
+
+    Attributes
+    ----------
+    overflow : bool
+        Some norm is ``inf`` or NaN (the forward or backward pass overflowed).
+    underflow_layers : list of int
+        1-based layer numbers whose norm is finite but below ``TINY`` (including 0):
+        updates there are numerically nothing.
+    """
+
+    overflow: bool
+    underflow_layers: list[int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.overflow and not self.underflow_layers
+
+
+def describe_health(grad_w: npt.ArrayLike, tiny: float = TINY) -> Health:
+    """Classify per-layer norms (any shape, last axis = layer) as overflow / underflow.
+
+    Parameters
+    ----------
+    grad_w : array_like of shape (..., L)
+    tiny : float, default TINY
+        Finite norms below this count as underflow.
+    """
+    g = np.asarray(grad_w, dtype=float)
+    g = g.reshape(-1, g.shape[-1]) if g.ndim else g.reshape(1, 1)
+    overflow = bool((~np.isfinite(g)).any())
+    small = np.isfinite(g) & (g < tiny)
+    layers = [int(i) + 1 for i in np.flatnonzero(small.any(axis=0))]
+    return Health(overflow, layers)

@@ -1,0 +1,549 @@
+"""Gradient vanishing with depth: per-layer gradients at initialisation and during
+training, across depth, activation and initialisation (SCIENCE.md C4–C7).
+
+Every network on the page has the same shape and data; a *series* is one
+(activation, initialisation) pair. With a second initialisation (`init2`) each
+activation is trained with both, so the He et al. (2015) comparison is across
+initialisations rather than activations.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.activations import ACTIVATIONS
+from core.datasets import DATASETS, load, train_test_split
+from core.gradients import (
+    SATURATION,
+    depth_grid,
+    describe_health,
+    first_last_ratio,
+    geometric_band,
+    init_statistics,
+    slope_bound,
+)
+from core.grid import plane_grid
+from core.init import INITIALISERS, weight_variance
+from core.mlp import MLP, OPTIMIZERS
+from ui.charts import (
+    activation_colour,
+    band_chart,
+    boundary_chart,
+    downsample,
+    finite_positive,
+    heatmap,
+    line_chart,
+)
+from ui.frame import frame
+from ui.progress import progress_bar, progress_callback
+
+PAGE = "vanishing"
+N_INITS = 5  # random initialisations averaged in section 1
+N_SNAPSHOTS = 20  # epochs kept for the decision-boundary scrubber (plus epoch 0)
+GRID = 40  # decision-boundary grid points per axis
+HEAT_COLUMNS = 60  # most epochs drawn in a heatmap
+LEARNED = 0.7  # "trained" = final training loss below 70% of the initial loss
+LRS = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+STDS = [0.001, 0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0]
+BATCHES = [8, 16, 32, 64, 128, 256, 1024]
+NO_INIT2 = "none"
+
+DEFAULTS: dict[str, object] = {
+    "data": "moons", "n": 300, "noise": 0.2, "depth": 10, "width": 32,
+    "act": ["sigmoid", "tanh", "relu"], "init": "he_normal", "init2": NO_INIT2, "std": 0.01,
+    "opt": "sgd", "lr": 0.1, "epochs": 60, "batch": 32, "seed": 0,
+}
+
+#: The classic experiments; each sets every control at once.
+PRESETS: dict[str, dict[str, object]] = {
+    "blog": {**DEFAULTS, "act": ["sigmoid", "relu"], "epochs": 100},
+    "glorot": {**DEFAULTS, "depth": 5, "width": 64, "act": ["sigmoid", "tanh"],
+               "init": "standard", "init2": "glorot_uniform", "epochs": 100},
+    "he": {**DEFAULTS, "depth": 30, "act": ["relu"], "init": "glorot_uniform",
+           "init2": "he_normal", "opt": "momentum", "lr": 0.01, "epochs": 60},
+}
+
+
+# ----------------------------------------------------------------- computations
+@st.cache_data(max_entries=16, show_spinner=False)
+def _split(data: str, n: int, noise: float, seed: int) -> tuple:
+    X, y = load(data, n_samples=n, noise=noise, seed=seed)
+    return X, y, train_test_split(X, y, seed=seed)
+
+
+def _sizes(data: str, depth: int, width: int) -> tuple[list[int], str]:
+    info = DATASETS[data]
+    n_out = 1 if info.n_classes == 2 else info.n_classes
+    return [int(info.n_features), *[width] * depth, n_out], ("sigmoid" if n_out == 1 else "softmax")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def init_profile(data: str, n: int, noise: float, depth: int, width: int, act: str,
+                 init: str, std: float, seed: int) -> dict:
+    """Section 1: per-layer statistics of `N_INITS` fresh networks of one series."""
+    _, _, (Xtr, _, ytr, _) = _split(data, n, noise, seed)
+    sizes, output = _sizes(data, depth, width)
+    s = init_statistics(sizes, act, init, Xtr, ytr, seeds=range(seed, seed + N_INITS),
+                        output=output, init_std=std)
+    mid, lo, hi = geometric_band(s["grad_w"])
+    return {
+        "grad_raw": s["grad_w"], "grad_mid": mid, "grad_lo": lo, "grad_hi": hi,
+        "mean": _finite_mean(s["act_mean"]), "std": _finite_mean(s["act_std"]),
+        "saturated": _finite_mean(s["saturated"]),
+    }
+
+
+def _finite_mean(values: np.ndarray) -> np.ndarray:
+    """Column means over the finite entries; NaN where there are none."""
+    ok = np.isfinite(values)
+    total = np.where(ok, values, 0.0).sum(axis=0)
+    count = ok.sum(axis=0)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str, init: str,
+              std: float, opt: str, lr: float, epochs: int, batch: int, seed: int,
+              _text: str = "") -> dict:
+    """Section 2–3: train one series; keep its history and boundary snapshots."""
+    X, _, (Xtr, Xte, ytr, yte) = _split(data, n, noise, seed)
+    sizes, output = _sizes(data, depth, width)
+    model = MLP(sizes, activation=act, output=output, init=init, seed=seed, init_std=std)
+    wanted = sorted({round(e) for e in np.linspace(0, epochs, N_SNAPSHOTS + 1)})
+    with progress_bar(_text) as bar:
+        h = model.fit(Xtr, ytr, epochs=epochs, lr=lr, optimizer=opt,
+                      batch_size=None if batch >= len(Xtr) else batch,
+                      X_test=Xte, y_test=yte, snapshot_epochs=wanted,
+                      callback=progress_callback(bar, _text))
+    run = {
+        "loss": h.loss, "train_acc": h.train_acc, "test_acc": h.test_acc,
+        "grad": h.grad_norms, "diverged_at": h.diverged_at, "boundaries": {},
+    }
+    if DATASETS[data].two_d:
+        points, _, step = plane_grid(X, resolution=GRID)
+        run["step"] = step
+        with np.errstate(all="ignore"):
+            for e, (w, b) in sorted(h.snapshots.items()):
+                model.set_params(w, b)
+                run["boundaries"][e] = model.predict_proba(points).astype(np.float32)
+    return run
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def depth_sweep(data: str, n: int, noise: float, max_depth: int, width: int,
+                series: tuple[tuple[str, str], ...], std: float, opt: str, lr: float,
+                epochs: int, batch: int, seed: int, _text: str = "") -> pd.DataFrame:
+    """Section 4: for each depth of `depth_grid`, train every series once."""
+    _, _, (Xtr, Xte, ytr, yte) = _split(data, n, noise, seed)
+    depths = depth_grid(max_depth)
+    jobs = [(d, a, i) for d in depths for a, i in series]
+    weights = np.array([d + 1 for d, _, _ in jobs], dtype=float)  # cost ~ layers
+    starts = np.concatenate([[0.0], np.cumsum(weights)[:-1]]) / weights.sum()
+    rows = []
+    with progress_bar(_text) as bar:
+        for (d, act, init), start, span in zip(jobs, starts, weights / weights.sum(), strict=True):
+            sizes, output = _sizes(data, d, width)
+            model = MLP(sizes, activation=act, output=output, init=init, seed=seed, init_std=std)
+            h = model.fit(Xtr, ytr, epochs=epochs, lr=lr, optimizer=opt,
+                          batch_size=None if batch >= len(Xtr) else batch,
+                          X_test=Xte, y_test=yte,
+                          callback=progress_callback(bar, _text, start=start, span=span))
+            rows.append({"depth": d, "act": act, "init": init,
+                         "test_acc": float(h.test_acc[-1]),
+                         "ratio": first_last_ratio(h.grad_norms[0]),
+                         "diverged": h.diverged_at is not None})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ presets
+def _apply_preset(name: str) -> None:
+    """Write every control's value before the widgets exist (button callback)."""
+    for key, value in PRESETS[name].items():
+        st.session_state[key] = list(value) if isinstance(value, list) else value
+        # The URL still holds the old values: drop them, so the controls take the
+        # preset from session state and write it back to the URL themselves.
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+# ------------------------------------------------------------------ formatting
+def _sci(x: float) -> str:
+    return "—" if not (isinstance(x, float | int) and math.isfinite(x)) else f"{x:.2g}"
+
+
+def _pct(x: float) -> str:
+    return "—" if not math.isfinite(x) else f"{100 * x:.0f}%"
+
+
+def _label(act: str, init: str, two: bool) -> str:
+    return f"{act} · {init}" if two else act
+
+
+# ------------------------------------------------------------------ charts
+def _dashed_band(frame: pd.DataFrame, x: str, mid: str, lo: str, hi: str, names: list[str],
+                 *, x_title: str, y_title: str, colour_title: str, dash_title: str,
+                 log_y: bool) -> alt.LayerChart:
+    """A band chart whose lines are coloured by activation and dashed by initialisation."""
+    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{x}:Q", title=x_title),
+        color=activation_colour("act", names, colour_title),
+        detail="series:N",
+    )
+    band = base.mark_area(opacity=0.15).encode(
+        y=alt.Y(f"{lo}:Q", title=y_title, scale=y_scale), y2=f"{hi}:Q"
+    )
+    line = base.mark_line(point=alt.OverlayMarkDef(size=18, filled=True)).encode(
+        y=alt.Y(f"{mid}:Q", title=y_title, scale=y_scale),
+        strokeDash=alt.StrokeDash("init:N", title=dash_title),
+        tooltip=[alt.Tooltip("series:N", title=colour_title), alt.Tooltip(f"{x}:Q", title=x_title),
+                 alt.Tooltip(f"{mid}:Q", title=y_title, format=".3~g")],
+    )
+    return alt.layer(band, line).properties(height=280)
+
+
+def _band(frame: pd.DataFrame, two: bool, mid: str, lo: str, hi: str, names: list[str], t,
+          x_title: str, y_title: str, log_y: bool) -> alt.LayerChart:
+    if two:
+        return _dashed_band(frame, "layer", mid, lo, hi, names, x_title=x_title, y_title=y_title,
+                            colour_title=t("common.axis.activation"),
+                            dash_title=t("vanishing.axis.init"), log_y=log_y)
+    return band_chart(frame, "layer", mid, lo, hi, "act", x_title=x_title, y_title=y_title,
+                      colour_title=t("common.axis.activation"), log_y=log_y, height=280)
+
+
+def _lines(frame: pd.DataFrame, x: str, y: str, two: bool, t, x_title: str, y_title: str,
+           log_y: bool = False, dash: str | None = None, dash_title: str | None = None):
+    if two and dash is None:
+        dash, dash_title = "init", t("vanishing.axis.init")
+    return line_chart(frame, x, y, "act", x_title=x_title, y_title=y_title,
+                      colour_title=t("common.axis.activation"), log_y=log_y, dash=dash,
+                      dash_title=dash_title)
+
+
+# ------------------------------------------------------------------ page
+def main() -> None:
+    fr = frame(PAGE)
+    t, c = fr.t, fr.controls
+    fr.heading()
+
+    st.markdown(f"**{t('vanishing.preset.title')}**")
+    cols = st.columns(len(PRESETS))
+    for col, name in zip(cols, PRESETS, strict=True):
+        col.button(t(f"vanishing.preset.{name}"), key=f"_preset_{name}", on_click=_apply_preset,
+                   args=(name,), width="stretch", help=t(f"vanishing.preset.{name}_help"))
+
+    sb = c.container
+    sb.subheader(t("vanishing.controls.data_title"))
+    data = c.select("data", t("vanishing.controls.data"), list(DATASETS), DEFAULTS["data"])
+    n = c.slider("n", t("vanishing.controls.n"), 50, 1000, DEFAULTS["n"], step=50,
+                 help=t("vanishing.controls.n_help"))
+    noise = c.slider("noise", t("vanishing.controls.noise"), 0.0, 1.0, DEFAULTS["noise"], step=0.05)
+    sb.subheader(t("vanishing.controls.net_title"))
+    depth = c.slider("depth", t("vanishing.controls.depth"), 1, 50, DEFAULTS["depth"])
+    width = c.slider("width", t("vanishing.controls.width"), 2, 128, DEFAULTS["width"])
+    acts = c.multiselect("act", t("vanishing.controls.act"), list(ACTIVATIONS), DEFAULTS["act"])
+    inits = list(INITIALISERS)
+    init = c.select("init", t("vanishing.controls.init"), inits, DEFAULTS["init"],
+                    help=t("vanishing.controls.init_help"))
+    init2 = c.select("init2", t("vanishing.controls.init2"), [NO_INIT2, *inits], NO_INIT2,
+                     help=t("vanishing.controls.init2_help"))
+    std = DEFAULTS["std"]
+    if "normal" in (init, init2):
+        std = c.select_slider("std", t("vanishing.controls.std"), STDS, DEFAULTS["std"])
+    sb.subheader(t("vanishing.controls.train_title"))
+    opt = c.select("opt", t("vanishing.controls.opt"), list(OPTIMIZERS), DEFAULTS["opt"],
+                   radio=True, horizontal=True)
+    lr = c.select_slider("lr", t("vanishing.controls.lr"), LRS, DEFAULTS["lr"])
+    epochs = c.slider("epochs", t("vanishing.controls.epochs"), 1, 300, DEFAULTS["epochs"])
+    batch = int(c.select_slider("batch", t("vanishing.controls.batch"), BATCHES, DEFAULTS["batch"],
+                                help=t("vanishing.controls.batch_help")))
+    seed = c.number("seed", t("vanishing.controls.seed"), 0, 9999, DEFAULTS["seed"],
+                    help=t("common.seed_help"))
+    sb.subheader(t("vanishing.controls.sweep_title"))
+    sweep_on = c.checkbox("sweep", t("vanishing.controls.sweep"), False,
+                          help=t("vanishing.controls.sweep_help"))
+
+    # Cross-control consistency: said on the page, never silently.
+    info = DATASETS[data]
+    if init2 == init:
+        st.info(t("vanishing.note.same_init", init=init))
+        init2 = NO_INIT2
+    if not acts:
+        st.warning(t("vanishing.note.no_act"))
+        return
+    two = init2 != NO_INIT2
+    series = [(a, i) for a in acts for i in ([init, init2] if two else [init])]
+    names = list(acts)
+    n_rows = n if info.generated else min(n, int(info.n_rows or n))
+    n_train = len(_split(data, n, noise, seed)[2][0])
+    full_batch = batch >= n_train
+    if not info.generated:
+        st.caption(t("vanishing.note.bundled", data=data, rows=n_rows, features=info.n_features,
+                     classes=info.n_classes))
+    elif not info.uses_noise:
+        st.caption(t("vanishing.note.no_noise", data=data))
+
+    output = _sizes(data, depth, width)[1]
+    st.markdown(t("vanishing.setup", depth=depth, width=width, layers=depth + 1,
+                  output=t(f"vanishing.output.{output}"), n_train=n_train, n_test=n_rows - n_train,
+                  data=data, opt=opt, lr=lr, epochs=epochs,
+                  batch=t("vanishing.full_batch") if full_batch else batch,
+                  inits=", ".join(dict.fromkeys(i for _, i in series))))
+
+    # ---------------------------------------------------------------- 1. at init
+    st.header(t("vanishing.init.title"))
+    profiles = {s: init_profile(data, n, noise, depth, width, s[0], s[1], float(std), seed)
+                for s in series}
+    layers = np.arange(1, depth + 2)
+    hidden = np.arange(1, depth + 1)
+    grad_frame = pd.concat([
+        pd.DataFrame({"layer": layers, "mid": finite_positive(p["grad_mid"]),
+                      "lo": finite_positive(p["grad_lo"]), "hi": finite_positive(p["grad_hi"]),
+                      "act": a, "init": i, "series": _label(a, i, two)})
+        for (a, i), p in profiles.items()], ignore_index=True)
+    fwd_frame = pd.concat([
+        pd.DataFrame({"layer": hidden, "mean": _finite(p["mean"]),
+                      "lo": _finite(p["mean"] - p["std"]), "hi": _finite(p["mean"] + p["std"]),
+                      "saturated": _finite(p["saturated"]),
+                      "act": a, "init": i, "series": _label(a, i, two)})
+        for (a, i), p in profiles.items()], ignore_index=True)
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('vanishing.init.grad_title', n_inits=N_INITS)}**")
+        chart = _band(grad_frame, two, "mid", "lo", "hi", names, t, t("common.axis.layer"),
+                      t("common.axis.grad_norm"), log_y=True)
+        sig_series = [s for s in series if s[0] == "sigmoid"]
+        if sig_series:
+            last = float(profiles[sig_series[0]]["grad_mid"][-1])
+            ref = pd.DataFrame({"layer": layers, "ref": finite_positive(
+                [last * slope_bound(ACTIVATIONS["sigmoid"], depth + 1 - int(k)) for k in layers])})
+            chart = alt.layer(chart, alt.Chart(ref).mark_line(
+                color="#444444", strokeDash=[2, 3], strokeWidth=1.5).encode(
+                x="layer:Q", y=alt.Y("ref:Q", scale=alt.Scale(type="log")),
+                tooltip=[alt.Tooltip("ref:Q", title=t("vanishing.init.ref_label"), format=".2~g")]))
+        if grad_frame["mid"].notna().any():
+            st.altair_chart(chart, width="stretch")
+        else:
+            st.warning(t("vanishing.init.nothing_to_plot"))
+        st.caption(t("vanishing.init.grad_caption", n_inits=N_INITS)
+                   + (" " + t("vanishing.init.ref_caption") if sig_series else ""))
+    with right:
+        st.markdown(f"**{t('vanishing.init.fwd_title')}**")
+        if fwd_frame["mean"].notna().any():
+            st.altair_chart(_band(fwd_frame, two, "mean", "lo", "hi", names, t,
+                                  t("vanishing.axis.hidden_layer"), t("vanishing.axis.act_value"),
+                                  log_y=False), width="stretch")
+        st.caption(t("vanishing.init.fwd_caption"))
+    sat_col, read_col = st.columns(2)
+    with sat_col:
+        st.markdown(f"**{t('vanishing.init.sat_title')}**")
+        st.altair_chart(_lines(fwd_frame, "layer", "saturated", two, t,
+                               t("vanishing.axis.hidden_layer"), t("vanishing.axis.saturated")),
+                        width="stretch")
+        st.caption(t("vanishing.init.sat_caption", pct=f"{100 * SATURATION:.0f}"))
+    with read_col:
+        st.markdown(f"**{t('vanishing.init.reading_title')}**")
+        for (a, i), p in profiles.items():
+            ratio = first_last_ratio(p["grad_mid"])
+            st.markdown(t("vanishing.init.reading", series=_label(a, i, two), ratio=_sci(ratio),
+                          mean_first=_sci(float(p["mean"][0])), mean_last=_sci(float(p["mean"][-1])),
+                          sat=_pct(float(np.nanmax(np.append(p["saturated"], 0.0))))))
+            health = describe_health(p["grad_raw"])
+            if health.overflow:
+                st.warning(t("vanishing.health.overflow", series=_label(a, i, two)))
+            if health.underflow_layers:
+                st.warning(t("vanishing.health.underflow", series=_label(a, i, two),
+                             layers=_layer_list(health.underflow_layers)))
+
+    # ---------------------------------------------------------------- 2. training
+    st.header(t("vanishing.train.title"))
+    runs = {}
+    for a, i in series:
+        runs[(a, i)] = train_run(data, n, noise, depth, width, a, i, float(std), opt, float(lr),
+                                 epochs, batch, seed,
+                                 _text=t("vanishing.train.progress", series=_label(a, i, two)))
+    for (a, i), r in runs.items():
+        if r["diverged_at"] is not None:
+            st.error(f"**{_label(a, i, two)}** — " + t("common.diverged", epoch=r["diverged_at"]))
+    curves = pd.concat([
+        pd.DataFrame({"epoch": np.arange(len(r["loss"])), "loss": finite_positive(r["loss"]),
+                      "train": r["train_acc"], "test": r["test_acc"], "act": a, "init": i,
+                      "series": _label(a, i, two)})
+        for (a, i), r in runs.items()], ignore_index=True)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('vanishing.train.loss_title')}**")
+        st.altair_chart(_lines(downsample(curves, "series"), "epoch", "loss", two, t,
+                               t("common.axis.epoch"), t("common.axis.loss"), log_y=True),
+                        width="stretch")
+        st.caption(t("vanishing.train.loss_caption"))
+    with right:
+        st.markdown(f"**{t('vanishing.train.acc_title')}**")
+        acc = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
+                          var_name="split", value_name="acc")
+        acc["split"] = acc["split"].map({"train": t("vanishing.train.split_train"),
+                                         "test": t("vanishing.train.split_test")})
+        acc["act"] = acc["series"]  # colour by series when two inits share an activation
+        if two:
+            acc = acc[acc["split"] == t("vanishing.train.split_test")]
+            acc["act"] = acc["series"].str.split(" · ").str[0]
+        st.altair_chart(_lines(downsample(acc.assign(_g=acc["series"] + acc["split"]), "_g"),
+                               "epoch", "acc", two, t, t("common.axis.epoch"),
+                               t("common.axis.accuracy"),
+                               dash=None if two else "split",
+                               dash_title=None if two else t("vanishing.train.split")),
+                        width="stretch")
+        st.caption(t("vanishing.train.acc_caption_two" if two else "vanishing.train.acc_caption"))
+
+    st.markdown(f"**{t('vanishing.train.heat_title')}**")
+    all_norms = np.concatenate([finite_positive(r["grad"]).ravel() for r in runs.values()])
+    finite = all_norms[np.isfinite(all_norms)]
+    domain = (float(finite.min()), float(finite.max())) if finite.size else None
+    if domain is not None and domain[0] == domain[1]:
+        domain = (domain[0] / 10, domain[1] * 10)
+    heat_cols = st.columns(min(len(runs), 3))
+    for k, ((a, i), r) in enumerate(runs.items()):
+        grad = r["grad"]
+        keep = np.unique(np.linspace(0, len(grad) - 1, min(len(grad), HEAT_COLUMNS)).round().astype(int))
+        cells = pd.DataFrame([
+            {"epoch": int(e), "layer": int(li + 1), "norm": float(v)}
+            for e in keep for li, v in enumerate(finite_positive(grad[e]))])
+        with heat_cols[k % len(heat_cols)]:
+            st.markdown(_label(a, i, two))
+            if domain is None:
+                st.warning(t("vanishing.init.nothing_to_plot"))
+                continue
+            st.altair_chart(heatmap(cells, "epoch", "layer", "norm", x_title=t("common.axis.epoch"),
+                                    y_title=t("vanishing.axis.layer_short"),
+                                    value_title=t("vanishing.axis.norm_short"), log=True,
+                                    domain=domain, height=max(160, min(12 * (depth + 1), 420))),
+                            width="stretch")
+    st.caption(t("vanishing.train.heat_caption"))
+
+    # ---------------------------------------------------------------- 3. boundary
+    st.header(t("vanishing.boundary.title"))
+    if not info.two_d:
+        st.info(t("vanishing.boundary.not_2d", data=data, features=info.n_features))
+    else:
+        X, y, _ = _split(data, n, noise, seed)
+        snaps = sorted(set.intersection(*(set(r["boundaries"]) for r in runs.values())))
+        at = st.select_slider(t("vanishing.boundary.epoch"), snaps, value=snaps[-1],
+                              key=f"_at_{epochs}_{len(snaps)}",
+                              help=t("vanishing.boundary.epoch_help"))
+        points, _, step = plane_grid(X, resolution=GRID)
+        grid = pd.DataFrame(points, columns=["x1", "x2"])
+        dots = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": y})
+        bcols = st.columns(min(len(runs), 3))
+        for k, ((a, i), r) in enumerate(runs.items()):
+            with bcols[k % len(bcols)]:
+                st.markdown(f"**{_label(a, i, two)}**")
+                m1, m2 = st.columns(2)
+                m1.metric(t("vanishing.boundary.train_acc"), _pct(float(r["train_acc"][at])))
+                m2.metric(t("vanishing.boundary.test_acc"), _pct(float(r["test_acc"][at])))
+                p = np.nan_to_num(r["boundaries"][at].astype(float), nan=0.5)
+                st.altair_chart(boundary_chart(grid.assign(p=p), dots,
+                                               prob_title=t("vanishing.boundary.prob"),
+                                               class_title=t("vanishing.boundary.class"),
+                                               step=step, height=280), width="stretch")
+        st.caption(t("vanishing.boundary.caption"))
+
+    # ---------------------------------------------------------------- 4. sweep
+    st.header(t("vanishing.sweep.title"))
+    depths = depth_grid(depth)
+    st.markdown(t("vanishing.sweep.lead", depths=", ".join(map(str, depths)),
+                  count=len(depths) * len(series), epochs=epochs))
+    if not sweep_on:
+        st.info(t("vanishing.sweep.off"))
+    else:
+        table = depth_sweep(data, n, noise, depth, width, tuple(series), float(std), opt, float(lr),
+                            epochs, batch, seed, _text=t("vanishing.sweep.progress"))
+        table = table.assign(series=[_label(a, i, two) for a, i in zip(table.act, table.init,
+                                                                         strict=True)],
+                             ratio=finite_positive(table["ratio"].to_numpy()))
+        s1, s2 = st.columns(2)
+        with s1:
+            st.markdown(f"**{t('vanishing.sweep.acc_title')}**")
+            st.altair_chart(_lines(table, "depth", "test_acc", two, t, t("vanishing.axis.depth"),
+                                   t("vanishing.axis.test_acc")), width="stretch")
+        with s2:
+            st.markdown(f"**{t('vanishing.sweep.ratio_title')}**")
+            if table["ratio"].notna().any():
+                st.altair_chart(_lines(table, "depth", "ratio", two, t, t("vanishing.axis.depth"),
+                                       t("vanishing.axis.ratio"), log_y=True), width="stretch")
+        st.caption(t("vanishing.sweep.caption"))
+        if table["diverged"].any():
+            bad = table[table["diverged"]]
+            st.warning(t("vanishing.sweep.diverged",
+                         items=", ".join(f"{s} ({d})" for s, d in zip(bad.series, bad.depth,
+                                                                      strict=True))))
+
+    # ---------------------------------------------------------------- 5. explanation
+    st.header(t("vanishing.explain.title"))
+    sig = ACTIVATIONS["sigmoid"]
+    st.markdown(t("vanishing.explain.chain", slope=_sci(sig.max_slope), depth=depth,
+                  bound=f"{slope_bound(sig, depth):.2g}"))
+    for a, i in series:
+        p, r = profiles[(a, i)], runs[(a, i)]
+        st.markdown(t("vanishing.explain.measured", series=_label(a, i, two),
+                      ratio=_sci(first_last_ratio(p["grad_mid"])),
+                      first=_sci(float(p["grad_mid"][0])), last=_sci(float(p["grad_mid"][-1])),
+                      acc=_pct(float(r["test_acc"][-1])),
+                      verdict=t(f"vanishing.verdict.{_verdict(r)}")))
+    if "sigmoid" in acts:
+        p = profiles[next(s for s in series if s[0] == "sigmoid")]
+        st.markdown(t("vanishing.explain.forward", first=_sci(float(p["mean"][0])),
+                      last=_sci(float(p["mean"][-1]))))
+    if depth >= 2:
+        for name in dict.fromkeys(i for _, i in series):
+            var = weight_variance(name, width, width, float(std))
+            gain = width * var
+            st.markdown(t("vanishing.explain.init", init=name, width=width, gain=_sci(gain),
+                          relu_gain=_sci(gain / 2), layers=depth - 1,
+                          total=_sci(math.sqrt(gain / 2) ** (depth - 1))))
+    st.markdown(t("vanishing.explain.relu"))
+    if two:
+        _init_verdicts(t, acts, init, init2, runs)
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    out = np.asarray(values, dtype=float).copy()
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def _layer_list(layers: list[int]) -> str:
+    return ", ".join(map(str, layers[:8])) + ("…" if len(layers) > 8 else "")
+
+
+def _verdict(run: dict) -> str:
+    """Did training learn? ``diverged``, ``learned`` (loss fell below LEARNED × start) or ``stuck``."""
+    if run["diverged_at"] is not None:
+        return "diverged"
+    loss = run["loss"]
+    return "learned" if math.isfinite(loss[-1]) and loss[-1] < LEARNED * loss[0] else "stuck"
+
+
+def _init_verdicts(t, acts: list[str], init: str, init2: str, runs: dict) -> None:
+    """Compare the two initialisations per activation; check He et al.'s finding honestly."""
+    for a in acts:
+        v1, v2 = _verdict(runs[(a, init)]), _verdict(runs[(a, init2)])
+        st.markdown(t("vanishing.explain.compare", act=a, init=init, init2=init2,
+                      acc1=_pct(float(runs[(a, init)]["test_acc"][-1])),
+                      acc2=_pct(float(runs[(a, init2)]["test_acc"][-1])),
+                      v1=t(f"vanishing.verdict.{v1}"), v2=t(f"vanishing.verdict.{v2}")))
+        he_setup = a == "relu" and init.startswith("glorot") and init2.startswith("he")
+        if he_setup:
+            if v1 != "learned" and v2 == "learned":
+                st.success(t("vanishing.explain.he_holds"))
+            else:
+                st.warning(t("vanishing.explain.he_not_here"))
+
+
+main()
