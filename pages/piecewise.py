@@ -1,0 +1,584 @@
+"""Piecewise ReLU: a ReLU network is a continuous piecewise-linear function.
+
+Pieces are counted exactly from the weights (``core.pieces``); the target formula
+typed by the user is parsed by ``core.formula`` (a whitelist, never ``eval``).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.datasets import DATASETS, load
+from core.formula import FormulaError, parse
+from core.grid import plane_grid
+from core.mlp import MLP
+from core.pieces import (
+    LEAK,
+    activation_patterns,
+    affine_pieces,
+    breakpoints,
+    count_pieces,
+    hinge_terms,
+    interpolant_params,
+    random_params,
+    step_ramp_errors,
+    tent_params,
+    yarotsky,
+    yarotsky_error,
+    zero_contour,
+)
+from ui.charts import ACTIVATION_COLOURS, CLASS_COLOURS, finite_positive
+from ui.frame import frame
+from ui.progress import progress_bar, progress_callback
+
+LO, HI = -2.0, 2.0
+TARGETS: dict[str, str] = {
+    "sine": "sin(2*x)",
+    "abs": "abs(x)",
+    "square": "x**2",
+    "step": "step(x)",
+    "sawtooth": "x - floor(x)",
+    "bump": "exp(-x**2/0.32)",
+    "formula": "",
+}
+DEFAULT_FORMULA = "sin(3*x) + 0.3*x**2"
+MAX_TARGET = 100.0  # largest |f(x)| on [LO, HI] a typed target may reach
+ACTS = ("relu", "leaky_relu", "sigmoid", "tanh")
+INIT = {"relu": "he_normal", "leaky_relu": "he_normal", "sigmoid": "glorot_uniform",
+        "tanh": "glorot_uniform"}
+LRS = [0.001, 0.003, 0.01, 0.03, 0.1]
+N_SNAP = 20  # snapshots per training run (every 5 %)
+K_MAX = 12
+M_MAX = 10
+RANDOM_SEEDS = 8
+DATA_2D = [name for name, info in DATASETS.items() if info.two_d]
+N_2D, NOISE_2D, EPOCHS_2D, LR_2D = 300, 0.2, 300, 0.01
+DRAW_RES, COUNT_RES = 56, 200
+STEP_WIDTHS = (1, 2, 4, 8, 16, 32)
+STEP_AWAY = 0.25
+REGION_PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948",
+                  "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#86BCB6", "#F1CE63",
+                  "#D37295", "#A0CBE8", "#FFBE7D", "#8CD17D")
+_LAST_FORMULA = "_piecewise_last_formula"
+
+
+# ----------------------------------------------------------------- cached maths
+def _snap_epochs(epochs: int) -> list[int]:
+    return sorted({round(i * epochs / N_SNAP) for i in range(N_SNAP + 1)})
+
+
+def _curve_of(weights, biases, act: str) -> dict:
+    """Exact pieces for ReLU-family nets, a dense sample for smooth ones."""
+    if act in LEAK:
+        p = affine_pieces(weights, biases, LO, HI, LEAK[act])
+        kinks = breakpoints(weights, biases, LO, HI, LEAK[act])
+        xs = p.knots
+        ys = p(xs)[:, 0]
+        return {"x": xs, "y": ys, "kinks": kinks, "kink_y": p(kinks)[:, 0]}
+    model = MLP([1, *[w.shape[1] for w in weights[:-1]], 1], activation=act, output="identity")
+    model.set_params(weights, biases)
+    xs = np.linspace(LO, HI, 401)
+    with np.errstate(all="ignore"):
+        ys = model.forward(xs[:, None])[:, 0]
+    return {"x": xs, "y": ys, "kinks": None, "kink_y": None}
+
+
+def _data(formula: str, noise: float, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(LO, HI, n))
+    y = parse(formula)(x) + noise * rng.standard_normal(n)
+    return x, y
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def fit_curve(formula: str, noise: float, n: int, width: int, depth: int, act: str,
+              epochs: int, lr: float, seed: int, _text: str = "") -> dict:
+    """Train the 1-D fit; every snapshot with its exact pieces."""
+    x, y = _data(formula, noise, n, seed)
+    grid = np.linspace(LO, HI, 401)
+    model = MLP([1, *[width] * depth, 1], activation=act, output="identity",
+                init=INIT[act], seed=seed)
+    with progress_bar(_text) as bar:
+        hist = model.fit(x[:, None], y, epochs=epochs, lr=lr, optimizer="adam",
+                         snapshot_epochs=_snap_epochs(epochs),
+                         callback=progress_callback(bar, _text))
+    snaps = {}
+    for e, (w, b) in sorted(hist.snapshots.items()):
+        if all(np.isfinite(a).all() for a in (*w, *b)):
+            snaps[e] = _curve_of(w, b, act)
+    return {"x": x, "y": y, "grid": grid, "target": parse(formula)(grid), "loss": hist.loss,
+            "diverged_at": hist.diverged_at, "snaps": snaps}
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def fit_hinges(formula: str, noise: float, n: int, units: int, epochs: int, lr: float,
+               seed: int, _text: str = "") -> dict:
+    """A one-hidden-layer ReLU net on the same data, split into its units."""
+    x, y = _data(formula, noise, n, seed)
+    model = MLP([1, units, 1], activation="relu", output="identity", init="he_normal",
+                seed=seed)
+    with progress_bar(_text) as bar:
+        model.fit(x[:, None], y, epochs=epochs, lr=lr, optimizer="adam",
+                  callback=progress_callback(bar, _text))
+    w, b = model.get_params()
+    kinks = breakpoints(w, b, LO, HI)
+    grid = np.union1d(np.linspace(LO, HI, 161), kinks)
+    terms = hinge_terms(w, b, grid)
+    net = model.forward(grid[:, None])[:, 0]
+    total = terms.sum(axis=1) + b[-1][0]
+    return {"grid": grid, "terms": terms, "net": net, "total": total, "kinks": kinks,
+            "max_diff": float(np.max(np.abs(total - net))), "bias": float(b[-1][0]),
+            "pieces": len(kinks) + 1, "x": x, "y": y}
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def depth_table(seed: int) -> pd.DataFrame:
+    """Pieces on [0, 1] against k for the hand-built, one-layer and random networks."""
+    rows = []
+    for k in range(1, K_MAX + 1):
+        t_w, t_b = tent_params(k)
+        knots = np.arange(1, 2 * k + 2) / (2 * k + 2)
+        one_w, one_b = interpolant_params(knots, _tent_values(k, knots))
+        deep = [count_pieces(*random_params([1, *[2] * k, 1], seed * 1000 + s), 0.0, 1.0)
+                for s in range(RANDOM_SEEDS)]
+        shallow = [count_pieces(*random_params([1, 2 * k, 1], seed * 1000 + s), 0.0, 1.0)
+                   for s in range(RANDOM_SEEDS)]
+        rows.append({"k": k, "units": 2 * k, "tent": count_pieces(t_w, t_b, 0.0, 1.0),
+                     "one": count_pieces(one_w, one_b, 0.0, 1.0), "bound": 2 * k + 1,
+                     "random_deep": float(np.mean(deep)),
+                     "random_one": float(np.mean(shallow))})
+    return pd.DataFrame(rows)
+
+
+def _tent_values(k: int, x: np.ndarray) -> np.ndarray:
+    return affine_pieces(*tent_params(k), 0.0, 1.0)(x)[:, 0]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def tent_curves(k: int) -> dict:
+    """The k-fold tent (exact polyline) and the one-layer interpolant with 2k units."""
+    p = affine_pieces(*tent_params(k), 0.0, 1.0)
+    knots = np.arange(1, 2 * k + 2) / (2 * k + 2)
+    one = affine_pieces(*interpolant_params(knots, _tent_values(k, knots)), 0.0, 1.0)
+    dense = np.union1d(np.union1d(p.knots, one.knots), np.linspace(0, 1, 2001))
+    err = float(np.max(np.abs(p(dense)[:, 0] - one(dense)[:, 0])))
+    return {"x": p.knots, "y": p(p.knots)[:, 0], "one_x": one.knots,
+            "one_y": one(one.knots)[:, 0], "one_err": err}
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def yarotsky_table() -> pd.DataFrame:
+    ms = np.arange(1, M_MAX + 1)
+    return pd.DataFrame({"m": ms, "measured": [yarotsky_error(int(m)) for m in ms],
+                         "bound": 2.0 ** (-2 * ms - 2)})
+
+
+@st.cache_data(max_entries=12, show_spinner=False)
+def yarotsky_curve(m: int) -> dict:
+    x = np.linspace(0.0, 1.0, 2 ** (m + 1) + 1) if m >= 6 else np.linspace(0.0, 1.0, 257)
+    return {"x": x, "f": yarotsky(m, x), "sq": x**2}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def regions_2d(data: str, width: int, depth: int, seed: int, _text: str = "") -> dict:
+    """Train a ReLU classifier on a 2-D set; regions and boundary at each snapshot."""
+    X, y = load(data, n_samples=N_2D, noise=NOISE_2D, seed=seed)
+    model = MLP([2, *[width] * depth, 1], activation="relu", output="sigmoid",
+                init="he_normal", seed=seed)
+    snap_at = [round(i * EPOCHS_2D / 10) for i in range(11)]
+    with progress_bar(_text) as bar:
+        hist = model.fit(X, y, epochs=EPOCHS_2D, lr=LR_2D, optimizer="adam",
+                         snapshot_epochs=snap_at, callback=progress_callback(bar, _text))
+    draw, axes, step = plane_grid(X, resolution=DRAW_RES)
+    count_pts, _, _ = plane_grid(X, resolution=COUNT_RES)
+    snaps = {}
+    for e, (w, b) in sorted(hist.snapshots.items()):
+        labels, logits = activation_patterns(w, b, draw)
+        count_labels, _ = activation_patterns(w, b, count_pts)
+        snaps[e] = {"labels": labels, "segments": zero_contour(logits, axes),
+                    "regions": int(count_labels.max()) + 1, "acc": float(hist.train_acc[e])}
+    return {"X": X, "y": y, "points": draw, "step": step, "snaps": snaps,
+            "diverged_at": hist.diverged_at}
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def step_study(seed: int, epochs: int, _text: str = "") -> dict:
+    """Analytic ramps of shrinking width, and trained one-layer nets of growing width."""
+    widths = 2.0 ** -np.arange(0, 11)
+    ramps = step_ramp_errors(widths, away=STEP_AWAY / 2)
+    x = np.linspace(-1.0, 1.0, 201)
+    y = (x >= 0).astype(float)
+    dense = np.union1d(np.linspace(-1.0, 1.0, 4001), [0.0])
+    target = (dense >= 0).astype(float)
+    far = np.abs(dense) >= STEP_AWAY
+    rows = []
+    with progress_bar(_text) as bar:
+        for i, m in enumerate(STEP_WIDTHS):
+            model = MLP([1, m, 1], activation="relu", output="identity", init="he_normal",
+                        seed=seed)
+            model.fit(x[:, None], y, epochs=epochs, lr=0.01, optimizer="adam",
+                      callback=progress_callback(bar, _text, start=i / len(STEP_WIDTHS),
+                                                 span=1 / len(STEP_WIDTHS)))
+            err = np.abs(model.forward(dense[:, None])[:, 0] - target)
+            rows.append({"units": m, "away": float(err[far].max()),
+                         "jump": float(err[~far].max()),
+                         "rms": float(np.sqrt(np.mean(err**2)))})
+    return {"ramp": pd.DataFrame({"slope": 1 / widths, **ramps}), "trained": pd.DataFrame(rows)}
+
+
+# ----------------------------------------------------------------------- charts
+def _fit_chart(res: dict, snap: dict, t, act: str) -> alt.LayerChart:
+    x_t, y_t = t("piecewise.axis.x"), t("piecewise.axis.y")
+    samples = pd.DataFrame({"x": res["x"], "y": res["y"]})
+    target = pd.DataFrame({"x": res["grid"], "y": res["target"]})
+    net = pd.DataFrame({"x": snap["x"], "y": snap["y"]})
+    ys = np.concatenate([res["y"], res["target"]])
+    span = float(ys.max() - ys.min()) or 1.0
+    dom = [float(ys.min() - 0.25 * span), float(ys.max() + 0.25 * span)]
+    net = net.assign(y=np.clip(net["y"], dom[0], dom[1]))
+    scale = alt.Scale(domain=dom, nice=False, clamp=True)
+    layers = [
+        alt.Chart(samples).mark_circle(size=16, color="#999999", opacity=0.7)
+        .encode(x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t, scale=scale)),
+        alt.Chart(target).mark_line(color="#333333", strokeDash=[5, 4], strokeWidth=1.5)
+        .encode(x="x:Q", y="y:Q"),
+        alt.Chart(net).mark_line(color=ACTIVATION_COLOURS.get(act, "#009E73"), strokeWidth=2.5)
+        .encode(x="x:Q", y="y:Q"),
+    ]
+    if snap["kinks"] is not None and len(snap["kinks"]):
+        kinks = pd.DataFrame({"x": snap["kinks"],
+                              "y": np.clip(snap["kink_y"], dom[0], dom[1])})
+        layers.append(
+            alt.Chart(kinks).mark_point(shape="diamond", size=45, filled=True, color="#D55E00")
+            .encode(x="x:Q", y="y:Q",
+                    tooltip=[alt.Tooltip("x:Q", title=t("piecewise.fit.kink"), format=".3f")]))
+    return alt.layer(*layers).properties(height=340)
+
+
+def _simple_lines(frame: pd.DataFrame, x: str, y: str, series: str, *, x_title: str,
+                  y_title: str, series_title: str, log_y: bool = False, log_x: bool = False,
+                  colours: dict[str, str] | None = None, height: int = 260,
+                  points: bool = True) -> alt.Chart:
+    names = list(dict.fromkeys(frame[series].tolist()))
+    scale = alt.Scale(domain=names, range=[(colours or {}).get(n, c) for n, c in
+                                           zip(names, CLASS_COLOURS * 4, strict=False)])
+    mark = alt.OverlayMarkDef(size=22, filled=True) if points else False
+    return (
+        alt.Chart(frame).mark_line(point=mark, strokeWidth=2)
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log" if log_x else "linear")),
+            y=alt.Y(f"{y}:Q", title=y_title,
+                    scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False)),
+            color=alt.Color(f"{series}:N", title=series_title, scale=scale,
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
+            tooltip=[alt.Tooltip(f"{series}:N", title=series_title),
+                     alt.Tooltip(f"{x}:Q", title=x_title, format=".4~g"),
+                     alt.Tooltip(f"{y}:Q", title=y_title, format=".4~g")],
+        )
+        .properties(height=height)
+    )
+
+
+def _region_chart(res: dict, snap: dict, t) -> alt.LayerChart:
+    pts, half = res["points"], 0.51 * res["step"]
+    colours = np.array(REGION_PALETTE)[(snap["labels"] * 7) % len(REGION_PALETTE)]
+    grid = pd.DataFrame({"x1a": pts[:, 0] - half, "x1b": pts[:, 0] + half,
+                         "x2a": pts[:, 1] - half, "x2b": pts[:, 1] + half,
+                         "c": colours, "r": snap["labels"]})
+    d1 = [float(grid.x1a.min()), float(grid.x1b.max())]
+    d2 = [float(grid.x2a.min()), float(grid.x2b.max())]
+    heat = alt.Chart(grid).mark_rect(opacity=0.55).encode(
+        x=alt.X("x1a:Q", title="x₁", scale=alt.Scale(domain=d1, nice=False)), x2="x1b:Q",
+        y=alt.Y("x2a:Q", title="x₂", scale=alt.Scale(domain=d2, nice=False)), y2="x2b:Q",
+        color=alt.Color("c:N", scale=None),
+        tooltip=[alt.Tooltip("r:Q", title=t("piecewise.regions.region"))])
+    seg = snap["segments"]
+    lines = alt.Chart(pd.DataFrame(seg, columns=["a1", "a2", "b1", "b2"])).mark_rule(
+        color="#111111", strokeWidth=2.5).encode(x="a1:Q", y="a2:Q", x2="b1:Q", y2="b2:Q")
+    labels = [str(v) for v in sorted(np.unique(res["y"]))]
+    data = pd.DataFrame({"x1": res["X"][:, 0], "x2": res["X"][:, 1],
+                         "label": res["y"].astype(str)})
+    dots = alt.Chart(data).mark_point(size=22, filled=True, stroke="#222222", strokeWidth=0.6,
+                                      opacity=1).encode(
+        x="x1:Q", y="x2:Q",
+        color=alt.Color("label:N", title=t("piecewise.regions.class"),
+                        scale=alt.Scale(domain=labels, range=list(CLASS_COLOURS[:len(labels)])),
+                        legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("label:N", scale=alt.Scale(domain=labels), legend=None))
+    layers = [heat, dots] + ([lines] if len(seg) else [])
+    return alt.layer(*layers).resolve_scale(color="independent").properties(height=420)
+
+
+# ------------------------------------------------------------------------- page
+def _target_formula(c, t) -> tuple[str, str]:
+    """The chosen target's formula, after checking a typed one; returns (name, formula)."""
+    target = c.select("target", t("piecewise.controls.target"), list(TARGETS), "sine",
+                      help=t("piecewise.controls.target_help"))
+    typed = c.text("f", t("piecewise.controls.formula"), DEFAULT_FORMULA, max_chars=120,
+                   help=t("piecewise.controls.formula_help"))
+    if target != "formula":
+        return target, TARGETS[target]
+    last = st.session_state.get(_LAST_FORMULA, DEFAULT_FORMULA)
+    try:
+        values = parse(typed)(np.linspace(LO, HI, 2001))
+        if np.max(np.abs(values)) > MAX_TARGET:
+            raise FormulaError("target_large", f"{MAX_TARGET:g}")
+    except FormulaError as err:
+        reason = t(f"piecewise.formula.err.{err.code}", detail=err.detail)
+        st.warning(t("piecewise.formula.rejected", text=typed[:60], reason=reason,
+                     used=last), icon="⚠️")
+        return target, last
+    st.session_state[_LAST_FORMULA] = typed.strip()
+    return target, typed.strip()
+
+
+def main() -> None:
+    fr = frame("piecewise")
+    t, c = fr.t, fr.controls
+    fr.heading()
+
+    sidebar = c.container
+    sidebar.subheader(t("piecewise.controls.title"))
+    target, formula = _target_formula(c, t)
+    noise = c.slider("noise", t("piecewise.controls.noise"), 0.0, 0.5, 0.05, step=0.05)
+    n = c.slider("n", t("piecewise.controls.n"), 20, 400, 120, step=10)
+    width = c.slider("width", t("piecewise.controls.width"), 1, 64, 16)
+    depth = c.slider("depth", t("piecewise.controls.depth"), 1, 6, 2)
+    act = c.select("act", t("piecewise.controls.act"), ACTS, "relu",
+                   help=t("piecewise.controls.act_help"))
+    epochs = c.slider("epochs", t("piecewise.controls.epochs"), 50, 3000, 400, step=50)
+    lr = c.select_slider("lr", t("piecewise.controls.lr"), LRS, 0.01)
+    seed = c.number("seed", t("piecewise.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+
+    # 1 ---------------------------------------------------------------- the fit
+    st.header(t("piecewise.fit.title"))
+    st.markdown(t("piecewise.fit.intro"))
+    res = fit_curve(formula, float(noise), n, width, depth, act, epochs, float(lr), seed,
+                    _text=t("piecewise.fit.training"))
+    if res["diverged_at"] is not None:
+        st.error(t("common.diverged", epoch=res["diverged_at"]))
+    epochs_done = sorted(res["snaps"])
+    left, right = st.columns([3, 1])
+    c.container = right
+    at = c.slider("at", t("piecewise.controls.at"), 0, 100, 100, step=5,
+                  help=t("piecewise.controls.at_help"))
+    wanted = round(at * epochs / 100)
+    shown = min(epochs_done, key=lambda e: abs(e - wanted)) if epochs_done else None
+    if shown is None:
+        left.error(t("piecewise.fit.nothing"))
+    else:
+        snap = res["snaps"][shown]
+        right.metric(t("piecewise.fit.epoch"), f"{shown} / {len(res['loss']) - 1}")
+        right.metric(t("piecewise.fit.loss"), f"{res['loss'][shown]:.3g}")
+        if snap["kinks"] is not None:
+            right.metric(t("piecewise.fit.pieces"), len(snap["kinks"]) + 1,
+                         help=t("piecewise.fit.pieces_help"))
+        with left:
+            st.caption(t("piecewise.fit.target_is", name=t(f"piecewise.target.{target}"),
+                         formula=formula))
+            st.altair_chart(_fit_chart(res, snap, t, act), width="stretch")
+            st.caption(t("piecewise.fit.caption"))
+        if snap["kinks"] is not None:
+            st.info(t("piecewise.fit.reading", pieces=len(snap["kinks"]) + 1,
+                      kinks=len(snap["kinks"]), units=width * depth, epoch=shown))
+            counts = pd.DataFrame({
+                "epoch": epochs_done,
+                "pieces": [len(res["snaps"][e]["kinks"]) + 1 for e in epochs_done],
+                "s": t("piecewise.fit.pieces")})
+            st.markdown(f"**{t('piecewise.fit.over_training')}**")
+            st.altair_chart(_simple_lines(counts, "epoch", "pieces", "s",
+                                          x_title=t("common.axis.epoch"),
+                                          y_title=t("piecewise.axis.pieces"),
+                                          series_title=" ", height=200), width="stretch")
+            st.caption(t("piecewise.fit.over_caption"))
+        else:
+            st.info(t("piecewise.fit.smooth", act=act))
+
+    # 2 -------------------------------------------------------------- the hinges
+    st.header(t("piecewise.hinge.title"))
+    st.markdown(t("piecewise.hinge.intro"))
+    left, right = st.columns([3, 1])
+    c.container = right
+    units = c.slider("units", t("piecewise.controls.units"), 1, 24, 6)
+    hin = fit_hinges(formula, float(noise), n, units, epochs, float(lr), seed,
+                     _text=t("piecewise.hinge.training"))
+    right.metric(t("piecewise.fit.pieces"), hin["pieces"], help=t("piecewise.hinge.bound_help"))
+    right.metric(t("piecewise.hinge.max_diff"), f"{hin['max_diff']:.1e}")
+    unit_label = t("piecewise.hinge.unit")
+    rows = [pd.DataFrame({"x": hin["grid"], "y": hin["terms"][:, i],
+                          "s": f"{unit_label} {i + 1}"}) for i in range(units)]
+    terms = pd.concat(rows, ignore_index=True)
+    sum_name = t("piecewise.hinge.sum")
+    total = pd.DataFrame({"x": hin["grid"], "y": hin["total"], "s": sum_name})
+    with left:
+        x_t, y_t = t("piecewise.axis.x"), t("piecewise.axis.y")
+        base = alt.Chart(terms).mark_line(strokeWidth=1.3, opacity=0.8).encode(
+            x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t),
+            color=alt.Color("s:N", title=unit_label, legend=None, scale=alt.Scale(scheme="tableau20")),
+            tooltip=[alt.Tooltip("s:N", title=unit_label)])
+        top = alt.Chart(total).mark_line(strokeWidth=3, color="#009E73").encode(
+            x="x:Q", y="y:Q", tooltip=[alt.Tooltip("s:N", title=" ")])
+        samples = alt.Chart(pd.DataFrame({"x": hin["x"], "y": hin["y"]})).mark_circle(
+            size=12, color="#999999", opacity=0.6).encode(x="x:Q", y="y:Q")
+        st.altair_chart(alt.layer(samples, base, top).properties(height=300), width="stretch")
+        st.caption(t("piecewise.hinge.caption", bias=f"{hin['bias']:.3g}"))
+    st.info(t("piecewise.hinge.reading", units=units, pieces=hin["pieces"], bound=units + 1,
+              diff=f"{hin['max_diff']:.1e}"))
+
+    # 3 ---------------------------------------------------------------- depth
+    st.header(t("piecewise.depth.title"))
+    st.markdown(t("piecewise.depth.intro"))
+    left, right = st.columns([3, 1])
+    c.container = right
+    k = c.slider("k", t("piecewise.controls.k"), 1, K_MAX, 4)
+    table = depth_table(seed)
+    row = table[table.k == k].iloc[0]
+    tent = tent_curves(k)
+    right.metric(t("piecewise.depth.tent_pieces"), int(row.tent))
+    right.metric(t("piecewise.depth.one_pieces"), int(row.one))
+    right.metric(t("piecewise.depth.random_pieces"), f"{row.random_deep:.1f}")
+    with left:
+        deep_name = t("piecewise.depth.series.tent", units=2 * k)
+        one_name = t("piecewise.depth.series.one", units=2 * k)
+        curves = pd.concat([
+            pd.DataFrame({"x": tent["x"], "y": tent["y"], "s": deep_name}),
+            pd.DataFrame({"x": tent["one_x"], "y": tent["one_y"], "s": one_name}),
+        ], ignore_index=True)
+        st.altair_chart(_simple_lines(curves, "x", "y", "s", x_title=t("piecewise.axis.x"),
+                                      y_title=t("piecewise.axis.y"), series_title=" ",
+                                      colours={deep_name: "#009E73", one_name: "#E69F00"},
+                                      points=False, height=280), width="stretch")
+        st.caption(t("piecewise.depth.caption", k=k, err=f"{tent['one_err']:.2f}"))
+    st.info(t("piecewise.depth.reading", k=k, units=2 * k, tent=int(row.tent),
+              one=int(row.one), bound=int(row.bound), random=f"{row.random_deep:.1f}",
+              seeds=RANDOM_SEEDS))
+    names = {"tent": t("piecewise.depth.col.tent"), "one": t("piecewise.depth.col.one"),
+             "random_deep": t("piecewise.depth.col.random_deep"),
+             "random_one": t("piecewise.depth.col.random_one")}
+    long = table.melt(id_vars=["k"], value_vars=list(names), var_name="s", value_name="pieces")
+    long["s"] = long["s"].map(names)
+    cl, cr = st.columns([3, 2])
+    with cl:
+        st.altair_chart(_simple_lines(long, "k", "pieces", "s", x_title=t("piecewise.axis.k"),
+                                      y_title=t("piecewise.axis.pieces"), series_title=" ",
+                                      log_y=True, colours={names["tent"]: "#009E73",
+                                                           names["one"]: "#E69F00"}),
+                        width="stretch")
+        st.caption(t("piecewise.depth.chart_caption", seeds=RANDOM_SEEDS))
+    with cr:
+        shown_table = table[["k", "units", "tent", "one", "bound", "random_deep",
+                             "random_one"]].rename(columns={
+            "k": "k", "units": t("piecewise.depth.col.units"), "bound": t("piecewise.depth.col.bound"),
+            **names})
+        st.dataframe(shown_table, hide_index=True, height=300,
+                     column_config={names["random_deep"]: st.column_config.NumberColumn(format="%.1f"),
+                                    names["random_one"]: st.column_config.NumberColumn(format="%.1f")})
+
+    # 4 ------------------------------------------------------------- Yarotsky
+    st.header(t("piecewise.yarotsky.title"))
+    st.markdown(t("piecewise.yarotsky.intro"))
+    left, mid, right = st.columns([2, 2, 1])
+    c.container = right
+    m = c.slider("m", t("piecewise.controls.m"), 1, M_MAX, 2)
+    yc = yarotsky_curve(m)
+    yt = yarotsky_table()
+    measured = float(yt[yt.m == m].measured.iloc[0])
+    right.metric(t("piecewise.yarotsky.measured"), f"{measured:.3g}")
+    right.metric(t("piecewise.yarotsky.bound"), f"{2.0 ** (-2 * m - 2):.3g}")
+    with left:
+        fm_name, sq_name = t("piecewise.yarotsky.fm", m=m), "x²"
+        frame_y = pd.concat([pd.DataFrame({"x": yc["x"], "y": yc["sq"], "s": sq_name}),
+                             pd.DataFrame({"x": yc["x"], "y": yc["f"], "s": fm_name})],
+                            ignore_index=True)
+        st.altair_chart(_simple_lines(frame_y, "x", "y", "s", x_title=t("piecewise.axis.x"),
+                                      y_title=t("piecewise.axis.y"), series_title=" ",
+                                      colours={sq_name: "#333333", fm_name: "#009E73"},
+                                      points=False), width="stretch")
+        st.caption(t("piecewise.yarotsky.curve_caption", m=m, knots=2**m + 1))
+    with mid:
+        meas, bnd = t("piecewise.yarotsky.measured"), t("piecewise.yarotsky.bound")
+        errs = pd.concat([pd.DataFrame({"m": yt.m, "e": finite_positive(yt.measured), "s": meas}),
+                          pd.DataFrame({"m": yt.m, "e": yt.bound, "s": bnd})], ignore_index=True)
+        st.altair_chart(_simple_lines(errs, "m", "e", "s", x_title="m",
+                                      y_title=t("piecewise.axis.max_error"), series_title=" ",
+                                      log_y=True, colours={meas: "#009E73", bnd: "#333333"}),
+                        width="stretch")
+        st.caption(t("piecewise.yarotsky.error_caption"))
+    worst = float(np.max(np.abs(yt.measured / yt.bound - 1)))
+    st.info(t("piecewise.yarotsky.reading", m=m, measured=f"{measured:.3g}",
+              layers=m, worst=f"{worst:.1e}", m_max=M_MAX))
+
+    # 5 ------------------------------------------------------------------ 2-D
+    st.header(t("piecewise.regions.title"))
+    st.markdown(t("piecewise.regions.intro"))
+    left, right = st.columns([3, 1])
+    c.container = right
+    data = c.select("data", t("piecewise.controls.data"), DATA_2D, "moons")
+    w2 = c.slider("w2", t("piecewise.controls.w2"), 2, 32, 8)
+    d2 = c.slider("d2", t("piecewise.controls.d2"), 1, 4, 2)
+    at2 = c.slider("at2", t("piecewise.controls.at2"), 0, 100, 100, step=10)
+    reg = regions_2d(data, w2, d2, seed, _text=t("piecewise.regions.training"))
+    if reg["diverged_at"] is not None:
+        st.error(t("common.diverged", epoch=reg["diverged_at"]))
+    reg_epochs = sorted(reg["snaps"])
+    e2 = min(reg_epochs, key=lambda e: abs(e - at2 * EPOCHS_2D / 100))
+    snap2 = reg["snaps"][e2]
+    right.metric(t("piecewise.regions.count"), snap2["regions"],
+                 help=t("piecewise.regions.count_help", res=COUNT_RES))
+    right.metric(t("piecewise.fit.epoch"), f"{e2} / {EPOCHS_2D}")
+    right.metric(t("piecewise.regions.acc"), f"{100 * snap2['acc']:.0f}%")
+    with left:
+        st.altair_chart(_region_chart(reg, snap2, t), width="stretch")
+        st.caption(t("piecewise.regions.caption"))
+    counts2 = pd.DataFrame({"epoch": reg_epochs,
+                            "r": [reg["snaps"][e]["regions"] for e in reg_epochs],
+                            "s": t("piecewise.regions.count")})
+    st.altair_chart(_simple_lines(counts2, "epoch", "r", "s", x_title=t("common.axis.epoch"),
+                                  y_title=t("piecewise.regions.count"), series_title=" ",
+                                  height=200), width="stretch")
+    first, last = reg["snaps"][reg_epochs[0]]["regions"], reg["snaps"][reg_epochs[-1]]["regions"]
+    st.info(t("piecewise.regions.reading", first=first, last=last, units=w2 * d2,
+              epochs=EPOCHS_2D, res=COUNT_RES))
+
+    # 6 ------------------------------------------------------------------ step
+    st.header(t("piecewise.step.title"))
+    st.markdown(t("piecewise.step.intro"))
+    study = step_study(seed, 300, _text=t("piecewise.step.training"))
+    ramp, trained = study["ramp"], study["trained"]
+    left, right = st.columns(2)
+    with left:
+        names_r = {"away": t("piecewise.step.away", eta=STEP_AWAY / 2),
+                   "jump": t("piecewise.step.jump", eta=STEP_AWAY / 2),
+                   "bad": t("piecewise.step.bad")}
+        long_r = ramp.melt(id_vars=["slope"], value_vars=list(names_r), var_name="s",
+                           value_name="v")
+        long_r["s"] = long_r["s"].map(names_r)
+        long_r["v"] = finite_positive(long_r["v"].to_numpy(), floor=1e-4)
+        st.altair_chart(_simple_lines(long_r.dropna(), "slope", "v", "s",
+                                      x_title=t("piecewise.axis.slope"),
+                                      y_title=t("piecewise.axis.error"), series_title=" ",
+                                      log_x=True, log_y=True), width="stretch")
+        st.caption(t("piecewise.step.ramp_caption"))
+    with right:
+        names_t = {"away": t("piecewise.step.away", eta=STEP_AWAY),
+                   "jump": t("piecewise.step.jump", eta=STEP_AWAY), "rms": t("piecewise.step.rms")}
+        long_t = trained.melt(id_vars=["units"], value_vars=list(names_t), var_name="s",
+                              value_name="v")
+        long_t["s"] = long_t["s"].map(names_t)
+        st.altair_chart(_simple_lines(long_t, "units", "v", "s",
+                                      x_title=t("piecewise.axis.units"),
+                                      y_title=t("piecewise.axis.error"), series_title=" ",
+                                      log_x=True), width="stretch")
+        st.caption(t("piecewise.step.trained_caption", epochs=300))
+    st.info(t("piecewise.step.reading",
+              jump_min=f"{ramp['jump'].min():.2f}",
+              bad_last=f"{ramp['bad'].iloc[-1]:.4f}", slope_last=f"{ramp['slope'].iloc[-1]:g}",
+              trained_jump=f"{trained['jump'].min():.2f}",
+              trained_away=f"{trained['away'].iloc[-1]:.2f}", units=int(trained['units'].iloc[-1])))
+    st.markdown(t("piecewise.step.honest"))
+
+
+main()
