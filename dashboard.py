@@ -14,7 +14,9 @@ from core.datasets import load, train_test_split
 from core.grid import plane_grid
 from core.mlp import MLP
 from ui.charts import boundary_chart, downsample, finite_positive, line_chart
+from ui.export import show_chart, weights_button
 from ui.frame import available_pages, frame
+from ui.guard import budget_epochs, note_budget
 from ui.progress import progress_bar, progress_callback
 
 PAIR = ("sigmoid", "relu")
@@ -58,6 +60,7 @@ def _train(act: str, depth: int, width: int, epochs: int, seed: int, data: tuple
         "grad_init": history.grad_norms[0],
         "diverged_at": history.diverged_at,
         "grid_p": model.predict_proba(points),
+        "weights": model.get_params(),
     }
 
 
@@ -72,6 +75,9 @@ def main() -> None:
     epochs = c.slider("epochs", t("home.controls.epochs"), 20, 300, 150, step=10)
     seed = c.number("seed", t("home.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
 
+    budget = budget_epochs(depth, int(width), N_SAMPLES * 3 // 4, epochs, runs=len(PAIR))
+    note_budget(budget, t)
+    epochs = budget.epochs
     result = head_to_head(depth, int(width), epochs, seed, _text=t("home.training"))
     runs = result["runs"]
 
@@ -93,12 +99,14 @@ def main() -> None:
             if run["diverged_at"] is not None:
                 st.error(t("common.diverged", epoch=run["diverged_at"]))
             grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
-            st.altair_chart(
+            show_chart(
                 boundary_chart(grid, data, prob_title=t("home.chart.prob"),
                                class_title=t("home.chart.class"), step=result["step"],
                                height=320),
-                width="stretch",
+                grid, f"boundary-{act}", t,
             )
+            weights_button(*run["weights"], _settings(act, depth, int(width), epochs, seed),
+                           f"weights-{act}", t)
 
     left, right = st.columns(2)
     with left:
@@ -109,11 +117,11 @@ def main() -> None:
             ignore_index=True,
         )
         loss["loss"] = finite_positive(loss["loss"].to_numpy())
-        st.altair_chart(
+        show_chart(
             line_chart(downsample(loss, "act"), "epoch", "loss", "act",
                        x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
                        colour_title=t("common.axis.activation"), log_y=True),
-            width="stretch",
+            loss, "loss", t,
         )
         st.caption(t("home.chart.loss_caption"))
     with right:
@@ -124,11 +132,11 @@ def main() -> None:
              for a, r in runs.items()],
             ignore_index=True,
         )
-        st.altair_chart(
+        show_chart(
             line_chart(grads, "layer", "norm", "act", x_title=t("common.axis.layer"),
                        y_title=t("common.axis.grad_norm"),
                        colour_title=t("common.axis.activation"), log_y=True),
-            width="stretch",
+            grads, "gradient-per-layer", t,
         )
         st.caption(t("home.chart.grad_caption"))
 
@@ -145,6 +153,15 @@ def main() -> None:
         st.page_link(info.script, label=t(f"common.nav.{info.name}"), icon=info.icon,
                      query_params=link_params)
         st.caption(t(f"home.next.{info.name}"))
+
+
+def _settings(act: str, depth: int, width: int, epochs: int, seed: int) -> dict:
+    """What produced a network, stored beside its weights in the .npz."""
+    return {
+        "sizes": [2, *[width] * depth, 1], "activation": act, "output": "sigmoid",
+        "init": INIT[act], "optimizer": "sgd", "lr": LEARNING_RATE, "batch_size": BATCH,
+        "epochs": epochs, "seed": seed, "data": DATA, "n_samples": N_SAMPLES, "noise": NOISE,
+    }
 
 
 def _pct(value: float) -> str:

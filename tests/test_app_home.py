@@ -67,3 +67,17 @@ def test_out_of_range_and_garbage_fall_back() -> None:
     assert url_note_shown(at)
     w = bound_widgets(at)
     assert (w["depth"].value, w["seed"].value, w["width"].value, w["lang"].value) == (10, 0, 32, "en")
+
+
+def test_exports_offered() -> None:
+    at = open_page(HOME)
+    labels = [b.proto.label for b in at.get("download_button")]
+    t = Translator("en")
+    assert labels.count(t("common.export.csv")) == 4
+    assert labels.count(t("common.export.npz")) == 2
+
+
+def test_compute_guard_caps_the_largest_request() -> None:
+    at = open_page(HOME, {"depth": "20", "width": "64", "epochs": "300"})
+    assert not at.exception, errors_text(at)
+    assert any("epochs" in w.value for w in at.warning)

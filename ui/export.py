@@ -1,0 +1,89 @@
+"""Exports: every chart's data as CSV, a trained network's weights as ``.npz``.
+
+PNG and SVG come from the chart itself: every Altair chart in Streamlit has a
+menu (the "⋯" at its top right) with *Save as SVG* and *Save as PNG*.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ui.i18n import Translator
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-") or "chart"
+
+
+def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, t: Translator) -> None:
+    """Draw `chart` full width with a small *Download CSV* button under it.
+
+    Parameters
+    ----------
+    chart : Altair chart
+    data : DataFrame
+        The tidy data the chart draws (what a learner would want to re-plot).
+    name : str
+        A short file name stem, unique on the page (also the button's key).
+    """
+    st.altair_chart(chart, width="stretch")
+    slug = _slug(name)
+    st.download_button(
+        t("common.export.csv"),
+        data=lambda: data.to_csv(index=False).encode("utf-8"),
+        file_name=f"{slug}.csv",
+        mime="text/csv",
+        key=f"_csv_{slug}",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/download:",
+    )
+
+
+def weights_npz(
+    weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], settings: dict[str, Any]
+) -> bytes:
+    """A network's parameters and the settings that produced them, as ``.npz`` bytes.
+
+    The archive holds ``W0, b0, W1, b1, ...`` (``W_l`` of shape
+    (fan_in, fan_out)) and ``settings``, a JSON string (load it with
+    ``json.loads(str(np.load(f)["settings"]))``).
+    """
+    arrays: dict[str, np.ndarray] = {}
+    for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
+        arrays[f"W{i}"] = np.asarray(w)
+        arrays[f"b{i}"] = np.asarray(b)
+    arrays["settings"] = np.array(json.dumps(settings, sort_keys=True, default=str))
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def weights_button(
+    weights: Sequence[np.ndarray],
+    biases: Sequence[np.ndarray],
+    settings: dict[str, Any],
+    name: str,
+    t: Translator,
+) -> None:
+    """A *Download weights (.npz)* button for one trained network."""
+    slug = _slug(name)
+    st.download_button(
+        t("common.export.npz"),
+        data=lambda: weights_npz(weights, biases, settings),
+        file_name=f"{slug}.npz",
+        mime="application/octet-stream",
+        key=f"_npz_{slug}",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/download:",
+    )
