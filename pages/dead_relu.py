@@ -32,6 +32,10 @@ ACTS = ("relu", "leaky_relu", "elu", "gelu", "silu")
 DATA = ("moons", "circles", "blobs", "gaussian_quantiles", "classification",
         "iris", "wine", "breast_cancer")
 INITS = ("glorot_uniform", "he_normal", "lecun_normal", "standard")
+# Whole rates are ints so that the URL reads `lr=10` (Streamlit writes a float 10.0 as
+# "10.0" and refuses a hand-typed "10").
+LRS = (0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+BIG_LRS = (1, 3, 10, 30, 100)
 N_SAMPLES = 300
 NOISE = 0.2
 N_SNAPSHOTS = 11
@@ -321,7 +325,7 @@ def section_step(t, c, data: str, depth: int, width: int, epochs: int, seed: int
     st.markdown(t(f"{P}.s3.intro", init=HEALTHY_INIT, normal_lr=NORMAL_LR))
     saved = c.container
     c.container = st.columns(3)[0]
-    big = c.select_slider("big", t(f"{P}.s3.big"), [1.0, 3.0, 10.0, 30.0, 100.0], 10.0)
+    big = c.select_slider("big", t(f"{P}.s3.big"), BIG_LRS, 10)
     c.container = saved
     res = one_step(data, depth, width, float(big), epochs, seed, _text=t(f"{P}.s3.progress"))
     total = depth * width
@@ -448,7 +452,7 @@ def main() -> None:
     width = int(c.select_slider("width", t(f"{P}.controls.width"),
                                 [2, 3, 4, 5, 8, 10, 16, 32], 8))
     lr = float(c.select_slider("lr", t(f"{P}.controls.lr"),
-                               [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0], 1.0,
+                               LRS, 1,
                                help=t(f"{P}.controls.lr_help")))
     bias = float(c.slider("bias", t(f"{P}.controls.bias"), -10.0, 2.0, 0.0, step=0.5,
                           help=t(f"{P}.controls.bias_help")))
