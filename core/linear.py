@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["affine_logits", "collapse_linear"]
+__all__ = ["affine_logits", "boundary_segment", "collapse_linear"]
 
 Array = npt.NDArray[np.floating]
 
@@ -70,3 +70,45 @@ def collapse_linear(
 def affine_logits(X: npt.ArrayLike, W: npt.ArrayLike, b: npt.ArrayLike) -> Array:
     """The single affine map ``X W + b``, shape (n, n_L)."""
     return np.asarray(X, dtype=np.float64) @ np.asarray(W, dtype=np.float64) + np.asarray(b)
+
+
+def boundary_segment(
+    w: npt.ArrayLike, b: float, lo: npt.ArrayLike, hi: npt.ArrayLike
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The part of the line ``w₁ x₁ + w₂ x₂ + b = 0`` inside a box.
+
+    Parameters
+    ----------
+    w : array_like of shape (2,)
+        Normal vector of the line (the collapsed weights of a 2-D linear classifier).
+    b : float
+        Offset.
+    lo, hi : array_like of shape (2,)
+        Lower-left and upper-right corners of the box.
+
+    Returns
+    -------
+    ((x₁, x₂), (x₁, x₂)) or None
+        The two ends of the visible segment, or None when the line misses the box
+        (or ``w = 0``, when there is no line).
+    """
+    w = np.asarray(w, dtype=np.float64)
+    lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+    if w.shape != (2,) or not np.all(np.isfinite(w)) or not np.isfinite(b) or not w.any():
+        return None
+    ends: list[tuple[float, float]] = []
+    # Intersect with the four edges; an edge parallel to the line is skipped.
+    for axis in (0, 1):
+        other = 1 - axis
+        if w[other] == 0:
+            continue
+        for v in (lo[axis], hi[axis]):
+            u = -(b + w[axis] * v) / w[other]
+            if lo[other] - 1e-12 <= u <= hi[other] + 1e-12:
+                p = [0.0, 0.0]
+                p[axis], p[other] = float(v), float(u)
+                if not any(abs(p[0] - q[0]) < 1e-12 and abs(p[1] - q[1]) < 1e-12 for q in ends):
+                    ends.append((p[0], p[1]))
+    if len(ends) < 2:
+        return None
+    return ends[0], ends[1]

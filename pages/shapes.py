@@ -14,16 +14,16 @@ from core import activations as acts
 from core.activations import ACTIVATIONS, Activation
 from core.datasets import DATASETS, load, train_test_split
 from core.grid import plane_grid
-from core.linear import affine_logits, collapse_linear
+from core.linear import affine_logits, boundary_segment, collapse_linear
 from core.mlp import MLP
 from core.outputs import confidently_wrong, output_deltas
 from core.slopes import chain_of_slopes, curves, eval_cost, facts, flat_intervals
 from ui.charts import (
     ACTIVATION_COLOURS,
     activation_colour,
+    activation_scale,
     boundary_chart,
     finite_positive,
-    line_chart,
 )
 from ui.frame import available_pages, frame
 from ui.progress import progress_bar, progress_callback
@@ -100,6 +100,9 @@ def linear_vs_relu(data: str, seed: int, _text: str = "") -> dict:
                 W, b = collapse_linear(model.weights, model.biases)
                 deep = model.forward_trace(X)[0][-1]
                 out["W"], out["b"] = W[:, 0], float(b[0])
+                half = 0.5 * step
+                out["segment"] = boundary_segment(W[:, 0], float(b[0]), points.min(axis=0) - half,
+                                                  points.max(axis=0) + half)
                 out["gap"] = float(np.max(np.abs(affine_logits(X, W, b) - deep)))
                 out["logit_scale"] = float(np.max(np.abs(deep)))
     return out
@@ -148,59 +151,63 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t) -> alt.LayerChart:
             tips.append(alt.Tooltip(f"{name}_df:Q", title=f"{name}: {df_label}", format=".4f"))
 
     x_enc = alt.X("x:Q", title=t("shapes.curves.x"))
+    y_enc = alt.Y("y:Q", title=t("shapes.curves.y"))
+    colour = activation_colour("act", names, t("common.axis.activation"))
     nearest = alt.selection_point(nearest=True, on="pointerover", fields=["x"], empty=False)
     near = alt.when(nearest)
     lines = alt.Chart(long).mark_line(strokeWidth=2.2).encode(
-        x=x_enc,
-        y=alt.Y("y:Q", title=t("shapes.curves.y")),
-        color=activation_colour("act", names, t("common.axis.activation")),
+        x=x_enc, y=y_enc, color=colour,
         strokeDash=alt.StrokeDash("kind:N", title=t("shapes.curves.kind"),
                                   scale=alt.Scale(domain=[f_label, df_label],
-                                                  range=[[1, 0], [6, 3]])),
+                                                  range=[[1, 0], [6, 3]]),
+                                  legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2)),
     )
-    dots = lines.mark_point(filled=True, size=40).encode(
-        opacity=near.then(alt.value(1)).otherwise(alt.value(0))
+    # The hover dots are a separate chart without strokeDash, so the legend keeps dashes.
+    dots = alt.Chart(long).mark_point(filled=True, size=45).encode(
+        x="x:Q", y="y:Q", color=colour,
+        opacity=near.then(alt.value(1)).otherwise(alt.value(0)),
     )
     rule = alt.Chart(wide).mark_rule(color="#555555").encode(
         x="x:Q", opacity=near.then(alt.value(0.5)).otherwise(alt.value(0)), tooltip=tips
     ).add_params(nearest)
     layers: list = [lines, dots, rule]
 
-    flats, marks = [], []
+    flats, peaks, kinks, dead = [], [], [], []
     for name, d in data.items():
         for a, b in d["flat"]:
             flats.append({"a": a, "b": b, "act": name})
         lo, hi = float(d["x"][0]), float(d["x"][-1])
         if show_deriv and d["saturates"] == "both":
             px, py = d["peak"]
-            marks.append({"x": px, "y": py, "act": name,
+            peaks.append({"x": px, "y": py,
                           "label": t("shapes.curves.mark_peak", slope=f"{py:.3g}", x=f"{px:.3g}")})
         if not d["smooth"] and lo < 0 < hi:
-            marks.append({"x": 0.0, "y": d["f0"], "act": name, "label": t("shapes.curves.mark_kink")})
+            kinks.append({"x": 0.0, "y": d["f0"], "label": t("shapes.curves.mark_kink")})
         if show_deriv and d["dead_zone"] and lo < 0:
-            marks.append({"x": lo + 0.05 * (min(hi, 0.0) - lo), "y": 0.0, "act": name,
-                          "label": t("shapes.curves.mark_dead")})
+            dead.append({"x": lo + 0.04 * (min(hi, 0.0) - lo), "y": 0.0,
+                         "label": t("shapes.curves.mark_dead")})
     if flats:
         band = pd.DataFrame(flats)
         layers.insert(0, alt.Chart(band).mark_rect(opacity=0.10).encode(
-            x="a:Q", x2="b:Q",
-            color=alt.Color("act:N", scale=alt.Scale(domain=names,
-                            range=[ACTIVATION_COLOURS.get(n, "#444444") for n in names]),
-                            legend=None),
+            x="a:Q", x2="b:Q", color=alt.Color("act:N", scale=activation_scale(names),
+                                               title=t("common.axis.activation")),
             tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
                      alt.Tooltip("a:Q", title=t("shapes.curves.flat_from"), format=".2f"),
                      alt.Tooltip("b:Q", title=t("shapes.curves.flat_to"), format=".2f")],
         ))
-    if marks:
-        m = pd.DataFrame(marks)
+    # Peaks are labelled to the left, kinks below right, so labels at x = 0 do not collide.
+    for rows, align, dx, dy in ((peaks, "right", -9, -9), (kinks, "left", 9, 12),
+                                (dead, "left", 4, -12)):
+        if not rows:
+            continue
+        m = pd.DataFrame(rows).drop_duplicates()
         base = alt.Chart(m).encode(x="x:Q", y="y:Q")
         layers.append(base.mark_point(size=90, shape="diamond", filled=True, color="#222222"))
-        layers.append(base.mark_text(align="left", dx=8, dy=-10, fontSize=12, color="#222222")
+        layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=12, color="#222222")
                       .encode(text="label:N"))
     if flats:
-        first = flats[0]
         top = max(float(np.max(d["f"])) for d in data.values())
-        layers.append(alt.Chart(pd.DataFrame([{"x": first["a"], "y": top,
+        layers.append(alt.Chart(pd.DataFrame([{"x": flats[0]["a"], "y": top,
                                                "label": t("shapes.curves.mark_flat")}]))
                       .mark_text(align="left", dx=4, fontSize=12, color="#555555")
                       .encode(x="x:Q", y="y:Q", text="label:N"))
@@ -208,21 +215,34 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t) -> alt.LayerChart:
 
 
 def chain_chart(rows: pd.DataFrame, t) -> alt.LayerChart:
-    """Best and typical chains on a log axis, over the 4^-L reference."""
+    """Best (solid) and typical (dashed) chains on a log axis, over the 4^-L reference."""
+    names = rows["act"].unique().tolist()
     L = np.arange(1, CHAIN_DEPTH + 1)
-    ref = pd.DataFrame({"L": L, "v": 0.25 ** L.astype(float)})
-    halo = alt.Chart(ref).mark_line(color="#999999", strokeWidth=7, opacity=0.35).encode(
-        x="L:Q", y=alt.Y("v:Q", scale=alt.Scale(type="log")),
+    ref = pd.DataFrame({"L": L, "value": 0.25 ** L.astype(float)})
+    x_enc = alt.X("L:Q", title=t("shapes.chain.x"))
+    y_enc = alt.Y("value:Q", title=t("shapes.chain.y"), scale=alt.Scale(type="log"),
+                  axis=alt.Axis(format=".0e"))
+    halo = alt.Chart(ref).mark_line(color="#999999", strokeWidth=8, opacity=0.35).encode(
+        x=x_enc, y=y_enc,
         tooltip=[alt.Tooltip("L:Q", title="L"),
-                 alt.Tooltip("v:Q", title=t("shapes.chain.ref"), format=".3~g")],
+                 alt.Tooltip("value:Q", title=t("shapes.chain.ref"), format=".3~g")],
     )
-    label = alt.Chart(ref[ref.L == 20]).mark_text(align="left", dx=6, dy=10, color="#555555",
-                                                  fontSize=12).encode(
-        x="L:Q", y="v:Q", text=alt.value(t("shapes.chain.ref")))
-    lines = line_chart(rows, "L", "value", "act", x_title=t("shapes.chain.x"),
-                       y_title=t("shapes.chain.y"), colour_title=t("common.axis.activation"),
-                       log_y=True, height=380, dash="case", dash_title=t("shapes.chain.case"))
-    return alt.layer(halo, label, lines)
+    label = alt.Chart(ref[ref.L == 12]).mark_text(
+        align="left", dx=8, dy=-12, color="#555555", fontSize=13, fontWeight="bold"
+    ).encode(x="L:Q", y="value:Q", text=alt.value(t("shapes.chain.ref")))
+    best, typical = t("shapes.chain.best"), t("shapes.chain.typical")
+    lines = alt.Chart(rows).mark_line(strokeWidth=2.2).encode(
+        x=x_enc, y=y_enc,
+        color=activation_colour("act", names, t("common.axis.activation")),
+        strokeDash=alt.StrokeDash("case:N", title=t("shapes.chain.case"),
+                                  scale=alt.Scale(domain=[best, typical], range=[[1, 0], [6, 3]]),
+                                  legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2)),
+        tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
+                 alt.Tooltip("case:N", title=t("shapes.chain.case")),
+                 alt.Tooltip("L:Q", title="L"),
+                 alt.Tooltip("value:Q", title=t("shapes.chain.y"), format=".3~g")],
+    )
+    return alt.layer(halo, lines, label).properties(height=380)
 
 
 def loss_frame(runs: dict, key: str, names: dict[str, str]) -> pd.DataFrame:
@@ -366,9 +386,13 @@ def main() -> None:
             if run["diverged_at"] is not None:
                 st.error(t("common.diverged", epoch=run["diverged_at"]))
             grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
-            st.altair_chart(boundary_chart(grid, dots, prob_title=t("shapes.c1.prob"),
-                                           class_title=t("shapes.c1.class"),
-                                           step=c1["step"], height=320), width="stretch")
+            chart = boundary_chart(grid, dots, prob_title=t("shapes.c1.prob"),
+                                   class_title=t("shapes.c1.class"), step=c1["step"], height=320)
+            if act == "identity" and c1["segment"] is not None:
+                chart = chart + alt.Chart(pd.DataFrame(c1["segment"], columns=["x1", "x2"])).mark_line(
+                    color="#111111", strokeWidth=2.5, strokeDash=[7, 4]).encode(x="x1:Q", y="x2:Q")
+            st.altair_chart(chart, width="stretch")
+            st.caption(t(f"shapes.c1.caption_{act}"))
     w1, w2 = (float(v) for v in c1["W"])
     st.latex(t("shapes.c1.map", w1=f"{w1:.3f}", w2=f"{w2:+.3f}", b=f"{c1['b']:+.3f}"))
     m1, m2 = st.columns(2)
