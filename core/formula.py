@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -140,7 +141,9 @@ def parse(text: str) -> Formula:
     if not stripped:
         raise FormulaError("empty")
     try:
-        tree = ast.parse(stripped, mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. SyntaxWarning for "1x"
+            tree = ast.parse(stripped, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
         raise FormulaError("syntax") from exc
     nodes = list(ast.walk(tree))
