@@ -163,6 +163,34 @@ def _check_positive_int(name: str, value: object, minimum: int = 1) -> int:
     return int(value)
 
 
+class _Workspace:
+    """Buffers reused by the training passes, so a step allocates (almost) nothing.
+
+    Fresh multi-megabyte arrays are expensive here: NumPy asks the kernel for
+    zeroed (huge) pages on every large allocation, and on a busy machine a
+    full-batch pass spent more time in page faults than in its matrix
+    multiplies. Buffers are sized for ``n_max`` samples; a batch of ``n <= n_max``
+    uses the leading rows (a contiguous view).
+    """
+
+    def __init__(self, sizes: Sequence[int], n_max: int, dtype: np.dtype) -> None:
+        widest = max(sizes[1:])
+        self.n_max = n_max
+        self.zs = [np.empty((n_max, s), dtype) for s in sizes[1:]]
+        self.hs = [np.empty((n_max, s), dtype) for s in sizes[1:-1]]
+        # Two back-propagated signals alternate: δ_i is read while δ_{i-1} is written.
+        self.delta = (np.empty(n_max * widest, dtype), np.empty(n_max * widest, dtype))
+        self.scratch = np.empty(n_max * widest, dtype)
+        self.mask = np.empty(n_max * widest, bool)
+        self.grads_w = [np.empty((a, b), dtype) for a, b in itertools.pairwise(sizes)]
+        self.grads_b = [np.empty(b, dtype) for b in sizes[1:]]
+
+    @staticmethod
+    def view(flat: np.ndarray, n: int, width: int) -> np.ndarray:
+        """The first ``n * width`` elements of a flat buffer as an (n, width) array."""
+        return flat[: n * width].reshape(n, width)
+
+
 class MLP:
     """Fully connected network ``sizes = [n_in, *hidden, n_out]``.
 
@@ -403,6 +431,114 @@ class MLP:
                 dZ = dH * df(zs[i - 1])  # δ_{i-1} = dL/dh_i ⊙ f'(z_{i-1})
         return BackwardTrace(loss, grads_w, grads_b, deltas, dh, zs, hs)
 
+    def _workspace(self, ws: _Workspace | None, n: int) -> _Workspace:
+        """``ws`` if it holds ``n`` samples, else a new workspace for ``n``."""
+        if ws is None or ws.n_max < n:
+            ws = _Workspace(self.sizes, n, self.dtype)
+        return ws
+
+    def _train_pass(self, X: Array, Y: np.ndarray, ws: _Workspace) -> BackwardTrace:
+        """Forward + backward for training, computed in the buffers of ``ws``.
+
+        The same numbers as ``_backward(X, Y, input_grad=False)``, bit for bit
+        (the same operations in the same order), but every large array is a view into ``ws``
+        and is overwritten by the next pass; ``deltas`` and ``dh`` are not kept
+        (empty lists). The ReLU and tanh derivatives are taken from cached
+        values (``z > 0`` and ``1 − h²``), which is exactly what ``df(z)``
+        computes, without the temporaries.
+        """
+        n = X.shape[0]
+        act = self.activation
+        relu, tanh = _act.ACTIVATIONS["relu"], _act.ACTIVATIONS["tanh"]
+        is_relu = act.f is relu.f and act.df is relu.df
+        is_tanh = act.f is tanh.f and act.df is tanh.df
+        L = self.n_layers
+        zs: list[Array] = []
+        hs: list[Array] = [X]
+        h = X
+        for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            z = ws.zs[i][:n]
+            np.matmul(h, W, out=z)
+            z += b
+            if i == L - 1:
+                h = self._output_activation(z)  # (n, n_out): small
+            elif is_relu:
+                h = np.maximum(z, 0, out=ws.hs[i][:n])
+            elif is_tanh:
+                with np.errstate(under="ignore"):
+                    h = np.tanh(z, out=ws.hs[i][:n])
+            else:
+                h = act.f(z)
+            zs.append(z)
+            hs.append(h)
+        loss = self._loss(zs[-1], hs[-1], Y)
+
+        dZ = self._output_delta(zs[-1], hs[-1], Y)  # δ_{L-1}, (n, n_out): small
+        for i in reversed(range(L)):
+            np.matmul(hs[i].T, dZ, out=ws.grads_w[i])  # dL/dW_i = h_iᵀ δ_i
+            np.sum(dZ, axis=0, out=ws.grads_b[i])  # dL/db_i = Σ_samples δ_i
+            if i == 0:
+                break  # training never needs dL/dX
+            width = self.sizes[i]
+            dH = ws.view(ws.delta[i % 2], n, width)
+            np.matmul(dZ, self.weights[i].T, out=dH)  # dL/dh_i = δ_i W_iᵀ
+            # δ_{i-1} = dL/dh_i ⊙ f'(z_{i-1}), in place
+            if is_relu:
+                mask = ws.view(ws.mask, n, width)
+                np.greater(zs[i - 1], 0, out=mask)
+                np.multiply(dH, mask, out=dH)
+            elif is_tanh:
+                d = ws.view(ws.scratch, n, width)
+                np.multiply(hs[i], hs[i], out=d)
+                np.subtract(1, d, out=d)
+                np.multiply(dH, d, out=dH)
+            else:
+                dH *= act.df(zs[i - 1])
+            dZ = dH
+        return BackwardTrace(loss, ws.grads_w, ws.grads_b, [], [], zs, hs)
+
+    def step(self, X: npt.ArrayLike, y: npt.ArrayLike, *, lr: float = 0.1) -> float:
+        """Take one plain gradient-descent step on ``(X, y)``, in place.
+
+        ``θ ← θ − η ∇L(θ)`` for every weight and bias, with the gradient of the
+        mean loss over all of ``X`` (one full-batch step, as one epoch of
+        :meth:`fit` with ``optimizer="sgd"``, ``batch_size=None``, but without
+        the per-epoch metrics). The model keeps buffers for the largest batch it
+        has stepped on, so repeated steps allocate almost nothing; :meth:`copy`
+        and pickling leave them out. BLAS threads are left as they are (wrap a
+        loop of steps in ``threadpoolctl.threadpool_limits(1)`` as :meth:`fit`
+        does for small matrices).
+
+        Parameters
+        ----------
+        X : array_like of shape (n, n_in)
+            Cast to the network dtype (no copy if it already is).
+        y : array_like
+            Targets, as for :meth:`loss`.
+        lr : float, default 0.1
+            Learning rate ``η > 0``.
+
+        Returns
+        -------
+        float
+            The loss *before* the step (the state the gradient was taken at).
+        """
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be finite and > 0, got {lr!r}")
+        X = self._input(X)
+        Y = self._targets(y, X.shape[0])
+        ws = self._step_ws = self._workspace(self.__dict__.get("_step_ws"), X.shape[0])
+        t = self._train_pass(X, Y, ws)
+        for p, g in zip((*self.weights, *self.biases), (*t.grads_w, *t.grads_b), strict=True):
+            g *= lr  # the gradient buffers are ours to overwrite
+            p -= g
+        return t.loss
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_step_ws", None)  # scratch buffers: never worth pickling
+        return state
+
     def loss(self, X: npt.ArrayLike, y: npt.ArrayLike) -> float:
         """Mean loss of the network on ``(X, y)`` (see the module docstring)."""
         X = self._input(X)
@@ -423,8 +559,8 @@ class MLP:
             ``dL/db_l``, shaped like ``biases``.
         """
         X = self._input(X)
-        t = self._backward(X, self._targets(y, X.shape[0]), input_grad=False)
-        return t.loss, t.grads_w, t.grads_b
+        t = self._train_pass(X, self._targets(y, X.shape[0]), self._workspace(None, X.shape[0]))
+        return t.loss, [g.copy() for g in t.grads_w], [g.copy() for g in t.grads_b]
 
     def backward_trace(self, X: npt.ArrayLike, y: npt.ArrayLike) -> BackwardTrace:
         """Forward and backward pass keeping every per-layer signal (see :class:`BackwardTrace`)."""
@@ -500,6 +636,7 @@ class MLP:
         """An independent copy (parameters copied, settings shared)."""
         new = MLP.__new__(MLP)
         new.__dict__.update(self.__dict__)
+        new.__dict__.pop("_step_ws", None)  # scratch buffers are per model
         new.weights, new.biases = self.get_params()
         return new
 
@@ -628,7 +765,10 @@ class MLP:
             step = self._make_step(optimizer, lr, momentum, betas, eps)
             rng = np.random.default_rng(self.seed if seed is None else seed)
 
-            trace = self._backward(X, Y, input_grad=False)
+            # One set of buffers for the whole fit; every pass overwrites the last,
+            # whose metrics have been recorded and gradients applied by then.
+            ws = self._workspace(None, n)  # mini-batches use its leading rows
+            trace = self._train_pass(X, Y, ws)
             done = 0
             diverged_at = None if record(0, trace) else 0
             while diverged_at is None and done < epochs:
@@ -641,10 +781,10 @@ class MLP:
                     Xp, Yp = X[perm], Y[perm]
                     for start in range(0, n, batch_size):
                         batch = slice(start, start + batch_size)
-                        t = self._backward(Xp[batch], Yp[batch], input_grad=False)
+                        t = self._train_pass(Xp[batch], Yp[batch], ws)
                         step(t.grads_w, t.grads_b)
                 done += 1
-                trace = self._backward(X, Y, input_grad=False)
+                trace = self._train_pass(X, Y, ws)
                 if not record(done, trace):
                     diverged_at = done
                 if callback is not None:

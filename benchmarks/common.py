@@ -1,0 +1,119 @@
+"""Shared helpers: interleaved timing, machine facts, BENCHMARKS.md sections.
+
+Timing on a shared 2-core machine is noisy, so every benchmark measures *ratios*
+against a reference measured in the same process: the candidates are timed in
+turn, round after round (interleaved), and the median of each is taken, so a
+burst of load from another process hits all of them alike.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "BENCHMARKS.md"
+
+
+def calibrate(fn: Callable[[], object], target: float = 0.02, cap: int = 10_000) -> int:
+    """How many calls of ``fn`` take about ``target`` seconds (at least 1)."""
+    fn()  # warm up
+    k = 1
+    while k < cap:
+        t0 = time.perf_counter()
+        for _ in range(k):
+            fn()
+        dt = time.perf_counter() - t0
+        if dt >= target:
+            break
+        k = min(cap, max(k * 2, int(k * target / max(dt, 1e-9))))
+    return k
+
+
+def interleaved(
+    fns: dict[str, Callable[[], object]], rounds: int = 9, target: float = 0.02
+) -> dict[str, float]:
+    """Median seconds per call of each function, timed round-robin.
+
+    Each function is called ``k`` times per round (``k`` calibrated so a round takes
+    about ``target`` seconds); rounds alternate between the functions so load from
+    other processes affects all of them alike.
+    """
+    reps = {name: calibrate(fn, target) for name, fn in fns.items()}
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            k = reps[name]
+            t0 = time.perf_counter()
+            for _ in range(k):
+                fn()
+            samples[name].append((time.perf_counter() - t0) / k)
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def blas_info() -> list[dict]:
+    """threadpoolctl's view of the loaded BLAS libraries."""
+    from threadpoolctl import threadpool_info
+
+    return threadpool_info()
+
+
+def machine() -> str:
+    """A markdown description of the machine and the numerical stack."""
+    import sklearn
+
+    cpu = "unknown"
+    try:
+        m = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        cpu = m.group(1) if m else cpu
+    except OSError:
+        pass
+    lines = [
+        f"- CPU: {cpu}; `nproc` = {os.cpu_count()} (shared with other processes)",
+        f"- Python {platform.python_version()}, NumPy {np.__version__}, "
+        f"scikit-learn {sklearn.__version__}",
+        f"- `OPENBLAS_CORETYPE` = {os.environ.get('OPENBLAS_CORETYPE', '(unset)')}",
+    ]
+    for lib in blas_info():
+        lines.append(
+            f"- BLAS (threadpoolctl): {lib.get('internal_api')} {lib.get('version')}, "
+            f"architecture {lib.get('architecture')}, threading {lib.get('threading_layer')}, "
+            f"default threads {lib.get('num_threads')}"
+        )
+    return "\n".join(lines)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A markdown table."""
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace the text between ``<!-- bench:NAME -->`` markers in BENCHMARKS.md."""
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    text = REPORT.read_text() if REPORT.exists() else ""
+    block = f"{start}\n{body.rstrip()}\n{end}"
+    if start in text and end in text:
+        i, j = text.index(start), text.index(end) + len(end)
+        text = text[:i] + block + text[j:]
+    else:
+        text = text.rstrip() + f"\n\n{block}\n"
+    REPORT.write_text(text)
+
+
+def fmt_time(seconds: float) -> str:
+    """Seconds as µs / ms with three significant digits."""
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.3g} ms"
+    return f"{seconds:.3g} s"

@@ -1,0 +1,113 @@
+"""One full-batch training step: core.mlp.MLP against scikit-learn's MLPClassifier.
+
+    python -m benchmarks.train_step            # print the table
+    python -m benchmarks.train_step --write    # ... and put it into BENCHMARKS.md
+
+A *step* is forward, backward and an SGD update on the whole batch. Both
+networks have the same architecture ``[2, width × depth, 1]`` (ReLU hidden units,
+one sigmoid output with binary cross-entropy), the same data (two moons,
+standardised) and the same batch (all samples). scikit-learn is called the way
+it does one step of plain SGD: ``partial_fit`` with ``solver="sgd"``,
+``batch_size=n``, ``momentum=0``, ``alpha=0`` (no L2 term, like core),
+``shuffle=False`` (shuffling a full batch is wasted work), no early stopping, and
+warmed up by one call before timing. Core takes the step with
+:meth:`core.mlp.MLP.step` on data already in the network's dtype.
+
+Both run in one process, interleaved round by round, under the same BLAS thread
+limit (one thread by default, as ``MLP.fit`` and the pages use); the table reports
+median times and the ratio ``sklearn time / core time`` (above 1: core is faster).
+``core f32`` is core's ``dtype=np.float32`` path, compared with scikit-learn in
+float64.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import warnings
+
+import numpy as np
+from sklearn.datasets import make_moons
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_limits
+
+from benchmarks.common import fmt_time, interleaved, table, write_section
+from core.mlp import MLP
+
+LR = 1e-3  # small enough that no row diverges (NaN and subnormals change the speed)
+DEPTHS = (2, 8, 32)
+WIDTHS = (32, 128)
+SAMPLES = (1_000, 10_000)
+
+
+def moons(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Standardised two-moons data, float64 ``X`` (n, 2) and int labels (n,)."""
+    X, y = make_moons(n_samples=n, noise=0.2, random_state=seed)
+    return (X - X.mean(0)) / X.std(0), y
+
+
+def core_stepper(depth: int, width: int, X: np.ndarray, y: np.ndarray, dtype) -> callable:
+    """A zero-argument function taking one core training step."""
+    model = MLP([X.shape[1], *[width] * depth, 1], activation="relu", output="sigmoid",
+                init="he", seed=0, dtype=dtype)
+    Xd, yd = X.astype(dtype), y.astype(dtype)
+    return lambda: model.step(Xd, yd, lr=LR)
+
+
+def sklearn_stepper(depth: int, width: int, X: np.ndarray, y: np.ndarray) -> callable:
+    """A zero-argument function taking one scikit-learn ``partial_fit`` step (warm)."""
+    clf = MLPClassifier(
+        hidden_layer_sizes=(width,) * depth, activation="relu", solver="sgd",
+        learning_rate_init=LR, batch_size=X.shape[0], momentum=0.0,
+        nesterovs_momentum=False, alpha=0.0, shuffle=False, early_stopping=False,
+        random_state=0,
+    )
+    classes = np.array([0, 1])
+    clf.partial_fit(X, y, classes=classes)  # allocates the coefficients: not timed
+    return lambda: clf.partial_fit(X, y)
+
+
+def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 9) -> tuple[str, list[dict]]:
+    """Time every shape; return the markdown table and the raw rows."""
+    rows, raw = [], []
+    for n, width, depth in itertools.product(samples, widths, depths):
+        X, y = moons(n)
+        fns = {
+            "sk": sklearn_stepper(depth, width, X, y),
+            "c64": core_stepper(depth, width, X, y, np.float64),
+            "c32": core_stepper(depth, width, X, y, np.float32),
+        }
+        t = interleaved(fns, rounds=rounds)
+        r64, r32 = t["sk"] / t["c64"], t["sk"] / t["c32"]
+        raw.append({"depth": depth, "width": width, "n": n, **t})
+        rows.append([depth, width, f"{n:,}", fmt_time(t["sk"]), fmt_time(t["c64"]),
+                     fmt_time(t["c32"]), f"**{r64:.2f}x**", f"**{r32:.2f}x**"])
+        print(f"  depth {depth:>2} width {width:>3} n {n:>6}: sklearn {fmt_time(t['sk'])}, "
+              f"core f64 {fmt_time(t['c64'])} ({r64:.2f}x), core f32 {fmt_time(t['c32'])} "
+              f"({r32:.2f}x)", flush=True)
+    header = ["depth", "width", "samples", "sklearn f64", "core f64", "core f32",
+              "sklearn/core f64", "sklearn/core f32"]
+    return table(header, rows), raw
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
+    p.add_argument("--threads", type=int, default=1, help="BLAS threads for both (default 1)")
+    p.add_argument("--rounds", type=int, default=9, help="interleaved rounds per shape")
+    p.add_argument("--quick", action="store_true", help="only 1,000 samples")
+    args = p.parse_args(argv)
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    with threadpool_limits(limits=args.threads, user_api="blas"), \
+            np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+        md, _ = run(samples=(1_000,) if args.quick else SAMPLES, rounds=args.rounds)
+    md = (f"BLAS threads: {args.threads}; {args.rounds} interleaved rounds, median per step; "
+          f"ratio = sklearn time / core time (above 1: core faster).\n\n{md}")
+    print(md)
+    if args.write:
+        write_section("train_step", md)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""MLP.step and the buffered training pass behind it and behind fit / loss_and_grads."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from core.mlp import MLP
+
+ACTS = ["relu", "tanh", "sigmoid", "gelu", "leaky_relu"]
+
+
+def _data(n: int = 40, n_in: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, n_in))
+    return X, (X[:, 0] * X[:, 1] > 0).astype(int)
+
+
+@pytest.mark.parametrize("act", ACTS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_step_equals_manual_update(act: str, dtype: type) -> None:
+    X, y = _data()
+    model = MLP([3, 8, 8, 1], activation=act, seed=1, dtype=dtype)
+    ref = model.copy()
+    loss, gw, gb = ref.loss_and_grads(X, y)
+    for p, g in zip((*ref.weights, *ref.biases), (*gw, *gb), strict=True):
+        p -= 0.05 * g
+    assert model.step(X, y, lr=0.05) == pytest.approx(loss, rel=1e-12)
+    tol = 1e-12 if dtype is np.float64 else 1e-5
+    for a, b in zip((*model.weights, *model.biases), (*ref.weights, *ref.biases), strict=True):
+        assert a.dtype == dtype
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("act", ACTS)
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity", "sigmoid_mse"])
+def test_buffered_pass_matches_traced_backward(act: str, output: str) -> None:
+    X, y = _data(n=30)
+    n_out = 3 if output == "softmax" else 1
+    if output == "softmax":
+        y = np.arange(30) % 3
+    model = MLP([3, 6, 5, n_out], activation=act, output=output, seed=2)
+    trace = model.backward_trace(X, y)
+    loss, gw, gb = model.loss_and_grads(X, y)
+    assert loss == trace.loss
+    for a, b in zip((*gw, *gb), (*trace.grads_w, *trace.grads_b), strict=True):
+        np.testing.assert_array_equal(a, b)  # the same operations in the same order
+
+
+def test_repeated_steps_reuse_buffers_and_match_fit() -> None:
+    X, y = _data(n=50)
+    a = MLP([3, 16, 16, 1], seed=3)
+    b = a.copy()
+    losses = [a.step(X, y, lr=0.1) for _ in range(5)]
+    hist = b.fit(X, y, epochs=5, lr=0.1)
+    np.testing.assert_allclose(losses, hist.loss[:5], rtol=1e-12)
+    for p, q in zip(a.weights, b.weights, strict=True):
+        np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-14)
+    # A smaller batch after a larger one reuses the buffers' leading rows.
+    small = a.copy()
+    a.step(X[:20], y[:20], lr=0.1)
+    small.step(X[:20], y[:20], lr=0.1)
+    for p, q in zip(a.weights, small.weights, strict=True):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_loss_and_grads_returns_independent_arrays() -> None:
+    X, y = _data()
+    model = MLP([3, 4, 1], seed=0)
+    _, gw1, _ = model.loss_and_grads(X, y)
+    first = gw1[0].copy()
+    model.loss_and_grads(2 * X, y)
+    np.testing.assert_array_equal(gw1[0], first)
+
+
+def test_copy_and_pickle_leave_buffers_out() -> None:
+    X, y = _data()
+    model = MLP([3, 4, 1], seed=0)
+    model.step(X, y)
+    assert "_step_ws" not in model.copy().__dict__
+    clone = pickle.loads(pickle.dumps(model))
+    assert "_step_ws" not in clone.__dict__
+    np.testing.assert_array_equal(clone.weights[0], model.weights[0])
+    clone.step(X, y)  # still works without buffers
+
+
+def test_step_rejects_bad_lr() -> None:
+    X, y = _data()
+    with pytest.raises(ValueError, match="lr"):
+        MLP([3, 4, 1]).step(X, y, lr=0.0)
