@@ -319,6 +319,9 @@ def _target_formula(c, t) -> tuple[str, str]:
                       help=t("piecewise.controls.target_help"))
     typed = c.text("f", t("piecewise.controls.formula"), DEFAULT_FORMULA, max_chars=120,
                    help=t("piecewise.controls.formula_help"))
+    if not isinstance(typed, str):
+        # ui.controls resets an over-long URL value to None rather than the default
+        typed = DEFAULT_FORMULA
     if target != "formula":
         return target, TARGETS[target]
     last = st.session_state.get(_LAST_FORMULA, DEFAULT_FORMULA)
