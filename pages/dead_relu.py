@@ -180,16 +180,24 @@ def _pct(v: float) -> str:
 
 
 def _status(t, run: dict, act: str) -> None:
-    """Say divergence and total death in words."""
+    """Say divergence, total death and whole dead layers in words."""
     if run["diverged_at"] is not None:
         st.error(t("common.diverged", epoch=run["diverged_at"]))
-    dead = run["dead_total"]
-    if act == "relu" and dead[0] == 1:
-        st.warning(t(f"{P}.s1.all_dead_birth"))
-    elif act == "relu" and np.isfinite(dead[-1]) and dead[-1] == 1:
-        st.warning(t(f"{P}.s1.all_dead_end"))
-    elif act != "relu" and np.isfinite(dead[-1]) and dead[-1] == 1:
-        st.info(t(f"{P}.s1.all_negative_other"))
+    frac, total = run["dead_fraction"], run["dead_total"]
+    if act != "relu":
+        if np.isfinite(total[-1]) and total[-1] == 1:
+            st.info(t(f"{P}.s1.all_negative_other"))
+        return
+    for when, row in (("birth", 0), ("end", len(total) - 1)):
+        if not np.isfinite(total[row]):
+            continue
+        if total[row] == 1:
+            st.warning(t(f"{P}.s1.all_dead_{when}"))
+            return
+        whole = np.flatnonzero(frac[row] == 1)
+        if whole.size:
+            st.warning(t(f"{P}.s1.layer_dead_{when}", layer=int(whole[-1]) + 1))
+            return
 
 
 def section_training(t, result: dict, acts: list[str]) -> None:
@@ -335,9 +343,9 @@ def section_step(t, c, data: str, depth: int, width: int, epochs: int, seed: int
         with col:
             st.subheader(t(f"{P}.act.{act}"))
             m1, m2, m3 = st.columns(3)
-            m1.metric(t(f"{P}.s3.before"), f"{r['before']} / {total}")
-            m2.metric(t(f"{P}.s3.died"), str(r["died"]))
-            m3.metric(t(f"{P}.s3.end"), f"{int(r['dead_count'][-1])} / {total}"
+            m1.metric(t(f"{P}.s3.{act}.before"), f"{r['before']} / {total}")
+            m2.metric(t(f"{P}.s3.{act}.died"), str(r["died"]))
+            m3.metric(t(f"{P}.s3.{act}.end"), f"{int(r['dead_count'][-1])} / {total}"
                       if np.isfinite(r["dead_count"][-1]) else "—")
             if not np.isfinite(r["loss_after"]):
                 st.error(t(f"{P}.s3.step_diverged"))
