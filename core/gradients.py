@@ -19,6 +19,7 @@ diverging or underflowing network yields ``inf``/``nan``/``0`` values, which
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +29,11 @@ import numpy.typing as npt
 
 from core.activations import Activation
 from core.mlp import MLP
+
+try:  # threadpoolctl ships with scikit-learn
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover - keep core usable without it
+    threadpool_limits = None
 
 __all__ = [
     "SATURATION",
@@ -39,6 +45,7 @@ __all__ = [
     "geometric_band",
     "init_statistics",
     "layer_statistics",
+    "single_threaded_blas",
     "slope_bound",
 ]
 
@@ -49,6 +56,14 @@ SATURATION = 0.05
 #: Gradient norms below this are reported as "underflow": at this size an update
 #: ``η · g`` cannot change any weight of order 1 in float64 (``1e-300 ≪ 2^−52``).
 TINY = 1e-30
+
+
+def single_threaded_blas() -> contextlib.AbstractContextManager[object]:
+    """Limit BLAS to one thread: the matrices here are small, and on a busy machine
+    a multi-threaded BLAS spends far more time synchronising than computing."""
+    if threadpool_limits is None:  # pragma: no cover
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True)
@@ -104,7 +119,7 @@ def layer_statistics(
         Non-finite values (an overflowing forward pass) are kept as ``inf``/``nan``;
         no floating-point warning is raised.
     """
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), single_threaded_blas():
         trace = model.backward_trace(X, y)
         df = model.activation.df
         threshold = _saturation_threshold(model.activation, saturation)
@@ -240,31 +255,40 @@ class Health:
     ----------
     overflow : bool
         Some norm is ``inf`` or NaN (the forward or backward pass overflowed).
+    zero_layers : list of int
+        1-based layer numbers whose norm is exactly 0 in some row: no gradient
+        reaches them at all (e.g. every ReLU unit of a layer above is off).
     underflow_layers : list of int
-        1-based layer numbers whose norm is finite but below ``TINY`` (including 0):
-        updates there are numerically nothing.
+        1-based layer numbers whose norm is positive but below ``TINY`` in some row:
+        an update there is numerically nothing.
     """
 
     overflow: bool
+    zero_layers: list[int]
     underflow_layers: list[int]
 
     @property
     def ok(self) -> bool:
-        return not self.overflow and not self.underflow_layers
+        return not (self.overflow or self.zero_layers or self.underflow_layers)
 
 
 def describe_health(grad_w: npt.ArrayLike, tiny: float = TINY) -> Health:
-    """Classify per-layer norms (any shape, last axis = layer) as overflow / underflow.
+    """Classify per-layer norms as overflow, exactly zero or underflow.
 
     Parameters
     ----------
-    grad_w : array_like of shape (..., L)
+    grad_w : array_like of shape (L,) or (S, L)
+        Norms, the last axis running over the layers.
     tiny : float, default TINY
-        Finite norms below this count as underflow.
+        Positive finite norms below this count as underflow.
     """
-    g = np.asarray(grad_w, dtype=float)
-    g = g.reshape(-1, g.shape[-1]) if g.ndim else g.reshape(1, 1)
-    overflow = bool((~np.isfinite(g)).any())
-    small = np.isfinite(g) & (g < tiny)
-    layers = [int(i) + 1 for i in np.flatnonzero(small.any(axis=0))]
-    return Health(overflow, layers)
+    g = np.atleast_2d(np.asarray(grad_w, dtype=float))
+    g = g.reshape(-1, g.shape[-1])
+    finite = np.isfinite(g)
+    zero = finite & (g == 0)
+    small = finite & (g > 0) & (g < tiny)
+    return Health(
+        overflow=bool((~finite).any()),
+        zero_layers=[int(i) + 1 for i in np.flatnonzero(zero.any(axis=0))],
+        underflow_layers=[int(i) + 1 for i in np.flatnonzero(small.any(axis=0))],
+    )

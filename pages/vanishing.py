@@ -25,6 +25,7 @@ from core.gradients import (
     first_last_ratio,
     geometric_band,
     init_statistics,
+    single_threaded_blas,
     slope_bound,
 )
 from core.grid import plane_grid
@@ -48,10 +49,12 @@ N_SNAPSHOTS = 20  # epochs kept for the decision-boundary scrubber (plus epoch 0
 GRID = 40  # decision-boundary grid points per axis
 HEAT_COLUMNS = 60  # most epochs drawn in a heatmap
 LEARNED = 0.7  # "trained" = final training loss below 70% of the initial loss
-LRS = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
-STDS = [0.001, 0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0]
+# Whole numbers as ints: the URL then reads `lr=10`, the way people type it.
+LRS = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
+STDS = [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10]
 BATCHES = [8, 16, 32, 64, 128, 256, 1024]
 NO_INIT2 = "none"
+_PRESET_FLAG = "_preset_keys"
 
 DEFAULTS: dict[str, object] = {
     "data": "moons", "n": 300, "noise": 0.2, "depth": 10, "width": 32,
@@ -127,7 +130,7 @@ def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str,
     if DATASETS[data].two_d:
         points, _, step = plane_grid(X, resolution=GRID)
         run["step"] = step
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), single_threaded_blas():
             for e, (w, b) in sorted(h.snapshots.items()):
                 model.set_params(w, b)
                 run["boundaries"][e] = model.predict_proba(points).astype(np.float32)
@@ -165,10 +168,28 @@ def _apply_preset(name: str) -> None:
     """Write every control's value before the widgets exist (button callback)."""
     for key, value in PRESETS[name].items():
         st.session_state[key] = list(value) if isinstance(value, list) else value
-        # The URL still holds the old values: drop them, so the controls take the
-        # preset from session state and write it back to the URL themselves.
-        if key in st.query_params:
-            del st.query_params[key]
+    st.session_state[_PRESET_FLAG] = set(PRESETS[name])
+
+
+def _quiet_preset_notes(c) -> None:
+    """Skip the controls' "not accepted" note for the keys a preset just set.
+
+    In the run after a preset button, the URL still holds the previous values
+    (a bound query parameter cannot be written directly; the widget rewrites it
+    at the end of that run), so `ui.controls` would report every preset key as
+    a URL value it refused. Notes about any other key are kept.
+    """
+    keys = st.session_state.pop(_PRESET_FLAG, None)
+    if not keys:
+        return
+    refused = c.t("common.url.reason.refused")
+    note = c.note
+
+    def filtered(key: str, raw, reason: str) -> None:
+        if not (key in keys and reason == refused):
+            note(key, raw, reason)
+
+    c.note = filtered
 
 
 # ------------------------------------------------------------------ formatting
@@ -238,6 +259,7 @@ def main() -> None:
         col.button(t(f"vanishing.preset.{name}"), key=f"_preset_{name}", on_click=_apply_preset,
                    args=(name,), width="stretch", help=t(f"vanishing.preset.{name}_help"))
 
+    _quiet_preset_notes(c)
     sb = c.container
     sb.subheader(t("vanishing.controls.data_title"))
     data = c.select("data", t("vanishing.controls.data"), list(DATASETS), DEFAULTS["data"])
@@ -358,6 +380,9 @@ def main() -> None:
             health = describe_health(p["grad_raw"])
             if health.overflow:
                 st.warning(t("vanishing.health.overflow", series=_label(a, i, two)))
+            if health.zero_layers:
+                st.warning(t("vanishing.health.zero", series=_label(a, i, two),
+                             layers=_layer_list(health.zero_layers)))
             if health.underflow_layers:
                 st.warning(t("vanishing.health.underflow", series=_label(a, i, two),
                              layers=_layer_list(health.underflow_layers)))
