@@ -1,0 +1,181 @@
+"""The Function shapes page: defaults, every activation, every control, tampered URLs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from apptest_utils import bound_widgets, charts, errors_text, open_page, url_note_shown
+
+from core.activations import ACTIVATIONS
+from core.slopes import chain_of_slopes
+from ui.frame import PAGES, available_pages
+from ui.i18n import Translator
+
+SHAPES = next(p for p in PAGES if p.name == "shapes")
+T = Translator("en")
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _number(text: str) -> float:
+    return float(text.replace("−", "-").rstrip("%"))
+
+
+def _specs(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in charts(at)]
+
+
+def _sci(v: float) -> str:
+    return f"{v:.1e}".replace("-", "−")
+
+
+def _facts(at):
+    return at.dataframe[0].value
+
+
+def test_defaults_show_every_section_with_numbers_from_core() -> None:
+    at = open_page(SHAPES)
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    headers = [h.value for h in at.header]
+    for key in ("curves", "facts", "chain", "c1", "c2"):
+        assert T(f"shapes.{key}.title") in headers
+    # Curves, chain, two decision boundaries, two training charts.
+    assert len(charts(at)) == 6
+    facts = _facts(at)
+    assert list(facts[T("shapes.facts.name")]) == ["sigmoid", "tanh", "relu"]
+    row = facts.set_index(T("shapes.facts.name"))
+    assert row.loc["sigmoid", T("shapes.facts.max_slope")] == "0.25"
+    assert row.loc["relu", T("shapes.facts.cost")] == "1.0×"
+    assert row.loc["relu", T("shapes.facts.dead_zone")] == T("shapes.facts.yes")
+
+    m = _metrics(at)
+    # C1: one matrix reproduces the deep linear network to rounding error, and
+    # the ReLU network beats the straight line on circles.
+    assert _number(m[T("shapes.c1.gap")]) < 1e-12
+    accs = [_number(x.value) for x in at.metric if x.label == T("shapes.c1.test_acc")]
+    assert accs[1] > accs[0] + 20
+    # C2: the MSE signal is much weaker at the wrong start, and BCE ends better.
+    assert _number(m[T("shapes.c2.delta_bce")]) > 5 * _number(m[T("shapes.c2.delta_mse")])
+    assert _number(m[T("shapes.c2.acc_bce")]) > _number(m[T("shapes.c2.acc_mse")]) + 20
+    # The hover rule: a nearest-x point selection drives a rule with tooltips.
+    curve_spec = _specs(at)[0]
+    params = curve_spec.get("params", []) + [
+        p for layer in curve_spec["layer"] for p in layer.get("params", [])]
+    assert any(p["select"].get("nearest") and p["select"].get("fields") == ["x"] for p in params)
+    assert any(layer.get("mark", {}).get("type") == "rule" and "tooltip" in layer["encoding"]
+               for layer in curve_spec["layer"])
+
+
+def test_every_activation_at_once() -> None:
+    names = list(ACTIVATIONS)
+    at = open_page(SHAPES, {"act": names})
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    assert bound_widgets(at)["act"].value == names
+    assert list(_facts(at)[T("shapes.facts.name")]) == names
+    curve = _specs(at)[0]
+    tips = next(layer["encoding"]["tooltip"] for layer in curve["layer"]
+                if layer.get("mark", {}).get("type") == "rule")
+    assert len(tips) == 1 + 2 * len(names)  # x, then f and f' of every activation
+
+
+def test_url_values_are_used() -> None:
+    query = {"act": ["relu", "leaky_relu"], "x": ["-2", "3"], "slope": "0.2", "alpha": "2",
+             "deriv": "false", "s": "2.5", "data": "moons", "sat": "4", "seed": "5"}
+    at = open_page(SHAPES, query)
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    w = bound_widgets(at)
+    assert w["x"].value == (-2.0, 3.0) and w["slope"].value == 0.2 and w["deriv"].value is False
+    row = _facts(at).set_index(T("shapes.facts.name"))
+    assert row.loc["leaky_relu", T("shapes.facts.df0")] == "0.2"
+    assert row.loc["leaky_relu", T("shapes.facts.range")] == "(−∞, ∞)"
+    # Without the derivative the hover rule shows x and f of each activation only.
+    curve = _specs(at)[0]
+    tips = next(layer["encoding"]["tooltip"] for layer in curve["layer"]
+                if layer.get("mark", {}).get("type") == "rule")
+    assert len(tips) == 1 + 2
+
+
+CHANGES = [
+    ("act", "multiselect", ["elu", "gelu"]),
+    ("x", "slider", (-3.0, 8.0)),
+    ("slope", "slider", 0.3),
+    ("alpha", "slider", 2.0),
+    ("deriv", "toggle", False),
+    ("s", "slider", 3.0),
+    ("data", "selectbox", "moons"),
+    ("sat", "slider", 9.0),
+    ("seed", "number_input", 3),
+]
+
+
+@pytest.mark.parametrize(("key", "kind", "value"), CHANGES, ids=[c[0] for c in CHANGES])
+def test_each_control_changes_the_view(key, kind, value) -> None:
+    # AppTest does not write widget changes back into its query parameters, so the
+    # control being changed must not be in the starting URL.
+    query = {} if key == "act" else {"act": ["sigmoid", "relu", "leaky_relu", "elu"]}
+    at = open_page(SHAPES, query)
+    before = (_specs(at), _metrics(at), _facts(at).to_dict())
+    getattr(at, kind)(key=key).set_value(value).run()
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    after = (_specs(at), _metrics(at), _facts(at).to_dict())
+    assert after != before, f"changing {key} changed nothing"
+
+
+def test_chain_reading_shows_the_core_numbers() -> None:
+    at = open_page(SHAPES, {"s": "4", "seed": "2"})
+    assert not at.exception, errors_text(at)
+    _, sig_best, sig_typ = chain_of_slopes(ACTIVATIONS["sigmoid"], 30, 4.0, seed=2)
+    _, _, relu_typ = chain_of_slopes(ACTIVATIONS["relu"], 30, 4.0, seed=2)
+    assert sig_best[9] == pytest.approx(0.25**10)
+    expected = T("shapes.chain.reading", depth=10, s="4", sig_best=_sci(sig_best[9]),
+                 sig_typ=_sci(sig_typ[9]), relu_typ=_sci(relu_typ[9]))
+    assert expected in [i.value for i in at.info]
+    # ReLU passes half its chains: typical (E relu'²)^{L/2} = 2^{-L/2}.
+    assert relu_typ[9] == pytest.approx(0.5**5, rel=0.02)
+
+
+def test_link_to_vanishing_page_only_when_it_exists() -> None:
+    at = open_page(SHAPES)
+    body = [e.proto.page for e in at.get("page_link") if e.proto.label == T("shapes.chain.link")]
+    has_vanishing = any(p.name == "vanishing" for p in available_pages())
+    assert body == (["vanishing"] if has_vanishing else [])
+
+
+@pytest.mark.parametrize(
+    ("query", "key", "default"),
+    [
+        ({"act": ["bogus", "relu"]}, "act", ["relu"]),
+        ({"act": ["nope"]}, "act", ["sigmoid", "tanh", "relu"]),
+        ({"x": ["5", "-5"]}, "x", (-6.0, 6.0)),
+        ({"x": ["nan", "2"]}, "x", (-6.0, 6.0)),
+        ({"x": ["-1e308", "1e308"]}, "x", (-6.0, 6.0)),
+        ({"slope": "-3"}, "slope", 0.01),
+        ({"alpha": "1e999"}, "alpha", 1.0),
+        ({"s": "nan"}, "s", 1.0),
+        ({"deriv": "maybe"}, "deriv", True),
+        ({"data": "iris"}, "data", "circles"),
+        ({"sat": "99999999999"}, "sat", 6.0),
+        ({"seed": "-inf"}, "seed", 0),
+    ],
+)
+def test_tampered_url_falls_back_with_a_note(query, key, default) -> None:
+    at = open_page(SHAPES, query)
+    assert not at.exception, errors_text(at)
+    assert url_note_shown(at)
+    assert bound_widgets(at)[key].value == default
+    assert len(charts(at)) == 6
+
+
+def test_nothing_selected_says_so_and_keeps_the_experiments() -> None:
+    at = open_page(SHAPES, {"act": ""})
+    assert not at.exception, errors_text(at)
+    assert T("shapes.none_selected") in [i.value for i in at.info]
+    assert len(charts(at)) == 4  # the two experiments still run
+    assert len(at.dataframe) == 0
