@@ -273,7 +273,7 @@ def _simple_lines(frame: pd.DataFrame, x: str, y: str, series: str, *, x_title: 
             y=alt.Y(f"{y}:Q", title=y_title,
                     scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False)),
             color=alt.Color(f"{series}:N", title=series_title, scale=scale,
-                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
+                            legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
             tooltip=[alt.Tooltip(f"{series}:N", title=series_title),
                      alt.Tooltip(f"{x}:Q", title=x_title, format=".4~g"),
                      alt.Tooltip(f"{y}:Q", title=y_title, format=".4~g")],
@@ -444,7 +444,7 @@ def main() -> None:
     right.metric(t("piecewise.depth.one_pieces"), int(row.one))
     right.metric(t("piecewise.depth.random_pieces"), f"{row.random_deep:.1f}")
     with left:
-        deep_name = t("piecewise.depth.series.tent", units=2 * k)
+        deep_name = t("piecewise.depth.series.tent", k=k, units=2 * k)
         one_name = t("piecewise.depth.series.one", units=2 * k)
         curves = pd.concat([
             pd.DataFrame({"x": tent["x"], "y": tent["y"], "s": deep_name}),
@@ -463,12 +463,14 @@ def main() -> None:
              "random_one": t("piecewise.depth.col.random_one")}
     long = table.melt(id_vars=["k"], value_vars=list(names), var_name="s", value_name="pieces")
     long["s"] = long["s"].map(names)
-    cl, cr = st.columns([3, 2])
+    cl, cr = st.columns([1, 1])
     with cl:
         st.altair_chart(_simple_lines(long, "k", "pieces", "s", x_title=t("piecewise.axis.k"),
                                       y_title=t("piecewise.axis.pieces"), series_title=" ",
                                       log_y=True, colours={names["tent"]: "#009E73",
-                                                           names["one"]: "#E69F00"}),
+                                                           names["one"]: "#E69F00",
+                                                           names["random_deep"]: "#0072B2",
+                                                           names["random_one"]: "#CC79A7"}),
                         width="stretch")
         st.caption(t("piecewise.depth.chart_caption", seeds=RANDOM_SEEDS))
     with cr:
