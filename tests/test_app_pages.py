@@ -10,7 +10,7 @@ from ui.i18n import Translator
 
 PAGES = available_pages()
 IDS = [p.name for p in PAGES]
-GARBAGE = ["garbage☃", "1e999", "nan", "-inf", "9" * 40, "<script>alert(1)</script>"]
+GARBAGE = ["garbage☃", "1e999", "nan", "-inf", "9" * 40, "<script>alert(1)</script>", "0" * 300]
 
 
 @pytest.mark.parametrize("info", PAGES, ids=IDS)

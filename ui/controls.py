@@ -137,7 +137,7 @@ class Controls:
         raw = self.raw(key)
         if raw is None:
             return default
-        reason, target = self._safe_check(check, raw)
+        reason, target = self._safe_check(check, raw, default)
         if reason is not None:
             self.note(key, raw, reason)
             return default
@@ -159,7 +159,7 @@ class Controls:
             self.note(key, raw, reason)
             return make()
         raw = self.raw(key)
-        reason, target = (None, default) if raw is None else self._safe_check(check, raw)
+        reason, target = (None, default) if raw is None else self._safe_check(check, raw, default)
         value = make()
         if raw is not None and reason is not None:
             if same(value, target):
@@ -173,10 +173,10 @@ class Controls:
         return value
 
     def _safe_check(
-        self, check: Callable[[list[str]], tuple[str | None, Any]], raw: list[str]
+        self, check: Callable[[list[str]], tuple[str | None, Any]], raw: list[str], default: Any
     ) -> tuple[str | None, Any]:
         if any(len(r) > MAX_RAW_LENGTH for r in raw):
-            return self.t("common.url.reason.too_long"), None
+            return self.t("common.url.reason.too_long"), default
         return check(raw)
 
     def _single(self, raw: list[str]) -> str | None:
@@ -410,7 +410,7 @@ class Controls:
     ) -> Any:
         """A bound number box (for values with many digits, such as seeds).
 
-        Integer boxes are float boxes with step 1 shown as ``%d``: Streamlit's
+        Integer boxes are float boxes with step 1 shown as ``%.0f``: Streamlit's
         integer box crashes on ``?seed=inf`` while seeding from the URL, before
         any check of ours could run.
         """
@@ -423,7 +423,7 @@ class Controls:
             if integer:
                 value = self.container.number_input(
                     label, float(lo), float(hi), float(default), step=1.0, key=key,
-                    help=help, format="%d", bind="query-params",
+                    help=help, format="%.0f", bind="query-params",
                 )
                 return round(value)
             return self.container.number_input(
