@@ -100,11 +100,12 @@ def boundary_segment(
     # Intersect with the four edges; an edge parallel to the line is skipped.
     for axis in (0, 1):
         other = 1 - axis
-        if w[other] == 0:
+        # A (nearly) parallel edge is skipped: the other two edges bound the segment.
+        if abs(w[other]) <= 1e-12 * np.abs(w).max():
             continue
         for v in (lo[axis], hi[axis]):
             u = -(b + w[axis] * v) / w[other]
-            if lo[other] - 1e-12 <= u <= hi[other] + 1e-12:
+            if np.isfinite(u) and lo[other] - 1e-12 <= u <= hi[other] + 1e-12:
                 p = [0.0, 0.0]
                 p[axis], p[other] = float(v), float(u)
                 if not any(abs(p[0] - q[0]) < 1e-12 and abs(p[1] - q[1]) < 1e-12 for q in ends):

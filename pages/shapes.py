@@ -152,7 +152,10 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t) -> alt.LayerChart:
 
     x_enc = alt.X("x:Q", title=t("shapes.curves.x"))
     y_enc = alt.Y("y:Q", title=t("shapes.curves.y"))
-    colour = activation_colour("act", names, t("common.axis.activation"))
+    # Stroke symbols at full opacity: the faint flat-tail bands share this legend.
+    colour = alt.Color("act:N", scale=activation_scale(names), title=t("common.axis.activation"),
+                       legend=alt.Legend(symbolType="stroke", symbolOpacity=1,
+                                         symbolStrokeWidth=3))
     nearest = alt.selection_point(nearest=True, on="pointerover", fields=["x"], empty=False)
     near = alt.when(nearest)
     lines = alt.Chart(long).mark_line(strokeWidth=2.2).encode(
@@ -189,8 +192,7 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t) -> alt.LayerChart:
     if flats:
         band = pd.DataFrame(flats)
         layers.insert(0, alt.Chart(band).mark_rect(opacity=0.10).encode(
-            x="a:Q", x2="b:Q", color=alt.Color("act:N", scale=activation_scale(names),
-                                               title=t("common.axis.activation")),
+            x="a:Q", x2="b:Q", color=colour,
             tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
                      alt.Tooltip("a:Q", title=t("shapes.curves.flat_from"), format=".2f"),
                      alt.Tooltip("b:Q", title=t("shapes.curves.flat_to"), format=".2f")],
@@ -318,6 +320,11 @@ def main() -> None:
         st.altair_chart(shapes_chart(data_by_act, show_deriv, t), width="stretch")
         st.caption(t("shapes.curves.caption" if show_deriv else "shapes.curves.caption_no_deriv",
                      tol=f"{100 * FLAT_TOL:.0f}"))
+        with st.expander(t("shapes.curves.formulas")):
+            for n in names:
+                act = _act(n, slope, alpha)
+                st.markdown(f"**{n}**")
+                st.latex(rf"f(z) = {act.formula} \qquad f'(z) = {act.dformula}")
     sig = facts(ACTIVATIONS["sigmoid"])
     tanh_f = facts(ACTIVATIONS["tanh"])
     st.info(t("shapes.curves.reading", sig_max=_num(sig.max_slope), sig_f0=_num(sig.f0),
