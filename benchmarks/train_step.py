@@ -2,6 +2,7 @@
 
     python -m benchmarks.train_step            # print the table
     python -m benchmarks.train_step --write    # ... and put it into BENCHMARKS.md
+    python -m benchmarks.train_step --before 5cfa1a3   # add core as of a git revision
 
 A *step* is forward, backward and an SGD update on the whole batch. Both
 networks have the same architecture ``[2, width × depth, 1]`` (ReLU hidden units,
@@ -23,7 +24,10 @@ float64.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -32,7 +36,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from benchmarks.common import fmt_time, interleaved, table, write_section
+from benchmarks.common import ROOT, fmt_time, interleaved, table, write_section
 from core.mlp import MLP
 
 LR = 1e-3  # small enough that no row diverges (NaN and subnormals change the speed)
@@ -55,6 +59,31 @@ def core_stepper(depth: int, width: int, X: np.ndarray, y: np.ndarray, dtype) ->
     return lambda: model.step(Xd, yd, lr=LR)
 
 
+def load_core_at(rev: str):
+    """``core/mlp.py`` as it was at git revision ``rev``, imported as a separate module."""
+    src = subprocess.run(["git", "show", f"{rev}:core/mlp.py"], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    spec = importlib.util.spec_from_loader(f"core._mlp_at_{rev}", loader=None)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up
+    exec(compile(src, f"{rev}:core/mlp.py", "exec"), mod.__dict__)
+    return mod
+
+
+def old_stepper(mod, depth: int, width: int, X: np.ndarray, y: np.ndarray) -> callable:
+    """One float64 step of an old core (``loss_and_grads`` + in-place SGD update)."""
+    model = mod.MLP([X.shape[1], *[width] * depth, 1], activation="relu", output="sigmoid",
+                    init="he", seed=0)
+    yd = y.astype(np.float64)
+
+    def step() -> None:
+        _, gw, gb = model.loss_and_grads(X, yd)
+        for p, g in zip((*model.weights, *model.biases), (*gw, *gb), strict=True):
+            p -= LR * g
+
+    return step
+
+
 def sklearn_stepper(depth: int, width: int, X: np.ndarray, y: np.ndarray) -> callable:
     """A zero-argument function taking one scikit-learn ``partial_fit`` step (warm)."""
     clf = MLPClassifier(
@@ -68,8 +97,14 @@ def sklearn_stepper(depth: int, width: int, X: np.ndarray, y: np.ndarray) -> cal
     return lambda: clf.partial_fit(X, y)
 
 
-def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 9) -> tuple[str, list[dict]]:
-    """Time every shape; return the markdown table and the raw rows."""
+def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 9,
+        before: str | None = None) -> tuple[str, list[dict]]:
+    """Time every shape; return the markdown table and the raw rows.
+
+    With ``before`` (a git revision) core's float64 step as of that revision is
+    timed too, in the same rounds, and its time over today's is reported.
+    """
+    old = load_core_at(before) if before else None
     rows, raw = [], []
     for n, width, depth in itertools.product(samples, widths, depths):
         X, y = moons(n)
@@ -78,16 +113,22 @@ def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 9) -> tuple
             "c64": core_stepper(depth, width, X, y, np.float64),
             "c32": core_stepper(depth, width, X, y, np.float32),
         }
+        if old is not None:
+            fns["old"] = old_stepper(old, depth, width, X, y)
         t = interleaved(fns, rounds=rounds)
         r64, r32 = t["sk"] / t["c64"], t["sk"] / t["c32"]
         raw.append({"depth": depth, "width": width, "n": n, **t})
         rows.append([depth, width, f"{n:,}", fmt_time(t["sk"]), fmt_time(t["c64"]),
                      fmt_time(t["c32"]), f"**{r64:.2f}x**", f"**{r32:.2f}x**"])
+        if old is not None:
+            rows[-1] += [fmt_time(t["old"]), f"{t['old'] / t['c64']:.2f}x"]
         print(f"  depth {depth:>2} width {width:>3} n {n:>6}: sklearn {fmt_time(t['sk'])}, "
               f"core f64 {fmt_time(t['c64'])} ({r64:.2f}x), core f32 {fmt_time(t['c32'])} "
               f"({r32:.2f}x)", flush=True)
     header = ["depth", "width", "samples", "sklearn f64", "core f64", "core f32",
               "sklearn/core f64", "sklearn/core f32"]
+    if old is not None:
+        header += [f"core f64 at {before}", f"{before}/now"]
     return table(header, rows), raw
 
 
@@ -97,11 +138,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--threads", type=int, default=1, help="BLAS threads for both (default 1)")
     p.add_argument("--rounds", type=int, default=9, help="interleaved rounds per shape")
     p.add_argument("--quick", action="store_true", help="only 1,000 samples")
+    p.add_argument("--before", metavar="REV", help="also time core/mlp.py at git revision REV")
     args = p.parse_args(argv)
     warnings.simplefilter("ignore", ConvergenceWarning)
     with threadpool_limits(limits=args.threads, user_api="blas"), \
             np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
-        md, _ = run(samples=(1_000,) if args.quick else SAMPLES, rounds=args.rounds)
+        md, _ = run(samples=(1_000,) if args.quick else SAMPLES, rounds=args.rounds,
+                    before=args.before)
     md = (f"BLAS threads: {args.threads}; {args.rounds} interleaved rounds, median per step; "
           f"ratio = sklearn time / core time (above 1: core faster).\n\n{md}")
     print(md)

@@ -182,6 +182,7 @@ class _Workspace:
         self.delta = (np.empty(n_max * widest, dtype), np.empty(n_max * widest, dtype))
         self.scratch = np.empty(n_max * widest, dtype)
         self.mask = np.empty(n_max * widest, bool)
+        self.ones = np.ones(n_max, dtype)
         self.grads_w = [np.empty((a, b), dtype) for a, b in itertools.pairwise(sizes)]
         self.grads_b = [np.empty(b, dtype) for b in sizes[1:]]
 
@@ -440,8 +441,8 @@ class MLP:
     def _train_pass(self, X: Array, Y: np.ndarray, ws: _Workspace) -> BackwardTrace:
         """Forward + backward for training, computed in the buffers of ``ws``.
 
-        The same numbers as ``_backward(X, Y, input_grad=False)``, bit for bit
-        (the same operations in the same order), but every large array is a view into ``ws``
+        The same numbers as ``_backward(X, Y, input_grad=False)`` up to rounding
+        (the bias gradient is summed by BLAS), but every large array is a view into ``ws``
         and is overwritten by the next pass; ``deltas`` and ``dh`` are not kept
         (empty lists). The ReLU and tanh derivatives are taken from cached
         values (``z > 0`` and ``1 − h²``), which is exactly what ``df(z)``
@@ -476,7 +477,9 @@ class MLP:
         dZ = self._output_delta(zs[-1], hs[-1], Y)  # δ_{L-1}, (n, n_out): small
         for i in reversed(range(L)):
             np.matmul(hs[i].T, dZ, out=ws.grads_w[i])  # dL/dW_i = h_iᵀ δ_i
-            np.sum(dZ, axis=0, out=ws.grads_b[i])  # dL/db_i = Σ_samples δ_i
+            # dL/db_i = Σ_samples δ_i, as 1ᵀ δ_i: a BLAS call instead of a strided
+            # reduction, ~15x faster for (1000, 32) (rounding differs in the last bits)
+            np.matmul(ws.ones[:n], dZ, out=ws.grads_b[i])
             if i == 0:
                 break  # training never needs dL/dX
             width = self.sizes[i]
