@@ -23,7 +23,7 @@ from core.dead import (
     wilson_interval,
 )
 from core.mlp import MLP
-from ui.charts import heatmap, line_chart
+from ui.charts import line_chart
 from ui.frame import frame
 from ui.progress import progress_bar, progress_callback
 
@@ -200,6 +200,30 @@ def _status(t, run: dict, act: str) -> None:
             return
 
 
+def _dead_heatmap(t, cells: pd.DataFrame, n_layers: int) -> alt.Chart:
+    """Layer x epoch cells on quantitative axes (each cell spans its epochs and one layer).
+
+    Quantitative axes keep every row visible whatever the number of epochs; the legend's
+    gradient is kept short because a default-length one squashed the plot to nothing in
+    Streamlit's fitted layout at small heights.
+    """
+    cells = cells.assign(lo=cells.layer - 0.5, hi=cells.layer + 0.5)
+    return alt.Chart(cells).mark_rect(stroke="white", strokeWidth=0.3).encode(
+        x=alt.X("epoch:Q", title=t("common.axis.epoch"), scale=alt.Scale(nice=False)),
+        x2="epoch_end:Q",
+        y=alt.Y("lo:Q", title=t(f"{P}.s1.layer_axis"),
+                scale=alt.Scale(domain=[0.5, n_layers + 0.5], nice=False),
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        y2="hi:Q",
+        color=alt.Color("dead:Q", title=t(f"{P}.s1.dead_axis"),
+                        scale=alt.Scale(domain=[0, 1], range=["#ffffff", "#a50f15"]),
+                        legend=alt.Legend(gradientLength=90, format=".0%")),
+        tooltip=[alt.Tooltip("epoch:Q", title=t("common.axis.epoch")),
+                 alt.Tooltip("layer:Q", title=t(f"{P}.s1.layer_axis")),
+                 alt.Tooltip("dead:Q", title=t(f"{P}.s1.dead_axis"), format=".0%")],
+    ).properties(height=int(np.clip(24 * n_layers + 120, 200, 520)))
+
+
 def section_training(t, result: dict, acts: list[str]) -> None:
     st.header(t(f"{P}.s1.title"))
     st.markdown(t(f"{P}.s1.intro"))
@@ -209,25 +233,19 @@ def section_training(t, result: dict, acts: list[str]) -> None:
         n_epochs, n_layers = frac.shape
         keep = np.unique(np.linspace(0, n_epochs - 1, min(n_epochs, MAX_HEAT_EPOCHS))
                          .round().astype(int))
+        edges = np.append(keep, keep[-1] + 1)
         cells = pd.DataFrame(
-            [(int(e), layer + 1, float(frac[e, layer])) for e in keep for layer in range(n_layers)],
-            columns=["epoch", "layer", "dead"],
+            [(int(edges[j]), int(edges[j + 1]), layer + 1, float(frac[e, layer]))
+             for j, e in enumerate(keep) for layer in range(n_layers)],
+            columns=["epoch", "epoch_end", "layer", "dead"],
         )
-        left, right = st.columns([3, 1])
-        with left:
-            st.subheader(t(f"{P}.act.{act}"))
-            st.altair_chart(
-                heatmap(cells, "epoch", "layer", "dead", x_title=t("common.axis.epoch"),
-                        y_title=t("common.axis.layer"), value_title=t(f"{P}.s1.dead_axis"),
-                        scheme="reds", domain=(0.0, 1.0),
-                        height=min(40 + 14 * n_layers, 420)),
-                width="stretch",
-            )
-        with right:
-            st.metric(t(f"{P}.metric.train_acc"), _pct(run["train_acc"][-1]))
-            st.metric(t(f"{P}.metric.test_acc"), _pct(run["test_acc"][-1]))
-            st.metric(t(f"{P}.metric.dead_end"), _pct(run["dead_total"][-1]),
-                      help=t(f"{P}.metric.dead_help"))
+        st.subheader(t(f"{P}.act.{act}"))
+        m1, m2, m3 = st.columns(3)
+        m1.metric(t(f"{P}.metric.train_acc"), _pct(run["train_acc"][-1]))
+        m2.metric(t(f"{P}.metric.test_acc"), _pct(run["test_acc"][-1]))
+        m3.metric(t(f"{P}.metric.dead_end"), _pct(run["dead_total"][-1]),
+                  help=t(f"{P}.metric.dead_help"))
+        st.altair_chart(_dead_heatmap(t, cells, n_layers), width="stretch")
         _status(t, run, act)
     st.caption(t(f"{P}.s1.heat_caption"))
 
@@ -377,7 +395,7 @@ def _count(v: float) -> str:
 
 def _born_chart(t, frame_: pd.DataFrame) -> alt.LayerChart:
     colour = alt.Color("width:O", title=t(f"{P}.s4.width_legend"),
-                       scale=alt.Scale(scheme="viridis", reverse=True))
+                       scale=alt.Scale(scheme="dark2"))
     base = alt.Chart(frame_).encode(x=alt.X("depth:Q", title=t(f"{P}.s4.depth_axis")),
                                     color=colour)
     band = base.mark_area(opacity=0.15).encode(
