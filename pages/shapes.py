@@ -62,7 +62,9 @@ def shape_data(name: str, lo: float, hi: float, slope: float, alpha: float) -> d
     peak = int(np.argmax(np.abs(df)))
     return {
         "x": x, "f": f, "df": df,
-        "peak": (float(x[peak]), float(df[peak])),
+        # Marked only when the steepest point of the whole function is in view.
+        "peak": (float(x[peak]), float(df[peak]))
+        if abs(df[peak]) >= act.max_slope * (1 - 1e-9) else None,
         "flat": flat_intervals(x, df, act.max_slope, FLAT_TOL) if act.saturates == "both" else [],
         "f0": float(act.f(0.0)),
         "smooth": act.smooth, "dead_zone": act.dead_zone, "saturates": act.saturates,
@@ -180,7 +182,7 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t) -> alt.LayerChart:
         for a, b in d["flat"]:
             flats.append({"a": a, "b": b, "act": name})
         lo, hi = float(d["x"][0]), float(d["x"][-1])
-        if show_deriv and d["saturates"] == "both":
+        if show_deriv and d["saturates"] == "both" and d["peak"] is not None:
             px, py = d["peak"]
             peaks.append({"x": px, "y": py,
                           "label": t("shapes.curves.mark_peak", slope=f"{py:.3g}", x=f"{px:.3g}")})

@@ -179,3 +179,19 @@ def test_nothing_selected_says_so_and_keeps_the_experiments() -> None:
     assert T("shapes.none_selected") in [i.value for i in at.info]
     assert len(charts(at)) == 4  # the two experiments still run
     assert len(at.dataframe) == 0
+
+
+def test_marks_follow_the_visible_range() -> None:
+    # Centred range: the sigmoid's peak, ReLU's kink and its zero-slope side are marked.
+    at = open_page(SHAPES)
+    assert not at.exception, errors_text(at)
+    curve = _specs(at)[0]
+    marks = [layer for layer in curve["layer"] if layer.get("mark", {}).get("type") == "text"]
+    assert len(marks) == 4  # peak labels, kink label, dead-zone label, flat-tail label
+    # Only x > 0 in view: no kink, no zero-slope side, and no "largest slope" claim
+    # because the steepest point (x = 0) is not visible.
+    at = open_page(SHAPES, {"x": ["1", "4"]})
+    assert not at.exception, errors_text(at)
+    curve = _specs(at)[0]
+    marks = [layer for layer in curve["layer"] if layer.get("mark", {}).get("type") == "text"]
+    assert len(marks) <= 1  # at most the flat-tail label
