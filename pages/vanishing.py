@@ -331,7 +331,8 @@ def main() -> None:
         for (a, i), p in profiles.items()], ignore_index=True)
     fwd_frame = pd.concat([
         pd.DataFrame({"layer": hidden, "mean": _finite(p["mean"]),
-                      "lo": _finite(p["mean"] - p["std"]), "hi": _finite(p["mean"] + p["std"]),
+                      "spread_lo": _finite(p["mean"] - p["std"]),
+                      "spread_hi": _finite(p["mean"] + p["std"]),
                       "saturated": _finite(p["saturated"]),
                       "act": a, "init": i, "series": _label(a, i, two)})
         for (a, i), p in profiles.items()], ignore_index=True)
@@ -359,7 +360,7 @@ def main() -> None:
     with right:
         st.markdown(f"**{t('vanishing.init.fwd_title')}**")
         if fwd_frame["mean"].notna().any():
-            st.altair_chart(_band(fwd_frame, two, "mean", "lo", "hi", names, t,
+            st.altair_chart(_band(fwd_frame, two, "mean", "spread_lo", "spread_hi", names, t,
                                   t("vanishing.axis.hidden_layer"), t("vanishing.axis.act_value"),
                                   log_y=False), width="stretch")
         st.caption(t("vanishing.init.fwd_caption"))
