@@ -30,6 +30,7 @@ from ui.i18n import Translator
 #: Longest URL value we even try to parse; anything longer is garbage.
 MAX_RAW_LENGTH = 200
 _FIX_STATE = "_url_fix"
+_SEEN_STATE = "_url_seen"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class Controls:
     hidden: frozenset[str] | None = None
     #: Called after every control is bound (the share box redraws its link).
     on_bind: Callable[[], None] | None = None
+    #: The page these controls belong to (URL checks are remembered per page).
+    page: str = ""
 
     def is_hidden(self, key: str) -> bool:
         return self.hidden is not None and (key in self.hidden or "all" in self.hidden)
@@ -159,6 +162,13 @@ class Controls:
             self.note(key, raw, reason)
             return make()
         raw = self.raw(key)
+        # Check a URL value once per session: later reruns carry the same value
+        # (or, in AppTest, a stale one) and it has been dealt with already.
+        seen: dict[str, list[str] | None] = st.session_state.setdefault(_SEEN_STATE, {})
+        if raw is not None and seen.get(f"{self.page}/{key}") == raw:
+            raw = None
+        else:
+            seen[f"{self.page}/{key}"] = raw
         reason, target = (None, default) if raw is None else self._safe_check(check, raw, default)
         value = make()
         if raw is not None and reason is not None:

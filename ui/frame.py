@@ -104,7 +104,7 @@ def frame(page: str) -> Frame:
     # The language is read before anything is translated. The switch's own
     # label names both languages, so it needs no translation.
     provisional = Translator(DEFAULT_LANGUAGE)
-    controls = Controls(provisional, lang_box, note_box)
+    controls = Controls(provisional, lang_box, note_box, page=page)
     lang = controls.select(
         "lang",
         "Language · 언어",
