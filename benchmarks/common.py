@@ -8,10 +8,13 @@ burst of load from another process hits all of them alike.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import platform
 import re
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,15 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "BENCHMARKS.md"
 
 
-def calibrate(fn: Callable[[], object], target: float = 0.02, cap: int = 10_000) -> int:
+def calibrate(fn: Callable[[], object], target: float = 0.02, cap: int = 10_000,
+              clock: Callable[[], float] = time.perf_counter) -> int:
     """How many calls of ``fn`` take about ``target`` seconds (at least 1)."""
     fn()  # warm up
     k = 1
     while k < cap:
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(k):
             fn()
-        dt = time.perf_counter() - t0
+        dt = clock() - t0
         if dt >= target:
             break
         k = min(cap, max(k * 2, int(k * target / max(dt, 1e-9))))
@@ -38,23 +42,30 @@ def calibrate(fn: Callable[[], object], target: float = 0.02, cap: int = 10_000)
 
 
 def interleaved(
-    fns: dict[str, Callable[[], object]], rounds: int = 9, target: float = 0.02
+    fns: dict[str, Callable[[], object]], rounds: int = 15, target: float = 0.01,
+    clock: Callable[[], float] = time.process_time,
 ) -> dict[str, float]:
     """Median seconds per call of each function, timed round-robin.
 
     Each function is called ``k`` times per round (``k`` calibrated so a round takes
     about ``target`` seconds); rounds alternate between the functions so load from
     other processes affects all of them alike.
+
+    The default clock is the process's **CPU time**: with BLAS limited to one
+    thread, that is the work a step costs, and it barely moves when other
+    processes compete for the two cores (wall time then grows by the load
+    average). Pass ``clock=time.perf_counter`` for wall time, which is the right
+    measure with several BLAS threads.
     """
-    reps = {name: calibrate(fn, target) for name, fn in fns.items()}
+    reps = {name: calibrate(fn, target, clock=clock) for name, fn in fns.items()}
     samples: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(rounds):
         for name, fn in fns.items():
             k = reps[name]
-            t0 = time.perf_counter()
+            t0 = clock()
             for _ in range(k):
                 fn()
-            samples[name].append((time.perf_counter() - t0) / k)
+            samples[name].append((clock() - t0) / k)
     return {name: statistics.median(s) for name, s in samples.items()}
 
 
@@ -117,3 +128,14 @@ def fmt_time(seconds: float) -> str:
     if seconds < 1:
         return f"{seconds * 1e3:.3g} ms"
     return f"{seconds:.3g} s"
+
+
+def load_core_at(rev: str):
+    """``core/mlp.py`` as it was at git revision ``rev``, imported as a separate module."""
+    src = subprocess.run(["git", "show", f"{rev}:core/mlp.py"], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    spec = importlib.util.spec_from_loader(f"core._mlp_at_{rev}", loader=None)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up
+    exec(compile(src, f"{rev}:core/mlp.py", "exec"), mod.__dict__)
+    return mod

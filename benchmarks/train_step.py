@@ -16,7 +16,8 @@ warmed up by one call before timing. Core takes the step with
 
 Both run in one process, interleaved round by round, under the same BLAS thread
 limit (one thread by default, as ``MLP.fit`` and the pages use); the table reports
-median times and the ratio ``sklearn time / core time`` (above 1: core is faster).
+median process CPU times (robust to other processes on a shared machine) and the
+ratio ``sklearn time / core time`` (above 1: core is faster).
 ``core f32`` is core's ``dtype=np.float32`` path, compared with scikit-learn in
 float64.
 """
@@ -24,10 +25,7 @@ float64.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -36,13 +34,16 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from benchmarks.common import ROOT, fmt_time, interleaved, table, write_section
+from benchmarks.common import fmt_time, interleaved, load_core_at, table, write_section
 from core.mlp import MLP
 
 LR = 1e-3  # small enough that no row diverges (NaN and subnormals change the speed)
 DEPTHS = (2, 8, 32)
 WIDTHS = (32, 128)
 SAMPLES = (1_000, 10_000)
+# (depth, width, training samples) the pages train: home's default and its largest
+# setting, dead-ReLU's default and largest depth, vanishing's largest network.
+PAGE_SHAPES = ((10, 32, 300), (20, 64, 300), (4, 8, 225), (50, 32, 225), (50, 128, 750))
 
 
 def moons(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -57,17 +58,6 @@ def core_stepper(depth: int, width: int, X: np.ndarray, y: np.ndarray, dtype) ->
                 init="he", seed=0, dtype=dtype)
     Xd, yd = X.astype(dtype), y.astype(dtype)
     return lambda: model.step(Xd, yd, lr=LR)
-
-
-def load_core_at(rev: str):
-    """``core/mlp.py`` as it was at git revision ``rev``, imported as a separate module."""
-    src = subprocess.run(["git", "show", f"{rev}:core/mlp.py"], capture_output=True, text=True,
-                         check=True, cwd=ROOT).stdout
-    spec = importlib.util.spec_from_loader(f"core._mlp_at_{rev}", loader=None)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # dataclasses look their module up
-    exec(compile(src, f"{rev}:core/mlp.py", "exec"), mod.__dict__)
-    return mod
 
 
 def old_stepper(mod, depth: int, width: int, X: np.ndarray, y: np.ndarray) -> callable:
@@ -97,8 +87,8 @@ def sklearn_stepper(depth: int, width: int, X: np.ndarray, y: np.ndarray) -> cal
     return lambda: clf.partial_fit(X, y)
 
 
-def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 9,
-        before: str | None = None) -> tuple[str, list[dict]]:
+def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 15,
+        before: str | None = None, shapes=None) -> tuple[str, list[dict]]:
     """Time every shape; return the markdown table and the raw rows.
 
     With ``before`` (a git revision) core's float64 step as of that revision is
@@ -106,7 +96,9 @@ def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 9,
     """
     old = load_core_at(before) if before else None
     rows, raw = [], []
-    for n, width, depth in itertools.product(samples, widths, depths):
+    if shapes is None:
+        shapes = [(d, w, n) for n, w, d in itertools.product(samples, widths, depths)]
+    for depth, width, n in shapes:
         X, y = moons(n)
         fns = {
             "sk": sklearn_stepper(depth, width, X, y),
@@ -136,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
     p.add_argument("--threads", type=int, default=1, help="BLAS threads for both (default 1)")
-    p.add_argument("--rounds", type=int, default=9, help="interleaved rounds per shape")
+    p.add_argument("--rounds", type=int, default=15, help="interleaved rounds per shape")
     p.add_argument("--quick", action="store_true", help="only 1,000 samples")
     p.add_argument("--before", metavar="REV", help="also time core/mlp.py at git revision REV")
     args = p.parse_args(argv)
@@ -145,8 +137,12 @@ def main(argv: list[str] | None = None) -> None:
             np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
         md, _ = run(samples=(1_000,) if args.quick else SAMPLES, rounds=args.rounds,
                     before=args.before)
-    md = (f"BLAS threads: {args.threads}; {args.rounds} interleaved rounds, median per step; "
-          f"ratio = sklearn time / core time (above 1: core faster).\n\n{md}")
+        print("Shapes the pages train:", flush=True)
+        pages_md, _ = run(shapes=PAGE_SHAPES, rounds=args.rounds, before=args.before)
+    md = (f"BLAS threads: {args.threads}; process CPU time, {args.rounds} interleaved rounds, "
+          "median per step; "
+          f"ratio = sklearn time / core time (above 1: core faster).\n\n{md}\n\n"
+          f"Shapes the pages train (depth, width, training samples):\n\n{pages_md}")
     print(md)
     if args.write:
         write_section("train_step", md)
