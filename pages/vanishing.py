@@ -222,6 +222,7 @@ def _dashed_band(frame: pd.DataFrame, x: str, mid: str, lo: str, hi: str, names:
     line = base.mark_line(point=alt.OverlayMarkDef(size=18, filled=True)).encode(
         y=alt.Y(f"{mid}:Q", title=y_title, scale=y_scale),
         strokeDash=alt.StrokeDash("init:N", title=dash_title),
+        shape=alt.Shape("init:N", title=dash_title),
         tooltip=[alt.Tooltip("series:N", title=colour_title), alt.Tooltip(f"{x}:Q", title=x_title),
                  alt.Tooltip(f"{mid}:Q", title=y_title, format=".3~g")],
     )
@@ -231,20 +232,36 @@ def _dashed_band(frame: pd.DataFrame, x: str, mid: str, lo: str, hi: str, names:
 def _band(frame: pd.DataFrame, two: bool, mid: str, lo: str, hi: str, names: list[str], t,
           x_title: str, y_title: str, log_y: bool) -> alt.LayerChart:
     if two:
-        return _dashed_band(frame, "layer", mid, lo, hi, names, x_title=x_title, y_title=y_title,
-                            colour_title=t("common.axis.activation"),
-                            dash_title=t("vanishing.axis.init"), log_y=log_y)
-    return band_chart(frame, "layer", mid, lo, hi, "act", x_title=x_title, y_title=y_title,
-                      colour_title=t("common.axis.activation"), log_y=log_y, height=280)
+        return _compact(_dashed_band(frame, "layer", mid, lo, hi, names, x_title=x_title,
+                                     y_title=y_title, colour_title=t("common.axis.activation"),
+                                     dash_title=t("vanishing.axis.init"), log_y=log_y))
+    return _compact(band_chart(frame, "layer", mid, lo, hi, "act", x_title=x_title,
+                               y_title=y_title, colour_title=t("common.axis.activation"),
+                               log_y=log_y, height=280))
 
 
 def _lines(frame: pd.DataFrame, x: str, y: str, two: bool, t, x_title: str, y_title: str,
            log_y: bool = False, dash: str | None = None, dash_title: str | None = None):
     if two and dash is None:
         dash, dash_title = "init", t("vanishing.axis.init")
-    return line_chart(frame, x, y, "act", x_title=x_title, y_title=y_title,
-                      colour_title=t("common.axis.activation"), log_y=log_y, dash=dash,
-                      dash_title=dash_title)
+    chart = line_chart(frame, x, y, "act", x_title=x_title, y_title=y_title,
+                       colour_title=t("common.axis.activation"), log_y=log_y, dash=dash,
+                       dash_title=dash_title)
+    if dash is not None:
+        # Point shapes too, so the legend tells the line styles apart.
+        chart.encoding.shape = alt.Shape(f"{dash}:N", title=dash_title)
+    return _compact(chart)
+
+
+def _compact(chart):
+    """Short y-axis labels (1e+10, 0.001, 0.5) whatever the range of the values."""
+    parts = chart.layer if isinstance(chart, alt.LayerChart) else [chart]
+    for part in parts:
+        if isinstance(part, alt.LayerChart):
+            _compact(part)
+        elif part.encoding.y is not alt.Undefined:
+            part.encoding.y.axis = alt.Axis(format="~g")
+    return chart
 
 
 # ------------------------------------------------------------------ page
@@ -349,7 +366,7 @@ def main() -> None:
                 [last * slope_bound(ACTIVATIONS["sigmoid"], depth + 1 - int(k)) for k in layers])})
             chart = alt.layer(chart, alt.Chart(ref).mark_line(
                 color="#444444", strokeDash=[2, 3], strokeWidth=1.5).encode(
-                x="layer:Q", y=alt.Y("ref:Q", scale=alt.Scale(type="log")),
+                x="layer:Q", y=alt.Y("ref:Q", scale=alt.Scale(type="log"), axis=alt.Axis(format="~g")),
                 tooltip=[alt.Tooltip("ref:Q", title=t("vanishing.init.ref_label"), format=".2~g")]))
         if grad_frame["mid"].notna().any():
             st.altair_chart(chart, width="stretch")
@@ -434,7 +451,7 @@ def main() -> None:
     domain = (float(finite.min()), float(finite.max())) if finite.size else None
     if domain is not None and domain[0] == domain[1]:
         domain = (domain[0] / 10, domain[1] * 10)
-    heat_cols = st.columns(min(len(runs), 3))
+    heat_cols = st.columns(min(len(runs), 2))
     for k, ((a, i), r) in enumerate(runs.items()):
         grad = r["grad"]
         keep = np.unique(np.linspace(0, len(grad) - 1, min(len(grad), HEAT_COLUMNS)).round().astype(int))
@@ -446,11 +463,14 @@ def main() -> None:
             if domain is None:
                 st.warning(t("vanishing.init.nothing_to_plot"))
                 continue
-            st.altair_chart(heatmap(cells, "epoch", "layer", "norm", x_title=t("common.axis.epoch"),
-                                    y_title=t("vanishing.axis.layer_short"),
-                                    value_title=t("vanishing.axis.norm_short"), log=True,
-                                    domain=domain, height=max(160, min(12 * (depth + 1), 420))),
-                            width="stretch")
+            chart = heatmap(cells, "epoch", "layer", "norm", x_title=t("common.axis.epoch"),
+                            y_title=t("vanishing.axis.layer_short"),
+                            value_title=t("vanishing.axis.norm_short"), log=True,
+                            domain=domain, height=max(160, min(12 * (depth + 1), 420)))
+            # Short legend labels (1e-6, not 0.0000028275…) and no piled-up layer numbers.
+            chart.encoding.color.legend = alt.Legend(format=".0e")
+            chart.encoding.y.axis = alt.Axis(labelOverlap="greedy")
+            st.altair_chart(chart, width="stretch")
     st.caption(t("vanishing.train.heat_caption"))
 
     # ---------------------------------------------------------------- 3. boundary
