@@ -20,6 +20,7 @@ from core.activations import ACTIVATIONS
 from core.datasets import DATASETS, load, train_test_split
 from core.gradients import (
     SATURATION,
+    TINY,
     depth_grid,
     describe_health,
     first_last_ratio,
@@ -403,7 +404,7 @@ def main() -> None:
                              layers=_layer_list(health.zero_layers)))
             if health.underflow_layers:
                 st.warning(t("vanishing.health.underflow", series=_label(a, i, two),
-                             layers=_layer_list(health.underflow_layers)))
+                             layers=_layer_list(health.underflow_layers), tiny=f"{TINY:.0e}"))
 
     # ---------------------------------------------------------------- 2. training
     st.header(t("vanishing.train.title"))
@@ -541,7 +542,7 @@ def main() -> None:
                       ratio=_sci(first_last_ratio(p["grad_mid"])),
                       first=_sci(float(p["grad_mid"][0])), last=_sci(float(p["grad_mid"][-1])),
                       acc=_pct(float(r["test_acc"][-1])),
-                      verdict=t(f"vanishing.verdict.{_verdict(r)}")))
+                      verdict=_verdict_text(t, r)))
     if "sigmoid" in acts:
         p = profiles[next(s for s in series if s[0] == "sigmoid")]
         st.markdown(t("vanishing.explain.forward", first=_sci(float(p["mean"][0])),
@@ -552,6 +553,7 @@ def main() -> None:
             gain = width * var
             st.markdown(t("vanishing.explain.init", init=name, width=width, gain=_sci(gain),
                           relu_gain=_sci(gain / 2), layers=depth - 1,
+                          total_lin=_sci(math.sqrt(gain) ** (depth - 1)),
                           total=_sci(math.sqrt(gain / 2) ** (depth - 1))))
     st.markdown(t("vanishing.explain.relu"))
     if two:
@@ -576,6 +578,10 @@ def _verdict(run: dict) -> str:
     return "learned" if math.isfinite(loss[-1]) and loss[-1] < LEARNED * loss[0] else "stuck"
 
 
+def _verdict_text(t, run: dict) -> str:
+    return t(f"vanishing.verdict.{_verdict(run)}", pct=f"{100 * LEARNED:.0f}")
+
+
 def _init_verdicts(t, acts: list[str], init: str, init2: str, runs: dict) -> None:
     """Compare the two initialisations per activation; check He et al.'s finding honestly."""
     for a in acts:
@@ -583,7 +589,8 @@ def _init_verdicts(t, acts: list[str], init: str, init2: str, runs: dict) -> Non
         st.markdown(t("vanishing.explain.compare", act=a, init=init, init2=init2,
                       acc1=_pct(float(runs[(a, init)]["test_acc"][-1])),
                       acc2=_pct(float(runs[(a, init2)]["test_acc"][-1])),
-                      v1=t(f"vanishing.verdict.{v1}"), v2=t(f"vanishing.verdict.{v2}")))
+                      v1=_verdict_text(t, runs[(a, init)]),
+                      v2=_verdict_text(t, runs[(a, init2)])))
         he_setup = a == "relu" and init.startswith("glorot") and init2.startswith("he")
         if he_setup:
             if v1 != "learned" and v2 == "learned":
