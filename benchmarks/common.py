@@ -80,23 +80,29 @@ def machine() -> str:
     """A markdown description of the machine and the numerical stack."""
     import sklearn
 
-    cpu = "unknown"
+    cpu, simd = "unknown", ""
     try:
-        m = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        info = Path("/proc/cpuinfo").read_text()
+        m = re.search(r"^model name\s*:\s*(.+)$", info, re.M)
         cpu = m.group(1) if m else cpu
+        f = re.search(r"^flags\s*:\s*(.+)$", info, re.M)
+        flags = set(f.group(1).split()) if f else set()
+        simd = ", ".join(x for x in ("avx2", "fma", "avx512f") if x in flags)
     except OSError:
         pass
     lines = [
-        f"- CPU: {cpu}; `nproc` = {os.cpu_count()} (shared with other processes)",
+        f"- CPU: {cpu} ({simd}); `nproc` = {os.cpu_count()} (shared with other processes)",
         f"- Python {platform.python_version()}, NumPy {np.__version__}, "
         f"scikit-learn {sklearn.__version__}",
         f"- `OPENBLAS_CORETYPE` = {os.environ.get('OPENBLAS_CORETYPE', '(unset)')}",
     ]
     for lib in blas_info():
+        desc = f"{lib.get('internal_api')} {lib.get('version') or ''}".strip()
+        if lib.get("architecture"):
+            desc += f", architecture {lib['architecture']}, {lib.get('threading_layer')} threading"
         lines.append(
-            f"- BLAS (threadpoolctl): {lib.get('internal_api')} {lib.get('version')}, "
-            f"architecture {lib.get('architecture')}, threading {lib.get('threading_layer')}, "
-            f"default threads {lib.get('num_threads')}"
+            f"- threadpoolctl, {lib.get('user_api')}: {desc}, default {lib.get('num_threads')} "
+            f"threads (`{Path(lib.get('filepath', '')).name}`)"
         )
     return "\n".join(lines)
 
