@@ -255,13 +255,17 @@ def _lines(frame: pd.DataFrame, x: str, y: str, two: bool, t, x_title: str, y_ti
 
 
 def _compact(chart):
-    """Short y-axis labels (1e+10, 0.001, 0.5) whatever the range of the values."""
+    """Short y-axis labels (1e+10, 0.001, 0.5) whatever the range of the values, and
+    whole-number ticks on x (every x on this page is a layer, an epoch or a depth)."""
     parts = chart.layer if isinstance(chart, alt.LayerChart) else [chart]
     for part in parts:
         if isinstance(part, alt.LayerChart):
             _compact(part)
-        elif part.encoding.y is not alt.Undefined:
+            continue
+        if part.encoding.y is not alt.Undefined:
             part.encoding.y.axis = alt.Axis(format="~g")
+        if part.encoding.x is not alt.Undefined and not isinstance(part.encoding.x, str):
+            part.encoding.x.axis = alt.Axis(format="d", tickMinStep=1)
     return chart
 
 

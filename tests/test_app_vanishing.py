@@ -189,3 +189,23 @@ def test_no_activation_chosen() -> None:
     assert not at.exception, errors_text(at)
     assert EN("vanishing.note.no_act") in [w.value for w in at.warning]
     assert not charts(at)
+
+
+def test_he_comparison_is_reported_honestly_when_it_does_not_hold() -> None:
+    # One epoch is too short for either initialisation to learn: the page must not
+    # claim He et al.'s result, and must say so.
+    at = open_page(INFO, {"depth": "30", "act": "relu", "init": "glorot_uniform",
+                          "init2": "he_normal", "opt": "momentum", "lr": "0.01",
+                          "epochs": "1", "n": "100"})
+    assert not at.exception, errors_text(at)
+    assert EN("vanishing.explain.he_not_here") in [w.value for w in at.warning]
+    assert not at.success
+
+
+def test_korean_page_shows_the_same_numbers() -> None:
+    en = open_page(INFO, {**SMALL, "act": ["sigmoid", "relu"]})
+    ko = open_page(INFO, {**SMALL, "act": ["sigmoid", "relu"], "lang": "ko"})
+    assert not ko.exception, errors_text(ko)
+    ko_text = " ".join(m.value for m in ko.markdown)
+    for series, ratio in _ratios(en).items():
+        assert f"**{series}**" in ko_text and f"**{ratio:.2g}배**" in ko_text
