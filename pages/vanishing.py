@@ -484,10 +484,13 @@ def main() -> None:
         st.info(t("vanishing.boundary.not_2d", data=data, features=info.n_features))
     else:
         X, y, _ = _split(data, n, noise, seed)
-        snaps = sorted(set.intersection(*(set(r["boundaries"]) for r in runs.values())))
-        at = st.select_slider(t("vanishing.boundary.epoch"), snaps, value=snaps[-1],
-                              key=f"_at_{epochs}_{len(snaps)}",
-                              help=t("vanishing.boundary.epoch_help"))
+        # Every saved epoch of any run; a run that stopped early shows its last state.
+        snaps = sorted(set().union(*(set(r["boundaries"]) for r in runs.values())))
+        chosen = snaps[-1]
+        if len(snaps) > 1:
+            chosen = st.select_slider(t("vanishing.boundary.epoch"), snaps, value=snaps[-1],
+                                      key=f"_at_{epochs}_{len(snaps)}",
+                                      help=t("vanishing.boundary.epoch_help"))
         points, _, step = plane_grid(X, resolution=GRID)
         grid = pd.DataFrame(points, columns=["x1", "x2"])
         dots = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": y})
@@ -495,6 +498,9 @@ def main() -> None:
         for k, ((a, i), r) in enumerate(runs.items()):
             with bcols[k % len(bcols)]:
                 st.markdown(f"**{_label(a, i, two)}**")
+                at = max(e for e in r["boundaries"] if e <= chosen)
+                if at != chosen:
+                    st.caption(t("vanishing.boundary.stopped", epoch=at))
                 m1, m2 = st.columns(2)
                 m1.metric(t("vanishing.boundary.train_acc"), _pct(float(r["train_acc"][at])))
                 m2.metric(t("vanishing.boundary.test_acc"), _pct(float(r["test_acc"][at])))
