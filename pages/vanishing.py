@@ -324,18 +324,19 @@ def main() -> None:
     two = init2 != NO_INIT2
     series = [(a, i) for a in acts for i in ([init, init2] if two else [init])]
     names = list(acts)
-    n_rows = n if info.generated else min(n, int(info.n_rows or n))
-    n_train = len(_split(data, n, noise, seed)[2][0])
+    _, _, (Xtr, Xte, _, _) = _split(data, n, noise, seed)
+    n_train, n_test = len(Xtr), len(Xte)
     full_batch = batch >= n_train
     if not info.generated:
-        st.caption(t("vanishing.note.bundled", data=data, rows=n_rows, features=info.n_features,
+        st.caption(t("vanishing.note.bundled", data=data, rows=n_train + n_test,
+                     features=info.n_features,
                      classes=info.n_classes))
     elif not info.uses_noise:
         st.caption(t("vanishing.note.no_noise", data=data))
 
     output = _sizes(data, depth, width)[1]
     st.markdown(t("vanishing.setup", depth=depth, width=width, layers=depth + 1,
-                  output=t(f"vanishing.output.{output}"), n_train=n_train, n_test=n_rows - n_train,
+                  output=t(f"vanishing.output.{output}"), n_train=n_train, n_test=n_test,
                   data=data, opt=opt, lr=lr, epochs=epochs,
                   batch=t("vanishing.full_batch") if full_batch else batch,
                   inits=", ".join(dict.fromkeys(i for _, i in series))))
