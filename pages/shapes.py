@@ -25,6 +25,7 @@ from ui.charts import (
     boundary_chart,
     finite_positive,
 )
+from ui.export import show_chart, weights_button
 from ui.frame import available_pages, frame
 from ui.progress import progress_bar, progress_callback
 
@@ -97,7 +98,7 @@ def linear_vs_relu(data: str, seed: int, _text: str = "") -> dict:
                              X_test=Xte, y_test=yte,
                              callback=progress_callback(bar, _text, start=i / 2, span=1 / 2))
             out[act] = {"test_acc": float(hist.test_acc[-1]), "grid_p": model.predict_proba(points),
-                        "diverged_at": hist.diverged_at}
+                        "diverged_at": hist.diverged_at, "params": model.get_params()}
             if act == "identity":
                 W, b = collapse_linear(model.weights, model.biases)
                 deep = model.forward_trace(X)[0][-1]
@@ -128,21 +129,30 @@ def bce_vs_mse(data: str, logit: float, seed: int, _text: str = "") -> dict:
             model.set_params(*start.get_params())
             hist = model.fit(Xtr, ytr, epochs=SMALL_EPOCHS, lr=SMALL_LR, optimizer="sgd",
                              callback=progress_callback(bar, _text, start=i / 2, span=1 / 2))
-            out[output] = {"loss": hist.loss, "acc": hist.train_acc, "diverged_at": hist.diverged_at}
+            out[output] = {"loss": hist.loss, "acc": hist.train_acc, "diverged_at": hist.diverged_at,
+                           "params": model.get_params()}
     return out
 
 
 # ------------------------------------------------------------------------ charts
-def shapes_chart(data: dict[str, dict], show_deriv: bool, t) -> alt.LayerChart:
-    """f and f' of every activation, a hover rule with all values, and the marks."""
+def curves_frame(data: dict[str, dict], show_deriv: bool, t) -> pd.DataFrame:
+    """The curves in long form: x, y, act, kind (f or f')."""
     f_label, df_label = t("shapes.curves.f"), t("shapes.curves.df")
-    names = list(data)
-    long = pd.concat(
+    return pd.concat(
         [pd.DataFrame({"x": d["x"], "y": d[key], "act": name, "kind": label})
          for name, d in data.items()
          for key, label in (("f", f_label), ("df", df_label)) if key == "f" or show_deriv],
         ignore_index=True,
     )
+
+
+def shapes_chart(data: dict[str, dict], show_deriv: bool, t,
+                 long: pd.DataFrame | None = None) -> alt.LayerChart:
+    """f and f' of every activation, a hover rule with all values, and the marks."""
+    f_label, df_label = t("shapes.curves.f"), t("shapes.curves.df")
+    names = list(data)
+    if long is None:
+        long = curves_frame(data, show_deriv, t)
     wide = pd.DataFrame({"x": next(iter(data.values()))["x"]})
     tips = [alt.Tooltip("x:Q", title="x", format=".2f")]
     for name, d in data.items():
@@ -274,6 +284,26 @@ def run_chart(frame_: pd.DataFrame, y_title: str, t, log_y: bool) -> alt.Chart:
 
 
 # ------------------------------------------------------------------------ helpers
+def _c1_settings(act: str, data: str, seed: int) -> dict:
+    """What produced one C1 network, stored beside its weights in the .npz."""
+    return {
+        "sizes": list(DEEP_SIZES), "activation": act, "output": "sigmoid",
+        "init": "glorot_uniform" if act == "identity" else "he_normal", "optimizer": "adam",
+        "lr": DEEP_LR, "batch_size": None, "epochs": DEEP_EPOCHS, "seed": seed, "data": data,
+        "n_samples": N_SAMPLES, "noise": NOISE, "test_fraction": 0.25,
+    }
+
+
+def _c2_settings(output: str, data: str, logit: float, seed: int) -> dict:
+    """What produced one C2 network: the confidently wrong start, then plain GD."""
+    return {
+        "sizes": list(SMALL_SIZES), "activation": "relu", "output": output, "init": "he_normal",
+        "start": "confidently_wrong", "start_logit": logit, "optimizer": "sgd", "lr": SMALL_LR,
+        "batch_size": None, "epochs": SMALL_EPOCHS, "seed": seed, "data": data,
+        "n_samples": N_SAMPLES, "noise": NOISE, "test_fraction": 0.25,
+    }
+
+
 def _num(v: float) -> str:
     if math.isinf(v):
         return "∞" if v > 0 else "−∞"
@@ -319,7 +349,8 @@ def main() -> None:
         st.info(t("shapes.none_selected"))
     else:
         data_by_act = {n: shape_data(n, lo, hi, slope, alpha) for n in names}
-        st.altair_chart(shapes_chart(data_by_act, show_deriv, t), width="stretch")
+        long = curves_frame(data_by_act, show_deriv, t)
+        show_chart(shapes_chart(data_by_act, show_deriv, t, long), long, "curves", t)
         st.caption(t("shapes.curves.caption" if show_deriv else "shapes.curves.caption_no_deriv",
                      tol=f"{100 * FLAT_TOL:.0f}"))
         with st.expander(t("shapes.curves.formulas")):
@@ -367,7 +398,8 @@ def main() -> None:
                                       "act": n, "case": best_l}))
             rows.append(pd.DataFrame({"L": ch["L"], "value": finite_positive(ch["typical"]),
                                       "act": n, "case": typ_l}))
-        st.altair_chart(chain_chart(pd.concat(rows, ignore_index=True), t), width="stretch")
+        chain_rows = pd.concat(rows, ignore_index=True)
+        show_chart(chain_chart(chain_rows, t), chain_rows, "chain-of-slopes", t)
         st.caption(t("shapes.chain.caption"))
     sig_c = chain("sigmoid", slope, alpha, spread, seed)
     relu_c = chain("relu", slope, alpha, spread, seed)
@@ -400,7 +432,8 @@ def main() -> None:
             if act == "identity" and c1["segment"] is not None:
                 chart = chart + alt.Chart(pd.DataFrame(c1["segment"], columns=["x1", "x2"])).mark_line(
                     color="#111111", strokeWidth=2.5, strokeDash=[7, 4]).encode(x="x1:Q", y="x2:Q")
-            st.altair_chart(chart, width="stretch")
+            show_chart(chart, grid, f"c1-boundary-{act}", t)
+            weights_button(*run["params"], _c1_settings(act, data, seed), f"c1-weights-{act}", t)
             st.caption(t(f"shapes.c1.caption_{act}"))
     w1, w2 = (float(v) for v in c1["W"])
     st.latex(t("shapes.c1.map", w1=f"{w1:.3f}", w2=f"{w2:+.3f}", b=f"{c1['b']:+.3f}"))
@@ -422,20 +455,24 @@ def main() -> None:
     m2.metric(t("shapes.c2.delta_mse"), _sci(c2["delta_mse"]))
     m3.metric(t("shapes.c2.acc_bce"), f"{100 * runs['sigmoid']['acc'][-1]:.1f}%")
     m4.metric(t("shapes.c2.acc_mse"), f"{100 * runs['sigmoid_mse']['acc'][-1]:.1f}%")
+    for col, o in ((m3, "sigmoid"), (m4, "sigmoid_mse")):
+        with col:
+            weights_button(*runs[o]["params"], _c2_settings(o, data, logit, seed),
+                           f"c2-weights-{'bce' if o == 'sigmoid' else 'mse'}", t)
     for o, r in runs.items():
         if r["diverged_at"] is not None:
             st.error(f"{run_names[o]}: {t('common.diverged', epoch=r['diverged_at'])}")
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('shapes.c2.acc_title')}**")
-        st.altair_chart(run_chart(loss_frame(runs, "acc", run_names),
-                                  t("common.axis.accuracy"), t, log_y=False), width="stretch")
+        af = loss_frame(runs, "acc", run_names)
+        show_chart(run_chart(af, t("common.axis.accuracy"), t, log_y=False), af, "c2-accuracy", t)
         st.caption(t("shapes.c2.acc_caption"))
     with right:
         st.markdown(f"**{t('shapes.c2.loss_title')}**")
         lf = loss_frame(runs, "loss", run_names)
         lf["value"] = finite_positive(lf["value"].to_numpy())
-        st.altair_chart(run_chart(lf, t("shapes.c2.own_loss"), t, log_y=True), width="stretch")
+        show_chart(run_chart(lf, t("shapes.c2.own_loss"), t, log_y=True), lf, "c2-loss", t)
         st.caption(t("shapes.c2.loss_caption"))
     ratio = c2["delta_bce"] / c2["delta_mse"] if c2["delta_mse"] > 0 else math.inf
     st.info(t("shapes.c2.reading", ratio=f"{ratio:.3g}",

@@ -195,3 +195,29 @@ def test_marks_follow_the_visible_range() -> None:
     curve = _specs(at)[0]
     marks = [layer for layer in curve["layer"] if layer.get("mark", {}).get("type") == "text"]
     assert len(marks) <= 1  # at most the flat-tail label
+
+
+def _downloads(at) -> list:
+    return list(at.get("download_button"))
+
+
+def test_every_chart_has_a_csv_and_every_network_its_weights() -> None:
+    at = open_page(SHAPES)
+    assert not at.exception, errors_text(at)
+    buttons = _downloads(at)
+    csv = [b for b in buttons if b.proto.label == T("common.export.csv")]
+    npz = [b for b in buttons if b.proto.label == T("common.export.npz")]
+    assert len(csv) == len(charts(at)) == 6
+    assert len(npz) == 4  # C1: linear and ReLU; C2: BCE and MSE
+    # The widget id ends in the key, which ui.export derives from the file stem.
+    keys = {b.proto.id.rsplit("-_", 1)[-1] for b in buttons}
+    assert keys == {
+        "csv_curves", "csv_chain-of-slopes", "csv_c1-boundary-identity", "csv_c1-boundary-relu",
+        "csv_c2-accuracy", "csv_c2-loss", "npz_c1-weights-identity", "npz_c1-weights-relu",
+        "npz_c2-weights-bce", "npz_c2-weights-mse",
+    }
+    # Without activations the curves and chain charts (and their buttons) are gone.
+    at = open_page(SHAPES, {"act": ""})
+    labels = [b.proto.label for b in _downloads(at)]
+    assert labels.count(T("common.export.csv")) == 4
+    assert labels.count(T("common.export.npz")) == 4
