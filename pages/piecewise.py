@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.datasets import DATASETS, load
+from core.datasets import DATASETS
 from core.formula import FormulaError, parse
 from core.grid import plane_grid
 from core.mlp import MLP
@@ -31,8 +31,11 @@ from core.pieces import (
     zero_contour,
 )
 from ui.charts import ACTIVATION_COLOURS, CLASS_COLOURS, finite_positive
+from ui.export import show_chart, weights_button
 from ui.frame import frame
+from ui.guard import budget_epochs, note_budget
 from ui.progress import progress_bar, progress_callback
+from ui.upload import UPLOAD, load_data, uploader, user_data
 
 LO, HI = -2.0, 2.0
 TARGETS: dict[str, str] = {
@@ -54,7 +57,7 @@ N_SNAP = 20  # snapshots per training run (every 5 %)
 K_MAX = 12
 M_MAX = 10
 RANDOM_SEEDS = 8
-DATA_2D = [name for name, info in DATASETS.items() if info.two_d]
+DATA_2D = [name for name, info in DATASETS.items() if info.two_d] + [UPLOAD]
 N_2D, NOISE_2D, EPOCHS_2D, LR_2D = 300, 0.2, 300, 0.01
 DRAW_RES, COUNT_RES = 56, 120
 STEP_WIDTHS = (1, 2, 4, 8, 16, 32)
@@ -110,7 +113,7 @@ def fit_curve(formula: str, noise: float, n: int, width: int, depth: int, act: s
         if all(np.isfinite(a).all() for a in (*w, *b)):
             snaps[e] = _curve_of(w, b, act)
     return {"x": x, "y": y, "grid": grid, "target": parse(formula)(grid), "loss": hist.loss,
-            "diverged_at": hist.diverged_at, "snaps": snaps}
+            "diverged_at": hist.diverged_at, "snaps": snaps, "params": model.get_params()}
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
@@ -131,7 +134,7 @@ def fit_hinges(formula: str, noise: float, n: int, units: int, epochs: int, lr: 
     total = terms.sum(axis=1) + b[-1][0]
     return {"grid": grid, "terms": terms, "net": net, "total": total, "kinks": kinks,
             "max_diff": float(np.max(np.abs(total - net))), "bias": float(b[-1][0]),
-            "pieces": len(kinks) + 1, "x": x, "y": y}
+            "pieces": len(kinks) + 1, "x": x, "y": y, "params": (w, b)}
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -182,26 +185,52 @@ def yarotsky_curve(m: int) -> dict:
     return {"x": x, "f": yarotsky(m, x), "sq": x**2}
 
 
+def _class_boundaries(logits: np.ndarray, axes: np.ndarray) -> np.ndarray:
+    """Where the predicted class changes: the zero line of the logit (one output) or,
+    for a softmax, of each class's margin over the best other class."""
+    if logits.shape[1] == 1:
+        return zero_contour(logits[:, 0], axes)
+    segs = []
+    for k in range(logits.shape[1]):
+        others = np.delete(logits, k, axis=1).max(axis=1)
+        segs.append(zero_contour(logits[:, k] - others, axes))
+    return np.concatenate(segs) if segs else np.zeros((0, 4))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def regions_2d(data: str, width: int, depth: int, seed: int, _text: str = "") -> dict:
-    """Train a ReLU classifier on a 2-D set; regions and boundary at each snapshot."""
-    X, y = load(data, n_samples=N_2D, noise=NOISE_2D, seed=seed)
-    model = MLP([2, *[width] * depth, 1], activation="relu", output="sigmoid",
+def regions_2d(key: str, width: int, depth: int, seed: int, epochs: int, _X: np.ndarray,
+               _y: np.ndarray, _text: str = "") -> dict:
+    """Train a ReLU classifier on 2-D data; regions and boundary at each snapshot.
+
+    `key` names the data (a data-set name for built-in sets, the upload's digest
+    otherwise); `_X`, `_y` are not hashed. More than two classes: a softmax output.
+    """
+    X, y = _X, _y
+    n_classes = int(y.max()) + 1
+    n_out, output = (1, "sigmoid") if n_classes <= 2 else (n_classes, "softmax")
+    model = MLP([2, *[width] * depth, n_out], activation="relu", output=output,
                 init="he_normal", seed=seed)
-    snap_at = [round(i * EPOCHS_2D / 10) for i in range(11)]
+    snap_at = sorted({round(i * epochs / 10) for i in range(11)})
     with progress_bar(_text) as bar:
-        hist = model.fit(X, y, epochs=EPOCHS_2D, lr=LR_2D, optimizer="adam",
+        hist = model.fit(X, y, epochs=epochs, lr=LR_2D, optimizer="adam",
                          snapshot_epochs=snap_at, callback=progress_callback(bar, _text))
     draw, axes, step = plane_grid(X, resolution=DRAW_RES)
     count_pts, _, _ = plane_grid(X, resolution=COUNT_RES)
+    probe = MLP([2, *[width] * depth, n_out], activation="relu", output=output)
     snaps = {}
     for e, (w, b) in sorted(hist.snapshots.items()):
         labels, logits = activation_patterns(w, b, draw)
+        if n_out > 1:
+            probe.set_params(w, b)
+            logits = probe.forward_trace(draw)[0][-1]
+        else:
+            logits = logits[:, None]
         count_labels, _ = activation_patterns(w, b, count_pts)
-        snaps[e] = {"labels": labels, "segments": zero_contour(logits, axes),
+        snaps[e] = {"labels": labels, "segments": _class_boundaries(logits, axes),
                     "regions": int(count_labels.max()) + 1, "acc": float(hist.train_acc[e])}
     return {"X": X, "y": y, "points": draw, "step": step, "snaps": snaps,
-            "diverged_at": hist.diverged_at}
+            "diverged_at": hist.diverged_at, "classes": n_classes, "output": output,
+            "params": model.get_params()}
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -312,6 +341,25 @@ def _region_chart(res: dict, snap: dict, t) -> alt.LayerChart:
     return alt.layer(*layers).resolve_scale(color="independent").properties(height=420)
 
 
+def _fit_data(res: dict, snap: dict) -> pd.DataFrame:
+    """The fit chart's data, tidy: samples, target and the network at the shown epoch."""
+    parts = [pd.DataFrame({"series": "sample", "x": res["x"], "y": res["y"]}),
+             pd.DataFrame({"series": "target", "x": res["grid"], "y": res["target"]}),
+             pd.DataFrame({"series": "network", "x": snap["x"], "y": snap["y"]})]
+    if snap["kinks"] is not None:
+        parts.append(pd.DataFrame({"series": "kink", "x": snap["kinks"], "y": snap["kink_y"]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _region_data(res: dict, snap: dict) -> pd.DataFrame:
+    """The region chart's data: grid points with their region, then the training points."""
+    grid = pd.DataFrame({"kind": "grid", "x1": res["points"][:, 0], "x2": res["points"][:, 1],
+                         "region": snap["labels"]})
+    data = pd.DataFrame({"kind": "data", "x1": res["X"][:, 0], "x2": res["X"][:, 1],
+                         "label": res["y"]})
+    return pd.concat([grid, data], ignore_index=True)
+
+
 # ------------------------------------------------------------------------- page
 def _target_formula(c, t) -> tuple[str, str]:
     """The chosen target's formula, after checking a typed one; returns (name, formula)."""
@@ -355,10 +403,14 @@ def main() -> None:
     epochs = c.slider("epochs", t("piecewise.controls.epochs"), 50, 3000, 400, step=50)
     lr = c.select_slider("lr", t("piecewise.controls.lr"), LRS, 0.01)
     seed = c.number("seed", t("piecewise.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+    uploader(t)
 
     # 1 ---------------------------------------------------------------- the fit
     st.header(t("piecewise.fit.title"))
     st.markdown(t("piecewise.fit.intro"))
+    budget = budget_epochs(depth, width, n, epochs, runs=1, n_in=1)
+    note_budget(budget, t)
+    epochs, n = budget.epochs, budget.n_samples
     res = fit_curve(formula, float(noise), n, width, depth, act, epochs, float(lr), seed,
                     _text=t("piecewise.fit.training"))
     if res["diverged_at"] is not None:
@@ -382,7 +434,12 @@ def main() -> None:
         with left:
             st.caption(t("piecewise.fit.target_is", name=t(f"piecewise.target.{target}"),
                          formula=formula))
-            st.altair_chart(_fit_chart(res, snap, t, act), width="stretch")
+            show_chart(_fit_chart(res, snap, t, act), _fit_data(res, snap), f"fit-{act}", t)
+            weights_button(*res["params"], {
+                "sizes": [1, *[width] * depth, 1], "activation": act, "output": "identity",
+                "init": INIT[act], "optimizer": "adam", "lr": float(lr), "batch": None,
+                "epochs": epochs, "seed": seed, "target": target, "formula": formula,
+                "noise": float(noise), "n": n, "interval": [LO, HI]}, f"fit-{act}-weights", t)
             st.caption(t("piecewise.fit.caption"))
         if snap["kinks"] is not None:
             st.info(t("piecewise.fit.reading", pieces=len(snap["kinks"]) + 1,
@@ -392,10 +449,11 @@ def main() -> None:
                 "pieces": [len(res["snaps"][e]["kinks"]) + 1 for e in epochs_done],
                 "s": t("piecewise.fit.pieces")})
             st.markdown(f"**{t('piecewise.fit.over_training')}**")
-            st.altair_chart(_simple_lines(counts, "epoch", "pieces", "s",
-                                          x_title=t("common.axis.epoch"),
-                                          y_title=t("piecewise.axis.pieces"),
-                                          series_title=" ", height=200), width="stretch")
+            show_chart(_simple_lines(counts, "epoch", "pieces", "s",
+                                     x_title=t("common.axis.epoch"),
+                                     y_title=t("piecewise.axis.pieces"),
+                                     series_title=" ", height=200),
+                       counts[["epoch", "pieces"]], f"fit-{act}-pieces", t)
             st.caption(t("piecewise.fit.over_caption"))
         else:
             st.info(t("piecewise.fit.smooth", act=act))
@@ -406,7 +464,8 @@ def main() -> None:
     left, right = st.columns([3, 1])
     c.container = right
     units = c.slider("units", t("piecewise.controls.units"), 1, 24, 6)
-    hin = fit_hinges(formula, float(noise), n, units, epochs, float(lr), seed,
+    hin_epochs = budget.requested  # one small layer: never over budget (3·48·400·3000 ≈ 2e8)
+    hin = fit_hinges(formula, float(noise), n, units, hin_epochs, float(lr), seed,
                      _text=t("piecewise.hinge.training"))
     right.metric(t("piecewise.fit.pieces"), hin["pieces"], help=t("piecewise.hinge.bound_help"))
     right.metric(t("piecewise.hinge.max_diff"), f"{hin['max_diff']:.1e}")
@@ -426,7 +485,15 @@ def main() -> None:
             x="x:Q", y="y:Q", tooltip=[alt.Tooltip("s:N", title=" ")])
         samples = alt.Chart(pd.DataFrame({"x": hin["x"], "y": hin["y"]})).mark_circle(
             size=12, color="#999999", opacity=0.6).encode(x="x:Q", y="y:Q")
-        st.altair_chart(alt.layer(samples, base, top).properties(height=300), width="stretch")
+        hinge_data = pd.concat([terms, total, pd.DataFrame({
+            "x": hin["x"], "y": hin["y"], "s": t("piecewise.export.sample")})], ignore_index=True)
+        show_chart(alt.layer(samples, base, top).properties(height=300), hinge_data,
+                   f"hinges-{units}-units", t)
+        weights_button(*hin["params"], {
+            "sizes": [1, units, 1], "activation": "relu", "output": "identity",
+            "init": "he_normal", "optimizer": "adam", "lr": float(lr), "batch": None,
+            "epochs": hin_epochs, "seed": seed, "target": target, "formula": formula,
+            "noise": float(noise), "n": n, "interval": [LO, HI]}, "hinges-weights", t)
         st.caption(t("piecewise.hinge.caption", bias=f"{hin['bias']:.3g}"))
     st.info(t("piecewise.hinge.reading", units=units, pieces=hin["pieces"], bound=units + 1,
               diff=f"{hin['max_diff']:.1e}"))
@@ -450,10 +517,10 @@ def main() -> None:
             pd.DataFrame({"x": tent["x"], "y": tent["y"], "s": deep_name}),
             pd.DataFrame({"x": tent["one_x"], "y": tent["one_y"], "s": one_name}),
         ], ignore_index=True)
-        st.altair_chart(_simple_lines(curves, "x", "y", "s", x_title=t("piecewise.axis.x"),
-                                      y_title=t("piecewise.axis.y"), series_title=" ",
-                                      colours={deep_name: "#009E73", one_name: "#E69F00"},
-                                      points=False, height=280), width="stretch")
+        show_chart(_simple_lines(curves, "x", "y", "s", x_title=t("piecewise.axis.x"),
+                                 y_title=t("piecewise.axis.y"), series_title=" ",
+                                 colours={deep_name: "#009E73", one_name: "#E69F00"},
+                                 points=False, height=280), curves, f"tent-k{k}", t)
         st.caption(t("piecewise.depth.caption", k=k, err=f"{tent['one_err']:.2f}"))
     st.info(t("piecewise.depth.reading", k=k, units=2 * k, tent=int(row.tent),
               one=int(row.one), bound=int(row.bound), random=f"{row.random_deep:.1f}",
@@ -465,13 +532,13 @@ def main() -> None:
     long["s"] = long["s"].map(names)
     cl, cr = st.columns([1, 1])
     with cl:
-        st.altair_chart(_simple_lines(long, "k", "pieces", "s", x_title=t("piecewise.axis.k"),
-                                      y_title=t("piecewise.axis.pieces"), series_title=" ",
-                                      log_y=True, colours={names["tent"]: "#009E73",
-                                                           names["one"]: "#E69F00",
-                                                           names["random_deep"]: "#0072B2",
-                                                           names["random_one"]: "#CC79A7"}),
-                        width="stretch")
+        show_chart(_simple_lines(long, "k", "pieces", "s", x_title=t("piecewise.axis.k"),
+                                 y_title=t("piecewise.axis.pieces"), series_title=" ",
+                                 log_y=True, colours={names["tent"]: "#009E73",
+                                                      names["one"]: "#E69F00",
+                                                      names["random_deep"]: "#0072B2",
+                                                      names["random_one"]: "#CC79A7"}),
+                   long, "pieces-vs-k", t)
         st.caption(t("piecewise.depth.chart_caption", seeds=RANDOM_SEEDS))
     with cr:
         shown_table = table[["k", "units", "tent", "one", "bound", "random_deep",
@@ -498,19 +565,19 @@ def main() -> None:
         frame_y = pd.concat([pd.DataFrame({"x": yc["x"], "y": yc["sq"], "s": sq_name}),
                              pd.DataFrame({"x": yc["x"], "y": yc["f"], "s": fm_name})],
                             ignore_index=True)
-        st.altair_chart(_simple_lines(frame_y, "x", "y", "s", x_title=t("piecewise.axis.x"),
-                                      y_title=t("piecewise.axis.y"), series_title=" ",
-                                      colours={sq_name: "#333333", fm_name: "#009E73"},
-                                      points=False), width="stretch")
+        show_chart(_simple_lines(frame_y, "x", "y", "s", x_title=t("piecewise.axis.x"),
+                                 y_title=t("piecewise.axis.y"), series_title=" ",
+                                 colours={sq_name: "#333333", fm_name: "#009E73"},
+                                 points=False), frame_y, f"yarotsky-m{m}", t)
         st.caption(t("piecewise.yarotsky.curve_caption", m=m, knots=2**m + 1))
     with mid:
         meas, bnd = t("piecewise.yarotsky.measured"), t("piecewise.yarotsky.bound")
         errs = pd.concat([pd.DataFrame({"m": yt.m, "e": finite_positive(yt.measured), "s": meas}),
                           pd.DataFrame({"m": yt.m, "e": yt.bound, "s": bnd})], ignore_index=True)
-        st.altair_chart(_simple_lines(errs, "m", "e", "s", x_title="m",
-                                      y_title=t("piecewise.axis.max_error"), series_title=" ",
-                                      log_y=True, colours={meas: "#009E73", bnd: "#333333"}),
-                        width="stretch")
+        show_chart(_simple_lines(errs, "m", "e", "s", x_title="m",
+                                 y_title=t("piecewise.axis.max_error"), series_title=" ",
+                                 log_y=True, colours={meas: "#009E73", bnd: "#333333"}),
+                   errs, "yarotsky-error", t)
         st.caption(t("piecewise.yarotsky.error_caption"))
     worst = float(np.max(np.abs(yt.measured / yt.bound - 1)))
     st.info(t("piecewise.yarotsky.reading", m=m, measured=f"{measured:.3g}",
@@ -525,28 +592,50 @@ def main() -> None:
     w2 = c.slider("w2", t("piecewise.controls.w2"), 2, 32, 8)
     d2 = c.slider("d2", t("piecewise.controls.d2"), 1, 4, 2)
     at2 = c.slider("at2", t("piecewise.controls.at2"), 0, 100, 100, step=10)
-    reg = regions_2d(data, w2, d2, seed, _text=t("piecewise.regions.training"))
+    with left:
+        X2, y2, used = load_data(data, N_2D, NOISE_2D, seed, t)
+    mine = user_data() if used == UPLOAD else None
+    budget2 = budget_epochs(d2, w2, len(X2), EPOCHS_2D, runs=1, n_in=2)
+    epochs2 = budget2.epochs
+    if budget2.n_samples < len(X2):
+        X2, y2 = X2[:budget2.n_samples], y2[:budget2.n_samples]
+    with left:
+        note_budget(budget2, t)
+    reg = regions_2d(mine[2] if mine else used, w2, d2, seed, epochs2, X2, y2,
+                     _text=t("piecewise.regions.training"))
     if reg["diverged_at"] is not None:
         st.error(t("common.diverged", epoch=reg["diverged_at"]))
     reg_epochs = sorted(reg["snaps"])
-    e2 = min(reg_epochs, key=lambda e: abs(e - at2 * EPOCHS_2D / 100))
+    e2 = min(reg_epochs, key=lambda e: abs(e - at2 * epochs2 / 100))
     snap2 = reg["snaps"][e2]
     right.metric(t("piecewise.regions.count"), snap2["regions"],
                  help=t("piecewise.regions.count_help", res=COUNT_RES))
-    right.metric(t("piecewise.fit.epoch"), f"{e2} / {EPOCHS_2D}")
+    right.metric(t("piecewise.fit.epoch"), f"{e2} / {epochs2}")
     right.metric(t("piecewise.regions.acc"), f"{100 * snap2['acc']:.0f}%")
     with left:
-        st.altair_chart(_region_chart(reg, snap2, t), width="stretch")
-        st.caption(t("piecewise.regions.caption"))
+        show_chart(_region_chart(reg, snap2, t), _region_data(reg, snap2),
+                   f"regions-{used}-e{e2}", t)
+        weights_button(*reg["params"], {
+            "sizes": [2, *[w2] * d2, reg["params"][0][-1].shape[1]], "activation": "relu",
+            "output": reg["output"], "init": "he_normal", "optimizer": "adam", "lr": LR_2D,
+            "batch": None, "epochs": epochs2, "seed": seed, "data": used,
+            "n": len(X2), "noise": NOISE_2D if used != UPLOAD else None},
+            f"regions-{used}-weights", t)
+        if reg["classes"] > 2:
+            st.caption(t("piecewise.regions.caption_multi", k=reg["classes"]))
+        else:
+            st.caption(t("piecewise.regions.caption"))
     counts2 = pd.DataFrame({"epoch": reg_epochs,
                             "r": [reg["snaps"][e]["regions"] for e in reg_epochs],
                             "s": t("piecewise.regions.count")})
-    st.altair_chart(_simple_lines(counts2, "epoch", "r", "s", x_title=t("common.axis.epoch"),
-                                  y_title=t("piecewise.regions.count"), series_title=" ",
-                                  height=200), width="stretch")
+    show_chart(_simple_lines(counts2, "epoch", "r", "s", x_title=t("common.axis.epoch"),
+                             y_title=t("piecewise.regions.count"), series_title=" ",
+                             height=200),
+               counts2[["epoch", "r"]].rename(columns={"r": "regions"}),
+               f"regions-{used}-over-training", t)
     first, last = reg["snaps"][reg_epochs[0]]["regions"], reg["snaps"][reg_epochs[-1]]["regions"]
     st.info(t("piecewise.regions.reading", first=first, last=last, units=w2 * d2,
-              epochs=EPOCHS_2D, res=COUNT_RES))
+              epochs=epochs2, res=COUNT_RES))
 
     # 6 ------------------------------------------------------------------ step
     st.header(t("piecewise.step.title"))
@@ -562,10 +651,10 @@ def main() -> None:
                            value_name="v")
         long_r["s"] = long_r["s"].map(names_r)
         long_r["v"] = finite_positive(long_r["v"].to_numpy(), floor=1e-4)
-        st.altair_chart(_simple_lines(long_r.dropna(), "slope", "v", "s",
-                                      x_title=t("piecewise.axis.slope"),
-                                      y_title=t("piecewise.axis.error"), series_title=" ",
-                                      log_x=True, log_y=True), width="stretch")
+        show_chart(_simple_lines(long_r.dropna(), "slope", "v", "s",
+                                 x_title=t("piecewise.axis.slope"),
+                                 y_title=t("piecewise.axis.error"), series_title=" ",
+                                 log_x=True, log_y=True), ramp, "step-ramps", t)
         st.caption(t("piecewise.step.ramp_caption"))
     with right:
         names_t = {"away": t("piecewise.step.away", eta=STEP_AWAY),
@@ -573,10 +662,10 @@ def main() -> None:
         long_t = trained.melt(id_vars=["units"], value_vars=list(names_t), var_name="s",
                               value_name="v")
         long_t["s"] = long_t["s"].map(names_t)
-        st.altair_chart(_simple_lines(long_t, "units", "v", "s",
-                                      x_title=t("piecewise.axis.units"),
-                                      y_title=t("piecewise.axis.error"), series_title=" ",
-                                      log_x=True), width="stretch")
+        show_chart(_simple_lines(long_t, "units", "v", "s",
+                                 x_title=t("piecewise.axis.units"),
+                                 y_title=t("piecewise.axis.error"), series_title=" ",
+                                 log_x=True), trained, "step-trained", t)
         st.caption(t("piecewise.step.trained_caption", epochs=300))
     st.info(t("piecewise.step.reading",
               jump_min=f"{ramp['jump'].min():.2f}",
