@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.datasets import DATASETS, load, train_test_split
+from core.datasets import train_test_split
 from core.dead import (
     big_step,
     born_dead_first_layer,
@@ -24,13 +24,16 @@ from core.dead import (
 )
 from core.mlp import MLP
 from ui.charts import line_chart
+from ui.export import show_chart, weights_button
 from ui.frame import frame
+from ui.guard import budget_epochs, note_budget
 from ui.progress import progress_bar, progress_callback
+from ui.upload import UPLOAD, load_data, uploader, user_data
 
 P = "dead_relu"
 ACTS = ("relu", "leaky_relu", "elu", "gelu", "silu")
 DATA = ("moons", "circles", "blobs", "gaussian_quantiles", "classification",
-        "iris", "wine", "breast_cancer")
+        "iris", "wine", "breast_cancer", UPLOAD)
 INITS = ("glorot_uniform", "he_normal", "lecun_normal", "standard")
 # Whole rates are ints so that the URL reads `lr=10` (Streamlit writes a float 10.0 as
 # "10.0" and refuses a hand-typed "10").
@@ -49,23 +52,44 @@ BORN_DEPTH = 50
 BORN_TABLE_DEPTHS = (1, 2, 5, 10, 20, 30, 50)
 GRID_PER_AXIS = 16
 DEAD_COLOUR, ALIVE_COLOUR = "#D55E00", "#009E73"
+# Section 5: (key, activation, initialisation or None for the page's, learning-rate divisor).
+REMEDIES = (
+    ("relu_base", "relu", None, 1),
+    ("relu_low_lr", "relu", None, 10),
+    ("relu_he", "relu", "he_normal", 1),
+    *[(a, a, None, 1) for a in ("leaky_relu", "elu", "gelu", "silu")],
+)
+# Trainings of one request: one per compared activation (section 1), ReLU and Leaky ReLU
+# after the big step (section 3) and every remedy (section 5).
+STEP_RUNS = 2
 
 
 # --------------------------------------------------------------------- compute
 
-def _data(name: str, shift: float, seed: int) -> tuple:
-    X, y = load(name, n_samples=N_SAMPLES, noise=NOISE, seed=seed)
+def _data(X: np.ndarray, y: np.ndarray, shift: float, seed: int, n_train: int) -> tuple:
+    """Split, keep at most `n_train` training rows (the compute guard), shift the inputs."""
     Xtr, Xte, ytr, yte = train_test_split(X, y, seed=seed)
+    if n_train < len(ytr):
+        keep = np.sort(np.random.default_rng(seed).choice(len(ytr), n_train, replace=False))
+        Xtr, ytr = Xtr[keep], ytr[keep]
     # The input shift moves the standardised data, so for shift < 0 most inputs are negative.
     return Xtr + shift, Xte + shift, ytr, yte
 
 
-def _model(name: str, depth: int, width: int, act: str, init: str, bias: float,
+def _output(n_classes: int) -> tuple[str, int]:
+    """Sigmoid for two classes, softmax for more (bundled or uploaded sets)."""
+    return ("sigmoid", 1) if n_classes == 2 else ("softmax", n_classes)
+
+
+def _model(n_classes: int, depth: int, width: int, act: str, init: str, bias: float,
            seed: int, n_in: int) -> MLP:
-    n_classes = DATASETS[name].n_classes
-    out, n_out = ("sigmoid", 1) if n_classes == 2 else ("softmax", n_classes)
+    out, n_out = _output(n_classes)
     return MLP([n_in, *[width] * depth, n_out], activation=act, output=out, init=init,
                seed=seed, bias_init=bias)
+
+
+def _n_classes(y: np.ndarray) -> int:
+    return int(y.max()) + 1
 
 
 def _snapshot_epochs(epochs: int) -> list[int]:
@@ -81,17 +105,20 @@ def _layer_summaries(model: MLP, weights: list, biases: list, X: np.ndarray) -> 
         return [preactivation_summary(z) for z in zs[:-1]]
 
 
+# The cached functions take the data as unhashed `_X`, `_y` with a small hashed `data_key`
+# (the data-set name, whose rows the seed fixes, or the digest of an uploaded file).
+
 @st.cache_data(max_entries=24, show_spinner=False)
-def train_runs(data: str, depth: int, width: int, lr: float, bias: float, shift: float,
+def train_runs(data_key: str, depth: int, width: int, lr: float, bias: float, shift: float,
                init: str, acts: tuple[str, ...], opt: str, epochs: int, seed: int,
-               _text: str = "") -> dict:
-    """Train one network per activation; keep dead fractions and per-layer views."""
-    Xtr, Xte, ytr, yte = _data(data, shift, seed)
+               n_train: int, _X: np.ndarray, _y: np.ndarray, _text: str = "") -> dict:
+    """Train one network per activation; keep dead fractions, per-layer views, weights."""
+    Xtr, Xte, ytr, yte = _data(_X, _y, shift, seed, n_train)
     snaps = _snapshot_epochs(epochs)
     runs = {}
     with progress_bar(_text) as bar:
         for i, act in enumerate(acts):
-            model = _model(data, depth, width, act, init, bias, seed, Xtr.shape[1])
+            model = _model(_n_classes(_y), depth, width, act, init, bias, seed, Xtr.shape[1])
             h = model.fit(Xtr, ytr, epochs=epochs, lr=lr, optimizer=opt, X_test=Xte,
                           y_test=yte, snapshot_epochs=snaps,
                           callback=progress_callback(bar, _text, i / len(acts), 1 / len(acts)))
@@ -100,19 +127,21 @@ def train_runs(data: str, depth: int, width: int, lr: float, bias: float, shift:
                 "dead_fraction": h.dead_fraction, "dead_total": h.dead_total,
                 "train_acc": h.train_acc, "test_acc": h.test_acc,
                 "diverged_at": h.diverged_at, "views": views,
+                "params": model.get_params(),
             }
     return {"runs": runs, "n_train": len(ytr)}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def one_step(data: str, depth: int, width: int, big: float, epochs: int, seed: int,
-             _text: str = "") -> dict:
+def one_step(data_key: str, depth: int, width: int, big: float, epochs: int, seed: int,
+             n_train: int, _X: np.ndarray, _y: np.ndarray, _text: str = "") -> dict:
     """A healthy network, one big step, then training on at a normal rate."""
-    Xtr, _, ytr, _ = _data(data, 0.0, seed)
+    Xtr, _, ytr, _ = _data(_X, _y, 0.0, seed, n_train)
     out = {}
     with progress_bar(_text) as bar:
         for i, act in enumerate(("relu", "leaky_relu")):
-            model = _model(data, depth, width, act, HEALTHY_INIT, 0.0, seed, Xtr.shape[1])
+            model = _model(_n_classes(_y), depth, width, act, HEALTHY_INIT, 0.0, seed,
+                           Xtr.shape[1])
             step = big_step(model, Xtr, ytr, big)
             h = model.fit(Xtr, ytr, epochs=epochs, lr=NORMAL_LR, optimizer="sgd",
                           callback=progress_callback(bar, _text, i / 2, 1 / 2))
@@ -127,6 +156,7 @@ def one_step(data: str, depth: int, width: int, big: float, epochs: int, seed: i
                 "first_layer_dead": np.rint(h.dead_fraction[:, 0] * width),
                 "diverged_at": h.diverged_at,
                 "train_acc": h.train_acc,
+                "params": model.get_params(),
             }
     return out
 
@@ -149,27 +179,24 @@ def born_dead(init: str, random_bias: bool, n_inits: int, seed: int, _text: str 
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def remedies(data: str, depth: int, width: int, lr: float, bias: float, shift: float,
-             init: str, opt: str, epochs: int, seed: int, _text: str = "") -> list[dict]:
+def remedies(data_key: str, depth: int, width: int, lr: float, bias: float, shift: float,
+             init: str, opt: str, epochs: int, seed: int, n_train: int, _X: np.ndarray,
+             _y: np.ndarray, _text: str = "") -> list[dict]:
     """The same task under ReLU and each remedy."""
-    Xtr, Xte, ytr, yte = _data(data, shift, seed)
-    variants = [
-        ("relu_base", "relu", init, lr),
-        ("relu_low_lr", "relu", init, lr / 10),
-        ("relu_he", "relu", "he_normal", lr),
-        *[(a, a, init, lr) for a in ("leaky_relu", "elu", "gelu", "silu")],
-    ]
+    Xtr, Xte, ytr, yte = _data(_X, _y, shift, seed, n_train)
+    variants = [(key, act, ini or init, lr / div) for key, act, ini, div in REMEDIES]
     rows = []
     with progress_bar(_text) as bar:
         for i, (key, act, ini, rate) in enumerate(variants):
-            model = _model(data, depth, width, act, ini, bias, seed, Xtr.shape[1])
+            model = _model(_n_classes(_y), depth, width, act, ini, bias, seed, Xtr.shape[1])
             h = model.fit(Xtr, ytr, epochs=epochs, lr=rate, optimizer=opt, X_test=Xte,
                           y_test=yte,
                           callback=progress_callback(bar, _text, i / len(variants),
                                                      1 / len(variants)))
             rows.append({"key": key, "act": act, "init": ini, "lr": rate,
                          "train_acc": float(h.train_acc[-1]), "test_acc": float(h.test_acc[-1]),
-                         "dead": float(h.dead_total[-1]), "diverged_at": h.diverged_at})
+                         "dead": float(h.dead_total[-1]), "diverged_at": h.diverged_at,
+                         "params": model.get_params()})
     return rows
 
 
@@ -224,7 +251,13 @@ def _dead_heatmap(t, cells: pd.DataFrame, n_layers: int) -> alt.Chart:
     ).properties(height=int(np.clip(24 * n_layers + 120, 200, 520)))
 
 
-def section_training(t, result: dict, acts: list[str]) -> None:
+def _settings(base: dict, **network) -> dict:
+    """What produced one network, stored beside its weights in the .npz."""
+    return {**base, **network}
+
+
+def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr: float,
+                     init: str, epochs: int) -> None:
     st.header(t(f"{P}.s1.title"))
     st.markdown(t(f"{P}.s1.intro"))
     for act in acts:
@@ -245,7 +278,11 @@ def section_training(t, result: dict, acts: list[str]) -> None:
         m2.metric(t(f"{P}.metric.test_acc"), _pct(run["test_acc"][-1]))
         m3.metric(t(f"{P}.metric.dead_end"), _pct(run["dead_total"][-1]),
                   help=t(f"{P}.metric.dead_help"))
-        st.altair_chart(_dead_heatmap(t, cells, n_layers), width="stretch")
+        show_chart(_dead_heatmap(t, cells, n_layers), cells, f"dead-by-layer-{act}", t)
+        weights_button(*run["params"],
+                       _settings(base, activation=act, init=init, optimizer=opt, lr=lr,
+                                 epochs=epochs),
+                       f"weights-{act}", t)
         _status(t, run, act)
     st.caption(t(f"{P}.s1.heat_caption"))
 
@@ -255,11 +292,11 @@ def section_training(t, result: dict, acts: list[str]) -> None:
         ignore_index=True,
     ).dropna()
     st.markdown(f"**{t(f'{P}.s1.total_title')}**")
-    st.altair_chart(
+    show_chart(
         line_chart(lines, "epoch", "dead", "act", x_title=t("common.axis.epoch"),
                    y_title=t(f"{P}.s1.total_axis"), colour_title=t("common.axis.activation"),
                    height=220),
-        width="stretch",
+        lines, "dead-total", t,
     )
     st.caption(t(f"{P}.s1.total_caption"))
     jumps = []
@@ -324,10 +361,11 @@ def section_layer(t, c, result: dict, acts: list[str], depth: int) -> None:
     state = np.where(s["dead"], t(f"{P}.s2.dead"), t(f"{P}.s2.alive"))
     view = pd.DataFrame({"unit": units, "state": state, "fires": s["fires"],
                          **{k: s[k] for k in ("min", "q25", "median", "q75", "max")}})[finite]
+    stem = f"{act}-layer{layer}-epoch{epoch}"
     left, right = st.columns([3, 2])
     with left:
         if len(view):
-            st.altair_chart(_unit_chart(t, view), width="stretch")
+            show_chart(_unit_chart(t, view), view, f"preactivation-{stem}", t)
         st.caption(t(f"{P}.s2.z_caption"))
     with right:
         fires = pd.DataFrame({"unit": units, "fires": s["fires"], "state": state})
@@ -340,20 +378,22 @@ def section_layer(t, c, result: dict, acts: list[str], depth: int) -> None:
                                             range=[ALIVE_COLOUR, DEAD_COLOUR])),
             tooltip=["unit:O", "fires:Q"],
         ).properties(height=260)
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart, fires, f"fires-{stem}", t)
         st.caption(t(f"{P}.s2.fires_caption", n=result["n_train"]))
     st.info(t(f"{P}.s2.reading", act=t(f"{P}.act.{act}"), layer=layer, epoch=epoch,
               dead=int(s["dead"].sum()), units=len(s["dead"]), n=result["n_train"]))
 
 
-def section_step(t, c, data: str, depth: int, width: int, epochs: int, seed: int) -> None:
+def section_step(t, c, data_key: str, depth: int, width: int, epochs: int, seed: int,
+                 n_train: int, X: np.ndarray, y: np.ndarray, base: dict) -> None:
     st.header(t(f"{P}.s3.title"))
     st.markdown(t(f"{P}.s3.intro", init=HEALTHY_INIT, normal_lr=NORMAL_LR))
     saved = c.container
     c.container = st.columns(3)[0]
     big = c.select_slider("big", t(f"{P}.s3.big"), BIG_LRS, 10)
     c.container = saved
-    res = one_step(data, depth, width, float(big), epochs, seed, _text=t(f"{P}.s3.progress"))
+    res = one_step(data_key, depth, width, float(big), epochs, seed, n_train, X, y,
+                   _text=t(f"{P}.s3.progress"))
     total = depth * width
     cols = st.columns(2)
     for col, act in zip(cols, ("relu", "leaky_relu"), strict=True):
@@ -369,16 +409,21 @@ def section_step(t, c, data: str, depth: int, width: int, epochs: int, seed: int
                 st.error(t(f"{P}.s3.step_diverged"))
             if r["diverged_at"] is not None:
                 st.error(t("common.diverged", epoch=r["diverged_at"]))
+            weights_button(*r["params"],
+                           _settings(base, activation=act, init=HEALTHY_INIT, bias_init=0.0,
+                                     shift=0.0, big_step_lr=big, optimizer="sgd",
+                                     lr=NORMAL_LR, epochs=epochs),
+                           f"weights-big-step-{act}", t)
     rows = []
     for act in ("relu", "leaky_relu"):
         d = res[act]["dead_count"]
         rows.append(pd.DataFrame({"epoch": np.arange(len(d)), "dead": d, "act": act}))
     frame_ = pd.concat(rows, ignore_index=True).dropna()
-    st.altair_chart(
+    show_chart(
         line_chart(frame_, "epoch", "dead", "act", x_title=t(f"{P}.s3.epoch_axis"),
                    y_title=t(f"{P}.s3.dead_axis"), colour_title=t("common.axis.activation"),
                    height=220),
-        width="stretch",
+        frame_, "big-step-dead", t,
     )
     st.caption(t(f"{P}.s3.caption", normal_lr=NORMAL_LR))
     relu, leaky = res["relu"], res["leaky_relu"]
@@ -429,7 +474,7 @@ def section_born(t, c, seed: int) -> None:
         rows.append(pd.DataFrame({"width": w, "depth": depths, "p": k / n_inits,
                                   "lo": lo, "hi": hi}))
     frame_ = pd.concat(rows, ignore_index=True)
-    st.altair_chart(_born_chart(t, frame_), width="stretch")
+    show_chart(_born_chart(t, frame_), frame_, "born-dead", t)
     st.caption(t(f"{P}.s4.caption", n=n_inits))
     table = frame_[frame_.depth.isin(BORN_TABLE_DEPTHS)]
     show = table.assign(cell=[f"{p:.2f} [{lo:.2f}, {hi:.2f}]"
@@ -448,7 +493,7 @@ def section_born(t, c, seed: int) -> None:
         st.caption(t(f"{P}.s4.zero_bias_note"))
 
 
-def section_remedies(t, rows: list[dict]) -> None:
+def section_remedies(t, rows: list[dict], base: dict, opt: str, epochs: int) -> None:
     st.header(t(f"{P}.s5.title"))
     st.markdown(t(f"{P}.s5.intro"))
     table = pd.DataFrame({
@@ -465,6 +510,15 @@ def section_remedies(t, rows: list[dict]) -> None:
     })
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(t(f"{P}.s5.caption"))
+    with st.expander(t(f"{P}.s5.weights"), icon=":material/download:"):
+        for r in rows:
+            name, button = st.columns([3, 2], vertical_alignment="center")
+            name.markdown(t(f"{P}.s5.row.{r['key']}", lr=f"{r['lr']:g}", init=r["init"]))
+            with button:
+                weights_button(*r["params"],
+                               _settings(base, activation=r["act"], init=r["init"],
+                                         optimizer=opt, lr=r["lr"], epochs=epochs),
+                               f"weights-remedy-{r['key']}", t)
 
 
 def main() -> None:
@@ -490,22 +544,43 @@ def main() -> None:
     epochs = c.slider("epochs", t(f"{P}.controls.epochs"), 10, 300, 80, step=10)
     seed = c.number("seed", t(f"{P}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
 
+    uploader(t)
+
     if not acts:
         st.warning(t(f"{P}.no_act"))
         acts = ["relu"]
     acts = [a for a in ACTS if a in acts]
-    st.markdown(t(f"{P}.setup", data=data, n=N_SAMPLES, depth=depth, width=width, lr=lr,
-                  opt=opt, epochs=epochs, init=init, bias=bias, shift=shift))
 
-    result = train_runs(data, depth, width, lr, bias, shift, init, tuple(acts), opt, epochs,
-                        seed, _text=t(f"{P}.s1.progress"))
-    section_training(t, result, acts)
+    X, y, used = load_data(data, N_SAMPLES, NOISE, seed, t)
+    mine = user_data() if used == UPLOAD else None
+    data_key = f"{UPLOAD}:{mine[2]}" if mine is not None else used
+    n_train = len(train_test_split(X, y, seed=seed)[2])
+    # Every training of this request shares one budget: one network per activation
+    # (section 1), ReLU and Leaky ReLU after the big step (3) and each remedy (5).
+    budget = budget_epochs(depth, width, n_train, epochs,
+                           runs=len(acts) + STEP_RUNS + len(REMEDIES), n_in=X.shape[1])
+    note_budget(budget, t)
+    epochs, n_train = budget.epochs, budget.n_samples
+    out, n_out = _output(_n_classes(y))
+    base = {"sizes": [X.shape[1], *[width] * depth, n_out], "output": out, "data": used,
+            "n": len(y), "noise": NOISE, "n_train": n_train, "shift": shift,
+            "bias_init": bias, "batch": "full", "seed": seed}
+    if mine is not None:
+        base["upload_digest"] = mine[2]
+
+    st.markdown(t(f"{P}.setup", data=used, n=max(N_SAMPLES, len(y)), depth=depth,
+                  width=width, lr=lr, opt=opt, epochs=epochs, init=init, bias=bias,
+                  shift=shift))
+
+    result = train_runs(data_key, depth, width, lr, bias, shift, init, tuple(acts), opt,
+                        epochs, seed, n_train, X, y, _text=t(f"{P}.s1.progress"))
+    section_training(t, result, acts, base, opt, lr, init, epochs)
     section_layer(t, c, result, acts, depth)
-    section_step(t, c, data, depth, width, epochs, seed)
+    section_step(t, c, data_key, depth, width, epochs, seed, n_train, X, y, base)
     section_born(t, c, seed)
-    rows = remedies(data, depth, width, lr, bias, shift, init, opt, epochs, seed,
-                    _text=t(f"{P}.s5.progress"))
-    section_remedies(t, rows)
+    rows = remedies(data_key, depth, width, lr, bias, shift, init, opt, epochs, seed, n_train,
+                    X, y, _text=t(f"{P}.s5.progress"))
+    section_remedies(t, rows, base, opt, epochs)
     st.header(t(f"{P}.s6.title"))
     st.markdown(t(f"{P}.s6.body"))
 
