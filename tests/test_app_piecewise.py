@@ -3,9 +3,14 @@ the formula box, k at its maximum, tampered URLs."""
 
 from __future__ import annotations
 
-import pytest
-from apptest_utils import bound_widgets, charts, errors_text, open_page, url_note_shown
+import time
 
+import numpy as np
+import pytest
+from apptest_utils import ENTRY, ROOT, TIMEOUT, bound_widgets, charts, errors_text, open_page, url_note_shown
+from streamlit.testing.v1 import AppTest
+
+from core.datasets import load
 from ui.frame import PAGES
 from ui.i18n import Translator
 
@@ -131,3 +136,82 @@ def test_large_network_diverging_is_reported_not_raised() -> None:
     at = open_page(INFO, {**FAST, "lr": "0.1", "depth": "6", "width": "64",
                           "target": "formula", "f": "100*sin(x)"})
     assert not at.exception, errors_text(at)
+
+
+# ------------------------------------------------------------ exports, upload, guard
+def _buttons(at, key: str) -> list:
+    return [b for b in at.get("download_button") if b.label == T(f"common.export.{key}")]
+
+
+def _with_upload(X: np.ndarray, y: np.ndarray, query: dict, digest: str) -> AppTest:
+    """The page with `X`, `y` already uploaded; `digest` stands for the file's hash
+    (the cache key of the data), so every data set here needs its own."""
+    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
+    at.session_state["_user_data"] = {"X": X, "y": y, "digest": digest, "name": "mine.csv"}
+    at.query_params.update(query)
+    at.switch_page(INFO.script)
+    return at.run()
+
+
+def test_every_chart_has_a_csv_button_and_every_trained_net_its_weights() -> None:
+    at = open_page(INFO, FAST)
+    assert not at.exception, errors_text(at)
+    csv = _buttons(at, "csv")
+    assert len(csv) == len(charts(at)) == 11
+    # the 1-D fit, the hinge network and the 2-D classifier
+    assert len(_buttons(at, "npz")) == 3
+    # a smooth activation has no pieces chart, but its fit is still exported
+    at = open_page(INFO, {**FAST, "act": "tanh"})
+    assert len(_buttons(at, "csv")) == len(charts(at)) == 10
+    assert len(_buttons(at, "npz")) == 3
+
+
+def test_uploaded_data_drives_the_regions() -> None:
+    X, y = load("circles", n_samples=180, noise=0.1, seed=3)
+    at = _with_upload(X, y, {**FAST, "data": "upload"}, "abc")
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    assert bound_widgets(at)["data"].value == "upload"
+    assert any(c.value == T("common.upload.in_use") for c in at.caption)
+    assert not any(T("common.upload.missing") == i.value for i in at.info)
+    assert any(c.value == T("piecewise.regions.caption") for c in at.caption)
+    assert int(_metrics(at)[T("piecewise.regions.count")][0]) >= 2
+    assert len(_buttons(at, "npz")) == 3
+
+
+def test_uploaded_data_with_three_classes_uses_a_softmax() -> None:
+    X, y = load("iris", n_samples=150, noise=0.0, seed=0)
+    at = _with_upload(np.ascontiguousarray(X[:, :2]), y, {**FAST, "data": "upload"}, "iris2")
+    assert not at.exception, errors_text(at)
+    assert any(c.value == T("piecewise.regions.caption_multi", k=3) for c in at.caption)
+    acc = float(_metrics(at)[T("piecewise.regions.acc")][0].rstrip("%"))
+    assert acc > 60  # better than a constant guess (one class of three is ~33 %)
+
+
+def test_upload_chosen_without_a_file_falls_back_to_moons_and_says_so() -> None:
+    at = open_page(INFO, {**FAST, "data": "upload"})
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    assert any(T("common.upload.missing") == i.value for i in at.info)
+    assert int(_metrics(at)[T("piecewise.regions.count")][0]) >= 2
+
+
+def test_largest_settings_are_capped_with_a_note() -> None:
+    start = time.perf_counter()
+    at = open_page(INFO, {"depth": "6", "width": "64", "n": "400", "epochs": "3000",
+                          "w2": "32", "d2": "4", "units": "24"})
+    elapsed = time.perf_counter() - start
+    assert not at.exception, errors_text(at)
+    head = T("common.guard.capped", allowed=0, requested=0).split("**")[0]
+    notes = [w.value for w in at.warning if w.value.startswith(head)]
+    assert len(notes) == 1 and "3000" in notes[0]
+    shown = _metrics(at)[T("piecewise.fit.epoch")][0]
+    done = int(shown.split("/")[1])
+    assert 50 <= done < 3000
+    assert elapsed < 60  # generous: the machine is shared; alone it is a few seconds
+
+
+def test_default_settings_are_not_capped() -> None:
+    at = open_page(INFO)
+    head = T("common.guard.capped", allowed=0, requested=0).split("**")[0]
+    assert not any(w.value.startswith(head) for w in at.warning)
