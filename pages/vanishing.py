@@ -41,6 +41,7 @@ from ui.charts import (
     heatmap,
     line_chart,
 )
+from ui.export import show_chart, weights_button
 from ui.frame import frame
 from ui.progress import progress_bar, progress_callback
 
@@ -55,7 +56,7 @@ LRS = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
 STDS = [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10]
 BATCHES = [8, 16, 32, 64, 128, 256, 1024]
 NO_INIT2 = "none"
-_PRESET_FLAG = "_preset_keys"
+SERIES_COLUMNS = ["series", "act", "init"]  # leading columns of every CSV with one row per series
 
 DEFAULTS: dict[str, object] = {
     "data": "moons", "n": 300, "noise": 0.2, "depth": 10, "width": 32,
@@ -124,9 +125,12 @@ def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str,
                       batch_size=None if batch >= len(Xtr) else batch,
                       X_test=Xte, y_test=yte, snapshot_epochs=wanted,
                       callback=progress_callback(bar, _text))
+    # The last saved state: the trained network (or, if it diverged, its last state).
+    weights, biases = h.snapshots[max(h.snapshots)]
     run = {
         "loss": h.loss, "train_acc": h.train_acc, "test_acc": h.test_acc,
         "grad": h.grad_norms, "diverged_at": h.diverged_at, "boundaries": {},
+        "weights": (list(weights), list(biases)),
     }
     if DATASETS[data].two_d:
         points, _, step = plane_grid(X, resolution=GRID)
@@ -169,28 +173,6 @@ def _apply_preset(name: str) -> None:
     """Write every control's value before the widgets exist (button callback)."""
     for key, value in PRESETS[name].items():
         st.session_state[key] = list(value) if isinstance(value, list) else value
-    st.session_state[_PRESET_FLAG] = set(PRESETS[name])
-
-
-def _quiet_preset_notes(c) -> None:
-    """Skip the controls' "not accepted" note for the keys a preset just set.
-
-    In the run after a preset button, the URL still holds the previous values
-    (a bound query parameter cannot be written directly; the widget rewrites it
-    at the end of that run), so `ui.controls` would report every preset key as
-    a URL value it refused. Notes about any other key are kept.
-    """
-    keys = st.session_state.pop(_PRESET_FLAG, None)
-    if not keys:
-        return
-    refused = c.t("common.url.reason.refused")
-    note = c.note
-
-    def filtered(key: str, raw, reason: str) -> None:
-        if not (key in keys and reason == refused):
-            note(key, raw, reason)
-
-    c.note = filtered
 
 
 # ------------------------------------------------------------------ formatting
@@ -281,7 +263,6 @@ def main() -> None:
         col.button(t(f"vanishing.preset.{name}"), key=f"_preset_{name}", on_click=_apply_preset,
                    args=(name,), width="stretch", help=t(f"vanishing.preset.{name}_help"))
 
-    _quiet_preset_notes(c)
     sb = c.container
     sb.subheader(t("vanishing.controls.data_title"))
     data = c.select("data", t("vanishing.controls.data"), list(DATASETS), DEFAULTS["data"])
@@ -375,7 +356,8 @@ def main() -> None:
                 x="layer:Q", y=alt.Y("ref:Q", scale=alt.Scale(type="log"), axis=alt.Axis(format="~g")),
                 tooltip=[alt.Tooltip("ref:Q", title=t("vanishing.init.ref_label"), format=".2~g")]))
         if grad_frame["mid"].notna().any():
-            st.altair_chart(chart, width="stretch")
+            grad_csv = grad_frame.merge(ref, on="layer", how="left") if sig_series else grad_frame
+            show_chart(chart, grad_csv, "init-gradient", t)
         else:
             st.warning(t("vanishing.init.nothing_to_plot"))
         st.caption(t("vanishing.init.grad_caption", n_inits=N_INITS)
@@ -383,16 +365,18 @@ def main() -> None:
     with right:
         st.markdown(f"**{t('vanishing.init.fwd_title')}**")
         if fwd_frame["mean"].notna().any():
-            st.altair_chart(_band(fwd_frame, two, "mean", "spread_lo", "spread_hi", names, t,
-                                  t("vanishing.axis.hidden_layer"), t("vanishing.axis.act_value"),
-                                  log_y=False), width="stretch")
+            show_chart(_band(fwd_frame, two, "mean", "spread_lo", "spread_hi", names, t,
+                             t("vanishing.axis.hidden_layer"), t("vanishing.axis.act_value"),
+                             log_y=False),
+                       fwd_frame[[*SERIES_COLUMNS, "layer", "mean", "spread_lo", "spread_hi"]],
+                       "init-activations", t)
         st.caption(t("vanishing.init.fwd_caption"))
     sat_col, read_col = st.columns(2)
     with sat_col:
         st.markdown(f"**{t('vanishing.init.sat_title')}**")
-        st.altair_chart(_lines(fwd_frame, "layer", "saturated", two, t,
-                               t("vanishing.axis.hidden_layer"), t("vanishing.axis.saturated")),
-                        width="stretch")
+        show_chart(_lines(fwd_frame, "layer", "saturated", two, t,
+                          t("vanishing.axis.hidden_layer"), t("vanishing.axis.saturated")),
+                   fwd_frame[[*SERIES_COLUMNS, "layer", "saturated"]], "init-saturation", t)
         st.caption(t("vanishing.init.sat_caption", pct=f"{100 * SATURATION:.0f}"))
     with read_col:
         st.markdown(f"**{t('vanishing.init.reading_title')}**")
@@ -418,6 +402,14 @@ def main() -> None:
         runs[(a, i)] = train_run(data, n, noise, depth, width, a, i, float(std), opt, float(lr),
                                  epochs, batch, seed,
                                  _text=t("vanishing.train.progress", series=_label(a, i, two)))
+
+    def settings(a: str, i: str) -> dict:
+        """What produced the network of series (a, i), stored beside its weights."""
+        return _settings(data=data, n=n, noise=noise, sizes=_sizes(data, depth, width)[0],
+                         activation=a, output=output, init=i, init_std=float(std), optimizer=opt,
+                         lr=float(lr), batch=batch, epochs=epochs, seed=seed,
+                         diverged_at=runs[(a, i)]["diverged_at"])
+
     for (a, i), r in runs.items():
         if r["diverged_at"] is not None:
             st.error(f"**{_label(a, i, two)}** — " + t("common.diverged", epoch=r["diverged_at"]))
@@ -429,26 +421,27 @@ def main() -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('vanishing.train.loss_title')}**")
-        st.altair_chart(_lines(downsample(curves, "series"), "epoch", "loss", two, t,
-                               t("common.axis.epoch"), t("common.axis.loss"), log_y=True),
-                        width="stretch")
+        show_chart(_lines(downsample(curves, "series"), "epoch", "loss", two, t,
+                          t("common.axis.epoch"), t("common.axis.loss"), log_y=True),
+                   curves[[*SERIES_COLUMNS, "epoch", "loss"]], "train-loss", t)
         st.caption(t("vanishing.train.loss_caption"))
     with right:
         st.markdown(f"**{t('vanishing.train.acc_title')}**")
         acc = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
                           var_name="split", value_name="acc")
+        acc_csv = acc.copy()  # split codes, true activation column: what a re-plot needs
         acc["split"] = acc["split"].map({"train": t("vanishing.train.split_train"),
                                          "test": t("vanishing.train.split_test")})
         acc["act"] = acc["series"]  # colour by series when two inits share an activation
         if two:
             acc = acc[acc["split"] == t("vanishing.train.split_test")]
             acc["act"] = acc["series"].str.split(" · ").str[0]
-        st.altair_chart(_lines(downsample(acc.assign(_g=acc["series"] + acc["split"]), "_g"),
-                               "epoch", "acc", two, t, t("common.axis.epoch"),
-                               t("common.axis.accuracy"),
-                               dash=None if two else "split",
-                               dash_title=None if two else t("vanishing.train.split")),
-                        width="stretch")
+        show_chart(_lines(downsample(acc.assign(_g=acc["series"] + acc["split"]), "_g"),
+                          "epoch", "acc", two, t, t("common.axis.epoch"),
+                          t("common.axis.accuracy"),
+                          dash=None if two else "split",
+                          dash_title=None if two else t("vanishing.train.split")),
+                   acc_csv, "train-accuracy", t)
         st.caption(t("vanishing.train.acc_caption_two" if two else "vanishing.train.acc_caption"))
 
     st.markdown(f"**{t('vanishing.train.heat_title')}**")
@@ -468,6 +461,7 @@ def main() -> None:
             st.markdown(_label(a, i, two))
             if domain is None:
                 st.warning(t("vanishing.init.nothing_to_plot"))
+                weights_button(*r["weights"], settings(a, i), f"weights-{a}-{i}", t)
                 continue
             chart = heatmap(cells, "epoch", "layer", "norm", x_title=t("common.axis.epoch"),
                             y_title=t("vanishing.axis.layer_short"),
@@ -476,7 +470,8 @@ def main() -> None:
             # Short legend labels (1e-6, not 0.0000028275…) and no piled-up layer numbers.
             chart.encoding.color.legend = alt.Legend(format=".0e")
             chart.encoding.y.axis = alt.Axis(labelOverlap="greedy")
-            st.altair_chart(chart, width="stretch")
+            show_chart(chart, cells.assign(act=a, init=i), f"gradients-{a}-{i}", t)
+            weights_button(*r["weights"], settings(a, i), f"weights-{a}-{i}", t)
     st.caption(t("vanishing.train.heat_caption"))
 
     # ---------------------------------------------------------------- 3. boundary
@@ -506,10 +501,11 @@ def main() -> None:
                 m1.metric(t("vanishing.boundary.train_acc"), _pct(float(r["train_acc"][at])))
                 m2.metric(t("vanishing.boundary.test_acc"), _pct(float(r["test_acc"][at])))
                 p = np.nan_to_num(r["boundaries"][at].astype(float), nan=0.5)
-                st.altair_chart(boundary_chart(grid.assign(p=p), dots,
-                                               prob_title=t("vanishing.boundary.prob"),
-                                               class_title=t("vanishing.boundary.class"),
-                                               step=step, height=280), width="stretch")
+                cells = grid.assign(p=p)
+                show_chart(boundary_chart(cells, dots, prob_title=t("vanishing.boundary.prob"),
+                                          class_title=t("vanishing.boundary.class"),
+                                          step=step, height=280),
+                           cells.assign(epoch=at, act=a, init=i), f"boundary-{a}-{i}", t)
         st.caption(t("vanishing.boundary.caption"))
 
     # ---------------------------------------------------------------- 4. sweep
@@ -528,13 +524,13 @@ def main() -> None:
         s1, s2 = st.columns(2)
         with s1:
             st.markdown(f"**{t('vanishing.sweep.acc_title')}**")
-            st.altair_chart(_lines(table, "depth", "test_acc", two, t, t("vanishing.axis.depth"),
-                                   t("vanishing.axis.test_acc")), width="stretch")
+            show_chart(_lines(table, "depth", "test_acc", two, t, t("vanishing.axis.depth"),
+                              t("vanishing.axis.test_acc")), table, "sweep-accuracy", t)
         with s2:
             st.markdown(f"**{t('vanishing.sweep.ratio_title')}**")
             if table["ratio"].notna().any():
-                st.altair_chart(_lines(table, "depth", "ratio", two, t, t("vanishing.axis.depth"),
-                                       t("vanishing.axis.ratio"), log_y=True), width="stretch")
+                show_chart(_lines(table, "depth", "ratio", two, t, t("vanishing.axis.depth"),
+                                  t("vanishing.axis.ratio"), log_y=True), table, "sweep-ratio", t)
         st.caption(t("vanishing.sweep.caption"))
         if table["diverged"].any():
             bad = table[table["diverged"]]
@@ -569,6 +565,14 @@ def main() -> None:
     st.markdown(t("vanishing.explain.relu"))
     if two:
         _init_verdicts(t, acts, init, init2, runs)
+
+
+def _settings(**values: object) -> dict:
+    """The settings saved in a weights file: enough to train the same network again.
+
+    The training/test split is `core.datasets.train_test_split` with the same seed.
+    """
+    return {"page": PAGE, **values}
 
 
 def _finite(values: np.ndarray) -> np.ndarray:

@@ -211,3 +211,23 @@ def test_korean_page_shows_the_same_numbers() -> None:
     ko_text = " ".join(m.value for m in ko.markdown)
     for series, ratio in _ratios(en).items():
         assert f"**{series}**" in ko_text and f"**{ratio:.2g}배**" in ko_text
+
+
+def _downloads(at) -> list[tuple[str, str]]:
+    return [(b.proto.label, b.key) for b in at.get("download_button")]
+
+
+def test_every_chart_has_a_csv_and_every_trained_network_its_weights() -> None:
+    at = open_page(INFO, {**SMALL, "depth": "4", "sweep": "true", "act": ["sigmoid", "relu"],
+                          "init2": "glorot_uniform"})
+    assert not at.exception, errors_text(at)
+    downloads = _downloads(at)
+    labels = [label for label, _ in downloads]
+    keys = [key for _, key in downloads]
+    assert len(set(keys)) == len(keys)  # one key per chart and network, even in the loops
+    # One CSV under every chart (4 series: 4 heatmaps and 4 boundaries), one .npz per series.
+    assert labels.count(EN("common.export.csv")) == len(charts(at)) == 15
+    assert labels.count(EN("common.export.npz")) == 4
+    assert {"_npz_weights-relu-he_normal", "_npz_weights-relu-glorot_uniform",
+            "_csv_gradients-sigmoid-glorot_uniform", "_csv_boundary-relu-he_normal",
+            "_csv_sweep-ratio", "_csv_init-gradient"} <= set(keys)
