@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import re
+import time
 
-from apptest_utils import bound_widgets, charts, errors_text, open_page, url_note_shown
+import numpy as np
+from apptest_utils import (
+    ENTRY,
+    ROOT,
+    TIMEOUT,
+    bound_widgets,
+    charts,
+    errors_text,
+    open_page,
+    url_note_shown,
+)
+from streamlit.testing.v1 import AppTest
 
+from core.datasets import load, train_test_split
 from ui.frame import PAGES
+from ui.guard import budget_epochs
 from ui.i18n import Translator
 
 PAGE = next(p for p in PAGES if p.name == "dead_relu")
@@ -135,3 +149,87 @@ def test_single_layer_and_korean() -> None:
     assert not at.exception, errors_text(at)
     assert "layer" not in bound_widgets(at)
     assert Translator("ko")("dead_relu.s2.one_layer") in [c.value for c in at.caption]
+
+
+# ----------------------------------------------------------- exports, upload, guard
+
+def _labels(at, key: str) -> list[str]:
+    return [b.proto.label for b in at.get("download_button") if b.proto.label == T(key)]
+
+
+def test_every_chart_has_csv_and_every_network_weights() -> None:
+    at = open_page(PAGE, FAST)
+    assert not at.exception, errors_text(at)
+    # one CSV per chart; weights for 2 activations + 2 big-step networks + 7 remedies
+    assert len(_labels(at, "common.export.csv")) == len(charts(at)) == 7
+    assert len(_labels(at, "common.export.npz")) == 2 + 2 + 7
+    keys = [b.proto.id for b in at.get("download_button")]
+    assert len(set(keys)) == len(keys)
+    guard = {T("common.guard.capped", allowed=0, requested=0)[:30]}
+    assert not any(w.value[:30] in guard for w in at.warning)
+
+
+def _circles(n: int = 200, three: bool = False) -> tuple:
+    X, y = load("circles", n_samples=n, noise=0.1, seed=0)
+    if three:
+        y = np.where(X[:, 0] > 0.8, 2, y)
+    return X, y
+
+
+def _with_upload(query: dict, X=None, y=None):
+    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    at.switch_page(PAGE.script)
+    if X is not None:
+        at.session_state["_user_data"] = {"X": X, "y": y, "digest": "abc", "name": "mine.csv"}
+    return at.run()
+
+
+def test_uploaded_data_is_trained_on() -> None:
+    X, y = _circles()
+    at = _with_upload({**FAST, "data": "upload"}, X, y)
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    captions = [c.value for c in at.caption]
+    assert T("common.upload.in_use") in captions
+    n_train = len(train_test_split(X, y, seed=0)[2])
+    assert n_train != 225  # not the moons default
+    assert T("dead_relu.s2.fires_caption", n=n_train) in captions
+    assert "**upload**" in _text(at)
+    assert len(_labels(at, "common.export.npz")) == 11
+
+
+def test_uploaded_three_classes_use_softmax() -> None:
+    X, y = _circles(three=True)
+    at = _with_upload({**FAST, "data": "upload", "act": "relu"}, X, y)
+    assert not at.exception, errors_text(at)
+    acc = _metrics(at)[T("dead_relu.metric.train_acc")]
+    assert acc and all(v.endswith("%") for v in acc)
+    # softmax over 3 classes: a better-than-chance fit of the 3-class labels
+    assert float(acc[0].rstrip("%")) > 100 / 3
+
+
+def test_upload_chosen_but_nothing_uploaded_falls_back_to_moons() -> None:
+    at = _with_upload({**FAST, "data": "upload"})
+    assert not at.exception, errors_text(at)
+    assert T("common.upload.missing") in [i.value for i in at.info]
+    assert not url_note_shown(at)
+    assert "**moons**" in _text(at)
+
+
+def test_largest_settings_are_capped_and_say_so() -> None:
+    query = {"data": "breast_cancer", "depth": "50", "width": "32", "epochs": "300",
+             "act": list(("relu", "leaky_relu", "elu", "gelu", "silu")), "mc": "100"}
+    n_train = len(train_test_split(*load("breast_cancer", n_samples=300, noise=0.2,
+                                         seed=0), seed=0)[2])
+    budget = budget_epochs(50, 32, n_train, 300, runs=5 + 2 + 7, n_in=30)
+    assert budget.capped and budget.n_samples == n_train
+    start = time.perf_counter()
+    at = open_page(PAGE, query)
+    elapsed = time.perf_counter() - start
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    assert T("common.guard.capped", allowed=budget.epochs, requested=300) in [
+        w.value for w in at.warning]
+    assert f"{budget.epochs} epochs" in _text(at)
+    assert elapsed < 60, elapsed
