@@ -18,6 +18,7 @@ from core.linear import affine_logits, boundary_segment, collapse_linear
 from core.mlp import MLP
 from core.outputs import confidently_wrong, output_deltas
 from core.slopes import chain_of_slopes, curves, eval_cost, facts, flat_intervals
+from ui import guard
 from ui.charts import (
     ACTIVATION_COLOURS,
     activation_colour,
@@ -27,10 +28,13 @@ from ui.charts import (
 )
 from ui.export import show_chart, weights_button
 from ui.frame import available_pages, frame
+from ui.guard import budget_epochs, note_budget
 from ui.progress import progress_bar, progress_callback
+from ui.upload import UPLOAD, load_data, uploader, user_data
 
 DEFAULT_ACTS = ["sigmoid", "tanh", "relu"]
 DATA_2D = [name for name, info in DATASETS.items() if info.two_d]
+DEFAULT_DATA = "circles"
 N_SAMPLES = 300
 NOISE = 0.15
 CHAIN_DEPTH = 30
@@ -84,17 +88,31 @@ def chain(name: str, slope: float, alpha: float, spread: float, seed: int) -> di
     return {"L": L, "best": best, "typical": typical}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def linear_vs_relu(data: str, seed: int, _text: str = "") -> dict:
-    """C1: a deep identity network and the same ReLU network on one 2-D data set."""
-    X, y = load(data, n_samples=N_SAMPLES, noise=NOISE, seed=seed)
+def _train_part(X: np.ndarray, y: np.ndarray, seed: int, n_train: int) -> tuple:
+    """The page's split of (X, y); the training part cut to `n_train` random rows if asked."""
     Xtr, Xte, ytr, yte = train_test_split(X, y, seed=seed)
+    if n_train < len(ytr):
+        keep = np.sort(np.random.default_rng(seed).permutation(len(ytr))[:n_train])
+        Xtr, ytr = Xtr[keep], ytr[keep]
+    return Xtr, Xte, ytr, yte
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def linear_vs_relu(key: str, seed: int, epochs: int, n_train: int, _X: np.ndarray,
+                   _y: np.ndarray, _text: str = "") -> dict:
+    """C1: a deep identity network and the same ReLU network on one 2-D data set.
+
+    `key` names the data (a built-in set's name, or the digest of an upload); the
+    arrays themselves are not hashed.
+    """
+    X, y = _X, _y
+    Xtr, Xte, ytr, yte = _train_part(X, y, seed, n_train)
     points, _, step = plane_grid(X, resolution=GRID)
     out: dict = {"X": X, "y": y, "points": points, "step": step}
     with progress_bar(_text) as bar:
         for i, (act, init) in enumerate((("identity", "glorot_uniform"), ("relu", "he_normal"))):
             model = MLP(DEEP_SIZES, activation=act, init=init, seed=seed)
-            hist = model.fit(Xtr, ytr, epochs=DEEP_EPOCHS, lr=DEEP_LR, optimizer="adam",
+            hist = model.fit(Xtr, ytr, epochs=epochs, lr=DEEP_LR, optimizer="adam",
                              X_test=Xte, y_test=yte,
                              callback=progress_callback(bar, _text, start=i / 2, span=1 / 2))
             out[act] = {"test_acc": float(hist.test_acc[-1]), "grid_p": model.predict_proba(points),
@@ -112,10 +130,10 @@ def linear_vs_relu(data: str, seed: int, _text: str = "") -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def bce_vs_mse(data: str, logit: float, seed: int, _text: str = "") -> dict:
+def bce_vs_mse(key: str, logit: float, seed: int, epochs: int, n_train: int, _X: np.ndarray,
+               _y: np.ndarray, _text: str = "") -> dict:
     """C2: one classifier from a confidently wrong start, trained with BCE and with MSE."""
-    X, y = load(data, n_samples=N_SAMPLES, noise=NOISE, seed=seed)
-    Xtr, _, ytr, _ = train_test_split(X, y, seed=seed)
+    Xtr, _, ytr, _ = _train_part(_X, _y, seed, n_train)
     start = MLP(SMALL_SIZES, activation="relu", output="sigmoid", init="he_normal", seed=seed)
     confidently_wrong(start, Xtr, ytr, logit)
     z0 = start.forward_trace(Xtr)[0][-1][:, 0]
@@ -127,7 +145,7 @@ def bce_vs_mse(data: str, logit: float, seed: int, _text: str = "") -> dict:
         for i, output in enumerate(("sigmoid", "sigmoid_mse")):
             model = MLP(SMALL_SIZES, activation="relu", output=output, init="he_normal", seed=seed)
             model.set_params(*start.get_params())
-            hist = model.fit(Xtr, ytr, epochs=SMALL_EPOCHS, lr=SMALL_LR, optimizer="sgd",
+            hist = model.fit(Xtr, ytr, epochs=epochs, lr=SMALL_LR, optimizer="sgd",
                              callback=progress_callback(bar, _text, start=i / 2, span=1 / 2))
             out[output] = {"loss": hist.loss, "acc": hist.train_acc, "diverged_at": hist.diverged_at,
                            "params": model.get_params()}
@@ -284,24 +302,49 @@ def run_chart(frame_: pd.DataFrame, y_title: str, t, log_y: bool) -> alt.Chart:
 
 
 # ------------------------------------------------------------------------ helpers
-def _c1_settings(act: str, data: str, seed: int) -> dict:
+def _data_settings(used: str, key: str, n: int, n_train: int, seed: int) -> dict:
+    """The data part of a network's settings (an upload is named by its digest)."""
+    out = {"data": used, "n_samples": n, "n_train": n_train, "seed": seed, "test_fraction": 0.25}
+    if used == UPLOAD:
+        out["data_digest"] = key
+    elif DATASETS[used].uses_noise:
+        out["noise"] = NOISE
+    return out
+
+
+def _c1_settings(act: str, epochs: int, data: dict) -> dict:
     """What produced one C1 network, stored beside its weights in the .npz."""
     return {
         "sizes": list(DEEP_SIZES), "activation": act, "output": "sigmoid",
         "init": "glorot_uniform" if act == "identity" else "he_normal", "optimizer": "adam",
-        "lr": DEEP_LR, "batch_size": None, "epochs": DEEP_EPOCHS, "seed": seed, "data": data,
-        "n_samples": N_SAMPLES, "noise": NOISE, "test_fraction": 0.25,
+        "lr": DEEP_LR, "batch_size": None, "epochs": epochs, **data,
     }
 
 
-def _c2_settings(output: str, data: str, logit: float, seed: int) -> dict:
+def _c2_settings(output: str, logit: float, epochs: int, data: dict) -> dict:
     """What produced one C2 network: the confidently wrong start, then plain GD."""
     return {
         "sizes": list(SMALL_SIZES), "activation": "relu", "output": output, "init": "he_normal",
         "start": "confidently_wrong", "start_logit": logit, "optimizer": "sgd", "lr": SMALL_LR,
-        "batch_size": None, "epochs": SMALL_EPOCHS, "seed": seed, "data": data,
-        "n_samples": N_SAMPLES, "noise": NOISE, "test_fraction": 0.25,
+        "batch_size": None, "epochs": epochs, **data,
     }
+
+
+def _training_data(data: str, seed: int, t) -> tuple[np.ndarray, np.ndarray, str, str]:
+    """``(X, y, used, key)`` for both experiments; `key` is what the caches hash.
+
+    Both experiments are binary (a straight z = 0 line, a single sigmoid output), so an
+    upload with more than two classes is not used: the page says so and trains on
+    the default set instead.
+    """
+    mine = user_data() if data == UPLOAD else None
+    if mine is not None and int(mine[1].max()) + 1 > 2:
+        st.warning(t("shapes.upload.binary", k=int(mine[1].max()) + 1, data=DEFAULT_DATA),
+                   icon=":material/upload_file:")
+        X, y = load(DEFAULT_DATA, n_samples=N_SAMPLES, noise=NOISE, seed=seed)
+        return X, y, DEFAULT_DATA, DEFAULT_DATA
+    X, y, used = load_data(data, N_SAMPLES, NOISE, seed, t)
+    return X, y, used, (mine[2] if used == UPLOAD and mine is not None else used)
 
 
 def _num(v: float) -> str:
@@ -336,10 +379,11 @@ def main() -> None:
     spread = c.slider("s", t("shapes.controls.s"), 0.1, 5.0, 1.0, step=0.1,
                       help=t("shapes.controls.s_help"))
     side.subheader(t("shapes.controls.train"))
-    data = c.select("data", t("shapes.controls.data"), DATA_2D, "circles")
+    data = c.select("data", t("shapes.controls.data"), [*DATA_2D, UPLOAD], DEFAULT_DATA)
     logit = c.slider("sat", t("shapes.controls.sat"), 2.0, 10.0, 6.0, step=0.5,
                      help=t("shapes.controls.sat_help"))
     seed = c.number("seed", t("shapes.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+    uploader(t)
     slope, alpha, spread, logit = float(slope), float(alpha), float(spread), float(logit)
     lo, hi = float(lo), float(hi)
 
@@ -414,9 +458,19 @@ def main() -> None:
 
     # ---- 4. C1: depth without a non-linearity
     st.header(t("shapes.c1.title"))
-    c1 = linear_vs_relu(data, seed, _text=t("shapes.c1.training"))
+    X, y, used, key = _training_data(data, seed, t)
+    n_train = len(train_test_split(X, y, seed=seed)[2])
+    # Only an upload (up to core.userdata.MAX_ROWS rows) makes these fixed networks
+    # bigger; each experiment may use half of the request's budget.
+    share = guard.BUDGET / 2
+    b1 = budget_epochs(len(DEEP_SIZES) - 2, DEEP_SIZES[1], n_train, DEEP_EPOCHS, runs=2,
+                       n_in=DEEP_SIZES[0], budget=share)
+    note_budget(b1, t)
+    c1 = linear_vs_relu(key, seed, b1.epochs, b1.n_samples, _X=X, _y=y,
+                        _text=t("shapes.c1.training"))
+    data_name = t("shapes.upload.name") if used == UPLOAD else used
     st.markdown(t("shapes.c1.setup", layers=len(DEEP_SIZES) - 2, width=DEEP_SIZES[1],
-                  epochs=DEEP_EPOCHS, data=data, n=N_SAMPLES))
+                  epochs=b1.epochs, data=data_name, n=len(y)))
     points = pd.DataFrame(c1["points"], columns=["x1", "x2"])
     dots = pd.DataFrame({"x1": c1["X"][:, 0], "x2": c1["X"][:, 1], "label": c1["y"]})
     for col, act in zip(st.columns(2), ("identity", "relu"), strict=True):
@@ -433,7 +487,10 @@ def main() -> None:
                 chart = chart + alt.Chart(pd.DataFrame(c1["segment"], columns=["x1", "x2"])).mark_line(
                     color="#111111", strokeWidth=2.5, strokeDash=[7, 4]).encode(x="x1:Q", y="x2:Q")
             show_chart(chart, grid, f"c1-boundary-{act}", t)
-            weights_button(*run["params"], _c1_settings(act, data, seed), f"c1-weights-{act}", t)
+            weights_button(*run["params"],
+                           _c1_settings(act, b1.epochs,
+                                        _data_settings(used, key, len(y), b1.n_samples, seed)),
+                           f"c1-weights-{act}", t)
             st.caption(t(f"shapes.c1.caption_{act}"))
     w1, w2 = (float(v) for v in c1["W"])
     st.latex(t("shapes.c1.map", w1=f"{w1:.3f}", w2=f"{w2:+.3f}", b=f"{c1['b']:+.3f}"))
@@ -444,9 +501,13 @@ def main() -> None:
 
     # ---- 5. C2: sigmoid output with cross-entropy
     st.header(t("shapes.c2.title"))
-    c2 = bce_vs_mse(data, logit, seed, _text=t("shapes.c2.training"))
+    b2 = budget_epochs(len(SMALL_SIZES) - 2, SMALL_SIZES[1], n_train, SMALL_EPOCHS, runs=2,
+                       n_in=SMALL_SIZES[0], budget=share)
+    note_budget(b2, t)
+    c2 = bce_vs_mse(key, logit, seed, b2.epochs, b2.n_samples, _X=X, _y=y,
+                    _text=t("shapes.c2.training"))
     st.markdown(t("shapes.c2.setup", width=SMALL_SIZES[1], logit=f"{logit:g}",
-                  start_acc=f"{100 * c2['start_acc']:.0f}", epochs=SMALL_EPOCHS, lr=SMALL_LR))
+                  start_acc=f"{100 * c2['start_acc']:.0f}", epochs=b2.epochs, lr=SMALL_LR))
     st.markdown(t("shapes.c2.math"))
     run_names = {"sigmoid": t("shapes.c2.bce"), "sigmoid_mse": t("shapes.c2.mse")}
     runs = {o: c2[o] for o in ("sigmoid", "sigmoid_mse")}
@@ -457,7 +518,9 @@ def main() -> None:
     m4.metric(t("shapes.c2.acc_mse"), f"{100 * runs['sigmoid_mse']['acc'][-1]:.1f}%")
     for col, o in ((m3, "sigmoid"), (m4, "sigmoid_mse")):
         with col:
-            weights_button(*runs[o]["params"], _c2_settings(o, data, logit, seed),
+            weights_button(*runs[o]["params"],
+                           _c2_settings(o, logit, b2.epochs,
+                                        _data_settings(used, key, len(y), b2.n_samples, seed)),
                            f"c2-weights-{'bce' if o == 'sigmoid' else 'mse'}", t)
     for o, r in runs.items():
         if r["diverged_at"] is not None:

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
-from apptest_utils import bound_widgets, charts, errors_text, open_page, url_note_shown
+from apptest_utils import (
+    ENTRY,
+    ROOT,
+    TIMEOUT,
+    bound_widgets,
+    charts,
+    errors_text,
+    open_page,
+    url_note_shown,
+)
+from streamlit.testing.v1 import AppTest
 
 from core.activations import ACTIVATIONS
+from core.datasets import load, train_test_split
 from core.slopes import chain_of_slopes
+from core.userdata import MAX_ROWS
+from ui import guard
 from ui.frame import PAGES, available_pages
 from ui.i18n import Translator
 
@@ -221,3 +235,111 @@ def test_every_chart_has_a_csv_and_every_network_its_weights() -> None:
     labels = [b.proto.label for b in _downloads(at)]
     assert labels.count(T("common.export.csv")) == 4
     assert labels.count(T("common.export.npz")) == 4
+
+
+# ---------------------------------------------------------------- your own data
+def _with_upload(X, y, query: dict | None = None, digest: str = "abc"):
+    """Open the page with an upload already in the session (what ui.upload stores)."""
+    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
+    at.query_params.update({"data": "upload", **(query or {})})
+    at.session_state["_user_data"] = {"X": X, "y": y, "digest": digest, "name": "mine.csv"}
+    at.switch_page(SHAPES.script)
+    return at.run()
+
+
+def _texts(at, kind: str) -> list[str]:
+    return [e.value for e in getattr(at, kind)]
+
+
+def test_upload_is_the_last_data_option_and_default_is_unchanged() -> None:
+    at = open_page(SHAPES)
+    box = bound_widgets(at)["data"]
+    assert box.options[-1] == "upload" and box.value == "circles"
+
+
+def test_uploaded_data_trains_both_experiments() -> None:
+    X, y = load("circles", n_samples=200, noise=0.1, seed=4)
+    at = _with_upload(X, y)
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    assert T("common.upload.in_use") in _texts(at, "caption")
+    setup = T("shapes.c1.setup", layers=4, width=16, epochs=200,
+              data=T("shapes.upload.name"), n=200)
+    assert setup in _texts(at, "markdown")
+    assert len(charts(at)) == 6
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count(T("common.export.npz")) == 4
+    # The same page on the built-in circles (300 points, other noise) gives other numbers.
+    builtin = open_page(SHAPES)
+    assert _metrics(at) != _metrics(builtin)
+    # A different upload (another digest) is trained anew, not served from the cache.
+    X2, y2 = load("moons", n_samples=200, noise=0.1, seed=4)
+    other = _with_upload(X2, y2, digest="def")
+    assert not other.exception, errors_text(other)
+    assert _metrics(other) != _metrics(at)
+
+
+def test_upload_chosen_but_nothing_uploaded_falls_back_with_a_note() -> None:
+    at = open_page(SHAPES, {"data": "upload"})
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    assert T("common.upload.missing") in _texts(at, "info")
+    setup = T("shapes.c1.setup", layers=4, width=16, epochs=200, data="moons", n=300)
+    assert setup in _texts(at, "markdown")
+    assert len(charts(at)) == 6
+
+
+def test_upload_with_three_classes_says_the_experiments_are_binary() -> None:
+    X, y = load("circles", n_samples=150, noise=0.1, seed=0)
+    y = y.copy()
+    y[:50] = 2
+    at = _with_upload(X, y)
+    assert not at.exception, errors_text(at)
+    assert T("shapes.upload.binary", k=3, data="circles") in _texts(at, "warning")
+    setup = T("shapes.c1.setup", layers=4, width=16, epochs=200, data="circles", n=300)
+    assert setup in _texts(at, "markdown")
+    assert len(charts(at)) == 6
+
+
+# ------------------------------------------------------------------ compute guard
+def _guard_notes(at) -> list[str]:
+    head = T("common.guard.capped", allowed=0, requested=0).split("**")[0]
+    return [w for w in _texts(at, "warning") if w.startswith(head)]
+
+
+def test_largest_upload_stays_within_budget_and_fast() -> None:
+    # The only size a visitor controls here is the number of rows of an upload.
+    X, y = load("circles", n_samples=MAX_ROWS, noise=0.1, seed=1)
+    start = time.perf_counter()
+    at = _with_upload(X, y, digest="largest")
+    elapsed = time.perf_counter() - start
+    assert not at.exception, errors_text(at)
+    assert not _guard_notes(at)  # 2 × (2-16-16-16-16-1) × 3750 rows × 200 epochs fits
+    assert T("shapes.c1.setup", layers=4, width=16, epochs=200, data=T("shapes.upload.name"),
+             n=MAX_ROWS) in _texts(at, "markdown")
+    assert elapsed < 30
+
+
+def test_guard_cuts_epochs_and_samples_and_says_so(monkeypatch) -> None:
+    # A tiny budget stands in for a request that is too large: the page must cut, say
+    # so, show the epochs it used and still draw everything.
+    monkeypatch.setattr(guard, "BUDGET", 2e7)
+    X, y = load("circles", n_samples=MAX_ROWS, noise=0.1, seed=1)
+    at = _with_upload(X, y, digest="guarded")
+    assert not at.exception, errors_text(at)
+    notes = _guard_notes(at)
+    n_train = len(train_test_split(X, y, seed=0)[2])
+    b1 = guard.budget_epochs(4, 16, n_train, 200, runs=2, budget=1e7)
+    b2 = guard.budget_epochs(1, 16, n_train, 200, runs=2, budget=1e7)
+    assert b1.capped and b2.capped
+    assert T("common.guard.capped", allowed=b1.epochs, requested=200) in notes
+    assert T("common.guard.capped", allowed=b2.epochs, requested=200) in notes
+    assert T("shapes.c1.setup", layers=4, width=16, epochs=b1.epochs,
+             data=T("shapes.upload.name"), n=MAX_ROWS) in _texts(at, "markdown")
+    assert len(charts(at)) == 6
+    monkeypatch.setattr(guard, "BUDGET", 1e5)  # not even one epoch: samples are cut too
+    at = _with_upload(X, y, digest="guarded")
+    assert not at.exception, errors_text(at)
+    sample_head = T("common.guard.samples", allowed=0, requested=0).split("**")[0]
+    assert any(w.startswith(sample_head) for w in _texts(at, "warning"))
+    assert len(charts(at)) == 6
