@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from core.activations import ACTIVATIONS
-from core.datasets import DATASETS, load, train_test_split
+from core.datasets import DATASETS, DatasetInfo, load, train_test_split
 from core.gradients import (
     SATURATION,
     TINY,
@@ -44,6 +44,7 @@ from ui.charts import (
 from ui.export import show_chart, weights_button
 from ui.frame import frame
 from ui.progress import progress_bar, progress_callback
+from ui.upload import UPLOAD, load_data, uploader, user_data
 
 PAGE = "vanishing"
 N_INITS = 5  # random initialisations averaged in section 1
@@ -75,24 +76,36 @@ PRESETS: dict[str, dict[str, object]] = {
 
 
 # ----------------------------------------------------------------- computations
+# Every cached function takes `data`, a small hashed key: a data set's name, or
+# "upload-<digest>" for this session's upload, whose arrays then come as the
+# unhashed `_X`, `_y` (the cache never reads the session).
 @st.cache_data(max_entries=16, show_spinner=False)
-def _split(data: str, n: int, noise: float, seed: int) -> tuple:
-    X, y = load(data, n_samples=n, noise=noise, seed=seed)
+def _split(data: str, n: int, noise: float, seed: int, _X: np.ndarray | None = None,
+           _y: np.ndarray | None = None) -> tuple:
+    X, y = (_X, _y) if _X is not None else load(data, n_samples=n, noise=noise, seed=seed)
     return X, y, train_test_split(X, y, seed=seed)
 
 
-def _sizes(data: str, depth: int, width: int) -> tuple[list[int], str]:
-    info = DATASETS[data]
+def _info(data: str, y: np.ndarray) -> DatasetInfo:
+    """The registry entry of a data set; for an upload, one made from its labels."""
+    if data in DATASETS:
+        return DATASETS[data]
+    return DatasetInfo(UPLOAD, 2, int(y.max()) + 1, generated=False, two_d=True,
+                       uses_noise=False, uses_n_samples=False, n_rows=len(y))
+
+
+def _sizes(info: DatasetInfo, depth: int, width: int) -> tuple[list[int], str]:
     n_out = 1 if info.n_classes == 2 else info.n_classes
     return [int(info.n_features), *[width] * depth, n_out], ("sigmoid" if n_out == 1 else "softmax")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def init_profile(data: str, n: int, noise: float, depth: int, width: int, act: str,
-                 init: str, std: float, seed: int) -> dict:
+                 init: str, std: float, seed: int, _X: np.ndarray | None = None,
+                 _y: np.ndarray | None = None) -> dict:
     """Section 1: per-layer statistics of `N_INITS` fresh networks of one series."""
-    _, _, (Xtr, _, ytr, _) = _split(data, n, noise, seed)
-    sizes, output = _sizes(data, depth, width)
+    _, y, (Xtr, _, ytr, _) = _split(data, n, noise, seed, _X=_X, _y=_y)
+    sizes, output = _sizes(_info(data, y), depth, width)
     s = init_statistics(sizes, act, init, Xtr, ytr, seeds=range(seed, seed + N_INITS),
                         output=output, init_std=std)
     mid, lo, hi = geometric_band(s["grad_w"])
@@ -114,10 +127,11 @@ def _finite_mean(values: np.ndarray) -> np.ndarray:
 @st.cache_data(max_entries=32, show_spinner=False)
 def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str, init: str,
               std: float, opt: str, lr: float, epochs: int, batch: int, seed: int,
-              _text: str = "") -> dict:
+              _text: str = "", _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict:
     """Section 2–3: train one series; keep its history and boundary snapshots."""
-    X, _, (Xtr, Xte, ytr, yte) = _split(data, n, noise, seed)
-    sizes, output = _sizes(data, depth, width)
+    X, y, (Xtr, Xte, ytr, yte) = _split(data, n, noise, seed, _X=_X, _y=_y)
+    info = _info(data, y)
+    sizes, output = _sizes(info, depth, width)
     model = MLP(sizes, activation=act, output=output, init=init, seed=seed, init_std=std)
     wanted = sorted({round(e) for e in np.linspace(0, epochs, N_SNAPSHOTS + 1)})
     with progress_bar(_text) as bar:
@@ -132,7 +146,7 @@ def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str,
         "grad": h.grad_norms, "diverged_at": h.diverged_at, "boundaries": {},
         "weights": (list(weights), list(biases)),
     }
-    if DATASETS[data].two_d:
+    if info.two_d and info.n_classes == 2:
         points, _, step = plane_grid(X, resolution=GRID)
         run["step"] = step
         with np.errstate(all="ignore"), single_threaded_blas():
@@ -145,9 +159,11 @@ def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str,
 @st.cache_data(max_entries=16, show_spinner=False)
 def depth_sweep(data: str, n: int, noise: float, max_depth: int, width: int,
                 series: tuple[tuple[str, str], ...], std: float, opt: str, lr: float,
-                epochs: int, batch: int, seed: int, _text: str = "") -> pd.DataFrame:
+                epochs: int, batch: int, seed: int, _text: str = "",
+                _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> pd.DataFrame:
     """Section 4: for each depth of `depth_grid`, train every series once."""
-    _, _, (Xtr, Xte, ytr, yte) = _split(data, n, noise, seed)
+    _, y, (Xtr, Xte, ytr, yte) = _split(data, n, noise, seed, _X=_X, _y=_y)
+    info = _info(data, y)
     depths = depth_grid(max_depth)
     jobs = [(d, a, i) for d in depths for a, i in series]
     weights = np.array([d + 1 for d, _, _ in jobs], dtype=float)  # cost ~ layers
@@ -155,7 +171,7 @@ def depth_sweep(data: str, n: int, noise: float, max_depth: int, width: int,
     rows = []
     with progress_bar(_text) as bar:
         for (d, act, init), start, span in zip(jobs, starts, weights / weights.sum(), strict=True):
-            sizes, output = _sizes(data, d, width)
+            sizes, output = _sizes(info, d, width)
             model = MLP(sizes, activation=act, output=output, init=init, seed=seed, init_std=std)
             h = model.fit(Xtr, ytr, epochs=epochs, lr=lr, optimizer=opt,
                           batch_size=None if batch >= len(Xtr) else batch,
@@ -265,7 +281,7 @@ def main() -> None:
 
     sb = c.container
     sb.subheader(t("vanishing.controls.data_title"))
-    data = c.select("data", t("vanishing.controls.data"), list(DATASETS), DEFAULTS["data"])
+    data = c.select("data", t("vanishing.controls.data"), [*DATASETS, UPLOAD], DEFAULTS["data"])
     n = c.slider("n", t("vanishing.controls.n"), 50, 1000, DEFAULTS["n"], step=50,
                  help=t("vanishing.controls.n_help"))
     noise = c.slider("noise", t("vanishing.controls.noise"), 0.0, 1.0, DEFAULTS["noise"], step=0.05)
@@ -293,9 +309,24 @@ def main() -> None:
     sb.subheader(t("vanishing.controls.sweep_title"))
     sweep_on = c.checkbox("sweep", t("vanishing.controls.sweep"), False,
                           help=t("vanishing.controls.sweep_help"))
+    uploader(t)
+
+    # The data: a built-in set by name, or this session's upload (said on the page).
+    up: dict[str, np.ndarray] = {}
+    shown = data
+    if data == UPLOAD:
+        X_up, y_up, used = load_data(UPLOAD, n, noise, seed, t)
+        if used == UPLOAD:
+            # Arrays unhashed, the file's digest as the key; n and noise do not apply.
+            up = {"_X": X_up, "_y": y_up}
+            data, n, noise = f"{UPLOAD}-{user_data()[2]}", len(y_up), 0.0
+            shown = t("vanishing.upload_name")
+        else:
+            data = shown = used  # nothing uploaded: load_data said which set is used instead
+    _, y_all, (Xtr, Xte, _, _) = _split(data, n, noise, seed, **up)
+    info = _info(data, y_all)
 
     # Cross-control consistency: said on the page, never silently.
-    info = DATASETS[data]
     if init2 == init:
         st.info(t("vanishing.note.same_init", init=init))
         init2 = NO_INIT2
@@ -305,26 +336,27 @@ def main() -> None:
     two = init2 != NO_INIT2
     series = [(a, i) for a in acts for i in ([init, init2] if two else [init])]
     names = list(acts)
-    _, _, (Xtr, Xte, _, _) = _split(data, n, noise, seed)
     n_train, n_test = len(Xtr), len(Xte)
     full_batch = batch >= n_train
-    if not info.generated:
+    if up:
+        st.caption(t("vanishing.note.upload", rows=n_train + n_test, classes=info.n_classes))
+    elif not info.generated:
         st.caption(t("vanishing.note.bundled", data=data, rows=n_train + n_test,
                      features=info.n_features,
                      classes=info.n_classes))
     elif not info.uses_noise:
         st.caption(t("vanishing.note.no_noise", data=data))
 
-    output = _sizes(data, depth, width)[1]
+    sizes, output = _sizes(info, depth, width)
     st.markdown(t("vanishing.setup", depth=depth, width=width, layers=depth + 1,
                   output=t(f"vanishing.output.{output}"), n_train=n_train, n_test=n_test,
-                  data=data, opt=opt, lr=lr, epochs=epochs,
+                  data=shown, opt=opt, lr=lr, epochs=epochs,
                   batch=t("vanishing.full_batch") if full_batch else batch,
                   inits=", ".join(dict.fromkeys(i for _, i in series))))
 
     # ---------------------------------------------------------------- 1. at init
     st.header(t("vanishing.init.title"))
-    profiles = {s: init_profile(data, n, noise, depth, width, s[0], s[1], float(std), seed)
+    profiles = {s: init_profile(data, n, noise, depth, width, s[0], s[1], float(std), seed, **up)
                 for s in series}
     layers = np.arange(1, depth + 2)
     hidden = np.arange(1, depth + 1)
@@ -401,11 +433,12 @@ def main() -> None:
     for a, i in series:
         runs[(a, i)] = train_run(data, n, noise, depth, width, a, i, float(std), opt, float(lr),
                                  epochs, batch, seed,
-                                 _text=t("vanishing.train.progress", series=_label(a, i, two)))
+                                 _text=t("vanishing.train.progress", series=_label(a, i, two)),
+                                 **up)
 
     def settings(a: str, i: str) -> dict:
         """What produced the network of series (a, i), stored beside its weights."""
-        return _settings(data=data, n=n, noise=noise, sizes=_sizes(data, depth, width)[0],
+        return _settings(data=data, n=n, noise=noise, sizes=sizes,
                          activation=a, output=output, init=i, init_std=float(std), optimizer=opt,
                          lr=float(lr), batch=batch, epochs=epochs, seed=seed,
                          diverged_at=runs[(a, i)]["diverged_at"])
@@ -478,8 +511,11 @@ def main() -> None:
     st.header(t("vanishing.boundary.title"))
     if not info.two_d:
         st.info(t("vanishing.boundary.not_2d", data=data, features=info.n_features))
+    elif info.n_classes > 2:
+        # Only uploads get here: the map shows P(class 1), a two-class picture.
+        st.info(t("vanishing.boundary.multi", classes=info.n_classes))
     else:
-        X, y, _ = _split(data, n, noise, seed)
+        X, y, _ = _split(data, n, noise, seed, **up)
         # Every saved epoch of any run; a run that stopped early shows its last state.
         snaps = sorted(set().union(*(set(r["boundaries"]) for r in runs.values())))
         chosen = snaps[-1]
@@ -517,7 +553,7 @@ def main() -> None:
         st.info(t("vanishing.sweep.off"))
     else:
         table = depth_sweep(data, n, noise, depth, width, tuple(series), float(std), opt, float(lr),
-                            epochs, batch, seed, _text=t("vanishing.sweep.progress"))
+                            epochs, batch, seed, _text=t("vanishing.sweep.progress"), **up)
         table = table.assign(series=[_label(a, i, two) for a, i in zip(table.act, table.init,
                                                                          strict=True)],
                              ratio=finite_positive(table["ratio"].to_numpy()))

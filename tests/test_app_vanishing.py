@@ -8,8 +8,19 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from apptest_utils import bound_widgets, charts, errors_text, open_page, url_note_shown
+from apptest_utils import (
+    ENTRY,
+    ROOT,
+    TIMEOUT,
+    bound_widgets,
+    charts,
+    errors_text,
+    open_page,
+    url_note_shown,
+)
+from streamlit.testing.v1 import AppTest
 
+from core.datasets import load
 from ui.frame import PAGES
 from ui.i18n import Translator
 
@@ -231,3 +242,53 @@ def test_every_chart_has_a_csv_and_every_trained_network_its_weights() -> None:
     assert {"_npz_weights-relu-he_normal", "_npz_weights-relu-glorot_uniform",
             "_csv_gradients-sigmoid-glorot_uniform", "_csv_boundary-relu-he_normal",
             "_csv_sweep-ratio", "_csv_init-gradient"} <= set(keys)
+
+
+def _open_with_upload(X: np.ndarray, y: np.ndarray, query: dict) -> object:
+    """The page with this session's upload already parsed (as ui.upload stores it)."""
+    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
+    at.session_state["_user_data"] = {"X": X, "y": y, "digest": "abc", "name": "mine.csv"}
+    at.query_params.update({"data": "upload", **query})
+    at.switch_page(INFO.script)
+    return at.run()
+
+
+def test_uploaded_data_is_trained_on() -> None:
+    X, y = load("circles", n_samples=120, noise=0.1, seed=3)
+    at = _open_with_upload(X, y, {"epochs": "5", "act": ["sigmoid", "relu"]})
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    assert bound_widgets(at)["data"].value == "upload"
+    captions = [c.value for c in at.caption]
+    assert EN("common.upload.in_use") in captions
+    assert EN("vanishing.note.upload", rows=120, classes=2) in captions
+    setup = next(m.value for m in at.markdown if m.value.startswith("Every network"))
+    assert "90 training and 30 test points of *your uploaded file*" in setup
+    assert EN("vanishing.output.sigmoid") in setup
+    # 2 init + saturation + loss + accuracy + 2 heatmaps + 2 boundaries on the uploaded plane.
+    assert len(charts(at)) == 9
+    # The boundary maps show the uploaded points themselves.
+    dots = [f for f in _frames(at) if "label" in f.columns]
+    assert len(dots) == 2 and all(len(f) == len(X) for f in dots)
+    _no_bad_numbers(at)
+
+
+def test_uploaded_multiclass_data_uses_softmax_and_says_why_no_boundary() -> None:
+    X, _ = load("circles", n_samples=150, noise=0.1, seed=3)
+    y = np.digitize(X[:, 0], np.quantile(X[:, 0], [1 / 3, 2 / 3]))  # 3 classes, 50 each
+    at = _open_with_upload(X, y, {"epochs": "3", "act": "relu"})
+    assert not at.exception, errors_text(at)
+    setup = next(m.value for m in at.markdown if m.value.startswith("Every network"))
+    assert EN("vanishing.output.softmax") in setup
+    assert EN("vanishing.boundary.multi", classes=3) in [i.value for i in at.info]
+    assert len(charts(at)) == 6  # no boundary map
+    assert EN("common.export.npz") in [b.proto.label for b in at.get("download_button")]
+
+
+def test_upload_chosen_but_nothing_uploaded_falls_back_to_moons() -> None:
+    at = open_page(INFO, {**SMALL, "data": "upload", "act": "relu"})
+    assert not at.exception, errors_text(at)
+    assert EN("common.upload.missing") in [i.value for i in at.info]
+    setup = next(m.value for m in at.markdown if m.value.startswith("Every network"))
+    assert "of *moons*" in setup
+    assert len(charts(at)) == 7  # the moons boundary is drawn
