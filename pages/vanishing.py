@@ -43,6 +43,7 @@ from ui.charts import (
 )
 from ui.export import show_chart, weights_button
 from ui.frame import frame
+from ui.guard import BUDGET, budget_epochs, note_budget, training_cost
 from ui.progress import progress_bar, progress_callback
 from ui.upload import UPLOAD, load_data, uploader, user_data
 
@@ -50,6 +51,16 @@ PAGE = "vanishing"
 N_INITS = 5  # random initialisations averaged in section 1
 N_SNAPSHOTS = 20  # epochs kept for the decision-boundary scrubber (plus epoch 0)
 GRID = 40  # decision-boundary grid points per axis
+MIN_GRID = 12  # coarsest grid the compute guard may fall back to
+# Compute guard (ui.guard): training gets the whole per-request budget; the statistics
+# at initialisation and the boundary maps, which are not training but cost the same
+# kind of matrix products, get a quarter each. The depth sweep runs only when switched
+# on and gets half a budget of its own (many short trainings, where fit's per-epoch
+# evaluation costs as much again), so even a cold link with the sweep on stays under
+# about twice what one request may spend.
+INIT_BUDGET = BUDGET / 4
+BOUNDARY_BUDGET = BUDGET / 4
+SWEEP_BUDGET = BUDGET / 2
 HEAT_COLUMNS = 60  # most epochs drawn in a heatmap
 LEARNED = 0.7  # "trained" = final training loss below 70% of the initial loss
 # Whole numbers as ints: the URL then reads `lr=10`, the way people type it.
@@ -101,12 +112,13 @@ def _sizes(info: DatasetInfo, depth: int, width: int) -> tuple[list[int], str]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def init_profile(data: str, n: int, noise: float, depth: int, width: int, act: str,
-                 init: str, std: float, seed: int, _X: np.ndarray | None = None,
+                 init: str, std: float, seed: int, n_stat: int, _X: np.ndarray | None = None,
                  _y: np.ndarray | None = None) -> dict:
-    """Section 1: per-layer statistics of `N_INITS` fresh networks of one series."""
+    """Section 1: per-layer statistics of `N_INITS` fresh networks of one series,
+    measured on the first `n_stat` training points."""
     _, y, (Xtr, _, ytr, _) = _split(data, n, noise, seed, _X=_X, _y=_y)
     sizes, output = _sizes(_info(data, y), depth, width)
-    s = init_statistics(sizes, act, init, Xtr, ytr, seeds=range(seed, seed + N_INITS),
+    s = init_statistics(sizes, act, init, Xtr[:n_stat], ytr[:n_stat], seeds=range(seed, seed + N_INITS),
                         output=output, init_std=std)
     mid, lo, hi = geometric_band(s["grad_w"])
     return {
@@ -126,14 +138,19 @@ def _finite_mean(values: np.ndarray) -> np.ndarray:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str, init: str,
-              std: float, opt: str, lr: float, epochs: int, batch: int, seed: int,
-              _text: str = "", _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict:
-    """Section 2–3: train one series; keep its history and boundary snapshots."""
+              std: float, opt: str, lr: float, epochs: int, batch: int, seed: int, n_fit: int,
+              n_snap: int = N_SNAPSHOTS, res: int = GRID, _text: str = "",
+              _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict:
+    """Section 2–3: train one series on the first `n_fit` training points; keep its
+    history, final parameters and `n_snap` + 1 boundary maps on a `res` × `res` grid."""
     X, y, (Xtr, Xte, ytr, yte) = _split(data, n, noise, seed, _X=_X, _y=_y)
+    Xtr, ytr = Xtr[:n_fit], ytr[:n_fit]
     info = _info(data, y)
+    maps = info.two_d and info.n_classes == 2
     sizes, output = _sizes(info, depth, width)
     model = MLP(sizes, activation=act, output=output, init=init, seed=seed, init_std=std)
-    wanted = sorted({round(e) for e in np.linspace(0, epochs, N_SNAPSHOTS + 1)})
+    # Without maps only the final state is kept (fit always adds epoch 0 and the last).
+    wanted = sorted({round(e) for e in np.linspace(0, epochs, n_snap + 1)}) if maps else []
     with progress_bar(_text) as bar:
         h = model.fit(Xtr, ytr, epochs=epochs, lr=lr, optimizer=opt,
                       batch_size=None if batch >= len(Xtr) else batch,
@@ -146,8 +163,8 @@ def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str,
         "grad": h.grad_norms, "diverged_at": h.diverged_at, "boundaries": {},
         "weights": (list(weights), list(biases)),
     }
-    if info.two_d and info.n_classes == 2:
-        points, _, step = plane_grid(X, resolution=GRID)
+    if maps:
+        points, _, step = plane_grid(X, resolution=res)
         run["step"] = step
         with np.errstate(all="ignore"), single_threaded_blas():
             for e, (w, b) in sorted(h.snapshots.items()):
@@ -159,10 +176,12 @@ def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str,
 @st.cache_data(max_entries=16, show_spinner=False)
 def depth_sweep(data: str, n: int, noise: float, max_depth: int, width: int,
                 series: tuple[tuple[str, str], ...], std: float, opt: str, lr: float,
-                epochs: int, batch: int, seed: int, _text: str = "",
+                epochs: int, batch: int, seed: int, n_fit: int, _text: str = "",
                 _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> pd.DataFrame:
-    """Section 4: for each depth of `depth_grid`, train every series once."""
+    """Section 4: for each depth of `depth_grid`, train every series once (on the
+    first `n_fit` training points)."""
     _, y, (Xtr, Xte, ytr, yte) = _split(data, n, noise, seed, _X=_X, _y=_y)
+    Xtr, ytr = Xtr[:n_fit], ytr[:n_fit]
     info = _info(data, y)
     depths = depth_grid(max_depth)
     jobs = [(d, a, i) for d in depths for a, i in series]
@@ -182,6 +201,20 @@ def depth_sweep(data: str, n: int, noise: float, max_depth: int, width: int,
                          "ratio": first_last_ratio(h.grad_norms[0]),
                          "diverged": h.diverged_at is not None})
     return pd.DataFrame(rows)
+
+
+def _boundary_plan(depth: int, width: int, runs: int, n_in: int) -> tuple[int, int]:
+    """Saved states (``n_snap`` + 1) and grid resolution of the boundary maps of `runs`
+    networks, so that their forward passes stay within `BOUNDARY_BUDGET`.
+
+    States are thinned first (never below epoch 0 and the last); then the grid is coarsened.
+    """
+    per_state = training_cost(depth, width, GRID * GRID, 1, runs, n_in) / 3  # forward only
+    states = int(BOUNDARY_BUDGET // per_state)
+    if states >= 2:
+        return min(N_SNAPSHOTS, states - 1), GRID
+    res = int(GRID * math.sqrt(BOUNDARY_BUDGET / (2 * per_state)))
+    return 1, max(MIN_GRID, res)
 
 
 # ------------------------------------------------------------------ presets
@@ -337,7 +370,6 @@ def main() -> None:
     series = [(a, i) for a in acts for i in ([init, init2] if two else [init])]
     names = list(acts)
     n_train, n_test = len(Xtr), len(Xte)
-    full_batch = batch >= n_train
     if up:
         st.caption(t("vanishing.note.upload", rows=n_train + n_test, classes=info.n_classes))
     elif not info.generated:
@@ -347,16 +379,32 @@ def main() -> None:
     elif not info.uses_noise:
         st.caption(t("vanishing.note.no_noise", data=data))
 
+    # Compute guard: the user sets depth, width, points, epochs and how many series.
+    n_in = int(info.n_features)
+    wanted_epochs = epochs
+    budget = budget_epochs(depth, width, n_train, epochs, runs=len(series), n_in=n_in)
+    note_budget(budget, t)
+    epochs, n_fit = budget.epochs, budget.n_samples
+    full_batch = batch >= n_fit
+    maps = info.two_d and info.n_classes == 2
+    n_snap, res = _boundary_plan(depth, width, len(series), n_in) if maps else (N_SNAPSHOTS, GRID)
+
     sizes, output = _sizes(info, depth, width)
     st.markdown(t("vanishing.setup", depth=depth, width=width, layers=depth + 1,
-                  output=t(f"vanishing.output.{output}"), n_train=n_train, n_test=n_test,
+                  output=t(f"vanishing.output.{output}"), n_train=n_fit, n_test=n_test,
                   data=shown, opt=opt, lr=lr, epochs=epochs,
                   batch=t("vanishing.full_batch") if full_batch else batch,
                   inits=", ".join(dict.fromkeys(i for _, i in series))))
 
     # ---------------------------------------------------------------- 1. at init
     st.header(t("vanishing.init.title"))
-    profiles = {s: init_profile(data, n, noise, depth, width, s[0], s[1], float(std), seed, **up)
+    n_stat = budget_epochs(depth, width, n_train, 1, runs=N_INITS * len(series), n_in=n_in,
+                           budget=INIT_BUDGET).n_samples
+    if n_stat < n_train:
+        st.warning(t("vanishing.guard.init", allowed=n_stat, requested=n_train),
+                   icon=":material/speed:")
+    profiles = {s: init_profile(data, n, noise, depth, width, s[0], s[1], float(std), seed,
+                                n_stat, **up)
                 for s in series}
     layers = np.arange(1, depth + 2)
     hidden = np.arange(1, depth + 1)
@@ -432,7 +480,7 @@ def main() -> None:
     runs = {}
     for a, i in series:
         runs[(a, i)] = train_run(data, n, noise, depth, width, a, i, float(std), opt, float(lr),
-                                 epochs, batch, seed,
+                                 epochs, batch, seed, n_fit, n_snap, res,
                                  _text=t("vanishing.train.progress", series=_label(a, i, two)),
                                  **up)
 
@@ -440,7 +488,7 @@ def main() -> None:
         """What produced the network of series (a, i), stored beside its weights."""
         return _settings(data=data, n=n, noise=noise, sizes=sizes,
                          activation=a, output=output, init=i, init_std=float(std), optimizer=opt,
-                         lr=float(lr), batch=batch, epochs=epochs, seed=seed,
+                         lr=float(lr), batch=batch, epochs=epochs, seed=seed, n_train=n_fit,
                          diverged_at=runs[(a, i)]["diverged_at"])
 
     for (a, i), r in runs.items():
@@ -523,7 +571,10 @@ def main() -> None:
             chosen = st.select_slider(t("vanishing.boundary.epoch"), snaps, value=snaps[-1],
                                       key=f"_at_{epochs}_{len(snaps)}",
                                       help=t("vanishing.boundary.epoch_help"))
-        points, _, step = plane_grid(X, resolution=GRID)
+        if (n_snap, res) != (N_SNAPSHOTS, GRID):
+            st.caption(t("vanishing.guard.boundary", states=n_snap + 1, res=res,
+                         full_states=N_SNAPSHOTS + 1, full_res=GRID))
+        points, _, step = plane_grid(X, resolution=res)
         grid = pd.DataFrame(points, columns=["x1", "x2"])
         dots = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": y})
         bcols = st.columns(min(len(runs), 3))
@@ -547,13 +598,21 @@ def main() -> None:
     # ---------------------------------------------------------------- 4. sweep
     st.header(t("vanishing.sweep.title"))
     depths = depth_grid(depth)
+    # Its own budget: switching the sweep on must not change the trainings above.
+    # Cost grows linearly with depth, so the mean depth stands for all of them.
+    mean_depth = math.ceil(1 + sum(d - 1 for d in depths) / len(depths))
+    sweep_budget = budget_epochs(mean_depth, width, n_train, wanted_epochs,
+                                 runs=len(depths) * len(series), n_in=n_in,
+                                 budget=SWEEP_BUDGET)
     st.markdown(t("vanishing.sweep.lead", depths=", ".join(map(str, depths)),
-                  count=len(depths) * len(series), epochs=epochs))
+                  count=len(depths) * len(series), epochs=sweep_budget.epochs))
     if not sweep_on:
         st.info(t("vanishing.sweep.off"))
     else:
+        note_budget(sweep_budget, t)
         table = depth_sweep(data, n, noise, depth, width, tuple(series), float(std), opt, float(lr),
-                            epochs, batch, seed, _text=t("vanishing.sweep.progress"), **up)
+                            sweep_budget.epochs, batch, seed, sweep_budget.n_samples,
+                            _text=t("vanishing.sweep.progress"), **up)
         table = table.assign(series=[_label(a, i, two) for a, i in zip(table.act, table.init,
                                                                          strict=True)],
                              ratio=finite_positive(table["ratio"].to_numpy()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import numpy as np
 import pandas as pd
@@ -93,6 +94,9 @@ def test_defaults_show_sigmoid_vanishing_and_relu_level() -> None:
     # The computed bound (¼)^10, not typed into the catalog.
     assert "9.5e-07" in text
     assert EN("vanishing.sweep.off") in [i.value for i in at.info]
+    # Nothing here is near the compute guard: no note, the full boundary picture.
+    assert not [w.value for w in at.warning if "responsive" in w.value]
+    assert not [c.value for c in at.caption if "responsive" in c.value]
 
 
 @pytest.mark.parametrize("name", ["blog", "glorot", "he"])
@@ -292,3 +296,26 @@ def test_upload_chosen_but_nothing_uploaded_falls_back_to_moons() -> None:
     setup = next(m.value for m in at.markdown if m.value.startswith("Every network"))
     assert "of *moons*" in setup
     assert len(charts(at)) == 7  # the moons boundary is drawn
+
+
+def test_largest_request_is_cut_down_and_says_so() -> None:
+    # Every size control at its maximum, a second initialisation and the sweep on.
+    query = {"depth": "50", "width": "128", "n": "1000", "epochs": "300",
+             "init2": "glorot_uniform", "sweep": "true"}
+    start = time.perf_counter()
+    at = open_page(INFO, query)
+    elapsed = time.perf_counter() - start
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    warnings = [w.value for w in at.warning]
+    capped = [w for w in warnings if "of the 300 epochs asked for" in w]
+    assert len(capped) == 2  # the trainings of section 2, and the sweep's own budget
+    allowed = int(re.search(r"\*\*(\d+)\*\* of the 300", capped[0]).group(1))
+    setup = next(m.value for m in at.markdown if m.value.startswith("Every network"))
+    assert f"{allowed} epochs" in setup  # the page trains with what the guard allowed
+    assert any(w.startswith(EN("vanishing.guard.init", allowed=0, requested=0)[:40])
+               for w in warnings)
+    assert any("decision boundaries are kept at" in c.value for c in at.caption)
+    assert len(charts(at)) == 19  # every section still drawn
+    _no_bad_numbers(at)
+    assert elapsed < 60, elapsed  # generous: CI machines are shared
