@@ -65,3 +65,26 @@ def test_korean_home_and_navigation() -> None:
             app.wait_idle()
             _check_frame(app, "ko")
         context.close()
+
+
+def test_share_link_reproduces_the_view_in_a_fresh_browser() -> None:
+    require_chromium()
+    with StreamlitServer() as server, chromium() as browser:
+        first = browser.new_context(viewport={"width": 1400, "height": 1000})
+        app = AppPage(first.new_page(), server.url).goto("", "depth=4&epochs=30&seed=5&lang=ko")
+        app.wait_charts()
+        metrics = app.page.locator('[data-testid="stMetric"]').all_inner_texts()
+        app.page.get_by_role("button", name=Translator("ko")("common.share")).click()
+        link = app.page.locator('[data-testid="stCode"]').first.inner_text().strip()
+        assert link.startswith(server.url)
+        assert all(part in link for part in ("depth=4", "epochs=30", "seed=5", "lang=ko"))
+        first.close()
+        # A different browser context: no shared cookies, storage or session.
+        second = browser.new_context(viewport={"width": 1400, "height": 1000})
+        again = AppPage(second.new_page(), server.url)
+        again.page.goto(link, wait_until="domcontentloaded")
+        again.wait_idle()
+        again.wait_charts()
+        assert again.page.locator('[data-testid="stMetric"]').all_inner_texts() == metrics
+        assert again.exceptions() == 0
+        second.close()

@@ -16,13 +16,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ui.controls import Controls
+from ui.controls import Bound, Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 
 APP_ROOT = Path(__file__).resolve().parent.parent
 #: URL flag of classroom mode: ``hide=all`` or ``hide=depth,lr``; also
 #: TensorFlow-Playground style ``depth_hide=true``.
 HIDE_KEY = "hide"
+LANG_KEY = "lang"
 _DEFAULTS_STATE = "_control_defaults"
 
 
@@ -101,22 +102,18 @@ def frame(page: str) -> Frame:
     note_box = st.empty()
     pin_box = st.container()
 
-    # The language is read before anything is translated. The switch's own
-    # label names both languages, so it needs no translation.
+    # The language is read before anything is translated. It is kept in the
+    # URL by hand rather than with `bind="query-params"`: Streamlit drops a
+    # bound parameter of another page on a page switch, and the nav links must
+    # carry `lang` from page to page.
     provisional = Translator(DEFAULT_LANGUAGE)
-    controls = Controls(provisional, lang_box, note_box, page=page)
-    lang = controls.select(
-        "lang",
-        "Language · 언어",
-        LANGUAGES,
-        DEFAULT_LANGUAGE,
-        radio=True,
-        horizontal=True,
-        captions=[LANGUAGE_NAMES[code] for code in LANGUAGES],
-    )
+    controls = Controls(provisional, sidebar, note_box, page=page)
+    lang, rejected = _language(lang_box)
     t = Translator(lang)
     controls.t = t
-    controls.container = sidebar
+    controls.bound[LANG_KEY] = Bound(LANG_KEY, DEFAULT_LANGUAGE, lang)
+    if rejected is not None:
+        controls.note(LANG_KEY, rejected, t("common.url.reason.option"))
 
     st.set_page_config(
         page_title=f"{t(f'common.nav.{page}')} · Activation Lab",
@@ -140,6 +137,35 @@ def frame(page: str) -> Frame:
         pin_box.info(t("common.pinned", url=_unpinned_url(info)), icon=":material/push_pin:")
     _tools(tools_box, page, info, controls, t)
     return Frame(page=page, lang=lang, t=t, controls=controls)
+
+
+def _language(box) -> tuple[str, list[str] | None]:
+    """The language switch, kept in step with the URL's ``lang``.
+
+    Returns the language and, when the URL held an unusable value, that value.
+    """
+    raw = st.query_params.get_all(LANG_KEY)
+    rejected = None
+    url_lang = DEFAULT_LANGUAGE
+    if raw:
+        if len(raw) == 1 and raw[0] in LANGUAGES:
+            url_lang = raw[0]
+        else:
+            rejected = raw
+    lang = box.radio(
+        "Language · 언어",
+        LANGUAGES,
+        index=LANGUAGES.index(url_lang),
+        key=LANG_KEY,
+        horizontal=True,
+        captions=[LANGUAGE_NAMES[code] for code in LANGUAGES],
+    )
+    if lang != url_lang or rejected is not None:
+        if lang == DEFAULT_LANGUAGE:
+            st.query_params.pop(LANG_KEY, None)
+        else:
+            st.query_params[LANG_KEY] = lang
+    return lang, rejected
 
 
 def _hidden_keys() -> frozenset[str] | None:

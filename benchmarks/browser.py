@@ -1,0 +1,86 @@
+"""Slider-to-idle latency in a real headless Chromium, for every page.
+
+    python -m benchmarks.browser [--write] [--moves 10]
+
+Starts ``streamlit run`` on a free loopback port (``tests/harness.py``), opens
+each page, then moves the page's first sidebar slider one step right and one
+step left, alternately, ``--moves`` times. Each move is timed from the key
+press to the app's ``data-test-script-state`` returning to ``notRunning``
+(a MutationObserver in the page records the moment). The first move of a page
+computes a new setting (cold for that setting); the later ones return to
+settings already cached, which is what a learner scrubbing back and forth gets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+from harness import AppPage, StreamlitServer, chromium  # noqa: E402
+
+from benchmarks.common import table, write_section  # noqa: E402
+from ui.frame import available_pages  # noqa: E402
+
+WATCH = """() => {
+  const el = document.querySelector('[data-testid="stApp"]');
+  window.__sawRun = false; window.__done = null;
+  if (!window.__observer) {
+    window.__observer = new MutationObserver(() => {
+      const s = el.getAttribute('data-test-script-state');
+      if (s === 'running') window.__sawRun = true;
+      if (window.__sawRun && s === 'notRunning' && window.__done === null) {
+        window.__done = performance.now();
+      }
+    });
+    window.__observer.observe(el, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return performance.now();
+}"""
+
+
+def measure(app: AppPage, moves: int) -> list[float]:
+    thumb = app.page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]')
+    thumb = thumb.first
+    times = []
+    for i in range(moves):
+        t0 = app.page.evaluate(WATCH)
+        thumb.focus()
+        app.page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        app.page.wait_for_function("() => window.__done !== null", timeout=180_000)
+        times.append((app.page.evaluate("() => window.__done") - t0) / 1000)
+    return times
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--write", action="store_true")
+    p.add_argument("--moves", type=int, default=10)
+    args = p.parse_args(argv)
+    rows = []
+    with StreamlitServer() as server, chromium() as browser:
+        for info in available_pages():
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            app = AppPage(context.new_page(), server.url).goto(info.url_path)
+            times = measure(app, args.moves)
+            warm = sorted(times[2:]) or sorted(times)
+            p95 = warm[min(len(warm) - 1, round(0.95 * (len(warm) - 1)))]
+            rows.append([info.name, f"{times[0]:.2f} s", f"{statistics.median(warm):.3f} s",
+                         f"{p95:.3f} s"])
+            print(rows[-1], flush=True)
+            context.close()
+    body = table(["page", "first move (new setting)", "warm median", "warm p95"], rows)
+    body += (f"\n\nHeadless Chromium, {args.moves} moves per page of the first sidebar slider; "
+             "warm = moves back to settings already computed (moves 3 onwards).")
+    print(body)
+    if args.write:
+        write_section("browser", body)
+
+
+if __name__ == "__main__":
+    main()
