@@ -5,7 +5,8 @@
   session must show its own state (no leakage), none an exception; the median
   and p95 time from the control change to the finished rerun are reported
   (``artifacts/load.json``), not asserted against a clock.
-* Soak: a few hundred visits with random settings against one server; its
+* Soak: a few hundred reruns with random settings (random slider moves, each a
+  new setting to compute or a cached one) against one server; its
   resident memory after the soak stays within `SOAK_GROWTH_MB` of where it was
   after warm-up (every cache is bounded by ``max_entries``).
 
@@ -21,19 +22,22 @@ import statistics
 
 import psutil
 import pytest
-from harness import CHROMIUM_ARGS, ROOT, StreamlitServer, require_chromium
+from harness import CHROMIUM_ARGS, ROOT, AppPage, StreamlitServer, chromium, require_chromium
 
 pytestmark = pytest.mark.browser
 
 SESSIONS = 20
-SOAK_VISITS = 200
-SOAK_PARALLEL = 4
+SOAK_WARMUP = 40
+SOAK_RERUNS = 240
 #: Allowed growth of the server's resident memory over the soak, after warm-up.
-SOAK_GROWTH_MB = 200
+SOAK_GROWTH_MB = 100
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 WATCH = """() => {
   const el = document.querySelector('[data-testid="stApp"]');
-  window.__sawRun = false; window.__done = null;
+  window.__sawRun = el.getAttribute('data-test-script-state') === 'running';
+  window.__done = null;
+  if (window.__watching) return performance.now();
+  window.__watching = true;
   new MutationObserver(() => {
     const s = el.getAttribute('data-test-script-state');
     if (s === 'running') window.__sawRun = true;
@@ -123,61 +127,49 @@ def test_twenty_concurrent_sessions_keep_their_own_state() -> None:
     print(f"\nload: {report}")
 
 
-def _random_link(rng: random.Random) -> str:
-    if rng.random() < 0.8:
-        return (f"/?depth={rng.randint(2, 5)}&epochs={rng.choice([20, 30])}"
-                f"&seed={rng.randint(0, 9999)}&width={rng.choice([8, 16])}"
-                + ("&lang=ko" if rng.random() < 0.3 else ""))
-    return "/?" + rng.choice(["depth=abc", "seed=1e999", "hide=all", "width=17&lang=xx"])
-
-
 def _rss_mb(pid: int) -> float:
     proc = psutil.Process(pid)
     return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / 2**20
 
 
-async def _visit_all(base: str, path: str, links: list[str]) -> int:
-    from playwright.async_api import async_playwright
+SLIDERS = ("Hidden layers", "Units per hidden layer", "Training epochs")
+#: Each slider's random walk stays inside these values (cheap settings).
+WALK = {"Hidden layers": (2, 12), "Units per hidden layer": (8, 16), "Training epochs": (20, 40)}
 
+
+def _soak(app: AppPage, reruns: int, rng: random.Random) -> int:
+    """Move random sidebar sliders one step, `reruns` times; count exceptions."""
+    page = app.page
     errors = 0
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        queue: asyncio.Queue[str] = asyncio.Queue()
-        for link in links:
-            queue.put_nowait(link)
-
-        async def worker() -> None:
-            nonlocal errors
-            context = await browser.new_context()
-            context.set_default_timeout(180_000)
-            page = await context.new_page()
-            while not queue.empty():
-                link = queue.get_nowait()
-                await page.goto(base + link, wait_until="domcontentloaded")
-                await page.locator('[data-testid="stMetric"]').first.wait_for()
-                await page.wait_for_selector(IDLE)
-                errors += await page.locator('[data-testid="stException"]').count()
-            await context.close()
-
-        try:
-            await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(SOAK_PARALLEL))), 900)
-        finally:
-            await browser.close()
+    for _ in range(reruns):
+        label = rng.choice(SLIDERS)
+        thumb = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(
+            has_text=label
+        ).locator('input[type="range"]')
+        lo, hi = WALK[label]
+        value = float(thumb.get_attribute("aria-valuetext") or thumb.input_value())
+        key = "ArrowRight" if value <= lo or (value < hi and rng.random() < 0.5) else "ArrowLeft"
+        page.evaluate(WATCH)
+        thumb.focus()
+        page.keyboard.press(key)
+        page.wait_for_function("() => window.__done !== null", timeout=180_000)
+        errors += app.exceptions()
     return errors
 
 
 def test_soak_memory_stays_bounded() -> None:
-    path = require_chromium()
+    require_chromium()
     rng = random.Random(7)
-    with StreamlitServer() as server:
+    with StreamlitServer() as server, chromium() as browser:
         assert server.proc is not None
-        warm = [_random_link(rng) for _ in range(30)]
-        assert asyncio.run(_visit_all(server.url, path, warm)) == 0
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        app = AppPage(context.new_page(), server.url).goto("", "depth=2&epochs=20&width=8")
+        assert _soak(app, SOAK_WARMUP, rng) == 0
         after_warmup = _rss_mb(server.proc.pid)
-        soak = [_random_link(rng) for _ in range(SOAK_VISITS)]
-        assert asyncio.run(_visit_all(server.url, path, soak)) == 0
+        assert _soak(app, SOAK_RERUNS, rng) == 0
         after_soak = _rss_mb(server.proc.pid)
-    report = {"visits": SOAK_VISITS, "rss_after_warmup_mb": round(after_warmup, 1),
+        context.close()
+    report = {"reruns": SOAK_RERUNS, "rss_after_warmup_mb": round(after_warmup, 1),
               "rss_after_soak_mb": round(after_soak, 1), "bound_mb": SOAK_GROWTH_MB}
     (ROOT / "artifacts").mkdir(exist_ok=True)
     (ROOT / "artifacts" / "soak.json").write_text(json.dumps(report, indent=2))
