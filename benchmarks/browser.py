@@ -1,4 +1,4 @@
-"""Slider-to-idle latency in a real headless Chromium, for every page.
+"""Slider-to-idle latency in a real headless Chromium, and the server's memory.
 
     python -m benchmarks.browser [--write] [--moves 10]
 
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
+import psutil  # noqa: E402
 from harness import AppPage, StreamlitServer, chromium  # noqa: E402
 
 from benchmarks.common import table, write_section  # noqa: E402
@@ -63,7 +64,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--moves", type=int, default=10)
     args = p.parse_args(argv)
     rows = []
+    rss = []
     with StreamlitServer() as server, chromium() as browser:
+        server_proc = psutil.Process(server.proc.pid)
+        rss.append(("after start", server_proc.memory_info().rss))
         for info in available_pages():
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             app = AppPage(context.new_page(), server.url).goto(info.url_path)
@@ -74,9 +78,16 @@ def main(argv: list[str] | None = None) -> None:
                          f"{p95:.3f} s"])
             print(rows[-1], flush=True)
             context.close()
+            rss.append((f"after {info.name}", server_proc.memory_info().rss))
+        with open(f"/proc/{server.proc.pid}/status") as fh:
+            peak = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmHWM"))
     body = table(["page", "first move (new setting)", "warm median", "warm p95"], rows)
     body += (f"\n\nHeadless Chromium, {args.moves} moves per page of the first sidebar slider; "
              "warm = moves back to settings already computed (moves 3 onwards).")
+    body += ("\n\nServer resident memory during the visit "
+             "(every page with its defaults, then the moves):\n\n")
+    body += table(["moment", "RSS"], [[m, f"{b / 2**20:.0f} MiB"] for m, b in rss])
+    body += f"\n\nPeak resident memory of the server over the whole visit: **{peak / 2**20:.0f} MiB**."
     print(body)
     if args.write:
         write_section("browser", body)
