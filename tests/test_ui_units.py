@@ -53,3 +53,16 @@ def test_budget_cost_grows_linearly_in_depth_samples_and_epochs() -> None:
     assert training_cost(10, 32, 200, 10) == 2 * base
     assert training_cost(10, 32, 100, 20) == 2 * base
     assert training_cost(20, 32, 100, 10) > 1.9 * base
+
+
+def test_chart_svg_renders_offline() -> None:
+    import altair as alt
+    import pandas as pd
+
+    from ui.export import chart_svg
+
+    chart = alt.Chart(pd.DataFrame({"x": [0, 1, 2], "y": [1.0, 0.5, 0.25]})).mark_line().encode(
+        x="x:Q", y="y:Q"
+    )
+    svg = chart_svg(chart).decode()
+    assert svg.startswith("<svg") and "</svg>" in svg

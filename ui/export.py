@@ -1,7 +1,8 @@
 """Exports: every chart's data as CSV, a trained network's weights as ``.npz``.
 
-PNG and SVG come from the chart itself: every Altair chart in Streamlit has a
-menu (the "⋯" at its top right) with *Save as SVG* and *Save as PNG*.
+PNG comes from the chart's own toolbar (Streamlit shows *Download as PNG* when
+the pointer is over a chart); SVG is rendered on the server with vl-convert
+(bundled, offline) only when its button is clicked.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, t: Trans
     """
     st.altair_chart(chart, width="stretch")
     slug = _slug(name)
-    st.download_button(
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         t("common.export.csv"),
         data=lambda: data.to_csv(index=False).encode("utf-8"),
         file_name=f"{slug}.csv",
@@ -47,6 +49,23 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, t: Trans
         type="tertiary",
         icon=":material/download:",
     )
+    row.download_button(
+        t("common.export.svg"),
+        data=lambda: chart_svg(chart),
+        file_name=f"{slug}.svg",
+        mime="image/svg+xml",
+        key=f"_svg_{slug}",
+        on_click="ignore",
+        type="tertiary",
+        icon=":material/image:",
+    )
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> bytes:
+    """The chart as a standalone SVG file (rendered by vl-convert, offline)."""
+    import vl_convert as vlc  # imported on first use: it takes a moment to load
+
+    return vlc.vegalite_to_svg(chart.to_json()).encode("utf-8")
 
 
 def weights_npz(

@@ -248,6 +248,7 @@ def _tools(box, page: str, info: PageInfo, controls: Controls, t: Translator) ->
             st.code(share_url(info, controls), language=None, wrap_lines=True)
             st.caption(t("common.share_pinned"))
             st.code(share_url(info, controls, pinned=True), language=None, wrap_lines=True)
+            st.caption(t("common.export.hint"))
 
     controls.on_bind = refresh
     refresh()
