@@ -224,7 +224,9 @@ def test_every_chart_has_a_csv_and_every_network_its_weights() -> None:
     assert len(csv) == len(charts(at)) == 6
     assert len(npz) == 4  # C1: linear and ReLU; C2: BCE and MSE
     # The widget id ends in the key, which ui.export derives from the file stem.
-    keys = {b.proto.id.rsplit("-_", 1)[-1] for b in buttons}
+    keys = {b.proto.id.rsplit("-_", 1)[-1] for b in buttons if b.proto.label != T("common.export.svg")}
+    svg = {b.proto.id.rsplit("-_", 1)[-1] for b in buttons if b.proto.label == T("common.export.svg")}
+    assert svg == {k.replace("csv_", "svg_") for k in keys if k.startswith("csv_")}
     assert keys == {
         "csv_curves", "csv_chain-of-slopes", "csv_c1-boundary-identity", "csv_c1-boundary-relu",
         "csv_c2-accuracy", "csv_c2-loss", "npz_c1-weights-identity", "npz_c1-weights-relu",
