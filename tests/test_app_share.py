@@ -82,3 +82,15 @@ def test_hidden_control_with_bad_value_falls_back_with_note() -> None:
     assert not at.exception
     assert query_of(share_links(at)[0]).get("depth") is None
     assert any(Translator("en")("common.url.title") in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("info", PAGES, ids=IDS)
+def test_classroom_mode_on_every_page(info) -> None:
+    at = open_page(info, {"hide": "all"})
+    assert not at.exception, errors_text(at)
+    sidebar_keys = {w.key for kind in ("slider", "select_slider", "selectbox", "multiselect",
+                                        "number_input", "toggle", "radio", "text_input")
+                    for w in at.sidebar.get(kind) if w.key and not w.key.startswith("_")}
+    assert sidebar_keys == {"lang"}
+    assert not list(at.sidebar.get("file_uploader"))
+    assert any("hide" in i.value for i in at.info)

@@ -70,8 +70,15 @@ class Controls:
     #: The page these controls belong to (URL checks are remembered per page).
     page: str = ""
 
+    #: The sidebar: ``hide=all`` pins the sidebar controls; controls a page
+    #: places beside its charts (scrubbers, pickers) stay usable.
+    sidebar: Any = None
+
     def is_hidden(self, key: str) -> bool:
-        return self.hidden is not None and (key in self.hidden or "all" in self.hidden)
+        if self.hidden is None:
+            return False
+        in_sidebar = self.sidebar is None or self.container is self.sidebar
+        return key in self.hidden or ("all" in self.hidden and in_sidebar)
 
     # ----------------------------------------------------------------- notes
     def note(self, key: str, raw: Sequence[str] | str, reason: str) -> None:

@@ -107,7 +107,7 @@ def frame(page: str) -> Frame:
     # bound parameter of another page on a page switch, and the nav links must
     # carry `lang` from page to page.
     provisional = Translator(DEFAULT_LANGUAGE)
-    controls = Controls(provisional, sidebar, note_box, page=page)
+    controls = Controls(provisional, sidebar, note_box, page=page, sidebar=sidebar)
     lang, rejected = _language(lang_box)
     t = Translator(lang)
     controls.t = t
@@ -132,7 +132,7 @@ def frame(page: str) -> Frame:
                 query_params=link_params,
             )
 
-    controls.hidden = _hidden_keys()
+    controls.hidden = hidden_keys()
     if controls.hidden:
         pin_box.info(t("common.pinned", url=_unpinned_url(info)), icon=":material/push_pin:")
     _tools(tools_box, page, info, controls, t)
@@ -168,7 +168,7 @@ def _language(box) -> tuple[str, list[str] | None]:
     return lang, rejected
 
 
-def _hidden_keys() -> frozenset[str] | None:
+def hidden_keys() -> frozenset[str] | None:
     """Controls hidden by the URL: ``hide=all``, ``hide=a,b`` or ``a_hide=true``."""
     keys: set[str] = set()
     for raw in st.query_params.get_all(HIDE_KEY):

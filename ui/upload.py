@@ -14,6 +14,7 @@ import streamlit as st
 
 from core.datasets import load
 from core.userdata import MAX_CLASSES, MAX_ROWS, UserDataError, parse_csv
+from ui.frame import hidden_keys
 from ui.i18n import Translator
 
 UPLOAD = "upload"
@@ -21,7 +22,14 @@ _STATE = "_user_data"
 
 
 def uploader(t: Translator) -> None:
-    """The sidebar uploader; parses on upload and explains any refusal."""
+    """The sidebar uploader; parses on upload and explains any refusal.
+
+    Not drawn in classroom mode when the data control is hidden: a pinned view
+    keeps its data set.
+    """
+    hidden = hidden_keys()
+    if hidden is not None and ("all" in hidden or "data" in hidden):
+        return
     with st.sidebar.expander(t("common.upload.title"), icon=":material/upload_file:"):
         st.caption(t("common.upload.help", rows=MAX_ROWS, top=MAX_CLASSES - 1))
         file = st.file_uploader(t("common.upload.label"), type=["csv", "txt"], key="_upload")
