@@ -37,6 +37,7 @@ __all__ = [
     "hinge_terms",
     "interpolant_params",
     "random_params",
+    "random_piece_counts",
     "sampled_breakpoints",
     "step_ramp_errors",
     "tent_mlp",
@@ -263,6 +264,52 @@ def random_params(sizes: Sequence[int], seed: int, bias_std: float = 0.5) -> Par
         weights.append(rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out)))
         biases.append(rng.normal(0.0, bias_std, fan_out))
     return weights, biases
+
+
+def random_piece_counts(
+    width: int,
+    ks: Sequence[int],
+    seeds: Sequence[int],
+    lo: float = 0.0,
+    hi: float = 1.0,
+    bias_std: float = 0.5,
+) -> np.ndarray:
+    """Exact piece counts of randomly initialised deep ReLU nets ``[1, width × k, 1]``.
+
+    For every depth ``k`` in ``ks`` and every seed ``s`` in ``seeds`` the network
+    has ``k`` hidden layers of ``width`` units with :func:`random_params` weights
+    (He-normal, ``N(0, bias_std²)`` biases, seed ``s``), and its linear pieces on
+    ``[lo, hi]`` are counted exactly with :func:`count_pieces`. Hanin & Rolnick
+    (2019): at such an initialisation the expected count along a line grows about
+    linearly in the number of neurons ``width · k``, far below the ``2^k``-type
+    counts hand-built weights reach.
+
+    Parameters
+    ----------
+    width : int
+        Units per hidden layer, ``≥ 1``.
+    ks : sequence of int
+        Depths (numbers of hidden layers), each ``≥ 1``.
+    seeds : sequence of int
+        One network per seed and depth.
+    lo, hi : float
+        The interval, ``lo < hi``.
+    bias_std : float
+        Standard deviation of the biases.
+
+    Returns
+    -------
+    ndarray of int of shape (len(ks), len(seeds))
+        ``counts[i, j]`` pieces of the depth-``ks[i]`` network with seed ``seeds[j]``.
+    """
+    if width < 1 or any(k < 1 for k in ks):
+        raise ValueError("width and every k must be at least 1")
+    counts = np.empty((len(ks), len(seeds)), dtype=np.int64)
+    for i, k in enumerate(ks):
+        for j, s in enumerate(seeds):
+            w, b = random_params([1, *[width] * k, 1], int(s), bias_std)
+            counts[i, j] = count_pieces(w, b, lo, hi)
+    return counts
 
 
 def hinge_terms(weights: Sequence[FloatArray], biases: Sequence[FloatArray],

@@ -24,6 +24,7 @@ from core.pieces import (
     hinge_terms,
     interpolant_params,
     random_params,
+    random_piece_counts,
     step_ramp_errors,
     tent_params,
     yarotsky,
@@ -57,6 +58,8 @@ N_SNAP = 20  # snapshots per training run (every 5 %)
 K_MAX = 12
 M_MAX = 10
 RANDOM_SEEDS = 8
+WIDE = 16  # width of the random deep nets that do not collapse (Hanin & Rolnick)
+WIDE_SEEDS = 16
 DATA_2D = [name for name, info in DATASETS.items() if info.two_d] + [UPLOAD]
 N_2D, NOISE_2D, EPOCHS_2D, LR_2D = 300, 0.2, 300, 0.01
 DRAW_RES, COUNT_RES = 56, 120
@@ -140,19 +143,24 @@ def fit_hinges(formula: str, noise: float, n: int, units: int, epochs: int, lr: 
 @st.cache_data(max_entries=4, show_spinner=False)
 def depth_table(seed: int) -> pd.DataFrame:
     """Pieces on [0, 1] against k for the hand-built, one-layer and random networks."""
+    ks = list(range(1, K_MAX + 1))
+    seeds = [seed * 1000 + s for s in range(RANDOM_SEEDS)]
+    narrow = random_piece_counts(2, ks, seeds)
+    wide = random_piece_counts(WIDE, ks, [seed * 1000 + s for s in range(WIDE_SEEDS)])
     rows = []
-    for k in range(1, K_MAX + 1):
+    for i, k in enumerate(ks):
         t_w, t_b = tent_params(k)
         knots = np.arange(1, 2 * k + 2) / (2 * k + 2)
         one_w, one_b = interpolant_params(knots, _tent_values(k, knots))
-        deep = [count_pieces(*random_params([1, *[2] * k, 1], seed * 1000 + s), 0.0, 1.0)
-                for s in range(RANDOM_SEEDS)]
-        shallow = [count_pieces(*random_params([1, 2 * k, 1], seed * 1000 + s), 0.0, 1.0)
-                   for s in range(RANDOM_SEEDS)]
+        shallow = [count_pieces(*random_params([1, 2 * k, 1], s), 0.0, 1.0) for s in seeds]
         rows.append({"k": k, "units": 2 * k, "tent": count_pieces(t_w, t_b, 0.0, 1.0),
                      "one": count_pieces(one_w, one_b, 0.0, 1.0), "bound": 2 * k + 1,
-                     "random_deep": float(np.mean(deep)),
-                     "random_one": float(np.mean(shallow))})
+                     "random_deep": float(np.mean(narrow[i])),
+                     "random_one": float(np.mean(shallow)),
+                     "flat": int(np.sum(narrow[i] == 1)),
+                     "wide_units": WIDE * k,
+                     "random_wide": float(np.mean(wide[i])),
+                     "per_neuron": float(np.mean(wide[i]) / (WIDE * k))})
     return pd.DataFrame(rows)
 
 
@@ -510,6 +518,7 @@ def main() -> None:
     right.metric(t("piecewise.depth.tent_pieces"), int(row.tent))
     right.metric(t("piecewise.depth.one_pieces"), int(row.one))
     right.metric(t("piecewise.depth.random_pieces"), f"{row.random_deep:.1f}")
+    right.metric(t("piecewise.depth.wide_pieces", width=WIDE), f"{row.random_wide:.1f}")
     with left:
         deep_name = t("piecewise.depth.series.tent", k=k, units=2 * k)
         one_name = t("piecewise.depth.series.one", units=2 * k)
@@ -525,9 +534,16 @@ def main() -> None:
     st.info(t("piecewise.depth.reading", k=k, units=2 * k, tent=int(row.tent),
               one=int(row.one), bound=int(row.bound), random=f"{row.random_deep:.1f}",
               seeds=RANDOM_SEEDS))
+    st.info(t("piecewise.depth.wide_reading", k=k, width=WIDE, neurons=int(row.wide_units),
+              wide=f"{row.random_wide:.1f}", per=f"{row.per_neuron:.2f}",
+              lo=f"{table.per_neuron.min():.2f}", hi=f"{table.per_neuron.max():.2f}",
+              k_max=K_MAX, top=f"{table.random_wide.iloc[-1]:.0f}",
+              top_neurons=int(table.wide_units.iloc[-1]), two_k=2**K_MAX,
+              flat=int(row.flat), seeds=RANDOM_SEEDS, wide_seeds=WIDE_SEEDS))
     names = {"tent": t("piecewise.depth.col.tent"), "one": t("piecewise.depth.col.one"),
              "random_deep": t("piecewise.depth.col.random_deep"),
-             "random_one": t("piecewise.depth.col.random_one")}
+             "random_one": t("piecewise.depth.col.random_one"),
+             "random_wide": t("piecewise.depth.col.random_wide", width=WIDE)}
     long = table.melt(id_vars=["k"], value_vars=list(names), var_name="s", value_name="pieces")
     long["s"] = long["s"].map(names)
     cl, cr = st.columns([1, 1])
@@ -537,17 +553,26 @@ def main() -> None:
                                  log_y=True, colours={names["tent"]: "#009E73",
                                                       names["one"]: "#E69F00",
                                                       names["random_deep"]: "#0072B2",
-                                                      names["random_one"]: "#CC79A7"}),
+                                                      names["random_one"]: "#CC79A7",
+                                                      names["random_wide"]: "#D55E00"},
+                                 height=420),
                    long, "pieces-vs-k", t)
         st.caption(t("piecewise.depth.chart_caption", seeds=RANDOM_SEEDS))
+        st.caption(t("piecewise.depth.wide_caption", width=WIDE, wide_seeds=WIDE_SEEDS))
     with cr:
         shown_table = table[["k", "units", "tent", "one", "bound", "random_deep",
-                             "random_one"]].rename(columns={
-            "k": "k", "units": t("piecewise.depth.col.units"), "bound": t("piecewise.depth.col.bound"),
-            **names})
-        st.dataframe(shown_table, hide_index=True, height=300,
-                     column_config={names["random_deep"]: st.column_config.NumberColumn(format="%.1f"),
-                                    names["random_one"]: st.column_config.NumberColumn(format="%.1f")})
+                             "random_one", "wide_units", "random_wide", "per_neuron"]].rename(
+            columns={"k": "k", "units": t("piecewise.depth.col.units"),
+                     "bound": t("piecewise.depth.col.bound"),
+                     "wide_units": t("piecewise.depth.col.wide_units", width=WIDE),
+                     "per_neuron": t("piecewise.depth.col.per_neuron", width=WIDE), **names})
+        one_decimal = st.column_config.NumberColumn(format="%.1f")
+        st.dataframe(shown_table, hide_index=True, height=460,
+                     column_config={names["random_deep"]: one_decimal,
+                                    names["random_one"]: one_decimal,
+                                    names["random_wide"]: one_decimal,
+                                    t("piecewise.depth.col.per_neuron", width=WIDE):
+                                        st.column_config.NumberColumn(format="%.2f")})
 
     # 4 ------------------------------------------------------------- Yarotsky
     st.header(t("piecewise.yarotsky.title"))

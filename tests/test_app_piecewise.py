@@ -59,6 +59,32 @@ def test_k_at_its_maximum_gives_4096_pieces() -> None:
     assert list(table[T("piecewise.depth.col.tent")]) == [2**k for k in range(1, 13)]
 
 
+WIDE = 16  # pages/piecewise.WIDE (importing the page would run it)
+
+
+def test_wide_random_nets_grow_about_linearly_in_neurons() -> None:
+    """Hanin & Rolnick on screen: the wide random series grows with k, ~ c * neurons, << 2^k."""
+    at = open_page(INFO, {**FAST, "k": "10"})
+    assert not at.exception, errors_text(at)
+    m = _metrics(at)
+    wide_now = float(m[T("piecewise.depth.wide_pieces", width=WIDE)][0])
+    narrow_now = float(m[T("piecewise.depth.random_pieces")][0])
+    assert wide_now > 4 * narrow_now
+    table = at.dataframe[0].value
+    wide = table[T("piecewise.depth.col.random_wide", width=WIDE)].to_numpy()
+    neurons = table[T("piecewise.depth.col.wide_units", width=WIDE)].to_numpy()
+    per = table[T("piecewise.depth.col.per_neuron", width=WIDE)].to_numpy()
+    ks = table["k"].to_numpy()
+    assert list(neurons) == list(WIDE * ks)
+    assert f"{wide[9]:.1f}" == f"{wide_now:.1f}"
+    assert wide[-1] > wide[5] > wide[1] > wide[0]
+    np.testing.assert_allclose(per, wide / neurons)
+    assert 0.1 < per.min() and per.max() <= 1.0
+    assert np.all(wide[ks >= 8] < 2.0 ** ks[ks >= 8] / 4)
+    texts = " ".join(i.value for i in at.info)
+    assert f"{per.min():.2f} and {per.max():.2f} pieces per neuron" in texts
+
+
 @pytest.mark.parametrize("target", ["sine", "abs", "square", "step", "sawtooth", "bump",
                                     "formula"])
 def test_every_target(target: str) -> None:

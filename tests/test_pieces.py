@@ -14,6 +14,7 @@ from core.pieces import (
     hinge_terms,
     interpolant_params,
     random_params,
+    random_piece_counts,
     sampled_breakpoints,
     step_ramp_errors,
     tent_mlp,
@@ -64,6 +65,32 @@ def test_one_hidden_layer_reaches_units_plus_one() -> None:
     assert count_pieces(w, b, 0.0, 1.0) == 8  # 7 units, 7 interior kinks
     p = affine_pieces(w, b, 0.0, 1.0)
     np.testing.assert_allclose(p(knots[1:])[:, 0], values[1:], atol=1e-12)
+
+
+@pytest.mark.parametrize("base", [0, 7])
+def test_random_wide_nets_grow_about_linearly_in_neurons(base: int) -> None:
+    """Hanin & Rolnick: random-init pieces grow with depth, ~ linearly in neurons, ≪ 2^k."""
+    ks = list(range(1, 13))
+    counts = random_piece_counts(8, ks, range(base * 1000, base * 1000 + 16))
+    assert counts.shape == (12, 16) and counts.dtype.kind == "i"
+    mean = counts.mean(axis=1)
+    neurons = 8 * np.array(ks)
+    assert mean[-1] > mean[5] > mean[1] > mean[0]  # grows with depth
+    assert np.all(mean <= 1.0 * neurons)  # a linear bound in the number of neurons
+    per_neuron = mean / neurons
+    assert per_neuron.min() > 0.1  # and not much below it: roughly linear
+    big = np.array(ks) >= 8
+    assert np.all(mean[big] < 2.0 ** np.array(ks)[big] / 8)  # far below 2^k
+    # the same nets as count_pieces on random_params
+    w, b = random_params([1, 8, 8, 8, 1], base * 1000 + 3)
+    assert counts[2, 3] == count_pieces(w, b, 0.0, 1.0)
+
+
+def test_random_narrow_nets_collapse() -> None:
+    counts = random_piece_counts(2, [10], range(32))
+    assert np.mean(counts == 1) > 0.5  # most width-2, depth-10 nets are constant on [0, 1]
+    with pytest.raises(ValueError):
+        random_piece_counts(0, [1], [0])
 
 
 @pytest.mark.parametrize("seed", range(12))
