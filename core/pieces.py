@@ -256,6 +256,31 @@ def interpolant_params(knots: FloatArray, values: FloatArray) -> Params:
     return [np.ones((1, m)), a[:, None]], [-t[:-1], np.zeros(1)]
 
 
+def least_squares_hinges(x: FloatArray, y: FloatArray, knots: FloatArray) -> Params:
+    """The least-squares fit ``f(x) = c + Σ_i a_i relu(x − t_i)`` with fixed kinks.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n,)
+        Samples of the function to fit.
+    knots : ndarray of shape (m,)
+        The kink positions ``t_i`` (one hidden unit each).
+
+    Returns
+    -------
+    weights, biases
+        For ``MLP([1, m, 1], output="identity")``: ``W_0 = 1``, ``b_0 = −t``,
+        ``W_1 = a``, ``b_1 = c`` with ``(c, a)`` minimising ``Σ (f(x_j) − y_j)²``.
+        With ``m`` distinct kinks inside an interval, ``f`` has at most ``m + 1``
+        pieces there, and exactly that many when no ``a_i`` is zero.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    t = np.asarray(knots, dtype=np.float64)
+    basis = np.column_stack([np.ones_like(x), np.maximum(x[:, None] - t[None, :], 0.0)])
+    coef, *_ = np.linalg.lstsq(basis, np.asarray(y, dtype=np.float64), rcond=None)
+    return [np.ones((1, len(t))), coef[1:, None]], [-t, coef[:1].copy()]
+
+
 def random_params(sizes: Sequence[int], seed: int, bias_std: float = 0.5) -> Params:
     """He-normal weights and ``N(0, bias_std²)`` biases (random biases spread the kinks)."""
     rng = np.random.default_rng(seed)

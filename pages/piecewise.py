@@ -22,7 +22,7 @@ from core.pieces import (
     breakpoints,
     count_pieces,
     hinge_terms,
-    interpolant_params,
+    least_squares_hinges,
     random_params,
     random_piece_counts,
     step_ramp_errors,
@@ -150,8 +150,7 @@ def depth_table(seed: int) -> pd.DataFrame:
     rows = []
     for i, k in enumerate(ks):
         t_w, t_b = tent_params(k)
-        knots = np.arange(1, 2 * k + 2) / (2 * k + 2)
-        one_w, one_b = interpolant_params(knots, _tent_values(k, knots))
+        one_w, one_b = _one_layer_fit(k)
         shallow = [count_pieces(*random_params([1, 2 * k, 1], s), 0.0, 1.0) for s in seeds]
         rows.append({"k": k, "units": 2 * k, "tent": count_pieces(t_w, t_b, 0.0, 1.0),
                      "one": count_pieces(one_w, one_b, 0.0, 1.0), "bound": 2 * k + 1,
@@ -168,12 +167,20 @@ def _tent_values(k: int, x: np.ndarray) -> np.ndarray:
     return affine_pieces(*tent_params(k), 0.0, 1.0)(x)[:, 0]
 
 
+def _one_layer_fit(k: int) -> tuple[list, list]:
+    """One hidden layer with the tent's 2k units: the least-squares fit of the
+    k-fold tent with kinks spread evenly over [0, 1] (fixed kinks avoid the
+    aliasing of interpolating at equally spaced points, where the tent can be 0)."""
+    knots = (np.arange(2 * k) + 0.5) / (2 * k)
+    xs = np.linspace(0.0, 1.0, 4097)
+    return least_squares_hinges(xs, _tent_values(k, xs), knots)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def tent_curves(k: int) -> dict:
     """The k-fold tent (exact polyline) and the one-layer interpolant with 2k units."""
     p = affine_pieces(*tent_params(k), 0.0, 1.0)
-    knots = np.arange(1, 2 * k + 2) / (2 * k + 2)
-    one = affine_pieces(*interpolant_params(knots, _tent_values(k, knots)), 0.0, 1.0)
+    one = affine_pieces(*_one_layer_fit(k), 0.0, 1.0)
     dense = np.union1d(np.union1d(p.knots, one.knots), np.linspace(0, 1, 2001))
     err = float(np.max(np.abs(p(dense)[:, 0] - one(dense)[:, 0])))
     return {"x": p.knots, "y": p(p.knots)[:, 0], "one_x": one.knots,

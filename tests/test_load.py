@@ -16,6 +16,7 @@ Both are bounded in count and time and stop by themselves.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import statistics
@@ -68,6 +69,8 @@ async def _seed_of(page) -> int:
 
 
 async def _session(browser, base: str, i: int) -> dict:
+    from playwright.async_api import expect
+
     link, depth, seed = _link(i)
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(180_000)
@@ -76,6 +79,12 @@ async def _session(browser, base: str, i: int) -> dict:
         await page.goto(base + link, wait_until="domcontentloaded")
         await page.locator('[data-testid="stMetric"]').first.wait_for()
         await page.wait_for_selector(IDLE)
+        # The number box can paint its value a moment after the run ends; give the
+        # page time to show what the link asked for, then read what it shows.
+        with contextlib.suppress(AssertionError):
+            await expect(page.locator('[data-testid="stNumberInput"] input').first).to_have_value(
+                str(seed), timeout=30_000
+            )
         opened = (await _depth_of(page), await _seed_of(page))
         # Move a control: one step right on the depth slider.
         t0 = await page.evaluate(WATCH)

@@ -167,3 +167,19 @@ def test_zero_contour_of_a_line() -> None:
     assert len(seg) > 10
     np.testing.assert_allclose(seg[:, 0] + seg[:, 1], 0.3, atol=1e-12)
     np.testing.assert_allclose(seg[:, 2] + seg[:, 3], 0.3, atol=1e-12)
+
+
+@pytest.mark.parametrize("k", range(1, 13))
+def test_least_squares_one_layer_fit_of_the_tent_has_at_most_2k_plus_1_pieces(k: int) -> None:
+    from core.pieces import least_squares_hinges
+
+    m = 2 * k
+    knots = (np.arange(m) + 0.5) / m
+    xs = np.linspace(0.0, 1.0, 4097)
+    ys = affine_pieces(*tent_params(k), 0.0, 1.0)(xs)[:, 0]
+    w, b = least_squares_hinges(xs, ys, knots)
+    assert count_pieces(w, b, 0.0, 1.0) == m + 1  # the most m units can give, far below 2^k
+    # It really is the least-squares solution: the residual is orthogonal to every basis column.
+    f = affine_pieces(w, b, 0.0, 1.0)(xs)[:, 0]
+    basis = np.column_stack([np.ones_like(xs), np.maximum(xs[:, None] - knots[None, :], 0.0)])
+    np.testing.assert_allclose(basis.T @ (f - ys), 0.0, atol=1e-8)
