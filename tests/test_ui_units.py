@@ -66,3 +66,17 @@ def test_chart_svg_renders_offline() -> None:
     )
     svg = chart_svg(chart).decode()
     assert svg.startswith("<svg") and "</svg>" in svg
+
+
+def test_theme_palette_is_the_activation_colours_in_registry_order() -> None:
+    import tomllib
+
+    from core.activations import ACTIVATIONS
+    from ui.charts import ACTIVATION_COLOURS
+    from ui.frame import APP_ROOT
+
+    with (APP_ROOT / ".streamlit" / "config.toml").open("rb") as fh:
+        theme = tomllib.load(fh)["theme"]
+    assert list(ACTIVATION_COLOURS) == list(ACTIVATIONS)
+    assert theme["chartCategoricalColors"] == [ACTIVATION_COLOURS[n] for n in ACTIVATIONS]
+    assert len(set(ACTIVATION_COLOURS.values())) == len(ACTIVATION_COLOURS)
