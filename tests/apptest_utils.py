@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui.frame import PageInfo
 from ui.i18n import Translator
+from ui.upload import _STATE as UPLOAD_STATE
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = "dashboard.py"
@@ -18,9 +19,19 @@ WIDGET_TYPES = (
 )
 
 
-def open_page(info: PageInfo, query: dict | None = None) -> AppTest:
-    """Run one page the way a deep link does: entry file known, page selected."""
+def open_page(
+    info: PageInfo, query: dict | None = None, upload: tuple | None = None
+) -> AppTest:
+    """Run one page the way a deep link does: entry file known, page selected.
+
+    `upload` is ``(X, y, digest)``: data already uploaded in this session, stored
+    the way ``ui.upload`` stores it (`digest` stands for the file's hash, the
+    cache key of the data, so different data sets need different digests).
+    """
     at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
+    if upload is not None:
+        X, y, digest = upload
+        at.session_state[UPLOAD_STATE] = {"X": X, "y": y, "digest": digest, "name": "mine.csv"}
     if query:
         at.query_params.update(query)
     if info.script != ENTRY:

@@ -7,16 +7,12 @@ import time
 
 import numpy as np
 from apptest_utils import (
-    ENTRY,
-    ROOT,
-    TIMEOUT,
     bound_widgets,
     charts,
     errors_text,
     open_page,
     url_note_shown,
 )
-from streamlit.testing.v1 import AppTest
 
 from core.datasets import load, train_test_split
 from ui.frame import PAGES
@@ -177,12 +173,7 @@ def _circles(n: int = 200, three: bool = False) -> tuple:
 
 
 def _with_upload(query: dict, X=None, y=None):
-    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
-    at.query_params.update(query)
-    at.switch_page(PAGE.script)
-    if X is not None:
-        at.session_state["_user_data"] = {"X": X, "y": y, "digest": "abc", "name": "mine.csv"}
-    return at.run()
+    return open_page(PAGE, query, upload=None if X is None else (X, y, "abc"))
 
 
 def test_uploaded_data_is_trained_on() -> None:

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from apptest_utils import ENTRY, ROOT, TIMEOUT, bound_widgets, charts, errors_text, open_page, url_note_shown
+from apptest_utils import bound_widgets, charts, errors_text, open_page, url_note_shown
 from streamlit.testing.v1 import AppTest
 
 from core.datasets import load
@@ -172,11 +172,7 @@ def _buttons(at, key: str) -> list:
 def _with_upload(X: np.ndarray, y: np.ndarray, query: dict, digest: str) -> AppTest:
     """The page with `X`, `y` already uploaded; `digest` stands for the file's hash
     (the cache key of the data), so every data set here needs its own."""
-    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
-    at.session_state["_user_data"] = {"X": X, "y": y, "digest": digest, "name": "mine.csv"}
-    at.query_params.update(query)
-    at.switch_page(INFO.script)
-    return at.run()
+    return open_page(INFO, query, upload=(X, y, digest))
 
 
 def test_every_chart_has_a_csv_button_and_every_trained_net_its_weights() -> None:

@@ -7,16 +7,12 @@ import time
 
 import pytest
 from apptest_utils import (
-    ENTRY,
-    ROOT,
-    TIMEOUT,
     bound_widgets,
     charts,
     errors_text,
     open_page,
     url_note_shown,
 )
-from streamlit.testing.v1 import AppTest
 
 from core.activations import ACTIVATIONS
 from core.datasets import load, train_test_split
@@ -242,11 +238,7 @@ def test_every_chart_has_a_csv_and_every_network_its_weights() -> None:
 # ---------------------------------------------------------------- your own data
 def _with_upload(X, y, query: dict | None = None, digest: str = "abc"):
     """Open the page with an upload already in the session (what ui.upload stores)."""
-    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
-    at.query_params.update({"data": "upload", **(query or {})})
-    at.session_state["_user_data"] = {"X": X, "y": y, "digest": digest, "name": "mine.csv"}
-    at.switch_page(SHAPES.script)
-    return at.run()
+    return open_page(SHAPES, {"data": "upload", **(query or {})}, upload=(X, y, digest))
 
 
 def _texts(at, kind: str) -> list[str]:

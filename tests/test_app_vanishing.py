@@ -10,16 +10,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from apptest_utils import (
-    ENTRY,
-    ROOT,
-    TIMEOUT,
     bound_widgets,
     charts,
     errors_text,
     open_page,
     url_note_shown,
 )
-from streamlit.testing.v1 import AppTest
 
 from core.datasets import load
 from ui.frame import PAGES
@@ -250,11 +246,7 @@ def test_every_chart_has_a_csv_and_every_trained_network_its_weights() -> None:
 
 def _open_with_upload(X: np.ndarray, y: np.ndarray, query: dict) -> object:
     """The page with this session's upload already parsed (as ui.upload stores it)."""
-    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
-    at.session_state["_user_data"] = {"X": X, "y": y, "digest": "abc", "name": "mine.csv"}
-    at.query_params.update({"data": "upload", **query})
-    at.switch_page(INFO.script)
-    return at.run()
+    return open_page(INFO, {"data": "upload", **query}, upload=(X, y, "abc"))
 
 
 def test_uploaded_data_is_trained_on() -> None:
