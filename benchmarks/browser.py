@@ -23,26 +23,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
-from harness import AppPage, StreamlitServer, chromium  # noqa: E402
+from harness import RERUN_DONE, WATCH_RERUN, AppPage, StreamlitServer, chromium  # noqa: E402
 
 from benchmarks.common import table, write_section  # noqa: E402
 from ui.frame import available_pages  # noqa: E402
-
-WATCH = """() => {
-  const el = document.querySelector('[data-testid="stApp"]');
-  window.__sawRun = false; window.__done = null;
-  if (!window.__observer) {
-    window.__observer = new MutationObserver(() => {
-      const s = el.getAttribute('data-test-script-state');
-      if (s === 'running') window.__sawRun = true;
-      if (window.__sawRun && s === 'notRunning' && window.__done === null) {
-        window.__done = performance.now();
-      }
-    });
-    window.__observer.observe(el, {attributes: true, attributeFilter: ['data-test-script-state']});
-  }
-  return performance.now();
-}"""
 
 
 def measure(app: AppPage, moves: int) -> list[float]:
@@ -50,10 +34,10 @@ def measure(app: AppPage, moves: int) -> list[float]:
     thumb = thumb.first
     times = []
     for i in range(moves):
-        t0 = app.page.evaluate(WATCH)
+        t0 = app.page.evaluate(WATCH_RERUN)
         thumb.focus()
         app.page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        app.page.wait_for_function("() => window.__done !== null", timeout=180_000)
+        app.page.wait_for_function(RERUN_DONE, timeout=180_000)
         times.append((app.page.evaluate("() => window.__done") - t0) / 1000)
     return times
 

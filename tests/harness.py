@@ -32,6 +32,25 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+#: The app is idle: a script run has finished.
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+#: Page script: start timing a rerun (returns ``performance.now()``); the moment
+#: the app is idle again after a run lands in ``window.__done``
+#: (see `RERUN_DONE`). Safe to call before every move: one observer per page.
+WATCH_RERUN = """() => {
+  const el = document.querySelector('[data-testid="stApp"]');
+  window.__sawRun = el.getAttribute('data-test-script-state') === 'running';
+  window.__done = null;
+  if (window.__watching) return performance.now();
+  window.__watching = true;
+  new MutationObserver(() => {
+    const s = el.getAttribute('data-test-script-state');
+    if (s === 'running') window.__sawRun = true;
+    if (window.__sawRun && s === 'notRunning' && window.__done === null) window.__done = performance.now();
+  }).observe(el, {attributes: true, attributeFilter: ['data-test-script-state']});
+  return performance.now();
+}"""
+RERUN_DONE = "() => window.__done !== null"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -159,16 +178,10 @@ class AppPage:
 
     def wait_idle(self, timeout: float = 90.0) -> AppPage:
         """Wait until a script run has finished and the app is idle."""
-        self.page.wait_for_selector(
-            '[data-testid="stApp"][data-test-script-state="notRunning"]',
-            timeout=timeout * 1000,
-        )
+        self.page.wait_for_selector(IDLE, timeout=timeout * 1000)
         # Reruns queued by the first run (e.g. a URL fix) start right away; settle.
         self.page.wait_for_timeout(300)
-        self.page.wait_for_selector(
-            '[data-testid="stApp"][data-test-script-state="notRunning"]',
-            timeout=timeout * 1000,
-        )
+        self.page.wait_for_selector(IDLE, timeout=timeout * 1000)
         return self
 
     def wait_charts(self, timeout: float = 30.0) -> int:

@@ -23,7 +23,17 @@ import statistics
 
 import psutil
 import pytest
-from harness import CHROMIUM_ARGS, ROOT, AppPage, StreamlitServer, chromium, require_chromium
+from harness import (
+    CHROMIUM_ARGS,
+    IDLE,
+    RERUN_DONE,
+    ROOT,
+    WATCH_RERUN,
+    AppPage,
+    StreamlitServer,
+    chromium,
+    require_chromium,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -32,20 +42,7 @@ SOAK_WARMUP = 40
 SOAK_RERUNS = 240
 #: Allowed growth of the server's resident memory over the soak, after warm-up.
 SOAK_GROWTH_MB = 100
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-WATCH = """() => {
-  const el = document.querySelector('[data-testid="stApp"]');
-  window.__sawRun = el.getAttribute('data-test-script-state') === 'running';
-  window.__done = null;
-  if (window.__watching) return performance.now();
-  window.__watching = true;
-  new MutationObserver(() => {
-    const s = el.getAttribute('data-test-script-state');
-    if (s === 'running') window.__sawRun = true;
-    if (window.__sawRun && s === 'notRunning' && window.__done === null) window.__done = performance.now();
-  }).observe(el, {attributes: true, attributeFilter: ['data-test-script-state']});
-  return performance.now();
-}"""
+
 
 
 def _link(i: int) -> tuple[str, int, int]:
@@ -87,10 +84,10 @@ async def _session(browser, base: str, i: int) -> dict:
             )
         opened = (await _depth_of(page), await _seed_of(page))
         # Move a control: one step right on the depth slider.
-        t0 = await page.evaluate(WATCH)
+        t0 = await page.evaluate(WATCH_RERUN)
         await _depth_thumb(page).focus()
         await page.keyboard.press("ArrowRight")
-        await page.wait_for_function("() => window.__done !== null", timeout=120_000)
+        await page.wait_for_function(RERUN_DONE, timeout=120_000)
         done = await page.evaluate("() => window.__done")
         after = (await _depth_of(page), await _seed_of(page))
         exceptions = await page.locator('[data-testid="stException"]').count()
@@ -158,10 +155,10 @@ def _soak(app: AppPage, reruns: int, rng: random.Random) -> int:
         lo, hi = WALK[label]
         value = float(thumb.get_attribute("aria-valuetext") or thumb.input_value())
         key = "ArrowRight" if value <= lo or (value < hi and rng.random() < 0.5) else "ArrowLeft"
-        page.evaluate(WATCH)
+        page.evaluate(WATCH_RERUN)
         thumb.focus()
         page.keyboard.press(key)
-        page.wait_for_function("() => window.__done !== null", timeout=180_000)
+        page.wait_for_function(RERUN_DONE, timeout=180_000)
         errors += app.exceptions()
     return errors
 
