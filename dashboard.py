@@ -17,6 +17,7 @@ from ui.charts import boundary_chart, downsample, finite_positive, line_chart
 from ui.export import show_chart, weights_button
 from ui.frame import available_pages, frame
 from ui.guard import budget_epochs, note_budget
+from ui.i18n import percent
 from ui.progress import progress_bar, progress_callback
 
 PAIR = ("sigmoid", "relu")
@@ -92,8 +93,8 @@ def main() -> None:
         with col:
             st.subheader(t(f"home.side.{act}"))
             m1, m2, m3 = st.columns(3)
-            m1.metric(t("home.metric.test_acc"), _pct(run["test_acc"][-1]))
-            m2.metric(t("home.metric.train_acc"), _pct(run["train_acc"][-1]))
+            m1.metric(t("home.metric.test_acc"), percent(run["test_acc"][-1]))
+            m2.metric(t("home.metric.train_acc"), percent(run["train_acc"][-1]))
             g = run["grad_init"]
             m3.metric(t("home.metric.ratio"), _ratio(g[0], g[-1]), help=t("home.metric.ratio_help"))
             if run["diverged_at"] is not None:
@@ -162,10 +163,6 @@ def _settings(act: str, depth: int, width: int, epochs: int, seed: int) -> dict:
         "init": INIT[act], "optimizer": "sgd", "lr": LEARNING_RATE, "batch_size": BATCH,
         "epochs": epochs, "seed": seed, "data": DATA, "n_samples": N_SAMPLES, "noise": NOISE,
     }
-
-
-def _pct(value: float) -> str:
-    return "—" if not np.isfinite(value) else f"{100 * value:.1f}%"
 
 
 def _ratio(first: float, last: float) -> str:

@@ -27,6 +27,7 @@ from ui.charts import line_chart
 from ui.export import show_chart, weights_button
 from ui.frame import frame
 from ui.guard import budget_epochs, note_budget
+from ui.i18n import percent
 from ui.progress import progress_bar, progress_callback
 from ui.upload import UPLOAD, load_data, uploader, user_data
 
@@ -202,10 +203,6 @@ def remedies(data_key: str, depth: int, width: int, lr: float, bias: float, shif
 
 # ------------------------------------------------------------------------ draw
 
-def _pct(v: float) -> str:
-    return "—" if not np.isfinite(v) else f"{100 * v:.1f}%"
-
-
 def _status(t, run: dict, act: str) -> None:
     """Say divergence, total death and whole dead layers in words."""
     if run["diverged_at"] is not None:
@@ -274,9 +271,9 @@ def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr:
         )
         st.subheader(t(f"{P}.act.{act}"))
         m1, m2, m3 = st.columns(3)
-        m1.metric(t(f"{P}.metric.train_acc"), _pct(run["train_acc"][-1]))
-        m2.metric(t(f"{P}.metric.test_acc"), _pct(run["test_acc"][-1]))
-        m3.metric(t(f"{P}.metric.dead_end"), _pct(run["dead_total"][-1]),
+        m1.metric(t(f"{P}.metric.train_acc"), percent(run["train_acc"][-1]))
+        m2.metric(t(f"{P}.metric.test_acc"), percent(run["test_acc"][-1]))
+        m3.metric(t(f"{P}.metric.dead_end"), percent(run["dead_total"][-1]),
                   help=t(f"{P}.metric.dead_help"))
         show_chart(_dead_heatmap(t, cells, n_layers), cells, f"dead-by-layer-{act}", t)
         weights_button(*run["params"],
@@ -306,7 +303,7 @@ def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr:
         if diffs.size and diffs.max() > 0:
             e = int(np.argmax(diffs)) + 1
             jumps.append(t(f"{P}.s1.jump", act=t(f"{P}.act.{act}"), epoch=e,
-                           before=_pct(d[e - 1]), after=_pct(d[e])))
+                           before=percent(d[e - 1]), after=percent(d[e])))
     if jumps:
         st.info("\n\n".join(jumps))
 
@@ -487,8 +484,8 @@ def section_born(t, c, seed: int) -> None:
     narrow = res["counts"][BORN_WIDTHS[0]]
     wide = res["counts"][BORN_WIDTHS[-1]]
     st.info(t(f"{P}.s4.reading", w_narrow=BORN_WIDTHS[0], w_wide=BORN_WIDTHS[-1],
-              d10=_pct(narrow[9] / n_inits), d50=_pct(narrow[-1] / n_inits),
-              wide50=_pct(wide[-1] / n_inits), n=n_inits))
+              d10=percent(narrow[9] / n_inits), d50=percent(narrow[-1] / n_inits),
+              wide50=percent(wide[-1] / n_inits), n=n_inits))
     if not random_bias:
         st.caption(t(f"{P}.s4.zero_bias_note"))
 
@@ -499,9 +496,9 @@ def section_remedies(t, rows: list[dict], base: dict, opt: str, epochs: int) -> 
     table = pd.DataFrame({
         t(f"{P}.s5.col.setting"): [t(f"{P}.s5.row.{r['key']}", lr=f"{r['lr']:g}",
                                      init=r["init"]) for r in rows],
-        t(f"{P}.s5.col.train"): [_pct(r["train_acc"]) for r in rows],
-        t(f"{P}.s5.col.test"): [_pct(r["test_acc"]) for r in rows],
-        t(f"{P}.s5.col.dead"): [_pct(r["dead"]) for r in rows],
+        t(f"{P}.s5.col.train"): [percent(r["train_acc"]) for r in rows],
+        t(f"{P}.s5.col.test"): [percent(r["test_acc"]) for r in rows],
+        t(f"{P}.s5.col.dead"): [percent(r["dead"]) for r in rows],
         t(f"{P}.s5.col.neg_slope"): [
             t(f"{P}.s5.slope.{'zero' if r['act'] == 'relu' else 'nonzero'}") for r in rows],
         t(f"{P}.s5.col.note"): [

@@ -44,6 +44,7 @@ from ui.charts import (
 from ui.export import show_chart, weights_button
 from ui.frame import frame
 from ui.guard import BUDGET, budget_epochs, note_budget, training_cost
+from ui.i18n import percent
 from ui.progress import progress_bar, progress_callback
 from ui.upload import UPLOAD, load_data, uploader, user_data
 
@@ -227,10 +228,6 @@ def _apply_preset(name: str) -> None:
 # ------------------------------------------------------------------ formatting
 def _sci(x: float) -> str:
     return "—" if not (isinstance(x, float | int) and math.isfinite(x)) else f"{x:.2g}"
-
-
-def _pct(x: float) -> str:
-    return "—" if not math.isfinite(x) else f"{100 * x:.0f}%"
 
 
 def _label(act: str, init: str, two: bool) -> str:
@@ -464,7 +461,7 @@ def main() -> None:
             ratio = first_last_ratio(p["grad_mid"])
             st.markdown(t("vanishing.init.reading", series=_label(a, i, two), ratio=_sci(ratio),
                           mean_first=_sci(float(p["mean"][0])), mean_last=_sci(float(p["mean"][-1])),
-                          sat=_pct(float(np.nanmax(np.append(p["saturated"], 0.0))))))
+                          sat=percent(float(np.nanmax(np.append(p["saturated"], 0.0))), digits=0)))
             health = describe_health(p["grad_raw"])
             if health.overflow:
                 st.warning(t("vanishing.health.overflow", series=_label(a, i, two)))
@@ -585,8 +582,8 @@ def main() -> None:
                 if at != chosen:
                     st.caption(t("vanishing.boundary.stopped", epoch=at))
                 m1, m2 = st.columns(2)
-                m1.metric(t("vanishing.boundary.train_acc"), _pct(float(r["train_acc"][at])))
-                m2.metric(t("vanishing.boundary.test_acc"), _pct(float(r["test_acc"][at])))
+                m1.metric(t("vanishing.boundary.train_acc"), percent(float(r["train_acc"][at]), digits=0))
+                m2.metric(t("vanishing.boundary.test_acc"), percent(float(r["test_acc"][at]), digits=0))
                 p = np.nan_to_num(r["boundaries"][at].astype(float), nan=0.5)
                 cells = grid.assign(p=p)
                 show_chart(boundary_chart(cells, dots, prob_title=t("vanishing.boundary.prob"),
@@ -643,7 +640,7 @@ def main() -> None:
         st.markdown(t("vanishing.explain.measured", series=_label(a, i, two),
                       ratio=_sci(first_last_ratio(p["grad_mid"])),
                       first=_sci(float(p["grad_mid"][0])), last=_sci(float(p["grad_mid"][-1])),
-                      acc=_pct(float(r["test_acc"][-1])),
+                      acc=percent(float(r["test_acc"][-1]), digits=0),
                       verdict=_verdict_text(t, r)))
     if "sigmoid" in acts:
         p = profiles[next(s for s in series if s[0] == "sigmoid")]
@@ -697,8 +694,8 @@ def _init_verdicts(t, acts: list[str], init: str, init2: str, runs: dict) -> Non
     for a in acts:
         v1, v2 = _verdict(runs[(a, init)]), _verdict(runs[(a, init2)])
         st.markdown(t("vanishing.explain.compare", act=a, init=init, init2=init2,
-                      acc1=_pct(float(runs[(a, init)]["test_acc"][-1])),
-                      acc2=_pct(float(runs[(a, init2)]["test_acc"][-1])),
+                      acc1=percent(float(runs[(a, init)]["test_acc"][-1]), digits=0),
+                      acc2=percent(float(runs[(a, init2)]["test_acc"][-1]), digits=0),
                       v1=_verdict_text(t, runs[(a, init)]),
                       v2=_verdict_text(t, runs[(a, init2)])))
         he_setup = a == "relu" and init.startswith("glorot") and init2.startswith("he")

@@ -8,6 +8,7 @@ A key is ``<file stem>.<key>`` (nested tables add more dots), e.g.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -46,6 +47,11 @@ def catalog(lang: str) -> dict[str, str]:
         with path.open("rb") as fh:
             flat.update(_flatten(tomllib.load(fh), path.stem))
     return flat
+
+
+def percent(fraction: float, digits: int = 1) -> str:
+    """A fraction as a percentage (``0.934 -> "93.4%"``); "—" when not finite."""
+    return "—" if not math.isfinite(fraction) else f"{100 * fraction:.{digits}f}%"
 
 
 class Translator:
