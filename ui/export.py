@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import altair as alt
@@ -25,8 +25,21 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-") or "chart"
 
 
+def _download(
+    box: Any, label: str, data: Callable[[], bytes], slug: str, ext: str, mime: str, icon: str
+) -> None:
+    """A small deferred download button: `data` runs only when it is clicked.
+
+    The widget key ``_<ext>_<slug>`` is what tests look buttons up by.
+    """
+    box.download_button(
+        label, data=data, file_name=f"{slug}.{ext}", mime=mime, key=f"_{ext}_{slug}",
+        on_click="ignore", type="tertiary", icon=icon,
+    )
+
+
 def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, t: Translator) -> None:
-    """Draw `chart` full width with a small *Download CSV* button under it.
+    """Draw `chart` full width with small *CSV* and *SVG* download buttons under it.
 
     Parameters
     ----------
@@ -39,26 +52,10 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, t: Trans
     st.altair_chart(chart, width="stretch")
     slug = _slug(name)
     row = st.container(horizontal=True, gap="small")
-    row.download_button(
-        t("common.export.csv"),
-        data=lambda: data.to_csv(index=False).encode("utf-8"),
-        file_name=f"{slug}.csv",
-        mime="text/csv",
-        key=f"_csv_{slug}",
-        on_click="ignore",
-        type="tertiary",
-        icon=":material/download:",
-    )
-    row.download_button(
-        t("common.export.svg"),
-        data=lambda: chart_svg(chart),
-        file_name=f"{slug}.svg",
-        mime="image/svg+xml",
-        key=f"_svg_{slug}",
-        on_click="ignore",
-        type="tertiary",
-        icon=":material/image:",
-    )
+    _download(row, t("common.export.csv"), lambda: data.to_csv(index=False).encode("utf-8"),
+              slug, "csv", "text/csv", ":material/download:")
+    _download(row, t("common.export.svg"), lambda: chart_svg(chart), slug, "svg",
+              "image/svg+xml", ":material/image:")
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> bytes:
@@ -95,14 +92,5 @@ def weights_button(
     t: Translator,
 ) -> None:
     """A *Download weights (.npz)* button for one trained network."""
-    slug = _slug(name)
-    st.download_button(
-        t("common.export.npz"),
-        data=lambda: weights_npz(weights, biases, settings),
-        file_name=f"{slug}.npz",
-        mime="application/octet-stream",
-        key=f"_npz_{slug}",
-        on_click="ignore",
-        type="tertiary",
-        icon=":material/download:",
-    )
+    _download(st, t("common.export.npz"), lambda: weights_npz(weights, biases, settings),
+              _slug(name), "npz", "application/octet-stream", ":material/download:")
