@@ -13,7 +13,7 @@ import streamlit as st
 from core.datasets import load, train_test_split
 from core.grid import plane_grid
 from core.mlp import MLP
-from ui.charts import boundary_chart, downsample, finite_positive, line_chart
+from ui.charts import boundary_chart, compiled, downsample, finite_positive, line_chart
 from ui.export import show_chart, weights_button
 from ui.frame import available_pages, frame
 from ui.guard import budget_epochs, note_budget
@@ -101,9 +101,8 @@ def main() -> None:
                 st.error(t("common.diverged", epoch=run["diverged_at"]))
             grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
             show_chart(
-                boundary_chart(grid, data, prob_title=t("home.chart.prob"),
-                               class_title=t("home.chart.class"), step=result["step"],
-                               height=320),
+                compiled(boundary_chart, grid, data, prob_title=t("home.chart.prob"),
+                         class_title=t("home.chart.class"), step=result["step"], height=320),
                 grid, f"boundary-{act}", t,
             )
             weights_button(*run["weights"], _settings(act, depth, int(width), epochs, seed),
@@ -119,9 +118,9 @@ def main() -> None:
         )
         loss["loss"] = finite_positive(loss["loss"].to_numpy())
         show_chart(
-            line_chart(downsample(loss, "act"), "epoch", "loss", "act",
-                       x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
-                       colour_title=t("common.axis.activation"), log_y=True),
+            compiled(line_chart, downsample(loss, "act"), "epoch", "loss", "act",
+                     x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
+                     colour_title=t("common.axis.activation"), log_y=True),
             loss, "loss", t,
         )
         st.caption(t("home.chart.loss_caption"))
@@ -134,9 +133,9 @@ def main() -> None:
             ignore_index=True,
         )
         show_chart(
-            line_chart(grads, "layer", "norm", "act", x_title=t("common.axis.layer"),
-                       y_title=t("common.axis.grad_norm"),
-                       colour_title=t("common.axis.activation"), log_y=True),
+            compiled(line_chart, grads, "layer", "norm", "act", x_title=t("common.axis.layer"),
+                     y_title=t("common.axis.grad_norm"),
+                     colour_title=t("common.axis.activation"), log_y=True),
             grads, "gradient-per-layer", t,
         )
         st.caption(t("home.chart.grad_caption"))

@@ -234,11 +234,11 @@ def _dead_heatmap(t, cells: pd.DataFrame, n_layers: int) -> alt.Chart:
     cells = cells.assign(lo=cells.layer - 0.5, hi=cells.layer + 0.5)
     return alt.Chart(cells).mark_rect(stroke="white", strokeWidth=0.3).encode(
         x=alt.X("epoch:Q", title=t("common.axis.epoch"), scale=alt.Scale(nice=False)),
-        x2="epoch_end:Q",
+        x2=alt.X2("epoch_end:Q"),
         y=alt.Y("lo:Q", title=t(f"{P}.s1.layer_axis"),
                 scale=alt.Scale(domain=[0.5, n_layers + 0.5], nice=False),
                 axis=alt.Axis(tickMinStep=1, format="d")),
-        y2="hi:Q",
+        y2=alt.Y2("hi:Q"),
         color=alt.Color("dead:Q", title=t(f"{P}.s1.dead_axis"),
                         scale=alt.Scale(domain=[0, 1], range=["#ffffff", "#a50f15"]),
                         legend=alt.Legend(gradientLength=90, format=".0%")),
@@ -320,11 +320,11 @@ def _unit_chart(t, frame_: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("max:Q", format=".3~g"),
             alt.Tooltip("fires:Q", title=t(f"{P}.s2.fires_axis"))]
     base = alt.Chart(frame_).encode(x=x, color=colour, tooltip=tips)
-    rule = base.mark_rule(strokeWidth=2).encode(y=alt.Y("min:Q", title=y_title), y2="max:Q")
-    box = base.mark_bar(size=14, opacity=0.8).encode(y="q25:Q", y2="q75:Q")
-    mid = base.mark_tick(color="black", size=16, thickness=2).encode(y="median:Q")
+    rule = base.mark_rule(strokeWidth=2).encode(y=alt.Y("min:Q", title=y_title), y2=alt.Y2("max:Q"))
+    box = base.mark_bar(size=14, opacity=0.8).encode(y=alt.Y("q25:Q"), y2=alt.Y2("q75:Q"))
+    mid = base.mark_tick(color="black", size=16, thickness=2).encode(y=alt.Y("median:Q"))
     zero = alt.Chart(pd.DataFrame({"z": [0.0]})).mark_rule(
-        color="black", strokeDash=[4, 3]).encode(y="z:Q")
+        color="black", strokeDash=[4, 3]).encode(y=alt.Y("z:Q"))
     return alt.layer(rule, box, mid, zero).properties(height=260)
 
 
@@ -373,7 +373,7 @@ def section_layer(t, c, result: dict, acts: list[str], depth: int) -> None:
             color=alt.Color("state:N", legend=None,
                             scale=alt.Scale(domain=[t(f"{P}.s2.alive"), t(f"{P}.s2.dead")],
                                             range=[ALIVE_COLOUR, DEAD_COLOUR])),
-            tooltip=["unit:O", "fires:Q"],
+            tooltip=[alt.Tooltip("unit:O"), alt.Tooltip("fires:Q")],
         ).properties(height=260)
         show_chart(chart, fires, f"fires-{stem}", t)
         st.caption(t(f"{P}.s2.fires_caption", n=result["n_train"]))
@@ -441,9 +441,9 @@ def _born_chart(t, frame_: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame_).encode(x=alt.X("depth:Q", title=t(f"{P}.s4.depth_axis")),
                                     color=colour)
     band = base.mark_area(opacity=0.15).encode(
-        y=alt.Y("lo:Q", title=t(f"{P}.s4.p_axis"), scale=alt.Scale(domain=[0, 1])), y2="hi:Q")
+        y=alt.Y("lo:Q", title=t(f"{P}.s4.p_axis"), scale=alt.Scale(domain=[0, 1])), y2=alt.Y2("hi:Q"))
     line = base.mark_line(strokeWidth=2).encode(
-        y="p:Q",
+        y=alt.Y("p:Q"),
         tooltip=[alt.Tooltip("width:O", title=t(f"{P}.s4.width_legend")),
                  alt.Tooltip("depth:Q", title=t(f"{P}.s4.depth_axis")),
                  alt.Tooltip("p:Q", format=".3f"), alt.Tooltip("lo:Q", format=".3f"),

@@ -288,16 +288,16 @@ def _fit_chart(res: dict, snap: dict, t, act: str) -> alt.LayerChart:
         alt.Chart(samples).mark_circle(size=16, color="#999999", opacity=0.7)
         .encode(x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t, scale=scale)),
         alt.Chart(target).mark_line(color="#333333", strokeDash=[5, 4], strokeWidth=1.5)
-        .encode(x="x:Q", y="y:Q"),
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
         alt.Chart(net).mark_line(color=ACTIVATION_COLOURS.get(act, "#009E73"), strokeWidth=2.5)
-        .encode(x="x:Q", y="y:Q"),
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
     ]
     if snap["kinks"] is not None and len(snap["kinks"]):
         kinks = pd.DataFrame({"x": snap["kinks"],
                               "y": np.clip(snap["kink_y"], dom[0], dom[1])})
         layers.append(
             alt.Chart(kinks).mark_point(shape="diamond", size=45, filled=True, color="#D55E00")
-            .encode(x="x:Q", y="y:Q",
+            .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"),
                     tooltip=[alt.Tooltip("x:Q", title=t("piecewise.fit.kink"), format=".3f")]))
     return alt.layer(*layers).properties(height=340)
 
@@ -335,19 +335,20 @@ def _region_chart(res: dict, snap: dict, t) -> alt.LayerChart:
     d1 = [float(grid.x1a.min()), float(grid.x1b.max())]
     d2 = [float(grid.x2a.min()), float(grid.x2b.max())]
     heat = alt.Chart(grid).mark_rect(opacity=0.55).encode(
-        x=alt.X("x1a:Q", title="x₁", scale=alt.Scale(domain=d1, nice=False)), x2="x1b:Q",
-        y=alt.Y("x2a:Q", title="x₂", scale=alt.Scale(domain=d2, nice=False)), y2="x2b:Q",
+        x=alt.X("x1a:Q", title="x₁", scale=alt.Scale(domain=d1, nice=False)), x2=alt.X2("x1b:Q"),
+        y=alt.Y("x2a:Q", title="x₂", scale=alt.Scale(domain=d2, nice=False)), y2=alt.Y2("x2b:Q"),
         color=alt.Color("c:N", scale=None),
         tooltip=[alt.Tooltip("r:Q", title=t("piecewise.regions.region"))])
     seg = snap["segments"]
     lines = alt.Chart(pd.DataFrame(seg, columns=["a1", "a2", "b1", "b2"])).mark_rule(
-        color="#111111", strokeWidth=2.5).encode(x="a1:Q", y="a2:Q", x2="b1:Q", y2="b2:Q")
+        color="#111111", strokeWidth=2.5).encode(
+            x=alt.X("a1:Q"), y=alt.Y("a2:Q"), x2=alt.X2("b1:Q"), y2=alt.Y2("b2:Q"))
     labels = [str(v) for v in sorted(np.unique(res["y"]))]
     data = pd.DataFrame({"x1": res["X"][:, 0], "x2": res["X"][:, 1],
                          "label": res["y"].astype(str)})
     dots = alt.Chart(data).mark_point(size=22, filled=True, stroke="#222222", strokeWidth=0.6,
                                       opacity=1).encode(
-        x="x1:Q", y="x2:Q",
+        x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
         color=alt.Color("label:N", title=t("piecewise.regions.class"),
                         scale=alt.Scale(domain=labels, range=list(CLASS_COLOURS[:len(labels)])),
                         legend=alt.Legend(orient="bottom")),
@@ -497,9 +498,9 @@ def main() -> None:
             color=alt.Color("s:N", title=unit_label, legend=None, scale=alt.Scale(scheme="tableau20")),
             tooltip=[alt.Tooltip("s:N", title=unit_label)])
         top = alt.Chart(total).mark_line(strokeWidth=3, color="#009E73").encode(
-            x="x:Q", y="y:Q", tooltip=[alt.Tooltip("s:N", title=" ")])
+            x=alt.X("x:Q"), y=alt.Y("y:Q"), tooltip=[alt.Tooltip("s:N", title=" ")])
         samples = alt.Chart(pd.DataFrame({"x": hin["x"], "y": hin["y"]})).mark_circle(
-            size=12, color="#999999", opacity=0.6).encode(x="x:Q", y="y:Q")
+            size=12, color="#999999", opacity=0.6).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
         hinge_data = pd.concat([terms, total, pd.DataFrame({
             "x": hin["x"], "y": hin["y"], "s": t("piecewise.export.sample")})], ignore_index=True)
         show_chart(alt.layer(samples, base, top).properties(height=300), hinge_data,

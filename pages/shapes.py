@@ -187,7 +187,12 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t,
                        legend=alt.Legend(symbolType="stroke", symbolOpacity=1,
                                          symbolStrokeWidth=3))
     nearest = alt.selection_point(nearest=True, on="pointerover", fields=["x"], empty=False)
-    near = alt.when(nearest)
+
+    def near(on: float) -> alt.OpacityValue:
+        # What alt.when(nearest).then(...).otherwise(0) builds, without its slow
+        # schema look-up (~40 ms a call).
+        return alt.OpacityValue(0, condition=[{"param": nearest.name, "value": on, "empty": False}])
+
     lines = alt.Chart(long).mark_line(strokeWidth=2.2).encode(
         x=x_enc, y=y_enc, color=colour,
         strokeDash=alt.StrokeDash("kind:N", title=t("shapes.curves.kind"),
@@ -197,11 +202,11 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t,
     )
     # The hover dots are a separate chart without strokeDash, so the legend keeps dashes.
     dots = alt.Chart(long).mark_point(filled=True, size=45).encode(
-        x="x:Q", y="y:Q", color=colour,
-        opacity=near.then(alt.value(1)).otherwise(alt.value(0)),
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), color=colour,
+        opacity=near(1),
     )
     rule = alt.Chart(wide).mark_rule(color="#555555").encode(
-        x="x:Q", opacity=near.then(alt.value(0.5)).otherwise(alt.value(0)), tooltip=tips
+        x=alt.X("x:Q"), opacity=near(0.5), tooltip=tips
     ).add_params(nearest)
     layers: list = [lines, dots, rule]
 
@@ -222,7 +227,7 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t,
     if flats:
         band = pd.DataFrame(flats)
         layers.insert(0, alt.Chart(band).mark_rect(opacity=0.10).encode(
-            x="a:Q", x2="b:Q", color=colour,
+            x=alt.X("a:Q"), x2=alt.X2("b:Q"), color=colour,
             tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
                      alt.Tooltip("a:Q", title=t("shapes.curves.flat_from"), format=".2f"),
                      alt.Tooltip("b:Q", title=t("shapes.curves.flat_to"), format=".2f")],
@@ -233,16 +238,16 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t,
         if not rows:
             continue
         m = pd.DataFrame(rows).drop_duplicates()
-        base = alt.Chart(m).encode(x="x:Q", y="y:Q")
+        base = alt.Chart(m).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
         layers.append(base.mark_point(size=90, shape="diamond", filled=True, color="#222222"))
         layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=12, color="#222222")
-                      .encode(text="label:N"))
+                      .encode(text=alt.Text("label:N")))
     if flats:
         top = max(float(np.max(d["f"])) for d in data.values())
         layers.append(alt.Chart(pd.DataFrame([{"x": flats[0]["a"], "y": top,
                                                "label": t("shapes.curves.mark_flat")}]))
                       .mark_text(align="left", dx=4, fontSize=12, color="#555555")
-                      .encode(x="x:Q", y="y:Q", text="label:N"))
+                      .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("label:N")))
     return alt.layer(*layers).properties(height=420)
 
 
@@ -261,7 +266,7 @@ def chain_chart(rows: pd.DataFrame, t) -> alt.LayerChart:
     )
     label = alt.Chart(ref[ref.L == 12]).mark_text(
         align="left", dx=8, dy=-12, color="#555555", fontSize=13, fontWeight="bold"
-    ).encode(x="L:Q", y="value:Q", text=alt.value(t("shapes.chain.ref")))
+    ).encode(x=alt.X("L:Q"), y=alt.Y("value:Q"), text=alt.TextValue(t("shapes.chain.ref")))
     best, typical = t("shapes.chain.best"), t("shapes.chain.typical")
     lines = alt.Chart(rows).mark_line(strokeWidth=2.2).encode(
         x=x_enc, y=y_enc,
@@ -485,7 +490,8 @@ def main() -> None:
                                    class_title=t("shapes.c1.class"), step=c1["step"], height=320)
             if act == "identity" and c1["segment"] is not None:
                 chart = chart + alt.Chart(pd.DataFrame(c1["segment"], columns=["x1", "x2"])).mark_line(
-                    color="#111111", strokeWidth=2.5, strokeDash=[7, 4]).encode(x="x1:Q", y="x2:Q")
+                    color="#111111", strokeWidth=2.5, strokeDash=[7, 4]
+                ).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
             show_chart(chart, grid, f"c1-boundary-{act}", t)
             weights_button(*run["params"],
                            _c1_settings(act, b1.epochs,

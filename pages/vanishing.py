@@ -243,10 +243,10 @@ def _dashed_band(frame: pd.DataFrame, x: str, mid: str, lo: str, hi: str, names:
     base = alt.Chart(frame).encode(
         x=alt.X(f"{x}:Q", title=x_title),
         color=activation_colour("act", names, colour_title),
-        detail="series:N",
+        detail=alt.Detail("series:N"),
     )
     band = base.mark_area(opacity=0.15).encode(
-        y=alt.Y(f"{lo}:Q", title=y_title, scale=y_scale), y2=f"{hi}:Q"
+        y=alt.Y(f"{lo}:Q", title=y_title, scale=y_scale), y2=alt.Y2(f"{hi}:Q")
     )
     line = base.mark_line(point=alt.OverlayMarkDef(size=18, filled=True)).encode(
         y=alt.Y(f"{mid}:Q", title=y_title, scale=y_scale),
@@ -430,7 +430,7 @@ def main() -> None:
                 [last * slope_bound(ACTIVATIONS["sigmoid"], depth + 1 - int(k)) for k in layers])})
             chart = alt.layer(chart, alt.Chart(ref).mark_line(
                 color="#444444", strokeDash=[2, 3], strokeWidth=1.5).encode(
-                x="layer:Q", y=alt.Y("ref:Q", scale=alt.Scale(type="log"), axis=alt.Axis(format="~g")),
+                x=alt.X("layer:Q"), y=alt.Y("ref:Q", scale=alt.Scale(type="log"), axis=alt.Axis(format="~g")),
                 tooltip=[alt.Tooltip("ref:Q", title=t("vanishing.init.ref_label"), format=".2~g")]))
         if grad_frame["mid"].notna().any():
             grad_csv = grad_frame.merge(ref, on="layer", how="left") if sig_series else grad_frame

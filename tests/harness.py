@@ -43,11 +43,14 @@ WATCH_RERUN = """() => {
   window.__done = null;
   if (window.__watching) return performance.now();
   window.__watching = true;
-  new MutationObserver(() => {
+  new MutationObserver((records) => {
+    // A fast run can start and finish before this callback: its record's old
+    // value still says it was running.
+    if (records.some(r => r.oldValue === 'running')) window.__sawRun = true;
     const s = el.getAttribute('data-test-script-state');
     if (s === 'running') window.__sawRun = true;
     if (window.__sawRun && s === 'notRunning' && window.__done === null) window.__done = performance.now();
-  }).observe(el, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }).observe(el, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
   return performance.now();
 }"""
 RERUN_DONE = "() => window.__done !== null"

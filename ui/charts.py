@@ -3,15 +3,24 @@
 One colour per activation everywhere in the app (Okabe-Ito, colour-blind-safe),
 in the same order as ``theme.chartCategoricalColors`` in ``.streamlit/config.toml``.
 Builders take tidy ``pandas`` frames and return Altair charts; they do no maths.
+
+Pages draw through :func:`ui.export.show_chart`, preferably with a spec from
+:func:`compiled`: building an Altair chart and converting it to Vega-Lite is
+pure-Python work (tens of milliseconds for a layered chart), so a chart whose
+inputs have not changed since an earlier rerun is not rebuilt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
+import streamlit as st
+from streamlit import dataframe_util
 
 #: Activation name -> colour. Registry order; identical to the theme's palette.
 ACTIVATION_COLOURS: dict[str, str] = {
@@ -136,9 +145,9 @@ def boundary_chart(
         .mark_rect(opacity=0.6)
         .encode(
             x=alt.X("x1a:Q", title="x₁", scale=alt.Scale(domain=domain, nice=False)),
-            x2="x1b:Q",
+            x2=alt.X2("x1b:Q"),
             y=alt.Y("x2a:Q", title="x₂", scale=alt.Scale(domain=domain2, nice=False)),
-            y2="x2b:Q",
+            y2=alt.Y2("x2b:Q"),
             color=alt.Color(
                 "p:Q",
                 title=prob_title,
@@ -154,8 +163,8 @@ def boundary_chart(
         alt.Chart(points)
         .mark_point(size=28, filled=True, stroke="#1a1a1a", strokeWidth=0.6, opacity=1)
         .encode(
-            x="x1:Q",
-            y="x2:Q",
+            x=alt.X("x1:Q"),
+            y=alt.Y("x2:Q"),
             shape=alt.Shape("label:N", title=class_title, scale=alt.Scale(domain=labels), legend=None),
             color=alt.Color(
                 "label:N",
@@ -230,7 +239,7 @@ def band_chart(
         color=activation_colour(colour, names, colour_title),
     )
     band = base.mark_area(opacity=0.18).encode(
-        y=alt.Y(f"{lo}:Q", title=y_title, scale=y_scale), y2=f"{hi}:Q"
+        y=alt.Y(f"{lo}:Q", title=y_title, scale=y_scale), y2=alt.Y2(f"{hi}:Q")
     )
     line = base.mark_line(point=alt.OverlayMarkDef(size=18, filled=True)).encode(
         y=alt.Y(f"{mid}:Q", title=y_title, scale=y_scale),
@@ -241,3 +250,94 @@ def band_chart(
         ],
     )
     return alt.layer(band, line).properties(height=height)
+
+
+def _charts_in(chart: Any) -> list[Any]:
+    """`chart` and every chart nested in it (layers, concatenations, facets)."""
+    found = [chart]
+    for attr in ("layer", "hconcat", "vconcat", "concat"):
+        parts = getattr(chart, attr, alt.Undefined)
+        if parts is not alt.Undefined:
+            for part in parts:
+                found.extend(_charts_in(part))
+    spec = getattr(chart, "spec", alt.Undefined)  # facet / repeat
+    if spec is not alt.Undefined and isinstance(spec, alt.TopLevelMixin | alt.SchemaBase):
+        found.extend(_charts_in(spec))
+    return found
+
+
+def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The Vega-Lite spec of an Altair chart, ready for ``st.vega_lite_chart``.
+
+    What ``st.altair_chart`` does, at a fraction of the cost: every DataFrame
+    is sent as Arrow bytes under a content-hash name (``spec["datasets"]``,
+    which Streamlit passes through unchanged), and the spec is *not*
+    re-validated against the Vega-Lite JSON schema. Validation is what made
+    a rerun slow (a layered chart took ~60 ms to convert, most of it in
+    ``jsonschema``), and the builders in this module produce the same
+    structure every time, which the tests validate once (``validate=True``).
+    Altair's default theme (a 300 x 300 view) is left out, as Streamlit does.
+    No global Altair state (themes, data transformers) is touched, so
+    concurrent sessions are safe. `chart` is left as it was.
+    """
+    datasets: dict[str, bytes] = {}
+    swapped: list[tuple[Any, pd.DataFrame]] = []
+    try:
+        for part in _charts_in(chart):
+            data = getattr(part, "data", alt.Undefined)
+            if isinstance(data, pd.DataFrame):
+                payload = dataframe_util.convert_anything_to_arrow_bytes(data)
+                name = "d" + hashlib.md5(payload, usedforsecurity=False).hexdigest()[:20]
+                datasets[name] = payload
+                swapped.append((part, data))
+                part.data = alt.NamedData(name=name)
+        spec = chart.to_dict(validate=False)
+    finally:
+        for part, data in swapped:
+            part.data = data
+    view = spec.get("config", {}).get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):
+        view.pop(key, None)
+    if "config" in spec and not view:
+        spec["config"].pop("view", None)
+        if not spec["config"]:
+            del spec["config"]
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
+#: Compiled specs kept across reruns and sessions (a spec is mostly its Arrow
+#: data: a few kB for a curve, ~100 kB for a 50 x 50 probability map).
+SPEC_CACHE_ENTRIES = 256
+
+
+@st.cache_data(max_entries=SPEC_CACHE_ENTRIES, show_spinner=False)
+def _compiled(
+    _builder: Callable[..., alt.TopLevelMixin], builder_id: str, args: tuple, kwargs: dict
+) -> dict[str, Any]:
+    return vega_spec(_builder(*args, **kwargs))
+
+
+def compiled(builder: Callable[..., alt.TopLevelMixin], /, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """``vega_spec(builder(*args, **kwargs))``, cached on the arguments.
+
+    `builder` must be a module-level function whose chart depends only on its
+    arguments (DataFrames, arrays, numbers, strings, tuples: what
+    ``st.cache_data`` hashes); it is identified by file and name. A rerun
+    that passes equal arguments gets the spec back without touching Altair.
+    """
+    builder_id = f"{builder.__code__.co_filename}:{builder.__qualname__}"
+    return _compiled(builder, builder_id, args, kwargs)
+
+
+def inline_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a :func:`vega_spec` spec with its Arrow datasets as JSON rows
+    (what standalone Vega-Lite tools such as vl-convert read)."""
+    import pyarrow as pa
+
+    out = dict(spec)
+    out["datasets"] = {
+        name: pa.ipc.open_stream(data).read_all().to_pylist() if isinstance(data, bytes) else data
+        for name, data in spec.get("datasets", {}).items()
+    }
+    return out

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ui.charts import inline_spec, vega_spec
 from ui.i18n import Translator
 
 
@@ -38,31 +39,38 @@ def _download(
     )
 
 
-def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, t: Translator) -> None:
+def show_chart(
+    chart: alt.TopLevelMixin | dict[str, Any], data: pd.DataFrame, name: str, t: Translator
+) -> None:
     """Draw `chart` full width with small *CSV* and *SVG* download buttons under it.
 
     Parameters
     ----------
-    chart : Altair chart
+    chart : Altair chart or Vega-Lite spec
+        A spec from :func:`ui.charts.compiled` (cached across reruns), or a
+        chart, converted here on every run.
     data : DataFrame
         The tidy data the chart draws (what a learner would want to re-plot).
     name : str
         A short file name stem, unique on the page (also the button's key).
     """
-    st.altair_chart(chart, width="stretch")
+    spec = chart if isinstance(chart, dict) else vega_spec(chart)
+    st.vega_lite_chart(spec=spec, width="stretch")
     slug = _slug(name)
     row = st.container(horizontal=True, gap="small")
     _download(row, t("common.export.csv"), lambda: data.to_csv(index=False).encode("utf-8"),
               slug, "csv", "text/csv", ":material/download:")
-    _download(row, t("common.export.svg"), lambda: chart_svg(chart), slug, "svg",
+    _download(row, t("common.export.svg"), lambda: chart_svg(spec), slug, "svg",
               "image/svg+xml", ":material/image:")
 
 
-def chart_svg(chart: alt.TopLevelMixin) -> bytes:
-    """The chart as a standalone SVG file (rendered by vl-convert, offline)."""
+def chart_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> bytes:
+    """The chart (or its :func:`ui.charts.vega_spec`) as a standalone SVG file,
+    rendered by vl-convert, offline."""
     import vl_convert as vlc  # imported on first use: it takes a moment to load
 
-    return vlc.vegalite_to_svg(chart.to_json()).encode("utf-8")
+    spec = inline_spec(chart) if isinstance(chart, dict) else chart.to_dict()
+    return vlc.vegalite_to_svg(json.dumps(spec)).encode("utf-8")
 
 
 def weights_npz(

@@ -1,0 +1,91 @@
+"""The fast chart path (`ui.charts.vega_spec`, `compiled`) draws what Altair would.
+
+Pages skip Altair's schema validation at run time (it was most of a rerun's
+cost), so the schema check happens here instead: every chart every page draws
+with its defaults must be valid Vega-Lite, with its data intact.
+"""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from apptest_utils import charts, open_page
+
+from ui.charts import boundary_chart, compiled, inline_spec, line_chart, vega_spec
+from ui.export import chart_svg
+from ui.frame import available_pages
+
+
+def _boundary() -> alt.LayerChart:
+    g = np.linspace(-1.0, 1.0, 4)
+    x1, x2 = np.meshgrid(g, g)
+    grid = pd.DataFrame({"x1": x1.ravel(), "x2": x2.ravel(), "p": np.linspace(0, 1, 16)})
+    dots = pd.DataFrame({"x1": [0.1, -0.3], "x2": [0.2, 0.5], "label": [0, 1]})
+    return boundary_chart(grid, dots, prob_title="P", class_title="class", step=2 / 3)
+
+
+def test_spec_is_what_altair_produces_with_the_data_as_arrow() -> None:
+    chart = _boundary()
+    expected = chart.to_dict()  # validated by Altair, data inline
+    spec = vega_spec(chart)
+    assert set(spec["datasets"]) and all(isinstance(b, bytes) for b in spec["datasets"].values())
+    # The same rows, read back from the Arrow bytes, under content-hash names.
+    inline = inline_spec(spec)
+    names = {old: next(new for new, rows in inline["datasets"].items() if rows == old_rows)
+             for old, old_rows in expected["datasets"].items()}
+    assert sorted(names.values()) == sorted(spec["datasets"])
+    # The same structure apart from those names and Altair's default 300 x 300 view.
+    text = json.dumps({k: v for k, v in expected.items() if k not in ("datasets", "config")})
+    for old, new in names.items():
+        text = text.replace(old, new)
+    assert json.loads(text) == {k: v for k, v in spec.items() if k not in ("datasets", "config")}
+    assert "config" not in spec or "view" not in spec["config"]
+
+
+def test_spec_leaves_the_chart_as_it_was() -> None:
+    chart = _boundary()
+    before = chart.to_dict()
+    vega_spec(chart)
+    assert chart.to_dict() == before
+    assert all(isinstance(layer.data, pd.DataFrame) for layer in chart.layer)
+
+
+def test_compiled_is_cached_on_equal_arguments_and_fresh_on_new_ones() -> None:
+    frame = pd.DataFrame({"epoch": [0, 1, 2], "loss": [1.0, 0.5, 0.2], "act": "relu"})
+    args = ("epoch", "loss", "act")
+    kw = {"x_title": "epoch", "y_title": "loss", "colour_title": "activation"}
+    a = compiled(line_chart, frame, *args, **kw)
+    b = compiled(line_chart, frame.copy(), *args, **kw)
+    c = compiled(line_chart, frame.assign(loss=[1.0, 0.4, 0.2]), *args, **kw)
+    assert a == b
+    assert a["datasets"] != c["datasets"]
+
+
+def test_svg_from_a_spec_matches_svg_from_the_chart() -> None:
+    chart = _boundary()
+    from_spec, from_chart = chart_svg(vega_spec(chart)).decode(), chart_svg(chart).decode()
+    assert from_spec.startswith("<svg") and from_spec.rstrip().endswith("</svg>")
+    # The same marks (the spec leaves out Altair's default 300 px view size).
+    for tag in ("<path", "<text"):
+        assert from_spec.count(tag) == from_chart.count(tag)
+
+
+@pytest.mark.parametrize("info", available_pages(), ids=lambda p: p.name)
+def test_every_chart_on_every_page_is_valid_vega_lite(info) -> None:
+    at = open_page(info)
+    drawn = charts(at)
+    assert drawn, f"{info.name} drew no chart"
+    for chart in drawn:
+        spec = json.loads(chart.proto.spec)
+        datasets = {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pylist()
+                    for d in chart.proto.datasets}
+        assert datasets, "every chart sends its data as named Arrow data sets"
+        spec["datasets"] = datasets
+        alt.Root.validate(spec)  # raises jsonschema.ValidationError with the path
+        for name in datasets:
+            assert json.dumps(spec).count(f'"name": "{name}"') >= 1, "a data set is used"
