@@ -89,3 +89,35 @@ def test_every_chart_on_every_page_is_valid_vega_lite(info) -> None:
         alt.Root.validate(spec)  # raises jsonschema.ValidationError with the path
         for name in datasets:
             assert json.dumps(spec).count(f'"name": "{name}"') >= 1, "a data set is used"
+
+
+def test_compiled_keys_see_column_names_and_refuse_unknown_arguments() -> None:
+    frame = pd.DataFrame({"epoch": [0, 1], "loss": [1.0, 0.5], "act": "relu"})
+    kw = {"x_title": "epoch", "y_title": "loss", "colour_title": "activation"}
+    a = compiled(line_chart, frame, "epoch", "loss", "act", **kw)
+    b = compiled(line_chart, frame.rename(columns={"loss": "cost"}), "epoch", "cost", "act", **kw)
+    assert a != b
+    with pytest.raises(TypeError, match="cannot key"):
+        compiled(line_chart, frame, "epoch", "loss", "act", unknown=object(), **kw)
+
+
+def test_probability_map_pixels_follow_the_grid() -> None:
+    import base64
+    import zlib
+
+    from ui.charts import BLUE_ORANGE, probability_png
+
+    # 3 x 2 grid: p = 0 at the bottom-left point, 1 at the top-right one.
+    grid = pd.DataFrame({"x1": [0.0, 1.0, 2.0] * 2, "x2": [0.0] * 3 + [1.0] * 3,
+                         "p": [0.0, 0.5, 0.5, 0.5, 0.5, 1.0]})
+    png = base64.b64decode(probability_png(grid).split(",", 1)[1])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    w, h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (w, h) == (3, 2)
+    idat = png[png.index(b"IDAT") + 4:png.index(b"IEND") - 8]
+    rows = np.frombuffer(zlib.decompress(idat), np.uint8).reshape(h, 1 + 4 * w)[:, 1:]
+    pixels = rows.reshape(h, w, 4)
+    hexes = [[f"#{r:02x}{g:02x}{b:02x}" for r, g, b, _ in row] for row in pixels]
+    assert hexes[1][0] == BLUE_ORANGE[0]  # bottom row is drawn last; x1 = 0 on the left
+    assert hexes[0][2] == BLUE_ORANGE[-1]
+    assert hexes[0][0] == BLUE_ORANGE[5]  # p = 0.5: the middle stop
