@@ -23,7 +23,7 @@ from core.dead import (
     wilson_interval,
 )
 from core.mlp import MLP
-from ui.charts import line_chart
+from ui.charts import compiled, line_chart
 from ui.export import show_chart, weights_button
 from ui.frame import frame
 from ui.guard import budget_epochs, note_budget
@@ -275,7 +275,7 @@ def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr:
         m2.metric(t(f"{P}.metric.test_acc"), percent(run["test_acc"][-1]))
         m3.metric(t(f"{P}.metric.dead_end"), percent(run["dead_total"][-1]),
                   help=t(f"{P}.metric.dead_help"))
-        show_chart(_dead_heatmap(t, cells, n_layers), cells, f"dead-by-layer-{act}", t)
+        show_chart(compiled(_dead_heatmap, t, cells, n_layers), cells, f"dead-by-layer-{act}", t)
         weights_button(*run["params"],
                        _settings(base, activation=act, init=init, optimizer=opt, lr=lr,
                                  epochs=epochs),
@@ -290,7 +290,7 @@ def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr:
     ).dropna()
     st.markdown(f"**{t(f'{P}.s1.total_title')}**")
     show_chart(
-        line_chart(lines, "epoch", "dead", "act", x_title=t("common.axis.epoch"),
+        compiled(line_chart, lines, "epoch", "dead", "act", x_title=t("common.axis.epoch"),
                    y_title=t(f"{P}.s1.total_axis"), colour_title=t("common.axis.activation"),
                    height=220),
         lines, "dead-total", t,
@@ -362,20 +362,12 @@ def section_layer(t, c, result: dict, acts: list[str], depth: int) -> None:
     left, right = st.columns([3, 2])
     with left:
         if len(view):
-            show_chart(_unit_chart(t, view), view, f"preactivation-{stem}", t)
+            show_chart(compiled(_unit_chart, t, view), view, f"preactivation-{stem}", t)
         st.caption(t(f"{P}.s2.z_caption"))
     with right:
         fires = pd.DataFrame({"unit": units, "fires": s["fires"], "state": state})
-        chart = alt.Chart(fires).mark_bar().encode(
-            x=alt.X("unit:O", title=t(f"{P}.s2.unit_axis")),
-            y=alt.Y("fires:Q", title=t(f"{P}.s2.fires_axis"),
-                    scale=alt.Scale(domain=[0, result["n_train"]])),
-            color=alt.Color("state:N", legend=None,
-                            scale=alt.Scale(domain=[t(f"{P}.s2.alive"), t(f"{P}.s2.dead")],
-                                            range=[ALIVE_COLOUR, DEAD_COLOUR])),
-            tooltip=[alt.Tooltip("unit:O"), alt.Tooltip("fires:Q")],
-        ).properties(height=260)
-        show_chart(chart, fires, f"fires-{stem}", t)
+        show_chart(compiled(_fires_chart, fires, int(result["n_train"]), t), fires,
+                   f"fires-{stem}", t)
         st.caption(t(f"{P}.s2.fires_caption", n=result["n_train"]))
     st.info(t(f"{P}.s2.reading", act=t(f"{P}.act.{act}"), layer=layer, epoch=epoch,
               dead=int(s["dead"].sum()), units=len(s["dead"]), n=result["n_train"]))
@@ -417,7 +409,7 @@ def section_step(t, c, data_key: str, depth: int, width: int, epochs: int, seed:
         rows.append(pd.DataFrame({"epoch": np.arange(len(d)), "dead": d, "act": act}))
     frame_ = pd.concat(rows, ignore_index=True).dropna()
     show_chart(
-        line_chart(frame_, "epoch", "dead", "act", x_title=t(f"{P}.s3.epoch_axis"),
+        compiled(line_chart, frame_, "epoch", "dead", "act", x_title=t(f"{P}.s3.epoch_axis"),
                    y_title=t(f"{P}.s3.dead_axis"), colour_title=t("common.axis.activation"),
                    height=220),
         frame_, "big-step-dead", t,
@@ -433,6 +425,18 @@ def section_step(t, c, data_key: str, depth: int, width: int, epochs: int, seed:
 
 def _count(v: float) -> str:
     return "—" if not np.isfinite(v) else str(int(v))
+
+
+def _fires_chart(fires: pd.DataFrame, n_train: int, t) -> alt.Chart:
+    """How many training samples each unit of the layer fires on, dead units marked."""
+    return alt.Chart(fires).mark_bar().encode(
+        x=alt.X("unit:O", title=t(f"{P}.s2.unit_axis")),
+        y=alt.Y("fires:Q", title=t(f"{P}.s2.fires_axis"), scale=alt.Scale(domain=[0, n_train])),
+        color=alt.Color("state:N", legend=None,
+                        scale=alt.Scale(domain=[t(f"{P}.s2.alive"), t(f"{P}.s2.dead")],
+                                        range=[ALIVE_COLOUR, DEAD_COLOUR])),
+        tooltip=[alt.Tooltip("unit:O"), alt.Tooltip("fires:Q")],
+    ).properties(height=260)
 
 
 def _born_chart(t, frame_: pd.DataFrame) -> alt.LayerChart:
@@ -471,7 +475,7 @@ def section_born(t, c, seed: int) -> None:
         rows.append(pd.DataFrame({"width": w, "depth": depths, "p": k / n_inits,
                                   "lo": lo, "hi": hi}))
     frame_ = pd.concat(rows, ignore_index=True)
-    show_chart(_born_chart(t, frame_), frame_, "born-dead", t)
+    show_chart(compiled(_born_chart, t, frame_), frame_, "born-dead", t)
     st.caption(t(f"{P}.s4.caption", n=n_inits))
     table = frame_[frame_.depth.isin(BORN_TABLE_DEPTHS)]
     show = table.assign(cell=[f"{p:.2f} [{lo:.2f}, {hi:.2f}]"

@@ -31,7 +31,7 @@ from core.pieces import (
     yarotsky_error,
     zero_contour,
 )
-from ui.charts import ACTIVATION_COLOURS, CLASS_COLOURS, finite_positive
+from ui.charts import ACTIVATION_COLOURS, CLASS_COLOURS, compiled, finite_positive
 from ui.export import show_chart, weights_button
 from ui.frame import frame
 from ui.guard import budget_epochs, note_budget
@@ -326,6 +326,21 @@ def _simple_lines(frame: pd.DataFrame, x: str, y: str, series: str, *, x_title: 
     )
 
 
+def _hinge_chart(terms: pd.DataFrame, total: pd.DataFrame, x: np.ndarray, y: np.ndarray,
+                 unit_label: str, t) -> alt.LayerChart:
+    """Each unit's hinge (thin), their sum (thick) and the samples it fits (grey)."""
+    x_t, y_t = t("piecewise.axis.x"), t("piecewise.axis.y")
+    base = alt.Chart(terms).mark_line(strokeWidth=1.3, opacity=0.8).encode(
+        x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t),
+        color=alt.Color("s:N", title=unit_label, legend=None, scale=alt.Scale(scheme="tableau20")),
+        tooltip=[alt.Tooltip("s:N", title=unit_label)])
+    top = alt.Chart(total).mark_line(strokeWidth=3, color="#009E73").encode(
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), tooltip=[alt.Tooltip("s:N", title=" ")])
+    samples = alt.Chart(pd.DataFrame({"x": x, "y": y})).mark_circle(
+        size=12, color="#999999", opacity=0.6).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
+    return alt.layer(samples, base, top).properties(height=300)
+
+
 def _region_chart(res: dict, snap: dict, t) -> alt.LayerChart:
     pts, half = res["points"], 0.51 * res["step"]
     colours = np.array(REGION_PALETTE)[(snap["labels"] * 7) % len(REGION_PALETTE)]
@@ -450,7 +465,7 @@ def main() -> None:
         with left:
             st.caption(t("piecewise.fit.target_is", name=t(f"piecewise.target.{target}"),
                          formula=formula))
-            show_chart(_fit_chart(res, snap, t, act), _fit_data(res, snap), f"fit-{act}", t)
+            show_chart(compiled(_fit_chart, res, snap, t, act), _fit_data(res, snap), f"fit-{act}", t)
             weights_button(*res["params"], {
                 "sizes": [1, *[width] * depth, 1], "activation": act, "output": "identity",
                 "init": INIT[act], "optimizer": "adam", "lr": float(lr), "batch": None,
@@ -465,7 +480,7 @@ def main() -> None:
                 "pieces": [len(res["snaps"][e]["kinks"]) + 1 for e in epochs_done],
                 "s": t("piecewise.fit.pieces")})
             st.markdown(f"**{t('piecewise.fit.over_training')}**")
-            show_chart(_simple_lines(counts, "epoch", "pieces", "s",
+            show_chart(compiled(_simple_lines, counts, "epoch", "pieces", "s",
                                      x_title=t("common.axis.epoch"),
                                      y_title=t("piecewise.axis.pieces"),
                                      series_title=" ", height=200),
@@ -492,19 +507,10 @@ def main() -> None:
     sum_name = t("piecewise.hinge.sum")
     total = pd.DataFrame({"x": hin["grid"], "y": hin["total"], "s": sum_name})
     with left:
-        x_t, y_t = t("piecewise.axis.x"), t("piecewise.axis.y")
-        base = alt.Chart(terms).mark_line(strokeWidth=1.3, opacity=0.8).encode(
-            x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t),
-            color=alt.Color("s:N", title=unit_label, legend=None, scale=alt.Scale(scheme="tableau20")),
-            tooltip=[alt.Tooltip("s:N", title=unit_label)])
-        top = alt.Chart(total).mark_line(strokeWidth=3, color="#009E73").encode(
-            x=alt.X("x:Q"), y=alt.Y("y:Q"), tooltip=[alt.Tooltip("s:N", title=" ")])
-        samples = alt.Chart(pd.DataFrame({"x": hin["x"], "y": hin["y"]})).mark_circle(
-            size=12, color="#999999", opacity=0.6).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
         hinge_data = pd.concat([terms, total, pd.DataFrame({
             "x": hin["x"], "y": hin["y"], "s": t("piecewise.export.sample")})], ignore_index=True)
-        show_chart(alt.layer(samples, base, top).properties(height=300), hinge_data,
-                   f"hinges-{units}-units", t)
+        show_chart(compiled(_hinge_chart, terms, total, hin["x"], hin["y"], unit_label, t),
+                   hinge_data, f"hinges-{units}-units", t)
         weights_button(*hin["params"], {
             "sizes": [1, units, 1], "activation": "relu", "output": "identity",
             "init": "he_normal", "optimizer": "adam", "lr": float(lr), "batch": None,
@@ -534,7 +540,7 @@ def main() -> None:
             pd.DataFrame({"x": tent["x"], "y": tent["y"], "s": deep_name}),
             pd.DataFrame({"x": tent["one_x"], "y": tent["one_y"], "s": one_name}),
         ], ignore_index=True)
-        show_chart(_simple_lines(curves, "x", "y", "s", x_title=t("piecewise.axis.x"),
+        show_chart(compiled(_simple_lines, curves, "x", "y", "s", x_title=t("piecewise.axis.x"),
                                  y_title=t("piecewise.axis.y"), series_title=" ",
                                  colours={deep_name: "#009E73", one_name: "#E69F00"},
                                  points=False, height=280), curves, f"tent-k{k}", t)
@@ -556,7 +562,7 @@ def main() -> None:
     long["s"] = long["s"].map(names)
     cl, cr = st.columns([1, 1])
     with cl:
-        show_chart(_simple_lines(long, "k", "pieces", "s", x_title=t("piecewise.axis.k"),
+        show_chart(compiled(_simple_lines, long, "k", "pieces", "s", x_title=t("piecewise.axis.k"),
                                  y_title=t("piecewise.axis.pieces"), series_title=" ",
                                  log_y=True, colours={names["tent"]: "#009E73",
                                                       names["one"]: "#E69F00",
@@ -598,7 +604,7 @@ def main() -> None:
         frame_y = pd.concat([pd.DataFrame({"x": yc["x"], "y": yc["sq"], "s": sq_name}),
                              pd.DataFrame({"x": yc["x"], "y": yc["f"], "s": fm_name})],
                             ignore_index=True)
-        show_chart(_simple_lines(frame_y, "x", "y", "s", x_title=t("piecewise.axis.x"),
+        show_chart(compiled(_simple_lines, frame_y, "x", "y", "s", x_title=t("piecewise.axis.x"),
                                  y_title=t("piecewise.axis.y"), series_title=" ",
                                  colours={sq_name: "#333333", fm_name: "#009E73"},
                                  points=False), frame_y, f"yarotsky-m{m}", t)
@@ -607,7 +613,7 @@ def main() -> None:
         meas, bnd = t("piecewise.yarotsky.measured"), t("piecewise.yarotsky.bound")
         errs = pd.concat([pd.DataFrame({"m": yt.m, "e": finite_positive(yt.measured), "s": meas}),
                           pd.DataFrame({"m": yt.m, "e": yt.bound, "s": bnd})], ignore_index=True)
-        show_chart(_simple_lines(errs, "m", "e", "s", x_title="m",
+        show_chart(compiled(_simple_lines, errs, "m", "e", "s", x_title="m",
                                  y_title=t("piecewise.axis.max_error"), series_title=" ",
                                  log_y=True, colours={meas: "#009E73", bnd: "#333333"}),
                    errs, "yarotsky-error", t)
@@ -646,7 +652,7 @@ def main() -> None:
     right.metric(t("piecewise.fit.epoch"), f"{e2} / {epochs2}")
     right.metric(t("piecewise.regions.acc"), f"{100 * snap2['acc']:.0f}%")
     with left:
-        show_chart(_region_chart(reg, snap2, t), _region_data(reg, snap2),
+        show_chart(compiled(_region_chart, reg, snap2, t), _region_data(reg, snap2),
                    f"regions-{used}-e{e2}", t)
         weights_button(*reg["params"], {
             "sizes": [2, *[w2] * d2, reg["params"][0][-1].shape[1]], "activation": "relu",
@@ -661,7 +667,7 @@ def main() -> None:
     counts2 = pd.DataFrame({"epoch": reg_epochs,
                             "r": [reg["snaps"][e]["regions"] for e in reg_epochs],
                             "s": t("piecewise.regions.count")})
-    show_chart(_simple_lines(counts2, "epoch", "r", "s", x_title=t("common.axis.epoch"),
+    show_chart(compiled(_simple_lines, counts2, "epoch", "r", "s", x_title=t("common.axis.epoch"),
                              y_title=t("piecewise.regions.count"), series_title=" ",
                              height=200),
                counts2[["epoch", "r"]].rename(columns={"r": "regions"}),
@@ -684,7 +690,7 @@ def main() -> None:
                            value_name="v")
         long_r["s"] = long_r["s"].map(names_r)
         long_r["v"] = finite_positive(long_r["v"].to_numpy(), floor=1e-4)
-        show_chart(_simple_lines(long_r.dropna(), "slope", "v", "s",
+        show_chart(compiled(_simple_lines, long_r.dropna(), "slope", "v", "s",
                                  x_title=t("piecewise.axis.slope"),
                                  y_title=t("piecewise.axis.error"), series_title=" ",
                                  log_x=True, log_y=True), ramp, "step-ramps", t)
@@ -695,7 +701,7 @@ def main() -> None:
         long_t = trained.melt(id_vars=["units"], value_vars=list(names_t), var_name="s",
                               value_name="v")
         long_t["s"] = long_t["s"].map(names_t)
-        show_chart(_simple_lines(long_t, "units", "v", "s",
+        show_chart(compiled(_simple_lines, long_t, "units", "v", "s",
                                  x_title=t("piecewise.axis.units"),
                                  y_title=t("piecewise.axis.error"), series_title=" ",
                                  log_x=True), trained, "step-trained", t)

@@ -24,6 +24,7 @@ from ui.charts import (
     activation_colour,
     activation_scale,
     boundary_chart,
+    compiled,
     finite_positive,
 )
 from ui.export import show_chart, weights_button
@@ -290,6 +291,18 @@ def loss_frame(runs: dict, key: str, names: dict[str, str]) -> pd.DataFrame:
     )
 
 
+def c1_chart(grid: pd.DataFrame, dots: pd.DataFrame, segment: np.ndarray | None, step: float,
+             t) -> alt.LayerChart:
+    """The C1 probability map, with the identity net's single straight boundary dashed."""
+    chart = boundary_chart(grid, dots, prob_title=t("shapes.c1.prob"),
+                           class_title=t("shapes.c1.class"), step=step, height=320)
+    if segment is not None:
+        chart = chart + alt.Chart(pd.DataFrame(segment, columns=["x1", "x2"])).mark_line(
+            color="#111111", strokeWidth=2.5, strokeDash=[7, 4]
+        ).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
+    return chart
+
+
 def run_chart(frame_: pd.DataFrame, y_title: str, t, log_y: bool) -> alt.Chart:
     domain = frame_["run"].unique().tolist()
     colours = [ACTIVATION_COLOURS["relu"], ACTIVATION_COLOURS["sigmoid"]]
@@ -399,7 +412,7 @@ def main() -> None:
     else:
         data_by_act = {n: shape_data(n, lo, hi, slope, alpha) for n in names}
         long = curves_frame(data_by_act, show_deriv, t)
-        show_chart(shapes_chart(data_by_act, show_deriv, t, long), long, "curves", t)
+        show_chart(compiled(shapes_chart, data_by_act, show_deriv, t, long), long, "curves", t)
         st.caption(t("shapes.curves.caption" if show_deriv else "shapes.curves.caption_no_deriv",
                      tol=f"{100 * FLAT_TOL:.0f}"))
         with st.expander(t("shapes.curves.formulas")):
@@ -448,7 +461,7 @@ def main() -> None:
             rows.append(pd.DataFrame({"L": ch["L"], "value": finite_positive(ch["typical"]),
                                       "act": n, "case": typ_l}))
         chain_rows = pd.concat(rows, ignore_index=True)
-        show_chart(chain_chart(chain_rows, t), chain_rows, "chain-of-slopes", t)
+        show_chart(compiled(chain_chart, chain_rows, t), chain_rows, "chain-of-slopes", t)
         st.caption(t("shapes.chain.caption"))
     sig_c = chain("sigmoid", slope, alpha, spread, seed)
     relu_c = chain("relu", slope, alpha, spread, seed)
@@ -486,13 +499,9 @@ def main() -> None:
             if run["diverged_at"] is not None:
                 st.error(t("common.diverged", epoch=run["diverged_at"]))
             grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
-            chart = boundary_chart(grid, dots, prob_title=t("shapes.c1.prob"),
-                                   class_title=t("shapes.c1.class"), step=c1["step"], height=320)
-            if act == "identity" and c1["segment"] is not None:
-                chart = chart + alt.Chart(pd.DataFrame(c1["segment"], columns=["x1", "x2"])).mark_line(
-                    color="#111111", strokeWidth=2.5, strokeDash=[7, 4]
-                ).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
-            show_chart(chart, grid, f"c1-boundary-{act}", t)
+            segment = c1["segment"] if act == "identity" else None
+            show_chart(compiled(c1_chart, grid, dots, segment, c1["step"], t), grid,
+                       f"c1-boundary-{act}", t)
             weights_button(*run["params"],
                            _c1_settings(act, b1.epochs,
                                         _data_settings(used, key, len(y), b1.n_samples, seed)),
@@ -535,13 +544,13 @@ def main() -> None:
     with left:
         st.markdown(f"**{t('shapes.c2.acc_title')}**")
         af = loss_frame(runs, "acc", run_names)
-        show_chart(run_chart(af, t("common.axis.accuracy"), t, log_y=False), af, "c2-accuracy", t)
+        show_chart(compiled(run_chart, af, t("common.axis.accuracy"), t, log_y=False), af, "c2-accuracy", t)
         st.caption(t("shapes.c2.acc_caption"))
     with right:
         st.markdown(f"**{t('shapes.c2.loss_title')}**")
         lf = loss_frame(runs, "loss", run_names)
         lf["value"] = finite_positive(lf["value"].to_numpy())
-        show_chart(run_chart(lf, t("shapes.c2.own_loss"), t, log_y=True), lf, "c2-loss", t)
+        show_chart(compiled(run_chart, lf, t("shapes.c2.own_loss"), t, log_y=True), lf, "c2-loss", t)
         st.caption(t("shapes.c2.loss_caption"))
     ratio = c2["delta_bce"] / c2["delta_mse"] if c2["delta_mse"] > 0 else math.inf
     st.info(t("shapes.c2.reading", ratio=f"{ratio:.3g}",

@@ -36,6 +36,7 @@ from ui.charts import (
     activation_colour,
     band_chart,
     boundary_chart,
+    compiled,
     downsample,
     finite_positive,
     heatmap,
@@ -282,6 +283,31 @@ def _lines(frame: pd.DataFrame, x: str, y: str, two: bool, t, x_title: str, y_ti
     return _compact(chart)
 
 
+def _init_gradient_chart(frame: pd.DataFrame, ref: pd.DataFrame | None, two: bool,
+                         names: list[str], t) -> alt.LayerChart:
+    """Gradient norm per layer at initialisation, with the ¼-per-layer reference dotted."""
+    chart = _band(frame, two, "mid", "lo", "hi", names, t, t("common.axis.layer"),
+                  t("common.axis.grad_norm"), log_y=True)
+    if ref is None:
+        return chart
+    return alt.layer(chart, alt.Chart(ref).mark_line(
+        color="#444444", strokeDash=[2, 3], strokeWidth=1.5).encode(
+        x=alt.X("layer:Q"), y=alt.Y("ref:Q", scale=alt.Scale(type="log"), axis=alt.Axis(format="~g")),
+        tooltip=[alt.Tooltip("ref:Q", title=t("vanishing.init.ref_label"), format=".2~g")]))
+
+
+def _gradient_heatmap(cells: pd.DataFrame, domain: tuple[float, float], depth: int, t) -> alt.Chart:
+    """Layer x epoch gradient norms on one log colour scale shared by the runs."""
+    chart = heatmap(cells, "epoch", "layer", "norm", x_title=t("common.axis.epoch"),
+                    y_title=t("vanishing.axis.layer_short"),
+                    value_title=t("vanishing.axis.norm_short"), log=True,
+                    domain=domain, height=max(160, min(12 * (depth + 1), 420)))
+    # Short legend labels (1e-6, not 0.0000028275…) and no piled-up layer numbers.
+    chart.encoding.color.legend = alt.Legend(format=".0e")
+    chart.encoding.y.axis = alt.Axis(labelOverlap="greedy")
+    return chart
+
+
 def _compact(chart):
     """Short y-axis labels (1e+10, 0.001, 0.5) whatever the range of the values, and
     whole-number ticks on x (every x on this page is a layer, an epoch or a depth)."""
@@ -421,20 +447,16 @@ def main() -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('vanishing.init.grad_title', n_inits=N_INITS)}**")
-        chart = _band(grad_frame, two, "mid", "lo", "hi", names, t, t("common.axis.layer"),
-                      t("common.axis.grad_norm"), log_y=True)
         sig_series = [s for s in series if s[0] == "sigmoid"]
+        ref = None
         if sig_series:
             last = float(profiles[sig_series[0]]["grad_mid"][-1])
             ref = pd.DataFrame({"layer": layers, "ref": finite_positive(
                 [last * slope_bound(ACTIVATIONS["sigmoid"], depth + 1 - int(k)) for k in layers])})
-            chart = alt.layer(chart, alt.Chart(ref).mark_line(
-                color="#444444", strokeDash=[2, 3], strokeWidth=1.5).encode(
-                x=alt.X("layer:Q"), y=alt.Y("ref:Q", scale=alt.Scale(type="log"), axis=alt.Axis(format="~g")),
-                tooltip=[alt.Tooltip("ref:Q", title=t("vanishing.init.ref_label"), format=".2~g")]))
         if grad_frame["mid"].notna().any():
-            grad_csv = grad_frame.merge(ref, on="layer", how="left") if sig_series else grad_frame
-            show_chart(chart, grad_csv, "init-gradient", t)
+            grad_csv = grad_frame.merge(ref, on="layer", how="left") if ref is not None else grad_frame
+            show_chart(compiled(_init_gradient_chart, grad_frame, ref, two, names, t), grad_csv,
+                       "init-gradient", t)
         else:
             st.warning(t("vanishing.init.nothing_to_plot"))
         st.caption(t("vanishing.init.grad_caption", n_inits=N_INITS)
@@ -442,7 +464,7 @@ def main() -> None:
     with right:
         st.markdown(f"**{t('vanishing.init.fwd_title')}**")
         if fwd_frame["mean"].notna().any():
-            show_chart(_band(fwd_frame, two, "mean", "spread_lo", "spread_hi", names, t,
+            show_chart(compiled(_band, fwd_frame, two, "mean", "spread_lo", "spread_hi", names, t,
                              t("vanishing.axis.hidden_layer"), t("vanishing.axis.act_value"),
                              log_y=False),
                        fwd_frame[[*SERIES_COLUMNS, "layer", "mean", "spread_lo", "spread_hi"]],
@@ -451,7 +473,7 @@ def main() -> None:
     sat_col, read_col = st.columns(2)
     with sat_col:
         st.markdown(f"**{t('vanishing.init.sat_title')}**")
-        show_chart(_lines(fwd_frame, "layer", "saturated", two, t,
+        show_chart(compiled(_lines, fwd_frame, "layer", "saturated", two, t,
                           t("vanishing.axis.hidden_layer"), t("vanishing.axis.saturated")),
                    fwd_frame[[*SERIES_COLUMNS, "layer", "saturated"]], "init-saturation", t)
         st.caption(t("vanishing.init.sat_caption", pct=f"{100 * SATURATION:.0f}"))
@@ -499,7 +521,7 @@ def main() -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('vanishing.train.loss_title')}**")
-        show_chart(_lines(downsample(curves, "series"), "epoch", "loss", two, t,
+        show_chart(compiled(_lines, downsample(curves, "series"), "epoch", "loss", two, t,
                           t("common.axis.epoch"), t("common.axis.loss"), log_y=True),
                    curves[[*SERIES_COLUMNS, "epoch", "loss"]], "train-loss", t)
         st.caption(t("vanishing.train.loss_caption"))
@@ -514,7 +536,7 @@ def main() -> None:
         if two:
             acc = acc[acc["split"] == t("vanishing.train.split_test")]
             acc["act"] = acc["series"].str.split(" · ").str[0]
-        show_chart(_lines(downsample(acc.assign(_g=acc["series"] + acc["split"]), "_g"),
+        show_chart(compiled(_lines, downsample(acc.assign(_g=acc["series"] + acc["split"]), "_g"),
                           "epoch", "acc", two, t, t("common.axis.epoch"),
                           t("common.axis.accuracy"),
                           dash=None if two else "split",
@@ -532,23 +554,18 @@ def main() -> None:
     for k, ((a, i), r) in enumerate(runs.items()):
         grad = r["grad"]
         keep = np.unique(np.linspace(0, len(grad) - 1, min(len(grad), HEAT_COLUMNS)).round().astype(int))
-        cells = pd.DataFrame([
-            {"epoch": int(e), "layer": int(li + 1), "norm": float(v)}
-            for e in keep for li, v in enumerate(finite_positive(grad[e]))])
+        norms = finite_positive(np.asarray(grad)[keep])  # (kept epochs, layers)
+        cells = pd.DataFrame({"epoch": np.repeat(keep, norms.shape[1]),
+                              "layer": np.tile(np.arange(1, norms.shape[1] + 1), len(keep)),
+                              "norm": norms.ravel()})
         with heat_cols[k % len(heat_cols)]:
             st.markdown(_label(a, i, two))
             if domain is None:
                 st.warning(t("vanishing.init.nothing_to_plot"))
                 weights_button(*r["weights"], settings(a, i), f"weights-{a}-{i}", t)
                 continue
-            chart = heatmap(cells, "epoch", "layer", "norm", x_title=t("common.axis.epoch"),
-                            y_title=t("vanishing.axis.layer_short"),
-                            value_title=t("vanishing.axis.norm_short"), log=True,
-                            domain=domain, height=max(160, min(12 * (depth + 1), 420)))
-            # Short legend labels (1e-6, not 0.0000028275…) and no piled-up layer numbers.
-            chart.encoding.color.legend = alt.Legend(format=".0e")
-            chart.encoding.y.axis = alt.Axis(labelOverlap="greedy")
-            show_chart(chart, cells.assign(act=a, init=i), f"gradients-{a}-{i}", t)
+            show_chart(compiled(_gradient_heatmap, cells, domain, depth, t),
+                       cells.assign(act=a, init=i), f"gradients-{a}-{i}", t)
             weights_button(*r["weights"], settings(a, i), f"weights-{a}-{i}", t)
     st.caption(t("vanishing.train.heat_caption"))
 
@@ -586,7 +603,7 @@ def main() -> None:
                 m2.metric(t("vanishing.boundary.test_acc"), percent(float(r["test_acc"][at]), digits=0))
                 p = np.nan_to_num(r["boundaries"][at].astype(float), nan=0.5)
                 cells = grid.assign(p=p)
-                show_chart(boundary_chart(cells, dots, prob_title=t("vanishing.boundary.prob"),
+                show_chart(compiled(boundary_chart, cells, dots, prob_title=t("vanishing.boundary.prob"),
                                           class_title=t("vanishing.boundary.class"),
                                           step=step, height=280),
                            cells.assign(epoch=at, act=a, init=i), f"boundary-{a}-{i}", t)
@@ -616,12 +633,12 @@ def main() -> None:
         s1, s2 = st.columns(2)
         with s1:
             st.markdown(f"**{t('vanishing.sweep.acc_title')}**")
-            show_chart(_lines(table, "depth", "test_acc", two, t, t("vanishing.axis.depth"),
+            show_chart(compiled(_lines, table, "depth", "test_acc", two, t, t("vanishing.axis.depth"),
                               t("vanishing.axis.test_acc")), table, "sweep-accuracy", t)
         with s2:
             st.markdown(f"**{t('vanishing.sweep.ratio_title')}**")
             if table["ratio"].notna().any():
-                show_chart(_lines(table, "depth", "ratio", two, t, t("vanishing.axis.depth"),
+                show_chart(compiled(_lines, table, "depth", "ratio", two, t, t("vanishing.axis.depth"),
                                   t("vanishing.axis.ratio"), log_y=True), table, "sweep-ratio", t)
         st.caption(t("vanishing.sweep.caption"))
         if table["diverged"].any():

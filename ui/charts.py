@@ -25,6 +25,8 @@ import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
+from ui.i18n import Translator
+
 #: Activation name -> colour. Registry order; identical to the theme's palette.
 ACTIVATION_COLOURS: dict[str, str] = {
     "identity": "#7F7F7F",
@@ -404,6 +406,8 @@ def _fingerprint(value: Any, h: Any) -> None:
         for k in sorted(value, key=repr):
             _fingerprint(k, h)
             _fingerprint(value[k], h)
+    elif isinstance(value, Translator):
+        h.update(f"T:{value.lang}".encode())  # catalogs are fixed while the app runs
     elif value is None or isinstance(value, bool | int | float | str | np.generic):
         h.update(f"{type(value).__name__}:{value!r}".encode())
     else:
