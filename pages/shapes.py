@@ -43,6 +43,7 @@ GRID = 50
 # C1: deep enough that "depth" is not the excuse; trained with Adam so that the
 # identity network gets every chance to bend (it cannot).
 DEEP_SIZES = (2, 16, 16, 16, 16, 1)
+DRAW_EVERY = 2  # draw every 2nd point of the 401-point curves
 DEEP_EPOCHS, DEEP_LR = 200, 0.01
 # C2: one small ReLU classifier, plain full-batch gradient descent.
 SMALL_SIZES = (2, 16, 1)
@@ -172,7 +173,12 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t,
     names = list(data)
     if long is None:
         long = curves_frame(data, show_deriv, t)
-    wide = pd.DataFrame({"x": next(iter(data.values()))["x"]})
+    # The browser redraws every mark of a chart on every rerun, so draw every
+    # 2nd curve point and put a hover rule at every 4th; x = 0 stays on both
+    # (the grid is odd and symmetric), so kinks are still drawn exactly.
+    x_all = next(iter(data.values()))["x"]
+    long = long[long["x"].isin(x_all[::DRAW_EVERY])]
+    wide = pd.DataFrame({"x": x_all})
     tips = [alt.Tooltip("x:Q", title="x", format=".2f")]
     for name, d in data.items():
         wide[f"{name}_f"] = d["f"]
@@ -202,11 +208,11 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t,
                                   legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2)),
     )
     # The hover dots are a separate chart without strokeDash, so the legend keeps dashes.
-    dots = alt.Chart(long).mark_point(filled=True, size=45).encode(
+    # Filtered to the hovered x: a handful of marks to redraw, not one per curve point.
+    dots = alt.Chart(long).mark_point(filled=True, size=45, opacity=1).encode(
         x=alt.X("x:Q"), y=alt.Y("y:Q"), color=colour,
-        opacity=near(1),
-    )
-    rule = alt.Chart(wide).mark_rule(color="#555555").encode(
+    ).transform_filter(alt.ParameterPredicate(param=nearest.name, empty=False))
+    rule = alt.Chart(wide.iloc[::2 * DRAW_EVERY]).mark_rule(color="#555555").encode(
         x=alt.X("x:Q"), opacity=near(0.5), tooltip=tips
     ).add_params(nearest)
     layers: list = [lines, dots, rule]
