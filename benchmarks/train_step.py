@@ -74,6 +74,36 @@ def old_stepper(mod, depth: int, width: int, X: np.ndarray, y: np.ndarray) -> ca
     return step
 
 
+def floor_stepper(depth: int, width: int, n: int, dtype=np.float64) -> callable:
+    """The matrix products of one step and nothing else: the BLAS floor.
+
+    Per layer ``i`` the three products every implementation of a dense layer's
+    forward and backward pass makes (``h W``, ``hᵀ δ`` and, below the top,
+    ``δ Wᵀ``), on buffers of the step's shapes, with no bias, activation or
+    update. No network library calling the same BLAS can take a step faster,
+    so ``sklearn time / floor time`` is the largest speed-up over scikit-learn
+    that is possible at that shape.
+    """
+    rng = np.random.default_rng(0)
+    sizes = [2, *[width] * depth, 1]
+    Ws = [rng.standard_normal((a, b)).astype(dtype) for a, b in itertools.pairwise(sizes)]
+    hs = [rng.standard_normal((n, a)).astype(dtype) for a in sizes[:-1]]
+    zs = [np.empty((n, b), dtype) for b in sizes[1:]]
+    ds = [rng.standard_normal((n, b)).astype(dtype) for b in sizes[1:]]
+    dh = [np.empty((n, a), dtype) for a in sizes[:-1]]
+    gw = [np.empty_like(W) for W in Ws]
+
+    def step() -> None:
+        for W, h, z in zip(Ws, hs, zs, strict=True):
+            np.matmul(h, W, out=z)
+        for i in reversed(range(len(Ws))):
+            np.matmul(hs[i].T, ds[i], out=gw[i])
+            if i:
+                np.matmul(ds[i], Ws[i].T, out=dh[i])
+
+    return step
+
+
 def sklearn_stepper(depth: int, width: int, X: np.ndarray, y: np.ndarray) -> callable:
     """A zero-argument function taking one scikit-learn ``partial_fit`` step (warm)."""
     clf = MLPClassifier(
@@ -104,6 +134,7 @@ def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 15,
             "sk": sklearn_stepper(depth, width, X, y),
             "c64": core_stepper(depth, width, X, y, np.float64),
             "c32": core_stepper(depth, width, X, y, np.float32),
+            "floor": floor_stepper(depth, width, n),
         }
         if old is not None:
             fns["old"] = old_stepper(old, depth, width, X, y)
@@ -111,14 +142,17 @@ def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 15,
         r64, r32 = t["sk"] / t["c64"], t["sk"] / t["c32"]
         raw.append({"depth": depth, "width": width, "n": n, **t})
         rows.append([depth, width, f"{n:,}", fmt_time(t["sk"]), fmt_time(t["c64"]),
-                     fmt_time(t["c32"]), f"**{r64:.2f}x**", f"**{r32:.2f}x**"])
+                     fmt_time(t["c32"]), f"**{r64:.2f}x**", f"**{r32:.2f}x**",
+                     fmt_time(t["floor"]), f"{t['sk'] / t['floor']:.2f}x",
+                     f"{t['floor'] / t['c64']:.0%}"])
         if old is not None:
             rows[-1] += [fmt_time(t["old"]), f"{t['old'] / t['c64']:.2f}x"]
         print(f"  depth {depth:>2} width {width:>3} n {n:>6}: sklearn {fmt_time(t['sk'])}, "
               f"core f64 {fmt_time(t['c64'])} ({r64:.2f}x), core f32 {fmt_time(t['c32'])} "
               f"({r32:.2f}x)", flush=True)
     header = ["depth", "width", "samples", "sklearn f64", "core f64", "core f32",
-              "sklearn/core f64", "sklearn/core f32"]
+              "sklearn/core f64", "sklearn/core f32", "BLAS floor f64", "sklearn/floor",
+              "floor/core f64"]
     if old is not None:
         header += [f"core f64 at {before}", f"{before}/now"]
     return table(header, rows), raw
@@ -141,7 +175,11 @@ def main(argv: list[str] | None = None) -> None:
         pages_md, _ = run(shapes=PAGE_SHAPES, rounds=args.rounds, before=args.before)
     md = (f"BLAS threads: {args.threads}; process CPU time, {args.rounds} interleaved rounds, "
           "median per step; "
-          f"ratio = sklearn time / core time (above 1: core faster).\n\n{md}\n\n"
+          "ratio = sklearn time / core time (above 1: core faster). *BLAS floor*: the step's "
+          "matrix products alone (`floor_stepper`); *sklearn/floor* is the largest speed-up "
+          "over scikit-learn any implementation on this BLAS could reach, *floor/core* the "
+          "share of core's step spent in those products.\n\n"
+          f"{md}\n\n"
           f"Shapes the pages train (depth, width, training samples):\n\n{pages_md}")
     print(md)
     if args.write:

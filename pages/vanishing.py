@@ -279,7 +279,8 @@ def _lines(frame: pd.DataFrame, x: str, y: str, two: bool, t, x_title: str, y_ti
                        dash_title=dash_title)
     if dash is not None:
         # Point shapes too, so the legend tells the line styles apart.
-        chart.encoding.shape = alt.Shape(f"{dash}:N", title=dash_title)
+        marks = chart.layer if isinstance(chart, alt.LayerChart) else [chart]
+        marks[-1].encoding.shape = alt.Shape(f"{dash}:N", title=dash_title)
     return _compact(chart)
 
 

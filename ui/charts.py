@@ -44,6 +44,8 @@ CLASS_COLOURS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#
 
 #: Most points a line chart sends to the browser per series.
 MAX_POINTS = 400
+#: Most hover points a line chart draws per series (see :func:`line_chart`).
+POINT_MARKS = 60
 
 
 def activation_scale(names: Sequence[str]) -> alt.Scale:
@@ -96,8 +98,15 @@ def line_chart(
     height: int = 260,
     dash: str | None = None,
     dash_title: str | None = None,
-) -> alt.Chart:
-    """Lines coloured by activation, with a tooltip on every point."""
+) -> alt.Chart | alt.LayerChart:
+    """Lines coloured by activation, with hover points that show the values.
+
+    A series of up to :data:`POINT_MARKS` points gets a point (and tooltip) at
+    each of them. Longer ones (training curves) get points at
+    :data:`POINT_MARKS` evenly spaced rows only: the browser redraws every mark
+    on every rerun, and hundreds of hover dots per curve made a slider move
+    visibly slower without adding anything a learner can point at.
+    """
     names = frame[colour].astype(str).unique().tolist()
     y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     enc: dict = {
@@ -110,15 +119,25 @@ def line_chart(
             alt.Tooltip(f"{y}:Q", title=y_title, format=".3~g"),
         ],
     }
+    groups = [colour] if dash is None else [colour, dash]
     if dash is not None:
         enc["strokeDash"] = alt.StrokeDash(f"{dash}:N", title=dash_title or dash)
         enc["tooltip"].append(alt.Tooltip(f"{dash}:N", title=dash_title or dash))
-    return (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=18, filled=True), strokeWidth=2)
-        .encode(**enc)
-        .properties(height=height)
-    )
+    longest = int(frame.groupby(groups, sort=False).size().max()) if len(frame) else 0
+    if longest <= POINT_MARKS:
+        return (
+            alt.Chart(frame)
+            .mark_line(point=alt.OverlayMarkDef(size=18, filled=True), strokeWidth=2)
+            .encode(**enc)
+            .properties(height=height)
+        )
+    lines = alt.Chart(frame).mark_line(strokeWidth=2).encode(
+        **{k: v for k, v in enc.items() if k != "tooltip"})
+    key = frame[groups].astype(str).agg("|".join, axis=1)
+    dots = alt.Chart(downsample(frame.assign(_series=key), "_series", POINT_MARKS)
+                     .drop(columns="_series")).mark_point(size=18, filled=True).encode(
+        **{k: v for k, v in enc.items() if k != "strokeDash"})
+    return alt.layer(lines, dots).properties(height=height)
 
 
 #: Vega's "blueorange" scheme (the probability colours), as Vega defines it:
