@@ -309,6 +309,45 @@ def _gradient_heatmap(cells: pd.DataFrame, domain: tuple[float, float], depth: i
     return chart
 
 
+@st.fragment
+def _boundary_maps(X: np.ndarray, y: np.ndarray, runs: dict, epochs: int, two: bool,
+                   n_snap: int, res: int, t) -> None:
+    """The decision boundaries at a chosen epoch, with the epoch scrubber.
+
+    A fragment: moving the scrubber reruns this section only, not the page
+    (the maps come from snapshots saved during training)."""
+    # Every saved epoch of any run; a run that stopped early shows its last state.
+    snaps = sorted(set().union(*(set(r["boundaries"]) for r in runs.values())))
+    chosen = snaps[-1]
+    if len(snaps) > 1:
+        chosen = st.select_slider(t("vanishing.boundary.epoch"), snaps, value=snaps[-1],
+                                  key=f"_at_{epochs}_{len(snaps)}",
+                                  help=t("vanishing.boundary.epoch_help"))
+    if (n_snap, res) != (N_SNAPSHOTS, GRID):
+        st.caption(t("vanishing.guard.boundary", states=n_snap + 1, res=res,
+                     full_states=N_SNAPSHOTS + 1, full_res=GRID))
+    points, _, step = plane_grid(X, resolution=res)
+    grid = pd.DataFrame(points, columns=["x1", "x2"])
+    dots = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": y})
+    bcols = st.columns(min(len(runs), 3))
+    for k, ((a, i), r) in enumerate(runs.items()):
+        with bcols[k % len(bcols)]:
+            st.markdown(f"**{_label(a, i, two)}**")
+            at = max(e for e in r["boundaries"] if e <= chosen)
+            if at != chosen:
+                st.caption(t("vanishing.boundary.stopped", epoch=at))
+            m1, m2 = st.columns(2)
+            m1.metric(t("vanishing.boundary.train_acc"), percent(float(r["train_acc"][at]), digits=0))
+            m2.metric(t("vanishing.boundary.test_acc"), percent(float(r["test_acc"][at]), digits=0))
+            p = np.nan_to_num(r["boundaries"][at].astype(float), nan=0.5)
+            cells = grid.assign(p=p)
+            show_chart(compiled(boundary_chart, cells, dots, prob_title=t("vanishing.boundary.prob"),
+                                      class_title=t("vanishing.boundary.class"),
+                                      step=step, height=280),
+                       cells.assign(epoch=at, act=a, init=i), f"boundary-{a}-{i}", t)
+    st.caption(t("vanishing.boundary.caption"))
+
+
 def _compact(chart):
     """Short y-axis labels (1e+10, 0.001, 0.5) whatever the range of the values, and
     whole-number ticks on x (every x on this page is a layer, an epoch or a depth)."""
@@ -579,36 +618,7 @@ def main() -> None:
         st.info(t("vanishing.boundary.multi", classes=info.n_classes))
     else:
         X, y, _ = _split(data, n, noise, seed, **up)
-        # Every saved epoch of any run; a run that stopped early shows its last state.
-        snaps = sorted(set().union(*(set(r["boundaries"]) for r in runs.values())))
-        chosen = snaps[-1]
-        if len(snaps) > 1:
-            chosen = st.select_slider(t("vanishing.boundary.epoch"), snaps, value=snaps[-1],
-                                      key=f"_at_{epochs}_{len(snaps)}",
-                                      help=t("vanishing.boundary.epoch_help"))
-        if (n_snap, res) != (N_SNAPSHOTS, GRID):
-            st.caption(t("vanishing.guard.boundary", states=n_snap + 1, res=res,
-                         full_states=N_SNAPSHOTS + 1, full_res=GRID))
-        points, _, step = plane_grid(X, resolution=res)
-        grid = pd.DataFrame(points, columns=["x1", "x2"])
-        dots = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": y})
-        bcols = st.columns(min(len(runs), 3))
-        for k, ((a, i), r) in enumerate(runs.items()):
-            with bcols[k % len(bcols)]:
-                st.markdown(f"**{_label(a, i, two)}**")
-                at = max(e for e in r["boundaries"] if e <= chosen)
-                if at != chosen:
-                    st.caption(t("vanishing.boundary.stopped", epoch=at))
-                m1, m2 = st.columns(2)
-                m1.metric(t("vanishing.boundary.train_acc"), percent(float(r["train_acc"][at]), digits=0))
-                m2.metric(t("vanishing.boundary.test_acc"), percent(float(r["test_acc"][at]), digits=0))
-                p = np.nan_to_num(r["boundaries"][at].astype(float), nan=0.5)
-                cells = grid.assign(p=p)
-                show_chart(compiled(boundary_chart, cells, dots, prob_title=t("vanishing.boundary.prob"),
-                                          class_title=t("vanishing.boundary.class"),
-                                          step=step, height=280),
-                           cells.assign(epoch=at, act=a, init=i), f"boundary-{a}-{i}", t)
-        st.caption(t("vanishing.boundary.caption"))
+        _boundary_maps(X, y, runs, epochs, two, n_snap, res, t)
 
     # ---------------------------------------------------------------- 4. sweep
     st.header(t("vanishing.sweep.title"))
