@@ -40,11 +40,17 @@ def test_deep_link_first_request(info) -> None:
     require_chromium()
     with StreamlitServer() as server, chromium() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        app = AppPage(context.new_page(), server.url).goto(info.url_path)
+        page = context.new_page()
+        # The app works offline: the browser asks nothing of any other host.
+        outside: list[str] = []
+        page.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:"))
+                else outside.append(r.url))
+        app = AppPage(page, server.url).goto(info.url_path)
         _check_frame(app, "en")
         assert app.wait_charts() >= 1
         assert app.exceptions() == 0
         app.screenshot(info.name)
+        assert outside == [], outside
         context.close()
 
 

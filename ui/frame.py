@@ -118,7 +118,9 @@ def frame(page: str) -> Frame:
 
     st.set_page_config(
         page_title=f"{t(f'common.nav.{page}')} · Activation Lab",
-        page_icon=":material/science:",
+        # A local file: a Material icon here makes every browser fetch the
+        # favicon from fonts.gstatic.com, and the app must work offline.
+        page_icon=str(APP_ROOT / "ui" / "icon.png"),
         layout="wide",
         initial_sidebar_state="expanded",
     )
