@@ -241,17 +241,24 @@ def _tools(box, page: str, info: PageInfo, controls: Controls, t: Translator) ->
         help=t("common.reset_help"), width="stretch",
         disabled=controls.hidden is not None and "all" in controls.hidden,
     )
-    slot = left.empty()
+    # The popover is drawn once; every bound control then rewrites only the two
+    # links (one element each, in place), not the whole popover.
+    with left.popover(t("common.share"), width="stretch"):
+        st.caption(t("common.share_help"))
+        link = st.empty()
+        st.caption(t("common.share_pinned"))
+        pinned_link = st.empty()
+        st.caption(t("common.export.hint"))
+    written: dict[str, str] = {}
 
     def refresh() -> None:
         defaults = st.session_state.setdefault(_DEFAULTS_STATE, {}).setdefault(page, {})
         defaults.update({b.key: b.default for b in controls.bound.values()})
-        with slot.container(), st.popover(t("common.share"), width="stretch"):
-            st.caption(t("common.share_help"))
-            st.code(share_url(info, controls), language=None, wrap_lines=True)
-            st.caption(t("common.share_pinned"))
-            st.code(share_url(info, controls, pinned=True), language=None, wrap_lines=True)
-            st.caption(t("common.export.hint"))
+        for name, slot, url in (("link", link, share_url(info, controls)),
+                                ("pinned", pinned_link, share_url(info, controls, pinned=True))):
+            if written.get(name) != url:
+                slot.code(url, language=None, wrap_lines=True)
+                written[name] = url
 
     controls.on_bind = refresh
     refresh()
