@@ -291,8 +291,8 @@ def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr:
     st.markdown(f"**{t(f'{P}.s1.total_title')}**")
     show_chart(
         compiled(line_chart, lines, "epoch", "dead", "act", x_title=t("common.axis.epoch"),
-                   y_title=t(f"{P}.s1.total_axis"), colour_title=t("common.axis.activation"),
-                   height=220),
+                 y_title=t(f"{P}.s1.total_axis"), colour_title=t("common.axis.activation"),
+                 height=220),
         lines, "dead-total", t,
     )
     st.caption(t(f"{P}.s1.total_caption"))
@@ -410,8 +410,8 @@ def section_step(t, c, data_key: str, depth: int, width: int, epochs: int, seed:
     frame_ = pd.concat(rows, ignore_index=True).dropna()
     show_chart(
         compiled(line_chart, frame_, "epoch", "dead", "act", x_title=t(f"{P}.s3.epoch_axis"),
-                   y_title=t(f"{P}.s3.dead_axis"), colour_title=t("common.axis.activation"),
-                   height=220),
+                 y_title=t(f"{P}.s3.dead_axis"), colour_title=t("common.axis.activation"),
+                 height=220),
         frame_, "big-step-dead", t,
     )
     st.caption(t(f"{P}.s3.caption", normal_lr=NORMAL_LR))

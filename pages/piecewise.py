@@ -481,9 +481,9 @@ def main() -> None:
                 "s": t("piecewise.fit.pieces")})
             st.markdown(f"**{t('piecewise.fit.over_training')}**")
             show_chart(compiled(_simple_lines, counts, "epoch", "pieces", "s",
-                                     x_title=t("common.axis.epoch"),
-                                     y_title=t("piecewise.axis.pieces"),
-                                     series_title=" ", height=200),
+                                x_title=t("common.axis.epoch"),
+                                y_title=t("piecewise.axis.pieces"),
+                                series_title=" ", height=200),
                        counts[["epoch", "pieces"]], f"fit-{act}-pieces", t)
             st.caption(t("piecewise.fit.over_caption"))
         else:
@@ -541,9 +541,9 @@ def main() -> None:
             pd.DataFrame({"x": tent["one_x"], "y": tent["one_y"], "s": one_name}),
         ], ignore_index=True)
         show_chart(compiled(_simple_lines, curves, "x", "y", "s", x_title=t("piecewise.axis.x"),
-                                 y_title=t("piecewise.axis.y"), series_title=" ",
-                                 colours={deep_name: "#009E73", one_name: "#E69F00"},
-                                 points=False, height=280), curves, f"tent-k{k}", t)
+                            y_title=t("piecewise.axis.y"), series_title=" ",
+                            colours={deep_name: "#009E73", one_name: "#E69F00"},
+                            points=False, height=280), curves, f"tent-k{k}", t)
         st.caption(t("piecewise.depth.caption", k=k, err=f"{tent['one_err']:.2f}"))
     st.info(t("piecewise.depth.reading", k=k, units=2 * k, tent=int(row.tent),
               one=int(row.one), bound=int(row.bound), random=f"{row.random_deep:.1f}",
@@ -563,13 +563,13 @@ def main() -> None:
     cl, cr = st.columns([1, 1])
     with cl:
         show_chart(compiled(_simple_lines, long, "k", "pieces", "s", x_title=t("piecewise.axis.k"),
-                                 y_title=t("piecewise.axis.pieces"), series_title=" ",
-                                 log_y=True, colours={names["tent"]: "#009E73",
-                                                      names["one"]: "#E69F00",
-                                                      names["random_deep"]: "#0072B2",
-                                                      names["random_one"]: "#CC79A7",
-                                                      names["random_wide"]: "#D55E00"},
-                                 height=420),
+                            y_title=t("piecewise.axis.pieces"), series_title=" ",
+                            log_y=True, colours={names["tent"]: "#009E73",
+                                                 names["one"]: "#E69F00",
+                                                 names["random_deep"]: "#0072B2",
+                                                 names["random_one"]: "#CC79A7",
+                                                 names["random_wide"]: "#D55E00"},
+                            height=420),
                    long, "pieces-vs-k", t)
         st.caption(t("piecewise.depth.chart_caption", seeds=RANDOM_SEEDS))
         st.caption(t("piecewise.depth.wide_caption", width=WIDE, wide_seeds=WIDE_SEEDS))
@@ -605,17 +605,17 @@ def main() -> None:
                              pd.DataFrame({"x": yc["x"], "y": yc["f"], "s": fm_name})],
                             ignore_index=True)
         show_chart(compiled(_simple_lines, frame_y, "x", "y", "s", x_title=t("piecewise.axis.x"),
-                                 y_title=t("piecewise.axis.y"), series_title=" ",
-                                 colours={sq_name: "#333333", fm_name: "#009E73"},
-                                 points=False), frame_y, f"yarotsky-m{m}", t)
+                            y_title=t("piecewise.axis.y"), series_title=" ",
+                            colours={sq_name: "#333333", fm_name: "#009E73"},
+                            points=False), frame_y, f"yarotsky-m{m}", t)
         st.caption(t("piecewise.yarotsky.curve_caption", m=m, knots=2**m + 1))
     with mid:
         meas, bnd = t("piecewise.yarotsky.measured"), t("piecewise.yarotsky.bound")
         errs = pd.concat([pd.DataFrame({"m": yt.m, "e": finite_positive(yt.measured), "s": meas}),
                           pd.DataFrame({"m": yt.m, "e": yt.bound, "s": bnd})], ignore_index=True)
         show_chart(compiled(_simple_lines, errs, "m", "e", "s", x_title="m",
-                                 y_title=t("piecewise.axis.max_error"), series_title=" ",
-                                 log_y=True, colours={meas: "#009E73", bnd: "#333333"}),
+                            y_title=t("piecewise.axis.max_error"), series_title=" ",
+                            log_y=True, colours={meas: "#009E73", bnd: "#333333"}),
                    errs, "yarotsky-error", t)
         st.caption(t("piecewise.yarotsky.error_caption"))
     worst = float(np.max(np.abs(yt.measured / yt.bound - 1)))
@@ -668,8 +668,8 @@ def main() -> None:
                             "r": [reg["snaps"][e]["regions"] for e in reg_epochs],
                             "s": t("piecewise.regions.count")})
     show_chart(compiled(_simple_lines, counts2, "epoch", "r", "s", x_title=t("common.axis.epoch"),
-                             y_title=t("piecewise.regions.count"), series_title=" ",
-                             height=200),
+                        y_title=t("piecewise.regions.count"), series_title=" ",
+                        height=200),
                counts2[["epoch", "r"]].rename(columns={"r": "regions"}),
                f"regions-{used}-over-training", t)
     first, last = reg["snaps"][reg_epochs[0]]["regions"], reg["snaps"][reg_epochs[-1]]["regions"]
@@ -691,9 +691,9 @@ def main() -> None:
         long_r["s"] = long_r["s"].map(names_r)
         long_r["v"] = finite_positive(long_r["v"].to_numpy(), floor=1e-4)
         show_chart(compiled(_simple_lines, long_r.dropna(), "slope", "v", "s",
-                                 x_title=t("piecewise.axis.slope"),
-                                 y_title=t("piecewise.axis.error"), series_title=" ",
-                                 log_x=True, log_y=True), ramp, "step-ramps", t)
+                            x_title=t("piecewise.axis.slope"),
+                            y_title=t("piecewise.axis.error"), series_title=" ",
+                            log_x=True, log_y=True), ramp, "step-ramps", t)
         st.caption(t("piecewise.step.ramp_caption"))
     with right:
         names_t = {"away": t("piecewise.step.away", eta=STEP_AWAY),
@@ -702,9 +702,9 @@ def main() -> None:
                               value_name="v")
         long_t["s"] = long_t["s"].map(names_t)
         show_chart(compiled(_simple_lines, long_t, "units", "v", "s",
-                                 x_title=t("piecewise.axis.units"),
-                                 y_title=t("piecewise.axis.error"), series_title=" ",
-                                 log_x=True), trained, "step-trained", t)
+                            x_title=t("piecewise.axis.units"),
+                            y_title=t("piecewise.axis.error"), series_title=" ",
+                            log_x=True), trained, "step-trained", t)
         st.caption(t("piecewise.step.trained_caption", epochs=300))
     st.info(t("piecewise.step.reading",
               jump_min=f"{ramp['jump'].min():.2f}",

@@ -342,8 +342,8 @@ def _boundary_maps(X: np.ndarray, y: np.ndarray, runs: dict, epochs: int, two: b
             p = np.nan_to_num(r["boundaries"][at].astype(float), nan=0.5)
             cells = grid.assign(p=p)
             show_chart(compiled(boundary_chart, cells, dots, prob_title=t("vanishing.boundary.prob"),
-                                      class_title=t("vanishing.boundary.class"),
-                                      step=step, height=280),
+                                class_title=t("vanishing.boundary.class"),
+                                step=step, height=280),
                        cells.assign(epoch=at, act=a, init=i), f"boundary-{a}-{i}", t)
     st.caption(t("vanishing.boundary.caption"))
 
@@ -505,8 +505,8 @@ def main() -> None:
         st.markdown(f"**{t('vanishing.init.fwd_title')}**")
         if fwd_frame["mean"].notna().any():
             show_chart(compiled(_band, fwd_frame, two, "mean", "spread_lo", "spread_hi", names, t,
-                             t("vanishing.axis.hidden_layer"), t("vanishing.axis.act_value"),
-                             log_y=False),
+                                t("vanishing.axis.hidden_layer"), t("vanishing.axis.act_value"),
+                                log_y=False),
                        fwd_frame[[*SERIES_COLUMNS, "layer", "mean", "spread_lo", "spread_hi"]],
                        "init-activations", t)
         st.caption(t("vanishing.init.fwd_caption"))
@@ -514,7 +514,7 @@ def main() -> None:
     with sat_col:
         st.markdown(f"**{t('vanishing.init.sat_title')}**")
         show_chart(compiled(_lines, fwd_frame, "layer", "saturated", two, t,
-                          t("vanishing.axis.hidden_layer"), t("vanishing.axis.saturated")),
+                            t("vanishing.axis.hidden_layer"), t("vanishing.axis.saturated")),
                    fwd_frame[[*SERIES_COLUMNS, "layer", "saturated"]], "init-saturation", t)
         st.caption(t("vanishing.init.sat_caption", pct=f"{100 * SATURATION:.0f}"))
     with read_col:
@@ -562,7 +562,7 @@ def main() -> None:
     with left:
         st.markdown(f"**{t('vanishing.train.loss_title')}**")
         show_chart(compiled(_lines, downsample(curves, "series"), "epoch", "loss", two, t,
-                          t("common.axis.epoch"), t("common.axis.loss"), log_y=True),
+                            t("common.axis.epoch"), t("common.axis.loss"), log_y=True),
                    curves[[*SERIES_COLUMNS, "epoch", "loss"]], "train-loss", t)
         st.caption(t("vanishing.train.loss_caption"))
     with right:
@@ -577,10 +577,10 @@ def main() -> None:
             acc = acc[acc["split"] == t("vanishing.train.split_test")]
             acc["act"] = acc["series"].str.split(" · ").str[0]
         show_chart(compiled(_lines, downsample(acc.assign(_g=acc["series"] + acc["split"]), "_g"),
-                          "epoch", "acc", two, t, t("common.axis.epoch"),
-                          t("common.axis.accuracy"),
-                          dash=None if two else "split",
-                          dash_title=None if two else t("vanishing.train.split")),
+                            "epoch", "acc", two, t, t("common.axis.epoch"),
+                            t("common.axis.accuracy"),
+                            dash=None if two else "split",
+                            dash_title=None if two else t("vanishing.train.split")),
                    acc_csv, "train-accuracy", t)
         st.caption(t("vanishing.train.acc_caption_two" if two else "vanishing.train.acc_caption"))
 
@@ -645,12 +645,12 @@ def main() -> None:
         with s1:
             st.markdown(f"**{t('vanishing.sweep.acc_title')}**")
             show_chart(compiled(_lines, table, "depth", "test_acc", two, t, t("vanishing.axis.depth"),
-                              t("vanishing.axis.test_acc")), table, "sweep-accuracy", t)
+                                t("vanishing.axis.test_acc")), table, "sweep-accuracy", t)
         with s2:
             st.markdown(f"**{t('vanishing.sweep.ratio_title')}**")
             if table["ratio"].notna().any():
                 show_chart(compiled(_lines, table, "depth", "ratio", two, t, t("vanishing.axis.depth"),
-                                  t("vanishing.axis.ratio"), log_y=True), table, "sweep-ratio", t)
+                                    t("vanishing.axis.ratio"), log_y=True), table, "sweep-ratio", t)
         st.caption(t("vanishing.sweep.caption"))
         if table["diverged"].any():
             bad = table[table["diverged"]]
