@@ -37,11 +37,16 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 #: Page script: start timing a rerun (returns ``performance.now()``); the moment
 #: the app is idle again after a run lands in ``window.__done``
 #: (see `RERUN_DONE`). Safe to call before every move: one observer per page.
+#: A cached rerun can be so quick that Streamlit never shows the "running"
+#: state in the DOM (start and finish land in one render), so the page's last
+#: DOM change is tracked as well (see `RERUN_DONE`).
 WATCH_RERUN = """() => {
   const el = document.querySelector('[data-testid="stApp"]');
   window.__sawRun = el.getAttribute('data-test-script-state') === 'running';
   window.__done = null;
-  if (window.__watching) return performance.now();
+  window.__t0 = performance.now();
+  window.__lastMut = null;
+  if (window.__watching) return window.__t0;
   window.__watching = true;
   new MutationObserver((records) => {
     // A fast run can start and finish before this callback: its record's old
@@ -51,9 +56,25 @@ WATCH_RERUN = """() => {
     if (s === 'running') window.__sawRun = true;
     if (window.__sawRun && s === 'notRunning' && window.__done === null) window.__done = performance.now();
   }).observe(el, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
-  return performance.now();
+  new MutationObserver(() => { window.__lastMut = performance.now(); })
+    .observe(el, {subtree: true, childList: true, characterData: true, attributes: true});
+  return window.__t0;
 }"""
-RERUN_DONE = "() => window.__done !== null"
+#: Page predicate: the run started by the last move has finished. Either the
+#: "running" state was seen and has ended, or (a run too quick to show that
+#: state) the app is idle and its DOM has been quiet for 0.5 s after changing;
+#: then ``window.__done`` is the time of the last change.
+RERUN_DONE = """() => {
+  if (window.__done !== null) return true;
+  const el = document.querySelector('[data-testid="stApp"]');
+  const now = performance.now();
+  if (el.getAttribute('data-test-script-state') === 'notRunning' && window.__lastMut !== null
+      && now - window.__lastMut > 500 && now - window.__t0 > 1000) {
+    window.__done = window.__lastMut;
+    return true;
+  }
+  return false;
+}"""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
