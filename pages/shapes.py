@@ -195,11 +195,6 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t,
                                          symbolStrokeWidth=3))
     nearest = alt.selection_point(nearest=True, on="pointerover", fields=["x"], empty=False)
 
-    def near(on: float) -> alt.OpacityValue:
-        # What alt.when(nearest).then(...).otherwise(0) builds, without its slow
-        # schema look-up (~40 ms a call).
-        return alt.OpacityValue(0, condition=[{"param": nearest.name, "value": on, "empty": False}])
-
     lines = alt.Chart(long).mark_line(strokeWidth=2.2).encode(
         x=x_enc, y=y_enc, color=colour,
         strokeDash=alt.StrokeDash("kind:N", title=t("shapes.curves.kind"),
@@ -213,7 +208,11 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t,
         x=alt.X("x:Q"), y=alt.Y("y:Q"), color=colour,
     ).transform_filter(alt.ParameterPredicate(param=nearest.name, empty=False))
     rule = alt.Chart(wide.iloc[::2 * DRAW_EVERY]).mark_rule(color="#555555").encode(
-        x=alt.X("x:Q"), opacity=near(0.5), tooltip=tips
+        x=alt.X("x:Q"), tooltip=tips,
+        # What alt.when(nearest).then(0.5).otherwise(0) builds, without its slow
+        # schema look-up (~40 ms a call).
+        opacity=alt.OpacityValue(0, condition=[{"param": nearest.name, "value": 0.5,
+                                                "empty": False}]),
     ).add_params(nearest)
     layers: list = [lines, dots, rule]
 

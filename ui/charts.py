@@ -59,8 +59,11 @@ def activation_colour(field: str, names: Sequence[str], title: str) -> alt.Color
     return alt.Color(f"{field}:N", scale=activation_scale(names), title=title)
 
 
-def downsample(frame: pd.DataFrame, by: str | None, limit: int = MAX_POINTS) -> pd.DataFrame:
-    """Keep at most `limit` evenly spaced rows per group, always the last one.
+def downsample(
+    frame: pd.DataFrame, by: str | list[str] | None, limit: int = MAX_POINTS
+) -> pd.DataFrame:
+    """Keep at most `limit` evenly spaced rows per group (`by`: a column, a
+    list of columns or None), always the last one.
 
     Long training curves are thinned before they are sent to the browser, so a
     chart's payload stays small whatever the number of epochs.
@@ -133,9 +136,7 @@ def line_chart(
         )
     lines = alt.Chart(frame).mark_line(strokeWidth=2).encode(
         **{k: v for k, v in enc.items() if k != "tooltip"})
-    key = frame[groups].astype(str).agg("|".join, axis=1)
-    dots = alt.Chart(downsample(frame.assign(_series=key), "_series", POINT_MARKS)
-                     .drop(columns="_series")).mark_point(size=18, filled=True).encode(
+    dots = alt.Chart(downsample(frame, groups, POINT_MARKS)).mark_point(size=18, filled=True).encode(
         **{k: v for k, v in enc.items() if k != "strokeDash"})
     return alt.layer(lines, dots).properties(height=height)
 
@@ -212,11 +213,12 @@ def boundary_chart(
     points : DataFrame with columns ``x1, x2, label``
         The data, coloured by class.
     step : float, optional
-        Unused (kept for callers); the cell size comes from the grid itself.
+        Cell size used only along an axis where the grid has a single value;
+        otherwise the spacing of the grid's own values.
     """
     xs, ys = np.unique(grid["x1"].to_numpy()), np.unique(grid["x2"].to_numpy())
-    dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1) if len(xs) > 1 else (step or 0.1)
-    dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1) if len(ys) > 1 else (step or 0.1)
+    dx = (xs[-1] - xs[0]) / (len(xs) - 1) if len(xs) > 1 else (step or 0.1)
+    dy = (ys[-1] - ys[0]) / (len(ys) - 1) if len(ys) > 1 else (step or 0.1)
     domain = [float(xs[0] - dx / 2), float(xs[-1] + dx / 2)]
     domain2 = [float(ys[0] - dy / 2), float(ys[-1] + dy / 2)]
     x_scale = alt.Scale(domain=domain, nice=False, zero=False)
