@@ -1,6 +1,6 @@
 """Slider-to-idle latency in a real headless Chromium, and the server's memory.
 
-    python -m benchmarks.browser [--write] [--moves 10]
+    python -m benchmarks.browser [--write] [--moves 10] [--pages shapes ...]
 
 Starts ``streamlit run`` on a free loopback port (``tests/harness.py``), opens
 each page, then moves the page's first sidebar slider one step right and one
@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--write", action="store_true")
     p.add_argument("--moves", type=int, default=10)
+    p.add_argument("--pages", nargs="*", default=None,
+                   help="page names to visit (default: every page)")
     args = p.parse_args(argv)
     rows = []
     rss = []
@@ -53,6 +55,8 @@ def main(argv: list[str] | None = None) -> None:
         server_proc = psutil.Process(server.proc.pid)
         rss.append(("after start", server_proc.memory_info().rss))
         for info in available_pages():
+            if args.pages and info.name not in args.pages:
+                continue
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             app = AppPage(context.new_page(), server.url).goto(info.url_path)
             times = measure(app, args.moves)

@@ -383,6 +383,10 @@ def _sci(v: float) -> str:
 
 
 # -------------------------------------------------------------------------- page
+#: The page's sections, in reading order (URL ``view``; the first is the default).
+SECTIONS = ("curves", "facts", "chain", "c1", "c2")
+
+
 def main() -> None:
     fr = frame("shapes")
     t, c = fr.t, fr.controls
@@ -410,157 +414,169 @@ def main() -> None:
     slope, alpha, spread, logit = float(slope), float(alpha), float(spread), float(logit)
     lo, hi = float(lo), float(hi)
 
+    # Only the open section is computed and drawn (see Frame.sections).
+    view = fr.sections(SECTIONS)
     # ---- 1. shapes
-    st.header(t("shapes.curves.title"))
-    if not names:
-        st.info(t("shapes.none_selected"))
-    else:
-        data_by_act = {n: shape_data(n, lo, hi, slope, alpha) for n in names}
-        long = curves_frame(data_by_act, show_deriv, t)
-        show_chart(compiled(shapes_chart, data_by_act, show_deriv, t, long), long, "curves", t)
-        st.caption(t("shapes.curves.caption" if show_deriv else "shapes.curves.caption_no_deriv",
-                     tol=f"{100 * FLAT_TOL:.0f}"))
-        with st.expander(t("shapes.curves.formulas")):
-            for n in names:
-                act = _act(n, slope, alpha)
-                st.markdown(f"**{n}**")
-                st.latex(rf"f(z) = {act.formula} \qquad f'(z) = {act.dformula}")
-    sig = facts(ACTIVATIONS["sigmoid"])
-    tanh_f = facts(ACTIVATIONS["tanh"])
-    st.info(t("shapes.curves.reading", sig_max=_num(sig.max_slope), sig_f0=_num(sig.f0),
-              tanh_max=_num(tanh_f.max_slope)))
-
+    if view == "curves":
+        st.header(t("shapes.curves.title"))
+        if not names:
+            st.info(t("shapes.none_selected"))
+        else:
+            data_by_act = {n: shape_data(n, lo, hi, slope, alpha) for n in names}
+            long = curves_frame(data_by_act, show_deriv, t)
+            show_chart(compiled(shapes_chart, data_by_act, show_deriv, t, long), long, "curves", t)
+            st.caption(t("shapes.curves.caption" if show_deriv else "shapes.curves.caption_no_deriv",
+                         tol=f"{100 * FLAT_TOL:.0f}"))
+            with st.expander(t("shapes.curves.formulas")):
+                for n in names:
+                    act = _act(n, slope, alpha)
+                    st.markdown(f"**{n}**")
+                    st.latex(rf"f(z) = {act.formula} \qquad f'(z) = {act.dformula}")
+        sig = facts(ACTIVATIONS["sigmoid"])
+        tanh_f = facts(ACTIVATIONS["tanh"])
+        st.info(t("shapes.curves.reading", sig_max=_num(sig.max_slope), sig_f0=_num(sig.f0),
+                  tanh_max=_num(tanh_f.max_slope)))
     # ---- 2. facts table
-    if names:
+    elif view == "facts":
         st.header(t("shapes.facts.title"))
-        ref = cost("relu", slope, alpha)
-        rows = []
-        for n in names:
-            fa = facts(_act(n, slope, alpha))
-            lo_r, hi_r = fa.output_range
-            rows.append({
-                t("shapes.facts.name"): n,
-                t("shapes.facts.range"): f"({_num(lo_r)}, {_num(hi_r)})",
-                t("shapes.facts.f0"): _num(fa.f0),
-                t("shapes.facts.df0"): _num(fa.df0),
-                t("shapes.facts.max_slope"): _num(fa.max_slope),
-                t("shapes.facts.zero_centred"): t(f"shapes.facts.{'yes' if fa.zero_centred else 'no'}"),
-                t("shapes.facts.saturates"): t(f"shapes.facts.sat_{fa.saturates}"),
-                t("shapes.facts.smooth"): t(f"shapes.facts.{'yes' if fa.smooth else 'no'}"),
-                t("shapes.facts.dead_zone"): t(f"shapes.facts.{'yes' if fa.dead_zone else 'no'}"),
-                t("shapes.facts.cost"): f"{cost(n, slope, alpha) / ref:.1f}×",
-            })
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        st.caption(t("shapes.facts.caption", ms=f"{1000 * ref:.1f}"))
-
+        if not names:
+            st.info(t("shapes.none_selected"))
+        else:
+            ref = cost("relu", slope, alpha)
+            rows = []
+            for n in names:
+                fa = facts(_act(n, slope, alpha))
+                lo_r, hi_r = fa.output_range
+                rows.append({
+                    t("shapes.facts.name"): n,
+                    t("shapes.facts.range"): f"({_num(lo_r)}, {_num(hi_r)})",
+                    t("shapes.facts.f0"): _num(fa.f0),
+                    t("shapes.facts.df0"): _num(fa.df0),
+                    t("shapes.facts.max_slope"): _num(fa.max_slope),
+                    t("shapes.facts.zero_centred"): t(f"shapes.facts.{'yes' if fa.zero_centred else 'no'}"),
+                    t("shapes.facts.saturates"): t(f"shapes.facts.sat_{fa.saturates}"),
+                    t("shapes.facts.smooth"): t(f"shapes.facts.{'yes' if fa.smooth else 'no'}"),
+                    t("shapes.facts.dead_zone"): t(f"shapes.facts.{'yes' if fa.dead_zone else 'no'}"),
+                    t("shapes.facts.cost"): f"{cost(n, slope, alpha) / ref:.1f}×",
+                })
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            st.caption(t("shapes.facts.caption", ms=f"{1000 * ref:.1f}"))
     # ---- 3. chain of slopes
-    st.header(t("shapes.chain.title"))
-    st.markdown(t("shapes.chain.intro", s=f"{spread:g}"))
-    if names:
-        best_l, typ_l = t("shapes.chain.best"), t("shapes.chain.typical")
-        rows = []
-        for n in names:
-            ch = chain(n, slope, alpha, spread, seed)
-            rows.append(pd.DataFrame({"L": ch["L"], "value": finite_positive(ch["best"]),
-                                      "act": n, "case": best_l}))
-            rows.append(pd.DataFrame({"L": ch["L"], "value": finite_positive(ch["typical"]),
-                                      "act": n, "case": typ_l}))
-        chain_rows = pd.concat(rows, ignore_index=True)
-        show_chart(compiled(chain_chart, chain_rows, t), chain_rows, "chain-of-slopes", t)
-        st.caption(t("shapes.chain.caption"))
-    sig_c = chain("sigmoid", slope, alpha, spread, seed)
-    relu_c = chain("relu", slope, alpha, spread, seed)
-    depth = 10
-    st.info(t("shapes.chain.reading", depth=depth, s=f"{spread:g}",
-              sig_best=_sci(sig_c["best"][depth - 1]), sig_typ=_sci(sig_c["typical"][depth - 1]),
-              relu_typ=_sci(relu_c["typical"][depth - 1])))
-    if any(p.name == "vanishing" for p in available_pages()):
-        st.page_link("pages/vanishing.py", label=t("shapes.chain.link"),
-                     icon=":material/trending_down:",
-                     query_params={"lang": fr.lang} if fr.lang != "en" else None)
-
+    elif view == "chain":
+        st.header(t("shapes.chain.title"))
+        st.markdown(t("shapes.chain.intro", s=f"{spread:g}"))
+        if names:
+            best_l, typ_l = t("shapes.chain.best"), t("shapes.chain.typical")
+            rows = []
+            for n in names:
+                ch = chain(n, slope, alpha, spread, seed)
+                rows.append(pd.DataFrame({"L": ch["L"], "value": finite_positive(ch["best"]),
+                                          "act": n, "case": best_l}))
+                rows.append(pd.DataFrame({"L": ch["L"], "value": finite_positive(ch["typical"]),
+                                          "act": n, "case": typ_l}))
+            chain_rows = pd.concat(rows, ignore_index=True)
+            show_chart(compiled(chain_chart, chain_rows, t), chain_rows, "chain-of-slopes", t)
+            st.caption(t("shapes.chain.caption"))
+        sig_c = chain("sigmoid", slope, alpha, spread, seed)
+        relu_c = chain("relu", slope, alpha, spread, seed)
+        depth = 10
+        st.info(t("shapes.chain.reading", depth=depth, s=f"{spread:g}",
+                  sig_best=_sci(sig_c["best"][depth - 1]), sig_typ=_sci(sig_c["typical"][depth - 1]),
+                  relu_typ=_sci(relu_c["typical"][depth - 1])))
+        if any(p.name == "vanishing" for p in available_pages()):
+            st.page_link("pages/vanishing.py", label=t("shapes.chain.link"),
+                         icon=":material/trending_down:",
+                         query_params={"lang": fr.lang} if fr.lang != "en" else None)
     # ---- 4. C1: depth without a non-linearity
-    st.header(t("shapes.c1.title"))
-    X, y, used, key = _training_data(data, seed, t)
-    n_train = len(train_test_split(X, y, seed=seed)[2])
-    # Only an upload (up to core.userdata.MAX_ROWS rows) makes these fixed networks
-    # bigger; each experiment may use half of the request's budget.
-    share = guard.BUDGET / 2
-    b1 = budget_epochs(len(DEEP_SIZES) - 2, DEEP_SIZES[1], n_train, DEEP_EPOCHS, runs=2,
-                       n_in=DEEP_SIZES[0], budget=share)
-    note_budget(b1, t)
-    c1 = linear_vs_relu(key, seed, b1.epochs, b1.n_samples, _X=X, _y=y,
-                        _text=t("shapes.c1.training"))
-    data_name = t("shapes.upload.name") if used == UPLOAD else used
-    st.markdown(t("shapes.c1.setup", layers=len(DEEP_SIZES) - 2, width=DEEP_SIZES[1],
-                  epochs=b1.epochs, data=data_name, n=len(y)))
-    points = pd.DataFrame(c1["points"], columns=["x1", "x2"])
-    dots = pd.DataFrame({"x1": c1["X"][:, 0], "x2": c1["X"][:, 1], "label": c1["y"]})
-    for col, act in zip(st.columns(2), ("identity", "relu"), strict=True):
-        run = c1[act]
-        with col:
-            st.subheader(t(f"shapes.c1.side_{act}"))
-            st.metric(t("shapes.c1.test_acc"), f"{100 * run['test_acc']:.1f}%")
-            if run["diverged_at"] is not None:
-                st.error(t("common.diverged", epoch=run["diverged_at"]))
-            grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
-            segment = c1["segment"] if act == "identity" else None
-            show_chart(compiled(c1_chart, grid, dots, segment, c1["step"], t), grid,
-                       f"c1-boundary-{act}", t)
-            weights_button(*run["params"],
-                           _c1_settings(act, b1.epochs,
-                                        _data_settings(used, key, len(y), b1.n_samples, seed)),
-                           f"c1-weights-{act}", t)
-            st.caption(t(f"shapes.c1.caption_{act}"))
-    w1, w2 = (float(v) for v in c1["W"])
-    st.latex(t("shapes.c1.map", w1=f"{w1:.3f}", w2=f"{w2:+.3f}", b=f"{c1['b']:+.3f}"))
-    m1, m2 = st.columns(2)
-    m1.metric(t("shapes.c1.gap"), _sci(c1["gap"]), help=t("shapes.c1.gap_help"))
-    m2.metric(t("shapes.c1.scale"), f"{c1['logit_scale']:.3g}")
-    st.info(t("shapes.c1.reading", gap=_sci(c1["gap"]), layers=len(DEEP_SIZES) - 1))
-
+    elif view == "c1":
+        X, y, used, key = _training_data(data, seed, t)
+        n_train = len(train_test_split(X, y, seed=seed)[2])
+        # Only an upload (up to core.userdata.MAX_ROWS rows) makes these fixed networks
+        # bigger; each experiment may use half of the request's budget.
+        share = guard.BUDGET / 2
+        st.header(t("shapes.c1.title"))
+        b1 = budget_epochs(len(DEEP_SIZES) - 2, DEEP_SIZES[1], n_train, DEEP_EPOCHS, runs=2,
+                           n_in=DEEP_SIZES[0], budget=share)
+        note_budget(b1, t)
+        c1 = linear_vs_relu(key, seed, b1.epochs, b1.n_samples, _X=X, _y=y,
+                            _text=t("shapes.c1.training"))
+        data_name = t("shapes.upload.name") if used == UPLOAD else used
+        st.markdown(t("shapes.c1.setup", layers=len(DEEP_SIZES) - 2, width=DEEP_SIZES[1],
+                      epochs=b1.epochs, data=data_name, n=len(y)))
+        points = pd.DataFrame(c1["points"], columns=["x1", "x2"])
+        dots = pd.DataFrame({"x1": c1["X"][:, 0], "x2": c1["X"][:, 1], "label": c1["y"]})
+        for col, act in zip(st.columns(2), ("identity", "relu"), strict=True):
+            run = c1[act]
+            with col:
+                st.subheader(t(f"shapes.c1.side_{act}"))
+                st.metric(t("shapes.c1.test_acc"), f"{100 * run['test_acc']:.1f}%")
+                if run["diverged_at"] is not None:
+                    st.error(t("common.diverged", epoch=run["diverged_at"]))
+                grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
+                segment = c1["segment"] if act == "identity" else None
+                show_chart(compiled(c1_chart, grid, dots, segment, c1["step"], t), grid,
+                           f"c1-boundary-{act}", t)
+                weights_button(*run["params"],
+                               _c1_settings(act, b1.epochs,
+                                            _data_settings(used, key, len(y), b1.n_samples, seed)),
+                               f"c1-weights-{act}", t)
+                st.caption(t(f"shapes.c1.caption_{act}"))
+        w1, w2 = (float(v) for v in c1["W"])
+        st.latex(t("shapes.c1.map", w1=f"{w1:.3f}", w2=f"{w2:+.3f}", b=f"{c1['b']:+.3f}"))
+        m1, m2 = st.columns(2)
+        m1.metric(t("shapes.c1.gap"), _sci(c1["gap"]), help=t("shapes.c1.gap_help"))
+        m2.metric(t("shapes.c1.scale"), f"{c1['logit_scale']:.3g}")
+        st.info(t("shapes.c1.reading", gap=_sci(c1["gap"]), layers=len(DEEP_SIZES) - 1))
     # ---- 5. C2: sigmoid output with cross-entropy
-    st.header(t("shapes.c2.title"))
-    b2 = budget_epochs(len(SMALL_SIZES) - 2, SMALL_SIZES[1], n_train, SMALL_EPOCHS, runs=2,
-                       n_in=SMALL_SIZES[0], budget=share)
-    note_budget(b2, t)
-    c2 = bce_vs_mse(key, logit, seed, b2.epochs, b2.n_samples, _X=X, _y=y,
-                    _text=t("shapes.c2.training"))
-    st.markdown(t("shapes.c2.setup", width=SMALL_SIZES[1], logit=f"{logit:g}",
-                  start_acc=f"{100 * c2['start_acc']:.0f}", epochs=b2.epochs, lr=SMALL_LR))
-    st.markdown(t("shapes.c2.math"))
-    run_names = {"sigmoid": t("shapes.c2.bce"), "sigmoid_mse": t("shapes.c2.mse")}
-    runs = {o: c2[o] for o in ("sigmoid", "sigmoid_mse")}
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric(t("shapes.c2.delta_bce"), _sci(c2["delta_bce"]))
-    m2.metric(t("shapes.c2.delta_mse"), _sci(c2["delta_mse"]))
-    m3.metric(t("shapes.c2.acc_bce"), f"{100 * runs['sigmoid']['acc'][-1]:.1f}%")
-    m4.metric(t("shapes.c2.acc_mse"), f"{100 * runs['sigmoid_mse']['acc'][-1]:.1f}%")
-    for col, o in ((m3, "sigmoid"), (m4, "sigmoid_mse")):
-        with col:
-            weights_button(*runs[o]["params"],
-                           _c2_settings(o, logit, b2.epochs,
-                                        _data_settings(used, key, len(y), b2.n_samples, seed)),
-                           f"c2-weights-{'bce' if o == 'sigmoid' else 'mse'}", t)
-    for o, r in runs.items():
-        if r["diverged_at"] is not None:
-            st.error(f"{run_names[o]}: {t('common.diverged', epoch=r['diverged_at'])}")
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('shapes.c2.acc_title')}**")
-        af = loss_frame(runs, "acc", run_names)
-        show_chart(compiled(run_chart, af, t("common.axis.accuracy"), t, log_y=False), af, "c2-accuracy", t)
-        st.caption(t("shapes.c2.acc_caption"))
-    with right:
-        st.markdown(f"**{t('shapes.c2.loss_title')}**")
-        lf = loss_frame(runs, "loss", run_names)
-        lf["value"] = finite_positive(lf["value"].to_numpy())
-        show_chart(compiled(run_chart, lf, t("shapes.c2.own_loss"), t, log_y=True), lf, "c2-loss", t)
-        st.caption(t("shapes.c2.loss_caption"))
-    ratio = c2["delta_bce"] / c2["delta_mse"] if c2["delta_mse"] > 0 else math.inf
-    st.info(t("shapes.c2.reading", ratio=f"{ratio:.3g}",
-              acc_bce=f"{100 * runs['sigmoid']['acc'][-1]:.0f}",
-              acc_mse=f"{100 * runs['sigmoid_mse']['acc'][-1]:.0f}"))
+    elif view == "c2":
+        X, y, used, key = _training_data(data, seed, t)
+        n_train = len(train_test_split(X, y, seed=seed)[2])
+        # Only an upload (up to core.userdata.MAX_ROWS rows) makes these fixed networks
+        # bigger; each experiment may use half of the request's budget.
+        share = guard.BUDGET / 2
+        st.header(t("shapes.c2.title"))
+        b2 = budget_epochs(len(SMALL_SIZES) - 2, SMALL_SIZES[1], n_train, SMALL_EPOCHS, runs=2,
+                           n_in=SMALL_SIZES[0], budget=share)
+        note_budget(b2, t)
+        c2 = bce_vs_mse(key, logit, seed, b2.epochs, b2.n_samples, _X=X, _y=y,
+                        _text=t("shapes.c2.training"))
+        st.markdown(t("shapes.c2.setup", width=SMALL_SIZES[1], logit=f"{logit:g}",
+                      start_acc=f"{100 * c2['start_acc']:.0f}", epochs=b2.epochs, lr=SMALL_LR))
+        st.markdown(t("shapes.c2.math"))
+        run_names = {"sigmoid": t("shapes.c2.bce"), "sigmoid_mse": t("shapes.c2.mse")}
+        runs = {o: c2[o] for o in ("sigmoid", "sigmoid_mse")}
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric(t("shapes.c2.delta_bce"), _sci(c2["delta_bce"]))
+        m2.metric(t("shapes.c2.delta_mse"), _sci(c2["delta_mse"]))
+        m3.metric(t("shapes.c2.acc_bce"), f"{100 * runs['sigmoid']['acc'][-1]:.1f}%")
+        m4.metric(t("shapes.c2.acc_mse"), f"{100 * runs['sigmoid_mse']['acc'][-1]:.1f}%")
+        for col, o in ((m3, "sigmoid"), (m4, "sigmoid_mse")):
+            with col:
+                weights_button(*runs[o]["params"],
+                               _c2_settings(o, logit, b2.epochs,
+                                            _data_settings(used, key, len(y), b2.n_samples, seed)),
+                               f"c2-weights-{'bce' if o == 'sigmoid' else 'mse'}", t)
+        for o, r in runs.items():
+            if r["diverged_at"] is not None:
+                st.error(f"{run_names[o]}: {t('common.diverged', epoch=r['diverged_at'])}")
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**{t('shapes.c2.acc_title')}**")
+            af = loss_frame(runs, "acc", run_names)
+            show_chart(compiled(run_chart, af, t("common.axis.accuracy"), t, log_y=False), af,
+                       "c2-accuracy", t)
+            st.caption(t("shapes.c2.acc_caption"))
+        with right:
+            st.markdown(f"**{t('shapes.c2.loss_title')}**")
+            lf = loss_frame(runs, "loss", run_names)
+            lf["value"] = finite_positive(lf["value"].to_numpy())
+            show_chart(compiled(run_chart, lf, t("shapes.c2.own_loss"), t, log_y=True), lf, "c2-loss", t)
+            st.caption(t("shapes.c2.loss_caption"))
+        ratio = c2["delta_bce"] / c2["delta_mse"] if c2["delta_mse"] > 0 else math.inf
+        st.info(t("shapes.c2.reading", ratio=f"{ratio:.3g}",
+                  acc_bce=f"{100 * runs['sigmoid']['acc'][-1]:.0f}",
+                  acc_mse=f"{100 * runs['sigmoid_mse']['acc'][-1]:.0f}"))
+    fr.next_section()
 
 
 main()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ui.frame import PageInfo
+from ui.frame import SECTION_KEY, PageInfo
 from ui.i18n import Translator
 from ui.upload import _STATE as UPLOAD_STATE
 
@@ -37,6 +37,24 @@ def open_page(
     if info.script != ENTRY:
         at.switch_page(info.script)
     return at.run()
+
+
+def open_section(info: PageInfo, view: str, query: dict | None = None, **kw) -> AppTest:
+    """Run one section of a page (``?view=<code>``), as a link to it does."""
+    return open_page(info, {**(query or {}), SECTION_KEY: view}, **kw)
+
+
+def switch_section(at: AppTest, view: str) -> AppTest:
+    """Click the section switch of the page open in `at` and rerun."""
+    at.segmented_control(key=section_state(at)).set_value(view)
+    return at.run()
+
+
+def section_state(at: AppTest) -> str:
+    """The session-state key of the section switch on the page open in `at`."""
+    keys = [w.key for w in at.segmented_control if (w.key or "").startswith("_section_")]
+    assert len(keys) == 1, keys
+    return keys[0]
 
 
 def bound_widgets(at: AppTest) -> dict[str, object]:

@@ -474,6 +474,111 @@ class Controls:
         )
 
 
+    def section(
+        self,
+        key: str,
+        labels: dict[str, str],
+        default: str,
+        label: str,
+        container: Any,
+    ) -> str:
+        """The page's section switch: only the chosen section is computed and drawn.
+
+        A page is a handful of experiments; drawing them all on every rerun
+        made each slider move re-send and re-render every chart of the page
+        (see BENCHMARKS.md). The switch is a row of buttons in `container`
+        (the main area, so classroom mode keeps it usable); the chosen
+        section's code is kept in the URL as `key`, so a link opens that
+        section. The widget itself is not URL-bound: Streamlit would write
+        the translated button text into the URL, and a link must mean the same
+        in every language. With ``hide=<key>`` the URL's section is pinned and
+        no switch is drawn.
+
+        Parameters
+        ----------
+        key : str
+            URL parameter (``view``).
+        labels : dict of str to str
+            Section code -> translated button text, in page order.
+        default : str
+            The section shown without a URL value.
+        label : str
+            The switch's accessible label (not shown).
+        container : DeltaGenerator
+            Where the switch is drawn.
+
+        Returns
+        -------
+        str
+            The chosen section's code.
+        """
+        codes = list(labels)
+
+        def check(raw: list[str]) -> tuple[str | None, Any]:
+            text = self._single(raw)
+            if text is None:
+                return self.t("common.url.reason.repeated"), default
+            if text not in codes:
+                return self.t("common.url.reason.option"), default
+            return None, text
+
+        if self.is_hidden(key):
+            value = self._pinned(key, default, check)
+        else:
+            state = f"_section_{self.page}"
+            raw = self.raw(key)
+            seen: dict[str, list[str] | None] = st.session_state.setdefault(_SEEN_STATE, {})
+            if raw is not None and seen.get(f"{self.page}/{key}") != raw:
+                reason, target = self._safe_check(check, raw, default)
+                if reason is not None:
+                    self.note(key, raw, reason)
+                st.session_state[state] = target
+            st.session_state.setdefault(state, default)
+            if st.session_state[state] not in codes:  # state left by an older run
+                st.session_state[state] = default
+            value = container.segmented_control(
+                label, codes, format_func=labels.__getitem__, key=state, required=True,
+                label_visibility="collapsed", width="stretch",
+            )
+            written = None if value == default else [value]
+            if raw != written:
+                if written is None:
+                    st.query_params.pop(key, None)
+                else:
+                    st.query_params[key] = value
+            seen[f"{self.page}/{key}"] = written
+        self.bound[key] = Bound(key, default, value)
+        if self.on_bind is not None:
+            self.on_bind()
+        return value
+
+    def next_section(self, key: str, labels: dict[str, str], text: Callable[[str], str]) -> None:
+        """A button at the end of a section that opens the next one.
+
+        Parameters
+        ----------
+        key : str
+            The URL parameter of :meth:`section`.
+        labels : dict of str to str
+            The same code -> text mapping given to :meth:`section`.
+        text : callable
+            Button text from the next section's name.
+        """
+        if self.is_hidden(key) or key not in self.bound:
+            return
+        codes = list(labels)
+        i = codes.index(self.bound[key].value)
+        if i + 1 == len(codes):
+            return
+        nxt = codes[i + 1]
+
+        def go() -> None:
+            st.session_state[f"_section_{self.page}"] = nxt
+
+        st.button(text(labels[nxt]), key=f"_next_{key}", on_click=go,
+                  icon=":material/arrow_forward:", type="tertiary")
+
+
 def _url_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -11,7 +11,8 @@ replaced by translated ``st.page_link`` entries that carry the language along.
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -25,6 +26,8 @@ APP_ROOT = Path(__file__).resolve().parent.parent
 #: TensorFlow-Playground style ``depth_hide=true``.
 HIDE_KEY = "hide"
 LANG_KEY = "lang"
+#: URL parameter of the section a page shows (see :meth:`Frame.sections`).
+SECTION_KEY = "view"
 _DEFAULTS_STATE = "_control_defaults"
 
 
@@ -78,11 +81,30 @@ class Frame:
     lang: str
     t: Translator
     controls: Controls
+    _sections: dict[str, str] = field(default_factory=dict)
 
     def heading(self) -> None:
         """The page's title and one-line lead, from the catalog."""
         st.title(self.t(f"{self.page}.title"))
         st.markdown(self.t(f"{self.page}.lead"))
+
+    def sections(self, codes: Sequence[str]) -> str:
+        """The switch between the page's sections; returns the open one's code.
+
+        Only the open section is computed and drawn, so a control change
+        re-sends one section's charts, not the page's. The code is kept in the
+        URL as ``view`` (a link opens that section); the button texts are
+        ``<page>.nav.<code>`` in the catalog. The first code is the default.
+        """
+        self._sections = {c: self.t(f"{self.page}.nav.{c}") for c in codes}
+        return self.controls.section(SECTION_KEY, self._sections, codes[0],
+                                     self.t("common.sections"), st.container())
+
+    def next_section(self) -> None:
+        """A button at the foot of the open section that opens the next one."""
+        self.controls.next_section(
+            SECTION_KEY, self._sections, lambda name: self.t("common.next_section", section=name)
+        )
 
 
 def frame(page: str) -> Frame:
@@ -219,6 +241,16 @@ def share_url(info: PageInfo, controls: Controls, pinned: bool = False) -> str:
     With `pinned`, the link also hides every control (classroom mode).
     """
     items = controls.query_items()
+    # Controls of closed sections are not drawn this run, but Streamlit keeps
+    # their values in the URL, and the link must keep them too.
+    drawn = set(controls.bound)
+    known = st.session_state.get(_DEFAULTS_STATE, {}).get(info.name, {})
+    items += [(k, v) for k in known if k not in drawn and k in st.query_params
+              for v in st.query_params.get_all(k)]
+    # One order for every refresh of the run (stable sort keeps a list's items
+    # in order), so the link is rewritten only when a value changes.
+    order = {k: i for i, k in enumerate(known)}
+    items.sort(key=lambda kv: order.get(kv[0], len(order)))
     hide = _hide_items()
     if pinned and not any(k == HIDE_KEY and v == "all" for k, v in hide):
         hide = [(HIDE_KEY, "all")]
@@ -229,7 +261,7 @@ def share_url(info: PageInfo, controls: Controls, pinned: bool = False) -> str:
 def _reset(page: str) -> None:
     """Button callback: every control of `page` back to its default."""
     for key, default in st.session_state.get(_DEFAULTS_STATE, {}).get(page, {}).items():
-        if key != "lang":
+        if key not in (LANG_KEY, SECTION_KEY):
             st.session_state[key] = default
 
 
