@@ -11,6 +11,9 @@ from apptest_utils import (
     charts,
     errors_text,
     open_page,
+    open_section,
+    section_state,
+    switch_section,
     url_note_shown,
 )
 
@@ -46,31 +49,24 @@ def _facts(at):
     return at.dataframe[0].value
 
 
-def test_defaults_show_every_section_with_numbers_from_core() -> None:
+SECTIONS = ("curves", "facts", "chain", "c1", "c2")
+
+
+def _headers(at) -> list[str]:
+    return [h.value for h in at.header]
+
+
+def test_defaults_show_the_first_section_and_a_switch_to_every_section() -> None:
     at = open_page(SHAPES)
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
-    headers = [h.value for h in at.header]
-    for key in ("curves", "facts", "chain", "c1", "c2"):
-        assert T(f"shapes.{key}.title") in headers
-    # Curves, chain, two decision boundaries, two training charts.
-    assert len(charts(at)) == 6
-    facts = _facts(at)
-    assert list(facts[T("shapes.facts.name")]) == ["sigmoid", "tanh", "relu"]
-    row = facts.set_index(T("shapes.facts.name"))
-    assert row.loc["sigmoid", T("shapes.facts.max_slope")] == "0.25"
-    assert row.loc["relu", T("shapes.facts.cost")] == "1.0×"
-    assert row.loc["relu", T("shapes.facts.dead_zone")] == T("shapes.facts.yes")
-
-    m = _metrics(at)
-    # C1: one matrix reproduces the deep linear network to rounding error, and
-    # the ReLU network beats the straight line on circles.
-    assert _number(m[T("shapes.c1.gap")]) < 1e-12
-    accs = [_number(x.value) for x in at.metric if x.label == T("shapes.c1.test_acc")]
-    assert accs[1] > accs[0] + 20
-    # C2: the MSE signal is much weaker at the wrong start, and BCE ends better.
-    assert _number(m[T("shapes.c2.delta_bce")]) > 5 * _number(m[T("shapes.c2.delta_mse")])
-    assert _number(m[T("shapes.c2.acc_bce")]) > _number(m[T("shapes.c2.acc_mse")]) + 20
+    assert _headers(at) == [T("shapes.curves.title")]
+    switch = at.segmented_control(key=section_state(at))
+    assert list(switch.options) == [T(f"shapes.nav.{c}") for c in SECTIONS]
+    assert switch.value == "curves"
+    assert len(charts(at)) == 1
+    # Nothing of the other sections ran: no table, no training, no metrics.
+    assert len(at.dataframe) == 0 and len(at.metric) == 0
     # The hover rule: a nearest-x point selection drives a rule with tooltips.
     curve_spec = _specs(at)[0]
     params = curve_spec.get("params", []) + [
@@ -78,6 +74,64 @@ def test_defaults_show_every_section_with_numbers_from_core() -> None:
     assert any(p["select"].get("nearest") and p["select"].get("fields") == ["x"] for p in params)
     assert any(layer.get("mark", {}).get("type") == "rule" and "tooltip" in layer["encoding"]
                for layer in curve_spec["layer"])
+    # The foot of the section opens the next one.
+    assert at.button(key="_next_view").label == T("common.next_section",
+                                                  section=T("shapes.nav.facts"))
+    at.button(key="_next_view").click().run()
+    assert _headers(at) == [T("shapes.facts.title")]
+
+
+@pytest.mark.parametrize("view", SECTIONS)
+def test_a_link_opens_each_section_alone(view) -> None:
+    at = open_section(SHAPES, view)
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    assert _headers(at) == [T(f"shapes.{view}.title")]
+    assert at.segmented_control(key=section_state(at)).value == view
+    assert len(charts(at)) == {"curves": 1, "facts": 0, "chain": 1, "c1": 2, "c2": 2}[view]
+    if view == "c2":  # the last section has no "next" button
+        assert not [b for b in at.button if b.key == "_next_view"]
+
+
+def test_a_bad_section_in_the_link_falls_back_with_a_note() -> None:
+    at = open_section(SHAPES, "nonsense")
+    assert not at.exception, errors_text(at)
+    assert url_note_shown(at)
+    assert _headers(at) == [T("shapes.curves.title")]
+
+
+def test_switching_sections_keeps_the_controls() -> None:
+    at = open_page(SHAPES, {"act": ["relu", "elu"], "s": "2.5", "seed": "7"})
+    before = {k: w.value for k, w in bound_widgets(at).items()}
+    switch_section(at, "chain")
+    assert not at.exception, errors_text(at)
+    assert _headers(at) == [T("shapes.chain.title")]
+    assert {k: w.value for k, w in bound_widgets(at).items()} == before
+
+
+def test_sections_show_numbers_from_core() -> None:
+    at = open_section(SHAPES, "facts")
+    facts = _facts(at)
+    assert list(facts[T("shapes.facts.name")]) == ["sigmoid", "tanh", "relu"]
+    row = facts.set_index(T("shapes.facts.name"))
+    assert row.loc["sigmoid", T("shapes.facts.max_slope")] == "0.25"
+    assert row.loc["relu", T("shapes.facts.cost")] == "1.0×"
+    assert row.loc["relu", T("shapes.facts.dead_zone")] == T("shapes.facts.yes")
+
+    switch_section(at, "c1")
+    assert not at.exception, errors_text(at)
+    m = _metrics(at)
+    # C1: one matrix reproduces the deep linear network to rounding error, and
+    # the ReLU network beats the straight line on circles.
+    assert _number(m[T("shapes.c1.gap")]) < 1e-12
+    accs = [_number(x.value) for x in at.metric if x.label == T("shapes.c1.test_acc")]
+    assert accs[1] > accs[0] + 20
+    switch_section(at, "c2")
+    assert not at.exception, errors_text(at)
+    m = _metrics(at)
+    # C2: the MSE signal is much weaker at the wrong start, and BCE ends better.
+    assert _number(m[T("shapes.c2.delta_bce")]) > 5 * _number(m[T("shapes.c2.delta_mse")])
+    assert _number(m[T("shapes.c2.acc_bce")]) > _number(m[T("shapes.c2.acc_mse")]) + 20
 
 
 def test_every_activation_at_once() -> None:
@@ -86,11 +140,12 @@ def test_every_activation_at_once() -> None:
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
     assert bound_widgets(at)["act"].value == names
-    assert list(_facts(at)[T("shapes.facts.name")]) == names
     curve = _specs(at)[0]
     tips = next(layer["encoding"]["tooltip"] for layer in curve["layer"]
                 if layer.get("mark", {}).get("type") == "rule")
     assert len(tips) == 1 + 2 * len(names)  # x, then f and f' of every activation
+    switch_section(at, "facts")
+    assert list(_facts(at)[T("shapes.facts.name")]) == names
 
 
 def test_url_values_are_used() -> None:
@@ -101,45 +156,52 @@ def test_url_values_are_used() -> None:
     assert not url_note_shown(at)
     w = bound_widgets(at)
     assert w["x"].value == (-2.0, 3.0) and w["slope"].value == 0.2 and w["deriv"].value is False
-    row = _facts(at).set_index(T("shapes.facts.name"))
-    assert row.loc["leaky_relu", T("shapes.facts.df0")] == "0.2"
-    assert row.loc["leaky_relu", T("shapes.facts.range")] == "(−∞, ∞)"
     # Without the derivative the hover rule shows x and f of each activation only.
     curve = _specs(at)[0]
     tips = next(layer["encoding"]["tooltip"] for layer in curve["layer"]
                 if layer.get("mark", {}).get("type") == "rule")
     assert len(tips) == 1 + 2
+    switch_section(at, "facts")
+    row = _facts(at).set_index(T("shapes.facts.name"))
+    assert row.loc["leaky_relu", T("shapes.facts.df0")] == "0.2"
+    assert row.loc["leaky_relu", T("shapes.facts.range")] == "(−∞, ∞)"
 
 
+#: Each control, a new value, and the section where the change must show.
 CHANGES = [
-    ("act", "multiselect", ["elu", "gelu"]),
-    ("x", "slider", (-3.0, 8.0)),
-    ("slope", "slider", 0.3),
-    ("alpha", "slider", 2.0),
-    ("deriv", "toggle", False),
-    ("s", "slider", 3.0),
-    ("data", "selectbox", "moons"),
-    ("sat", "slider", 9.0),
-    ("seed", "number_input", 3),
+    ("act", "multiselect", ["elu", "gelu"], "curves"),
+    ("x", "slider", (-3.0, 8.0), "curves"),
+    ("slope", "slider", 0.3, "facts"),
+    ("alpha", "slider", 2.0, "curves"),
+    ("deriv", "toggle", False, "curves"),
+    ("s", "slider", 3.0, "chain"),
+    ("data", "selectbox", "moons", "c1"),
+    ("sat", "slider", 9.0, "c2"),
+    ("seed", "number_input", 3, "c1"),
 ]
 
 
-@pytest.mark.parametrize(("key", "kind", "value"), CHANGES, ids=[c[0] for c in CHANGES])
-def test_each_control_changes_the_view(key, kind, value) -> None:
+def _view(at) -> tuple:
+    table = _facts(at).to_dict() if len(at.dataframe) else None
+    return _specs(at), _metrics(at), table, _texts(at, "markdown")
+
+
+@pytest.mark.parametrize(("key", "kind", "value", "view"), CHANGES, ids=[c[0] for c in CHANGES])
+def test_each_control_changes_the_view(key, kind, value, view) -> None:
     # AppTest does not write widget changes back into its query parameters, so the
     # control being changed must not be in the starting URL.
     query = {} if key == "act" else {"act": ["sigmoid", "relu", "leaky_relu", "elu"]}
-    at = open_page(SHAPES, query)
-    before = (_specs(at), _metrics(at), _facts(at).to_dict())
+    at = open_section(SHAPES, view, query)
+    before = _view(at)
     getattr(at, kind)(key=key).set_value(value).run()
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
-    after = (_specs(at), _metrics(at), _facts(at).to_dict())
-    assert after != before, f"changing {key} changed nothing"
+    assert _headers(at) == [T(f"shapes.{view}.title")]
+    assert _view(at) != before, f"changing {key} changed nothing"
 
 
 def test_chain_reading_shows_the_core_numbers() -> None:
-    at = open_page(SHAPES, {"s": "4", "seed": "2"})
+    at = open_section(SHAPES, "chain", {"s": "4", "seed": "2"})
     assert not at.exception, errors_text(at)
     _, sig_best, sig_typ = chain_of_slopes(ACTIVATIONS["sigmoid"], 30, 4.0, seed=2)
     _, _, relu_typ = chain_of_slopes(ACTIVATIONS["relu"], 30, 4.0, seed=2)
@@ -152,7 +214,7 @@ def test_chain_reading_shows_the_core_numbers() -> None:
 
 
 def test_link_to_vanishing_page_only_when_it_exists() -> None:
-    at = open_page(SHAPES)
+    at = open_section(SHAPES, "chain")
     body = [e.proto.page for e in at.get("page_link") if e.proto.label == T("shapes.chain.link")]
     has_vanishing = any(p.name == "vanishing" for p in available_pages())
     assert body == (["vanishing"] if has_vanishing else [])
@@ -180,15 +242,23 @@ def test_tampered_url_falls_back_with_a_note(query, key, default) -> None:
     assert not at.exception, errors_text(at)
     assert url_note_shown(at)
     assert bound_widgets(at)[key].value == default
-    assert len(charts(at)) == 6
+    assert len(charts(at)) == 1
 
 
 def test_nothing_selected_says_so_and_keeps_the_experiments() -> None:
     at = open_page(SHAPES, {"act": ""})
     assert not at.exception, errors_text(at)
     assert T("shapes.none_selected") in [i.value for i in at.info]
-    assert len(charts(at)) == 4  # the two experiments still run
+    assert len(charts(at)) == 0
+    switch_section(at, "facts")
+    assert T("shapes.none_selected") in [i.value for i in at.info]
     assert len(at.dataframe) == 0
+    switch_section(at, "chain")
+    assert len(charts(at)) == 0
+    for view in ("c1", "c2"):  # the two experiments still run
+        switch_section(at, view)
+        assert not at.exception, errors_text(at)
+        assert len(charts(at)) == 2
 
 
 def test_marks_follow_the_visible_range() -> None:
@@ -214,10 +284,15 @@ def _downloads(at) -> list:
 def test_every_chart_has_a_csv_and_every_network_its_weights() -> None:
     at = open_page(SHAPES)
     assert not at.exception, errors_text(at)
-    buttons = _downloads(at)
+    buttons, n_charts = [], 0
+    for view in SECTIONS:
+        switch_section(at, view)
+        assert not at.exception, errors_text(at)
+        buttons += _downloads(at)
+        n_charts += len(charts(at))
     csv = [b for b in buttons if b.proto.label == T("common.export.csv")]
     npz = [b for b in buttons if b.proto.label == T("common.export.npz")]
-    assert len(csv) == len(charts(at)) == 6
+    assert len(csv) == n_charts == 6
     assert len(npz) == 4  # C1: linear and ReLU; C2: BCE and MSE
     # The widget id ends in the key, which ui.export derives from the file stem.
     keys = {b.proto.id.rsplit("-_", 1)[-1] for b in buttons if b.proto.label != T("common.export.svg")}
@@ -231,14 +306,15 @@ def test_every_chart_has_a_csv_and_every_network_its_weights() -> None:
     # Without activations the curves and chain charts (and their buttons) are gone.
     at = open_page(SHAPES, {"act": ""})
     labels = [b.proto.label for b in _downloads(at)]
-    assert labels.count(T("common.export.csv")) == 4
-    assert labels.count(T("common.export.npz")) == 4
+    switch_section(at, "chain")
+    labels += [b.proto.label for b in _downloads(at)]
+    assert labels.count(T("common.export.csv")) == 0
 
 
 # ---------------------------------------------------------------- your own data
-def _with_upload(X, y, query: dict | None = None, digest: str = "abc"):
-    """Open the page with an upload already in the session (what ui.upload stores)."""
-    return open_page(SHAPES, {"data": "upload", **(query or {})}, upload=(X, y, digest))
+def _with_upload(X, y, query: dict | None = None, digest: str = "abc", view: str = "c1"):
+    """Open a section with an upload already in the session (what ui.upload stores)."""
+    return open_section(SHAPES, view, {"data": "upload", **(query or {})}, upload=(X, y, digest))
 
 
 def _texts(at, kind: str) -> list[str]:
@@ -260,11 +336,17 @@ def test_uploaded_data_trains_both_experiments() -> None:
     setup = T("shapes.c1.setup", layers=4, width=16, epochs=200,
               data=T("shapes.upload.name"), n=200)
     assert setup in _texts(at, "markdown")
-    assert len(charts(at)) == 6
+    assert len(charts(at)) == 2
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels.count(T("common.export.npz")) == 4
+    assert labels.count(T("common.export.npz")) == 2
+    switch_section(at, "c2")
+    assert not at.exception, errors_text(at)
+    assert len(charts(at)) == 2
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count(T("common.export.npz")) == 2
+    switch_section(at, "c1")
     # The same page on the built-in circles (300 points, other noise) gives other numbers.
-    builtin = open_page(SHAPES)
+    builtin = open_section(SHAPES, "c1")
     assert _metrics(at) != _metrics(builtin)
     # A different upload (another digest) is trained anew, not served from the cache.
     X2, y2 = load("moons", n_samples=200, noise=0.1, seed=4)
@@ -274,13 +356,13 @@ def test_uploaded_data_trains_both_experiments() -> None:
 
 
 def test_upload_chosen_but_nothing_uploaded_falls_back_with_a_note() -> None:
-    at = open_page(SHAPES, {"data": "upload"})
+    at = open_section(SHAPES, "c1", {"data": "upload"})
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
     assert T("common.upload.missing") in _texts(at, "info")
     setup = T("shapes.c1.setup", layers=4, width=16, epochs=200, data="moons", n=300)
     assert setup in _texts(at, "markdown")
-    assert len(charts(at)) == 6
+    assert len(charts(at)) == 2
 
 
 def test_upload_with_three_classes_says_the_experiments_are_binary() -> None:
@@ -292,7 +374,7 @@ def test_upload_with_three_classes_says_the_experiments_are_binary() -> None:
     assert T("shapes.upload.binary", k=3, data="circles") in _texts(at, "warning")
     setup = T("shapes.c1.setup", layers=4, width=16, epochs=200, data="circles", n=300)
     assert setup in _texts(at, "markdown")
-    assert len(charts(at)) == 6
+    assert len(charts(at)) == 2
 
 
 # ------------------------------------------------------------------ compute guard
@@ -311,6 +393,11 @@ def test_largest_upload_stays_within_budget_and_fast() -> None:
     assert not _guard_notes(at)  # 2 × (2-16-16-16-16-1) × 3750 rows × 200 epochs fits
     assert T("shapes.c1.setup", layers=4, width=16, epochs=200, data=T("shapes.upload.name"),
              n=MAX_ROWS) in _texts(at, "markdown")
+    start = time.perf_counter()
+    switch_section(at, "c2")
+    elapsed += time.perf_counter() - start
+    assert not at.exception, errors_text(at)
+    assert not _guard_notes(at)
     assert elapsed < 30
 
 
@@ -322,18 +409,23 @@ def test_guard_cuts_epochs_and_samples_and_says_so(monkeypatch) -> None:
     at = _with_upload(X, y, digest="guarded")
     assert not at.exception, errors_text(at)
     notes = _guard_notes(at)
+    assert len(charts(at)) == 2
+    switch_section(at, "c2")
+    assert not at.exception, errors_text(at)
+    notes += _guard_notes(at)
+    assert len(charts(at)) == 2
     n_train = len(train_test_split(X, y, seed=0)[2])
     b1 = guard.budget_epochs(4, 16, n_train, 200, runs=2, budget=1e7)
     b2 = guard.budget_epochs(1, 16, n_train, 200, runs=2, budget=1e7)
     assert b1.capped and b2.capped
     assert T("common.guard.capped", allowed=b1.epochs, requested=200) in notes
     assert T("common.guard.capped", allowed=b2.epochs, requested=200) in notes
+    switch_section(at, "c1")
     assert T("shapes.c1.setup", layers=4, width=16, epochs=b1.epochs,
              data=T("shapes.upload.name"), n=MAX_ROWS) in _texts(at, "markdown")
-    assert len(charts(at)) == 6
     monkeypatch.setattr(guard, "BUDGET", 1e5)  # not even one epoch: samples are cut too
     at = _with_upload(X, y, digest="guarded")
     assert not at.exception, errors_text(at)
     sample_head = T("common.guard.samples", allowed=0, requested=0).split("**")[0]
     assert any(w.startswith(sample_head) for w in _texts(at, "warning"))
-    assert len(charts(at)) == 6
+    assert len(charts(at)) == 2
