@@ -8,6 +8,8 @@ units appearing during training, inside one layer, after one big step, at birth
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -60,8 +62,9 @@ REMEDIES = (
     ("relu_he", "relu", "he_normal", 1),
     *[(a, a, None, 1) for a in ("leaky_relu", "elu", "gelu", "silu")],
 )
-# Trainings of one request: one per compared activation (section 1), ReLU and Leaky ReLU
-# after the big step (section 3) and every remedy (section 5).
+# Trainings of the page, which share one compute budget (see _task): one per compared
+# activation (section 1), ReLU and Leaky ReLU after the big step (section 3) and every
+# remedy (section 5).
 STEP_RUNS = 2
 
 
@@ -255,7 +258,6 @@ def _settings(base: dict, **network) -> dict:
 
 def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr: float,
                      init: str, epochs: int) -> None:
-    st.header(t(f"{P}.s1.title"))
     st.markdown(t(f"{P}.s1.intro"))
     for act in acts:
         run = result["runs"][act]
@@ -329,7 +331,6 @@ def _unit_chart(t, frame_: pd.DataFrame) -> alt.LayerChart:
 
 
 def section_layer(t, c, result: dict, acts: list[str], depth: int) -> None:
-    st.header(t(f"{P}.s2.title"))
     st.markdown(t(f"{P}.s2.intro"))
     cols = st.columns(3)
     saved = c.container
@@ -375,7 +376,6 @@ def section_layer(t, c, result: dict, acts: list[str], depth: int) -> None:
 
 def section_step(t, c, data_key: str, depth: int, width: int, epochs: int, seed: int,
                  n_train: int, X: np.ndarray, y: np.ndarray, base: dict) -> None:
-    st.header(t(f"{P}.s3.title"))
     st.markdown(t(f"{P}.s3.intro", init=HEALTHY_INIT, normal_lr=NORMAL_LR))
     saved = c.container
     c.container = st.columns(3)[0]
@@ -456,7 +456,6 @@ def _born_chart(t, frame_: pd.DataFrame) -> alt.LayerChart:
 
 
 def section_born(t, c, seed: int) -> None:
-    st.header(t(f"{P}.s4.title"))
     st.markdown(t(f"{P}.s4.intro", grid=GRID_PER_AXIS, n_points=GRID_PER_AXIS ** 2))
     cols = st.columns(3)
     saved = c.container
@@ -495,7 +494,6 @@ def section_born(t, c, seed: int) -> None:
 
 
 def section_remedies(t, rows: list[dict], base: dict, opt: str, epochs: int) -> None:
-    st.header(t(f"{P}.s5.title"))
     st.markdown(t(f"{P}.s5.intro"))
     table = pd.DataFrame({
         t(f"{P}.s5.col.setting"): [t(f"{P}.s5.row.{r['key']}", lr=f"{r['lr']:g}",
@@ -522,6 +520,54 @@ def section_remedies(t, rows: list[dict], base: dict, opt: str, epochs: int) -> 
                                f"weights-remedy-{r['key']}", t)
 
 
+@dataclass(frozen=True)
+class Task:
+    """The page's task as the sidebar sets it: the data, the guarded size, the settings."""
+
+    X: np.ndarray
+    y: np.ndarray
+    data_key: str
+    epochs: int
+    n_train: int
+    base: dict
+
+
+def _task(t, data: str, depth: int, width: int, lr: float, bias: float, shift: float, init: str,
+          acts: list[str], opt: str, epochs: int, seed: int) -> Task:
+    """Load the data and apply the compute guard, for a section that trains networks.
+
+    Draws what the reader must know about them: the upload notes, a cut budget and
+    the setup line.
+    """
+    X, y, used = load_data(data, N_SAMPLES, NOISE, seed, t)
+    mine = user_data() if used == UPLOAD else None
+    data_key = f"{UPLOAD}:{mine[2]}" if mine is not None else used
+    n_train = len(train_test_split(X, y, seed=seed)[2])
+    # One budget for every training of the page: one network per activation
+    # (section 1), ReLU and Leaky ReLU after the big step (3) and each remedy (5).
+    # A request trains only the open section's networks, but the shared budget keeps
+    # epochs and rows the same in every section.
+    budget = budget_epochs(depth, width, n_train, epochs,
+                           runs=len(acts) + STEP_RUNS + len(REMEDIES), n_in=X.shape[1])
+    note_budget(budget, t)
+    epochs, n_train = budget.epochs, budget.n_samples
+    out, n_out = _output(_n_classes(y))
+    base = {"sizes": [X.shape[1], *[width] * depth, n_out], "output": out, "data": used,
+            "n": len(y), "noise": NOISE, "n_train": n_train, "shift": shift,
+            "bias_init": bias, "batch": "full", "seed": seed}
+    if mine is not None:
+        base["upload_digest"] = mine[2]
+    st.markdown(t(f"{P}.setup", data=used, n=max(N_SAMPLES, len(y)), depth=depth,
+                  width=width, lr=lr, opt=opt, epochs=epochs, init=init, bias=bias,
+                  shift=shift))
+    return Task(X, y, data_key, epochs, n_train, base)
+
+
+# -------------------------------------------------------------------------- page
+#: The page's sections, in reading order (URL ``view``; the first is the default).
+SECTIONS = ("training", "layer", "step", "born", "remedies", "meaning")
+
+
 def main() -> None:
     fr = frame(P)
     t, c = fr.t, fr.controls
@@ -540,50 +586,59 @@ def main() -> None:
     shift = float(c.slider("shift", t(f"{P}.controls.shift"), -5.0, 5.0, 0.0, step=0.5,
                            help=t(f"{P}.controls.shift_help")))
     init = c.select("init", t(f"{P}.controls.init"), INITS, "glorot_uniform")
-    acts = c.multiselect("act", t(f"{P}.controls.act"), ACTS, ["relu", "leaky_relu"])
+    chosen = c.multiselect("act", t(f"{P}.controls.act"), ACTS, ["relu", "leaky_relu"])
     opt = c.select("opt", t(f"{P}.controls.opt"), ("sgd", "momentum", "adam"), "sgd")
     epochs = c.slider("epochs", t(f"{P}.controls.epochs"), 10, 300, 80, step=10)
     seed = c.number("seed", t(f"{P}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
 
     uploader(t)
+    acts = [a for a in ACTS if a in chosen] or ["relu"]
 
-    if not acts:
-        st.warning(t(f"{P}.no_act"))
-        acts = ["relu"]
-    acts = [a for a in ACTS if a in acts]
+    def task() -> Task:
+        return _task(t, data, depth, width, lr, bias, shift, init, acts, opt, epochs, seed)
 
-    X, y, used = load_data(data, N_SAMPLES, NOISE, seed, t)
-    mine = user_data() if used == UPLOAD else None
-    data_key = f"{UPLOAD}:{mine[2]}" if mine is not None else used
-    n_train = len(train_test_split(X, y, seed=seed)[2])
-    # Every training of this request shares one budget: one network per activation
-    # (section 1), ReLU and Leaky ReLU after the big step (3) and each remedy (5).
-    budget = budget_epochs(depth, width, n_train, epochs,
-                           runs=len(acts) + STEP_RUNS + len(REMEDIES), n_in=X.shape[1])
-    note_budget(budget, t)
-    epochs, n_train = budget.epochs, budget.n_samples
-    out, n_out = _output(_n_classes(y))
-    base = {"sizes": [X.shape[1], *[width] * depth, n_out], "output": out, "data": used,
-            "n": len(y), "noise": NOISE, "n_train": n_train, "shift": shift,
-            "bias_init": bias, "batch": "full", "seed": seed}
-    if mine is not None:
-        base["upload_digest"] = mine[2]
+    def trained(tk: Task) -> dict:
+        return train_runs(tk.data_key, depth, width, lr, bias, shift, init, tuple(acts), opt,
+                          tk.epochs, seed, tk.n_train, tk.X, tk.y, _text=t(f"{P}.s1.progress"))
 
-    st.markdown(t(f"{P}.setup", data=used, n=max(N_SAMPLES, len(y)), depth=depth,
-                  width=width, lr=lr, opt=opt, epochs=epochs, init=init, bias=bias,
-                  shift=shift))
-
-    result = train_runs(data_key, depth, width, lr, bias, shift, init, tuple(acts), opt,
-                        epochs, seed, n_train, X, y, _text=t(f"{P}.s1.progress"))
-    section_training(t, result, acts, base, opt, lr, init, epochs)
-    section_layer(t, c, result, acts, depth)
-    section_step(t, c, data_key, depth, width, epochs, seed, n_train, X, y, base)
-    section_born(t, c, seed)
-    rows = remedies(data_key, depth, width, lr, bias, shift, init, opt, epochs, seed, n_train,
-                    X, y, _text=t(f"{P}.s5.progress"))
-    section_remedies(t, rows, base, opt, epochs)
-    st.header(t(f"{P}.s6.title"))
-    st.markdown(t(f"{P}.s6.body"))
+    # Only the open section is computed and drawn (see Frame.sections).
+    view = fr.sections(SECTIONS)
+    # ---- 1. dead units during training
+    if view == "training":
+        st.header(t(f"{P}.s1.title"))
+        if not chosen:
+            st.warning(t(f"{P}.no_act"))
+        tk = task()
+        section_training(t, trained(tk), acts, tk.base, opt, lr, init, tk.epochs)
+    # ---- 2. inside one layer (the same trainings, from the cache)
+    elif view == "layer":
+        st.header(t(f"{P}.s2.title"))
+        if not chosen:
+            st.warning(t(f"{P}.no_act"))
+        tk = task()
+        section_layer(t, c, trained(tk), acts, depth)
+    # ---- 3. one big step
+    elif view == "step":
+        st.header(t(f"{P}.s3.title"))
+        tk = task()
+        section_step(t, c, tk.data_key, depth, width, tk.epochs, seed, tk.n_train, tk.X, tk.y,
+                     tk.base)
+    # ---- 4. born dead (no data: random networks on a grid of the input box)
+    elif view == "born":
+        st.header(t(f"{P}.s4.title"))
+        section_born(t, c, seed)
+    # ---- 5. remedies side by side
+    elif view == "remedies":
+        st.header(t(f"{P}.s5.title"))
+        tk = task()
+        rows = remedies(tk.data_key, depth, width, lr, bias, shift, init, opt, tk.epochs, seed,
+                        tk.n_train, tk.X, tk.y, _text=t(f"{P}.s5.progress"))
+        section_remedies(t, rows, tk.base, opt, tk.epochs)
+    # ---- 6. what "dead" means, and what the remedies cost
+    elif view == "meaning":
+        st.header(t(f"{P}.s6.title"))
+        st.markdown(t(f"{P}.s6.body"))
+    fr.next_section()
 
 
 main()

@@ -6,11 +6,15 @@ import re
 import time
 
 import numpy as np
+import pytest
 from apptest_utils import (
     bound_widgets,
     charts,
     errors_text,
     open_page,
+    open_section,
+    section_state,
+    switch_section,
     url_note_shown,
 )
 
@@ -22,6 +26,12 @@ from ui.i18n import Translator
 PAGE = next(p for p in PAGES if p.name == "dead_relu")
 T = Translator("en")
 FAST = {"epochs": "20", "mc": "100"}
+# Section code -> catalog section of its header, in page order (the first is the default).
+SECTIONS = {"training": "s1", "layer": "s2", "step": "s3", "born": "s4", "remedies": "s5",
+            "meaning": "s6"}
+# Per section: charts, tables, and weights downloads (.npz) at the default settings.
+CONTENT = {"training": (3, 0, 2), "layer": (2, 0, 0), "step": (1, 0, 2), "born": (1, 1, 0),
+           "remedies": (0, 1, 7), "meaning": (0, 0, 0)}
 
 
 def _metrics(at) -> dict[str, list[str]]:
@@ -39,22 +49,74 @@ def _text(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_defaults_show_every_section() -> None:
+def _headers(at) -> list[str]:
+    return [h.value for h in at.header]
+
+
+def _npz(at) -> int:
+    return len(_labels(at, "common.export.npz"))
+
+
+def test_defaults_show_only_the_first_section_and_a_switch_to_every_section() -> None:
     at = open_page(PAGE)
     assert not at.exception, errors_text(at)
-    headers = [h.value for h in at.header]
-    for s in ("s1", "s2", "s3", "s4", "s5", "s6"):
-        assert T(f"dead_relu.{s}.title") in headers
-    # 2 heatmaps + total line + unit range + fires bars + recovery line + born-dead curves
-    assert len(charts(at)) == 7
-    assert len(at.dataframe) == 2  # born-dead table and remedies table
+    assert _headers(at) == [T("dead_relu.s1.title")]
+    switch = at.segmented_control(key=section_state(at))
+    assert switch.value == "training"
+    assert list(switch.options) == [T(f"dead_relu.nav.{code}") for code in SECTIONS]
+    # 2 heatmaps (ReLU, Leaky ReLU) + total line; no table of a closed section
+    assert len(charts(at)) == 3
+    assert len(at.dataframe) == 0
     m = _metrics(at)
     assert len(m[T("dead_relu.metric.test_acc")]) == 2
+    assert T("common.next_section", section=T("dead_relu.nav.layer")) in [b.label for b in at.button]
     assert not url_note_shown(at)
 
 
+@pytest.mark.parametrize("view", list(SECTIONS))
+def test_each_section_opens_alone(view: str) -> None:
+    at = open_section(PAGE, view)
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    assert _headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
+    assert at.segmented_control(key=section_state(at)).value == view
+    n_charts, n_tables, n_npz = CONTENT[view]
+    assert len(charts(at)) == n_charts
+    assert len(at.dataframe) == n_tables
+    assert _npz(at) == n_npz
+    # every sidebar control is drawn in every section
+    assert {"data", "depth", "width", "lr", "bias", "shift", "init", "act", "opt", "epochs",
+            "seed"} <= set(bound_widgets(at))
+
+
+def test_unknown_section_falls_back_to_the_first_and_says_so() -> None:
+    at = open_section(PAGE, "nonsense", FAST)
+    assert not at.exception, errors_text(at)
+    assert url_note_shown(at)
+    assert _headers(at) == [T("dead_relu.s1.title")]
+    assert at.segmented_control(key=section_state(at)).value == "training"
+
+
+def test_switching_section_keeps_the_sidebar_values() -> None:
+    at = open_page(PAGE, {**FAST, "depth": "3", "lr": "0.3", "act": ["relu", "gelu"]})
+    at.number_input(key="seed").set_value(4).run()
+    at.selectbox(key="opt").set_value("adam").run()
+    want = {"depth": 3, "lr": 0.3, "act": ["relu", "gelu"], "epochs": 20, "seed": 4,
+            "opt": "adam"}
+    for view in ("step", "layer"):
+        switch_section(at, view)
+        assert not at.exception, errors_text(at)
+        assert _headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
+        assert at.query_params.get("view") == view
+        w = bound_widgets(at)
+        assert {k: w[k].value for k in want} == want, view
+        assert "optimiser adam" in _text(at), view  # the section trains with them
+    # The layer section inspects the networks of the chosen activations only.
+    assert bound_widgets(at)["insp"].options == ["relu", "gelu"]
+
+
 def test_born_dead_shows_mc_size_interval_and_rises_with_depth() -> None:
-    at = open_page(PAGE, {"mc": "200"})
+    at = open_section(PAGE, "born", {"mc": "200"})
     assert not at.exception, errors_text(at)
     assert T("dead_relu.s4.caption", n=200) in _text(at)
     table = at.dataframe[0].value
@@ -68,8 +130,9 @@ def test_born_dead_shows_mc_size_interval_and_rises_with_depth() -> None:
 
 
 def test_remedies_table_has_every_variant() -> None:
-    at = open_page(PAGE, FAST)
-    table = at.dataframe[1].value
+    at = open_section(PAGE, "remedies", FAST)
+    assert not at.exception, errors_text(at)
+    table = at.dataframe[0].value
     assert len(table) == 7
     slope = table[T("dead_relu.s5.col.neg_slope")].tolist()
     assert slope[:3] == [T("dead_relu.s5.slope.zero")] * 3
@@ -77,21 +140,29 @@ def test_remedies_table_has_every_variant() -> None:
 
 
 def test_every_control_changes_without_error() -> None:
-    # No URL here: AppTest keeps the first query string while widgets change.
+    # Each control is changed in a section that shows it and uses it: the sidebar in the
+    # first section, the section's own controls in theirs, the data again in the remedies.
     at = open_page(PAGE)
     assert not at.exception, errors_text(at)
     changes = [
-        ("selectbox", "data", "circles"), ("slider", "depth", 3),
-        ("select_slider", "width", 4), ("select_slider", "lr", 0.3),
-        ("slider", "bias", -1.0), ("slider", "shift", -2.0),
-        ("selectbox", "init", "he_normal"), ("multiselect", "act", ["relu", "gelu", "silu"]),
-        ("selectbox", "opt", "adam"), ("slider", "epochs", 20), ("number_input", "seed", 3),
-        ("selectbox", "insp", "gelu"), ("slider", "layer", 2), ("select_slider", "snap", 0),
-        ("select_slider", "big", 30), ("selectbox", "binit", "glorot_uniform"),
-        ("toggle", "bbias", True), ("select_slider", "mc", 200),
-        ("selectbox", "data", "iris"),
+        ("training", "selectbox", "data", "circles"), ("training", "slider", "depth", 3),
+        ("training", "select_slider", "width", 4), ("training", "select_slider", "lr", 0.3),
+        ("training", "slider", "bias", -1.0), ("training", "slider", "shift", -2.0),
+        ("training", "selectbox", "init", "he_normal"),
+        ("training", "multiselect", "act", ["relu", "gelu", "silu"]),
+        ("training", "selectbox", "opt", "adam"), ("training", "slider", "epochs", 20),
+        ("training", "number_input", "seed", 3),
+        ("layer", "selectbox", "insp", "gelu"), ("layer", "slider", "layer", 2),
+        ("layer", "select_slider", "snap", 0),
+        ("step", "select_slider", "big", 30),
+        ("born", "selectbox", "binit", "glorot_uniform"), ("born", "toggle", "bbias", True),
+        ("born", "select_slider", "mc", 200),
+        ("remedies", "selectbox", "data", "iris"),
     ]
-    for kind, key, value in changes:
+    for view, kind, key, value in changes:
+        if at.segmented_control(key=section_state(at)).value != view:
+            switch_section(at, view)
+            assert not at.exception, (view, errors_text(at))
         before = _text(at)
         getattr(at, kind)(key=key).set_value(value).run()
         assert not at.exception, (key, errors_text(at))
@@ -117,6 +188,11 @@ def test_extremes_never_crash() -> None:
     # Shifted inputs keep one first-layer unit alive, but a whole deeper layer is dead.
     warnings = [w.value for w in at.warning]
     assert any(w.startswith(T("dead_relu.s1.layer_dead_birth", layer=50)[:40]) for w in warnings)
+    for view in list(SECTIONS)[1:]:
+        switch_section(at, view)
+        assert not at.exception, (view, errors_text(at))
+        assert not url_note_shown(at), view
+        assert _headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
 
 
 def test_large_learning_rate_divergence_is_stated() -> None:
@@ -126,13 +202,15 @@ def test_large_learning_rate_divergence_is_stated() -> None:
 
 
 def test_big_step_kills_relu_units() -> None:
-    at = open_page(PAGE, {**FAST, "big": "100"})
+    at = open_section(PAGE, "step", {**FAST, "big": "100"})
+    assert not at.exception, errors_text(at)
     died = _metrics(at)[T("dead_relu.s3.relu.died")]
     assert int(died[0]) > 0  # ReLU: units killed by one step
 
 
 def test_layer_beyond_depth_and_empty_choice_fall_back() -> None:
-    at = open_page(PAGE, {**FAST, "depth": "2", "layer": "7", "snap": "13", "act": ""})
+    at = open_section(PAGE, "layer", {**FAST, "depth": "2", "layer": "7", "snap": "13",
+                                      "act": ""})
     assert not at.exception, errors_text(at)
     assert url_note_shown(at)
     w = bound_widgets(at)
@@ -141,9 +219,10 @@ def test_layer_beyond_depth_and_empty_choice_fall_back() -> None:
 
 
 def test_single_layer_and_korean() -> None:
-    at = open_page(PAGE, {**FAST, "depth": "1", "lang": "ko"})
+    at = open_section(PAGE, "layer", {**FAST, "depth": "1", "lang": "ko"})
     assert not at.exception, errors_text(at)
-    assert "layer" not in bound_widgets(at)
+    assert _headers(at) == [Translator("ko")("dead_relu.s2.title")]
+    assert {"insp", "snap"} <= set(bound_widgets(at)) and "layer" not in bound_widgets(at)
     assert Translator("ko")("dead_relu.s2.one_layer") in [c.value for c in at.caption]
 
 
@@ -155,14 +234,26 @@ def _labels(at, key: str) -> list[str]:
 
 def test_every_chart_has_csv_and_every_network_weights() -> None:
     at = open_page(PAGE, FAST)
-    assert not at.exception, errors_text(at)
-    # one CSV per chart; weights for 2 activations + 2 big-step networks + 7 remedies
-    assert len(_labels(at, "common.export.csv")) == len(charts(at)) == 7
-    assert len(_labels(at, "common.export.npz")) == 2 + 2 + 7
-    keys = [b.proto.id for b in at.get("download_button")]
-    assert len(set(keys)) == len(keys)
+    n_csv = n_charts = n_npz = 0
+    keys: list[str] = []
     guard = {T("common.guard.capped", allowed=0, requested=0)[:30]}
-    assert not any(w.value[:30] in guard for w in at.warning)
+    for view in SECTIONS:
+        if view != "training":
+            switch_section(at, view)
+        assert not at.exception, (view, errors_text(at))
+        assert _headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
+        # one CSV per chart in every section
+        assert len(_labels(at, "common.export.csv")) == len(charts(at)), view
+        n_csv += len(_labels(at, "common.export.csv"))
+        n_charts += len(charts(at))
+        n_npz += _npz(at)
+        keys += [b.proto.id for b in at.get("download_button")]
+        assert not any(w.value[:30] in guard for w in at.warning), view
+    # charts: 2 heatmaps + total line, unit range + fires, recovery line, born-dead curves
+    assert n_csv == n_charts == 7
+    # weights for 2 activations + 2 big-step networks + 7 remedies
+    assert n_npz == 2 + 2 + 7
+    assert len(set(keys)) == len(keys)  # no two downloads of the page share a key
 
 
 def _circles(n: int = 200, three: bool = False) -> tuple:
@@ -179,15 +270,22 @@ def _with_upload(query: dict, X=None, y=None):
 def test_uploaded_data_is_trained_on() -> None:
     X, y = _circles()
     at = _with_upload({**FAST, "data": "upload"}, X, y)
-    assert not at.exception, errors_text(at)
-    assert not url_note_shown(at)
-    captions = [c.value for c in at.caption]
-    assert T("common.upload.in_use") in captions
     n_train = len(train_test_split(X, y, seed=0)[2])
     assert n_train != 225  # not the moons default
-    assert T("dead_relu.s2.fires_caption", n=n_train) in captions
-    assert "**upload**" in _text(at)
-    assert len(_labels(at, "common.export.npz")) == 11
+    n_npz = 0
+    # Every section that trains says so, and its networks come from the upload.
+    for view in ("training", "layer", "step", "remedies"):
+        if view != "training":
+            switch_section(at, view)
+        assert not at.exception, (view, errors_text(at))
+        assert not url_note_shown(at), view
+        captions = [c.value for c in at.caption]
+        assert T("common.upload.in_use") in captions, view
+        assert "**upload**" in _text(at), view
+        if view == "layer":
+            assert T("dead_relu.s2.fires_caption", n=n_train) in captions
+        n_npz += _npz(at)
+    assert n_npz == 11
 
 
 def test_uploaded_three_classes_use_softmax() -> None:
@@ -215,12 +313,16 @@ def test_largest_settings_are_capped_and_say_so() -> None:
                                          seed=0), seed=0)[2])
     budget = budget_epochs(50, 32, n_train, 300, runs=5 + 2 + 7, n_in=30)
     assert budget.capped and budget.n_samples == n_train
-    start = time.perf_counter()
-    at = open_page(PAGE, query)
-    elapsed = time.perf_counter() - start
-    assert not at.exception, errors_text(at)
-    assert not url_note_shown(at)
-    assert T("common.guard.capped", allowed=budget.epochs, requested=300) in [
-        w.value for w in at.warning]
-    assert f"{budget.epochs} epochs" in _text(at)
-    assert elapsed < 60, elapsed
+    # Every section that trains is one request within the (shared) budget, and says so.
+    at = None
+    for view in ("training", "step", "remedies"):
+        start = time.perf_counter()
+        at = open_page(PAGE, query) if at is None else switch_section(at, view)
+        elapsed = time.perf_counter() - start
+        assert not at.exception, (view, errors_text(at))
+        assert not url_note_shown(at), view
+        assert _headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
+        assert T("common.guard.capped", allowed=budget.epochs, requested=300) in [
+            w.value for w in at.warning], view
+        assert f"{budget.epochs} epochs" in _text(at), view
+        assert elapsed < 60, (view, elapsed)
