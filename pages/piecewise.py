@@ -417,6 +417,10 @@ def _target_formula(c, t) -> tuple[str, str]:
     return target, typed.strip()
 
 
+#: The page's sections, in reading order (URL ``view``; the first is the default).
+SECTIONS = ("fit", "hinge", "depth", "yarotsky", "regions", "step")
+
+
 def main() -> None:
     fr = frame("piecewise")
     t, c = fr.t, fr.controls
@@ -435,283 +439,293 @@ def main() -> None:
     lr = c.select_slider("lr", t("piecewise.controls.lr"), LRS, 0.01)
     seed = c.number("seed", t("piecewise.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
     uploader(t)
-
-    # 1 ---------------------------------------------------------------- the fit
-    st.header(t("piecewise.fit.title"))
-    st.markdown(t("piecewise.fit.intro"))
+    # The fit's budget is plain arithmetic; the hinge section trains on the same samples.
     budget = budget_epochs(depth, width, n, epochs, runs=1, n_in=1)
-    note_budget(budget, t)
-    epochs, n = budget.epochs, budget.n_samples
-    res = fit_curve(formula, float(noise), n, width, depth, act, epochs, float(lr), seed,
-                    _text=t("piecewise.fit.training"))
-    if res["diverged_at"] is not None:
-        st.error(t("common.diverged", epoch=res["diverged_at"]))
-    epochs_done = sorted(res["snaps"])
-    left, right = st.columns([3, 1])
-    c.container = right
-    at = c.slider("at", t("piecewise.controls.at"), 0, 100, 100, step=5,
-                  help=t("piecewise.controls.at_help"))
-    wanted = round(at * epochs / 100)
-    shown = min(epochs_done, key=lambda e: abs(e - wanted)) if epochs_done else None
-    if shown is None:
-        left.error(t("piecewise.fit.nothing"))
-    else:
-        snap = res["snaps"][shown]
-        right.metric(t("piecewise.fit.epoch"), f"{shown} / {len(res['loss']) - 1}")
-        right.metric(t("piecewise.fit.loss"), f"{res['loss'][shown]:.3g}")
-        if snap["kinks"] is not None:
-            right.metric(t("piecewise.fit.pieces"), len(snap["kinks"]) + 1,
-                         help=t("piecewise.fit.pieces_help"))
-        with left:
-            st.caption(t("piecewise.fit.target_is", name=t(f"piecewise.target.{target}"),
-                         formula=formula))
-            show_chart(compiled(_fit_chart, res, snap, t, act), _fit_data(res, snap), f"fit-{act}", t)
-            weights_button(*res["params"], {
-                "sizes": [1, *[width] * depth, 1], "activation": act, "output": "identity",
-                "init": INIT[act], "optimizer": "adam", "lr": float(lr), "batch": None,
-                "epochs": epochs, "seed": seed, "target": target, "formula": formula,
-                "noise": float(noise), "n": n, "interval": [LO, HI]}, f"fit-{act}-weights", t)
-            st.caption(t("piecewise.fit.caption"))
-        if snap["kinks"] is not None:
-            st.info(t("piecewise.fit.reading", pieces=len(snap["kinks"]) + 1,
-                      kinks=len(snap["kinks"]), units=width * depth, epoch=shown))
-            counts = pd.DataFrame({
-                "epoch": epochs_done,
-                "pieces": [len(res["snaps"][e]["kinks"]) + 1 for e in epochs_done],
-                "s": t("piecewise.fit.pieces")})
-            st.markdown(f"**{t('piecewise.fit.over_training')}**")
-            show_chart(compiled(_simple_lines, counts, "epoch", "pieces", "s",
-                                x_title=t("common.axis.epoch"),
-                                y_title=t("piecewise.axis.pieces"),
-                                series_title=" ", height=200),
-                       counts[["epoch", "pieces"]], f"fit-{act}-pieces", t)
-            st.caption(t("piecewise.fit.over_caption"))
-        else:
-            st.info(t("piecewise.fit.smooth", act=act))
+    n = budget.n_samples
 
+    # Only the open section is computed and drawn (see Frame.sections).
+    view = fr.sections(SECTIONS)
+    # 1 ---------------------------------------------------------------- the fit
+    if view == "fit":
+        st.header(t("piecewise.fit.title"))
+        st.markdown(t("piecewise.fit.intro"))
+        note_budget(budget, t)
+        epochs = budget.epochs
+        res = fit_curve(formula, float(noise), n, width, depth, act, epochs, float(lr), seed,
+                        _text=t("piecewise.fit.training"))
+        if res["diverged_at"] is not None:
+            st.error(t("common.diverged", epoch=res["diverged_at"]))
+        epochs_done = sorted(res["snaps"])
+        left, right = st.columns([3, 1])
+        c.container = right
+        at = c.slider("at", t("piecewise.controls.at"), 0, 100, 100, step=5,
+                      help=t("piecewise.controls.at_help"))
+        c.container = sidebar
+        wanted = round(at * epochs / 100)
+        shown = min(epochs_done, key=lambda e: abs(e - wanted)) if epochs_done else None
+        if shown is None:
+            left.error(t("piecewise.fit.nothing"))
+        else:
+            snap = res["snaps"][shown]
+            right.metric(t("piecewise.fit.epoch"), f"{shown} / {len(res['loss']) - 1}")
+            right.metric(t("piecewise.fit.loss"), f"{res['loss'][shown]:.3g}")
+            if snap["kinks"] is not None:
+                right.metric(t("piecewise.fit.pieces"), len(snap["kinks"]) + 1,
+                             help=t("piecewise.fit.pieces_help"))
+            with left:
+                st.caption(t("piecewise.fit.target_is", name=t(f"piecewise.target.{target}"),
+                             formula=formula))
+                show_chart(compiled(_fit_chart, res, snap, t, act), _fit_data(res, snap), f"fit-{act}", t)
+                weights_button(*res["params"], {
+                    "sizes": [1, *[width] * depth, 1], "activation": act, "output": "identity",
+                    "init": INIT[act], "optimizer": "adam", "lr": float(lr), "batch": None,
+                    "epochs": epochs, "seed": seed, "target": target, "formula": formula,
+                    "noise": float(noise), "n": n, "interval": [LO, HI]}, f"fit-{act}-weights", t)
+                st.caption(t("piecewise.fit.caption"))
+            if snap["kinks"] is not None:
+                st.info(t("piecewise.fit.reading", pieces=len(snap["kinks"]) + 1,
+                          kinks=len(snap["kinks"]), units=width * depth, epoch=shown))
+                counts = pd.DataFrame({
+                    "epoch": epochs_done,
+                    "pieces": [len(res["snaps"][e]["kinks"]) + 1 for e in epochs_done],
+                    "s": t("piecewise.fit.pieces")})
+                st.markdown(f"**{t('piecewise.fit.over_training')}**")
+                show_chart(compiled(_simple_lines, counts, "epoch", "pieces", "s",
+                                    x_title=t("common.axis.epoch"),
+                                    y_title=t("piecewise.axis.pieces"),
+                                    series_title=" ", height=200),
+                           counts[["epoch", "pieces"]], f"fit-{act}-pieces", t)
+                st.caption(t("piecewise.fit.over_caption"))
+            else:
+                st.info(t("piecewise.fit.smooth", act=act))
     # 2 -------------------------------------------------------------- the hinges
-    st.header(t("piecewise.hinge.title"))
-    st.markdown(t("piecewise.hinge.intro"))
-    left, right = st.columns([3, 1])
-    c.container = right
-    units = c.slider("units", t("piecewise.controls.units"), 1, 24, 6)
-    hin_epochs = budget.requested  # one small layer: never over budget (3·48·400·3000 ≈ 2e8)
-    hin = fit_hinges(formula, float(noise), n, units, hin_epochs, float(lr), seed,
-                     _text=t("piecewise.hinge.training"))
-    right.metric(t("piecewise.fit.pieces"), hin["pieces"], help=t("piecewise.hinge.bound_help"))
-    right.metric(t("piecewise.hinge.max_diff"), f"{hin['max_diff']:.1e}")
-    unit_label = t("piecewise.hinge.unit")
-    rows = [pd.DataFrame({"x": hin["grid"], "y": hin["terms"][:, i],
-                          "s": f"{unit_label} {i + 1}"}) for i in range(units)]
-    terms = pd.concat(rows, ignore_index=True)
-    sum_name = t("piecewise.hinge.sum")
-    total = pd.DataFrame({"x": hin["grid"], "y": hin["total"], "s": sum_name})
-    with left:
-        hinge_data = pd.concat([terms, total, pd.DataFrame({
-            "x": hin["x"], "y": hin["y"], "s": t("piecewise.export.sample")})], ignore_index=True)
-        show_chart(compiled(_hinge_chart, terms, total, hin["x"], hin["y"], unit_label, t),
-                   hinge_data, f"hinges-{units}-units", t)
-        weights_button(*hin["params"], {
-            "sizes": [1, units, 1], "activation": "relu", "output": "identity",
-            "init": "he_normal", "optimizer": "adam", "lr": float(lr), "batch": None,
-            "epochs": hin_epochs, "seed": seed, "target": target, "formula": formula,
-            "noise": float(noise), "n": n, "interval": [LO, HI]}, "hinges-weights", t)
-        st.caption(t("piecewise.hinge.caption", bias=f"{hin['bias']:.3g}"))
-    st.info(t("piecewise.hinge.reading", units=units, pieces=hin["pieces"], bound=units + 1,
-              diff=f"{hin['max_diff']:.1e}"))
-
+    elif view == "hinge":
+        st.header(t("piecewise.hinge.title"))
+        st.markdown(t("piecewise.hinge.intro"))
+        left, right = st.columns([3, 1])
+        c.container = right
+        units = c.slider("units", t("piecewise.controls.units"), 1, 24, 6)
+        c.container = sidebar
+        hin_epochs = budget.requested  # one small layer: never over budget (3·48·400·3000 ≈ 2e8)
+        hin = fit_hinges(formula, float(noise), n, units, hin_epochs, float(lr), seed,
+                         _text=t("piecewise.hinge.training"))
+        right.metric(t("piecewise.fit.pieces"), hin["pieces"], help=t("piecewise.hinge.bound_help"))
+        right.metric(t("piecewise.hinge.max_diff"), f"{hin['max_diff']:.1e}")
+        unit_label = t("piecewise.hinge.unit")
+        rows = [pd.DataFrame({"x": hin["grid"], "y": hin["terms"][:, i],
+                              "s": f"{unit_label} {i + 1}"}) for i in range(units)]
+        terms = pd.concat(rows, ignore_index=True)
+        sum_name = t("piecewise.hinge.sum")
+        total = pd.DataFrame({"x": hin["grid"], "y": hin["total"], "s": sum_name})
+        with left:
+            hinge_data = pd.concat([terms, total, pd.DataFrame({
+                "x": hin["x"], "y": hin["y"], "s": t("piecewise.export.sample")})], ignore_index=True)
+            show_chart(compiled(_hinge_chart, terms, total, hin["x"], hin["y"], unit_label, t),
+                       hinge_data, f"hinges-{units}-units", t)
+            weights_button(*hin["params"], {
+                "sizes": [1, units, 1], "activation": "relu", "output": "identity",
+                "init": "he_normal", "optimizer": "adam", "lr": float(lr), "batch": None,
+                "epochs": hin_epochs, "seed": seed, "target": target, "formula": formula,
+                "noise": float(noise), "n": n, "interval": [LO, HI]}, "hinges-weights", t)
+            st.caption(t("piecewise.hinge.caption", bias=f"{hin['bias']:.3g}"))
+        st.info(t("piecewise.hinge.reading", units=units, pieces=hin["pieces"], bound=units + 1,
+                  diff=f"{hin['max_diff']:.1e}"))
     # 3 ---------------------------------------------------------------- depth
-    st.header(t("piecewise.depth.title"))
-    st.markdown(t("piecewise.depth.intro"))
-    left, right = st.columns([3, 1])
-    c.container = right
-    k = c.slider("k", t("piecewise.controls.k"), 1, K_MAX, 4)
-    table = depth_table(seed)
-    row = table[table.k == k].iloc[0]
-    tent = tent_curves(k)
-    right.metric(t("piecewise.depth.tent_pieces"), int(row.tent))
-    right.metric(t("piecewise.depth.one_pieces"), int(row.one))
-    right.metric(t("piecewise.depth.random_pieces"), f"{row.random_deep:.1f}")
-    right.metric(t("piecewise.depth.wide_pieces", width=WIDE), f"{row.random_wide:.1f}")
-    with left:
-        deep_name = t("piecewise.depth.series.tent", k=k, units=2 * k)
-        one_name = t("piecewise.depth.series.one", units=2 * k)
-        curves = pd.concat([
-            pd.DataFrame({"x": tent["x"], "y": tent["y"], "s": deep_name}),
-            pd.DataFrame({"x": tent["one_x"], "y": tent["one_y"], "s": one_name}),
-        ], ignore_index=True)
-        show_chart(compiled(_simple_lines, curves, "x", "y", "s", x_title=t("piecewise.axis.x"),
-                            y_title=t("piecewise.axis.y"), series_title=" ",
-                            colours={deep_name: "#009E73", one_name: "#E69F00"},
-                            points=False, height=280), curves, f"tent-k{k}", t)
-        st.caption(t("piecewise.depth.caption", k=k, err=f"{tent['one_err']:.2f}"))
-    st.info(t("piecewise.depth.reading", k=k, units=2 * k, tent=int(row.tent),
-              one=int(row.one), bound=int(row.bound), random=f"{row.random_deep:.1f}",
-              seeds=RANDOM_SEEDS))
-    st.info(t("piecewise.depth.wide_reading", k=k, width=WIDE, neurons=int(row.wide_units),
-              wide=f"{row.random_wide:.1f}", per=f"{row.per_neuron:.2f}",
-              lo=f"{table.per_neuron.min():.2f}", hi=f"{table.per_neuron.max():.2f}",
-              k_max=K_MAX, top=f"{table.random_wide.iloc[-1]:.0f}",
-              top_neurons=int(table.wide_units.iloc[-1]), two_k=2**K_MAX,
-              flat=int(row.flat), seeds=RANDOM_SEEDS, wide_seeds=WIDE_SEEDS))
-    names = {"tent": t("piecewise.depth.col.tent"), "one": t("piecewise.depth.col.one"),
-             "random_deep": t("piecewise.depth.col.random_deep"),
-             "random_one": t("piecewise.depth.col.random_one"),
-             "random_wide": t("piecewise.depth.col.random_wide", width=WIDE)}
-    long = table.melt(id_vars=["k"], value_vars=list(names), var_name="s", value_name="pieces")
-    long["s"] = long["s"].map(names)
-    cl, cr = st.columns([1, 1])
-    with cl:
-        show_chart(compiled(_simple_lines, long, "k", "pieces", "s", x_title=t("piecewise.axis.k"),
-                            y_title=t("piecewise.axis.pieces"), series_title=" ",
-                            log_y=True, colours={names["tent"]: "#009E73",
-                                                 names["one"]: "#E69F00",
-                                                 names["random_deep"]: "#0072B2",
-                                                 names["random_one"]: "#CC79A7",
-                                                 names["random_wide"]: "#D55E00"},
-                            height=420),
-                   long, "pieces-vs-k", t)
-        st.caption(t("piecewise.depth.chart_caption", seeds=RANDOM_SEEDS))
-        st.caption(t("piecewise.depth.wide_caption", width=WIDE, wide_seeds=WIDE_SEEDS))
-    with cr:
-        shown_table = table[["k", "units", "tent", "one", "bound", "random_deep",
-                             "random_one", "wide_units", "random_wide", "per_neuron"]].rename(
-            columns={"k": "k", "units": t("piecewise.depth.col.units"),
-                     "bound": t("piecewise.depth.col.bound"),
-                     "wide_units": t("piecewise.depth.col.wide_units", width=WIDE),
-                     "per_neuron": t("piecewise.depth.col.per_neuron", width=WIDE), **names})
-        one_decimal = st.column_config.NumberColumn(format="%.1f")
-        st.dataframe(shown_table, hide_index=True, height=460,
-                     column_config={names["random_deep"]: one_decimal,
-                                    names["random_one"]: one_decimal,
-                                    names["random_wide"]: one_decimal,
-                                    t("piecewise.depth.col.per_neuron", width=WIDE):
-                                        st.column_config.NumberColumn(format="%.2f")})
-
+    elif view == "depth":
+        st.header(t("piecewise.depth.title"))
+        st.markdown(t("piecewise.depth.intro"))
+        left, right = st.columns([3, 1])
+        c.container = right
+        k = c.slider("k", t("piecewise.controls.k"), 1, K_MAX, 4)
+        c.container = sidebar
+        table = depth_table(seed)
+        row = table[table.k == k].iloc[0]
+        tent = tent_curves(k)
+        right.metric(t("piecewise.depth.tent_pieces"), int(row.tent))
+        right.metric(t("piecewise.depth.one_pieces"), int(row.one))
+        right.metric(t("piecewise.depth.random_pieces"), f"{row.random_deep:.1f}")
+        right.metric(t("piecewise.depth.wide_pieces", width=WIDE), f"{row.random_wide:.1f}")
+        with left:
+            deep_name = t("piecewise.depth.series.tent", k=k, units=2 * k)
+            one_name = t("piecewise.depth.series.one", units=2 * k)
+            curves = pd.concat([
+                pd.DataFrame({"x": tent["x"], "y": tent["y"], "s": deep_name}),
+                pd.DataFrame({"x": tent["one_x"], "y": tent["one_y"], "s": one_name}),
+            ], ignore_index=True)
+            show_chart(compiled(_simple_lines, curves, "x", "y", "s", x_title=t("piecewise.axis.x"),
+                                y_title=t("piecewise.axis.y"), series_title=" ",
+                                colours={deep_name: "#009E73", one_name: "#E69F00"},
+                                points=False, height=280), curves, f"tent-k{k}", t)
+            st.caption(t("piecewise.depth.caption", k=k, err=f"{tent['one_err']:.2f}"))
+        st.info(t("piecewise.depth.reading", k=k, units=2 * k, tent=int(row.tent),
+                  one=int(row.one), bound=int(row.bound), random=f"{row.random_deep:.1f}",
+                  seeds=RANDOM_SEEDS))
+        st.info(t("piecewise.depth.wide_reading", k=k, width=WIDE, neurons=int(row.wide_units),
+                  wide=f"{row.random_wide:.1f}", per=f"{row.per_neuron:.2f}",
+                  lo=f"{table.per_neuron.min():.2f}", hi=f"{table.per_neuron.max():.2f}",
+                  k_max=K_MAX, top=f"{table.random_wide.iloc[-1]:.0f}",
+                  top_neurons=int(table.wide_units.iloc[-1]), two_k=2**K_MAX,
+                  flat=int(row.flat), seeds=RANDOM_SEEDS, wide_seeds=WIDE_SEEDS))
+        names = {"tent": t("piecewise.depth.col.tent"), "one": t("piecewise.depth.col.one"),
+                 "random_deep": t("piecewise.depth.col.random_deep"),
+                 "random_one": t("piecewise.depth.col.random_one"),
+                 "random_wide": t("piecewise.depth.col.random_wide", width=WIDE)}
+        long = table.melt(id_vars=["k"], value_vars=list(names), var_name="s", value_name="pieces")
+        long["s"] = long["s"].map(names)
+        cl, cr = st.columns([1, 1])
+        with cl:
+            show_chart(compiled(_simple_lines, long, "k", "pieces", "s", x_title=t("piecewise.axis.k"),
+                                y_title=t("piecewise.axis.pieces"), series_title=" ",
+                                log_y=True, colours={names["tent"]: "#009E73",
+                                                     names["one"]: "#E69F00",
+                                                     names["random_deep"]: "#0072B2",
+                                                     names["random_one"]: "#CC79A7",
+                                                     names["random_wide"]: "#D55E00"},
+                                height=420),
+                       long, "pieces-vs-k", t)
+            st.caption(t("piecewise.depth.chart_caption", seeds=RANDOM_SEEDS))
+            st.caption(t("piecewise.depth.wide_caption", width=WIDE, wide_seeds=WIDE_SEEDS))
+        with cr:
+            shown_table = table[["k", "units", "tent", "one", "bound", "random_deep",
+                                 "random_one", "wide_units", "random_wide", "per_neuron"]].rename(
+                columns={"k": "k", "units": t("piecewise.depth.col.units"),
+                         "bound": t("piecewise.depth.col.bound"),
+                         "wide_units": t("piecewise.depth.col.wide_units", width=WIDE),
+                         "per_neuron": t("piecewise.depth.col.per_neuron", width=WIDE), **names})
+            one_decimal = st.column_config.NumberColumn(format="%.1f")
+            st.dataframe(shown_table, hide_index=True, height=460,
+                         column_config={names["random_deep"]: one_decimal,
+                                        names["random_one"]: one_decimal,
+                                        names["random_wide"]: one_decimal,
+                                        t("piecewise.depth.col.per_neuron", width=WIDE):
+                                            st.column_config.NumberColumn(format="%.2f")})
     # 4 ------------------------------------------------------------- Yarotsky
-    st.header(t("piecewise.yarotsky.title"))
-    st.markdown(t("piecewise.yarotsky.intro"))
-    left, mid, right = st.columns([2, 2, 1])
-    c.container = right
-    m = c.slider("m", t("piecewise.controls.m"), 1, M_MAX, 2)
-    yc = yarotsky_curve(m)
-    yt = yarotsky_table()
-    measured = float(yt[yt.m == m].measured.iloc[0])
-    right.metric(t("piecewise.yarotsky.measured"), f"{measured:.3g}")
-    right.metric(t("piecewise.yarotsky.bound"), f"{2.0 ** (-2 * m - 2):.3g}")
-    with left:
-        fm_name, sq_name = t("piecewise.yarotsky.fm", m=m), "x²"
-        frame_y = pd.concat([pd.DataFrame({"x": yc["x"], "y": yc["sq"], "s": sq_name}),
-                             pd.DataFrame({"x": yc["x"], "y": yc["f"], "s": fm_name})],
-                            ignore_index=True)
-        show_chart(compiled(_simple_lines, frame_y, "x", "y", "s", x_title=t("piecewise.axis.x"),
-                            y_title=t("piecewise.axis.y"), series_title=" ",
-                            colours={sq_name: "#333333", fm_name: "#009E73"},
-                            points=False), frame_y, f"yarotsky-m{m}", t)
-        st.caption(t("piecewise.yarotsky.curve_caption", m=m, knots=2**m + 1))
-    with mid:
-        meas, bnd = t("piecewise.yarotsky.measured"), t("piecewise.yarotsky.bound")
-        errs = pd.concat([pd.DataFrame({"m": yt.m, "e": finite_positive(yt.measured), "s": meas}),
-                          pd.DataFrame({"m": yt.m, "e": yt.bound, "s": bnd})], ignore_index=True)
-        show_chart(compiled(_simple_lines, errs, "m", "e", "s", x_title="m",
-                            y_title=t("piecewise.axis.max_error"), series_title=" ",
-                            log_y=True, colours={meas: "#009E73", bnd: "#333333"}),
-                   errs, "yarotsky-error", t)
-        st.caption(t("piecewise.yarotsky.error_caption"))
-    worst = float(np.max(np.abs(yt.measured / yt.bound - 1)))
-    st.info(t("piecewise.yarotsky.reading", m=m, measured=f"{measured:.3g}",
-              layers=m, worst=f"{worst:.1e}", m_max=M_MAX))
-
+    elif view == "yarotsky":
+        st.header(t("piecewise.yarotsky.title"))
+        st.markdown(t("piecewise.yarotsky.intro"))
+        left, mid, right = st.columns([2, 2, 1])
+        c.container = right
+        m = c.slider("m", t("piecewise.controls.m"), 1, M_MAX, 2)
+        c.container = sidebar
+        yc = yarotsky_curve(m)
+        yt = yarotsky_table()
+        measured = float(yt[yt.m == m].measured.iloc[0])
+        right.metric(t("piecewise.yarotsky.measured"), f"{measured:.3g}")
+        right.metric(t("piecewise.yarotsky.bound"), f"{2.0 ** (-2 * m - 2):.3g}")
+        with left:
+            fm_name, sq_name = t("piecewise.yarotsky.fm", m=m), "x²"
+            frame_y = pd.concat([pd.DataFrame({"x": yc["x"], "y": yc["sq"], "s": sq_name}),
+                                 pd.DataFrame({"x": yc["x"], "y": yc["f"], "s": fm_name})],
+                                ignore_index=True)
+            show_chart(compiled(_simple_lines, frame_y, "x", "y", "s", x_title=t("piecewise.axis.x"),
+                                y_title=t("piecewise.axis.y"), series_title=" ",
+                                colours={sq_name: "#333333", fm_name: "#009E73"},
+                                points=False), frame_y, f"yarotsky-m{m}", t)
+            st.caption(t("piecewise.yarotsky.curve_caption", m=m, knots=2**m + 1))
+        with mid:
+            meas, bnd = t("piecewise.yarotsky.measured"), t("piecewise.yarotsky.bound")
+            errs = pd.concat([pd.DataFrame({"m": yt.m, "e": finite_positive(yt.measured), "s": meas}),
+                              pd.DataFrame({"m": yt.m, "e": yt.bound, "s": bnd})], ignore_index=True)
+            show_chart(compiled(_simple_lines, errs, "m", "e", "s", x_title="m",
+                                y_title=t("piecewise.axis.max_error"), series_title=" ",
+                                log_y=True, colours={meas: "#009E73", bnd: "#333333"}),
+                       errs, "yarotsky-error", t)
+            st.caption(t("piecewise.yarotsky.error_caption"))
+        worst = float(np.max(np.abs(yt.measured / yt.bound - 1)))
+        st.info(t("piecewise.yarotsky.reading", m=m, measured=f"{measured:.3g}",
+                  layers=m, worst=f"{worst:.1e}", m_max=M_MAX))
     # 5 ------------------------------------------------------------------ 2-D
-    st.header(t("piecewise.regions.title"))
-    st.markdown(t("piecewise.regions.intro"))
-    left, right = st.columns([3, 1])
-    c.container = right
-    data = c.select("data", t("piecewise.controls.data"), DATA_2D, "moons")
-    w2 = c.slider("w2", t("piecewise.controls.w2"), 2, 32, 8)
-    d2 = c.slider("d2", t("piecewise.controls.d2"), 1, 4, 2)
-    at2 = c.slider("at2", t("piecewise.controls.at2"), 0, 100, 100, step=10)
-    with left:
-        X2, y2, used = load_data(data, N_2D, NOISE_2D, seed, t)
-    mine = user_data() if used == UPLOAD else None
-    budget2 = budget_epochs(d2, w2, len(X2), EPOCHS_2D, runs=1, n_in=2)
-    epochs2 = budget2.epochs
-    if budget2.n_samples < len(X2):
-        X2, y2 = X2[:budget2.n_samples], y2[:budget2.n_samples]
-    with left:
-        note_budget(budget2, t)
-    reg = regions_2d(mine[2] if mine else used, w2, d2, seed, epochs2, X2, y2,
-                     _text=t("piecewise.regions.training"))
-    if reg["diverged_at"] is not None:
-        st.error(t("common.diverged", epoch=reg["diverged_at"]))
-    reg_epochs = sorted(reg["snaps"])
-    e2 = min(reg_epochs, key=lambda e: abs(e - at2 * epochs2 / 100))
-    snap2 = reg["snaps"][e2]
-    right.metric(t("piecewise.regions.count"), snap2["regions"],
-                 help=t("piecewise.regions.count_help", res=COUNT_RES))
-    right.metric(t("piecewise.fit.epoch"), f"{e2} / {epochs2}")
-    right.metric(t("piecewise.regions.acc"), f"{100 * snap2['acc']:.0f}%")
-    with left:
-        show_chart(compiled(_region_chart, reg, snap2, t), _region_data(reg, snap2),
-                   f"regions-{used}-e{e2}", t)
-        weights_button(*reg["params"], {
-            "sizes": [2, *[w2] * d2, reg["params"][0][-1].shape[1]], "activation": "relu",
-            "output": reg["output"], "init": "he_normal", "optimizer": "adam", "lr": LR_2D,
-            "batch": None, "epochs": epochs2, "seed": seed, "data": used,
-            "n": len(X2), "noise": NOISE_2D if used != UPLOAD else None},
-            f"regions-{used}-weights", t)
-        if reg["classes"] > 2:
-            st.caption(t("piecewise.regions.caption_multi", k=reg["classes"]))
-        else:
-            st.caption(t("piecewise.regions.caption"))
-    counts2 = pd.DataFrame({"epoch": reg_epochs,
-                            "r": [reg["snaps"][e]["regions"] for e in reg_epochs],
-                            "s": t("piecewise.regions.count")})
-    show_chart(compiled(_simple_lines, counts2, "epoch", "r", "s", x_title=t("common.axis.epoch"),
-                        y_title=t("piecewise.regions.count"), series_title=" ",
-                        height=200),
-               counts2[["epoch", "r"]].rename(columns={"r": "regions"}),
-               f"regions-{used}-over-training", t)
-    first, last = reg["snaps"][reg_epochs[0]]["regions"], reg["snaps"][reg_epochs[-1]]["regions"]
-    st.info(t("piecewise.regions.reading", first=first, last=last, units=w2 * d2,
-              epochs=epochs2, res=COUNT_RES))
-
+    elif view == "regions":
+        st.header(t("piecewise.regions.title"))
+        st.markdown(t("piecewise.regions.intro"))
+        left, right = st.columns([3, 1])
+        c.container = right
+        data = c.select("data", t("piecewise.controls.data"), DATA_2D, "moons")
+        w2 = c.slider("w2", t("piecewise.controls.w2"), 2, 32, 8)
+        d2 = c.slider("d2", t("piecewise.controls.d2"), 1, 4, 2)
+        at2 = c.slider("at2", t("piecewise.controls.at2"), 0, 100, 100, step=10)
+        c.container = sidebar
+        with left:
+            X2, y2, used = load_data(data, N_2D, NOISE_2D, seed, t)
+        mine = user_data() if used == UPLOAD else None
+        budget2 = budget_epochs(d2, w2, len(X2), EPOCHS_2D, runs=1, n_in=2)
+        epochs2 = budget2.epochs
+        if budget2.n_samples < len(X2):
+            X2, y2 = X2[:budget2.n_samples], y2[:budget2.n_samples]
+        with left:
+            note_budget(budget2, t)
+        reg = regions_2d(mine[2] if mine else used, w2, d2, seed, epochs2, X2, y2,
+                         _text=t("piecewise.regions.training"))
+        if reg["diverged_at"] is not None:
+            st.error(t("common.diverged", epoch=reg["diverged_at"]))
+        reg_epochs = sorted(reg["snaps"])
+        e2 = min(reg_epochs, key=lambda e: abs(e - at2 * epochs2 / 100))
+        snap2 = reg["snaps"][e2]
+        right.metric(t("piecewise.regions.count"), snap2["regions"],
+                     help=t("piecewise.regions.count_help", res=COUNT_RES))
+        right.metric(t("piecewise.fit.epoch"), f"{e2} / {epochs2}")
+        right.metric(t("piecewise.regions.acc"), f"{100 * snap2['acc']:.0f}%")
+        with left:
+            show_chart(compiled(_region_chart, reg, snap2, t), _region_data(reg, snap2),
+                       f"regions-{used}-e{e2}", t)
+            weights_button(*reg["params"], {
+                "sizes": [2, *[w2] * d2, reg["params"][0][-1].shape[1]], "activation": "relu",
+                "output": reg["output"], "init": "he_normal", "optimizer": "adam", "lr": LR_2D,
+                "batch": None, "epochs": epochs2, "seed": seed, "data": used,
+                "n": len(X2), "noise": NOISE_2D if used != UPLOAD else None},
+                f"regions-{used}-weights", t)
+            if reg["classes"] > 2:
+                st.caption(t("piecewise.regions.caption_multi", k=reg["classes"]))
+            else:
+                st.caption(t("piecewise.regions.caption"))
+        counts2 = pd.DataFrame({"epoch": reg_epochs,
+                                "r": [reg["snaps"][e]["regions"] for e in reg_epochs],
+                                "s": t("piecewise.regions.count")})
+        show_chart(compiled(_simple_lines, counts2, "epoch", "r", "s", x_title=t("common.axis.epoch"),
+                            y_title=t("piecewise.regions.count"), series_title=" ",
+                            height=200),
+                   counts2[["epoch", "r"]].rename(columns={"r": "regions"}),
+                   f"regions-{used}-over-training", t)
+        first, last = reg["snaps"][reg_epochs[0]]["regions"], reg["snaps"][reg_epochs[-1]]["regions"]
+        st.info(t("piecewise.regions.reading", first=first, last=last, units=w2 * d2,
+                  epochs=epochs2, res=COUNT_RES))
     # 6 ------------------------------------------------------------------ step
-    st.header(t("piecewise.step.title"))
-    st.markdown(t("piecewise.step.intro"))
-    study = step_study(seed, 300, _text=t("piecewise.step.training"))
-    ramp, trained = study["ramp"], study["trained"]
-    left, right = st.columns(2)
-    with left:
-        names_r = {"away": t("piecewise.step.away", eta=STEP_AWAY / 2),
-                   "jump": t("piecewise.step.jump", eta=STEP_AWAY / 2),
-                   "bad": t("piecewise.step.bad")}
-        long_r = ramp.melt(id_vars=["slope"], value_vars=list(names_r), var_name="s",
-                           value_name="v")
-        long_r["s"] = long_r["s"].map(names_r)
-        long_r["v"] = finite_positive(long_r["v"].to_numpy(), floor=1e-4)
-        show_chart(compiled(_simple_lines, long_r.dropna(), "slope", "v", "s",
-                            x_title=t("piecewise.axis.slope"),
-                            y_title=t("piecewise.axis.error"), series_title=" ",
-                            log_x=True, log_y=True), ramp, "step-ramps", t)
-        st.caption(t("piecewise.step.ramp_caption"))
-    with right:
-        names_t = {"away": t("piecewise.step.away", eta=STEP_AWAY),
-                   "jump": t("piecewise.step.jump", eta=STEP_AWAY), "rms": t("piecewise.step.rms")}
-        long_t = trained.melt(id_vars=["units"], value_vars=list(names_t), var_name="s",
-                              value_name="v")
-        long_t["s"] = long_t["s"].map(names_t)
-        show_chart(compiled(_simple_lines, long_t, "units", "v", "s",
-                            x_title=t("piecewise.axis.units"),
-                            y_title=t("piecewise.axis.error"), series_title=" ",
-                            log_x=True), trained, "step-trained", t)
-        st.caption(t("piecewise.step.trained_caption", epochs=300))
-    st.info(t("piecewise.step.reading",
-              jump_min=f"{ramp['jump'].min():.2f}",
-              bad_last=f"{ramp['bad'].iloc[-1]:.4f}", slope_last=f"{ramp['slope'].iloc[-1]:g}",
-              trained_jump=f"{trained['jump'].min():.2f}",
-              trained_away=f"{trained['away'].iloc[-1]:.2f}", units=int(trained['units'].iloc[-1])))
-    st.markdown(t("piecewise.step.honest"))
-
+    elif view == "step":
+        st.header(t("piecewise.step.title"))
+        st.markdown(t("piecewise.step.intro"))
+        study = step_study(seed, 300, _text=t("piecewise.step.training"))
+        ramp, trained = study["ramp"], study["trained"]
+        left, right = st.columns(2)
+        with left:
+            names_r = {"away": t("piecewise.step.away", eta=STEP_AWAY / 2),
+                       "jump": t("piecewise.step.jump", eta=STEP_AWAY / 2),
+                       "bad": t("piecewise.step.bad")}
+            long_r = ramp.melt(id_vars=["slope"], value_vars=list(names_r), var_name="s",
+                               value_name="v")
+            long_r["s"] = long_r["s"].map(names_r)
+            long_r["v"] = finite_positive(long_r["v"].to_numpy(), floor=1e-4)
+            show_chart(compiled(_simple_lines, long_r.dropna(), "slope", "v", "s",
+                                x_title=t("piecewise.axis.slope"),
+                                y_title=t("piecewise.axis.error"), series_title=" ",
+                                log_x=True, log_y=True), ramp, "step-ramps", t)
+            st.caption(t("piecewise.step.ramp_caption"))
+        with right:
+            names_t = {"away": t("piecewise.step.away", eta=STEP_AWAY),
+                       "jump": t("piecewise.step.jump", eta=STEP_AWAY), "rms": t("piecewise.step.rms")}
+            long_t = trained.melt(id_vars=["units"], value_vars=list(names_t), var_name="s",
+                                  value_name="v")
+            long_t["s"] = long_t["s"].map(names_t)
+            show_chart(compiled(_simple_lines, long_t, "units", "v", "s",
+                                x_title=t("piecewise.axis.units"),
+                                y_title=t("piecewise.axis.error"), series_title=" ",
+                                log_x=True), trained, "step-trained", t)
+            st.caption(t("piecewise.step.trained_caption", epochs=300))
+        st.info(t("piecewise.step.reading",
+                  jump_min=f"{ramp['jump'].min():.2f}",
+                  bad_last=f"{ramp['bad'].iloc[-1]:.4f}", slope_last=f"{ramp['slope'].iloc[-1]:g}",
+                  trained_jump=f"{trained['jump'].min():.2f}",
+                  trained_away=f"{trained['away'].iloc[-1]:.2f}", units=int(trained['units'].iloc[-1])))
+        st.markdown(t("piecewise.step.honest"))
+    fr.next_section()
 
 main()

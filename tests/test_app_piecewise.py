@@ -1,5 +1,5 @@
-"""The Piecewise ReLU page through AppTest: claims on the numbers it shows, every target,
-the formula box, k at its maximum, tampered URLs."""
+"""The Piecewise ReLU page through AppTest: one section at a time, claims on the numbers
+each shows, every target, the formula box, k at its maximum, tampered URLs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ import time
 
 import numpy as np
 import pytest
-from apptest_utils import bound_widgets, charts, errors_text, open_page, url_note_shown
+from apptest_utils import (
+    bound_widgets,
+    charts,
+    errors_text,
+    open_page,
+    open_section,
+    section_state,
+    switch_section,
+    url_note_shown,
+)
 from streamlit.testing.v1 import AppTest
 
 from core.datasets import load
@@ -31,24 +40,79 @@ def _formula_warning(at) -> bool:
     return any(head in w.value for w in at.warning)
 
 
-def test_defaults_show_every_section_and_its_claims() -> None:
+def _headers(at) -> list[str]:
+    return [h.value for h in at.header]
+
+
+def _capped(at) -> list[str]:
+    head = T("common.guard.capped", allowed=0, requested=0).split("**")[0]
+    return [w.value for w in at.warning if w.value.startswith(head)]
+
+
+SECTIONS = ("fit", "hinge", "depth", "yarotsky", "regions", "step")
+#: Charts (each with a CSV button) and trained networks (each with a weights button) per section.
+CHARTS = {"fit": 2, "hinge": 1, "depth": 2, "yarotsky": 2, "regions": 2, "step": 2}
+WEIGHTS = {"fit": 1, "hinge": 1, "depth": 0, "yarotsky": 0, "regions": 1, "step": 0}
+
+
+def test_default_shows_only_the_fit_and_a_switch_to_every_section() -> None:
     at = open_page(INFO)
     assert not at.exception, errors_text(at)
-    assert len(charts(at)) >= 9
-    m = _metrics(at)
-    fit_pieces, hinge_pieces = (int(v) for v in m[T("piecewise.fit.pieces")])
-    assert fit_pieces >= 2
-    units = bound_widgets(at)["units"].value
-    assert 1 <= hinge_pieces <= units + 1
-    assert float(m[T("piecewise.hinge.max_diff")][0]) < 1e-9
-    assert int(m[T("piecewise.depth.tent_pieces")][0]) == 2 ** bound_widgets(at)["k"].value
-    assert m[T("piecewise.yarotsky.measured")] == m[T("piecewise.yarotsky.bound")]
-    assert int(m[T("piecewise.regions.count")][0]) >= 2
+    assert not url_note_shown(at)
+    assert _headers(at) == [T("piecewise.fit.title")]
+    switch = at.segmented_control(key=section_state(at))
+    assert list(switch.options) == [T(f"piecewise.nav.{code}") for code in SECTIONS]
+    assert switch.value == "fit"
+    # Nothing of the other sections ran: only the fit's controls are drawn beside it.
+    widgets = bound_widgets(at)
+    assert "at" in widgets
+    assert not {"units", "k", "m", "data", "w2", "d2", "at2"} & set(widgets)
+    assert at.button(key="_next_view").label == T("common.next_section",
+                                                  section=T("piecewise.nav.hinge"))
+
+
+@pytest.mark.parametrize("view", SECTIONS)
+def test_each_section_opens_alone_with_its_claims(view: str) -> None:
+    """Default settings, one section per run: its header, charts and exports, its numbers."""
+    at = open_section(INFO, view)
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    assert _headers(at) == [T(f"piecewise.{view}.title")]
+    assert at.segmented_control(key=section_state(at)).value == view
+    assert len(_buttons(at, "csv")) == len(charts(at)) == CHARTS[view]
+    assert len(_buttons(at, "npz")) == WEIGHTS[view]
+    assert not _capped(at)  # default settings are never cut down
     assert not _formula_warning(at)
+    nexts = [b for b in at.button if b.key == "_next_view"]
+    assert len(nexts) == (0 if view == SECTIONS[-1] else 1)
+    m = _metrics(at)
+    w = bound_widgets(at)
+    if view == "fit":
+        assert int(m[T("piecewise.fit.pieces")][0]) >= 2
+    elif view == "hinge":
+        (pieces,) = (int(v) for v in m[T("piecewise.fit.pieces")])
+        assert 1 <= pieces <= w["units"].value + 1
+        assert float(m[T("piecewise.hinge.max_diff")][0]) < 1e-9
+    elif view == "depth":
+        assert int(m[T("piecewise.depth.tent_pieces")][0]) == 2 ** w["k"].value
+    elif view == "yarotsky":
+        assert m[T("piecewise.yarotsky.measured")] == m[T("piecewise.yarotsky.bound")]
+    elif view == "regions":
+        assert int(m[T("piecewise.regions.count")][0]) >= 2
+    else:
+        assert any(T("piecewise.step.honest") == md.value for md in at.markdown)
 
 
-def test_k_at_its_maximum_gives_4096_pieces() -> None:
-    at = open_page(INFO, {**FAST, "k": "12"})
+def test_unknown_section_in_the_url_falls_back_to_the_fit_with_note() -> None:
+    at = open_section(INFO, "nonsense", FAST)
+    assert not at.exception, errors_text(at)
+    assert url_note_shown(at)
+    assert _headers(at) == [T("piecewise.fit.title")]
+    assert at.segmented_control(key=section_state(at)).value == "fit"
+
+
+def test_k_at_its_maximum_gives_4096_pieces_and_survives_a_round_trip() -> None:
+    at = open_section(INFO, "depth", {**FAST, "k": "12"})
     assert not at.exception, errors_text(at)
     m = _metrics(at)
     assert int(m[T("piecewise.depth.tent_pieces")][0]) == 4096
@@ -57,6 +121,14 @@ def test_k_at_its_maximum_gives_4096_pieces() -> None:
     table = at.dataframe[0].value
     assert list(table["k"]) == list(range(1, 13))
     assert list(table[T("piecewise.depth.col.tent")]) == [2**k for k in range(1, 13)]
+    # k is drawn in its own section only; away and back, it keeps its value.
+    switch_section(at, "yarotsky")
+    assert not at.exception, errors_text(at)
+    assert "k" not in bound_widgets(at)
+    switch_section(at, "depth")
+    assert not at.exception, errors_text(at)
+    assert bound_widgets(at)["k"].value == 12
+    assert int(_metrics(at)[T("piecewise.depth.tent_pieces")][0]) == 4096
 
 
 WIDE = 16  # pages/piecewise.WIDE (importing the page would run it)
@@ -64,7 +136,7 @@ WIDE = 16  # pages/piecewise.WIDE (importing the page would run it)
 
 def test_wide_random_nets_grow_about_linearly_in_neurons() -> None:
     """Hanin & Rolnick on screen: the wide random series grows with k, ~ c * neurons, << 2^k."""
-    at = open_page(INFO, {**FAST, "k": "10"})
+    at = open_section(INFO, "depth", {**FAST, "k": "10"})
     assert not at.exception, errors_text(at)
     m = _metrics(at)
     wide_now = float(m[T("piecewise.depth.wide_pieces", width=WIDE)][0])
@@ -125,11 +197,22 @@ def test_very_long_formula_in_the_url() -> None:
     assert any("sin(3*x) + 0.3*x**2" in c.value for c in at.caption)
 
 
-def test_smooth_activation_has_no_pieces() -> None:
-    at = open_page(INFO, {**FAST, "act": "tanh"})
+def test_smooth_activation_has_no_pieces_and_switching_keeps_the_sidebar() -> None:
+    at = open_page(INFO, {**FAST, "act": "tanh", "noise": "0.2", "seed": "3"})
     assert not at.exception, errors_text(at)
     assert any(T("piecewise.fit.smooth", act="tanh") == i.value for i in at.info)
-    # only the hinge section (always ReLU) shows a piece count
+    assert T("piecewise.fit.pieces") not in _metrics(at)
+    # no pieces chart, but the fit is still exported
+    assert len(_buttons(at, "csv")) == len(charts(at)) == 1
+    assert len(_buttons(at, "npz")) == 1
+    sidebar = {k: w.value for k, w in bound_widgets(at).items() if k != "at"}
+    switch_section(at, "hinge")
+    assert not at.exception, errors_text(at)
+    assert _headers(at) == [T("piecewise.hinge.title")]
+    after = bound_widgets(at)
+    assert {k: after[k].value for k in sidebar} == sidebar
+    assert (after["act"].value, after["noise"].value, after["seed"].value) == ("tanh", 0.2, 3)
+    # the hinge section (always ReLU) shows its piece count
     assert len(_metrics(at)[T("piecewise.fit.pieces")]) == 1
 
 
@@ -138,30 +221,54 @@ def test_scrubbing_and_other_controls() -> None:
     at.slider(key="at").set_value(0).run()
     assert not at.exception, errors_text(at)
     assert _metrics(at)[T("piecewise.fit.epoch")][0].startswith("0 /")
+    switch_section(at, "hinge")
     at.slider(key="units").set_value(3).run()
+    assert not at.exception, errors_text(at)
     assert int(_metrics(at)[T("piecewise.fit.pieces")][-1]) <= 4
+    switch_section(at, "yarotsky")
     at.slider(key="m").set_value(10).run()
+    assert not at.exception, errors_text(at)
+    switch_section(at, "regions")
     at.selectbox(key="data").set_value("circles").run()
     at.slider(key="at2").set_value(0).run()
     at.selectbox(key="act").set_value("leaky_relu").run()
     assert not at.exception, errors_text(at)
+    assert _metrics(at)[T("piecewise.fit.epoch")][0].startswith("0 /")
+    switch_section(at, "yarotsky")
+    assert not at.exception, errors_text(at)
     assert _metrics(at)[T("piecewise.yarotsky.measured")][0] == f"{2.0 ** -22:.3g}"
 
 
+def _noted(at, key: str) -> bool:
+    """The URL note is shown and names `key`."""
+    return url_note_shown(at) and any(f"`{key}`" in w.value for w in at.warning)
+
+
 def test_tampered_url_falls_back_with_note() -> None:
-    at = open_page(INFO, {**FAST, "k": "13", "m": "0", "target": "cosine", "width": "1e9",
-                          "data": "iris", "lr": "5"})
+    """Each section's own control is checked, and noted, when its section is drawn."""
+    at = open_section(INFO, "depth", {**FAST, "k": "13", "m": "0", "target": "cosine",
+                                      "width": "1e9", "data": "iris", "lr": "5"})
     assert not at.exception, errors_text(at)
-    assert url_note_shown(at)
+    assert all(_noted(at, key) for key in ("k", "target", "width", "lr"))
     w = bound_widgets(at)
-    assert (w["k"].value, w["m"].value, w["target"].value, w["width"].value,
-            w["data"].value) == (4, 2, "sine", 16, "moons")
+    assert (w["k"].value, w["target"].value, w["width"].value) == (4, "sine", 16)
+    switch_section(at, "yarotsky")
+    assert not at.exception, errors_text(at)
+    assert _noted(at, "m")
+    assert bound_widgets(at)["m"].value == 2
+    switch_section(at, "regions")
+    assert not at.exception, errors_text(at)
+    assert _noted(at, "data")
+    assert bound_widgets(at)["data"].value == "moons"
 
 
 def test_large_network_diverging_is_reported_not_raised() -> None:
     at = open_page(INFO, {**FAST, "lr": "0.1", "depth": "6", "width": "64",
                           "target": "formula", "f": "100*sin(x)"})
     assert not at.exception, errors_text(at)
+    switch_section(at, "hinge")  # the hinge network trains on the same target and rate
+    assert not at.exception, errors_text(at)
+    assert _headers(at) == [T("piecewise.hinge.title")]
 
 
 # ------------------------------------------------------------ exports, upload, guard
@@ -172,20 +279,7 @@ def _buttons(at, key: str) -> list:
 def _with_upload(X: np.ndarray, y: np.ndarray, query: dict, digest: str) -> AppTest:
     """The page with `X`, `y` already uploaded; `digest` stands for the file's hash
     (the cache key of the data), so every data set here needs its own."""
-    return open_page(INFO, query, upload=(X, y, digest))
-
-
-def test_every_chart_has_a_csv_button_and_every_trained_net_its_weights() -> None:
-    at = open_page(INFO, FAST)
-    assert not at.exception, errors_text(at)
-    csv = _buttons(at, "csv")
-    assert len(csv) == len(charts(at)) == 11
-    # the 1-D fit, the hinge network and the 2-D classifier
-    assert len(_buttons(at, "npz")) == 3
-    # a smooth activation has no pieces chart, but its fit is still exported
-    at = open_page(INFO, {**FAST, "act": "tanh"})
-    assert len(_buttons(at, "csv")) == len(charts(at)) == 10
-    assert len(_buttons(at, "npz")) == 3
+    return open_section(INFO, "regions", query, upload=(X, y, digest))
 
 
 def test_uploaded_data_drives_the_regions() -> None:
@@ -198,7 +292,7 @@ def test_uploaded_data_drives_the_regions() -> None:
     assert not any(T("common.upload.missing") == i.value for i in at.info)
     assert any(c.value == T("piecewise.regions.caption") for c in at.caption)
     assert int(_metrics(at)[T("piecewise.regions.count")][0]) >= 2
-    assert len(_buttons(at, "npz")) == 3
+    assert len(_buttons(at, "npz")) == 1
 
 
 def test_uploaded_data_with_three_classes_uses_a_softmax() -> None:
@@ -211,7 +305,7 @@ def test_uploaded_data_with_three_classes_uses_a_softmax() -> None:
 
 
 def test_upload_chosen_without_a_file_falls_back_to_moons_and_says_so() -> None:
-    at = open_page(INFO, {**FAST, "data": "upload"})
+    at = open_section(INFO, "regions", {**FAST, "data": "upload"})
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
     assert any(T("common.upload.missing") == i.value for i in at.info)
@@ -222,18 +316,17 @@ def test_largest_settings_are_capped_with_a_note() -> None:
     start = time.perf_counter()
     at = open_page(INFO, {"depth": "6", "width": "64", "n": "400", "epochs": "3000",
                           "w2": "32", "d2": "4", "units": "24"})
-    elapsed = time.perf_counter() - start
     assert not at.exception, errors_text(at)
-    head = T("common.guard.capped", allowed=0, requested=0).split("**")[0]
-    notes = [w.value for w in at.warning if w.value.startswith(head)]
+    notes = _capped(at)
     assert len(notes) == 1 and "3000" in notes[0]
     shown = _metrics(at)[T("piecewise.fit.epoch")][0]
     done = int(shown.split("/")[1])
     assert 50 <= done < 3000
+    # the hinge network and the 2-D classifier at their largest stay within the budget
+    for view in ("hinge", "regions"):
+        switch_section(at, view)
+        assert not at.exception, errors_text(at)
+        assert _headers(at) == [T(f"piecewise.{view}.title")]
+        assert not _capped(at)
+    elapsed = time.perf_counter() - start
     assert elapsed < 60  # generous: the machine is shared; alone it is a few seconds
-
-
-def test_default_settings_are_not_capped() -> None:
-    at = open_page(INFO)
-    head = T("common.guard.capped", allowed=0, requested=0).split("**")[0]
-    assert not any(w.value.startswith(head) for w in at.warning)
