@@ -5,7 +5,14 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from apptest_utils import bound_widgets, errors_text, open_page
+from apptest_utils import (
+    bound_widgets,
+    errors_text,
+    open_page,
+    open_section,
+    section_state,
+    switch_section,
+)
 
 from ui.frame import available_pages
 from ui.i18n import Translator
@@ -13,6 +20,7 @@ from ui.i18n import Translator
 PAGES = available_pages()
 IDS = [p.name for p in PAGES]
 HOME = PAGES[0]
+SHAPES = next(p for p in PAGES if p.name == "shapes")
 
 
 def share_links(at) -> list[str]:
@@ -94,3 +102,35 @@ def test_classroom_mode_on_every_page(info) -> None:
     assert sidebar_keys == {"lang"}
     assert not list(at.sidebar.get("file_uploader"))
     assert any("hide" in i.value for i in at.info)
+
+
+def test_the_open_section_is_in_the_share_link() -> None:
+    at = open_page(SHAPES)
+    assert "view" not in query_of(share_links(at)[0])  # the default section: a clean link
+    switch_section(at, "c1")
+    assert query_of(share_links(at)[0]) == {"view": ["c1"]}
+    assert at.query_params["view"] in ("c1", ["c1"])  # and the address bar says so too
+    fresh = open_page(SHAPES, {k: v[0] for k, v in query_of(share_links(at)[0]).items()})
+    assert not fresh.exception, errors_text(fresh)
+    assert [h.value for h in fresh.header] == [Translator("en")("shapes.c1.title")]
+
+
+def test_reset_keeps_the_open_section() -> None:
+    at = open_section(SHAPES, "chain", {"s": "3"})
+    at.button(key="_reset").click().run()
+    assert not at.exception, errors_text(at)
+    assert bound_widgets(at)["s"].value == 1.0
+    assert at.segmented_control(key=section_state(at)).value == "chain"
+
+
+def test_a_pinned_section_has_no_switch() -> None:
+    t = Translator("en")
+    at = open_section(SHAPES, "chain", {"hide": "view"})
+    assert not at.exception, errors_text(at)
+    assert [h.value for h in at.header] == [t("shapes.chain.title")]
+    assert not [w for w in at.segmented_control if (w.key or "").startswith("_section_")]
+    assert not [b for b in at.button if b.key == "_next_view"]
+    assert query_of(share_links(at)[0])["view"] == ["chain"]
+    # Classroom mode (hide=all) pins the sidebar only: the sections stay open to browse.
+    at = open_section(SHAPES, "chain", {"hide": "all"})
+    assert at.segmented_control(key=section_state(at)).value == "chain"

@@ -522,7 +522,9 @@ class Controls:
                 return self.t("common.url.reason.option"), default
             return None, text
 
-        if self.is_hidden(key):
+        # Only an explicit ``hide=view`` pins the section; ``hide=all`` pins the
+        # sidebar, and the switch is in the page.
+        if self._pins_section(key):
             value = self._pinned(key, default, check)
         else:
             state = f"_section_{self.page}"
@@ -552,6 +554,9 @@ class Controls:
             self.on_bind()
         return value
 
+    def _pins_section(self, key: str) -> bool:
+        return self.hidden is not None and key in self.hidden
+
     def next_section(self, key: str, labels: dict[str, str], text: Callable[[str], str]) -> None:
         """A button at the end of a section that opens the next one.
 
@@ -564,7 +569,7 @@ class Controls:
         text : callable
             Button text from the next section's name.
         """
-        if self.is_hidden(key) or key not in self.bound:
+        if self._pins_section(key) or key not in self.bound:
             return
         codes = list(labels)
         i = codes.index(self.bound[key].value)
