@@ -364,6 +364,10 @@ def _compact(chart):
 
 
 # ------------------------------------------------------------------ page
+#: The page's sections, in reading order (URL ``view``; the first is the default).
+SECTIONS = ("init", "train", "boundary", "sweep", "explain")
+
+
 def main() -> None:
     fr = frame(PAGE)
     t, c = fr.t, fr.controls
@@ -406,6 +410,8 @@ def main() -> None:
     sweep_on = c.checkbox("sweep", t("vanishing.controls.sweep"), False,
                           help=t("vanishing.controls.sweep_help"))
     uploader(t)
+    # Only the open section is computed and drawn (see Frame.sections).
+    view = fr.sections(SECTIONS)
 
     # The data: a built-in set by name, or this session's upload (said on the page).
     up: dict[str, np.ndarray] = {}
@@ -459,232 +465,251 @@ def main() -> None:
                   batch=t("vanishing.full_batch") if full_batch else batch,
                   inits=", ".join(dict.fromkeys(i for _, i in series))))
 
-    # ---------------------------------------------------------------- 1. at init
-    st.header(t("vanishing.init.title"))
-    n_stat = budget_epochs(depth, width, n_train, 1, runs=N_INITS * len(series), n_in=n_in,
-                           budget=INIT_BUDGET).n_samples
-    if n_stat < n_train:
-        st.warning(t("vanishing.guard.init", allowed=n_stat, requested=n_train),
-                   icon=":material/speed:")
-    profiles = {s: init_profile(data, n, noise, depth, width, s[0], s[1], float(std), seed,
+    def profiled() -> dict:
+        """Section 1's statistics at initialisation, per series (cached), with the
+        compute guard's note when they use fewer points than asked for."""
+        n_stat = budget_epochs(depth, width, n_train, 1, runs=N_INITS * len(series), n_in=n_in,
+                               budget=INIT_BUDGET).n_samples
+        if n_stat < n_train:
+            st.warning(t("vanishing.guard.init", allowed=n_stat, requested=n_train),
+                       icon=":material/speed:")
+        return {s: init_profile(data, n, noise, depth, width, s[0], s[1], float(std), seed,
                                 n_stat, **up)
                 for s in series}
-    layers = np.arange(1, depth + 2)
-    hidden = np.arange(1, depth + 1)
-    grad_frame = pd.concat([
-        pd.DataFrame({"layer": layers, "mid": finite_positive(p["grad_mid"]),
-                      "lo": finite_positive(p["grad_lo"]), "hi": finite_positive(p["grad_hi"]),
-                      "act": a, "init": i, "series": _label(a, i, two)})
-        for (a, i), p in profiles.items()], ignore_index=True)
-    fwd_frame = pd.concat([
-        pd.DataFrame({"layer": hidden, "mean": _finite(p["mean"]),
-                      "spread_lo": _finite(p["mean"] - p["std"]),
-                      "spread_hi": _finite(p["mean"] + p["std"]),
-                      "saturated": _finite(p["saturated"]),
-                      "act": a, "init": i, "series": _label(a, i, two)})
-        for (a, i), p in profiles.items()], ignore_index=True)
 
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('vanishing.init.grad_title', n_inits=N_INITS)}**")
-        sig_series = [s for s in series if s[0] == "sigmoid"]
-        ref = None
-        if sig_series:
-            last = float(profiles[sig_series[0]]["grad_mid"][-1])
-            ref = pd.DataFrame({"layer": layers, "ref": finite_positive(
-                [last * slope_bound(ACTIVATIONS["sigmoid"], depth + 1 - int(k)) for k in layers])})
-        if grad_frame["mid"].notna().any():
-            grad_csv = grad_frame.merge(ref, on="layer", how="left") if ref is not None else grad_frame
-            show_chart(compiled(_init_gradient_chart, grad_frame, ref, two, names, t), grad_csv,
-                       "init-gradient", t)
-        else:
-            st.warning(t("vanishing.init.nothing_to_plot"))
-        st.caption(t("vanishing.init.grad_caption", n_inits=N_INITS)
-                   + (" " + t("vanishing.init.ref_caption") if sig_series else ""))
-    with right:
-        st.markdown(f"**{t('vanishing.init.fwd_title')}**")
-        if fwd_frame["mean"].notna().any():
-            show_chart(compiled(_band, fwd_frame, two, "mean", "spread_lo", "spread_hi", names, t,
-                                t("vanishing.axis.hidden_layer"), t("vanishing.axis.act_value"),
-                                log_y=False),
-                       fwd_frame[[*SERIES_COLUMNS, "layer", "mean", "spread_lo", "spread_hi"]],
-                       "init-activations", t)
-        st.caption(t("vanishing.init.fwd_caption"))
-    sat_col, read_col = st.columns(2)
-    with sat_col:
-        st.markdown(f"**{t('vanishing.init.sat_title')}**")
-        show_chart(compiled(_lines, fwd_frame, "layer", "saturated", two, t,
-                            t("vanishing.axis.hidden_layer"), t("vanishing.axis.saturated")),
-                   fwd_frame[[*SERIES_COLUMNS, "layer", "saturated"]], "init-saturation", t)
-        st.caption(t("vanishing.init.sat_caption", pct=f"{100 * SATURATION:.0f}"))
-    with read_col:
-        st.markdown(f"**{t('vanishing.init.reading_title')}**")
-        for (a, i), p in profiles.items():
-            ratio = first_last_ratio(p["grad_mid"])
-            st.markdown(t("vanishing.init.reading", series=_label(a, i, two), ratio=_sci(ratio),
-                          mean_first=_sci(float(p["mean"][0])), mean_last=_sci(float(p["mean"][-1])),
-                          sat=percent(float(np.nanmax(np.append(p["saturated"], 0.0))), digits=0)))
-            health = describe_health(p["grad_raw"])
-            if health.overflow:
-                st.warning(t("vanishing.health.overflow", series=_label(a, i, two)))
-            if health.zero_layers:
-                st.warning(t("vanishing.health.zero", series=_label(a, i, two),
-                             layers=_layer_list(health.zero_layers)))
-            if health.underflow_layers:
-                st.warning(t("vanishing.health.underflow", series=_label(a, i, two),
-                             layers=_layer_list(health.underflow_layers), tiny=f"{TINY:.0e}"))
+    def trained() -> dict:
+        """Section 2's trained networks, per series. Cached, so the sections that show
+        them share one training; the first to open trains (with a progress bar)."""
+        return {(a, i): train_run(data, n, noise, depth, width, a, i, float(std), opt, float(lr),
+                                  epochs, batch, seed, n_fit, n_snap, res,
+                                  _text=t("vanishing.train.progress", series=_label(a, i, two)),
+                                  **up)
+                for a, i in series}
+
+    # ---------------------------------------------------------------- 1. at init
+    if view == "init":
+        st.header(t("vanishing.init.title"))
+        profiles = profiled()
+        layers = np.arange(1, depth + 2)
+        hidden = np.arange(1, depth + 1)
+        grad_frame = pd.concat([
+            pd.DataFrame({"layer": layers, "mid": finite_positive(p["grad_mid"]),
+                          "lo": finite_positive(p["grad_lo"]), "hi": finite_positive(p["grad_hi"]),
+                          "act": a, "init": i, "series": _label(a, i, two)})
+            for (a, i), p in profiles.items()], ignore_index=True)
+        fwd_frame = pd.concat([
+            pd.DataFrame({"layer": hidden, "mean": _finite(p["mean"]),
+                          "spread_lo": _finite(p["mean"] - p["std"]),
+                          "spread_hi": _finite(p["mean"] + p["std"]),
+                          "saturated": _finite(p["saturated"]),
+                          "act": a, "init": i, "series": _label(a, i, two)})
+            for (a, i), p in profiles.items()], ignore_index=True)
+
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**{t('vanishing.init.grad_title', n_inits=N_INITS)}**")
+            sig_series = [s for s in series if s[0] == "sigmoid"]
+            ref = None
+            if sig_series:
+                last = float(profiles[sig_series[0]]["grad_mid"][-1])
+                ref = pd.DataFrame({"layer": layers, "ref": finite_positive(
+                    [last * slope_bound(ACTIVATIONS["sigmoid"], depth + 1 - int(k)) for k in layers])})
+            if grad_frame["mid"].notna().any():
+                grad_csv = grad_frame.merge(ref, on="layer", how="left") if ref is not None else grad_frame
+                show_chart(compiled(_init_gradient_chart, grad_frame, ref, two, names, t), grad_csv,
+                           "init-gradient", t)
+            else:
+                st.warning(t("vanishing.init.nothing_to_plot"))
+            st.caption(t("vanishing.init.grad_caption", n_inits=N_INITS)
+                       + (" " + t("vanishing.init.ref_caption") if sig_series else ""))
+        with right:
+            st.markdown(f"**{t('vanishing.init.fwd_title')}**")
+            if fwd_frame["mean"].notna().any():
+                show_chart(compiled(_band, fwd_frame, two, "mean", "spread_lo", "spread_hi", names, t,
+                                    t("vanishing.axis.hidden_layer"), t("vanishing.axis.act_value"),
+                                    log_y=False),
+                           fwd_frame[[*SERIES_COLUMNS, "layer", "mean", "spread_lo", "spread_hi"]],
+                           "init-activations", t)
+            st.caption(t("vanishing.init.fwd_caption"))
+        sat_col, read_col = st.columns(2)
+        with sat_col:
+            st.markdown(f"**{t('vanishing.init.sat_title')}**")
+            show_chart(compiled(_lines, fwd_frame, "layer", "saturated", two, t,
+                                t("vanishing.axis.hidden_layer"), t("vanishing.axis.saturated")),
+                       fwd_frame[[*SERIES_COLUMNS, "layer", "saturated"]], "init-saturation", t)
+            st.caption(t("vanishing.init.sat_caption", pct=f"{100 * SATURATION:.0f}"))
+        with read_col:
+            st.markdown(f"**{t('vanishing.init.reading_title')}**")
+            for (a, i), p in profiles.items():
+                ratio = first_last_ratio(p["grad_mid"])
+                st.markdown(t("vanishing.init.reading", series=_label(a, i, two), ratio=_sci(ratio),
+                              mean_first=_sci(float(p["mean"][0])), mean_last=_sci(float(p["mean"][-1])),
+                              sat=percent(float(np.nanmax(np.append(p["saturated"], 0.0))), digits=0)))
+                health = describe_health(p["grad_raw"])
+                if health.overflow:
+                    st.warning(t("vanishing.health.overflow", series=_label(a, i, two)))
+                if health.zero_layers:
+                    st.warning(t("vanishing.health.zero", series=_label(a, i, two),
+                                 layers=_layer_list(health.zero_layers)))
+                if health.underflow_layers:
+                    st.warning(t("vanishing.health.underflow", series=_label(a, i, two),
+                                 layers=_layer_list(health.underflow_layers), tiny=f"{TINY:.0e}"))
 
     # ---------------------------------------------------------------- 2. training
-    st.header(t("vanishing.train.title"))
-    runs = {}
-    for a, i in series:
-        runs[(a, i)] = train_run(data, n, noise, depth, width, a, i, float(std), opt, float(lr),
-                                 epochs, batch, seed, n_fit, n_snap, res,
-                                 _text=t("vanishing.train.progress", series=_label(a, i, two)),
-                                 **up)
+    elif view == "train":
+        st.header(t("vanishing.train.title"))
+        runs = trained()
 
-    def settings(a: str, i: str) -> dict:
-        """What produced the network of series (a, i), stored beside its weights."""
-        return _settings(data=data, n=n, noise=noise, sizes=sizes,
-                         activation=a, output=output, init=i, init_std=float(std), optimizer=opt,
-                         lr=float(lr), batch=batch, epochs=epochs, seed=seed, n_train=n_fit,
-                         diverged_at=runs[(a, i)]["diverged_at"])
+        def settings(a: str, i: str) -> dict:
+            """What produced the network of series (a, i), stored beside its weights."""
+            return _settings(data=data, n=n, noise=noise, sizes=sizes,
+                             activation=a, output=output, init=i, init_std=float(std), optimizer=opt,
+                             lr=float(lr), batch=batch, epochs=epochs, seed=seed, n_train=n_fit,
+                             diverged_at=runs[(a, i)]["diverged_at"])
 
-    for (a, i), r in runs.items():
-        if r["diverged_at"] is not None:
-            st.error(f"**{_label(a, i, two)}** — " + t("common.diverged", epoch=r["diverged_at"]))
-    curves = pd.concat([
-        pd.DataFrame({"epoch": np.arange(len(r["loss"])), "loss": finite_positive(r["loss"]),
-                      "train": r["train_acc"], "test": r["test_acc"], "act": a, "init": i,
-                      "series": _label(a, i, two)})
-        for (a, i), r in runs.items()], ignore_index=True)
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('vanishing.train.loss_title')}**")
-        show_chart(compiled(_lines, downsample(curves, "series"), "epoch", "loss", two, t,
-                            t("common.axis.epoch"), t("common.axis.loss"), log_y=True),
-                   curves[[*SERIES_COLUMNS, "epoch", "loss"]], "train-loss", t)
-        st.caption(t("vanishing.train.loss_caption"))
-    with right:
-        st.markdown(f"**{t('vanishing.train.acc_title')}**")
-        acc = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
-                          var_name="split", value_name="acc")
-        acc_csv = acc.copy()  # split codes, true activation column: what a re-plot needs
-        acc["split"] = acc["split"].map({"train": t("vanishing.train.split_train"),
-                                         "test": t("vanishing.train.split_test")})
-        acc["act"] = acc["series"]  # colour by series when two inits share an activation
-        if two:
-            acc = acc[acc["split"] == t("vanishing.train.split_test")]
-            acc["act"] = acc["series"].str.split(" · ").str[0]
-        show_chart(compiled(_lines, downsample(acc.assign(_g=acc["series"] + acc["split"]), "_g"),
-                            "epoch", "acc", two, t, t("common.axis.epoch"),
-                            t("common.axis.accuracy"),
-                            dash=None if two else "split",
-                            dash_title=None if two else t("vanishing.train.split")),
-                   acc_csv, "train-accuracy", t)
-        st.caption(t("vanishing.train.acc_caption_two" if two else "vanishing.train.acc_caption"))
+        for (a, i), r in runs.items():
+            if r["diverged_at"] is not None:
+                st.error(f"**{_label(a, i, two)}** — " + t("common.diverged", epoch=r["diverged_at"]))
+        curves = pd.concat([
+            pd.DataFrame({"epoch": np.arange(len(r["loss"])), "loss": finite_positive(r["loss"]),
+                          "train": r["train_acc"], "test": r["test_acc"], "act": a, "init": i,
+                          "series": _label(a, i, two)})
+            for (a, i), r in runs.items()], ignore_index=True)
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**{t('vanishing.train.loss_title')}**")
+            show_chart(compiled(_lines, downsample(curves, "series"), "epoch", "loss", two, t,
+                                t("common.axis.epoch"), t("common.axis.loss"), log_y=True),
+                       curves[[*SERIES_COLUMNS, "epoch", "loss"]], "train-loss", t)
+            st.caption(t("vanishing.train.loss_caption"))
+        with right:
+            st.markdown(f"**{t('vanishing.train.acc_title')}**")
+            acc = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
+                              var_name="split", value_name="acc")
+            acc_csv = acc.copy()  # split codes, true activation column: what a re-plot needs
+            acc["split"] = acc["split"].map({"train": t("vanishing.train.split_train"),
+                                             "test": t("vanishing.train.split_test")})
+            acc["act"] = acc["series"]  # colour by series when two inits share an activation
+            if two:
+                acc = acc[acc["split"] == t("vanishing.train.split_test")]
+                acc["act"] = acc["series"].str.split(" · ").str[0]
+            show_chart(compiled(_lines, downsample(acc.assign(_g=acc["series"] + acc["split"]), "_g"),
+                                "epoch", "acc", two, t, t("common.axis.epoch"),
+                                t("common.axis.accuracy"),
+                                dash=None if two else "split",
+                                dash_title=None if two else t("vanishing.train.split")),
+                       acc_csv, "train-accuracy", t)
+            st.caption(t("vanishing.train.acc_caption_two" if two else "vanishing.train.acc_caption"))
 
-    st.markdown(f"**{t('vanishing.train.heat_title')}**")
-    all_norms = np.concatenate([finite_positive(r["grad"]).ravel() for r in runs.values()])
-    finite = all_norms[np.isfinite(all_norms)]
-    domain = (float(finite.min()), float(finite.max())) if finite.size else None
-    if domain is not None and domain[0] == domain[1]:
-        domain = (domain[0] / 10, domain[1] * 10)
-    heat_cols = st.columns(min(len(runs), 2))
-    for k, ((a, i), r) in enumerate(runs.items()):
-        grad = r["grad"]
-        keep = np.unique(np.linspace(0, len(grad) - 1, min(len(grad), HEAT_COLUMNS)).round().astype(int))
-        norms = finite_positive(np.asarray(grad)[keep])  # (kept epochs, layers)
-        cells = pd.DataFrame({"epoch": np.repeat(keep, norms.shape[1]),
-                              "layer": np.tile(np.arange(1, norms.shape[1] + 1), len(keep)),
-                              "norm": norms.ravel()})
-        with heat_cols[k % len(heat_cols)]:
-            st.markdown(_label(a, i, two))
-            if domain is None:
-                st.warning(t("vanishing.init.nothing_to_plot"))
+        st.markdown(f"**{t('vanishing.train.heat_title')}**")
+        all_norms = np.concatenate([finite_positive(r["grad"]).ravel() for r in runs.values()])
+        finite = all_norms[np.isfinite(all_norms)]
+        domain = (float(finite.min()), float(finite.max())) if finite.size else None
+        if domain is not None and domain[0] == domain[1]:
+            domain = (domain[0] / 10, domain[1] * 10)
+        heat_cols = st.columns(min(len(runs), 2))
+        for k, ((a, i), r) in enumerate(runs.items()):
+            grad = r["grad"]
+            keep = np.unique(np.linspace(0, len(grad) - 1, min(len(grad), HEAT_COLUMNS)).round().astype(int))
+            norms = finite_positive(np.asarray(grad)[keep])  # (kept epochs, layers)
+            cells = pd.DataFrame({"epoch": np.repeat(keep, norms.shape[1]),
+                                  "layer": np.tile(np.arange(1, norms.shape[1] + 1), len(keep)),
+                                  "norm": norms.ravel()})
+            with heat_cols[k % len(heat_cols)]:
+                st.markdown(_label(a, i, two))
+                if domain is None:
+                    st.warning(t("vanishing.train.nothing_to_plot"))
+                    weights_button(*r["weights"], settings(a, i), f"weights-{a}-{i}", t)
+                    continue
+                show_chart(compiled(_gradient_heatmap, cells, domain, depth, t),
+                           cells.assign(act=a, init=i), f"gradients-{a}-{i}", t)
                 weights_button(*r["weights"], settings(a, i), f"weights-{a}-{i}", t)
-                continue
-            show_chart(compiled(_gradient_heatmap, cells, domain, depth, t),
-                       cells.assign(act=a, init=i), f"gradients-{a}-{i}", t)
-            weights_button(*r["weights"], settings(a, i), f"weights-{a}-{i}", t)
-    st.caption(t("vanishing.train.heat_caption"))
+        st.caption(t("vanishing.train.heat_caption"))
 
     # ---------------------------------------------------------------- 3. boundary
-    st.header(t("vanishing.boundary.title"))
-    if not info.two_d:
-        st.info(t("vanishing.boundary.not_2d", data=data, features=info.n_features))
-    elif info.n_classes > 2:
-        # Only uploads get here: the map shows P(class 1), a two-class picture.
-        st.info(t("vanishing.boundary.multi", classes=info.n_classes))
-    else:
-        X, y, _ = _split(data, n, noise, seed, **up)
-        _boundary_maps(X, y, runs, epochs, two, n_snap, res, t)
+    elif view == "boundary":
+        st.header(t("vanishing.boundary.title"))
+        if not info.two_d:
+            st.info(t("vanishing.boundary.not_2d", data=data, features=info.n_features))
+        elif info.n_classes > 2:
+            # Only uploads get here: the map shows P(class 1), a two-class picture.
+            st.info(t("vanishing.boundary.multi", classes=info.n_classes))
+        else:
+            # The training section's runs (cached; trained here if that section was not opened).
+            runs = trained()
+            X, y, _ = _split(data, n, noise, seed, **up)
+            _boundary_maps(X, y, runs, epochs, two, n_snap, res, t)
 
     # ---------------------------------------------------------------- 4. sweep
-    st.header(t("vanishing.sweep.title"))
-    depths = depth_grid(depth)
-    # Its own budget: switching the sweep on must not change the trainings above.
-    # Cost grows linearly with depth, so the mean depth stands for all of them.
-    mean_depth = math.ceil(1 + sum(d - 1 for d in depths) / len(depths))
-    sweep_budget = budget_epochs(mean_depth, width, n_train, wanted_epochs,
-                                 runs=len(depths) * len(series), n_in=n_in,
-                                 budget=SWEEP_BUDGET)
-    st.markdown(t("vanishing.sweep.lead", depths=", ".join(map(str, depths)),
-                  count=len(depths) * len(series), epochs=sweep_budget.epochs))
-    if not sweep_on:
-        st.info(t("vanishing.sweep.off"))
-    else:
-        note_budget(sweep_budget, t)
-        table = depth_sweep(data, n, noise, depth, width, tuple(series), float(std), opt, float(lr),
-                            sweep_budget.epochs, batch, seed, sweep_budget.n_samples,
-                            _text=t("vanishing.sweep.progress"), **up)
-        table = table.assign(series=[_label(a, i, two) for a, i in zip(table.act, table.init,
-                                                                         strict=True)],
-                             ratio=finite_positive(table["ratio"].to_numpy()))
-        s1, s2 = st.columns(2)
-        with s1:
-            st.markdown(f"**{t('vanishing.sweep.acc_title')}**")
-            show_chart(compiled(_lines, table, "depth", "test_acc", two, t, t("vanishing.axis.depth"),
-                                t("vanishing.axis.test_acc")), table, "sweep-accuracy", t)
-        with s2:
-            st.markdown(f"**{t('vanishing.sweep.ratio_title')}**")
-            if table["ratio"].notna().any():
-                show_chart(compiled(_lines, table, "depth", "ratio", two, t, t("vanishing.axis.depth"),
-                                    t("vanishing.axis.ratio"), log_y=True), table, "sweep-ratio", t)
-        st.caption(t("vanishing.sweep.caption"))
-        if table["diverged"].any():
-            bad = table[table["diverged"]]
-            st.warning(t("vanishing.sweep.diverged",
-                         items=", ".join(f"{s} ({d})" for s, d in zip(bad.series, bad.depth,
-                                                                      strict=True))))
+    elif view == "sweep":
+        st.header(t("vanishing.sweep.title"))
+        depths = depth_grid(depth)
+        # Its own budget: switching the sweep on must not change the training section's runs.
+        # Cost grows linearly with depth, so the mean depth stands for all of them.
+        mean_depth = math.ceil(1 + sum(d - 1 for d in depths) / len(depths))
+        sweep_budget = budget_epochs(mean_depth, width, n_train, wanted_epochs,
+                                     runs=len(depths) * len(series), n_in=n_in,
+                                     budget=SWEEP_BUDGET)
+        st.markdown(t("vanishing.sweep.lead", depths=", ".join(map(str, depths)),
+                      count=len(depths) * len(series), epochs=sweep_budget.epochs))
+        if not sweep_on:
+            st.info(t("vanishing.sweep.off"))
+        else:
+            note_budget(sweep_budget, t)
+            table = depth_sweep(data, n, noise, depth, width, tuple(series), float(std), opt, float(lr),
+                                sweep_budget.epochs, batch, seed, sweep_budget.n_samples,
+                                _text=t("vanishing.sweep.progress"), **up)
+            table = table.assign(series=[_label(a, i, two) for a, i in zip(table.act, table.init,
+                                                                             strict=True)],
+                                 ratio=finite_positive(table["ratio"].to_numpy()))
+            s1, s2 = st.columns(2)
+            with s1:
+                st.markdown(f"**{t('vanishing.sweep.acc_title')}**")
+                show_chart(compiled(_lines, table, "depth", "test_acc", two, t, t("vanishing.axis.depth"),
+                                    t("vanishing.axis.test_acc")), table, "sweep-accuracy", t)
+            with s2:
+                st.markdown(f"**{t('vanishing.sweep.ratio_title')}**")
+                if table["ratio"].notna().any():
+                    show_chart(compiled(_lines, table, "depth", "ratio", two, t, t("vanishing.axis.depth"),
+                                        t("vanishing.axis.ratio"), log_y=True), table, "sweep-ratio", t)
+            st.caption(t("vanishing.sweep.caption"))
+            if table["diverged"].any():
+                bad = table[table["diverged"]]
+                st.warning(t("vanishing.sweep.diverged",
+                             items=", ".join(f"{s} ({d})" for s, d in zip(bad.series, bad.depth,
+                                                                          strict=True))))
 
     # ---------------------------------------------------------------- 5. explanation
-    st.header(t("vanishing.explain.title"))
-    sig = ACTIVATIONS["sigmoid"]
-    st.markdown(t("vanishing.explain.chain", slope=_sci(sig.max_slope), depth=depth,
-                  bound=f"{slope_bound(sig, depth):.2g}"))
-    for a, i in series:
-        p, r = profiles[(a, i)], runs[(a, i)]
-        st.markdown(t("vanishing.explain.measured", series=_label(a, i, two),
-                      ratio=_sci(first_last_ratio(p["grad_mid"])),
-                      first=_sci(float(p["grad_mid"][0])), last=_sci(float(p["grad_mid"][-1])),
-                      acc=percent(float(r["test_acc"][-1]), digits=0),
-                      verdict=_verdict_text(t, r)))
-    if "sigmoid" in acts:
-        p = profiles[next(s for s in series if s[0] == "sigmoid")]
-        st.markdown(t("vanishing.explain.forward", first=_sci(float(p["mean"][0])),
-                      last=_sci(float(p["mean"][-1]))))
-    if depth >= 2:
-        for name in dict.fromkeys(i for _, i in series):
-            var = weight_variance(name, width, width, float(std))
-            gain = width * var
-            st.markdown(t("vanishing.explain.init", init=name, width=width, gain=_sci(gain),
-                          relu_gain=_sci(gain / 2), layers=depth - 1,
-                          total_lin=_sci(math.sqrt(gain) ** (depth - 1)),
-                          total=_sci(math.sqrt(gain / 2) ** (depth - 1))))
-    st.markdown(t("vanishing.explain.relu"))
-    if two:
-        _init_verdicts(t, acts, init, init2, runs)
+    elif view == "explain":
+        st.header(t("vanishing.explain.title"))
+        # The numbers of sections 1 and 2 (cached; computed here if they were not opened).
+        profiles, runs = profiled(), trained()
+        sig = ACTIVATIONS["sigmoid"]
+        st.markdown(t("vanishing.explain.chain", slope=_sci(sig.max_slope), depth=depth,
+                      bound=f"{slope_bound(sig, depth):.2g}"))
+        for a, i in series:
+            p, r = profiles[(a, i)], runs[(a, i)]
+            st.markdown(t("vanishing.explain.measured", series=_label(a, i, two),
+                          ratio=_sci(first_last_ratio(p["grad_mid"])),
+                          first=_sci(float(p["grad_mid"][0])), last=_sci(float(p["grad_mid"][-1])),
+                          acc=percent(float(r["test_acc"][-1]), digits=0),
+                          verdict=_verdict_text(t, r)))
+        if "sigmoid" in acts:
+            p = profiles[next(s for s in series if s[0] == "sigmoid")]
+            st.markdown(t("vanishing.explain.forward", first=_sci(float(p["mean"][0])),
+                          last=_sci(float(p["mean"][-1]))))
+        if depth >= 2:
+            for name in dict.fromkeys(i for _, i in series):
+                var = weight_variance(name, width, width, float(std))
+                gain = width * var
+                st.markdown(t("vanishing.explain.init", init=name, width=width, gain=_sci(gain),
+                              relu_gain=_sci(gain / 2), layers=depth - 1,
+                              total_lin=_sci(math.sqrt(gain) ** (depth - 1)),
+                              total=_sci(math.sqrt(gain / 2) ** (depth - 1))))
+        st.markdown(t("vanishing.explain.relu"))
+        if two:
+            _init_verdicts(t, acts, init, init2, runs)
+    fr.next_section()
 
 
 def _settings(**values: object) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -14,16 +15,22 @@ from apptest_utils import (
     charts,
     errors_text,
     open_page,
+    open_section,
+    section_state,
+    switch_section,
     url_note_shown,
 )
 
 from core.datasets import load
-from ui.frame import PAGES
+from core.mlp import MLP
+from ui.frame import PAGES, SECTION_KEY
 from ui.i18n import Translator
 
 INFO = next(p for p in PAGES if p.name == "vanishing")
 EN = Translator("en")
 SMALL = {"n": "100", "epochs": "5"}  # keeps runs fast where training is not the point
+#: The page's sections in order (URL `view`); each one's header is `vanishing.<code>.title`.
+SECTIONS = ("init", "train", "boundary", "sweep", "explain")
 
 
 #: What each preset must set (SCIENCE.md and the issue), independent of the page's table.
@@ -39,11 +46,11 @@ PRESETS = {
 STARTED = {"depth": 3, "epochs": 4, "n": 150, "noise": 0.35, "width": 9, "seed": 7}
 
 
-def _ratios(at) -> dict[str, float]:
-    """First ÷ last layer gradient per series, parsed from the page's reading lines."""
+def _ratios(markdown: list[str]) -> dict[str, float]:
+    """First ÷ last layer gradient per series, parsed from section 1's reading lines."""
     out = {}
-    for m in at.markdown:
-        hit = re.match(r"- \*\*(.+?)\*\*: first-layer gradient = \*\*([^×*]+)×\*\*", m.value)
+    for m in markdown:
+        hit = re.match(r"- \*\*(.+?)\*\*: first-layer gradient = \*\*([^×*]+)×\*\*", m)
         if hit:
             out[hit.group(1)] = float(hit.group(2))
     return out
@@ -62,9 +69,8 @@ def _frames(at) -> list[pd.DataFrame]:
     return out
 
 
-def _no_bad_numbers(at) -> None:
+def _no_bad_numbers(frames: list[pd.DataFrame]) -> None:
     """No ±inf anywhere, and nothing <= 0 on a log axis: NaN (not drawn) is the only gap."""
-    frames = _frames(at)
     assert frames
     for frame in frames:
         numeric = frame.select_dtypes("number")
@@ -74,30 +80,149 @@ def _no_bad_numbers(at) -> None:
             assert not (values[~np.isnan(values)] <= 0).any(), col
 
 
+def _downloads(at) -> list[tuple[str, str]]:
+    return [(b.proto.label, b.key) for b in at.get("download_button")]
+
+
+@dataclass
+class Shown:
+    """What one run drew, copied out of the AppTest (whose elements change with the next run)."""
+
+    headers: list[str]
+    markdown: list[str]
+    info: list[str]
+    warning: list[str]
+    error: list[str]
+    caption: list[str]
+    success: list[str]
+    frames: list[pd.DataFrame]
+    charts: int
+    downloads: list[tuple[str, str]]
+    url_note: bool
+    controls: dict[str, object]  # every bound control's value, by key
+
+
+def _shown(at, view: str) -> Shown:
+    """The run's content, after checking it ran cleanly and showed section `view` alone."""
+    assert not at.exception, (view, errors_text(at))
+    lang = at.query_params.get("lang", "en")
+    assert [h.value for h in at.header] == [Translator(lang)(f"vanishing.{view}.title")]
+    return Shown(
+        headers=[h.value for h in at.header], markdown=[m.value for m in at.markdown],
+        info=[i.value for i in at.info], warning=[w.value for w in at.warning],
+        error=[e.value for e in at.error], caption=[c.value for c in at.caption],
+        success=[s.value for s in at.success], frames=_frames(at), charts=len(charts(at)),
+        downloads=_downloads(at), url_note=url_note_shown(at),
+        controls={k: w.value for k, w in bound_widgets(at).items()},
+    )
+
+
+def _tour(query: dict | None = None, views: tuple[str, ...] = SECTIONS, **kw) -> dict[str, Shown]:
+    """Open the page at section `views[0]` (the first section: no `view` in the URL), then
+    switch to each further section in turn, one run each; what each showed, by code."""
+    first = views[0]
+    at = (open_page(INFO, query, **kw) if first == SECTIONS[0]
+          else open_section(INFO, first, query, **kw))
+    shown = {first: _shown(at, first)}
+    for view in views[1:]:
+        shown[view] = _shown(switch_section(at, view), view)
+    return shown
+
+
+def _all(shown: dict[str, Shown], field: str) -> list:
+    """One field of every visited section, joined in page order."""
+    return [x for s in shown.values() for x in getattr(s, field)]
+
+
 def test_defaults_show_sigmoid_vanishing_and_relu_level() -> None:
-    at = open_page(INFO)
-    assert not at.exception, errors_text(at)
-    assert not url_note_shown(at)
-    ratios = _ratios(at)
+    shown = _tour()
+    init = shown["init"]
+    assert not init.url_note
+    ratios = _ratios(init.markdown)
     assert set(ratios) == {"sigmoid", "tanh", "relu"}
     # The page's central claim, on the numbers it shows.
     assert ratios["sigmoid"] < 1e-3
     assert 0.1 < ratios["relu"] < 10
-    # 2 init charts + saturation + loss + accuracy + 3 heatmaps + 3 boundaries.
-    assert len(charts(at)) == 11
-    _no_bad_numbers(at)
-    text = " ".join(m.value for m in at.markdown)
+    # 2 init charts + saturation; loss + accuracy + 3 heatmaps; 3 boundaries; no sweep.
+    assert {v: s.charts for v, s in shown.items()} == {
+        "init": 3, "train": 5, "boundary": 3, "sweep": 0, "explain": 0}
+    _no_bad_numbers(_all(shown, "frames"))
     # The computed bound (¼)^10, not typed into the catalog.
-    assert "9.5e-07" in text
-    assert EN("vanishing.sweep.off") in [i.value for i in at.info]
+    assert "9.5e-07" in " ".join(shown["explain"].markdown)
+    assert EN("vanishing.sweep.off") in shown["sweep"].info
     # Nothing here is near the compute guard: no note, the full boundary picture.
-    assert not [w.value for w in at.warning if "responsive" in w.value]
-    assert not [c.value for c in at.caption if "responsive" in c.value]
+    assert not [w for w in _all(shown, "warning") if "responsive" in w]
+    assert not [c for c in _all(shown, "caption") if "responsive" in c]
+
+
+def test_default_run_shows_only_the_first_section_and_trains_nothing(monkeypatch) -> None:
+    def no_training(*args, **kwargs):
+        raise AssertionError("the first section trained a network")
+
+    # A seed no other test uses, so no cached training could hide a call.
+    monkeypatch.setattr(MLP, "fit", no_training)
+    at = open_page(INFO, {**SMALL, "seed": "4321"})
+    assert not at.exception, errors_text(at)
+    assert [h.value for h in at.header] == [EN("vanishing.init.title")]
+    switch = at.segmented_control(key=section_state(at))
+    assert switch.value == "init"
+    assert switch.options == [EN(f"vanishing.nav.{v}") for v in SECTIONS]
+    assert SECTION_KEY not in at.query_params  # the default section keeps the URL short
+    assert len(charts(at)) == 3
+    assert not [k for _, k in _downloads(at) if k.startswith("_npz_")]  # no trained network
+    assert EN("common.next_section", section=EN("vanishing.nav.train")) in [b.label for b in at.button]
+
+
+@pytest.mark.parametrize("view", SECTIONS)
+def test_each_section_opens_from_its_link(view: str) -> None:
+    # Sections 3 and 5 need section 2's training; opened first, they train it themselves.
+    at = open_section(INFO, view, SMALL)
+    shown = _shown(at, view)  # no exception, this section's header and no other
+    assert not shown.url_note
+    assert at.segmented_control(key=section_state(at)).value == view
+    assert at.query_params.get(SECTION_KEY) == (None if view == SECTIONS[0] else view)
+    if view in ("init", "train", "boundary"):
+        assert shown.charts
+    nxt = SECTIONS.index(view) + 1
+    next_labels = [b.label for b in at.button if b.key == f"_next_{SECTION_KEY}"]
+    assert next_labels == ([EN("common.next_section", section=EN(f"vanishing.nav.{SECTIONS[nxt]}"))]
+                           if nxt < len(SECTIONS) else [])
+
+
+def test_unknown_section_falls_back_to_the_first_with_a_note() -> None:
+    at = open_section(INFO, "nonsense", SMALL)
+    shown = _shown(at, "init")
+    assert shown.url_note
+    assert at.segmented_control(key=section_state(at)).value == "init"
+    assert SECTION_KEY not in at.query_params
+
+
+def test_switching_sections_keeps_the_sidebar_controls() -> None:
+    query = {**SMALL, "depth": "4", "width": "8", "act": ["relu", "tanh"], "init2": "glorot_uniform",
+             "opt": "adam", "lr": "0.01", "batch": "16", "seed": "3", "sweep": "true"}
+    at = open_page(INFO, query)
+    assert not at.exception, errors_text(at)
+    before = {k: w.value for k, w in bound_widgets(at).items()}
+    assert (before["depth"], before["act"], before["opt"], before["sweep"]) == (4, ["relu", "tanh"],
+                                                                               "adam", True)
+    switch_section(at, "train")
+    _shown(at, "train")
+    assert {k: w.value for k, w in bound_widgets(at).items()} == before
+    assert at.query_params[SECTION_KEY] == "train"
+    # The "Next" button at the foot of the section does the same.
+    at.button(key=f"_next_{SECTION_KEY}").click().run()
+    _shown(at, "boundary")
+    assert {k: w.value for k, w in bound_widgets(at).items()} == before
+    assert at.segmented_control(key=section_state(at)).value == "boundary"
+    for key in ("depth", "width", "opt", "seed", "sweep"):  # still in the URL a link copies
+        assert at.query_params.get(key) == query[key], key
 
 
 @pytest.mark.parametrize("name", ["blog", "glorot", "he"])
 def test_each_preset_sets_every_control(name: str) -> None:
-    at = open_page(INFO, {k: str(v) for k, v in STARTED.items()})
+    # He et al.'s verdict is in the last section: the "he" preset is pressed there.
+    view = "explain" if name == "he" else SECTIONS[0]
+    at = open_section(INFO, view, {k: str(v) for k, v in STARTED.items()})
     at.button(key=f"_preset_{name}").click().run()
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at), [w.value for w in at.warning]
@@ -109,36 +234,46 @@ def test_each_preset_sets_every_control(name: str) -> None:
     if name == "he":
         # He et al. 2015: Xavier fails, He trains — checked on this seed, said on the page.
         assert EN("vanishing.explain.he_holds") in [s.value for s in at.success]
-        ratios = _ratios(at)
+        # The next rerun, in the section with the per-series readings, sees the preset in the URL.
+        switch_section(at, "init")
+        ratios = _ratios([m.value for m in at.markdown])
         assert set(ratios) == {"relu · glorot_uniform", "relu · he_normal"}
-    # The next rerun sees the preset in the URL too: still no note.
-    at.run()
+    else:
+        # The next rerun sees the preset in the URL too.
+        at.run()
+    assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
 
 
 def test_every_control_can_be_changed() -> None:
     at = open_page(INFO, SMALL)
+    switch = section_state(at)
     steps = [
         ("selectbox", "data", "circles"), ("slider", "n", 150), ("slider", "noise", 0.4),
         ("slider", "depth", 4), ("slider", "width", 8), ("multiselect", "act", ["relu", "gelu"]),
         ("selectbox", "init", "lecun_normal"), ("selectbox", "init2", "standard"),
         ("radio", "opt", "adam"), ("select_slider", "lr", 0.01), ("slider", "epochs", 6),
         ("select_slider", "batch", 1024), ("number_input", "seed", 5),
+        ("selectbox", "init", "normal"), ("select_slider", "std", 0.5),
     ]
-    for kind, key, value in steps:
+    # Each change also opens the next section in the same run, so every section runs with
+    # changed controls; the section-1 readings are checked after the seed change.
+    check = steps.index(("number_input", "seed", 5))
+    for k, (kind, key, value) in enumerate(steps):
+        view = SECTIONS[(k - check) % len(SECTIONS)]
+        at.segmented_control(key=switch).set_value(view)
         getattr(at, kind)(key=key).set_value(value).run()
-        assert not at.exception, (key, errors_text(at))
-        assert bound_widgets(at)[key].value == value
-    assert set(_ratios(at)) == {"relu · lecun_normal", "relu · standard",
-                                "gelu · lecun_normal", "gelu · standard"}
-    at.selectbox(key="init").set_value("normal").run()
-    at.select_slider(key="std").set_value(0.5).run()
-    assert not at.exception, errors_text(at)
-    assert bound_widgets(at)["std"].value == 0.5
+        _shown(at, view)
+        assert bound_widgets(at)[key].value == value, key
+        if k == check:
+            assert set(_ratios([m.value for m in at.markdown])) == {
+                "relu · lecun_normal", "relu · standard", "gelu · lecun_normal", "gelu · standard"}
 
 
 def test_boundary_scrubber_reads_snapshots() -> None:
-    at = open_page(INFO, {"n": "200", "epochs": "20", "act": "relu"})
+    # Opened first, the section trains the networks it shows.
+    at = open_section(INFO, "boundary", {"n": "200", "epochs": "20", "act": "relu"})
+    _shown(at, "boundary")
     scrub = next(s for s in at.select_slider if s.key.startswith("_at_"))
     final = [m.value for m in at.metric]
     scrub.set_value(0).run()
@@ -148,10 +283,11 @@ def test_boundary_scrubber_reads_snapshots() -> None:
 
 
 def test_depth_sweep_runs_when_switched_on() -> None:
-    at = open_page(INFO, {**SMALL, "depth": "4", "sweep": "true", "act": ["sigmoid", "relu"]})
-    assert not at.exception, errors_text(at)
-    assert len(charts(at)) == 11  # 9 for two activations, plus the sweep's two
-    sweep = _frames(at)[-1]
+    shown = _tour({**SMALL, "depth": "4", "sweep": "true", "act": ["sigmoid", "relu"]},
+                  views=("sweep", "init", "train", "boundary"))
+    # 9 for two activations, plus the sweep's two.
+    assert {v: s.charts for v, s in shown.items()} == {"sweep": 2, "init": 3, "train": 4, "boundary": 2}
+    sweep = shown["sweep"].frames[-1]
     assert sorted(sweep["depth"].unique()) == [1, 2, 4]
     assert set(sweep["act"]) == {"sigmoid", "relu"}
 
@@ -164,26 +300,25 @@ def test_depth_sweep_runs_when_switched_on() -> None:
     {"width": "2", "depth": "6", "epochs": "3", "n": "50", "act": "relu", "seed": "1"},
 ], ids=["deep-sigmoid", "lr10", "huge-std", "tiny-std", "narrow-relu"])
 def test_extremes_never_crash_and_say_what_happened(query) -> None:
-    at = open_page(INFO, query)
-    assert not at.exception, errors_text(at)
-    assert not url_note_shown(at)
-    assert charts(at)
-    _no_bad_numbers(at)
-    words = " ".join([e.value for e in at.error] + [w.value for w in at.warning])
+    shown = _tour(query)  # every section, each without an exception
+    assert not any(s.url_note for s in shown.values())
+    assert all(shown[v].charts for v in ("init", "train", "boundary"))
+    _no_bad_numbers(_all(shown, "frames"))
+    words = " ".join(_all(shown, "error") + _all(shown, "warning"))
     if query.get("lr") == "10" or query.get("std") == "10":
         assert "diverged" in words
         # The scrubber still covers the full run; the diverged network shows its last state.
-        assert any("Training stopped at epoch" in c.value for c in at.caption)
+        assert any("Training stopped at epoch" in c for c in shown["boundary"].caption)
     if query.get("std") == "0.001":
         assert "underflow" in words
 
 
 def test_bundled_data_uses_softmax_and_skips_the_boundary() -> None:
-    at = open_page(INFO, {**SMALL, "data": "iris", "act": "relu"})
-    assert not at.exception, errors_text(at)
-    infos = " ".join(i.value for i in at.info)
+    shown = _tour({**SMALL, "data": "iris", "act": "relu"})
+    infos = " ".join(shown["boundary"].info)
     assert "iris" in infos and "no plane" in infos
-    assert any(EN("vanishing.output.softmax") in m.value for m in at.markdown)
+    assert any(EN("vanishing.output.softmax") in m for m in shown["boundary"].markdown)
+    assert shown["boundary"].charts == 0
 
 
 def test_tampered_url_and_inconsistent_choices() -> None:
@@ -198,19 +333,22 @@ def test_tampered_url_and_inconsistent_choices() -> None:
 
 
 def test_no_activation_chosen() -> None:
-    at = open_page(INFO, {"act": ""})
+    # Even the training section trains and draws nothing; the switch stays usable.
+    at = open_section(INFO, "train", {"act": ""})
     assert not at.exception, errors_text(at)
     assert EN("vanishing.note.no_act") in [w.value for w in at.warning]
     assert not charts(at)
+    assert not at.header
+    assert at.segmented_control(key=section_state(at)).value == "train"
 
 
 def test_he_comparison_is_reported_honestly_when_it_does_not_hold() -> None:
     # One epoch is too short for either initialisation to learn: the page must not
-    # claim He et al.'s result, and must say so.
-    at = open_page(INFO, {"depth": "30", "act": "relu", "init": "glorot_uniform",
-                          "init2": "he_normal", "opt": "momentum", "lr": "0.01",
-                          "epochs": "1", "n": "100"})
-    assert not at.exception, errors_text(at)
+    # claim He et al.'s result, and must say so (in the last section, the only one with verdicts).
+    at = open_section(INFO, "explain", {"depth": "30", "act": "relu", "init": "glorot_uniform",
+                                        "init2": "he_normal", "opt": "momentum", "lr": "0.01",
+                                        "epochs": "1", "n": "100"})
+    _shown(at, "explain")
     assert EN("vanishing.explain.he_not_here") in [w.value for w in at.warning]
     assert not at.success
 
@@ -220,74 +358,72 @@ def test_korean_page_shows_the_same_numbers() -> None:
     ko = open_page(INFO, {**SMALL, "act": ["sigmoid", "relu"], "lang": "ko"})
     assert not ko.exception, errors_text(ko)
     ko_text = " ".join(m.value for m in ko.markdown)
-    for series, ratio in _ratios(en).items():
+    ratios = _ratios([m.value for m in en.markdown])
+    assert ratios
+    for series, ratio in ratios.items():
         assert f"**{series}**" in ko_text and f"**{ratio:.2g}배**" in ko_text
 
 
-def _downloads(at) -> list[tuple[str, str]]:
-    return [(b.proto.label, b.key) for b in at.get("download_button")]
-
-
 def test_every_chart_has_a_csv_and_every_trained_network_its_weights() -> None:
-    at = open_page(INFO, {**SMALL, "depth": "4", "sweep": "true", "act": ["sigmoid", "relu"],
-                          "init2": "glorot_uniform"})
-    assert not at.exception, errors_text(at)
-    downloads = _downloads(at)
+    # Every section that draws a chart or offers a download (section 5 has neither).
+    shown = _tour({**SMALL, "depth": "4", "sweep": "true", "act": ["sigmoid", "relu"],
+                   "init2": "glorot_uniform"}, views=("init", "train", "boundary", "sweep"))
+    downloads = _all(shown, "downloads")
     labels = [label for label, _ in downloads]
     keys = [key for _, key in downloads]
     assert len(set(keys)) == len(keys)  # one key per chart and network, even in the loops
     # One CSV under every chart (4 series: 4 heatmaps and 4 boundaries), one .npz per series.
-    assert labels.count(EN("common.export.csv")) == len(charts(at)) == 15
+    assert labels.count(EN("common.export.csv")) == sum(s.charts for s in shown.values()) == 15
     assert labels.count(EN("common.export.npz")) == 4
     assert {"_npz_weights-relu-he_normal", "_npz_weights-relu-glorot_uniform",
             "_csv_gradients-sigmoid-glorot_uniform", "_csv_boundary-relu-he_normal",
             "_csv_sweep-ratio", "_csv_init-gradient"} <= set(keys)
 
 
-def _open_with_upload(X: np.ndarray, y: np.ndarray, query: dict) -> object:
-    """The page with this session's upload already parsed (as ui.upload stores it)."""
-    return open_page(INFO, {"data": "upload", **query}, upload=(X, y, "abc"))
+def _upload(X: np.ndarray, y: np.ndarray) -> dict:
+    """This session's upload already parsed (as ui.upload stores it), for `_tour`."""
+    return {"upload": (X, y, "abc")}
 
 
 def test_uploaded_data_is_trained_on() -> None:
     X, y = load("circles", n_samples=120, noise=0.1, seed=3)
-    at = _open_with_upload(X, y, {"epochs": "5", "act": ["sigmoid", "relu"]})
-    assert not at.exception, errors_text(at)
-    assert not url_note_shown(at)
-    assert bound_widgets(at)["data"].value == "upload"
-    captions = [c.value for c in at.caption]
+    shown = _tour({"data": "upload", "epochs": "5", "act": ["sigmoid", "relu"]}, **_upload(X, y))
+    first = shown["init"]
+    assert not first.url_note
+    assert all(s.controls["data"] == "upload" for s in shown.values())
+    captions = first.caption
     assert EN("common.upload.in_use") in captions
     assert EN("vanishing.note.upload", rows=120, classes=2) in captions
-    setup = next(m.value for m in at.markdown if m.value.startswith("Every network"))
+    setup = next(m for m in first.markdown if m.startswith("Every network"))
     assert "90 training and 30 test points of *your uploaded file*" in setup
     assert EN("vanishing.output.sigmoid") in setup
-    # 2 init + saturation + loss + accuracy + 2 heatmaps + 2 boundaries on the uploaded plane.
-    assert len(charts(at)) == 9
+    # 2 init + saturation; loss + accuracy + 2 heatmaps; 2 boundaries on the uploaded plane.
+    assert sum(s.charts for s in shown.values()) == 9
     # The boundary maps show the uploaded points themselves.
-    dots = [f for f in _frames(at) if "label" in f.columns]
+    dots = [f for f in shown["boundary"].frames if "label" in f.columns]
     assert len(dots) == 2 and all(len(f) == len(X) for f in dots)
-    _no_bad_numbers(at)
+    _no_bad_numbers(_all(shown, "frames"))
 
 
 def test_uploaded_multiclass_data_uses_softmax_and_says_why_no_boundary() -> None:
     X, _ = load("circles", n_samples=150, noise=0.1, seed=3)
     y = np.digitize(X[:, 0], np.quantile(X[:, 0], [1 / 3, 2 / 3]))  # 3 classes, 50 each
-    at = _open_with_upload(X, y, {"epochs": "3", "act": "relu"})
-    assert not at.exception, errors_text(at)
-    setup = next(m.value for m in at.markdown if m.value.startswith("Every network"))
+    shown = _tour({"data": "upload", "epochs": "3", "act": "relu"}, **_upload(X, y))
+    setup = next(m for m in shown["init"].markdown if m.startswith("Every network"))
     assert EN("vanishing.output.softmax") in setup
-    assert EN("vanishing.boundary.multi", classes=3) in [i.value for i in at.info]
-    assert len(charts(at)) == 6  # no boundary map
-    assert EN("common.export.npz") in [b.proto.label for b in at.get("download_button")]
+    assert EN("vanishing.boundary.multi", classes=3) in shown["boundary"].info
+    assert sum(s.charts for s in shown.values()) == 6  # no boundary map
+    assert shown["boundary"].charts == 0
+    assert EN("common.export.npz") in [label for label, _ in shown["train"].downloads]
 
 
 def test_upload_chosen_but_nothing_uploaded_falls_back_to_moons() -> None:
-    at = open_page(INFO, {**SMALL, "data": "upload", "act": "relu"})
-    assert not at.exception, errors_text(at)
-    assert EN("common.upload.missing") in [i.value for i in at.info]
-    setup = next(m.value for m in at.markdown if m.value.startswith("Every network"))
+    shown = _tour({**SMALL, "data": "upload", "act": "relu"})
+    assert EN("common.upload.missing") in shown["init"].info
+    setup = next(m for m in shown["init"].markdown if m.startswith("Every network"))
     assert "of *moons*" in setup
-    assert len(charts(at)) == 7  # the moons boundary is drawn
+    assert sum(s.charts for s in shown.values()) == 7
+    assert shown["boundary"].charts == 1  # the moons boundary is drawn
 
 
 def test_largest_request_is_cut_down_and_says_so() -> None:
@@ -295,19 +431,23 @@ def test_largest_request_is_cut_down_and_says_so() -> None:
     query = {"depth": "50", "width": "128", "n": "1000", "epochs": "300",
              "init2": "glorot_uniform", "sweep": "true"}
     start = time.perf_counter()
-    at = open_page(INFO, query)
+    shown = _tour(query)
     elapsed = time.perf_counter() - start
-    assert not at.exception, errors_text(at)
-    assert not url_note_shown(at)
-    warnings = [w.value for w in at.warning]
-    capped = [w for w in warnings if "of the 300 epochs asked for" in w]
-    assert len(capped) == 2  # the trainings of section 2, and the sweep's own budget
-    allowed = int(re.search(r"\*\*(\d+)\*\* of the 300", capped[0]).group(1))
-    setup = next(m.value for m in at.markdown if m.value.startswith("Every network"))
+    assert not any(s.url_note for s in shown.values())
+
+    def capped(view: str) -> list[str]:
+        return [w for w in shown[view].warning if "of the 300 epochs asked for" in w]
+
+    # The trainings' note in every section (the setup line uses their epochs); the sweep's
+    # own budget only in its section.
+    assert {v: len(capped(v)) for v in SECTIONS} == {v: 2 if v == "sweep" else 1 for v in SECTIONS}
+    allowed = int(re.search(r"\*\*(\d+)\*\* of the 300", capped("train")[0]).group(1))
+    setup = next(m for m in shown["train"].markdown if m.startswith("Every network"))
     assert f"{allowed} epochs" in setup  # the page trains with what the guard allowed
-    assert any(w.startswith(EN("vanishing.guard.init", allowed=0, requested=0)[:40])
-               for w in warnings)
-    assert any("decision boundaries are kept at" in c.value for c in at.caption)
-    assert len(charts(at)) == 19  # every section still drawn
-    _no_bad_numbers(at)
-    assert elapsed < 60, elapsed  # generous: CI machines are shared
+    guard_init = EN("vanishing.guard.init", allowed=0, requested=0)[:40]
+    assert any(w.startswith(guard_init) for w in shown["init"].warning)
+    assert any("decision boundaries are kept at" in c for c in shown["boundary"].caption)
+    # Every section still drawn: 3 + (2 + 6 heatmaps) + 6 boundaries + 2 sweep charts.
+    assert sum(s.charts for s in shown.values()) == 19
+    _no_bad_numbers(_all(shown, "frames"))
+    assert elapsed < 60, elapsed  # all five sections together; generous: CI machines are shared
