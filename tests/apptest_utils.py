@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from ui.frame import SECTION_KEY, PageInfo
-from ui.i18n import Translator
+from ui.i18n import Translator, catalog
 from ui.upload import _STATE as UPLOAD_STATE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,49 @@ def section_state(at: AppTest) -> str:
     keys = [w.key for w in at.segmented_control if (w.key or "").startswith("_section_")]
     assert len(keys) == 1, keys
     return keys[0]
+
+
+def sections_of(info: PageInfo) -> list[str | None]:
+    """The page's section codes in order (``[None]`` for a page without sections).
+
+    Read from the catalog's ``<page>.nav`` table, which `Frame.sections` uses
+    for the switch's buttons, so it lists exactly the page's sections.
+    """
+    prefix = f"{info.name}.nav."
+    return [k.removeprefix(prefix) for k in catalog("en") if k.startswith(prefix)] or [None]
+
+
+def every_section(
+    info: PageInfo, query: dict | None = None, **kw
+) -> Iterator[tuple[str | None, AppTest]]:
+    """Open the page, then click through its sections: ``(code, app)`` for each.
+
+    One AppTest session, so settings and caches carry over as for a learner.
+    """
+    codes = sections_of(info)
+    at = open_page(info, query, **kw) if codes[0] is None else open_section(info, codes[0], query, **kw)
+    yield codes[0], at
+    for code in codes[1:]:
+        yield code, switch_section(at, code)
+
+
+_KEY_SECTIONS: dict[str, dict[str, str | None]] = {}
+
+
+def keys_by_section(info: PageInfo) -> dict[str, str | None]:
+    """Every URL-bound control of the page -> the first section that draws it."""
+    if info.name not in _KEY_SECTIONS:
+        found: dict[str, str | None] = {}
+        for code, at in every_section(info):
+            for key in bound_widgets(at):
+                found.setdefault(key, code)
+        _KEY_SECTIONS[info.name] = found
+    return _KEY_SECTIONS[info.name]
+
+
+def open_with(info: PageInfo, section: str | None, query: dict, **kw) -> AppTest:
+    """`open_section` for a page with sections, `open_page` for one without."""
+    return open_page(info, query, **kw) if section is None else open_section(info, section, query, **kw)
 
 
 def bound_widgets(at: AppTest) -> dict[str, object]:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from apptest_utils import bound_widgets, errors_text, open_page, url_note_shown
+from apptest_utils import (
+    bound_widgets,
+    errors_text,
+    every_section,
+    keys_by_section,
+    open_page,
+    open_with,
+    url_note_shown,
+)
 
 from ui.frame import available_pages
 from ui.i18n import Translator
@@ -23,19 +31,26 @@ def test_defaults_render(info) -> None:
 
 
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
-def test_korean(info) -> None:
-    at = open_page(info, {"lang": "ko"})
-    assert not at.exception, errors_text(at)
-    assert Translator("ko")(f"{info.name}.title") in [t.value for t in at.title]
+def test_korean_in_every_section(info) -> None:
+    ko = Translator("ko")
+    for view, at in every_section(info, {"lang": "ko"}):
+        assert not at.exception, (view, errors_text(at))
+        assert ko(f"{info.name}.title") in [t.value for t in at.title]
+        if view is not None:
+            assert ko(f"{info.name}.nav.{view}") in at.segmented_control[0].options
 
 
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
 def test_tampered_url_falls_back_with_note(info) -> None:
-    defaults = bound_widgets(open_page(info))
-    keys = [k for k, w in defaults.items() if type(w).__name__ != "TextInput"]
+    # Every control of every section, opened in the section that draws it.
+    sections = keys_by_section(info)
+    defaults = {}
+    for view in dict.fromkeys(sections.values()):
+        defaults.update(bound_widgets(open_with(info, view, {})))
+    keys = [k for k in sections if type(defaults[k]).__name__ != "TextInput"]
     for i, key in enumerate(keys):
         garbage = GARBAGE[i % len(GARBAGE)]
-        at = open_page(info, {key: garbage})
+        at = open_with(info, sections[key], {key: garbage})
         assert not at.exception, (key, errors_text(at))
         assert url_note_shown(at), f"no note for {key}={garbage!r}"
         assert bound_widgets(at)[key].value == defaults[key].value
@@ -43,9 +58,10 @@ def test_tampered_url_falls_back_with_note(info) -> None:
 
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
 def test_repeated_and_unknown_keys(info) -> None:
-    keys = list(bound_widgets(open_page(info)))
-    query = {k: ["1", "2", "3"] for k in keys}
-    query["no_such_control"] = "x"
-    at = open_page(info, query)
-    assert not at.exception, errors_text(at)
-    assert url_note_shown(at)
+    sections = keys_by_section(info)
+    for view in dict.fromkeys(sections.values()):
+        query = {k: ["1", "2", "3"] for k, v in sections.items() if v == view}
+        query["no_such_control"] = "x"
+        at = open_with(info, view, query)
+        assert not at.exception, (view, errors_text(at))
+        assert url_note_shown(at)

@@ -10,7 +10,14 @@ from __future__ import annotations
 import math
 
 import pytest
-from apptest_utils import bound_widgets, errors_text, open_page, url_note_shown
+from apptest_utils import (
+    bound_widgets,
+    errors_text,
+    keys_by_section,
+    open_page,
+    sections_of,
+    url_note_shown,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,13 +25,11 @@ from ui.frame import available_pages
 from ui.i18n import Translator
 
 PAGES = available_pages()
-_KEYS: dict[str, list[str]] = {}
 
 
 def keys_of(info) -> list[str]:
-    if info.name not in _KEYS:
-        _KEYS[info.name] = sorted(bound_widgets(open_page(info)))
-    return _KEYS[info.name]
+    """Every URL-bound control of the page, whichever section draws it."""
+    return sorted(keys_by_section(info))
 
 
 values = st.one_of(
@@ -46,6 +51,10 @@ def test_random_url_never_breaks_a_page(info, data) -> None:
     chosen = data.draw(st.lists(st.sampled_from([*keys, "zz_unknown", "hide"]), min_size=1,
                                 max_size=4, unique=True))
     query = {key: data.draw(one_param) for key in chosen}
+    # Mostly a real section (where the drawn keys may live), sometimes garbage.
+    view = data.draw(st.one_of(st.sampled_from(sections_of(info)), values))
+    if view is not None:
+        query.setdefault("view", view)
     at = open_page(info, query)
     assert not at.exception, (query, errors_text(at))
     titles = [t.value for t in at.title]
