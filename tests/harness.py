@@ -198,6 +198,10 @@ class AppPage:
     def goto(self, path: str = "", query: str = "") -> AppPage:
         url = f"{self.base_url}/{path}" + (f"?{query}" if query else "")
         self.page.goto(url, wait_until="domcontentloaded")
+        # Before the websocket is up the app also reads "notRunning": wait for the
+        # frame's nav, which every page draws first, then for the run to end.
+        self.page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stPageLink"]',
+                                    timeout=90_000)
         return self.wait_idle()
 
     def wait_idle(self, timeout: float = 90.0) -> AppPage:
@@ -217,6 +221,26 @@ class AppPage:
                 state="attached", timeout=timeout * 1000
             )
         return n
+
+    def rerun(self, action: object, timeout: float = 180.0) -> float:
+        """Do `action()` (a click, a key press) and wait for the rerun it starts.
+
+        Returns the seconds from the action to the app being idle again.
+        """
+        t0 = self.page.evaluate(WATCH_RERUN)
+        action()
+        self.page.wait_for_function(RERUN_DONE, timeout=timeout * 1000)
+        return (self.page.evaluate("() => window.__done") - t0) / 1000
+
+    def open_section(self, page: str, index: int) -> AppPage:
+        """Click the `index`-th button of the page's section switch and wait."""
+        button = self.page.locator(f".st-key-_section_{page} button").nth(index)
+        self.rerun(button.click)
+        return self.wait_idle()
+
+    def section_count(self, page: str) -> int:
+        """How many sections the page's switch offers (0: no switch)."""
+        return self.page.locator(f".st-key-_section_{page} button").count()
 
     def exceptions(self) -> int:
         return self.page.locator('[data-testid="stException"]').count()

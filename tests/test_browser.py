@@ -9,6 +9,7 @@ Screenshots land in ``artifacts/screenshots/<page>.png``.
 from __future__ import annotations
 
 import pytest
+from apptest_utils import sections_of
 from harness import AppPage, StreamlitServer, chromium, require_chromium
 
 from ui.frame import available_pages
@@ -50,6 +51,16 @@ def test_deep_link_first_request(info) -> None:
         assert app.wait_charts() >= 1
         assert app.exceptions() == 0
         app.screenshot(info.name)
+        # Every other section, by its switch: drawn without error, named in the URL.
+        codes = sections_of(info)
+        assert app.section_count(info.name) == (0 if codes == [None] else len(codes))
+        for i, code in enumerate(codes[1:], start=1):
+            app.open_section(info.name, i)
+            assert app.exceptions() == 0, (code, app.text())
+            assert f"view={code}" in app.page.url
+            assert Translator("en")(f"{info.name}.nav.{code}") in app.text()
+            app.wait_charts()
+            app.screenshot(f"{info.name}-{code}")
         assert outside == [], outside
         context.close()
 
