@@ -13,6 +13,7 @@ import streamlit as st
 from core.datasets import load, train_test_split
 from core.grid import plane_grid
 from core.mlp import MLP
+from ui.cache import page_cache
 from ui.charts import boundary_chart, compiled, downsample, finite_positive, line_chart
 from ui.export import show_chart, weights_button
 from ui.frame import available_pages, frame
@@ -32,7 +33,7 @@ BATCH = 32
 GRID = 50
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@page_cache(16)
 def head_to_head(depth: int, width: int, epochs: int, seed: int, _text: str = "") -> dict:
     """Train the sigmoid and the ReLU network; return plain arrays for the charts."""
     X, y = load(DATA, n_samples=N_SAMPLES, noise=NOISE, seed=seed)

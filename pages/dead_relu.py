@@ -25,6 +25,7 @@ from core.dead import (
     wilson_interval,
 )
 from core.mlp import MLP
+from ui.cache import page_cache
 from ui.charts import compiled, line_chart
 from ui.export import show_chart, weights_button
 from ui.frame import frame
@@ -112,7 +113,7 @@ def _layer_summaries(model: MLP, weights: list, biases: list, X: np.ndarray) -> 
 # The cached functions take the data as unhashed `_X`, `_y` with a small hashed `data_key`
 # (the data-set name, whose rows the seed fixes, or the digest of an uploaded file).
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@page_cache(24)
 def train_runs(data_key: str, depth: int, width: int, lr: float, bias: float, shift: float,
                init: str, acts: tuple[str, ...], opt: str, epochs: int, seed: int,
                n_train: int, _X: np.ndarray, _y: np.ndarray, _text: str = "") -> dict:
@@ -136,7 +137,7 @@ def train_runs(data_key: str, depth: int, width: int, lr: float, bias: float, sh
     return {"runs": runs, "n_train": len(ytr)}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@page_cache(16)
 def one_step(data_key: str, depth: int, width: int, big: float, epochs: int, seed: int,
              n_train: int, _X: np.ndarray, _y: np.ndarray, _text: str = "") -> dict:
     """A healthy network, one big step, then training on at a normal rate."""
@@ -165,7 +166,7 @@ def one_step(data_key: str, depth: int, width: int, big: float, epochs: int, see
     return out
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@page_cache(16)
 def born_dead(init: str, random_bias: bool, n_inits: int, seed: int, _text: str = "") -> dict:
     """Monte Carlo: P(network constant on the box grid) per width and depth."""
     points = box_grid(2, GRID_PER_AXIS)
@@ -182,7 +183,7 @@ def born_dead(init: str, random_bias: bool, n_inits: int, seed: int, _text: str 
     return {"depths": depths, "counts": counts, "n_points": len(points)}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@page_cache(16)
 def remedies(data_key: str, depth: int, width: int, lr: float, bias: float, shift: float,
              init: str, opt: str, epochs: int, seed: int, n_train: int, _X: np.ndarray,
              _y: np.ndarray, _text: str = "") -> list[dict]:

@@ -31,6 +31,7 @@ from core.pieces import (
     yarotsky_error,
     zero_contour,
 )
+from ui.cache import page_cache
 from ui.charts import ACTIVATION_COLOURS, CLASS_COLOURS, compiled, finite_positive
 from ui.export import show_chart, weights_button
 from ui.frame import frame
@@ -99,7 +100,7 @@ def _data(formula: str, noise: float, n: int, seed: int) -> tuple[np.ndarray, np
     return x, y
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@page_cache(24)
 def fit_curve(formula: str, noise: float, n: int, width: int, depth: int, act: str,
               epochs: int, lr: float, seed: int, _text: str = "") -> dict:
     """Train the 1-D fit; every snapshot with its exact pieces."""
@@ -119,7 +120,7 @@ def fit_curve(formula: str, noise: float, n: int, width: int, depth: int, act: s
             "diverged_at": hist.diverged_at, "snaps": snaps, "params": model.get_params()}
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@page_cache(24)
 def fit_hinges(formula: str, noise: float, n: int, units: int, epochs: int, lr: float,
                seed: int, _text: str = "") -> dict:
     """A one-hidden-layer ReLU net on the same data, split into its units."""
@@ -140,7 +141,7 @@ def fit_hinges(formula: str, noise: float, n: int, units: int, epochs: int, lr: 
             "pieces": len(kinks) + 1, "x": x, "y": y, "params": (w, b)}
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@page_cache(4)
 def depth_table(seed: int) -> pd.DataFrame:
     """Pieces on [0, 1] against k for the hand-built, one-layer and random networks."""
     ks = list(range(1, K_MAX + 1))
@@ -176,7 +177,7 @@ def _one_layer_fit(k: int) -> tuple[list, list]:
     return least_squares_hinges(xs, _tent_values(k, xs), knots)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@page_cache(16)
 def tent_curves(k: int) -> dict:
     """The k-fold tent (exact polyline) and the one-layer interpolant with 2k units."""
     p = affine_pieces(*tent_params(k), 0.0, 1.0)
@@ -187,14 +188,14 @@ def tent_curves(k: int) -> dict:
             "one_y": one(one.knots)[:, 0], "one_err": err}
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@page_cache(2)
 def yarotsky_table() -> pd.DataFrame:
     ms = np.arange(1, M_MAX + 1)
     return pd.DataFrame({"m": ms, "measured": [yarotsky_error(int(m)) for m in ms],
                          "bound": 2.0 ** (-2 * ms - 2)})
 
 
-@st.cache_data(max_entries=12, show_spinner=False)
+@page_cache(12)
 def yarotsky_curve(m: int) -> dict:
     x = np.linspace(0.0, 1.0, 2 ** (m + 1) + 1) if m >= 6 else np.linspace(0.0, 1.0, 257)
     return {"x": x, "f": yarotsky(m, x), "sq": x**2}
@@ -212,7 +213,7 @@ def _class_boundaries(logits: np.ndarray, axes: np.ndarray) -> np.ndarray:
     return np.concatenate(segs) if segs else np.zeros((0, 4))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@page_cache(16)
 def regions_2d(key: str, width: int, depth: int, seed: int, epochs: int, _X: np.ndarray,
                _y: np.ndarray, _text: str = "") -> dict:
     """Train a ReLU classifier on 2-D data; regions and boundary at each snapshot.
@@ -248,7 +249,7 @@ def regions_2d(key: str, width: int, depth: int, seed: int, epochs: int, _X: np.
             "params": model.get_params()}
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@page_cache(4)
 def step_study(seed: int, epochs: int, _text: str = "") -> dict:
     """Analytic ramps of shrinking width, and trained one-layer nets of growing width."""
     widths = 2.0 ** -np.arange(0, 11)

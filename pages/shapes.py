@@ -19,6 +19,7 @@ from core.mlp import MLP
 from core.outputs import confidently_wrong, output_deltas
 from core.slopes import chain_of_slopes, curves, eval_cost, facts, flat_intervals
 from ui import guard
+from ui.cache import page_cache
 from ui.charts import (
     ACTIVATION_COLOURS,
     activation_colour,
@@ -61,7 +62,7 @@ def _act(name: str, slope: float, alpha: float) -> Activation:
 
 
 # ------------------------------------------------------------------ cached core calls
-@st.cache_data(max_entries=64, show_spinner=False)
+@page_cache(64)
 def shape_data(name: str, lo: float, hi: float, slope: float, alpha: float) -> dict:
     """Curves of one activation and what the chart marks on them."""
     act = _act(name, slope, alpha)
@@ -78,13 +79,13 @@ def shape_data(name: str, lo: float, hi: float, slope: float, alpha: float) -> d
     }
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@page_cache(64)
 def cost(name: str, slope: float, alpha: float) -> float:
     """Seconds for f and f' on a million numbers (measured once per process and setting)."""
     return eval_cost(_act(name, slope, alpha))
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@page_cache(128)
 def chain(name: str, slope: float, alpha: float, spread: float, seed: int) -> dict:
     L, best, typical = chain_of_slopes(_act(name, slope, alpha), CHAIN_DEPTH, spread, seed=seed)
     return {"L": L, "best": best, "typical": typical}
@@ -99,7 +100,7 @@ def _train_part(X: np.ndarray, y: np.ndarray, seed: int, n_train: int) -> tuple:
     return Xtr, Xte, ytr, yte
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@page_cache(16)
 def linear_vs_relu(key: str, seed: int, epochs: int, n_train: int, _X: np.ndarray,
                    _y: np.ndarray, _text: str = "") -> dict:
     """C1: a deep identity network and the same ReLU network on one 2-D data set.
@@ -131,7 +132,7 @@ def linear_vs_relu(key: str, seed: int, epochs: int, n_train: int, _X: np.ndarra
     return out
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@page_cache(16)
 def bce_vs_mse(key: str, logit: float, seed: int, epochs: int, n_train: int, _X: np.ndarray,
                _y: np.ndarray, _text: str = "") -> dict:
     """C2: one classifier from a confidently wrong start, trained with BCE and with MSE."""

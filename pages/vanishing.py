@@ -32,6 +32,7 @@ from core.gradients import (
 from core.grid import plane_grid
 from core.init import INITIALISERS, weight_variance
 from core.mlp import MLP, OPTIMIZERS
+from ui.cache import page_cache
 from ui.charts import (
     activation_colour,
     band_chart,
@@ -92,7 +93,7 @@ PRESETS: dict[str, dict[str, object]] = {
 # Every cached function takes `data`, a small hashed key: a data set's name, or
 # "upload-<digest>" for this session's upload, whose arrays then come as the
 # unhashed `_X`, `_y` (the cache never reads the session).
-@st.cache_data(max_entries=16, show_spinner=False)
+@page_cache(16)
 def _split(data: str, n: int, noise: float, seed: int, _X: np.ndarray | None = None,
            _y: np.ndarray | None = None) -> tuple:
     X, y = (_X, _y) if _X is not None else load(data, n_samples=n, noise=noise, seed=seed)
@@ -112,7 +113,7 @@ def _sizes(info: DatasetInfo, depth: int, width: int) -> tuple[list[int], str]:
     return [int(info.n_features), *[width] * depth, n_out], ("sigmoid" if n_out == 1 else "softmax")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@page_cache(64)
 def init_profile(data: str, n: int, noise: float, depth: int, width: int, act: str,
                  init: str, std: float, seed: int, n_stat: int, _X: np.ndarray | None = None,
                  _y: np.ndarray | None = None) -> dict:
@@ -138,7 +139,7 @@ def _finite_mean(values: np.ndarray) -> np.ndarray:
     return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@page_cache(32)
 def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str, init: str,
               std: float, opt: str, lr: float, epochs: int, batch: int, seed: int, n_fit: int,
               n_snap: int = N_SNAPSHOTS, res: int = GRID, _text: str = "",
@@ -175,7 +176,7 @@ def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str,
     return run
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@page_cache(16)
 def depth_sweep(data: str, n: int, noise: float, max_depth: int, width: int,
                 series: tuple[tuple[str, str], ...], std: float, opt: str, lr: float,
                 epochs: int, batch: int, seed: int, n_fit: int, _text: str = "",

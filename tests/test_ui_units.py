@@ -90,3 +90,54 @@ def test_start_up_objects_are_frozen_out_of_the_per_run_collection() -> None:
     import ui.frame  # noqa: F401  (freezes on first import)
 
     assert gc.get_freeze_count() > 50_000
+
+
+def _cached_app() -> None:
+    import streamlit as st
+
+    from ui.cache import page_cache
+    from ui.progress import progress_bar
+
+    @page_cache(4)
+    def work(n: int) -> int:
+        with progress_bar("working") as bar:
+            bar.progress(0.5)
+            st.session_state["computed"] = st.session_state.get("computed", 0) + 1
+            return 2 * n
+
+    st.markdown(f"result {work(3)}")
+
+
+def test_progress_bar_shows_on_a_cache_miss_and_nothing_on_a_hit() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_cached_app).run()
+    assert not at.exception
+    assert at.session_state["computed"] == 1
+    # The miss drew a bar, then removed it: an empty slot before the result.
+    first = [e.type for e in at.main.children.values()]
+    assert first == ["empty", "markdown"], first
+    at.run()
+    assert at.session_state["computed"] == 1  # served from the cache
+    # The hit replays nothing: no bar created and removed on every rerun.
+    assert [e.type for e in at.main.children.values()] == ["markdown"]
+    assert at.markdown[0].value == "result 6"
+
+
+def test_page_cache_makes_one_wrapper_per_function_code() -> None:
+    from ui.cache import page_cache
+
+    def make(k: int):
+        def f(x: int) -> int:
+            return x + 1
+
+        return f
+
+    a, b = page_cache(3)(make(0)), page_cache(3)(make(1))
+    assert a is b  # same code, defined again (as a page's rerun does): same wrapper
+    assert page_cache(5)(make(0)) is not a  # another bound, another cache
+
+    def g(x: int) -> int:
+        return x + 2
+
+    assert page_cache(3)(g) is not a

@@ -215,47 +215,53 @@ def _base_url(info: PageInfo) -> str:
     return url.split("?", 1)[0] if url else f"/{info.url_path}"
 
 
-def _hide_items() -> list[tuple[str, str]]:
-    return [
-        (k, v)
-        for k in st.query_params
-        if k == HIDE_KEY or k.endswith("_hide")
-        for v in st.query_params.get_all(k)
-    ]
+def _url_now() -> dict[str, list[str]]:
+    """The query parameters as the run started: every value of every key."""
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _hide_items(now: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(k, v) for k, values in now.items() if k == HIDE_KEY or k.endswith("_hide")
+            for v in values]
 
 
 def _unpinned_url(info: PageInfo) -> str:
-    items = [
-        (k, v)
-        for k in st.query_params
-        if k != HIDE_KEY and not k.endswith("_hide")
-        for v in st.query_params.get_all(k)
-    ]
+    items = [(k, v) for k, values in _url_now().items()
+             if k != HIDE_KEY and not k.endswith("_hide") for v in values]
     query = urlencode(items)
     return _base_url(info) + (f"?{query}" if query else "")
 
 
-def share_url(info: PageInfo, controls: Controls, pinned: bool = False) -> str:
+def share_url(
+    info: PageInfo,
+    controls: Controls,
+    pinned: bool = False,
+    now: dict[str, list[str]] | None = None,
+    base: str | None = None,
+) -> str:
     """The full URL of the current view: every bound control not at its default.
 
-    With `pinned`, the link also hides every control (classroom mode).
+    With `pinned`, the link also hides every control (classroom mode). `now`
+    and `base` are the run's query parameters and address, read once per run
+    by the caller (each ``st.query_params`` read costs; this runs after every
+    bound control).
     """
+    now = _url_now() if now is None else now
     items = controls.query_items()
     # Controls of closed sections are not drawn this run, but Streamlit keeps
     # their values in the URL, and the link must keep them too.
-    drawn = set(controls.bound)
+    drawn = controls.bound
     known = st.session_state.get(_DEFAULTS_STATE, {}).get(info.name, {})
-    items += [(k, v) for k in known if k not in drawn and k in st.query_params
-              for v in st.query_params.get_all(k)]
+    items += [(k, v) for k in known if k not in drawn and k in now for v in now[k]]
     # One order for every refresh of the run (stable sort keeps a list's items
     # in order), so the link is rewritten only when a value changes.
     order = {k: i for i, k in enumerate(known)}
     items.sort(key=lambda kv: order.get(kv[0], len(order)))
-    hide = _hide_items()
+    hide = _hide_items(now)
     if pinned and not any(k == HIDE_KEY and v == "all" for k, v in hide):
         hide = [(HIDE_KEY, "all")]
     query = urlencode(items + hide)
-    return _base_url(info) + (f"?{query}" if query else "")
+    return (base or _base_url(info)) + (f"?{query}" if query else "")
 
 
 def _reset(page: str) -> None:
@@ -282,12 +288,15 @@ def _tools(box, page: str, info: PageInfo, controls: Controls, t: Translator) ->
         pinned_link = st.empty()
         st.caption(t("common.export.hint"))
     written: dict[str, str] = {}
+    now, base = _url_now(), _base_url(info)
+    defaults = st.session_state.setdefault(_DEFAULTS_STATE, {}).setdefault(page, {})
 
     def refresh() -> None:
-        defaults = st.session_state.setdefault(_DEFAULTS_STATE, {}).setdefault(page, {})
         defaults.update({b.key: b.default for b in controls.bound.values()})
-        for name, slot, url in (("link", link, share_url(info, controls)),
-                                ("pinned", pinned_link, share_url(info, controls, pinned=True))):
+        for name, slot, url in (
+            ("link", link, share_url(info, controls, now=now, base=base)),
+            ("pinned", pinned_link, share_url(info, controls, pinned=True, now=now, base=base)),
+        ):
             if written.get(name) != url:
                 slot.code(url, language=None, wrap_lines=True)
                 written[name] = url

@@ -43,15 +43,58 @@ def progress_callback(
 
 
 @contextmanager
-def progress_bar(text: str) -> Iterator[Any]:
-    """A ``st.progress`` bar that disappears when the block ends.
+def _unrecorded() -> Iterator[None]:
+    """Draw without recording into the enclosing ``st.cache_data`` function.
 
-    Call it *inside* a ``st.cache_data`` function: Streamlit replays the
-    elements a cached function creates, so the bar must be created there (a bar
-    created outside cannot be replayed). On a cache hit the replayed bar is
-    created and removed at once, so nothing shows.
+    Streamlit records every element a cached function draws and replays it on
+    every cache hit. A progress bar replayed on a hit is created and removed
+    at once: nothing to see, but one more element for the server to send and
+    the browser to draw and remove on every rerun. Inside this block nothing
+    is recorded (Streamlit's own flag for "inside a cached function" is off).
+    If that flag ever moves, bars are simply recorded and replayed as before.
     """
-    bar = st.progress(0.0, text=text)
+    try:
+        from streamlit.runtime.caching.cached_message_replay import in_cached_function
+    except ImportError:  # pragma: no cover - a Streamlit without the flag
+        yield
+        return
+    token = in_cached_function.set(False)
+    try:
+        yield
+    finally:
+        in_cached_function.reset(token)
+
+
+class _LazyBar:
+    """A ``st.progress`` bar made on its first update, outside the cache's record."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.bar: Any = None
+
+    def progress(self, value: float, text: str | None = None) -> None:
+        with _unrecorded():
+            if self.bar is None:
+                self.bar = st.progress(value, text=text or self.text)
+            else:
+                self.bar.progress(value, text=text or self.text)
+
+    def empty(self) -> None:
+        if self.bar is not None:
+            with _unrecorded():
+                self.bar.empty()
+
+
+@contextmanager
+def progress_bar(text: str) -> Iterator[Any]:
+    """A progress bar for the block, removed when the block ends.
+
+    Call it inside the ``st.cache_data`` function that trains: the bar appears
+    at the first progress report of a run that actually computes, at the
+    place of the call. It is kept out of the cache's element record, so a
+    cache hit draws nothing at all (no bar, no empty element).
+    """
+    bar = _LazyBar(text)
     try:
         yield bar
     finally:
