@@ -32,7 +32,7 @@ from core.gradients import (
 from core.grid import plane_grid
 from core.init import INITIALISERS, weight_variance
 from core.mlp import MLP, OPTIMIZERS
-from ui.cache import page_cache
+from ui.cache import page_cache, view_memo
 from ui.charts import (
     activation_colour,
     band_chart,
@@ -64,7 +64,7 @@ MIN_GRID = 12  # coarsest grid the compute guard may fall back to
 INIT_BUDGET = BUDGET / 4
 BOUNDARY_BUDGET = BUDGET / 4
 SWEEP_BUDGET = BUDGET / 2
-HEAT_COLUMNS = 60  # most epochs drawn in a heatmap
+HEAT_COLUMNS = 30  # most epochs drawn in a heatmap
 LEARNED = 0.7  # "trained" = final training loss below 70% of the initial loss
 # Whole numbers as ints: the URL then reads `lr=10`, the way people type it.
 LRS = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
@@ -364,6 +364,54 @@ def _compact(chart):
     return chart
 
 
+def _train_views(runs: dict, two: bool, depth: int, t) -> dict:
+    """The training section's charts from its runs: ``(spec, csv frame)`` each.
+
+    ``loss`` and ``acc`` are the curves; ``heat`` maps each series to its
+    gradient heatmap, or None when no gradient of any series is finite.
+    """
+    curves = pd.concat([
+        pd.DataFrame({"epoch": np.arange(len(r["loss"])), "loss": finite_positive(r["loss"]),
+                      "train": r["train_acc"], "test": r["test_acc"], "act": a, "init": i,
+                      "series": _label(a, i, two)})
+        for (a, i), r in runs.items()], ignore_index=True)
+    loss = (compiled(_lines, downsample(curves, "series"), "epoch", "loss", two, t,
+                     t("common.axis.epoch"), t("common.axis.loss"), log_y=True),
+            curves[[*SERIES_COLUMNS, "epoch", "loss"]])
+    acc = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
+                      var_name="split", value_name="acc")
+    acc_csv = acc.copy()  # split codes, true activation column: what a re-plot needs
+    acc["split"] = acc["split"].map({"train": t("vanishing.train.split_train"),
+                                     "test": t("vanishing.train.split_test")})
+    acc["act"] = acc["series"]  # colour by series when two inits share an activation
+    if two:
+        acc = acc[acc["split"] == t("vanishing.train.split_test")]
+        acc["act"] = acc["series"].str.split(" · ").str[0]
+    acc_spec = compiled(_lines, downsample(acc.assign(_g=acc["series"] + acc["split"]), "_g"),
+                        "epoch", "acc", two, t, t("common.axis.epoch"), t("common.axis.accuracy"),
+                        dash=None if two else "split",
+                        dash_title=None if two else t("vanishing.train.split"))
+
+    all_norms = np.concatenate([finite_positive(r["grad"]).ravel() for r in runs.values()])
+    finite = all_norms[np.isfinite(all_norms)]
+    domain = (float(finite.min()), float(finite.max())) if finite.size else None
+    if domain is not None and domain[0] == domain[1]:
+        domain = (domain[0] / 10, domain[1] * 10)
+    heat: dict = {}
+    for (a, i), r in runs.items():
+        if domain is None:
+            heat[(a, i)] = None
+            continue
+        grad = r["grad"]
+        keep = np.unique(np.linspace(0, len(grad) - 1, min(len(grad), HEAT_COLUMNS)).round().astype(int))
+        norms = finite_positive(np.asarray(grad)[keep])  # (kept epochs, layers)
+        cells = pd.DataFrame({"epoch": np.repeat(keep, norms.shape[1]),
+                              "layer": np.tile(np.arange(1, norms.shape[1] + 1), len(keep)),
+                              "norm": norms.ravel()})
+        heat[(a, i)] = (compiled(_gradient_heatmap, cells, domain, depth, t), cells.assign(act=a, init=i))
+    return {"loss": loss, "acc": (acc_spec, acc_csv), "heat": heat}
+
+
 # ------------------------------------------------------------------ page
 #: The page's sections, in reading order (URL ``view``; the first is the default).
 SECTIONS = ("init", "train", "boundary", "sweep", "explain")
@@ -478,6 +526,10 @@ def main() -> None:
                                 n_stat, **up)
                 for s in series}
 
+    # Everything the trained runs depend on (the upload's digest is in `data`).
+    run_key = (data, n, noise, depth, width, tuple(series), float(std), opt, float(lr), epochs,
+               batch, seed, n_fit, n_snap, res)
+
     def trained() -> dict:
         """Section 2's trained networks, per series. Cached, so the sections that show
         them share one training; the first to open trains (with a progress bar)."""
@@ -571,59 +623,29 @@ def main() -> None:
         for (a, i), r in runs.items():
             if r["diverged_at"] is not None:
                 st.error(f"**{_label(a, i, two)}** — " + t("common.diverged", epoch=r["diverged_at"]))
-        curves = pd.concat([
-            pd.DataFrame({"epoch": np.arange(len(r["loss"])), "loss": finite_positive(r["loss"]),
-                          "train": r["train_acc"], "test": r["test_acc"], "act": a, "init": i,
-                          "series": _label(a, i, two)})
-            for (a, i), r in runs.items()], ignore_index=True)
+        # Tables and chart specs from the runs: built once per setting (ui.cache.view_memo).
+        views = view_memo(("vanishing.train", *run_key, t.lang),
+                          lambda: _train_views(runs, two, depth, t))
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{t('vanishing.train.loss_title')}**")
-            show_chart(compiled(_lines, downsample(curves, "series"), "epoch", "loss", two, t,
-                                t("common.axis.epoch"), t("common.axis.loss"), log_y=True),
-                       curves[[*SERIES_COLUMNS, "epoch", "loss"]], "train-loss", t)
+            show_chart(*views["loss"], "train-loss", t)
             st.caption(t("vanishing.train.loss_caption"))
         with right:
             st.markdown(f"**{t('vanishing.train.acc_title')}**")
-            acc = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
-                              var_name="split", value_name="acc")
-            acc_csv = acc.copy()  # split codes, true activation column: what a re-plot needs
-            acc["split"] = acc["split"].map({"train": t("vanishing.train.split_train"),
-                                             "test": t("vanishing.train.split_test")})
-            acc["act"] = acc["series"]  # colour by series when two inits share an activation
-            if two:
-                acc = acc[acc["split"] == t("vanishing.train.split_test")]
-                acc["act"] = acc["series"].str.split(" · ").str[0]
-            show_chart(compiled(_lines, downsample(acc.assign(_g=acc["series"] + acc["split"]), "_g"),
-                                "epoch", "acc", two, t, t("common.axis.epoch"),
-                                t("common.axis.accuracy"),
-                                dash=None if two else "split",
-                                dash_title=None if two else t("vanishing.train.split")),
-                       acc_csv, "train-accuracy", t)
+            show_chart(*views["acc"], "train-accuracy", t)
             st.caption(t("vanishing.train.acc_caption_two" if two else "vanishing.train.acc_caption"))
 
         st.markdown(f"**{t('vanishing.train.heat_title')}**")
-        all_norms = np.concatenate([finite_positive(r["grad"]).ravel() for r in runs.values()])
-        finite = all_norms[np.isfinite(all_norms)]
-        domain = (float(finite.min()), float(finite.max())) if finite.size else None
-        if domain is not None and domain[0] == domain[1]:
-            domain = (domain[0] / 10, domain[1] * 10)
         heat_cols = st.columns(min(len(runs), 2))
         for k, ((a, i), r) in enumerate(runs.items()):
-            grad = r["grad"]
-            keep = np.unique(np.linspace(0, len(grad) - 1, min(len(grad), HEAT_COLUMNS)).round().astype(int))
-            norms = finite_positive(np.asarray(grad)[keep])  # (kept epochs, layers)
-            cells = pd.DataFrame({"epoch": np.repeat(keep, norms.shape[1]),
-                                  "layer": np.tile(np.arange(1, norms.shape[1] + 1), len(keep)),
-                                  "norm": norms.ravel()})
             with heat_cols[k % len(heat_cols)]:
                 st.markdown(_label(a, i, two))
-                if domain is None:
+                heat = views["heat"][(a, i)]
+                if heat is None:
                     st.warning(t("vanishing.train.nothing_to_plot"))
-                    weights_button(*r["weights"], settings(a, i), f"weights-{a}-{i}", t)
-                    continue
-                show_chart(compiled(_gradient_heatmap, cells, domain, depth, t),
-                           cells.assign(act=a, init=i), f"gradients-{a}-{i}", t)
+                else:
+                    show_chart(*heat, f"gradients-{a}-{i}", t)
                 weights_button(*r["weights"], settings(a, i), f"weights-{a}-{i}", t)
         st.caption(t("vanishing.train.heat_caption"))
 

@@ -1,4 +1,4 @@
-"""Caching for functions defined in page scripts.
+"""Caching for page scripts: cached functions made once, built views kept.
 
 A page script runs again from the top on every rerun, so a plain
 ``@st.cache_data`` on one of its functions builds a new cached-function
@@ -12,7 +12,9 @@ with the same keys, bounds and copy-on-read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -48,3 +50,40 @@ def page_cache(max_entries: int) -> Callable[[F], F]:
         return made  # type: ignore[return-value]
 
     return decorate
+
+
+#: Most results :func:`view_memo` keeps (least recently used dropped first).
+VIEW_MEMO_ENTRIES = 64
+_VIEWS: OrderedDict[Hashable, Any] = OrderedDict()
+_VIEWS_LOCK = threading.Lock()
+T = TypeVar("T")
+
+
+def view_memo(key: Hashable, build: Callable[[], T]) -> T:
+    """What a section draws from cached results (tables, chart specs), built once.
+
+    A warm rerun gets its training results from ``st.cache_data`` in a
+    moment, but then rebuilt the same pandas tables and chart keys from them
+    on every run (a third of a warm rerun of the vanishing page's training
+    section). Keyed by the small settings the results come from, this keeps
+    the built tables and specs for the process, shared by sessions. The
+    values are read-only by contract: callers never modify what they get.
+
+    Parameters
+    ----------
+    key : hashable
+        Every setting the value depends on (including the language when it
+        holds translated text).
+    build : callable
+        Makes the value on a miss.
+    """
+    with _VIEWS_LOCK:
+        if key in _VIEWS:
+            _VIEWS.move_to_end(key)
+            return _VIEWS[key]
+    value = build()
+    with _VIEWS_LOCK:
+        _VIEWS[key] = value
+        while len(_VIEWS) > VIEW_MEMO_ENTRIES:
+            _VIEWS.popitem(last=False)
+    return value
