@@ -46,7 +46,7 @@ BIG_LRS = (1, 3, 10, 30, 100)
 N_SAMPLES = 300
 NOISE = 0.2
 N_SNAPSHOTS = 11
-MAX_HEAT_EPOCHS = 60
+MAX_HEAT_EPOCHS = 40
 # The one-big-step demo: the healthy network, and the "normal" rate it trains on with.
 HEALTHY_INIT = "he_normal"
 NORMAL_LR = 0.1
