@@ -13,7 +13,7 @@ import streamlit as st
 from core.datasets import load, train_test_split
 from core.grid import plane_grid
 from core.mlp import MLP
-from ui.cache import page_cache
+from ui.cache import page_cache, view_memo
 from ui.charts import boundary_chart, compiled, downsample, finite_positive, line_chart
 from ui.export import show_chart, weights_button
 from ui.frame import available_pages, frame
@@ -66,6 +66,43 @@ def _train(act: str, depth: int, width: int, epochs: int, seed: int, data: tuple
     }
 
 
+def _views(result: dict, t) -> dict:
+    """The home page's charts from the trained pair: ``(spec, csv frame)`` by name."""
+    runs = result["runs"]
+    points = pd.DataFrame(result["points"], columns=["x1", "x2"])
+    data = pd.DataFrame({"x1": result["X"][:, 0], "x2": result["X"][:, 1], "label": result["y"]})
+    views = {}
+    for act in PAIR:
+        grid = points.assign(p=np.nan_to_num(runs[act]["grid_p"], nan=0.5))
+        views[f"boundary-{act}"] = (
+            compiled(boundary_chart, grid, data, prob_title=t("home.chart.prob"),
+                     class_title=t("home.chart.class"), step=result["step"], height=320),
+            grid)
+    loss = pd.concat(
+        [pd.DataFrame({"epoch": np.arange(len(r["loss"])), "loss": r["loss"], "act": a})
+         for a, r in runs.items()],
+        ignore_index=True,
+    )
+    loss["loss"] = finite_positive(loss["loss"].to_numpy())
+    views["loss"] = (
+        compiled(line_chart, downsample(loss, "act"), "epoch", "loss", "act",
+                 x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
+                 colour_title=t("common.axis.activation"), log_y=True),
+        loss)
+    grads = pd.concat(
+        [pd.DataFrame({"layer": np.arange(1, len(r["grad_init"]) + 1),
+                       "norm": finite_positive(r["grad_init"]), "act": a})
+         for a, r in runs.items()],
+        ignore_index=True,
+    )
+    views["grads"] = (
+        compiled(line_chart, grads, "layer", "norm", "act", x_title=t("common.axis.layer"),
+                 y_title=t("common.axis.grad_norm"),
+                 colour_title=t("common.axis.activation"), log_y=True),
+        grads)
+    return views
+
+
 def main() -> None:
     fr = frame("home")
     t, c = fr.t, fr.controls
@@ -86,9 +123,10 @@ def main() -> None:
     st.markdown(t("home.setup", depth=depth, width=int(width), n=N_SAMPLES, epochs=epochs,
                   lr=LEARNING_RATE, batch=BATCH))
 
+    # Tables and chart specs from the cached runs: built once per setting.
+    views = view_memo(("home", depth, int(width), epochs, seed, t.lang),
+                      lambda: _views(result, t))
     cols = st.columns(2)
-    points = pd.DataFrame(result["points"], columns=["x1", "x2"])
-    data = pd.DataFrame({"x1": result["X"][:, 0], "x2": result["X"][:, 1], "label": result["y"]})
     for col, act in zip(cols, PAIR, strict=True):
         run = runs[act]
         with col:
@@ -100,45 +138,18 @@ def main() -> None:
             m3.metric(t("home.metric.ratio"), _ratio(g[0], g[-1]), help=t("home.metric.ratio_help"))
             if run["diverged_at"] is not None:
                 st.error(t("common.diverged", epoch=run["diverged_at"]))
-            grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
-            show_chart(
-                compiled(boundary_chart, grid, data, prob_title=t("home.chart.prob"),
-                         class_title=t("home.chart.class"), step=result["step"], height=320),
-                grid, f"boundary-{act}", t,
-            )
+            show_chart(*views[f"boundary-{act}"], f"boundary-{act}", t)
             weights_button(*run["weights"], _settings(act, depth, int(width), epochs, seed),
                            f"weights-{act}", t)
 
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('home.chart.loss_title')}**")
-        loss = pd.concat(
-            [pd.DataFrame({"epoch": np.arange(len(r["loss"])), "loss": r["loss"], "act": a})
-             for a, r in runs.items()],
-            ignore_index=True,
-        )
-        loss["loss"] = finite_positive(loss["loss"].to_numpy())
-        show_chart(
-            compiled(line_chart, downsample(loss, "act"), "epoch", "loss", "act",
-                     x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
-                     colour_title=t("common.axis.activation"), log_y=True),
-            loss, "loss", t,
-        )
+        show_chart(*views["loss"], "loss", t)
         st.caption(t("home.chart.loss_caption"))
     with right:
         st.markdown(f"**{t('home.chart.grad_title')}**")
-        grads = pd.concat(
-            [pd.DataFrame({"layer": np.arange(1, len(r["grad_init"]) + 1),
-                           "norm": finite_positive(r["grad_init"]), "act": a})
-             for a, r in runs.items()],
-            ignore_index=True,
-        )
-        show_chart(
-            compiled(line_chart, grads, "layer", "norm", "act", x_title=t("common.axis.layer"),
-                     y_title=t("common.axis.grad_norm"),
-                     colour_title=t("common.axis.activation"), log_y=True),
-            grads, "gradient-per-layer", t,
-        )
+        show_chart(*views["grads"], "gradient-per-layer", t)
         st.caption(t("home.chart.grad_caption"))
 
     sig, rel = runs["sigmoid"]["grad_init"], runs["relu"]["grad_init"]
