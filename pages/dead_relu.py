@@ -25,8 +25,8 @@ from core.dead import (
     wilson_interval,
 )
 from core.mlp import MLP
-from ui.cache import page_cache
-from ui.charts import compiled, line_chart
+from ui.cache import page_cache, view_memo
+from ui.charts import compiled, image_heatmap, line_chart
 from ui.export import show_chart, weights_button
 from ui.frame import frame
 from ui.guard import budget_epochs, note_budget
@@ -46,7 +46,6 @@ BIG_LRS = (1, 3, 10, 30, 100)
 N_SAMPLES = 300
 NOISE = 0.2
 N_SNAPSHOTS = 11
-MAX_HEAT_EPOCHS = 40
 # The one-big-step demo: the healthy network, and the "normal" rate it trains on with.
 HEALTHY_INIT = "he_normal"
 NORMAL_LR = 0.1
@@ -228,28 +227,13 @@ def _status(t, run: dict, act: str) -> None:
             return
 
 
-def _dead_heatmap(t, cells: pd.DataFrame, n_layers: int) -> alt.Chart:
-    """Layer x epoch cells on quantitative axes (each cell spans its epochs and one layer).
-
-    Quantitative axes keep every row visible whatever the number of epochs; the legend's
-    gradient is kept short because a default-length one squashed the plot to nothing in
-    Streamlit's fitted layout at small heights.
-    """
-    cells = cells.assign(lo=cells.layer - 0.5, hi=cells.layer + 0.5)
-    return alt.Chart(cells).mark_rect(stroke="white", strokeWidth=0.3).encode(
-        x=alt.X("epoch:Q", title=t("common.axis.epoch"), scale=alt.Scale(nice=False)),
-        x2=alt.X2("epoch_end:Q"),
-        y=alt.Y("lo:Q", title=t(f"{P}.s1.layer_axis"),
-                scale=alt.Scale(domain=[0.5, n_layers + 0.5], nice=False),
-                axis=alt.Axis(tickMinStep=1, format="d")),
-        y2=alt.Y2("hi:Q"),
-        color=alt.Color("dead:Q", title=t(f"{P}.s1.dead_axis"),
-                        scale=alt.Scale(domain=[0, 1], range=["#ffffff", "#a50f15"]),
-                        legend=alt.Legend(gradientLength=90, format=".0%")),
-        tooltip=[alt.Tooltip("epoch:Q", title=t("common.axis.epoch")),
-                 alt.Tooltip("layer:Q", title=t(f"{P}.s1.layer_axis")),
-                 alt.Tooltip("dead:Q", title=t(f"{P}.s1.dead_axis"), format=".0%")],
-    ).properties(height=int(np.clip(24 * n_layers + 120, 200, 520)))
+def _dead_heatmap(t, frac: np.ndarray) -> alt.LayerChart:
+    """Epoch x layer share of dead units (one image; layer 1 at the bottom)."""
+    n_layers = frac.shape[1]
+    return image_heatmap(frac, x_title=t("common.axis.epoch"), y_title=t(f"{P}.s1.layer_axis"),
+                         value_title=t(f"{P}.s1.dead_axis"), domain=(0.0, 1.0),
+                         stops=("#ffffff", "#a50f15"), legend_format=".0%",
+                         height=int(np.clip(24 * n_layers + 120, 200, 520)))
 
 
 def _settings(base: dict, **network) -> dict:
@@ -257,28 +241,45 @@ def _settings(base: dict, **network) -> dict:
     return {**base, **network}
 
 
+def _training_views(t, result: dict, acts: list[str]) -> dict:
+    """Section 1's charts from its runs: ``(spec, csv frame)`` per activation and ``total``."""
+    views = {}
+    for act in acts:
+        frac = np.asarray(result["runs"][act]["dead_fraction"], dtype=float)
+        n_epochs, n_layers = frac.shape
+        cells = pd.DataFrame({  # one row per (epoch, layer), epochs outer
+            "epoch": np.repeat(np.arange(n_epochs), n_layers),
+            "layer": np.tile(np.arange(1, n_layers + 1), n_epochs),
+            "dead": frac.ravel(),
+        })
+        views[act] = (compiled(_dead_heatmap, t, frac), cells)
+    lines = pd.concat(
+        [pd.DataFrame({"epoch": np.arange(len(r["dead_total"])), "dead": r["dead_total"],
+                       "act": a}) for a, r in result["runs"].items() if a in acts],
+        ignore_index=True,
+    ).dropna()
+    views["total"] = (
+        compiled(line_chart, lines, "epoch", "dead", "act", x_title=t("common.axis.epoch"),
+                 y_title=t(f"{P}.s1.total_axis"), colour_title=t("common.axis.activation"),
+                 height=220),
+        lines)
+    return views
+
+
 def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr: float,
-                     init: str, epochs: int) -> None:
+                     init: str, epochs: int, key: tuple) -> None:
     st.markdown(t(f"{P}.s1.intro"))
+    # Tables and chart specs from the cached runs: built once per setting.
+    views = view_memo((f"{P}.training", *key, t.lang), lambda: _training_views(t, result, acts))
     for act in acts:
         run = result["runs"][act]
-        frac = run["dead_fraction"]
-        n_epochs, n_layers = frac.shape
-        keep = np.unique(np.linspace(0, n_epochs - 1, min(n_epochs, MAX_HEAT_EPOCHS))
-                         .round().astype(int))
-        edges = np.append(keep, keep[-1] + 1)
-        cells = pd.DataFrame(
-            [(int(edges[j]), int(edges[j + 1]), layer + 1, float(frac[e, layer]))
-             for j, e in enumerate(keep) for layer in range(n_layers)],
-            columns=["epoch", "epoch_end", "layer", "dead"],
-        )
         st.subheader(t(f"{P}.act.{act}"))
         m1, m2, m3 = st.columns(3)
         m1.metric(t(f"{P}.metric.train_acc"), percent(run["train_acc"][-1]))
         m2.metric(t(f"{P}.metric.test_acc"), percent(run["test_acc"][-1]))
         m3.metric(t(f"{P}.metric.dead_end"), percent(run["dead_total"][-1]),
                   help=t(f"{P}.metric.dead_help"))
-        show_chart(compiled(_dead_heatmap, t, cells, n_layers), cells, f"dead-by-layer-{act}", t)
+        show_chart(*views[act], f"dead-by-layer-{act}", t)
         weights_button(*run["params"],
                        _settings(base, activation=act, init=init, optimizer=opt, lr=lr,
                                  epochs=epochs),
@@ -286,18 +287,8 @@ def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr:
         _status(t, run, act)
     st.caption(t(f"{P}.s1.heat_caption"))
 
-    lines = pd.concat(
-        [pd.DataFrame({"epoch": np.arange(len(r["dead_total"])), "dead": r["dead_total"],
-                       "act": a}) for a, r in result["runs"].items() if a in acts],
-        ignore_index=True,
-    ).dropna()
     st.markdown(f"**{t(f'{P}.s1.total_title')}**")
-    show_chart(
-        compiled(line_chart, lines, "epoch", "dead", "act", x_title=t("common.axis.epoch"),
-                 y_title=t(f"{P}.s1.total_axis"), colour_title=t("common.axis.activation"),
-                 height=220),
-        lines, "dead-total", t,
-    )
+    show_chart(*views["total"], "dead-total", t)
     st.caption(t(f"{P}.s1.total_caption"))
     jumps = []
     for act in acts:
@@ -598,9 +589,13 @@ def main() -> None:
     def task() -> Task:
         return _task(t, data, depth, width, lr, bias, shift, init, acts, opt, epochs, seed)
 
+    def run_key(tk: Task) -> tuple:
+        """Everything the trained runs depend on (an upload's digest is in its data key)."""
+        return (tk.data_key, depth, width, lr, bias, shift, init, tuple(acts), opt, tk.epochs,
+                seed, tk.n_train)
+
     def trained(tk: Task) -> dict:
-        return train_runs(tk.data_key, depth, width, lr, bias, shift, init, tuple(acts), opt,
-                          tk.epochs, seed, tk.n_train, tk.X, tk.y, _text=t(f"{P}.s1.progress"))
+        return train_runs(*run_key(tk), tk.X, tk.y, _text=t(f"{P}.s1.progress"))
 
     # Only the open section is computed and drawn (see Frame.sections).
     view = fr.sections(SECTIONS)
@@ -610,7 +605,7 @@ def main() -> None:
         if not chosen:
             st.warning(t(f"{P}.no_act"))
         tk = task()
-        section_training(t, trained(tk), acts, tk.base, opt, lr, init, tk.epochs)
+        section_training(t, trained(tk), acts, tk.base, opt, lr, init, tk.epochs, run_key(tk))
     # ---- 2. inside one layer (the same trainings, from the cache)
     elif view == "layer":
         st.header(t(f"{P}.s2.title"))

@@ -40,7 +40,7 @@ from ui.charts import (
     compiled,
     downsample,
     finite_positive,
-    heatmap,
+    image_heatmap,
     line_chart,
 )
 from ui.export import show_chart, weights_button
@@ -64,7 +64,6 @@ MIN_GRID = 12  # coarsest grid the compute guard may fall back to
 INIT_BUDGET = BUDGET / 4
 BOUNDARY_BUDGET = BUDGET / 4
 SWEEP_BUDGET = BUDGET / 2
-HEAT_COLUMNS = 30  # most epochs drawn in a heatmap
 LEARNED = 0.7  # "trained" = final training loss below 70% of the initial loss
 # Whole numbers as ints: the URL then reads `lr=10`, the way people type it.
 LRS = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
@@ -298,16 +297,13 @@ def _init_gradient_chart(frame: pd.DataFrame, ref: pd.DataFrame | None, two: boo
         tooltip=[alt.Tooltip("ref:Q", title=t("vanishing.init.ref_label"), format=".2~g")]))
 
 
-def _gradient_heatmap(cells: pd.DataFrame, domain: tuple[float, float], depth: int, t) -> alt.Chart:
-    """Layer x epoch gradient norms on one log colour scale shared by the runs."""
-    chart = heatmap(cells, "epoch", "layer", "norm", x_title=t("common.axis.epoch"),
-                    y_title=t("vanishing.axis.layer_short"),
-                    value_title=t("vanishing.axis.norm_short"), log=True,
-                    domain=domain, height=max(160, min(12 * (depth + 1), 420)))
-    # Short legend labels (1e-6, not 0.0000028275…) and no piled-up layer numbers.
-    chart.encoding.color.legend = alt.Legend(format=".0e")
-    chart.encoding.y.axis = alt.Axis(labelOverlap="greedy")
-    return chart
+def _gradient_heatmap(norms: np.ndarray, domain: tuple[float, float], depth: int,
+                      t) -> alt.LayerChart:
+    """Epoch x layer gradient norms (one image) on one log colour scale shared by the runs."""
+    return image_heatmap(norms, x_title=t("common.axis.epoch"),
+                         y_title=t("vanishing.axis.layer_short"),
+                         value_title=t("vanishing.axis.norm_short"), domain=domain, log=True,
+                         legend_format=".0e", height=max(160, min(12 * (depth + 1), 420)))
 
 
 @st.fragment
@@ -402,13 +398,12 @@ def _train_views(runs: dict, two: bool, depth: int, t) -> dict:
         if domain is None:
             heat[(a, i)] = None
             continue
-        grad = r["grad"]
-        keep = np.unique(np.linspace(0, len(grad) - 1, min(len(grad), HEAT_COLUMNS)).round().astype(int))
-        norms = finite_positive(np.asarray(grad)[keep])  # (kept epochs, layers)
-        cells = pd.DataFrame({"epoch": np.repeat(keep, norms.shape[1]),
-                              "layer": np.tile(np.arange(1, norms.shape[1] + 1), len(keep)),
-                              "norm": norms.ravel()})
-        heat[(a, i)] = (compiled(_gradient_heatmap, cells, domain, depth, t), cells.assign(act=a, init=i))
+        norms = finite_positive(np.asarray(r["grad"], dtype=float))  # (epochs, layers)
+        n_epochs, n_layers = norms.shape
+        cells = pd.DataFrame({"epoch": np.repeat(np.arange(n_epochs), n_layers),
+                              "layer": np.tile(np.arange(1, n_layers + 1), n_epochs),
+                              "norm": norms.ravel(), "act": a, "init": i})
+        heat[(a, i)] = (compiled(_gradient_heatmap, norms, domain, depth, t), cells)
     return {"loss": loss, "acc": (acc_spec, acc_csv), "heat": heat}
 
 

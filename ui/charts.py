@@ -169,13 +169,23 @@ def probability_png(grid: pd.DataFrame) -> str:
     ys, row = np.unique(grid["x2"].to_numpy(), return_inverse=True)
     p = np.full((len(ys), len(xs)), 0.5)
     p[len(ys) - 1 - row, col] = np.nan_to_num(grid["p"].to_numpy(dtype=float), nan=0.5)
-    stops = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in BLUE_ORANGE], float)
-    pos = np.clip(p, 0.0, 1.0) * (len(stops) - 1)
+    return _png_url(_ramp(p, BLUE_ORANGE, MAP_OPACITY))
+
+
+def _ramp(unit: np.ndarray, stops: Sequence[str], opacity: float = 1.0) -> np.ndarray:
+    """Colour an array of values in [0, 1] along `stops` (hex colours, evenly spaced,
+    interpolated linearly in RGB): an (…, 4) uint8 RGBA array; NaN is transparent."""
+    rgb_stops = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in stops], float)
+    missing = ~np.isfinite(unit)
+    pos = np.clip(np.where(missing, 0.0, unit), 0.0, 1.0) * (len(stops) - 1)
     lo = np.minimum(pos.astype(int), len(stops) - 2)
     frac = (pos - lo)[..., None]
-    rgb = stops[lo] * (1 - frac) + stops[lo + 1] * frac
-    alpha = np.full((*p.shape, 1), 255 * MAP_OPACITY)
-    rgba = np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)
+    rgb = rgb_stops[lo] * (1 - frac) + rgb_stops[lo + 1] * frac
+    alpha = np.where(missing, 0.0, 255 * opacity)[..., None]
+    return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)
+
+
+def _png_url(rgba: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(_png(rgba)).decode("ascii")
 
 
@@ -259,44 +269,79 @@ def boundary_chart(
             .properties(height=height))
 
 
-def heatmap(
-    frame: pd.DataFrame,
-    x: str,
-    y: str,
-    value: str,
+#: The "viridis" colour scheme at eleven evenly spaced stops (the values
+#: matplotlib and Vega share), for heatmaps drawn as images.
+VIRIDIS: tuple[str, ...] = (
+    "#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c",
+    "#22a884", "#44bf70", "#7ad151", "#bddf26", "#fde725",
+)
+
+
+def image_heatmap(
+    values: np.ndarray,
     *,
     x_title: str,
     y_title: str,
     value_title: str,
+    domain: tuple[float, float],
+    stops: Sequence[str] = VIRIDIS,
     log: bool = False,
-    scheme: str = "viridis",
-    domain: tuple[float, float] | None = None,
+    legend_format: str | None = None,
     height: int = 240,
-) -> alt.Chart:
-    """A grid of coloured cells, e.g. layer x epoch of gradient norms.
+) -> alt.LayerChart:
+    """A layer × epoch grid of values drawn as one image, with axes and a legend.
 
-    `x` and `y` are ordinal/integer columns; `value` is coloured on a log scale
-    when `log` (give it through :func:`finite_positive` first: NaN cells are
-    left blank rather than breaking the scale).
+    Vega re-encodes every mark of every chart on every rerun, so a heatmap of
+    rectangles (one per cell) cost the browser most of a slider move; one
+    image is drawn in a moment whatever its size. Cells have no tooltips
+    (the chart's CSV has the numbers).
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_epochs, n_layers)
+        Row ``e`` is epoch ``e`` (drawn as the column at x = e), column ``l``
+        is layer ``l + 1`` (drawn as the row at y = l + 1, layer 1 at the
+        bottom). NaN cells are left blank.
+    domain : (float, float)
+        The values at the two ends of the colour scale (clipped beyond).
+    stops : sequence of str
+        Hex colours, evenly spaced from the low to the high end.
+    log : bool
+        Colour by ``log10`` of the value (values must be positive; others are blank).
     """
-    scale = alt.Scale(type="log" if log else "linear", scheme=scheme)
-    if domain is not None:
-        scale = alt.Scale(type="log" if log else "linear", scheme=scheme, domain=list(domain))
-    return (
-        alt.Chart(frame)
-        .mark_rect()
-        .encode(
-            x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelOverlap=True)),
-            y=alt.Y(f"{y}:O", title=y_title, sort="descending"),
-            color=alt.Color(f"{value}:Q", title=value_title, scale=scale),
-            tooltip=[
-                alt.Tooltip(f"{x}:O", title=x_title),
-                alt.Tooltip(f"{y}:O", title=y_title),
-                alt.Tooltip(f"{value}:Q", title=value_title, format=".3~g"),
-            ],
-        )
-        .properties(height=height)
+    values = np.asarray(values, dtype=float)
+    n_x, n_y = values.shape
+    lo, hi = (float(v) for v in domain)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if log:
+            scaled = np.where(values > 0, np.log10(np.where(values > 0, values, 1.0)), np.nan)
+            lo, hi = np.log10(lo), np.log10(hi)
+        else:
+            scaled = values
+        unit = (scaled - lo) / (hi - lo) if hi > lo else np.where(np.isfinite(scaled), 0.5, np.nan)
+    picture = pd.DataFrame({"xa": [-0.5], "xb": [n_x - 0.5], "ya": [0.5], "yb": [n_y + 0.5],
+                            "url": [_png_url(_ramp(unit.T[::-1], stops))]})
+    x_scale = alt.Scale(domain=[-0.5, n_x - 0.5], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[0.5, n_y + 0.5], nice=False, zero=False)
+    image = alt.Chart(picture).mark_image(aspect=False, smooth=False).encode(
+        x=alt.X("xa:Q", title=x_title, scale=x_scale, axis=alt.Axis(tickMinStep=1, format="d")),
+        x2=alt.X2("xb:Q"),
+        y=alt.Y("ya:Q", title=y_title, scale=y_scale,
+                axis=alt.Axis(tickMinStep=1, format="d", labelOverlap="greedy")),
+        y2=alt.Y2("yb:Q"),
+        url=alt.Url("url:N"),
     )
+    # The colour legend: an invisible two-point layer on the same colour scale.
+    scale = (alt.Scale(type="log", domain=[float(domain[0]), float(domain[1])], range=list(stops))
+             if log else alt.Scale(domain=[lo, hi], range=list(stops)))
+    legend = alt.Chart(pd.DataFrame({"v": [float(domain[0]), float(domain[1])], "x": [0.0, 0.0],
+                                     "y": [1.0, 1.0]})).mark_point(opacity=0).encode(
+        x=alt.X("x:Q"), y=alt.Y("y:Q"),
+        color=alt.Color("v:Q", title=value_title, scale=scale,
+                        legend=alt.Legend(format=legend_format, gradientLength=90)
+                        if legend_format else alt.Legend(gradientLength=90)),
+    )
+    return alt.layer(image, legend).properties(height=height)
 
 
 def band_chart(
