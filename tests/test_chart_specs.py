@@ -118,3 +118,37 @@ def test_probability_map_pixels_follow_the_grid() -> None:
     assert hexes[1][0] == BLUE_ORANGE[0]  # bottom row is drawn last; x1 = 0 on the left
     assert hexes[0][2] == BLUE_ORANGE[-1]
     assert hexes[0][0] == BLUE_ORANGE[5]  # p = 0.5: the middle stop
+
+
+def _png_pixels(url: str) -> np.ndarray:
+    import base64
+    import zlib
+
+    png = base64.b64decode(url.split(",", 1)[1])
+    w, h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    idat = png[png.index(b"IDAT") + 4:png.index(b"IEND") - 8]
+    return np.frombuffer(zlib.decompress(idat), np.uint8).reshape(h, 1 + 4 * w)[:, 1:].reshape(h, w, 4)
+
+
+def test_image_heatmap_puts_epochs_left_to_right_and_layer_one_at_the_bottom() -> None:
+    from ui.charts import VIRIDIS, image_heatmap
+
+    # 3 epochs x 2 layers on a log scale from 1e-4 to 1: the smallest value at
+    # epoch 0 of layer 1, the largest at epoch 2 of layer 2, one blank cell.
+    values = np.array([[1e-4, 1e-2], [1e-2, np.nan], [1e-2, 1.0]])
+    chart = image_heatmap(values, x_title="epoch", y_title="layer", value_title="norm",
+                          domain=(1e-4, 1.0), log=True, legend_format=".0e")
+    spec = vega_spec(chart)
+    alt.Root.validate(inline_spec(spec))
+    url = chart.layer[0].data["url"].iloc[0]
+    pixels = _png_pixels(url)
+    assert pixels.shape == (2, 3, 4)  # one row per layer, one column per epoch
+    hexes = [[f"#{r:02x}{g:02x}{b:02x}" for r, g, b, _ in row] for row in pixels]
+    assert hexes[1][0] == VIRIDIS[0]  # layer 1 is the bottom row; epoch 0 the left column
+    assert hexes[0][2] == VIRIDIS[-1]
+    assert hexes[1][1] == VIRIDIS[5]  # 1e-2: half way on the log scale
+    assert pixels[0, 1, 3] == 0 and pixels[1, 0, 3] == 255  # NaN is transparent
+    # The legend layer carries the same log colour scale and its format.
+    legend = spec["layer"][1]["encoding"]["color"]
+    assert legend["scale"]["type"] == "log" and legend["scale"]["domain"] == [1e-4, 1.0]
+    assert legend["scale"]["range"] == list(VIRIDIS) and legend["legend"]["format"] == ".0e"
