@@ -196,7 +196,10 @@ class AppPage:
         self.base_url = base_url
 
     def goto(self, path: str = "", query: str = "") -> AppPage:
-        url = f"{self.base_url}/{path}" + (f"?{query}" if query else "")
+        return self.open_url(f"{self.base_url}/{path}" + (f"?{query}" if query else ""))
+
+    def open_url(self, url: str) -> AppPage:
+        """Load a full URL of the app (a share link, say) and wait for its first run."""
         self.page.goto(url, wait_until="domcontentloaded")
         # Before the websocket is up the app also reads "notRunning": wait for the
         # frame's nav, which every page draws first, then for the run to end.

@@ -98,9 +98,7 @@ def test_share_link_reproduces_the_view_in_a_fresh_browser() -> None:
         first.close()
         # A different browser context: no shared cookies, storage or session.
         second = browser.new_context(viewport={"width": 1400, "height": 1000})
-        again = AppPage(second.new_page(), server.url)
-        again.page.goto(link, wait_until="domcontentloaded")
-        again.wait_idle()
+        again = AppPage(second.new_page(), server.url).open_url(link)
         again.wait_charts()
         assert again.page.locator('[data-testid="stMetric"]').all_inner_texts() == metrics
         assert again.exceptions() == 0
