@@ -19,6 +19,7 @@ import argparse
 import statistics
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
             # The page's other sections: opened by the switch, then the same moves.
             for i in range(1, app.section_count(info.name) if args.section_moves else 0):
                 app.open_section(info.name, i)
-                code = app.page.url.split("view=", 1)[1].split("&", 1)[0]
+                code = parse_qs(urlsplit(app.page.url).query)["view"][0]
                 section_rows.append(_row(f"{info.name} · {code}",
                                          measure(app, args.section_moves)))
                 print(section_rows[-1], flush=True)
@@ -101,6 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     print(body)
     if args.write:
         write_section("browser", body)
+
 
 if __name__ == "__main__":
     main()

@@ -371,6 +371,18 @@ def _training_data(data: str, seed: int, t) -> tuple[np.ndarray, np.ndarray, str
     return X, y, used, (mine[2] if used == UPLOAD and mine is not None else used)
 
 
+def _experiment_data(data: str, seed: int, t) -> tuple:
+    """The two training experiments' data: ``X, y, used, key``, the training-set
+    size and each experiment's compute budget.
+
+    Only an upload (up to core.userdata.MAX_ROWS rows) makes these fixed networks
+    bigger; each experiment may use half of the request's budget.
+    """
+    X, y, used, key = _training_data(data, seed, t)
+    n_train = len(train_test_split(X, y, seed=seed)[2])
+    return X, y, used, key, n_train, guard.BUDGET / 2
+
+
 def _num(v: float) -> str:
     if math.isinf(v):
         return "∞" if v > 0 else "−∞"
@@ -490,11 +502,7 @@ def main() -> None:
                          query_params={"lang": fr.lang} if fr.lang != "en" else None)
     # ---- 4. C1: depth without a non-linearity
     elif view == "c1":
-        X, y, used, key = _training_data(data, seed, t)
-        n_train = len(train_test_split(X, y, seed=seed)[2])
-        # Only an upload (up to core.userdata.MAX_ROWS rows) makes these fixed networks
-        # bigger; each experiment may use half of the request's budget.
-        share = guard.BUDGET / 2
+        X, y, used, key, n_train, share = _experiment_data(data, seed, t)
         st.header(t("shapes.c1.title"))
         b1 = budget_epochs(len(DEEP_SIZES) - 2, DEEP_SIZES[1], n_train, DEEP_EPOCHS, runs=2,
                            n_in=DEEP_SIZES[0], budget=share)
@@ -530,11 +538,7 @@ def main() -> None:
         st.info(t("shapes.c1.reading", gap=_sci(c1["gap"]), layers=len(DEEP_SIZES) - 1))
     # ---- 5. C2: sigmoid output with cross-entropy
     elif view == "c2":
-        X, y, used, key = _training_data(data, seed, t)
-        n_train = len(train_test_split(X, y, seed=seed)[2])
-        # Only an upload (up to core.userdata.MAX_ROWS rows) makes these fixed networks
-        # bigger; each experiment may use half of the request's budget.
-        share = guard.BUDGET / 2
+        X, y, used, key, n_train, share = _experiment_data(data, seed, t)
         st.header(t("shapes.c2.title"))
         b2 = budget_epochs(len(SMALL_SIZES) - 2, SMALL_SIZES[1], n_train, SMALL_EPOCHS, runs=2,
                            n_in=SMALL_SIZES[0], budget=share)

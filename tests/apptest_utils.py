@@ -76,7 +76,7 @@ def every_section(
     One AppTest session, so settings and caches carry over as for a learner.
     """
     codes = sections_of(info)
-    at = open_page(info, query, **kw) if codes[0] is None else open_section(info, codes[0], query, **kw)
+    at = open_with(info, codes[0], query or {}, **kw)
     yield codes[0], at
     for code in codes[1:]:
         yield code, switch_section(at, code)

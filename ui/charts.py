@@ -332,14 +332,14 @@ def image_heatmap(
         url=alt.Url("url:N"),
     )
     # The colour legend: an invisible two-point layer on the same colour scale.
-    scale = (alt.Scale(type="log", domain=[float(domain[0]), float(domain[1])], range=list(stops))
-             if log else alt.Scale(domain=[lo, hi], range=list(stops)))
-    legend = alt.Chart(pd.DataFrame({"v": [float(domain[0]), float(domain[1])], "x": [0.0, 0.0],
-                                     "y": [1.0, 1.0]})).mark_point(opacity=0).encode(
+    ends = [float(domain[0]), float(domain[1])]
+    scale = alt.Scale(type="log", domain=ends, range=list(stops)) if log else alt.Scale(
+        domain=ends, range=list(stops))
+    legend = alt.Chart(pd.DataFrame({"v": ends, "x": [0.0, 0.0], "y": [1.0, 1.0]})).mark_point(
+        opacity=0).encode(
         x=alt.X("x:Q"), y=alt.Y("y:Q"),
         color=alt.Color("v:Q", title=value_title, scale=scale,
-                        legend=alt.Legend(format=legend_format, gradientLength=90)
-                        if legend_format else alt.Legend(gradientLength=90)),
+                        legend=alt.Legend(format=legend_format or alt.Undefined, gradientLength=90)),
     )
     return alt.layer(image, legend).properties(height=height)
 

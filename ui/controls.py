@@ -135,6 +135,10 @@ class Controls:
             value = self._pinned(key, default, check)
         else:
             value = self._widget(key, default, check, make, same)
+        return self._record(key, default, value)
+
+    def _record(self, key: str, default: Any, value: Any) -> Any:
+        """Remember a bound value (for share links) and tell the share box."""
         self.bound[key] = Bound(key, default, value)
         if self.on_bind is not None:
             self.on_bind()
@@ -211,6 +215,17 @@ class Controls:
                 return None
             return int(value)
         return value
+
+    def _check_option(
+        self, raw: list[str], options: Sequence[str], default: str
+    ) -> tuple[str | None, Any]:
+        """One of `options`, given once."""
+        text = self._single(raw)
+        if text is None:
+            return self.t("common.url.reason.repeated"), default
+        if text not in options:
+            return self.t("common.url.reason.option"), default
+        return None, text
 
     def _check_number(
         self, raw: list[str], lo: float, hi: float, default: Any, integer: bool
@@ -305,12 +320,7 @@ class Controls:
         options = list(options)
 
         def check(raw: list[str]) -> tuple[str | None, Any]:
-            text = self._single(raw)
-            if text is None:
-                return self.t("common.url.reason.repeated"), default
-            if text not in options:
-                return self.t("common.url.reason.option"), default
-            return None, text
+            return self._check_option(raw, options, default)
 
         def make() -> str:
             if radio:
@@ -473,7 +483,6 @@ class Controls:
             ),
         )
 
-
     def section(
         self,
         key: str,
@@ -515,19 +524,14 @@ class Controls:
         codes = list(labels)
 
         def check(raw: list[str]) -> tuple[str | None, Any]:
-            text = self._single(raw)
-            if text is None:
-                return self.t("common.url.reason.repeated"), default
-            if text not in codes:
-                return self.t("common.url.reason.option"), default
-            return None, text
+            return self._check_option(raw, codes, default)
 
         # Only an explicit ``hide=view`` pins the section; ``hide=all`` pins the
         # sidebar, and the switch is in the page.
         if self._pins_section(key):
             value = self._pinned(key, default, check)
         else:
-            state = f"_section_{self.page}"
+            state = self._section_state
             raw = self.raw(key)
             seen: dict[str, list[str] | None] = st.session_state.setdefault(_SEEN_STATE, {})
             if raw is not None and seen.get(f"{self.page}/{key}") != raw:
@@ -549,10 +553,12 @@ class Controls:
                 else:
                     st.query_params[key] = value
             seen[f"{self.page}/{key}"] = written
-        self.bound[key] = Bound(key, default, value)
-        if self.on_bind is not None:
-            self.on_bind()
-        return value
+        return self._record(key, default, value)
+
+    @property
+    def _section_state(self) -> str:
+        """Session-state key of this page's section switch."""
+        return f"_section_{self.page}"
 
     def _pins_section(self, key: str) -> bool:
         return self.hidden is not None and key in self.hidden
@@ -578,7 +584,7 @@ class Controls:
         nxt = codes[i + 1]
 
         def go() -> None:
-            st.session_state[f"_section_{self.page}"] = nxt
+            st.session_state[self._section_state] = nxt
 
         st.button(text(labels[nxt]), key=f"_next_{key}", on_click=go,
                   icon=":material/arrow_forward:", type="tertiary")
