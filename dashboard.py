@@ -15,7 +15,7 @@ from core.grid import plane_grid
 from core.mlp import MLP
 from ui.cache import page_cache, view_memo
 from ui.charts import boundary_chart, compiled, downsample, finite_positive, line_chart
-from ui.export import show_chart, weights_button
+from ui.export import Weights, show_chart
 from ui.frame import available_pages, frame
 from ui.guard import budget_epochs, note_budget
 from ui.i18n import percent
@@ -117,7 +117,9 @@ def main() -> None:
     budget = budget_epochs(depth, int(width), N_SAMPLES * 3 // 4, epochs, runs=len(PAIR))
     note_budget(budget, t)
     epochs = budget.epochs
-    result = head_to_head(depth, int(width), epochs, seed, _text=t("home.training"))
+    # Kept by view_memo too (read-only): a warm rerun skips unpickling a copy.
+    result = view_memo(("home.runs", depth, int(width), epochs, seed),
+                       lambda: head_to_head(depth, int(width), epochs, seed, _text=t("home.training")))
     runs = result["runs"]
 
     st.markdown(t("home.setup", depth=depth, width=int(width), n=N_SAMPLES, epochs=epochs,
@@ -131,16 +133,16 @@ def main() -> None:
         run = runs[act]
         with col:
             st.subheader(t(f"home.side.{act}"))
-            m1, m2, m3 = st.columns(3)
-            m1.metric(t("home.metric.test_acc"), percent(run["test_acc"][-1]))
-            m2.metric(t("home.metric.train_acc"), percent(run["train_acc"][-1]))
+            row = st.container(horizontal=True)  # one element, where columns were four
+            row.metric(t("home.metric.test_acc"), percent(run["test_acc"][-1]))
+            row.metric(t("home.metric.train_acc"), percent(run["train_acc"][-1]))
             g = run["grad_init"]
-            m3.metric(t("home.metric.ratio"), _ratio(g[0], g[-1]), help=t("home.metric.ratio_help"))
+            row.metric(t("home.metric.ratio"), _ratio(g[0], g[-1]), help=t("home.metric.ratio_help"))
             if run["diverged_at"] is not None:
                 st.error(t("common.diverged", epoch=run["diverged_at"]))
-            show_chart(*views[f"boundary-{act}"], f"boundary-{act}", t)
-            weights_button(*run["weights"], _settings(act, depth, int(width), epochs, seed),
-                           f"weights-{act}", t)
+            show_chart(*views[f"boundary-{act}"], f"boundary-{act}", t,
+                       Weights(*run["weights"], _settings(act, depth, int(width), epochs, seed),
+                               f"weights-{act}"))
 
     left, right = st.columns(2)
     with left:

@@ -6,9 +6,11 @@ Starts ``streamlit run`` on a free loopback port (``tests/harness.py``), opens
 each page, then moves the page's first sidebar slider one step right and one
 step left, alternately, ``--moves`` times; then opens each of the page's
 other sections with its switch and does the same (``--section-moves`` times).
-Each move is timed from the key press to the app's ``data-test-script-state``
-returning to ``notRunning`` (a MutationObserver in the page records the
-moment; see ``AppPage.rerun``). The first move of a page
+Each move is timed from the key press reaching the page (a ``keydown``
+listener) to the app's ``data-test-script-state`` returning to ``notRunning``
+(a MutationObserver in the page records the moment; see ``AppPage.rerun``).
+Until session 4 the clock started before the driver focused the slider and
+sent the key, ~15 ms of Playwright round trips that no learner waits for. The first move of a page
 computes a new setting (cold for that setting); the later ones return to
 settings already cached, which is what a learner scrubbing back and forth gets.
 """

@@ -27,7 +27,7 @@ from core.dead import (
 from core.mlp import MLP
 from ui.cache import page_cache, view_memo
 from ui.charts import compiled, image_heatmap, line_chart
-from ui.export import show_chart, weights_button
+from ui.export import Weights, show_chart, weights_button
 from ui.frame import frame
 from ui.guard import budget_epochs, note_budget
 from ui.i18n import percent
@@ -274,16 +274,16 @@ def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr:
     for act in acts:
         run = result["runs"][act]
         st.subheader(t(f"{P}.act.{act}"))
-        m1, m2, m3 = st.columns(3)
-        m1.metric(t(f"{P}.metric.train_acc"), percent(run["train_acc"][-1]))
-        m2.metric(t(f"{P}.metric.test_acc"), percent(run["test_acc"][-1]))
-        m3.metric(t(f"{P}.metric.dead_end"), percent(run["dead_total"][-1]),
-                  help=t(f"{P}.metric.dead_help"))
-        show_chart(*views[act], f"dead-by-layer-{act}", t)
-        weights_button(*run["params"],
-                       _settings(base, activation=act, init=init, optimizer=opt, lr=lr,
-                                 epochs=epochs),
-                       f"weights-{act}", t)
+        row = st.container(horizontal=True)  # one element, where columns were four
+        row.metric(t(f"{P}.metric.train_acc"), percent(run["train_acc"][-1]))
+        row.metric(t(f"{P}.metric.test_acc"), percent(run["test_acc"][-1]))
+        row.metric(t(f"{P}.metric.dead_end"), percent(run["dead_total"][-1]),
+                   help=t(f"{P}.metric.dead_help"))
+        show_chart(*views[act], f"dead-by-layer-{act}", t,
+                   Weights(*run["params"],
+                           _settings(base, activation=act, init=init, optimizer=opt, lr=lr,
+                                     epochs=epochs),
+                           f"weights-{act}"))
         _status(t, run, act)
     st.caption(t(f"{P}.s1.heat_caption"))
 
@@ -381,11 +381,11 @@ def section_step(t, c, data_key: str, depth: int, width: int, epochs: int, seed:
         r = res[act]
         with col:
             st.subheader(t(f"{P}.act.{act}"))
-            m1, m2, m3 = st.columns(3)
-            m1.metric(t(f"{P}.s3.{act}.before"), f"{r['before']} / {total}")
-            m2.metric(t(f"{P}.s3.{act}.died"), str(r["died"]))
-            m3.metric(t(f"{P}.s3.{act}.end"), f"{int(r['dead_count'][-1])} / {total}"
-                      if np.isfinite(r["dead_count"][-1]) else "—")
+            row = st.container(horizontal=True)
+            row.metric(t(f"{P}.s3.{act}.before"), f"{r['before']} / {total}")
+            row.metric(t(f"{P}.s3.{act}.died"), str(r["died"]))
+            row.metric(t(f"{P}.s3.{act}.end"), f"{int(r['dead_count'][-1])} / {total}"
+                       if np.isfinite(r["dead_count"][-1]) else "—")
             if not np.isfinite(r["loss_after"]):
                 st.error(t(f"{P}.s3.step_diverged"))
             if r["diverged_at"] is not None:
@@ -595,7 +595,10 @@ def main() -> None:
                 seed, tk.n_train)
 
     def trained(tk: Task) -> dict:
-        return train_runs(*run_key(tk), tk.X, tk.y, _text=t(f"{P}.s1.progress"))
+        # Kept by view_memo too (read-only): a warm rerun skips unpickling
+        # st.cache_data's copy of every run's per-epoch layer views.
+        return view_memo((f"{P}.runs", *run_key(tk)),
+                         lambda: train_runs(*run_key(tk), tk.X, tk.y, _text=t(f"{P}.s1.progress")))
 
     # Only the open section is computed and drawn (see Frame.sections).
     view = fr.sections(SECTIONS)

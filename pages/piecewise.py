@@ -33,7 +33,7 @@ from core.pieces import (
 )
 from ui.cache import page_cache
 from ui.charts import ACTIVATION_COLOURS, CLASS_COLOURS, compiled, finite_positive
-from ui.export import show_chart, weights_button
+from ui.export import Weights, show_chart
 from ui.frame import frame
 from ui.guard import budget_epochs, note_budget
 from ui.progress import progress_bar, progress_callback
@@ -476,12 +476,13 @@ def main() -> None:
             with left:
                 st.caption(t("piecewise.fit.target_is", name=t(f"piecewise.target.{target}"),
                              formula=formula))
-                show_chart(compiled(_fit_chart, res, snap, t, act), _fit_data(res, snap), f"fit-{act}", t)
-                weights_button(*res["params"], {
-                    "sizes": [1, *[width] * depth, 1], "activation": act, "output": "identity",
-                    "init": INIT[act], "optimizer": "adam", "lr": float(lr), "batch": None,
-                    "epochs": epochs, "seed": seed, "target": target, "formula": formula,
-                    "noise": float(noise), "n": n, "interval": [LO, HI]}, f"fit-{act}-weights", t)
+                show_chart(compiled(_fit_chart, res, snap, t, act), _fit_data(res, snap), f"fit-{act}", t,
+                           Weights(*res["params"], {
+                               "sizes": [1, *[width] * depth, 1], "activation": act,
+                               "output": "identity", "init": INIT[act], "optimizer": "adam",
+                               "lr": float(lr), "batch": None, "epochs": epochs, "seed": seed,
+                               "target": target, "formula": formula, "noise": float(noise), "n": n,
+                               "interval": [LO, HI]}, f"fit-{act}-weights"))
                 st.caption(t("piecewise.fit.caption"))
             if snap["kinks"] is not None:
                 st.info(t("piecewise.fit.reading", pieces=len(snap["kinks"]) + 1,
@@ -522,12 +523,12 @@ def main() -> None:
             hinge_data = pd.concat([terms, total, pd.DataFrame({
                 "x": hin["x"], "y": hin["y"], "s": t("piecewise.export.sample")})], ignore_index=True)
             show_chart(compiled(_hinge_chart, terms, total, hin["x"], hin["y"], unit_label, t),
-                       hinge_data, f"hinges-{units}-units", t)
-            weights_button(*hin["params"], {
-                "sizes": [1, units, 1], "activation": "relu", "output": "identity",
-                "init": "he_normal", "optimizer": "adam", "lr": float(lr), "batch": None,
-                "epochs": hin_epochs, "seed": seed, "target": target, "formula": formula,
-                "noise": float(noise), "n": n, "interval": [LO, HI]}, "hinges-weights", t)
+                       hinge_data, f"hinges-{units}-units", t,
+                       Weights(*hin["params"], {
+                           "sizes": [1, units, 1], "activation": "relu", "output": "identity",
+                           "init": "he_normal", "optimizer": "adam", "lr": float(lr), "batch": None,
+                           "epochs": hin_epochs, "seed": seed, "target": target, "formula": formula,
+                           "noise": float(noise), "n": n, "interval": [LO, HI]}, "hinges-weights"))
             st.caption(t("piecewise.hinge.caption", bias=f"{hin['bias']:.3g}"))
         st.info(t("piecewise.hinge.reading", units=units, pieces=hin["pieces"], bound=units + 1,
                   diff=f"{hin['max_diff']:.1e}"))
@@ -668,13 +669,14 @@ def main() -> None:
         right.metric(t("piecewise.regions.acc"), f"{100 * snap2['acc']:.0f}%")
         with left:
             show_chart(compiled(_region_chart, reg, snap2, t), _region_data(reg, snap2),
-                       f"regions-{used}-e{e2}", t)
-            weights_button(*reg["params"], {
-                "sizes": [2, *[w2] * d2, reg["params"][0][-1].shape[1]], "activation": "relu",
-                "output": reg["output"], "init": "he_normal", "optimizer": "adam", "lr": LR_2D,
-                "batch": None, "epochs": epochs2, "seed": seed, "data": used,
-                "n": len(X2), "noise": NOISE_2D if used != UPLOAD else None},
-                f"regions-{used}-weights", t)
+                       f"regions-{used}-e{e2}", t,
+                       Weights(*reg["params"], {
+                           "sizes": [2, *[w2] * d2, reg["params"][0][-1].shape[1]],
+                           "activation": "relu", "output": reg["output"], "init": "he_normal",
+                           "optimizer": "adam", "lr": LR_2D, "batch": None, "epochs": epochs2,
+                           "seed": seed, "data": used, "n": len(X2),
+                           "noise": NOISE_2D if used != UPLOAD else None},
+                           f"regions-{used}-weights"))
             if reg["classes"] > 2:
                 st.caption(t("piecewise.regions.caption_multi", k=reg["classes"]))
             else:

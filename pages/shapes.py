@@ -28,7 +28,7 @@ from ui.charts import (
     compiled,
     finite_positive,
 )
-from ui.export import show_chart, weights_button
+from ui.export import Weights, show_chart, weights_button
 from ui.frame import available_pages, frame
 from ui.guard import budget_epochs, note_budget
 from ui.progress import progress_bar, progress_callback
@@ -524,11 +524,11 @@ def main() -> None:
                 grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
                 segment = c1["segment"] if act == "identity" else None
                 show_chart(compiled(c1_chart, grid, dots, segment, c1["step"], t), grid,
-                           f"c1-boundary-{act}", t)
-                weights_button(*run["params"],
-                               _c1_settings(act, b1.epochs,
-                                            _data_settings(used, key, len(y), b1.n_samples, seed)),
-                               f"c1-weights-{act}", t)
+                           f"c1-boundary-{act}", t,
+                           Weights(*run["params"],
+                                   _c1_settings(act, b1.epochs,
+                                                _data_settings(used, key, len(y), b1.n_samples, seed)),
+                                   f"c1-weights-{act}"))
                 st.caption(t(f"shapes.c1.caption_{act}"))
         w1, w2 = (float(v) for v in c1["W"])
         st.latex(t("shapes.c1.map", w1=f"{w1:.3f}", w2=f"{w2:+.3f}", b=f"{c1['b']:+.3f}"))

@@ -43,7 +43,7 @@ from ui.charts import (
     image_heatmap,
     line_chart,
 )
-from ui.export import show_chart, weights_button
+from ui.export import Weights, show_chart, weights_button
 from ui.frame import frame
 from ui.guard import BUDGET, budget_epochs, note_budget, training_cost
 from ui.i18n import percent
@@ -418,9 +418,9 @@ def main() -> None:
     fr.heading()
 
     st.markdown(f"**{t('vanishing.preset.title')}**")
-    cols = st.columns(len(PRESETS))
-    for col, name in zip(cols, PRESETS, strict=True):
-        col.button(t(f"vanishing.preset.{name}"), key=f"_preset_{name}", on_click=_apply_preset,
+    row = st.container(horizontal=True, gap="small")  # one element, where columns were four
+    for name in PRESETS:
+        row.button(t(f"vanishing.preset.{name}"), key=f"_preset_{name}", on_click=_apply_preset,
                    args=(name,), width="stretch", help=t(f"vanishing.preset.{name}_help"))
 
     sb = c.container
@@ -527,12 +527,14 @@ def main() -> None:
 
     def trained() -> dict:
         """Section 2's trained networks, per series. Cached, so the sections that show
-        them share one training; the first to open trains (with a progress bar)."""
-        return {(a, i): train_run(data, n, noise, depth, width, a, i, float(std), opt, float(lr),
-                                  epochs, batch, seed, n_fit, n_snap, res,
-                                  _text=t("vanishing.train.progress", series=_label(a, i, two)),
-                                  **up)
-                for a, i in series}
+        them share one training; the first to open trains (with a progress bar).
+        Kept by ``view_memo`` too (read-only): a warm rerun then skips unpickling
+        ``st.cache_data``'s copy of every run, boundary maps included."""
+        return view_memo(("vanishing.runs", *run_key), lambda: {
+            (a, i): train_run(data, n, noise, depth, width, a, i, float(std), opt, float(lr),
+                              epochs, batch, seed, n_fit, n_snap, res,
+                              _text=t("vanishing.train.progress", series=_label(a, i, two)), **up)
+            for a, i in series})
 
     # ---------------------------------------------------------------- 1. at init
     if view == "init":
@@ -637,11 +639,12 @@ def main() -> None:
             with heat_cols[k % len(heat_cols)]:
                 st.markdown(_label(a, i, two))
                 heat = views["heat"][(a, i)]
+                weights = Weights(*r["weights"], settings(a, i), f"weights-{a}-{i}")
                 if heat is None:
                     st.warning(t("vanishing.train.nothing_to_plot"))
+                    weights_button(*weights, t)
                 else:
-                    show_chart(*heat, f"gradients-{a}-{i}", t)
-                weights_button(*r["weights"], settings(a, i), f"weights-{a}-{i}", t)
+                    show_chart(*heat, f"gradients-{a}-{i}", t, weights)
         st.caption(t("vanishing.train.heat_caption"))
 
     # ---------------------------------------------------------------- 3. boundary

@@ -37,6 +37,10 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 #: Page script: start timing a rerun (returns ``performance.now()``); the moment
 #: the app is idle again after a run lands in ``window.__done``
 #: (see `RERUN_DONE`). Safe to call before every move: one observer per page.
+#: The moment the learner's input reaches the page (the first key press or
+#: pointer press after this call) lands in ``window.__input``: a move is timed
+#: from there, not from before the driver's own round trips (focusing the
+#: slider, sending the key: ~15 ms that no learner waits for).
 #: A cached rerun can be so quick that Streamlit never shows the "running"
 #: state in the DOM (start and finish land in one render), so the page's last
 #: DOM change is tracked as well (see `RERUN_DONE`).
@@ -46,8 +50,12 @@ WATCH_RERUN = """() => {
   window.__done = null;
   window.__t0 = performance.now();
   window.__lastMut = null;
+  window.__input = null;
   if (window.__watching) return window.__t0;
   window.__watching = true;
+  const input = () => { if (window.__input === null) window.__input = performance.now(); };
+  document.addEventListener('keydown', input, true);
+  document.addEventListener('pointerdown', input, true);
   new MutationObserver((records) => {
     // A fast run can start and finish before this callback: its record's old
     // value still says it was running.
@@ -228,12 +236,14 @@ class AppPage:
     def rerun(self, action: object, timeout: float = 180.0) -> float:
         """Do `action()` (a click, a key press) and wait for the rerun it starts.
 
-        Returns the seconds from the action to the app being idle again.
+        Returns the seconds from the input reaching the page (the key or
+        pointer press; the call's start if the action made neither) to the app
+        being idle again.
         """
         t0 = self.page.evaluate(WATCH_RERUN)
         action()
         self.page.wait_for_function(RERUN_DONE, timeout=timeout * 1000)
-        return (self.page.evaluate("() => window.__done") - t0) / 1000
+        return self.page.evaluate("(t0) => (window.__done - (window.__input ?? t0)) / 1000", t0)
 
     def open_section(self, page: str, index: int) -> AppPage:
         """Click the `index`-th button of the page's section switch and wait."""

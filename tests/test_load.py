@@ -88,11 +88,12 @@ async def _session(browser, base: str, i: int) -> dict:
         await _depth_thumb(page).focus()
         await page.keyboard.press("ArrowRight")
         await page.wait_for_function(RERUN_DONE, timeout=120_000)
-        done = await page.evaluate("() => window.__done")
+        # From the key press reaching the page (see harness.WATCH_RERUN).
+        done = await page.evaluate("(t0) => window.__done - (window.__input ?? t0)", t0)
         after = (await _depth_of(page), await _seed_of(page))
         exceptions = await page.locator('[data-testid="stException"]').count()
         return {"i": i, "expected": (depth, seed), "opened": opened, "after": after,
-                "latency": (done - t0) / 1000, "exceptions": exceptions, "url": page.url}
+                "latency": done / 1000, "exceptions": exceptions, "url": page.url}
     finally:
         await context.close()
 

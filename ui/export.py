@@ -3,6 +3,12 @@
 PNG comes from the chart's own toolbar (Streamlit shows *Download as PNG* when
 the pointer is over a chart); SVG is rendered on the server with vl-convert
 (bundled, offline) only when its button is clicked.
+
+Each chart gets one small *Download* menu under it (a popover holding the CSV,
+SVG and, for a trained network, ``.npz`` buttons) rather than a row of
+buttons: the browser draws a closed popover's contents only when it is opened,
+and every element drawn on a rerun costs the browser about a millisecond or
+two (``BENCHMARKS.md``).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import altair as alt
 import numpy as np
@@ -39,10 +45,23 @@ def _download(
     )
 
 
+class Weights(NamedTuple):
+    """A trained network offered as ``.npz`` beside the chart that shows it."""
+
+    weights: Sequence[np.ndarray]
+    biases: Sequence[np.ndarray]
+    settings: dict[str, Any]
+    name: str
+
+
 def show_chart(
-    chart: alt.TopLevelMixin | dict[str, Any], data: pd.DataFrame, name: str, t: Translator
+    chart: alt.TopLevelMixin | dict[str, Any],
+    data: pd.DataFrame,
+    name: str,
+    t: Translator,
+    weights: Weights | None = None,
 ) -> None:
-    """Draw `chart` full width with small *CSV* and *SVG* download buttons under it.
+    """Draw `chart` full width with a small *Download* menu under it.
 
     Parameters
     ----------
@@ -52,16 +71,20 @@ def show_chart(
     data : DataFrame
         The tidy data the chart draws (what a learner would want to re-plot).
     name : str
-        A short file name stem, unique on the page (also the button's key).
+        A short file name stem, unique on the page (also the buttons' keys).
+    weights : Weights, optional
+        The network the chart shows: its ``.npz`` joins the menu.
     """
     spec = chart if isinstance(chart, dict) else vega_spec(chart)
     st.vega_lite_chart(spec=spec, width="stretch")
     slug = _slug(name)
-    row = st.container(horizontal=True, gap="small")
-    _download(row, t("common.export.csv"), lambda: data.to_csv(index=False).encode("utf-8"),
-              slug, "csv", "text/csv", ":material/download:")
-    _download(row, t("common.export.svg"), lambda: chart_svg(spec), slug, "svg",
-              "image/svg+xml", ":material/image:")
+    with st.popover(t("common.export.menu"), icon=":material/download:", type="tertiary"):
+        _download(st, t("common.export.csv"), lambda: data.to_csv(index=False).encode("utf-8"),
+                  slug, "csv", "text/csv", ":material/table:")
+        _download(st, t("common.export.svg"), lambda: chart_svg(spec), slug, "svg",
+                  "image/svg+xml", ":material/image:")
+        if weights is not None:
+            weights_button(*weights, t)
 
 
 def chart_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> bytes:

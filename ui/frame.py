@@ -121,7 +121,7 @@ def frame(page: str) -> Frame:
     sidebar.divider()
     nav_box = sidebar.container()
     sidebar.divider()
-    tools_box = sidebar.container()
+    tools_box = sidebar.container(horizontal=True, gap="small", vertical_alignment="center")
     note_box = st.empty()
     pin_box = st.container()
 
@@ -273,20 +273,20 @@ def _reset(page: str) -> None:
 
 def _tools(box, page: str, info: PageInfo, controls: Controls, t: Translator) -> None:
     """Share this view + reset to defaults, kept current as controls are bound."""
-    left, right = box.columns([3, 2], vertical_alignment="center")
-    right.button(
-        t("common.reset"), key="_reset", on_click=_reset, args=(page,),
-        help=t("common.reset_help"), width="stretch",
-        disabled=controls.hidden is not None and "all" in controls.hidden,
-    )
+    # One row (a horizontal container, not columns: fewer elements per rerun).
     # The popover is drawn once; every bound control then rewrites only the two
     # links (one element each, in place), not the whole popover.
-    with left.popover(t("common.share"), width="stretch"):
+    with box.popover(t("common.share"), width="stretch"):
         st.caption(t("common.share_help"))
         link = st.empty()
         st.caption(t("common.share_pinned"))
         pinned_link = st.empty()
         st.caption(t("common.export.hint"))
+    box.button(
+        t("common.reset"), key="_reset", on_click=_reset, args=(page,),
+        help=t("common.reset_help"), width="stretch",
+        disabled=controls.hidden is not None and "all" in controls.hidden,
+    )
     written: dict[str, str] = {}
     now, base = _url_now(), _base_url(info)
     defaults = st.session_state.setdefault(_DEFAULTS_STATE, {}).setdefault(page, {})
