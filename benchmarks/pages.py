@@ -3,7 +3,7 @@
     python -m benchmarks.pages [--write] [--runs 5]
 
 * **cold**: a fresh AppTest run of the page with its caches cleared
-  (``st.cache_data.clear()``), i.e. the first visitor after a server start;
+  (``st.cache_data.clear()`` and ``ui.cache.clear_view_memo()``), i.e. the first visitor after a server start;
 * **warm**: after that run, one control is changed (the first bound slider
   moved one step, or the first toggle flipped) and changed back, and the
   rerun back to the cached state is timed — a learner returning to a setting.
@@ -30,6 +30,7 @@ import streamlit as st  # noqa: E402
 from apptest_utils import bound_widgets, open_page  # noqa: E402
 
 from benchmarks.common import table, write_section  # noqa: E402
+from ui.cache import clear_view_memo  # noqa: E402
 from ui.frame import available_pages  # noqa: E402
 
 
@@ -54,6 +55,7 @@ def measure(info, runs: int) -> dict[str, float | str]:
     nudged = ""
     for _ in range(runs):
         st.cache_data.clear()
+        clear_view_memo()  # views and runs kept outside the data cache
         t0 = time.perf_counter()
         at = open_page(info)
         cold.append(time.perf_counter() - t0)

@@ -141,3 +141,30 @@ def test_page_cache_makes_one_wrapper_per_function_code() -> None:
         return x + 2
 
     assert page_cache(3)(g) is not a
+
+
+def test_view_memo_builds_once_per_key_keeps_a_bounded_lru_and_clears() -> None:
+    from ui import cache
+
+    cache.clear_view_memo()
+    built: list[int] = []
+
+    def build(k: int):
+        def make() -> list[int]:
+            built.append(k)
+            return [k]
+
+        return make
+
+    first = cache.view_memo(("t", 0), build(0))
+    assert cache.view_memo(("t", 0), build(0)) is first  # kept, not copied or rebuilt
+    assert built == [0]
+    for k in range(1, cache.VIEW_MEMO_ENTRIES + 1):  # one more than the bound
+        cache.view_memo(("t", k), build(k))
+    assert cache.view_memo(("t", cache.VIEW_MEMO_ENTRIES), build(-1)) == [cache.VIEW_MEMO_ENTRIES]
+    cache.view_memo(("t", 0), build(0))  # the oldest was dropped: built again
+    assert built.count(0) == 2
+    cache.clear_view_memo()
+    cache.view_memo(("t", 1), build(1))
+    assert built.count(1) == 2  # a cleared memo builds again
+    cache.clear_view_memo()

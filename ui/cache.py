@@ -87,3 +87,9 @@ def view_memo(key: Hashable, build: Callable[[], T]) -> T:
         while len(_VIEWS) > VIEW_MEMO_ENTRIES:
             _VIEWS.popitem(last=False)
     return value
+
+
+def clear_view_memo() -> None:
+    """Forget every kept view: with ``st.cache_data.clear()``, a cold start."""
+    with _VIEWS_LOCK:
+        _VIEWS.clear()
