@@ -10,8 +10,8 @@ Each move is timed from the key press reaching the page (a ``keydown``
 listener) to the app's ``data-test-script-state`` returning to ``notRunning``
 (a MutationObserver in the page records the moment; see ``AppPage.rerun``).
 Until session 4 the clock started before the driver focused the slider and
-sent the key, ~15 ms of Playwright round trips that no learner waits for. The first move of a page
-computes a new setting (cold for that setting); the later ones return to
+sent the key, ~15 ms of Playwright round trips that no learner waits for.
+The first move of a page computes a new setting (cold for that setting); the later ones return to
 settings already cached, which is what a learner scrubbing back and forth gets.
 """
 

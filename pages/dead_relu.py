@@ -597,8 +597,9 @@ def main() -> None:
     def trained(tk: Task) -> dict:
         # Kept by view_memo too (read-only): a warm rerun skips unpickling
         # st.cache_data's copy of every run's per-epoch layer views.
-        return view_memo((f"{P}.runs", *run_key(tk)),
-                         lambda: train_runs(*run_key(tk), tk.X, tk.y, _text=t(f"{P}.s1.progress")))
+        key = run_key(tk)
+        return view_memo((f"{P}.runs", *key),
+                         lambda: train_runs(*key, tk.X, tk.y, _text=t(f"{P}.s1.progress")))
 
     # Only the open section is computed and drawn (see Frame.sections).
     view = fr.sections(SECTIONS)

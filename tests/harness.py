@@ -68,6 +68,10 @@ WATCH_RERUN = """() => {
     .observe(el, {subtree: true, childList: true, characterData: true, attributes: true});
   return window.__t0;
 }"""
+#: Page function of the `WATCH_RERUN` result: the seconds from the input
+#: reaching the page (or from `WATCH_RERUN` itself, if the action made no key
+#: or pointer press) to the end of the run (`RERUN_DONE` must have passed).
+ELAPSED = "(t0) => (window.__done - (window.__input ?? t0)) / 1000"
 #: Page predicate: the run started by the last move has finished. Either the
 #: "running" state was seen and has ended, or (a run too quick to show that
 #: state) the app is idle and its DOM has been quiet for 0.5 s after changing;
@@ -243,7 +247,7 @@ class AppPage:
         t0 = self.page.evaluate(WATCH_RERUN)
         action()
         self.page.wait_for_function(RERUN_DONE, timeout=timeout * 1000)
-        return self.page.evaluate("(t0) => (window.__done - (window.__input ?? t0)) / 1000", t0)
+        return self.page.evaluate(ELAPSED, t0)
 
     def open_section(self, page: str, index: int) -> AppPage:
         """Click the `index`-th button of the page's section switch and wait."""

@@ -25,6 +25,7 @@ import psutil
 import pytest
 from harness import (
     CHROMIUM_ARGS,
+    ELAPSED,
     IDLE,
     RERUN_DONE,
     ROOT,
@@ -88,12 +89,11 @@ async def _session(browser, base: str, i: int) -> dict:
         await _depth_thumb(page).focus()
         await page.keyboard.press("ArrowRight")
         await page.wait_for_function(RERUN_DONE, timeout=120_000)
-        # From the key press reaching the page (see harness.WATCH_RERUN).
-        done = await page.evaluate("(t0) => window.__done - (window.__input ?? t0)", t0)
+        latency = await page.evaluate(ELAPSED, t0)  # from the key press reaching the page
         after = (await _depth_of(page), await _seed_of(page))
         exceptions = await page.locator('[data-testid="stException"]').count()
         return {"i": i, "expected": (depth, seed), "opened": opened, "after": after,
-                "latency": done / 1000, "exceptions": exceptions, "url": page.url}
+                "latency": latency, "exceptions": exceptions, "url": page.url}
     finally:
         await context.close()
 
