@@ -284,22 +284,28 @@ def _fit_chart(res: dict, snap: dict, t, act: str) -> alt.LayerChart:
     span = float(ys.max() - ys.min()) or 1.0
     dom = [float(ys.min() - 0.25 * span), float(ys.max() + 0.25 * span)]
     net = net.assign(y=np.clip(net["y"], dom[0], dom[1]))
-    scale = alt.Scale(domain=dom, nice=False, clamp=True)
+    # The y axis spans the data, which reaches `dom` through an invisible pair of
+    # points: the spec then stays the same when only the data change (ui.charts).
+    scale = alt.Scale(nice=False, zero=False, clamp=True)
+    bounds = pd.DataFrame({"x": [float(res["grid"][0])] * 2, "y": dom})
+    has_kinks = snap["kinks"] is not None and len(snap["kinks"]) > 0
+    kinks = pd.DataFrame({"x": np.asarray(snap["kinks"] if has_kinks else [], float),
+                          "y": np.clip(np.asarray(snap["kink_y"] if has_kinks else [], float),
+                                       dom[0], dom[1])})
     layers = [
+        alt.Chart(bounds).mark_point(opacity=0).encode(
+            x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t, scale=scale)),
         alt.Chart(samples).mark_circle(size=16, color="#999999", opacity=0.7)
-        .encode(x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t, scale=scale)),
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
         alt.Chart(target).mark_line(color="#333333", strokeDash=[5, 4], strokeWidth=1.5)
         .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
         alt.Chart(net).mark_line(color=ACTIVATION_COLOURS.get(act, "#009E73"), strokeWidth=2.5)
         .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
+        # Always a layer (empty without kinks), so the spec keeps its shape.
+        alt.Chart(kinks).mark_point(shape="diamond", size=45, filled=True, color="#D55E00")
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"),
+                tooltip=[alt.Tooltip("x:Q", title=t("piecewise.fit.kink"), format=".3f")]),
     ]
-    if snap["kinks"] is not None and len(snap["kinks"]):
-        kinks = pd.DataFrame({"x": snap["kinks"],
-                              "y": np.clip(snap["kink_y"], dom[0], dom[1])})
-        layers.append(
-            alt.Chart(kinks).mark_point(shape="diamond", size=45, filled=True, color="#D55E00")
-            .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"),
-                    tooltip=[alt.Tooltip("x:Q", title=t("piecewise.fit.kink"), format=".3f")]))
     return alt.layer(*layers).properties(height=340)
 
 
