@@ -354,11 +354,13 @@ def _region_chart(res: dict, snap: dict, t) -> alt.LayerChart:
     grid = pd.DataFrame({"x1a": pts[:, 0] - half, "x1b": pts[:, 0] + half,
                          "x2a": pts[:, 1] - half, "x2b": pts[:, 1] + half,
                          "c": colours, "r": snap["labels"]})
-    d1 = [float(grid.x1a.min()), float(grid.x1b.max())]
-    d2 = [float(grid.x2a.min()), float(grid.x2b.max())]
+    # The axes span the cells (no domain in the spec) and the boundary layer is there
+    # even when empty, so new data leave the spec as it was (ui.charts).
     heat = alt.Chart(grid).mark_rect(opacity=0.55).encode(
-        x=alt.X("x1a:Q", title="x₁", scale=alt.Scale(domain=d1, nice=False)), x2=alt.X2("x1b:Q"),
-        y=alt.Y("x2a:Q", title="x₂", scale=alt.Scale(domain=d2, nice=False)), y2=alt.Y2("x2b:Q"),
+        x=alt.X("x1a:Q", title="x₁", scale=alt.Scale(nice=False, zero=False)),
+        x2=alt.X2("x1b:Q"),
+        y=alt.Y("x2a:Q", title="x₂", scale=alt.Scale(nice=False, zero=False)),
+        y2=alt.Y2("x2b:Q"),
         color=alt.Color("c:N", scale=None),
         tooltip=[alt.Tooltip("r:Q", title=t("piecewise.regions.region"))])
     seg = snap["segments"]
@@ -375,8 +377,7 @@ def _region_chart(res: dict, snap: dict, t) -> alt.LayerChart:
                         scale=alt.Scale(domain=labels, range=list(CLASS_COLOURS[:len(labels)])),
                         legend=alt.Legend(orient="bottom")),
         shape=alt.Shape("label:N", scale=alt.Scale(domain=labels), legend=None))
-    layers = [heat, dots] + ([lines] if len(seg) else [])
-    return alt.layer(*layers).resolve_scale(color="independent").properties(height=420)
+    return alt.layer(heat, dots, lines).resolve_scale(color="independent").properties(height=420)
 
 
 def _fit_data(res: dict, snap: dict) -> pd.DataFrame:

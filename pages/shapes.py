@@ -231,30 +231,33 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t,
         if show_deriv and d["dead_zone"] and lo < 0:
             dead.append({"x": lo + 0.04 * (min(hi, 0.0) - lo), "y": 0.0,
                          "label": t("shapes.curves.mark_dead")})
-    if flats:
-        band = pd.DataFrame(flats)
-        layers.insert(0, alt.Chart(band).mark_rect(opacity=0.10).encode(
-            x=alt.X("a:Q"), x2=alt.X2("b:Q"), color=colour,
-            tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
-                     alt.Tooltip("a:Q", title=t("shapes.curves.flat_from"), format=".2f"),
-                     alt.Tooltip("b:Q", title=t("shapes.curves.flat_to"), format=".2f")],
-        ))
-    # Peaks are labelled to the left, kinks below right, so labels at x = 0 do not collide.
-    for rows, align, dx, dy in ((peaks, "right", -9, -9), (kinks, "left", 9, 12),
-                                (dead, "left", 4, -12)):
-        if not rows:
-            continue
-        m = pd.DataFrame(rows).drop_duplicates()
-        base = alt.Chart(m).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
-        layers.append(base.mark_point(size=90, shape="diamond", filled=True, color="#222222"))
-        layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=12, color="#222222")
-                      .encode(text=alt.Text("label:N")))
+    # Every layer is there even when it has nothing to mark (an empty data set):
+    # a chart whose layers come and go is rebuilt from scratch in the browser,
+    # one whose data alone changes is updated in place (ui.charts).
+    band = pd.DataFrame(flats, columns=["a", "b", "act"]).astype({"a": float, "b": float})
+    layers.insert(0, alt.Chart(band).mark_rect(opacity=0.10).encode(
+        x=alt.X("a:Q"), x2=alt.X2("b:Q"), color=colour,
+        tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
+                 alt.Tooltip("a:Q", title=t("shapes.curves.flat_from"), format=".2f"),
+                 alt.Tooltip("b:Q", title=t("shapes.curves.flat_to"), format=".2f")],
+    ))
     if flats:
         top = max(float(np.max(d["f"])) for d in data.values())
-        layers.append(alt.Chart(pd.DataFrame([{"x": flats[0]["a"], "y": top,
-                                               "label": t("shapes.curves.mark_flat")}]))
-                      .mark_text(align="left", dx=4, fontSize=12, color="#555555")
-                      .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("label:N")))
+        flat_label = [{"x": flats[0]["a"], "y": top, "label": t("shapes.curves.mark_flat")}]
+    else:
+        flat_label = []
+    # Peaks are labelled to the left, kinks below right, so labels at x = 0 do not collide.
+    for rows, align, dx, dy, point in ((peaks, "right", -9, -9, True),
+                                       (kinks, "left", 9, 12, True),
+                                       (dead, "left", 4, -12, True),
+                                       (flat_label, "left", 4, 0, False)):
+        m = pd.DataFrame(rows, columns=["x", "y", "label"]).astype({"x": float, "y": float})
+        base = alt.Chart(m.drop_duplicates()).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
+        if point:
+            layers.append(base.mark_point(size=90, shape="diamond", filled=True, color="#222222"))
+        layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=12,
+                                     color="#222222" if point else "#555555")
+                      .encode(text=alt.Text("label:N")))
     return alt.layer(*layers).properties(height=420)
 
 

@@ -22,6 +22,7 @@ from core.datasets import load, train_test_split
 from core.slopes import chain_of_slopes
 from core.userdata import MAX_ROWS
 from ui import guard
+from ui.charts import inline_spec
 from ui.frame import PAGES, available_pages
 from ui.i18n import Translator
 
@@ -261,20 +262,31 @@ def test_nothing_selected_says_so_and_keeps_the_experiments() -> None:
         assert len(charts(at)) == 2
 
 
+def _labels(at) -> list[str]:
+    """The text marks of the curves chart (each text layer's rows; the layers
+    are always there, empty when there is nothing to mark)."""
+    chart = charts(at)[0]
+    spec = inline_spec({**json.loads(chart.proto.spec),
+                        "datasets": {d.name: d.data.data for d in chart.proto.datasets}})
+    texts = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "text"]
+    assert len(texts) == 4  # peaks, kink, dead zone, flat tails: the spec never changes
+    return [row["label"] for layer in texts for row in spec["datasets"][layer["data"]["name"]]]
+
+
 def test_marks_follow_the_visible_range() -> None:
     # Centred range: the sigmoid's peak, ReLU's kink and its zero-slope side are marked.
     at = open_page(SHAPES)
     assert not at.exception, errors_text(at)
-    curve = _specs(at)[0]
-    marks = [layer for layer in curve["layer"] if layer.get("mark", {}).get("type") == "text"]
-    assert len(marks) == 4  # peak labels, kink label, dead-zone label, flat-tail label
+    labels = _labels(at)
+    for key in ("mark_kink", "mark_dead", "mark_flat"):
+        assert T(f"shapes.curves.{key}") in labels
+    peak = T("shapes.curves.mark_peak", slope="|", x="|").split("|")[0]  # "largest slope "
+    assert any(label.startswith(peak) for label in labels)
     # Only x > 0 in view: no kink, no zero-slope side, and no "largest slope" claim
     # because the steepest point (x = 0) is not visible.
     at = open_page(SHAPES, {"x": ["1", "4"]})
     assert not at.exception, errors_text(at)
-    curve = _specs(at)[0]
-    marks = [layer for layer in curve["layer"] if layer.get("mark", {}).get("type") == "text"]
-    assert len(marks) <= 1  # at most the flat-tail label
+    assert set(_labels(at)) <= {T("shapes.curves.mark_flat")}  # at most the flat-tail label
 
 
 def _downloads(at) -> list:

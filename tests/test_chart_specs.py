@@ -197,6 +197,7 @@ def test_image_charts_keep_their_spec_when_only_the_data_change() -> None:
 
 @pytest.mark.parametrize(("page", "view", "control", "value"), [
     ("vanishing", "boundary", "n", 350), ("piecewise", "fit", "noise", 0.1),
+    ("shapes", "curves", "x", ["1", "4"]),  # the marks' layers: empty, not left out
 ])
 def test_moving_a_data_slider_changes_the_charts_data_not_their_specs(page, view, control,
                                                                       value) -> None:
