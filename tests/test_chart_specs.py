@@ -162,9 +162,9 @@ def _shape(spec: dict | str) -> str:
     if isinstance(spec, dict):
         spec = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
     text = json.dumps(json.loads(spec), sort_keys=True)
-    for i, name in enumerate(dict.fromkeys(re.findall(r'"name": "(d[0-9a-f]{20})"', text))):
-        text = text.replace(name, f"data{i}")
-    return text
+    pattern = r'"name": "(d[0-9a-f]{20}(?:_[0-9]+)?)"'
+    order = {name: i for i, name in enumerate(dict.fromkeys(re.findall(pattern, text)))}
+    return re.sub(pattern, lambda m: f'"name": "data{order[m.group(1)]}"', text)
 
 
 def test_image_charts_keep_their_spec_when_only_the_data_change() -> None:

@@ -421,16 +421,24 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     concurrent sessions are safe. `chart` is left as it was.
     """
     datasets: dict[str, bytes] = {}
+    names: dict[int, str] = {}  # id(frame) -> its data set's name
     swapped: list[tuple[Any, pd.DataFrame]] = []
     try:
         for part in _charts_in(chart):
             data = getattr(part, "data", alt.Undefined)
             if isinstance(data, pd.DataFrame):
-                payload = dataframe_util.convert_anything_to_arrow_bytes(data)
-                name = "d" + hashlib.md5(payload, usedforsecurity=False).hexdigest()[:20]
-                datasets[name] = payload
+                if id(data) not in names:
+                    payload = dataframe_util.convert_anything_to_arrow_bytes(data)
+                    name = "d" + hashlib.md5(payload, usedforsecurity=False).hexdigest()[:20]
+                    # Equal frames of different layers (two empty ones, say) keep
+                    # their own data sets: how many a chart has must not depend on
+                    # the values, or new values would change the spec's shape.
+                    if name in datasets:
+                        name += f"_{len(datasets)}"
+                    datasets[name] = payload
+                    names[id(data)] = name
                 swapped.append((part, data))
-                part.data = alt.NamedData(name=name)
+                part.data = alt.NamedData(name=names[id(data)])
         spec = chart.to_dict(validate=False)
     finally:
         for part, data in swapped:
