@@ -41,9 +41,18 @@ LR = 1e-3  # small enough that no row diverges (NaN and subnormals change the sp
 DEPTHS = (2, 8, 32)
 WIDTHS = (32, 128)
 SAMPLES = (1_000, 10_000)
-# (depth, width, training samples) the pages train: home's default and its largest
-# setting, dead-ReLU's default and largest depth, vanishing's largest network.
-PAGE_SHAPES = ((10, 32, 300), (20, 64, 300), (4, 8, 225), (50, 32, 225), (50, 128, 750))
+# What the pages step on: (what it is, depth, width, rows in one step). Home and the
+# vanishing page train in batches of 32 by default (home always); the dead-ReLU page
+# takes full-batch steps on its 225 training points; the vanishing page can also be
+# set to full batches, up to depth 50 × width 128 on 750 points.
+PAGE_SHAPES = (
+    ("home and vanishing defaults (batch of 32)", 10, 32, 32),
+    ("home's largest network (batch of 32)", 20, 64, 32),
+    ("dead ReLU default (full batch)", 4, 8, 225),
+    ("dead ReLU deepest (full batch)", 50, 32, 225),
+    ("vanishing, 20 × 64 on 300 points set to full batch", 20, 64, 300),
+    ("vanishing's largest network, full batch", 50, 128, 750),
+)
 
 
 def moons(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -121,14 +130,17 @@ def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 15,
         before: str | None = None, shapes=None) -> tuple[str, list[dict]]:
     """Time every shape; return the markdown table and the raw rows.
 
+    `shapes` are ``(label, depth, width, rows)`` tuples (default: the grid of
+    `depths` × `widths` × `samples`, unlabelled); a label becomes the first column.
     With ``before`` (a git revision) core's float64 step as of that revision is
     timed too, in the same rounds, and its time over today's is reported.
     """
     old = load_core_at(before) if before else None
     rows, raw = [], []
     if shapes is None:
-        shapes = [(d, w, n) for n, w, d in itertools.product(samples, widths, depths)]
-    for depth, width, n in shapes:
+        shapes = [(None, d, w, n) for n, w, d in itertools.product(samples, widths, depths)]
+    labelled = any(label for label, *_ in shapes)
+    for label, depth, width, n in shapes:
         X, y = moons(n)
         fns = {
             "sk": sklearn_stepper(depth, width, X, y),
@@ -147,6 +159,8 @@ def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 15,
                      f"{t['floor'] / t['c64']:.0%}"])
         if old is not None:
             rows[-1] += [fmt_time(t["old"]), f"{t['old'] / t['c64']:.2f}x"]
+        if labelled:
+            rows[-1].insert(0, label)
         print(f"  depth {depth:>2} width {width:>3} n {n:>6}: sklearn {fmt_time(t['sk'])}, "
               f"core f64 {fmt_time(t['c64'])} ({r64:.2f}x), core f32 {fmt_time(t['c32'])} "
               f"({r32:.2f}x)", flush=True)
@@ -155,6 +169,8 @@ def run(depths=DEPTHS, widths=WIDTHS, samples=SAMPLES, rounds: int = 15,
               "floor/core f64"]
     if old is not None:
         header += [f"core f64 at {before}", f"{before}/now"]
+    if labelled:
+        header.insert(0, "page setting")
     return table(header, rows), raw
 
 
@@ -180,7 +196,8 @@ def main(argv: list[str] | None = None) -> None:
           "over scikit-learn any implementation on this BLAS could reach, *floor/core* the "
           "share of core's step spent in those products.\n\n"
           f"{md}\n\n"
-          f"Shapes the pages train (depth, width, training samples):\n\n{pages_md}")
+          "Shapes the pages train (*samples* is the rows of one step: the batch):"
+          f"\n\n{pages_md}")
     print(md)
     if args.write:
         write_section("train_step", md)
