@@ -1,6 +1,7 @@
 """Slider-to-idle latency in a real headless Chromium, and the server's memory.
 
     python -m benchmarks.browser [--write] [--moves 10] [--pages shapes ...]
+    python -m benchmarks.browser --before REV [--pages vanishing]   # A/B against REV
 
 Starts ``streamlit run`` on a free loopback port (``tests/harness.py``), opens
 each page, then moves the page's first sidebar slider one step right and one
@@ -13,13 +14,23 @@ Until session 4 the clock started before the driver focused the slider and
 sent the key, ~15 ms of Playwright round trips that no learner waits for.
 The first move of a page computes a new setting (cold for that setting); the later ones return to
 settings already cached, which is what a learner scrubbing back and forth gets.
+
+With ``--before REV`` the same moves run on two servers side by side, one serving
+the app as it was at git revision ``REV`` (a temporary ``git worktree``) and one
+the working tree, taking turns move by move. A busy spell on the shared machine
+then falls on both alike, which two separate runs cannot promise (their
+medians differ by ~±10%).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
+import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,7 +45,9 @@ from benchmarks.common import table, write_section  # noqa: E402
 from ui.frame import available_pages  # noqa: E402
 
 
-def measure(app: AppPage, moves: int) -> list[float]:
+def measure(app: AppPage, moves: int, first: int = 0) -> list[float]:
+    """Seconds per move of the first sidebar slider: move `first` goes right, then
+    they alternate (so every move from the third on returns to a computed setting)."""
     thumb = app.page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]')
     thumb = thumb.first
 
@@ -43,13 +56,68 @@ def measure(app: AppPage, moves: int) -> list[float]:
         app.page.keyboard.press(key)
 
     return [app.rerun(lambda i=i: move("ArrowRight" if i % 2 == 0 else "ArrowLeft"))
-            for i in range(moves)]
+            for i in range(first, first + moves)]
+
+
+def _warm(times: list[float]) -> tuple[float, float]:
+    """Median and p95 of the warm moves (the third onwards)."""
+    warm = sorted(times[2:]) or sorted(times)
+    return statistics.median(warm), warm[min(len(warm) - 1, round(0.95 * (len(warm) - 1)))]
 
 
 def _row(name: str, times: list[float]) -> list[str]:
-    warm = sorted(times[2:]) or sorted(times)
-    p95 = warm[min(len(warm) - 1, round(0.95 * (len(warm) - 1)))]
-    return [name, f"{times[0]:.2f} s", f"{statistics.median(warm):.3f} s", f"{p95:.3f} s"]
+    median, p95 = _warm(times)
+    return [name, f"{times[0]:.2f} s", f"{median:.3f} s", f"{p95:.3f} s"]
+
+
+@contextlib.contextmanager
+def checkout(rev: str) -> Iterator[Path]:
+    """The app as it was at git revision `rev`, in a temporary git worktree."""
+    path = Path(tempfile.mkdtemp(prefix="activation-lab-"))
+    subprocess.run(["git", "worktree", "add", "--detach", str(path), rev], cwd=ROOT,
+                   check=True, capture_output=True)
+    try:
+        yield path
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT,
+                       check=False, capture_output=True)
+
+
+def compare(rev: str, pages: list[str] | None, moves: int, section_moves: int) -> str:
+    """Every section as of `rev` and as now: two servers, the moves interleaved.
+
+    The two apps take turns move by move (who goes first alternates), so a
+    busy spell on the shared machine falls on both alike; the table gives the
+    warm median and p95 of each and the ratio of the medians.
+    """
+    rows = []
+    with checkout(rev) as old_root, StreamlitServer(root=old_root) as old, \
+            StreamlitServer() as new, chromium() as browser:
+        for info in available_pages():
+            if pages and info.name not in pages:
+                continue
+            contexts = [browser.new_context(viewport={"width": 1400, "height": 1000})
+                        for _ in range(2)]
+            apps = [AppPage(c.new_page(), s.url).goto(info.url_path)
+                    for c, s in zip(contexts, (old, new), strict=True)]
+            count = min(app.section_count(info.name) for app in apps) if section_moves else 0
+            for i in range(max(1, count)):
+                for app in apps if i else ():
+                    app.open_section(info.name, i)
+                code = parse_qs(urlsplit(apps[1].page.url).query).get("view", [""])[0]
+                times: tuple[list[float], list[float]] = ([], [])
+                for r in range(moves if i == 0 else section_moves):
+                    for j in ((0, 1) if r % 2 == 0 else (1, 0)):
+                        times[j].extend(measure(apps[j], 1, first=r))
+                (m0, p0), (m1, p1) = _warm(times[0]), _warm(times[1])
+                rows.append([f"{info.name} · {code}" if code else info.name,
+                             f"{m0:.3f} s / {p0:.3f} s", f"{m1:.3f} s / {p1:.3f} s",
+                             f"{m1 / m0:.2f}"])
+                print(rows[-1], flush=True)
+            for c in contexts:
+                c.close()
+    return table(["page · section", f"at {rev} (median / p95)", "now (median / p95)",
+                  "now / before"], rows)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -60,9 +128,15 @@ def main(argv: list[str] | None = None) -> None:
                    help="moves in each further section of a page (0: default sections only)")
     p.add_argument("--pages", nargs="*", default=None,
                    help="page names to visit (default: every page; --write needs every page)")
+    p.add_argument("--before", metavar="REV",
+                   help="compare with the app at git revision REV (two servers, moves "
+                        "interleaved); prints a table, never writes")
     args = p.parse_args(argv)
-    if args.write and args.pages:
-        p.error("--write records every page: leave out --pages")
+    if args.write and (args.pages or args.before):
+        p.error("--write records every page as it is now: leave out --pages and --before")
+    if args.before:
+        print(compare(args.before, args.pages, args.moves, args.section_moves))
+        return
     rows, section_rows = [], []
     rss = []
     with StreamlitServer() as server, chromium() as browser:

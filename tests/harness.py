@@ -139,7 +139,8 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run dashboard.py`` on 127.0.0.1, started fresh and stopped after."""
 
-    def __init__(self, startup_timeout: float = 60.0) -> None:
+    def __init__(self, startup_timeout: float = 60.0, root: Path = ROOT) -> None:
+        self.root = root  # the app's directory (another checkout, for A/B benchmarks)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup_timeout = startup_timeout
@@ -159,7 +160,7 @@ class StreamlitServer:
                 "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none",
             ],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+            cwd=self.root, stdout=log, stderr=subprocess.STDOUT, env=env,
         )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
