@@ -43,13 +43,17 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 #: slider, sending the key: ~15 ms that no learner waits for).
 #: A cached rerun can be so quick that Streamlit never shows the "running"
 #: state in the DOM (start and finish land in one render), so the page's last
-#: DOM change is tracked as well (see `RERUN_DONE`).
+#: DOM change is tracked as well (see `RERUN_DONE`). So is the last change
+#: inside a chart, or drawing call on a chart's canvas (``window.__lastChart``):
+#: Vega draws charts from promises that can end after the run is over (see
+#: `CHARTS_DRAWN`).
 WATCH_RERUN = """() => {
   const el = document.querySelector('[data-testid="stApp"]');
   window.__sawRun = el.getAttribute('data-test-script-state') === 'running';
   window.__done = null;
   window.__t0 = performance.now();
   window.__lastMut = null;
+  window.__lastChart = null;
   window.__input = null;
   if (window.__watching) return window.__t0;
   window.__watching = true;
@@ -64,14 +68,43 @@ WATCH_RERUN = """() => {
     if (s === 'running') window.__sawRun = true;
     if (window.__sawRun && s === 'notRunning' && window.__done === null) window.__done = performance.now();
   }).observe(el, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
-  new MutationObserver(() => { window.__lastMut = performance.now(); })
-    .observe(el, {subtree: true, childList: true, characterData: true, attributes: true});
+  new MutationObserver((records) => {
+    window.__lastMut = performance.now();
+    for (const r of records) {
+      const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (node && node.closest('[data-testid="stVegaLiteChart"]')) {
+        window.__lastChart = window.__lastMut;
+        break;
+      }
+    }
+  }).observe(el, {subtree: true, childList: true, characterData: true, attributes: true});
+  // A chart drawn on a canvas changes no DOM node when it redraws: note its drawing calls.
+  const inChart = new WeakMap();
+  const C = CanvasRenderingContext2D.prototype;
+  for (const name of ['clearRect', 'fillRect', 'fill', 'stroke', 'drawImage', 'fillText']) {
+    const draw = C[name];
+    C[name] = function (...args) {
+      // Only a yes is kept: a canvas can be drawn on before it is in the page.
+      if (!inChart.get(this.canvas) && this.canvas.closest?.('[data-testid="stVegaLiteChart"]')) {
+        inChart.set(this.canvas, true);
+      }
+      if (inChart.get(this.canvas)) window.__lastChart = performance.now();
+      return draw.apply(this, args);
+    };
+  }
   return window.__t0;
 }"""
 #: Page function of the `WATCH_RERUN` result: the seconds from the input
 #: reaching the page (or from `WATCH_RERUN` itself, if the action made no key
 #: or pointer press) to the end of the run (`RERUN_DONE` must have passed).
 ELAPSED = "(t0) => (window.__done - (window.__input ?? t0)) / 1000"
+#: Page predicate, after `RERUN_DONE`: no chart has changed for 0.3 s (the
+#: charts have finished drawing what the run sent them).
+CHARTS_QUIET = """() => performance.now() - Math.max(window.__lastChart ?? 0, window.__done) > 300"""
+#: Page function of the `WATCH_RERUN` result, after `CHARTS_QUIET`: the seconds
+#: from the input to the later of the run's end and the last change in a chart.
+CHARTS_DRAWN = """(t0) => (Math.max(window.__lastChart ?? 0, window.__done)
+  - (window.__input ?? t0)) / 1000"""
 #: Page predicate: the run started by the last move has finished. Either the
 #: "running" state was seen and has ended, or (a run too quick to show that
 #: state) the app is idle and its DOM has been quiet for 0.5 s after changing;
@@ -249,6 +282,19 @@ class AppPage:
         action()
         self.page.wait_for_function(RERUN_DONE, timeout=timeout * 1000)
         return self.page.evaluate(ELAPSED, t0)
+
+    def rerun_drawn(self, action: object, timeout: float = 180.0) -> tuple[float, float]:
+        """Like :meth:`rerun`, and also wait for the charts to finish drawing.
+
+        Returns ``(idle, drawn)``: the seconds from the input to the app being
+        idle (what :meth:`rerun` returns) and to the later of that and the last
+        change inside a chart.
+        """
+        t0 = self.page.evaluate(WATCH_RERUN)
+        action()
+        self.page.wait_for_function(RERUN_DONE, timeout=timeout * 1000)
+        self.page.wait_for_function(CHARTS_QUIET, timeout=timeout * 1000)
+        return self.page.evaluate(ELAPSED, t0), self.page.evaluate(CHARTS_DRAWN, t0)
 
     def open_section(self, page: str, index: int) -> AppPage:
         """Click the `index`-th button of the page's section switch and wait."""
