@@ -39,12 +39,15 @@ def test_spec_is_what_altair_produces_with_the_data_as_arrow() -> None:
     names = {old: next(new for new, rows in inline["datasets"].items() if rows == old_rows)
              for old, old_rows in expected["datasets"].items()}
     assert sorted(names.values()) == sorted(spec["datasets"])
-    # The same structure apart from those names and Altair's default 300 x 300 view.
-    text = json.dumps({k: v for k, v in expected.items() if k not in ("datasets", "config")})
+    # The same structure apart from those names, Altair's default 300 x 300 view and
+    # the renderer Vega-Embed is asked for.
+    skip = ("datasets", "config", "usermeta")
+    text = json.dumps({k: v for k, v in expected.items() if k not in skip})
     for old, new in names.items():
         text = text.replace(old, new)
-    assert json.loads(text) == {k: v for k, v in spec.items() if k not in ("datasets", "config")}
+    assert json.loads(text) == {k: v for k, v in spec.items() if k not in skip}
     assert "config" not in spec or "view" not in spec["config"]
+    assert spec["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
 
 
 def test_spec_leaves_the_chart_as_it_was() -> None:

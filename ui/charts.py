@@ -416,7 +416,8 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     a rerun slow (a layered chart took ~60 ms to convert, most of it in
     ``jsonschema``), and the builders in this module produce the same
     structure every time, which the tests validate once (``validate=True``).
-    Altair's default theme (a 300 x 300 view) is left out, as Streamlit does.
+    Altair's default theme (a 300 x 300 view) is left out, as Streamlit does,
+    and the chart is drawn on a canvas (``usermeta.embedOptions.renderer``).
     No global Altair state (themes, data transformers) is touched, so
     concurrent sessions are safe. `chart` is left as it was.
     """
@@ -451,6 +452,11 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
         if not spec["config"]:
             del spec["config"]
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    # Drawn on a canvas, not as SVG (Streamlit's default): a chart updated in place
+    # then repaints its pixels instead of rewriting hundreds of SVG nodes, which the
+    # browser must restyle and lay out again; on chart-heavy sections the charts
+    # are drawn ~18% sooner after a slider move (BENCHMARKS.md, session 5).
+    spec["usermeta"] = {**spec.get("usermeta", {}), "embedOptions": {"renderer": "canvas"}}
     return spec
 
 
