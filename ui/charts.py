@@ -346,8 +346,8 @@ def image_heatmap(
     )
     # The colour legend: an invisible two-point layer on the same colour scale.
     ends = [float(domain[0]), float(domain[1])]
-    scale = alt.Scale(type="log" if log else "linear", range=list(stops), nice=False,
-                      zero=False if not log else alt.Undefined)
+    scale = alt.Scale(type="log", range=list(stops), nice=False) if log else alt.Scale(
+        range=list(stops), nice=False, zero=False)
     legend = alt.Chart(pd.DataFrame({"v": ends, "x": [0.0, 0.0], "y": [1.0, 1.0]})).mark_point(
         opacity=0).encode(
         x=alt.X("x:Q"), y=alt.Y("y:Q"),
