@@ -46,7 +46,7 @@ import psutil  # noqa: E402
 from harness import AppPage, StreamlitServer, chromium  # noqa: E402
 
 from benchmarks.common import table, write_section  # noqa: E402
-from ui.frame import available_pages  # noqa: E402
+from ui.frame import SECTION_KEY, available_pages  # noqa: E402
 
 
 def measure(app: AppPage, moves: int, first: int = 0) -> list[tuple[float, float]]:
@@ -62,6 +62,11 @@ def measure(app: AppPage, moves: int, first: int = 0) -> list[tuple[float, float
 
     return [app.rerun_drawn(lambda i=i: move("ArrowRight" if i % 2 == 0 else "ArrowLeft"))
             for i in range(first, first + moves)]
+
+
+def _view(app: AppPage) -> str:
+    """The open section's code, from the address bar ("" before any switch)."""
+    return parse_qs(urlsplit(app.page.url).query).get(SECTION_KEY, [""])[0]
 
 
 def _warm(times: list[float]) -> tuple[float, float]:
@@ -111,7 +116,7 @@ def compare(rev: str, pages: list[str] | None, moves: int, section_moves: int) -
             for i in range(max(1, count)):
                 for app in apps if i else ():
                     app.open_section(info.name, i)
-                code = parse_qs(urlsplit(apps[1].page.url).query).get("view", [""])[0]
+                code = _view(apps[1])
                 times: tuple[list, list] = ([], [])
                 for r in range(moves if i == 0 else section_moves):
                     for j in ((0, 1) if r % 2 == 0 else (1, 0)):
@@ -162,8 +167,7 @@ def main(argv: list[str] | None = None) -> None:
             # The page's other sections: opened by the switch, then the same moves.
             for i in range(1, app.section_count(info.name) if args.section_moves else 0):
                 app.open_section(info.name, i)
-                code = parse_qs(urlsplit(app.page.url).query)["view"][0]
-                section_rows.append(_row(f"{info.name} · {code}",
+                section_rows.append(_row(f"{info.name} · {_view(app)}",
                                          measure(app, args.section_moves)))
                 print(section_rows[-1], flush=True)
             context.close()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from ui.charts import inline_spec
 from ui.frame import SECTION_KEY, PageInfo
 from ui.i18n import Translator, catalog
 from ui.upload import _STATE as UPLOAD_STATE
@@ -124,3 +126,9 @@ def errors_text(at: AppTest) -> list[str]:
 def charts(at: AppTest) -> list:
     """The Vega-Lite (Altair) charts the run drew."""
     return list(at.get("vega_lite_chart"))
+
+
+def drawn_spec(chart) -> dict:
+    """A drawn chart's spec with the Arrow data sets Streamlit sent read back as rows."""
+    sent = {d.name: d.data.data for d in chart.proto.datasets}
+    return inline_spec({**json.loads(chart.proto.spec), "datasets": sent})

@@ -278,10 +278,15 @@ class AppPage:
         pointer press; the call's start if the action made neither) to the app
         being idle again.
         """
+        t0 = self._run(action, timeout)
+        return self.page.evaluate(ELAPSED, t0)
+
+    def _run(self, action: object, timeout: float) -> float:
+        """Start the clock, do `action()`, wait for the run's end; the clock's start."""
         t0 = self.page.evaluate(WATCH_RERUN)
         action()
         self.page.wait_for_function(RERUN_DONE, timeout=timeout * 1000)
-        return self.page.evaluate(ELAPSED, t0)
+        return t0
 
     def rerun_drawn(self, action: object, timeout: float = 180.0) -> tuple[float, float]:
         """Like :meth:`rerun`, and also wait for the charts to finish drawing.
@@ -290,9 +295,7 @@ class AppPage:
         idle (what :meth:`rerun` returns) and to the later of that and the last
         change inside a chart.
         """
-        t0 = self.page.evaluate(WATCH_RERUN)
-        action()
-        self.page.wait_for_function(RERUN_DONE, timeout=timeout * 1000)
+        t0 = self._run(action, timeout)
         self.page.wait_for_function(CHARTS_QUIET, timeout=timeout * 1000)
         return self.page.evaluate(ELAPSED, t0), self.page.evaluate(CHARTS_DRAWN, t0)
 

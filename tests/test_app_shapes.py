@@ -9,6 +9,7 @@ import pytest
 from apptest_utils import (
     bound_widgets,
     charts,
+    drawn_spec,
     errors_text,
     open_page,
     open_section,
@@ -22,7 +23,6 @@ from core.datasets import load, train_test_split
 from core.slopes import chain_of_slopes
 from core.userdata import MAX_ROWS
 from ui import guard
-from ui.charts import inline_spec
 from ui.frame import PAGES, available_pages
 from ui.i18n import Translator
 
@@ -265,9 +265,7 @@ def test_nothing_selected_says_so_and_keeps_the_experiments() -> None:
 def _labels(at) -> list[str]:
     """The text marks of the curves chart (each text layer's rows; the layers
     are always there, empty when there is nothing to mark)."""
-    chart = charts(at)[0]
-    spec = inline_spec({**json.loads(chart.proto.spec),
-                        "datasets": {d.name: d.data.data for d in chart.proto.datasets}})
+    spec = drawn_spec(charts(at)[0])
     texts = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "text"]
     assert len(texts) == 4  # peaks, kink, dead zone, flat tails: the spec never changes
     return [row["label"] for layer in texts for row in spec["datasets"][layer["data"]["name"]]]

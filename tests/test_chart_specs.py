@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
-from apptest_utils import charts, every_section, open_section
+from apptest_utils import charts, drawn_spec, every_section, open_section
 
 from ui.charts import boundary_chart, compiled, inline_spec, line_chart, vega_spec
 from ui.export import chart_svg
@@ -83,9 +83,8 @@ def test_every_chart_on_every_page_is_valid_vega_lite(info) -> None:
     drawn = [c for _, at in every_section(info) for c in charts(at)]
     assert drawn, f"{info.name} drew no chart"
     for chart in drawn:
-        sent = {d.name: d.data.data for d in chart.proto.datasets}
-        assert sent, "every chart sends its data as named Arrow data sets"
-        spec = inline_spec({**json.loads(chart.proto.spec), "datasets": sent})
+        assert chart.proto.datasets, "every chart sends its data as named Arrow data sets"
+        spec = drawn_spec(chart)
         datasets = spec["datasets"]
         alt.Root.validate(spec)  # raises jsonschema.ValidationError with the path
         for name in datasets:
