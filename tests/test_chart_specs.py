@@ -16,7 +16,14 @@ import pandas as pd
 import pytest
 from apptest_utils import charts, drawn_spec, every_section, open_section
 
-from ui.charts import boundary_chart, compiled, inline_spec, line_chart, vega_spec
+from ui.charts import (
+    band_chart,
+    boundary_chart,
+    compiled,
+    inline_spec,
+    line_chart,
+    vega_spec,
+)
 from ui.export import chart_svg
 from ui.frame import available_pages
 
@@ -48,6 +55,8 @@ def test_spec_is_what_altair_produces_with_the_data_as_arrow() -> None:
     assert json.loads(text) == {k: v for k, v in spec.items() if k not in skip}
     assert "config" not in spec or "view" not in spec["config"]
     assert spec["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+    # No ARIA descriptions on screen: a canvas never shows them (see vega_spec).
+    assert spec["config"]["aria"] is False
 
 
 def test_spec_leaves_the_chart_as_it_was() -> None:
@@ -76,6 +85,27 @@ def test_svg_from_a_spec_matches_svg_from_the_chart() -> None:
     # The same marks (the spec leaves out Altair's default 300 px view size).
     for tag in ("<path", "<text"):
         assert from_spec.count(tag) == from_chart.count(tag)
+    # The file keeps the marks' ARIA descriptions that the on-screen canvas drops.
+    assert from_spec.count("aria-label=") == from_chart.count("aria-label=") > 2
+
+
+def test_line_and_band_charts_send_only_the_columns_they_draw() -> None:
+    frame = pd.DataFrame({"epoch": [0, 1, 2] * 2, "loss": np.linspace(1.0, 0.1, 6),
+                          "lo": 0.05, "hi": 2.0, "act": ["relu"] * 3 + ["tanh"] * 3,
+                          "split": "train", "series": "a long label", "seed": 7})
+    kw = {"x_title": "epoch", "y_title": "loss", "colour_title": "activation"}
+    cases = {
+        ("epoch", "loss", "act"): line_chart(frame, "epoch", "loss", "act", **kw),
+        ("epoch", "loss", "act", "split"): line_chart(frame, "epoch", "loss", "act",
+                                                      dash="split", **kw),
+        ("epoch", "loss", "lo", "hi", "act"): band_chart(frame, "epoch", "loss", "lo", "hi",
+                                                         "act", **kw),
+    }
+    for columns, chart in cases.items():
+        rows = inline_spec(vega_spec(chart))["datasets"].values()
+        assert rows and all(list(r[0]) == list(columns) for r in rows), columns
+        assert sum(map(len, rows)) >= len(frame)  # every row still drawn
+    assert list(frame.columns)[-1] == "seed"  # the caller's frame is left whole
 
 
 @pytest.mark.parametrize("info", available_pages(), ids=lambda p: p.name)

@@ -53,8 +53,9 @@ CLASS_COLOURS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#
 
 #: Most points a line chart sends to the browser per series.
 MAX_POINTS = 400
-#: Most hover points a line chart draws per series (see :func:`line_chart`).
-POINT_MARKS = 60
+#: Most hover points a line chart draws per series (see :func:`line_chart`):
+#: every epoch of a short run, every other one of the default 60 epochs.
+POINT_MARKS = 30
 
 
 def activation_scale(names: Sequence[str]) -> alt.Scale:
@@ -88,6 +89,18 @@ def downsample(
             g = g.iloc[idx]
         kept.append(g)
     return pd.concat(kept, ignore_index=True) if kept else frame
+
+
+def only(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """`frame` with just `columns` (in that order, once each): what a chart draws.
+
+    A chart's data are sent to the browser as Arrow, turned back into one
+    JavaScript object per row there and copied into Vega on every update, so
+    every column a chart does not draw costs time on every slider move (the
+    training curves carried seven columns and drew three). The full table
+    still goes into the chart's CSV download.
+    """
+    return frame[list(dict.fromkeys(columns))]
 
 
 def finite_positive(values: np.ndarray, floor: float = 1e-300) -> np.ndarray:
@@ -132,6 +145,7 @@ def line_chart(
         ],
     }
     groups = [colour] if dash is None else [colour, dash]
+    frame = only(frame, x, y, *groups)
     if dash is not None:
         enc["strokeDash"] = alt.StrokeDash(f"{dash}:N", title=dash_title or dash)
         enc["tooltip"].append(alt.Tooltip(f"{dash}:N", title=dash_title or dash))
@@ -374,7 +388,7 @@ def band_chart(
     """Lines (`mid`) with a shaded band (`lo`..`hi`) per activation."""
     names = frame[colour].astype(str).unique().tolist()
     y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
-    base = alt.Chart(frame).encode(
+    base = alt.Chart(only(frame, x, mid, lo, hi, colour)).encode(
         x=alt.X(f"{x}:Q", title=x_title),
         color=activation_colour(colour, names, colour_title),
     )
@@ -457,6 +471,12 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     # browser must restyle and lay out again; on chart-heavy sections the charts
     # are drawn ~18% sooner after a slider move (BENCHMARKS.md, session 5).
     spec["usermeta"] = {**spec.get("usermeta", {}), "embedOptions": {"renderer": "canvas"}}
+    # No ARIA descriptions: Vega-Lite would give every mark item a text
+    # description ("epoch: 3; loss: 0.41; ...", three number formats each), built
+    # on every update, which only the SVG renderer writes out; a canvas never shows
+    # them, and they were ~5% of a move on the training curves. Exported SVG files
+    # keep them (ui.export.chart_svg).
+    spec["config"] = {**spec.get("config", {}), "aria": False}
     return spec
 
 

@@ -93,6 +93,9 @@ def chart_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> bytes:
     import vl_convert as vlc  # imported on first use: it takes a moment to load
 
     spec = inline_spec(chart) if isinstance(chart, dict) else chart.to_dict()
+    # A file keeps the ARIA descriptions the on-screen canvas leaves out (vega_spec).
+    config = {k: v for k, v in spec.get("config", {}).items() if k != "aria"}
+    spec = {**spec, "config": config}
     return vlc.vegalite_to_svg(json.dumps(spec)).encode("utf-8")
 
 
