@@ -230,6 +230,7 @@ def test_image_charts_keep_their_spec_when_only_the_data_change() -> None:
 @pytest.mark.parametrize(("page", "view", "control", "value"), [
     ("vanishing", "boundary", "n", 350), ("piecewise", "fit", "noise", 0.1),
     ("shapes", "curves", "x", ["1", "4"]),  # the marks' layers: empty, not left out
+    ("dead_relu", "training", "depth", 5),  # heatmap heights go in steps of 8 layers
 ])
 def test_moving_a_data_slider_changes_the_charts_data_not_their_specs(page, view, control,
                                                                       value) -> None:
@@ -240,3 +241,16 @@ def test_moving_a_data_slider_changes_the_charts_data_not_their_specs(page, view
     for old, new in zip(before, after, strict=True):
         assert [d.data.data for d in old.datasets] != [d.data.data for d in new.datasets]
         assert _shape(old.spec) == _shape(new.spec)
+
+
+
+def test_dead_relu_heatmaps_are_taller_for_deeper_networks() -> None:
+    info = next(p for p in available_pages() if p.name == "dead_relu")
+
+    def heights(depth: int) -> set[int]:
+        at = open_section(info, "training", {"depth": depth})
+        return {json.loads(c.proto.spec).get("height") for c in charts(at)
+                if "image" in c.proto.spec}
+
+    shallow, deep = heights(4), heights(30)
+    assert len(shallow) == len(deep) == 1 and max(shallow) < min(deep)
