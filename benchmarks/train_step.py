@@ -44,13 +44,14 @@ SAMPLES = (1_000, 10_000)
 # What the pages step on: (what it is, depth, width, rows in one step). Home and the
 # vanishing page train in batches of 32 by default (home always); the dead-ReLU page
 # takes full-batch steps on its 225 training points; the vanishing page can also be
-# set to full batches, up to depth 50 × width 128 on 750 points.
+# set to full batches (its 300 default points keep 225 for training), up to depth
+# 50 × width 128 on 750 training points.
 PAGE_SHAPES = (
     ("home and vanishing defaults (batch of 32)", 10, 32, 32),
     ("home's largest network (batch of 32)", 20, 64, 32),
     ("dead ReLU default (full batch)", 4, 8, 225),
     ("dead ReLU deepest (full batch)", 50, 32, 225),
-    ("vanishing, 20 × 64 on 300 points set to full batch", 20, 64, 300),
+    ("vanishing set to full batch, 20 × 64 (225 training points)", 20, 64, 225),
     ("vanishing's largest network, full batch", 50, 128, 750),
 )
 
