@@ -82,6 +82,33 @@ def test_theme_palette_is_the_activation_colours_in_registry_order() -> None:
     assert len(set(ACTIVATION_COLOURS.values())) == len(ACTIVATION_COLOURS)
 
 
+def test_allowed_message_origins_narrow_streamlits_defaults_and_keep_community_cloud() -> None:
+    import tomllib
+    from urllib.parse import urlsplit
+
+    from streamlit import config
+
+    from ui.frame import APP_ROOT
+
+    with (APP_ROOT / ".streamlit" / "config.toml").open("rb") as fh:
+        ours = tomllib.load(fh)["client"]["allowedOrigins"]
+    defaults = config._config_options_template["client.allowedOrigins"].default_val
+    assert "https://*.streamlit.app" in ours and len(ours) < len(defaults)
+
+    def covered(origin: str) -> bool:  # by one of ours: "*" matches any subdomain
+        host = urlsplit(origin).hostname or ""
+        return any(host == urlsplit(o).hostname or (o.startswith("https://*.") and
+                   host.endswith(o.removeprefix("https://*"))) for o in ours)
+
+    # Every origin of ours is one of Streamlit's (never a wider list), and every
+    # production Community Cloud origin of theirs is still covered.
+    assert set(ours) <= set(defaults)
+    production = [o for o in defaults  # not Streamlit's test TLDs or staging hosts
+                  if not o.endswith(("test", "-demo.streamlit.io", "-head.streamlit.io",
+                                     "-staging.streamlit.io"))]
+    assert production and all(covered(o) for o in production)
+
+
 def test_start_up_objects_are_frozen_out_of_the_per_run_collection() -> None:
     """Streamlit collects garbage after every run; what start-up created is
     excluded (gc.freeze in ui.frame), so that collection stays a few ms."""
