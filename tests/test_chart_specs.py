@@ -243,7 +243,6 @@ def test_moving_a_data_slider_changes_the_charts_data_not_their_specs(page, view
         assert _shape(old.spec) == _shape(new.spec)
 
 
-
 def test_dead_relu_heatmaps_are_taller_for_deeper_networks() -> None:
     info = next(p for p in available_pages() if p.name == "dead_relu")
 

@@ -92,7 +92,7 @@ def test_allowed_message_origins_narrow_streamlits_defaults_and_keep_community_c
 
     with (APP_ROOT / ".streamlit" / "config.toml").open("rb") as fh:
         ours = tomllib.load(fh)["client"]["allowedOrigins"]
-    defaults = config._config_options_template["client.allowedOrigins"].default_val
+    defaults = config.get_config_options()["client.allowedOrigins"].default_val
     assert "https://*.streamlit.app" in ours and len(ours) < len(defaults)
 
     def covered(origin: str) -> bool:  # by one of ours: "*" matches any subdomain

@@ -458,13 +458,12 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     finally:
         for part, data in swapped:
             part.data = data
-    view = spec.get("config", {}).get("view", {})
+    config = spec.setdefault("config", {})
+    view = config.get("view", {})
     for key in ("continuousWidth", "continuousHeight"):
         view.pop(key, None)
-    if "config" in spec and not view:
-        spec["config"].pop("view", None)
-        if not spec["config"]:
-            del spec["config"]
+    if not view:
+        config.pop("view", None)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     # Drawn on a canvas, not as SVG (Streamlit's default): a chart updated in place
     # then repaints its pixels instead of rewriting hundreds of SVG nodes, which the
@@ -476,7 +475,7 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     # on every update, which only the SVG renderer writes out; a canvas never shows
     # them, and they were ~5% of a move on the training curves. Exported SVG files
     # keep them (ui.export.chart_svg).
-    spec["config"] = {**spec.get("config", {}), "aria": False}
+    config["aria"] = False
     return spec
 
 
