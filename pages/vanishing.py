@@ -35,7 +35,6 @@ from core.mlp import MLP, OPTIMIZERS
 from ui.cache import page_cache, view_memo
 from ui.charts import (
     activation_colour,
-    band_chart,
     boundary_chart,
     compiled,
     downsample,
@@ -265,7 +264,7 @@ def _band(frame: pd.DataFrame, two: bool, mid: str, lo: str, hi: str, names: lis
         return _compact(_dashed_band(frame, "layer", mid, lo, hi, names, x_title=x_title,
                                      y_title=y_title, colour_title=t("common.axis.activation"),
                                      dash_title=t("vanishing.axis.init"), log_y=log_y))
-    return _compact(band_chart(frame, "layer", mid, lo, hi, "act", x_title=x_title,
+    return _compact(line_chart(frame, "layer", mid, "act", band=(lo, hi), x_title=x_title,
                                y_title=y_title, colour_title=t("common.axis.activation"),
                                log_y=log_y, height=280))
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import streamlit as st
 
+from ui.internals import unrecorded
+
 
 def progress_callback(
     bar: Any, text: str, start: float = 0.0, span: float = 1.0, every: float = 0.1
@@ -42,38 +44,17 @@ def progress_callback(
     return callback
 
 
-@contextmanager
-def _unrecorded() -> Iterator[None]:
-    """Draw without recording into the enclosing ``st.cache_data`` function.
-
-    Streamlit records every element a cached function draws and replays it on
-    every cache hit. A progress bar replayed on a hit is created and removed
-    at once: nothing to see, but one more element for the server to send and
-    the browser to draw and remove on every rerun. Inside this block nothing
-    is recorded (Streamlit's own flag for "inside a cached function" is off).
-    If that flag ever moves, bars are simply recorded and replayed as before.
-    """
-    try:
-        from streamlit.runtime.caching.cached_message_replay import in_cached_function
-    except ImportError:  # pragma: no cover - a Streamlit without the flag
-        yield
-        return
-    token = in_cached_function.set(False)
-    try:
-        yield
-    finally:
-        in_cached_function.reset(token)
-
-
 class _LazyBar:
-    """A ``st.progress`` bar made on its first update, outside the cache's record."""
+    """A ``st.progress`` bar made on its first update, outside the cache's record
+    (:func:`ui.internals.unrecorded`): a bar replayed on every cache hit would be
+    created and removed at once, one more element for the browser every rerun."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.bar: Any = None
 
     def progress(self, value: float, text: str | None = None) -> None:
-        with _unrecorded():
+        with unrecorded():
             if self.bar is None:
                 self.bar = st.progress(value, text=text or self.text)
             else:
@@ -81,7 +62,7 @@ class _LazyBar:
 
     def empty(self) -> None:
         if self.bar is not None:
-            with _unrecorded():
+            with unrecorded():
                 self.bar.empty()
 
 

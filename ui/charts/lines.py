@@ -1,0 +1,182 @@
+"""One line-chart builder for every curve the app draws.
+
+Curves per layer, per epoch or per depth; coloured by activation (the app-wide
+colours) or by any named series; optionally dashed by a second field, with a
+shaded band, on log axes, with a dotted reference line. Builders take tidy
+``pandas`` frames and return Altair charts; they do no maths.
+
+Every variant has the same layers whatever the data (band and reference only
+when asked for, which the caller decides from settings, never from values), so
+new data leave the spec as it was and the browser updates the chart in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ui.charts.palette import colour_scale
+
+#: Most points a curve sends to the browser per series (see :func:`downsample`).
+MAX_POINTS = 400
+#: Most hover points a line chart draws per series: every epoch of a short run,
+#: every other one of the default 60 epochs.
+POINT_MARKS = 30
+#: Colour of a reference curve (a bound, a theory line).
+REFERENCE_COLOUR = "#444444"
+
+
+def downsample(frame: pd.DataFrame, by: str | list[str] | None, limit: int = MAX_POINTS) -> pd.DataFrame:
+    """Keep at most `limit` evenly spaced rows per group (`by`: a column, a
+    list of columns or None), always the last one.
+
+    Long training curves are thinned before they are sent to the browser, so a
+    chart's payload stays small whatever the number of epochs.
+    """
+    groups = [frame] if by is None else [g for _, g in frame.groupby(by, sort=False)]
+    kept = []
+    for g in groups:
+        if len(g) > limit:
+            idx = np.unique(np.linspace(0, len(g) - 1, limit).round().astype(int))
+            g = g.iloc[idx]
+        kept.append(g)
+    return pd.concat(kept, ignore_index=True) if kept else frame
+
+
+def only(frame: pd.DataFrame, *columns: str | None) -> pd.DataFrame:
+    """`frame` with just `columns` (in that order, once each, None skipped): what a chart draws.
+
+    A chart's data are sent to the browser as Arrow, turned back into one
+    JavaScript object per row there and copied into Vega on every update, so
+    every column a chart does not draw costs time on every slider move. The
+    full table still goes into the chart's CSV download.
+    """
+    return frame[list(dict.fromkeys(c for c in columns if c is not None))]
+
+
+def finite_positive(values: np.ndarray, floor: float = 1e-300) -> np.ndarray:
+    """Clip values for a log axis: non-finite -> NaN (not drawn), tiny -> `floor`."""
+    out = np.asarray(values, dtype=float).copy()
+    out[~np.isfinite(out)] = np.nan
+    return np.where(out > 0, np.maximum(out, floor), np.nan)
+
+
+def _scale(log: bool, fixed: tuple[float, float] | None = None) -> alt.Scale:
+    if log:
+        return alt.Scale(type="log")
+    if fixed is not None:
+        return alt.Scale(domain=list(fixed))
+    return alt.Scale(zero=False)
+
+
+def line_chart(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    colour: str,
+    *,
+    x_title: str,
+    y_title: str,
+    colour_title: str,
+    log_x: bool = False,
+    log_y: bool = False,
+    height: int = 260,
+    dash: str | None = None,
+    dash_title: str | None = None,
+    shapes: bool = False,
+    band: tuple[str, str] | None = None,
+    series: str | None = None,
+    colours: Mapping[str, str] | None = None,
+    legend: str | None = None,
+    compact: bool = False,
+    y_range: tuple[float, float] | None = None,
+    reference: pd.DataFrame | None = None,
+    reference_title: str | None = None,
+) -> alt.LayerChart:
+    """Lines, one per series, with hover points that show the values.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy rows: one per (series, x).
+    x, y, colour : str
+        Columns of the x value, the y value and the colour group.
+    dash : str, optional
+        A column whose values get different line styles (solid, dashed, ...).
+    shapes : bool
+        Give the hover points a shape per `dash` value too, so the legend tells
+        line styles apart in black and white.
+    band : (str, str), optional
+        Columns of a shaded band's lower and upper edge around each line.
+    series : str, optional
+        A column that tells lines apart when `colour` and `dash` do not (two
+        lines of one colour and style).
+    colours : mapping, optional
+        Colour of each `colour` value; without it, the activation colours.
+    legend : {"bottom"}, optional
+        Where the legend goes (Vega-Lite's default, right, when None).
+    compact : bool
+        Short y labels (``1e+10``, ``0.001``) whatever the range, whole-number
+        x ticks (layers, epochs, depths).
+    y_range : (float, float), optional
+        A fixed y domain (a constant of the page, such as 0..1 for accuracy,
+        never a number taken from the data).
+    reference : DataFrame with columns ``x`` (the `x` name) and ``ref``, optional
+        A dotted grey curve, e.g. a theoretical bound.
+
+    Notes
+    -----
+    A series of up to :data:`POINT_MARKS` rows gets a hover point at each of
+    them; longer ones (training curves) at :data:`POINT_MARKS` evenly spaced
+    rows only: the browser redraws every mark on every rerun, and hundreds of
+    hover dots per curve made a slider move visibly slower.
+    """
+    groups = [g for g in (colour, dash, series) if g is not None]
+    lo, hi = band if band is not None else (None, None)
+    frame = only(frame, x, y, lo, hi, colour, dash, series)
+    names = frame[colour].astype(str).unique().tolist()
+    y_axis = alt.Axis(format="~g") if compact else alt.Undefined
+    x_axis = alt.Axis(format="d", tickMinStep=1) if compact else alt.Undefined
+    x_enc = alt.X(f"{x}:Q", title=x_title, scale=_scale(log_x), axis=x_axis)
+    y_enc = alt.Y(f"{y}:Q", title=y_title, scale=_scale(log_y, y_range), axis=y_axis)
+    legend_def = alt.Legend(orient=legend, labelLimit=400) if legend else alt.Undefined
+    enc: dict = {
+        "x": x_enc,
+        "color": alt.Color(f"{colour}:N", title=colour_title, scale=colour_scale(names, colours),
+                           legend=legend_def),
+    }
+    if series is not None:
+        enc["detail"] = alt.Detail(f"{series}:N")
+    tips = [alt.Tooltip(f"{colour}:N", title=colour_title), alt.Tooltip(f"{x}:Q", title=x_title),
+            alt.Tooltip(f"{y}:Q", title=y_title, format=".3~g")]
+    layers: list = []
+    if band is not None:
+        layers.append(alt.Chart(frame).mark_area(opacity=0.16).encode(
+            **enc, y=alt.Y(f"{lo}:Q", title=y_title, scale=_scale(log_y, y_range), axis=y_axis),
+            y2=alt.Y2(f"{hi}:Q")))
+    line_enc = dict(enc, y=y_enc)
+    if dash is not None:
+        # Vega-Lite's own dash sequence (solid first): no domain taken from the data.
+        line_enc["strokeDash"] = alt.StrokeDash(
+            f"{dash}:N", title=dash_title or dash,
+            legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2))
+        tips.append(alt.Tooltip(f"{dash}:N", title=dash_title or dash))
+    if series is not None:
+        tips.insert(0, alt.Tooltip(f"{series}:N", title=colour_title))
+    layers.append(alt.Chart(frame).mark_line(strokeWidth=2).encode(**line_enc))
+    longest = int(frame.groupby(groups, sort=False).size().max()) if len(frame) else 0
+    dots_data = frame if longest <= POINT_MARKS else downsample(frame, groups, POINT_MARKS)
+    dot_enc = dict(enc, y=alt.Y(f"{y}:Q"), tooltip=tips)
+    if dash is not None and shapes:
+        dot_enc["shape"] = alt.Shape(f"{dash}:N", title=dash_title or dash)
+    layers.append(alt.Chart(dots_data).mark_point(size=18, filled=True, opacity=1).encode(**dot_enc))
+    if reference is not None:
+        layers.append(alt.Chart(only(reference, x, "ref")).mark_line(
+            color=REFERENCE_COLOUR, strokeDash=[2, 3], strokeWidth=1.5).encode(
+            x=alt.X(f"{x}:Q"), y=alt.Y("ref:Q"),
+            tooltip=[alt.Tooltip(f"{x}:Q", title=x_title),
+                     alt.Tooltip("ref:Q", title=reference_title or "reference", format=".2~g")]))
+    return alt.layer(*layers).properties(height=height)
