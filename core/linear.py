@@ -10,7 +10,7 @@ Expanding the brackets gives ``z = X W + b`` with
     b = (((b_0 W_1 + b_1) W_2 + b_2) ⋯ ) W_{L-1} + b_{L-1}
 
 so however many layers it has, it can only draw a straight decision boundary
-``X W + b = 0`` (SCIENCE.md, claim C1).
+``X W + b = 0`` (``docs/science.md``, claim C1).
 """
 
 from __future__ import annotations

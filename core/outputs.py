@@ -1,4 +1,4 @@
-"""Why a sigmoid output pairs with cross-entropy (SCIENCE.md, claim C2).
+"""Why a sigmoid output pairs with cross-entropy (``docs/science.md``, claim C2).
 
 For one sample with logit ``z``, output ``a = σ(z)`` and label ``y ∈ {0, 1}``:
 
