@@ -1,13 +1,37 @@
-"""Caching for page scripts: cached functions made once, built views kept.
+"""Caching for pages: one key story, from a page's settings to its charts.
+
+A page reads its controls once into frozen *settings* (small dataclasses of
+validated values). Everything cached below is keyed on those values and
+nothing else, so a key cannot drift from the arguments it stands for:
+
+1. **Results** — :func:`page_cache` (Streamlit's ``st.cache_data``, bounded
+   by ``max_entries``) on the functions that train and measure. Their hashed
+   arguments are settings records and small values (names, sizes, rates,
+   seeds); arrays that only an upload's digest can name come as unhashed
+   ``_X``/``_y`` keyword arguments, the digest being in the settings.
+   Streamlit pickles each result and hands every caller a copy.
+2. **Kept results** — :func:`memo_run` (``fn(*args)`` through
+   :func:`view_memo`, keyed on the same arguments): a warm rerun then skips
+   unpickling that copy (a third of a warm rerun on the training sections).
+3. **Views** — :func:`view_memo` for tables and chart specs built from
+   results, keyed on the settings they come from and the language.
+4. **Chart specs** — :func:`ui.charts.compiled`, keyed on the builder's
+   file, name *and code* and on its arguments' bytes, so editing a builder
+   never serves a stale spec.
+
+Values kept by 2 and 3 are shared by every session of the process: their
+arrays are made read-only (:func:`read_only`), which enforces the rule that
+callers never modify what they get.
 
 A page script runs again from the top on every rerun, so a plain
-``@st.cache_data`` on one of its functions builds a new cached-function
+``@st.cache_data`` on one of its functions would build a new cached-function
 wrapper every run, and Streamlit keys each wrapper by reading and tokenising
-the function's source (``inspect.getsource``): 2-4 ms per function, 10-13 % of
-a warm rerun of a page with four of them. :func:`page_cache` builds the
-wrapper once per process for each function (same file, name and code) and
-hands the same one back on later runs; the cache behind it is Streamlit's own,
-with the same keys, bounds and copy-on-read.
+the function's source (``inspect.getsource``: 2-4 ms per function).
+:func:`page_cache` builds the wrapper once per process for each function
+(same file, name and code) and hands the same one back on later runs; the
+cache behind it is Streamlit's own, with the same keys, bounds and
+copy-on-read. Section modules are imported once, so for them it is simply
+``st.cache_data`` with the app's defaults.
 """
 
 from __future__ import annotations
@@ -17,6 +41,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+import numpy as np
 import streamlit as st
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,8 +91,9 @@ def view_memo(key: Hashable, build: Callable[[], T]) -> T:
     moment, but then rebuilt the same pandas tables and chart keys from them
     on every run (a third of a warm rerun of the vanishing page's training
     section). Keyed by the small settings the results come from, this keeps
-    the built tables and specs for the process, shared by sessions. The
-    values are read-only by contract: callers never modify what they get.
+    the built tables and specs for the process, shared by sessions. Their
+    arrays are made read-only (:func:`read_only`): callers never modify what
+    they get.
 
     Parameters
     ----------
@@ -81,7 +107,7 @@ def view_memo(key: Hashable, build: Callable[[], T]) -> T:
         if key in _VIEWS:
             _VIEWS.move_to_end(key)
             return _VIEWS[key]
-    value = build()
+    value = read_only(build())
     with _VIEWS_LOCK:
         _VIEWS[key] = value
         while len(_VIEWS) > VIEW_MEMO_ENTRIES:
@@ -93,3 +119,34 @@ def clear_view_memo() -> None:
     """Forget every kept view: with ``st.cache_data.clear()``, a cold start."""
     with _VIEWS_LOCK:
         _VIEWS.clear()
+
+
+def memo_run(fn: Callable[..., T], /, *args: Hashable, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` kept by :func:`view_memo`, keyed on the same arguments.
+
+    `fn` is normally a :func:`page_cache` function: on a miss here it answers
+    from Streamlit's cache (or computes, with its progress bar). The key is
+    `fn`'s module and name, every positional argument and every keyword
+    argument whose name does not start with ``_`` — exactly what
+    ``st.cache_data`` hashes — so the two caches cannot disagree.
+    """
+    key = (fn.__module__, fn.__qualname__, *args,
+           *sorted((k, v) for k, v in kwargs.items() if not k.startswith("_")))
+    return view_memo(key, lambda: fn(*args, **kwargs))
+
+
+def read_only(value: T) -> T:
+    """Make every ndarray inside `value` (dicts, lists, tuples) read-only, in place; return it.
+
+    What :func:`view_memo` keeps is shared by every session of the process;
+    a caller that tried to write into it would change another visitor's view.
+    """
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+    elif isinstance(value, dict):
+        for item in value.values():
+            read_only(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            read_only(item)
+    return value

@@ -19,7 +19,8 @@ same thing in every language.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,10 +76,29 @@ class Controls:
     sidebar: Any = None
 
     def is_hidden(self, key: str) -> bool:
+        """Whether the control `key` is pinned (classroom mode) and drawn as no widget.
+
+        ``hide=all`` pins the sidebar's controls; controls placed beside a
+        section's charts (:meth:`placed`) stay usable unless named.
+        """
         if self.hidden is None:
             return False
         in_sidebar = self.sidebar is None or self.container is self.sidebar
         return key in self.hidden or ("all" in self.hidden and in_sidebar)
+
+    @contextmanager
+    def placed(self, container: Any) -> Iterator[Controls]:
+        """Draw the controls made in this block in `container` (a column beside a chart).
+
+        ``with c.placed(cols[0]): layer = c.slider(...)``; afterwards controls go
+        to the sidebar again.
+        """
+        saved = self.container
+        self.container = container
+        try:
+            yield self
+        finally:
+            self.container = saved
 
     # ----------------------------------------------------------------- notes
     def note(self, key: str, raw: Sequence[str] | str, reason: str) -> None:
@@ -315,12 +335,26 @@ class Controls:
         horizontal: bool = False,
         radio: bool = False,
         captions: Sequence[str] | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> str:
-        """A bound choice among short option codes (selectbox, or radio)."""
+        """A bound choice among short option codes (selectbox, or radio).
+
+        With `labels` (code -> translated text) the widget shows the text and
+        the URL keeps the code (see :meth:`_labelled`).
+        """
         options = list(options)
 
         def check(raw: list[str]) -> tuple[str | None, Any]:
             return self._check_option(raw, options, default)
+
+        if labels is not None:
+            def draw(state: str) -> str:
+                kw = {"horizontal": horizontal, "captions": captions} if radio else {}
+                widget = self.container.radio if radio else self.container.selectbox
+                return widget(label, options, format_func=lambda o: labels.get(o, o), key=state,
+                              help=help, **kw)
+
+            return self._labelled(key, default, check, draw)
 
         def make() -> str:
             if radio:
@@ -334,6 +368,44 @@ class Controls:
             )
 
         return self._bind(key, default, check, make)
+
+    def _labelled(
+        self,
+        key: str,
+        default: Any,
+        check: Callable[[list[str]], tuple[str | None, Any]],
+        draw: Callable[[str], Any],
+    ) -> Any:
+        """A widget that shows translated option labels, kept in the URL by hand.
+
+        Streamlit's ``bind="query-params"`` writes the *displayed* option into
+        the URL, so a widget with translated labels would write "사인" where a
+        link needs ``sine``. These widgets are not bound: the URL value is read
+        and checked here once per session (as for bound ones), put into the
+        widget's state, and the chosen code is written back to the URL.
+        """
+        if self.is_hidden(key):
+            return self._record(key, default, self._pinned(key, default, check))
+        raw = self.raw(key)
+        seen: dict[str, list[str] | None] = st.session_state.setdefault(_SEEN_STATE, {})
+        if raw is not None and seen.get(f"{self.page}/{key}") != raw:
+            reason, target = self._safe_check(check, raw, default)
+            if reason is not None:
+                self.note(key, raw, reason)
+            st.session_state[key] = target
+        st.session_state.setdefault(key, list(default) if isinstance(default, list) else default)
+        value = draw(key)
+        if _close(value, default):
+            written = None
+        else:  # `?act=` is how an empty multi-choice is written, as Streamlit does
+            written = [_url_text(v) for v in _as_list(value)] or [""]
+        if raw != written:
+            if written is None:
+                st.query_params.pop(key, None)
+            else:
+                st.query_params[key] = written if isinstance(value, list) else written[0]
+        seen[f"{self.page}/{key}"] = written
+        return self._record(key, default, value)
 
     def select_slider(
         self,
@@ -375,8 +447,12 @@ class Controls:
         options: Sequence[str],
         default: Sequence[str],
         help: str | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> list[str]:
-        """A bound multi-choice; unknown or repeated items in the URL are dropped."""
+        """A bound multi-choice; unknown or repeated items in the URL are dropped.
+
+        With `labels` the chips show translated text and the URL keeps codes.
+        """
         options = list(options)
         default = list(default)
 
@@ -395,6 +471,9 @@ class Controls:
                 return reason, known or default
             return None, known
 
+        if labels is not None:
+            return self._labelled(key, default, check, lambda state: self.container.multiselect(
+                label, options, format_func=lambda o: labels.get(o, o), key=state, help=help))
         return self._bind(
             key,
             default,
@@ -588,6 +667,10 @@ class Controls:
 
         st.button(text(labels[nxt]), key=f"_next_{key}", on_click=go,
                   icon=":material/arrow_forward:", type="tertiary")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _url_text(value: Any) -> str:

@@ -10,16 +10,17 @@ replaced by translated ``st.page_link`` entries that carry the language along.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from ui.controls import Bound, Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
+from ui.startup import prepare_process
 
 APP_ROOT = Path(__file__).resolve().parent.parent
 #: URL flag of classroom mode: ``hide=all`` or ``hide=depth,lr``; also
@@ -100,6 +101,22 @@ class Frame:
         return self.controls.section(SECTION_KEY, self._sections, codes[0],
                                      self.t("common.sections"), st.container())
 
+    def show(self, sections: Mapping[str, Callable[[Any, Frame], None]], settings: Any) -> None:
+        """The section switch, the open section, and the button to the next one.
+
+        Parameters
+        ----------
+        sections : mapping of str to callable
+            Section code -> its ``draw(settings, frame)``, in reading order (the
+            first is the default). Button texts are ``<page>.nav.<code>``.
+        settings : object
+            The page's settings (a frozen dataclass read from its controls),
+            handed to the open section's draw.
+        """
+        view = self.sections(list(sections))
+        sections[view](settings, self)
+        self.next_section()
+
     def next_section(self) -> None:
         """A button at the foot of the open section that opens the next one."""
         self.controls.next_section(
@@ -115,6 +132,7 @@ def frame(page: str) -> Frame:
     page : str
         The calling page's name, one of `PAGES`.
     """
+    prepare_process()
     info = next(p for p in PAGES if p.name == page)
     sidebar = st.sidebar
     lang_box = sidebar.container()
@@ -144,7 +162,9 @@ def frame(page: str) -> Frame:
         # favicon from fonts.gstatic.com, and the app must work offline.
         page_icon=str(APP_ROOT / "ui" / "icon.png"),
         layout="wide",
-        initial_sidebar_state="expanded",
+        # "auto": open on a wide screen, collapsed on a phone, where an open
+        # sidebar would cover the page.
+        initial_sidebar_state="auto",
     )
     with nav_box:
         st.markdown(f"**{t('common.app_name')}**")
@@ -303,32 +323,3 @@ def _tools(box, page: str, info: PageInfo, controls: Controls, t: Translator) ->
 
     controls.on_bind = refresh
     refresh()
-
-
-def _freeze_long_lived_objects() -> None:
-    """Exclude everything alive after start-up from the garbage collector's scans.
-
-    Streamlit runs a full collection after every script run
-    (``runner.postScriptGC``, which keeps memory flat). A full collection scans
-    every tracked object, and after importing Streamlit, Altair, pandas,
-    scikit-learn and their schemas that is ~180,000 objects: ~65-110 ms per
-    rerun, a third of a warm slider move. Those objects live as long as the
-    process, so they are moved once into the permanent generation
-    (:func:`gc.freeze`); the per-run collection then scans only what the runs
-    created (a few thousand objects, ~2-7 ms) and still frees their cycles.
-    Runs once per process, when this module is first imported.
-    """
-    import importlib
-
-    for module in (
-        "altair", "pandas", "pyarrow", "core.datasets", "core.mlp", "core.dead",
-        "core.pieces", "core.gradients", "core.slopes", "core.userdata",
-        "ui.charts", "ui.export",
-    ):
-        importlib.import_module(module)  # scikit-learn and SciPy come with core
-
-    gc.collect()
-    gc.freeze()
-
-
-_freeze_long_lived_objects()
