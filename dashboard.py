@@ -141,7 +141,7 @@ def main() -> None:
             if run["diverged_at"] is not None:
                 st.error(t("common.diverged", epoch=run["diverged_at"]))
             show_chart(*views[f"boundary-{act}"], f"boundary-{act}", t,
-                       Weights(*run["weights"], _settings(act, depth, int(width), epochs, seed),
+                       Weights(run["weights"], _settings(act, depth, int(width), epochs, seed),
                                f"weights-{act}"))
 
     left, right = st.columns(2)

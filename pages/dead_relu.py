@@ -291,7 +291,7 @@ def section_training(t, result: dict, acts: list[str], base: dict, opt: str, lr:
         row.metric(t(f"{P}.metric.dead_end"), percent(run["dead_total"][-1]),
                    help=t(f"{P}.metric.dead_help"))
         show_chart(*views[act], f"dead-by-layer-{act}", t,
-                   Weights(*run["params"],
+                   Weights(run["params"],
                            _settings(base, activation=act, init=init, optimizer=opt, lr=lr,
                                      epochs=epochs),
                            f"weights-{act}"))
@@ -401,11 +401,11 @@ def section_step(t, c, data_key: str, depth: int, width: int, epochs: int, seed:
                 st.error(t(f"{P}.s3.step_diverged"))
             if r["diverged_at"] is not None:
                 st.error(t("common.diverged", epoch=r["diverged_at"]))
-            weights_button(*r["params"],
+            weights_button(Weights(r["params"],
                            _settings(base, activation=act, init=HEALTHY_INIT, bias_init=0.0,
                                      shift=0.0, big_step_lr=big, optimizer="sgd",
                                      lr=NORMAL_LR, epochs=epochs),
-                           f"weights-big-step-{act}", t)
+                           f"weights-big-step-{act}"), t)
     rows = []
     for act in ("relu", "leaky_relu"):
         d = res[act]["dead_count"]
@@ -517,10 +517,10 @@ def section_remedies(t, rows: list[dict], base: dict, opt: str, epochs: int) -> 
             name, button = st.columns([3, 2], vertical_alignment="center")
             name.markdown(t(f"{P}.s5.row.{r['key']}", lr=f"{r['lr']:g}", init=r["init"]))
             with button:
-                weights_button(*r["params"],
+                weights_button(Weights(r["params"],
                                _settings(base, activation=r["act"], init=r["init"],
                                          optimizer=opt, lr=r["lr"], epochs=epochs),
-                               f"weights-remedy-{r['key']}", t)
+                               f"weights-remedy-{r['key']}"), t)
 
 
 @dataclass(frozen=True)

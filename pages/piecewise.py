@@ -484,7 +484,7 @@ def main() -> None:
                 st.caption(t("piecewise.fit.target_is", name=t(f"piecewise.target.{target}"),
                              formula=formula))
                 show_chart(compiled(_fit_chart, res, snap, t, act), _fit_data(res, snap), f"fit-{act}", t,
-                           Weights(*res["params"], {
+                           Weights(res["params"], {
                                "sizes": [1, *[width] * depth, 1], "activation": act,
                                "output": "identity", "init": INIT[act], "optimizer": "adam",
                                "lr": float(lr), "batch": None, "epochs": epochs, "seed": seed,
@@ -531,7 +531,7 @@ def main() -> None:
                 "x": hin["x"], "y": hin["y"], "s": t("piecewise.export.sample")})], ignore_index=True)
             show_chart(compiled(_hinge_chart, terms, total, hin["x"], hin["y"], unit_label, t),
                        hinge_data, f"hinges-{units}-units", t,
-                       Weights(*hin["params"], {
+                       Weights(hin["params"], {
                            "sizes": [1, units, 1], "activation": "relu", "output": "identity",
                            "init": "he_normal", "optimizer": "adam", "lr": float(lr), "batch": None,
                            "epochs": hin_epochs, "seed": seed, "target": target, "formula": formula,
@@ -677,7 +677,7 @@ def main() -> None:
         with left:
             show_chart(compiled(_region_chart, reg, snap2, t), _region_data(reg, snap2),
                        f"regions-{used}-e{e2}", t,
-                       Weights(*reg["params"], {
+                       Weights(reg["params"], {
                            "sizes": [2, *[w2] * d2, reg["params"][0][-1].shape[1]],
                            "activation": "relu", "output": reg["output"], "init": "he_normal",
                            "optimizer": "adam", "lr": LR_2D, "batch": None, "epochs": epochs2,

@@ -528,7 +528,7 @@ def main() -> None:
                 segment = c1["segment"] if act == "identity" else None
                 show_chart(compiled(c1_chart, grid, dots, segment, c1["step"], t), grid,
                            f"c1-boundary-{act}", t,
-                           Weights(*run["params"],
+                           Weights(run["params"],
                                    _c1_settings(act, b1.epochs,
                                                 _data_settings(used, key, len(y), b1.n_samples, seed)),
                                    f"c1-weights-{act}"))
@@ -560,10 +560,10 @@ def main() -> None:
         m4.metric(t("shapes.c2.acc_mse"), f"{100 * runs['sigmoid_mse']['acc'][-1]:.1f}%")
         for col, o in ((m3, "sigmoid"), (m4, "sigmoid_mse")):
             with col:
-                weights_button(*runs[o]["params"],
+                weights_button(Weights(runs[o]["params"],
                                _c2_settings(o, logit, b2.epochs,
                                             _data_settings(used, key, len(y), b2.n_samples, seed)),
-                               f"c2-weights-{'bce' if o == 'sigmoid' else 'mse'}", t)
+                               f"c2-weights-{'bce' if o == 'sigmoid' else 'mse'}"), t)
         for o, r in runs.items():
             if r["diverged_at"] is not None:
                 st.error(f"{run_names[o]}: {t('common.diverged', epoch=r['diverged_at'])}")

@@ -638,10 +638,10 @@ def main() -> None:
             with heat_cols[k % len(heat_cols)]:
                 st.markdown(_label(a, i, two))
                 heat = views["heat"][(a, i)]
-                weights = Weights(*r["weights"], settings(a, i), f"weights-{a}-{i}")
+                weights = Weights(r["weights"], settings(a, i), f"weights-{a}-{i}")
                 if heat is None:
                     st.warning(t("vanishing.train.nothing_to_plot"))
-                    weights_button(*weights, t)
+                    weights_button(weights, t)
                 else:
                     show_chart(*heat, f"gradients-{a}-{i}", t, weights)
         st.caption(t("vanishing.train.heat_caption"))

@@ -14,8 +14,9 @@ from ui.guard import BUDGET, budget_epochs, training_cost
 
 def test_weights_npz_round_trip() -> None:
     model = MLP([2, 5, 3, 1], activation="tanh", seed=4)
-    weights, biases = model.get_params()
-    blob = weights_npz(weights, biases, {"activation": "tanh", "sizes": [2, 5, 3, 1]})
+    params = model.get_params()
+    weights, biases = params[0], params[1]
+    blob = weights_npz(params, {"activation": "tanh", "sizes": [2, 5, 3, 1]})
     archive = np.load(io.BytesIO(blob))
     for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
         np.testing.assert_array_equal(archive[f"W{i}"], w)

@@ -46,12 +46,82 @@ def _download(
 
 
 class Weights(NamedTuple):
-    """A trained network offered as ``.npz`` beside the chart that shows it."""
+    """A trained network offered as ``.npz`` beside the chart that shows it.
 
-    weights: Sequence[np.ndarray]
-    biases: Sequence[np.ndarray]
+    `params` is what :meth:`core.mlp.MLP.get_params` returns (weights, biases
+    and, for a normalised network, γ, β and running statistics); `settings`
+    comes from :func:`run_settings`.
+    """
+
+    params: Any
     settings: dict[str, Any]
     name: str
+
+
+#: Keys every exported network's settings have, on every page (see :func:`run_settings`).
+RUN_KEYS: tuple[str, ...] = (
+    "page", "data", "n_samples", "noise", "seed", "n_train", "sizes", "activation", "output",
+    "init", "optimizer", "lr", "batch_size", "epochs",
+)
+
+
+def run_settings(
+    page: str,
+    *,
+    data: str,
+    n_samples: int,
+    noise: float | None,
+    seed: int,
+    n_train: int,
+    sizes: Sequence[int],
+    activation: str | Sequence[str],
+    output: str,
+    init: str,
+    optimizer: str,
+    lr: float,
+    batch_size: int | None,
+    epochs: int,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The settings that produced one trained network, in the one format every page writes.
+
+    Stored as JSON inside its ``.npz`` (:func:`weights_npz`), so a learner can
+    train the same network again: the training/test split is
+    ``core.datasets.train_test_split`` with the same seed. ``batch_size`` is
+    None for full-batch training; ``noise`` is None for data without a noise
+    parameter. `extra` holds what only some pages have (``bias_init``,
+    ``shift``, ``init_std``, ``upload_digest``, ...).
+    """
+    return {
+        "page": page, "data": data, "n_samples": int(n_samples), "noise": noise,
+        "seed": int(seed), "n_train": int(n_train), "sizes": [int(v) for v in sizes],
+        "activation": activation if isinstance(activation, str) else list(activation),
+        "output": output, "init": init, "optimizer": optimizer, "lr": float(lr),
+        "batch_size": None if batch_size is None else int(batch_size), "epochs": int(epochs),
+        **extra,
+    }
+
+
+def chart_block(
+    chart: alt.TopLevelMixin | dict[str, Any],
+    data: pd.DataFrame,
+    name: str,
+    t: Translator,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    weights: Weights | None = None,
+) -> None:
+    """A chart as every page shows one: bold title, the chart, its *Download* menu, a caption.
+
+    Parameters are those of :func:`show_chart`, plus the `title` above the chart
+    and the `caption` under it that says how to read it.
+    """
+    if title:
+        st.markdown(f"**{title}**")
+    show_chart(chart, data, name, t, weights)
+    if caption:
+        st.caption(caption)
 
 
 def show_chart(
@@ -84,7 +154,7 @@ def show_chart(
         _download(st, t("common.export.svg"), lambda: chart_svg(spec), slug, "svg",
                   "image/svg+xml", ":material/image:")
         if weights is not None:
-            weights_button(*weights, t)
+            weights_button(weights, t)
 
 
 def chart_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> bytes:
@@ -99,32 +169,44 @@ def chart_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> bytes:
     return vlc.vegalite_to_svg(json.dumps(spec)).encode("utf-8")
 
 
-def weights_npz(
-    weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], settings: dict[str, Any]
-) -> bytes:
+#: Arrays a normalised network adds to its weights and biases, one per hidden layer.
+_NORM_FIELDS: tuple[str, ...] = ("gammas", "betas", "running_mean", "running_var")
+_NORM_NAMES = {"gammas": "gamma", "betas": "beta", "running_mean": "running_mean",
+               "running_var": "running_var"}
+
+
+def weights_npz(params: Any, settings: dict[str, Any]) -> bytes:
     """A network's parameters and the settings that produced them, as ``.npz`` bytes.
 
     The archive holds ``W0, b0, W1, b1, ...`` (``W_l`` of shape
-    (fan_in, fan_out)) and ``settings``, a JSON string (load it with
+    (fan_in, fan_out)); for a normalised network also ``gamma0, beta0, ...``
+    (and ``running_mean0``, ``running_var0``, ... for batch norm), one per
+    hidden layer; and ``settings``, a JSON string (load it with
     ``json.loads(str(np.load(f)["settings"]))``).
+
+    Parameters
+    ----------
+    params : Params or (weights, biases)
+        From :meth:`core.mlp.MLP.get_params`: ``.weights`` and ``.biases``, and
+        optionally the normalisation arrays; or a plain ``(weights, biases)`` pair.
+    settings : dict
+        From :func:`run_settings`.
     """
     arrays: dict[str, np.ndarray] = {}
+    weights, biases = (params.weights, params.biases) if hasattr(params, "weights") else params
     for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
         arrays[f"W{i}"] = np.asarray(w)
         arrays[f"b{i}"] = np.asarray(b)
+    for field in _NORM_FIELDS:
+        for i, value in enumerate(getattr(params, field, None) or ()):
+            arrays[f"{_NORM_NAMES[field]}{i}"] = np.asarray(value)
     arrays["settings"] = np.array(json.dumps(settings, sort_keys=True, default=str))
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
 
 
-def weights_button(
-    weights: Sequence[np.ndarray],
-    biases: Sequence[np.ndarray],
-    settings: dict[str, Any],
-    name: str,
-    t: Translator,
-) -> None:
+def weights_button(weights: Weights, t: Translator) -> None:
     """A *Download weights (.npz)* button for one trained network."""
-    _download(st, t("common.export.npz"), lambda: weights_npz(weights, biases, settings),
-              _slug(name), "npz", "application/octet-stream", ":material/download:")
+    _download(st, t("common.export.npz"), lambda: weights_npz(weights.params, weights.settings),
+              _slug(weights.name), "npz", "application/octet-stream", ":material/download:")
