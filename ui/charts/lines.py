@@ -98,85 +98,87 @@ def line_chart(
 ) -> alt.LayerChart:
     """Lines, one per series, with hover points that show the values.
 
-    Parameters
-    ----------
-    frame : DataFrame
-        Tidy rows: one per (series, x).
-    x, y, colour : str
-        Columns of the x value, the y value and the colour group.
-    dash : str, optional
-        A column whose values get different line styles (solid, dashed, ...).
-    shapes : bool
-        Give the hover points a shape per `dash` value too, so the legend tells
-        line styles apart in black and white.
-    band : (str, str), optional
-        Columns of a shaded band's lower and upper edge around each line.
-    series : str, optional
-        A column that tells lines apart when `colour` and `dash` do not (two
-        lines of one colour and style).
-    colours : mapping, optional
-        Colour of each `colour` value; without it, the activation colours.
-    legend : {"bottom"}, optional
-        Where the legend goes (Vega-Lite's default, right, when None).
-    compact : bool
-        Short y labels (``1e+10``, ``0.001``) whatever the range, whole-number
-        x ticks (layers, epochs, depths).
-    y_range : (float, float), optional
-        A fixed y domain (a constant of the page, such as 0..1 for accuracy,
-        never a number taken from the data).
-    reference : DataFrame with columns ``x`` (the `x` name) and ``ref``, optional
-        A dotted grey curve, e.g. a theoretical bound.
+    `frame` has one row per (series, x); `x`, `y` and `colour` name its columns.
+    `dash` names a column whose values get different line styles (and, with
+    `shapes`, point shapes, so the legend reads in black and white); `band` the
+    lower and upper edge of a shaded band; `series` a column that tells lines
+    apart when colour and dash do not. `colours` maps colour values to colours
+    (default: the activation colours); `legend="bottom"` moves the legend;
+    `compact` gives short y labels (``1e+10``) and whole-number x ticks;
+    `y_range` is a fixed y domain (a constant of the page, never a number taken
+    from the data); `reference` (columns `x` and ``ref``) is a dotted grey
+    curve such as a bound.
 
-    Notes
-    -----
-    A series of up to :data:`POINT_MARKS` rows gets a hover point at each of
-    them; longer ones (training curves) at :data:`POINT_MARKS` evenly spaced
-    rows only: the browser redraws every mark on every rerun, and hundreds of
-    hover dots per curve made a slider move visibly slower.
+    A series of up to :data:`POINT_MARKS` rows gets a hover point at each row;
+    longer ones (training curves) at :data:`POINT_MARKS` evenly spaced rows
+    only: the browser redraws every mark on every rerun.
     """
-    groups = [g for g in (colour, dash, series) if g is not None]
     lo, hi = band if band is not None else (None, None)
     frame = only(frame, x, y, lo, hi, colour, dash, series)
-    names = frame[colour].astype(str).unique().tolist()
     y_axis = alt.Axis(format="~g") if compact else alt.Undefined
-    x_axis = alt.Axis(format="d", tickMinStep=1) if compact else alt.Undefined
-    x_enc = alt.X(f"{x}:Q", title=x_title, scale=_scale(log_x), axis=x_axis)
-    y_enc = alt.Y(f"{y}:Q", title=y_title, scale=_scale(log_y, y_range), axis=y_axis)
-    legend_def = alt.Legend(orient=legend, labelLimit=400) if legend else alt.Undefined
-    enc: dict = {
-        "x": x_enc,
-        "color": alt.Color(f"{colour}:N", title=colour_title, scale=colour_scale(names, colours),
-                           legend=legend_def),
-    }
-    if series is not None:
-        enc["detail"] = alt.Detail(f"{series}:N")
-    tips = [alt.Tooltip(f"{colour}:N", title=colour_title), alt.Tooltip(f"{x}:Q", title=x_title),
-            alt.Tooltip(f"{y}:Q", title=y_title, format=".3~g")]
+    y_scale = _scale(log_y, y_range)
+    enc = _shared_encoding(frame, x, colour, x_title, colour_title, log_x, compact, series,
+                           colours, legend)
     layers: list = []
     if band is not None:
         layers.append(alt.Chart(frame).mark_area(opacity=0.16).encode(
-            **enc, y=alt.Y(f"{lo}:Q", title=y_title, scale=_scale(log_y, y_range), axis=y_axis),
+            **enc, y=alt.Y(f"{lo}:Q", title=y_title, scale=y_scale, axis=y_axis),
             y2=alt.Y2(f"{hi}:Q")))
-    line_enc = dict(enc, y=y_enc)
+    line_enc = dict(enc, y=alt.Y(f"{y}:Q", title=y_title, scale=y_scale, axis=y_axis))
     if dash is not None:
         # Vega-Lite's own dash sequence (solid first): no domain taken from the data.
         line_enc["strokeDash"] = alt.StrokeDash(
             f"{dash}:N", title=dash_title or dash,
             legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2))
+    layers.append(alt.Chart(frame).mark_line(strokeWidth=2).encode(**line_enc))
+    layers.append(_hover_points(frame, enc, x, y, colour, dash, series, x_title, y_title,
+                                colour_title, dash_title, shapes))
+    if reference is not None:
+        layers.append(_reference(reference, x, x_title, reference_title))
+    return alt.layer(*layers).properties(height=height)
+
+
+def _shared_encoding(frame: pd.DataFrame, x: str, colour: str, x_title: str, colour_title: str,
+                     log_x: bool, compact: bool, series: str | None,
+                     colours: Mapping[str, str] | None, legend: str | None) -> dict:
+    """The x and colour (and detail) channels every layer of a line chart shares."""
+    names = frame[colour].astype(str).unique().tolist()
+    x_axis = alt.Axis(format="d", tickMinStep=1) if compact else alt.Undefined
+    legend_def = alt.Legend(orient=legend, labelLimit=400) if legend else alt.Undefined
+    enc: dict = {
+        "x": alt.X(f"{x}:Q", title=x_title, scale=_scale(log_x), axis=x_axis),
+        "color": alt.Color(f"{colour}:N", title=colour_title, scale=colour_scale(names, colours),
+                           legend=legend_def),
+    }
+    if series is not None:
+        enc["detail"] = alt.Detail(f"{series}:N")
+    return enc
+
+
+def _hover_points(frame: pd.DataFrame, enc: dict, x: str, y: str, colour: str, dash: str | None,
+                  series: str | None, x_title: str, y_title: str, colour_title: str,
+                  dash_title: str | None, shapes: bool) -> alt.Chart:
+    """Points with tooltips: every row of a short series, :data:`POINT_MARKS` of a long one."""
+    groups = [g for g in (colour, dash, series) if g is not None]
+    tips = [alt.Tooltip(f"{colour}:N", title=colour_title), alt.Tooltip(f"{x}:Q", title=x_title),
+            alt.Tooltip(f"{y}:Q", title=y_title, format=".3~g")]
+    if dash is not None:
         tips.append(alt.Tooltip(f"{dash}:N", title=dash_title or dash))
     if series is not None:
         tips.insert(0, alt.Tooltip(f"{series}:N", title=colour_title))
-    layers.append(alt.Chart(frame).mark_line(strokeWidth=2).encode(**line_enc))
     longest = int(frame.groupby(groups, sort=False).size().max()) if len(frame) else 0
-    dots_data = frame if longest <= POINT_MARKS else downsample(frame, groups, POINT_MARKS)
+    # A short series' points use the lines' own frame: one data set, not two.
+    data = frame if longest <= POINT_MARKS else downsample(frame, groups, POINT_MARKS)
     dot_enc = dict(enc, y=alt.Y(f"{y}:Q"), tooltip=tips)
     if dash is not None and shapes:
         dot_enc["shape"] = alt.Shape(f"{dash}:N", title=dash_title or dash)
-    layers.append(alt.Chart(dots_data).mark_point(size=18, filled=True, opacity=1).encode(**dot_enc))
-    if reference is not None:
-        layers.append(alt.Chart(only(reference, x, "ref")).mark_line(
-            color=REFERENCE_COLOUR, strokeDash=[2, 3], strokeWidth=1.5).encode(
-            x=alt.X(f"{x}:Q"), y=alt.Y("ref:Q"),
-            tooltip=[alt.Tooltip(f"{x}:Q", title=x_title),
-                     alt.Tooltip("ref:Q", title=reference_title or "reference", format=".2~g")]))
-    return alt.layer(*layers).properties(height=height)
+    return alt.Chart(data).mark_point(size=18, filled=True, opacity=1).encode(**dot_enc)
+
+
+def _reference(reference: pd.DataFrame, x: str, x_title: str, title: str | None) -> alt.Chart:
+    """A dotted grey curve (a bound, a theory line) on the chart's scales."""
+    return alt.Chart(only(reference, x, "ref")).mark_line(
+        color=REFERENCE_COLOUR, strokeDash=[2, 3], strokeWidth=1.5).encode(
+        x=alt.X(f"{x}:Q"), y=alt.Y("ref:Q"),
+        tooltip=[alt.Tooltip(f"{x}:Q", title=x_title),
+                 alt.Tooltip("ref:Q", title=title or "reference", format=".2~g")])

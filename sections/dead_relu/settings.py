@@ -1,0 +1,166 @@
+"""The Dead ReLU page's controls, read once into :class:`DeadReluSettings`.
+
+Sections that train networks also need the data and the compute guard's
+verdict: :func:`task` loads them and derives :class:`RunSpec`, the one record
+every cached training of the page is keyed on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from core.datasets import train_test_split
+from ui.export import run_settings
+from ui.frame import Frame
+from ui.guard import budget_epochs, note_budget
+from ui.upload import UPLOAD, load_data, uploader, user_data
+
+NAME = "dead_relu"
+ACTS = ("relu", "leaky_relu", "elu", "gelu", "silu")
+DATA = ("moons", "circles", "blobs", "gaussian_quantiles", "classification",
+        "iris", "wine", "breast_cancer", UPLOAD)
+INITS = ("glorot_uniform", "he_normal", "lecun_normal", "standard")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+# Whole rates are ints so that the URL reads `lr=10` (Streamlit writes a float 10.0 as
+# "10.0" and refuses a hand-typed "10").
+LRS = (0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+WIDTHS = (2, 3, 4, 5, 8, 10, 16, 32)
+N_SAMPLES = 300
+NOISE = 0.2
+#: Trainings one request may run besides the compared activations: ReLU and
+#: Leaky ReLU after the big step (section "step"); see :func:`task`.
+STEP_RUNS = 2
+#: Section "remedies": (key, activation, initialisation or None for the page's,
+#: learning-rate divisor).
+REMEDIES = (
+    ("relu_base", "relu", None, 1),
+    ("relu_low_lr", "relu", None, 10),
+    ("relu_he", "relu", "he_normal", 1),
+    *[(a, a, None, 1) for a in ("leaky_relu", "elu", "gelu", "silu")],
+)
+
+
+@dataclass(frozen=True)
+class DeadReluSettings:
+    """Every sidebar control of the page, validated."""
+
+    data: str
+    depth: int
+    width: int
+    lr: float
+    bias: float
+    shift: float
+    init: str
+    #: The activations compared, in registry order; ReLU when none was chosen.
+    acts: tuple[str, ...]
+    #: False when the visitor cleared the choice (the page says ReLU is shown).
+    chose_acts: bool
+    opt: str
+    epochs: int
+    seed: int
+
+
+def read_settings(fr: Frame) -> DeadReluSettings:
+    """Draw the sidebar controls and return their values."""
+    t, c = fr.t, fr.controls
+    c.container.subheader(t(f"{NAME}.controls.title"))
+    data = c.select("data", t(f"{NAME}.controls.data"), DATA, "moons")
+    depth = c.slider("depth", t(f"{NAME}.controls.depth"), 1, 50, 4)
+    width = int(c.select_slider("width", t(f"{NAME}.controls.width"), WIDTHS, 8))
+    lr = float(c.select_slider("lr", t(f"{NAME}.controls.lr"), LRS, 1,
+                               help=t(f"{NAME}.controls.lr_help")))
+    bias = float(c.slider("bias", t(f"{NAME}.controls.bias"), -10.0, 2.0, 0.0, step=0.5,
+                          help=t(f"{NAME}.controls.bias_help")))
+    shift = float(c.slider("shift", t(f"{NAME}.controls.shift"), -5.0, 5.0, 0.0, step=0.5,
+                           help=t(f"{NAME}.controls.shift_help")))
+    init = c.select("init", t(f"{NAME}.controls.init"), INITS, "glorot_uniform")
+    chosen = c.multiselect("act", t(f"{NAME}.controls.act"), ACTS, ["relu", "leaky_relu"])
+    opt = c.select("opt", t(f"{NAME}.controls.opt"), OPTIMIZERS, "sgd")
+    epochs = c.slider("epochs", t(f"{NAME}.controls.epochs"), 10, 300, 80, step=10)
+    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+    uploader(t)
+    acts = tuple(a for a in ACTS if a in chosen) or ("relu",)
+    return DeadReluSettings(data, depth, width, lr, bias, shift, init, acts, bool(chosen), opt,
+                            epochs, seed)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What a training of this page depends on: the cache and memo key of every run.
+
+    The data arrays are not in it: `data_key` names them (a data set, whose rows
+    the seed fixes, or ``upload:<digest>`` for this session's file).
+    """
+
+    data_key: str
+    depth: int
+    width: int
+    lr: float
+    bias: float
+    shift: float
+    init: str
+    opt: str
+    epochs: int
+    seed: int
+    n_train: int
+
+
+@dataclass(frozen=True)
+class Task:
+    """The data a training section uses and the guarded size of its runs."""
+
+    spec: RunSpec
+    X: np.ndarray
+    y: np.ndarray
+    #: The data set actually used (``moons`` when ``upload`` was chosen without a file).
+    used: str
+    upload_digest: str | None
+
+    def settings(self, **network: object) -> dict:
+        """What produced one network, stored beside its weights in the .npz.
+
+        `network` holds what differs between the page's networks (the
+        activation, and for some the initialisation or learning rate).
+        """
+        s = self.spec
+        n_classes = int(self.y.max()) + 1
+        n_out = 1 if n_classes == 2 else n_classes
+        base: dict = {
+            "data": self.used, "n_samples": len(self.y), "noise": NOISE, "seed": s.seed,
+            "n_train": s.n_train, "sizes": [self.X.shape[1], *[s.width] * s.depth, n_out],
+            "output": "sigmoid" if n_out == 1 else "softmax", "init": s.init,
+            "optimizer": s.opt, "lr": s.lr, "epochs": s.epochs, "batch_size": None,
+            "bias_init": s.bias, "shift": s.shift,
+        }
+        if self.upload_digest:
+            base["upload_digest"] = self.upload_digest
+        return run_settings(NAME, **{**base, **network})
+
+
+def task(fr: Frame, s: DeadReluSettings) -> Task:
+    """Load the data and apply the compute guard, for a section that trains networks.
+
+    Draws what the reader must know about them: the upload notes, a cut budget and
+    the setup line.
+    """
+    t = fr.t
+    X, y, used = load_data(s.data, N_SAMPLES, NOISE, s.seed, t)
+    mine = user_data() if used == UPLOAD else None
+    data_key = f"{UPLOAD}:{mine[2]}" if mine is not None else used
+    n_train = len(train_test_split(X, y, seed=s.seed)[2])
+    # One budget for every training of the page: one network per activation, ReLU and
+    # Leaky ReLU after the big step and each remedy. A request trains only the open
+    # section's networks, but the shared budget keeps epochs and rows the same in
+    # every section.
+    budget = budget_epochs(s.depth, s.width, n_train, s.epochs,
+                           runs=len(s.acts) + STEP_RUNS + len(REMEDIES), n_in=X.shape[1])
+    note_budget(budget, t)
+    spec = RunSpec(data_key, s.depth, s.width, s.lr, s.bias, s.shift, s.init, s.opt,
+                   budget.epochs, s.seed, budget.n_samples)
+    st.markdown(t(f"{NAME}.setup", data=used, n=max(N_SAMPLES, len(y)), depth=s.depth,
+                  width=s.width, lr=s.lr, opt=s.opt, epochs=spec.epochs, init=s.init,
+                  bias=s.bias, shift=s.shift))
+    return Task(spec, X, y, used, mine[2] if mine is not None else None)
