@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -73,3 +74,12 @@ class Translator:
 
     def has(self, key: str) -> bool:
         return key in self._text
+
+
+def option_labels(t: Translator, kind: str, codes: Iterable[str]) -> dict[str, str]:
+    """What a select box shows for each option code: ``common.option.<kind>.<code>``.
+
+    Codes without a catalog entry are shown as they are. Pass the result as a
+    control's ``labels=``: the widget shows the text, the URL keeps the code.
+    """
+    return {c: t(key) if t.has(key := f"common.option.{kind}.{c}") else c for c in codes}
