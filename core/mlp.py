@@ -44,6 +44,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -57,12 +58,43 @@ try:  # threadpoolctl ships with scikit-learn
 except ImportError:  # pragma: no cover - keep core usable without it
     threadpool_limits = None
 
-__all__ = ["MLP", "OPTIMIZERS", "OUTPUTS", "BackwardTrace", "History", "dead_units"]
+__all__ = ["MLP", "OPTIMIZERS", "OUTPUTS", "BackwardTrace", "History", "Params", "dead_units"]
 
 Array = npt.NDArray[np.floating]
 
 OUTPUTS: tuple[str, ...] = ("sigmoid", "softmax", "identity", "sigmoid_mse")
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
+
+
+class Params(NamedTuple):
+    """Every piece of state that defines a network's function: a deep-copied snapshot.
+
+    ``weights`` and ``biases`` always hold one array per weight layer. The
+    normalisation state is empty for a network without normalisation: ``gammas``
+    and ``betas`` hold one (width,) array per hidden layer when ``norm`` is set,
+    ``running_mean`` and ``running_var`` only for batch norm. Built from a
+    ``(weights, biases)`` pair, ``Params(weights, biases)`` is a plain network's state.
+
+    Attributes
+    ----------
+    weights : list of ndarray
+        ``weights[l]`` of shape (sizes[l], sizes[l+1]).
+    biases : list of ndarray
+        ``biases[l]`` of shape (sizes[l+1],).
+    gammas, betas : sequence of ndarray
+        Scale γ_l and shift β_l of each hidden layer's normalisation, shape (sizes[l+1],).
+    running_mean, running_var : sequence of ndarray
+        Batch norm's running averages of the per-unit batch mean and (unbiased)
+        variance, shape (sizes[l+1],), used when predicting.
+    """
+
+    weights: list[Array]
+    biases: list[Array]
+    # Immutable defaults: a list default would be one object shared by every Params.
+    gammas: Sequence[Array] = ()
+    betas: Sequence[Array] = ()
+    running_mean: Sequence[Array] = ()
+    running_var: Sequence[Array] = ()
 
 
 @dataclass
@@ -127,8 +159,8 @@ class History:
         Fraction of all hidden units that are dead (0 if there are none).
     diverged_at : int or None
         First epoch whose loss or parameters are non-finite; training stopped there.
-    snapshots : dict
-        ``epoch -> (weights, biases)`` copies for the requested epochs.
+    snapshots : dict of int to Params
+        ``epoch ->`` :class:`Params` copies for the requested epochs.
     """
 
     epochs: np.ndarray
@@ -139,7 +171,7 @@ class History:
     dead_fraction: np.ndarray
     dead_total: np.ndarray
     diverged_at: int | None = None
-    snapshots: dict[int, tuple[list[Array], list[Array]]] = field(default_factory=dict)
+    snapshots: dict[int, Params] = field(default_factory=dict)
 
 
 def _softmax(z: Array) -> Array:
@@ -275,6 +307,11 @@ class MLP:
             np.full(fan_out, bias_init if i < self.n_layers - 1 else 0.0, dtype=self.dtype)
             for i, fan_out in enumerate(sizes[1:])
         ]
+        self.norm: str | None = None
+        self.gammas: list[Array] = []
+        self.betas: list[Array] = []
+        self.running_mean: list[Array] = []
+        self.running_var: list[Array] = []
 
     # --- shape helpers ---------------------------------------------------------
 
@@ -615,32 +652,70 @@ class MLP:
 
     # --- parameters ------------------------------------------------------------
 
-    def get_params(self) -> tuple[list[Array], list[Array]]:
-        """Deep copies of ``(weights, biases)``."""
-        return [w.copy() for w in self.weights], [b.copy() for b in self.biases]
+    def get_params(self) -> Params:
+        """Deep copies of every parameter and of the normalisation state."""
+        def copies(arrays: Sequence[Array]) -> list[Array]:
+            return [a.copy() for a in arrays]
 
-    def set_params(self, weights: Sequence[npt.ArrayLike], biases: Sequence[npt.ArrayLike]) -> None:
-        """Replace all parameters by copies of ``weights`` and ``biases`` (cast to ``dtype``)."""
-        weights, biases = list(weights), list(biases)
-        if len(weights) != self.n_layers or len(biases) != self.n_layers:
-            raise ValueError(f"expected {self.n_layers} weight and bias arrays")
-        new_w = [np.array(w, dtype=self.dtype) for w in weights]
-        new_b = [np.array(b, dtype=self.dtype) for b in biases]
-        for i, (w, b) in enumerate(zip(new_w, new_b, strict=True)):
-            shape_w, shape_b = (self.sizes[i], self.sizes[i + 1]), (self.sizes[i + 1],)
-            if w.shape != shape_w or b.shape != shape_b:
-                raise ValueError(
-                    f"layer {i}: expected W {shape_w} and b {shape_b}, "
-                    f"got {w.shape} and {b.shape}"
-                )
+        return Params(copies(self.weights), copies(self.biases), copies(self.gammas),
+                      copies(self.betas), copies(self.running_mean), copies(self.running_var))
+
+    def set_params(
+        self,
+        weights: Params | Sequence[npt.ArrayLike],
+        biases: Sequence[npt.ArrayLike] | None = None,
+        gammas: Sequence[npt.ArrayLike] | None = None,
+        betas: Sequence[npt.ArrayLike] | None = None,
+        running_mean: Sequence[npt.ArrayLike] | None = None,
+        running_var: Sequence[npt.ArrayLike] | None = None,
+    ) -> None:
+        """Replace parameters by copies (cast to ``dtype``), checking every shape.
+
+        Call it with a :class:`Params` (``set_params(p)`` or ``set_params(*p)``) or
+        with the older ``(weights, biases)`` pair. Normalisation state that is not
+        given (``None``) is kept as it is; an empty sequence counts as not given,
+        so the pair of a plain network's :class:`Params` leaves γ/β alone.
+        """
+        if isinstance(weights, Params):
+            if biases is not None:
+                raise ValueError("give a Params alone, or weights and biases")
+            weights, biases, gammas, betas, running_mean, running_var = weights
+        if biases is None:
+            raise ValueError("set_params needs biases with the weights (or a Params)")
+        sizes = self.sizes
+        new_w = self._checked("weights", weights,
+                              [(a, b) for a, b in itertools.pairwise(sizes)])
+        new_b = self._checked("biases", biases, [(b,) for b in sizes[1:]])
+        hidden = [(w,) for w in sizes[1:-1]]
+        state = {}
+        for name, given, have in (("gammas", gammas, self.gammas), ("betas", betas, self.betas),
+                                  ("running_mean", running_mean, self.running_mean),
+                                  ("running_var", running_var, self.running_var)):
+            if given is None or len(given) == 0:
+                continue
+            if not have:
+                raise ValueError(f"this network has no {name} (its norm is {self.norm!r})")
+            state[name] = self._checked(name, given, hidden)
         self.weights, self.biases = new_w, new_b
+        self.__dict__.update(state)
+
+    def _checked(self, name: str, arrays: Sequence[npt.ArrayLike],
+                 shapes: list[tuple[int, ...]]) -> list[Array]:
+        """Copies of ``arrays`` in the network dtype, one per expected shape."""
+        out = [np.array(a, dtype=self.dtype) for a in arrays]
+        if len(out) != len(shapes):
+            raise ValueError(f"expected {len(shapes)} arrays of {name}, got {len(out)}")
+        for i, (a, shape) in enumerate(zip(out, shapes, strict=True)):
+            if a.shape != shape:
+                raise ValueError(f"{name}[{i}]: expected shape {shape}, got {a.shape}")
+        return out
 
     def copy(self) -> MLP:
-        """An independent copy (parameters copied, settings shared)."""
+        """An independent copy (parameters and normalisation state copied, settings shared)."""
         new = MLP.__new__(MLP)
         new.__dict__.update(self.__dict__)
         new.__dict__.pop("_step_ws", None)  # scratch buffers are per model
-        new.weights, new.biases = self.get_params()
+        new.__dict__.update(self.get_params()._asdict())
         return new
 
     def dead_units(self, X: npt.ArrayLike) -> list[np.ndarray]:
@@ -744,7 +819,7 @@ class MLP:
             grad_norms = np.full((epochs + 1, L), np.nan)
             dead_fraction = np.full((epochs + 1, n_hidden), np.nan)
             dead_total = np.full(epochs + 1, np.nan)
-            snapshots: dict[int, tuple[list[Array], list[Array]]] = {}
+            snapshots: dict[int, Params] = {}
             hidden_total = sum(self.sizes[1:-1])
 
             def record(e: int, t: BackwardTrace) -> bool:

@@ -95,7 +95,7 @@ def confidently_wrong(model: MLP, X: npt.ArrayLike, y: npt.ArrayLike, logit: flo
     if not np.isfinite(scale) or scale == 0:
         raise ValueError("the last hidden layer carries no information about y")
     coef = -coef * (logit / scale)
-    weights, biases = model.get_params()
+    weights, biases, *_ = model.get_params()
     weights[-1] = coef[:-1, None]
     biases[-1] = np.array([coef[-1]])
     model.set_params(weights, biases)

@@ -113,7 +113,7 @@ def fit_curve(formula: str, noise: float, n: int, width: int, depth: int, act: s
                          snapshot_epochs=_snap_epochs(epochs),
                          callback=progress_callback(bar, _text))
     snaps = {}
-    for e, (w, b) in sorted(hist.snapshots.items()):
+    for e, (w, b, *_) in sorted(hist.snapshots.items()):
         if all(np.isfinite(a).all() for a in (*w, *b)):
             snaps[e] = _curve_of(w, b, act)
     return {"x": x, "y": y, "grid": grid, "target": parse(formula)(grid), "loss": hist.loss,
@@ -130,7 +130,7 @@ def fit_hinges(formula: str, noise: float, n: int, units: int, epochs: int, lr: 
     with progress_bar(_text) as bar:
         model.fit(x[:, None], y, epochs=epochs, lr=lr, optimizer="adam",
                   callback=progress_callback(bar, _text))
-    w, b = model.get_params()
+    w, b, *_ = model.get_params()
     kinks = breakpoints(w, b, LO, HI)
     grid = np.union1d(np.linspace(LO, HI, 161), kinks)
     terms = hinge_terms(w, b, grid)
@@ -234,7 +234,7 @@ def regions_2d(key: str, width: int, depth: int, seed: int, epochs: int, _X: np.
     count_pts, _, _ = plane_grid(X, resolution=COUNT_RES)
     probe = MLP([2, *[width] * depth, n_out], activation="relu", output=output)
     snaps = {}
-    for e, (w, b) in sorted(hist.snapshots.items()):
+    for e, (w, b, *_) in sorted(hist.snapshots.items()):
         labels, logits = activation_patterns(w, b, draw)
         if n_out > 1:
             probe.set_params(w, b)

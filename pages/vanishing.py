@@ -158,7 +158,7 @@ def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str,
                       X_test=Xte, y_test=yte, snapshot_epochs=wanted,
                       callback=progress_callback(bar, _text))
     # The last saved state: the trained network (or, if it diverged, its last state).
-    weights, biases = h.snapshots[max(h.snapshots)]
+    weights, biases, *_ = h.snapshots[max(h.snapshots)]
     run = {
         "loss": h.loss, "train_acc": h.train_acc, "test_acc": h.test_acc,
         "grad": h.grad_norms, "diverged_at": h.diverged_at, "boundaries": {},
@@ -168,7 +168,7 @@ def train_run(data: str, n: int, noise: float, depth: int, width: int, act: str,
         points, _, step = plane_grid(X, resolution=res)
         run["step"] = step
         with np.errstate(all="ignore"), single_threaded_blas():
-            for e, (w, b) in sorted(h.snapshots.items()):
+            for e, (w, b, *_) in sorted(h.snapshots.items()):
                 model.set_params(w, b)
                 run["boundaries"][e] = model.predict_proba(points).astype(np.float32)
     return run

@@ -12,7 +12,7 @@ import pytest
 
 from core import datasets
 from core.activations import ACTIVATIONS
-from core.mlp import MLP, OUTPUTS, History, dead_units
+from core.mlp import MLP, OUTPUTS, History, Params, dead_units
 
 N_OUT = {"sigmoid": 1, "sigmoid_mse": 1, "softmax": 3, "identity": 2}
 
@@ -34,7 +34,7 @@ def _random_net(activation: str, output: str) -> tuple[MLP, np.ndarray, np.ndarr
     for seed in range(100):
         rng = np.random.default_rng(seed)
         model = MLP([3, 5, 4, N_OUT[output]], activation, output, init="glorot_normal", seed=seed)
-        weights, _ = model.get_params()
+        weights = model.get_params().weights
         model.set_params(weights, [0.3 * rng.standard_normal(b.shape) for b in model.biases])
         X = rng.standard_normal((6, 3))
         zs, _ = model.forward_trace(X)
@@ -262,7 +262,7 @@ def test_history_shapes_and_metrics() -> None:
 def test_snapshots_restore_the_state() -> None:
     X, y = datasets.load("circles", n_samples=100, noise=0.1, seed=0)
     model = MLP([2, 8, 1], "tanh", seed=0)
-    init_w, _ = model.get_params()
+    init_w = model.get_params().weights
     hist = model.fit(X, y, epochs=10, lr=0.5, snapshot_epochs=[-4, 3, 50])
     assert set(hist.snapshots) == {0, 3, 10}
     for a, b in zip(hist.snapshots[0][0], init_w, strict=True):
@@ -400,7 +400,7 @@ def test_construction_and_parameters() -> None:
     assert model.activation is ACTIVATIONS["tanh"]
     assert model.n_layers == 2 and model.n_hidden == 1 and model.n_params == 15 + 5 + 10 + 2
 
-    w, _ = model.get_params()
+    w = model.get_params().weights
     w[0][0, 0] = 99.0
     assert model.weights[0][0, 0] != 99.0
 
@@ -429,3 +429,25 @@ def test_construction_and_parameters() -> None:
         model.loss(np.zeros((4, 3)), [0, 1, 2, 1])  # label 2 out of range
     with pytest.raises(ValueError):
         model.fit(np.zeros((4, 3)), [0, 1, 1, 0], optimizer="rmsprop")
+
+
+def test_params_record_round_trips() -> None:
+    model = MLP([3, 4, 2], "tanh", "softmax", seed=1)
+    p = model.get_params()
+    assert isinstance(p, Params) and p.gammas == [] and p.running_var == []
+    assert Params([], []).gammas == () and Params([], []).gammas is Params([], []).betas
+    other = MLP([3, 4, 2], "tanh", "softmax", seed=2)
+    other.set_params(p)
+    np.testing.assert_array_equal(other.weights[0], model.weights[0])
+    other.weights[0][0, 0] += 1.0
+    assert p.weights[0][0, 0] == model.weights[0][0, 0]  # set_params copies
+    other.set_params(*p)  # the unpacked record, as set_params(weights, biases, ...)
+    np.testing.assert_array_equal(other.weights[0], model.weights[0])
+    other.set_params(p.weights, p.biases)  # the older pair
+    back = pickle.loads(pickle.dumps(p))
+    assert isinstance(back, Params)
+    np.testing.assert_array_equal(back.biases[1], p.biases[1])
+    with pytest.raises(ValueError, match="gammas"):
+        other.set_params(p.weights, p.biases, gammas=[np.ones(4)])
+    with pytest.raises(ValueError):
+        other.set_params(p.weights)
