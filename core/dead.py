@@ -1,7 +1,7 @@
 """Dead ReLU units: exact counting, the one-big-step experiment, and "born dead" networks.
 
-Definitions (SCIENCE.md, claim C8)
-----------------------------------
+Definitions (``docs/science.md``, claim C8)
+-------------------------------------------
 A hidden unit is **dead on a data set** ``X`` when its pre-activation satisfies
 ``z <= 0`` for *every* sample of ``X``. For ReLU (``relu'(0) = 0`` by the left
 derivative) such a unit outputs 0 on all of ``X`` and its incoming weights and bias

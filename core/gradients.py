@@ -8,9 +8,17 @@ Notation as in :mod:`core.mlp` (``L`` weight layers, ``L − 1`` hidden layers):
 
 so the signal reaching layer ``l`` has been multiplied by ``f'(z_k) W_kᵀ`` for every
 layer ``k`` above it. With the sigmoid, ``f' <= 1/4``: a chain of ``k`` sigmoid
-derivatives is at most ``4^−k`` (SCIENCE.md C4, C5). The forward values
-``h_l`` do *not* shrink in the same way — sigmoid outputs stay in (0, 1), mostly
-near ½ or saturated near 0/1 — which is why :func:`layer_statistics` reports both.
+derivatives is at most ``4^−k`` (``docs/science.md``, C4, C5).
+
+The weight gradient ``‖dL/dW_l‖ = ‖h_lᵀ δ_l‖`` is a forward size times a backward
+size, so it can stay level while both move in opposite directions; the
+back-propagated signal ``‖dL/dh_l‖`` (``grad_h``) shows the backward part alone.
+The forward pass has two sizes as well. Its *level* (``act_mean``) need not
+shrink: sigmoid outputs stay in (0, 1), near ½. Its *spread* across the inputs
+(``spread``: per unit, the standard deviation over the samples) can shrink by the
+same factors as the gradient, and then the layers near the output see nearly the
+same vector for every input and cannot learn either. :func:`layer_statistics`
+reports all of them.
 
 Everything here is pure NumPy and silences floating-point warnings: a
 diverging or underflowing network yields ``inf``/``nan``/``0`` values, which
@@ -82,6 +90,10 @@ class LayerStats:
     act_mean, act_std : ndarray of shape (L − 1,)
         Mean and standard deviation of each hidden layer's activations ``h_l`` over
         all samples and units.
+    spread : ndarray of shape (L − 1,)
+        How much each hidden layer still depends on the input: the mean over its
+        units ``j`` of ``std_i h_l[i, j]``, the standard deviation across the samples
+        ``i`` (ddof 0). Zero when the layer computes the same vector for every input.
     saturated : ndarray of shape (L − 1,)
         Fraction of (sample, unit) pairs of each hidden layer with
         ``|f'(z)| < SATURATION · max|f'|``.
@@ -93,6 +105,7 @@ class LayerStats:
     act_mean: np.ndarray
     act_std: np.ndarray
     saturated: np.ndarray
+    spread: np.ndarray
 
 
 def _saturation_threshold(activation: Activation, fraction: float) -> float:
@@ -132,7 +145,8 @@ def layer_statistics(
         saturated = np.array(
             [float(np.mean(np.abs(df(z)) < threshold)) for z in hidden_z], dtype=float
         )
-    return LayerStats(float(trace.loss), grad_w, grad_h, act_mean, act_std, saturated)
+        spread = np.array([float(np.mean(np.std(h, axis=0))) for h in hidden_h], dtype=float)
+    return LayerStats(float(trace.loss), grad_w, grad_h, act_mean, act_std, saturated, spread)
 
 
 def init_statistics(
@@ -162,7 +176,8 @@ def init_statistics(
     -------
     dict of ndarray
         ``loss`` of shape (S,), and ``grad_w`` (S, L), ``grad_h``, ``act_mean``,
-        ``act_std``, ``saturated`` (S, L − 1), one row per seed.
+        ``act_std``, ``saturated``, ``spread`` (S, L − 1), one row per seed (the
+        fields of :class:`LayerStats`).
     """
     rows = [
         layer_statistics(
@@ -172,7 +187,7 @@ def init_statistics(
         )
         for s in seeds
     ]
-    fields = ("grad_w", "grad_h", "act_mean", "act_std", "saturated")
+    fields = ("grad_w", "grad_h", "act_mean", "act_std", "saturated", "spread")
     out = {f: np.array([getattr(r, f) for r in rows], dtype=float) for f in fields}
     out["loss"] = np.array([r.loss for r in rows], dtype=float)
     return out

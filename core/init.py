@@ -5,7 +5,7 @@ variance of a weight as a function of the fan-in/fan-out and draws either from a
 zero-mean normal with that variance or from the symmetric uniform
 ``U[-a, a]`` with ``a = sqrt(3 Var W)`` (a uniform on ``[-a, a]`` has variance a²/3).
 
-Why the variance matters (SCIENCE.md): back-propagating through one layer multiplies
+Why the variance matters (``docs/science.md``): back-propagating through one layer multiplies
 the gradient's squared norm by about ``fan_out · Var W · E[f'(z)²]`` (forward:
 ``fan_in · Var W · ...``). He init (``Var W = 2/fan_in``) keeps this factor at 1 for
 ReLU, whose ``f'`` is 1 on half of the inputs; Glorot/Xavier compromises between

@@ -152,6 +152,10 @@ class History:
         no test set was given.
     grad_norms : ndarray of shape (E_done + 1, n_layers)
         Frobenius norm of ``dL/dW_l`` for each layer.
+    grad_h : ndarray of shape (E_done + 1, n_hidden_layers)
+        Frobenius norm (over samples and units) of the back-propagated signal
+        ``dL/dh_l`` at each hidden layer ``l = 1 .. L−1``, for the mean loss on the
+        training set: ``core.gradients.layer_statistics(...).grad_h`` at each state.
     dead_fraction : ndarray of shape (E_done + 1, n_hidden_layers)
         Fraction of each hidden layer's units that are dead on the training set
         (see :func:`dead_units`).
@@ -168,6 +172,7 @@ class History:
     train_acc: np.ndarray
     test_acc: np.ndarray
     grad_norms: np.ndarray
+    grad_h: np.ndarray
     dead_fraction: np.ndarray
     dead_total: np.ndarray
     diverged_at: int | None = None
@@ -475,7 +480,8 @@ class MLP:
             ws = _Workspace(self.sizes, n, self.dtype)
         return ws
 
-    def _train_pass(self, X: Array, Y: np.ndarray, ws: _Workspace) -> BackwardTrace:
+    def _train_pass(self, X: Array, Y: np.ndarray, ws: _Workspace,
+                    grad_h: np.ndarray | None = None) -> BackwardTrace:
         """Forward + backward for training, computed in the buffers of ``ws``.
 
         The same numbers as ``_backward(X, Y, input_grad=False)`` up to rounding
@@ -522,6 +528,8 @@ class MLP:
             width = self.sizes[i]
             dH = ws.view(ws.delta[i % 2], n, width)
             np.matmul(dZ, self.weights[i].T, out=dH)  # dL/dh_i = δ_i W_iᵀ
+            if grad_h is not None:
+                grad_h[i - 1] = math.sqrt(np.vdot(dH, dH))
             # δ_{i-1} = dL/dh_i ⊙ f'(z_{i-1}), in place
             if is_relu:
                 mask = ws.view(ws.mask, n, width)
@@ -817,10 +825,15 @@ class MLP:
             train_acc = np.full(epochs + 1, np.nan)
             test_acc = np.full(epochs + 1, np.nan)
             grad_norms = np.full((epochs + 1, L), np.nan)
+            grad_h = np.full((epochs + 1, n_hidden), np.nan)
             dead_fraction = np.full((epochs + 1, n_hidden), np.nan)
             dead_total = np.full(epochs + 1, np.nan)
             snapshots: dict[int, Params] = {}
             hidden_total = sum(self.sizes[1:-1])
+
+            def metrics_pass(e: int) -> BackwardTrace:
+                """The full-training-set pass of state ``e``; its ‖dL/dh_l‖ go to row ``e``."""
+                return self._train_pass(X, Y, ws, grad_h=grad_h[e])
 
             def record(e: int, t: BackwardTrace) -> bool:
                 """Store the metrics of state ``e``; return False if it is non-finite."""
@@ -846,7 +859,7 @@ class MLP:
             # One set of buffers for the whole fit; every pass overwrites the last,
             # whose metrics have been recorded and gradients applied by then.
             ws = self._workspace(None, n)  # mini-batches use its leading rows
-            trace = self._train_pass(X, Y, ws)
+            trace = metrics_pass(0)
             done = 0
             diverged_at = None if record(0, trace) else 0
             while diverged_at is None and done < epochs:
@@ -862,7 +875,7 @@ class MLP:
                         t = self._train_pass(Xp[batch], Yp[batch], ws)
                         step(t.grads_w, t.grads_b)
                 done += 1
-                trace = self._train_pass(X, Y, ws)
+                trace = metrics_pass(done)
                 if not record(done, trace):
                     diverged_at = done
                 if callback is not None:
@@ -877,6 +890,7 @@ class MLP:
                 train_acc=train_acc[:k],
                 test_acc=test_acc[:k],
                 grad_norms=grad_norms[:k],
+                grad_h=grad_h[:k],
                 dead_fraction=dead_fraction[:k],
                 dead_total=dead_total[:k],
                 diverged_at=diverged_at,
@@ -953,7 +967,7 @@ def dead_units(model: MLP, X: npt.ArrayLike) -> list[np.ndarray]:
     """Which hidden units are dead on a data set.
 
     A unit is *dead on X* when its pre-activation satisfies ``z <= 0`` for **every**
-    sample in ``X`` (SCIENCE.md; the usual operational definition). For ReLU such a
+    sample in ``X`` (``docs/science.md``; the usual operational definition). For ReLU such a
     unit outputs 0 and, by the left-derivative convention ``relu'(0) = 0``, passes no
     gradient on this data. The test is exact over the whole set and computed the same
     way for every activation, though it only means "cannot learn" for ReLU-like ones.

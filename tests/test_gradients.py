@@ -97,6 +97,24 @@ def test_forward_statistics_and_saturation_by_hand() -> None:
         assert stats.saturated[k] == pytest.approx(np.mean(zs[k] <= 0))
 
 
+def test_spread_by_hand() -> None:
+    # 1-2-1 ReLU net with h1 = relu(x W1 + b1) written out for three samples.
+    model = MLP([1, 2, 1], activation="relu", output="identity")
+    model.set_params([np.array([[1.0, -2.0]]), np.array([[1.0], [1.0]])],
+                     [np.array([0.0, 1.0]), np.array([0.0])])
+    X, y = np.array([[0.0], [1.0], [2.0]]), np.zeros(3)
+    # Unit 0: h = x = 0, 1, 2, mean 1, std sqrt((1 + 0 + 1)/3) = sqrt(2/3).
+    # Unit 1: h = relu(1 − 2x) = 1, 0, 0, mean 1/3, std sqrt((4/9 + 1/9 + 1/9)/3) = sqrt(2)/3.
+    stats = layer_statistics(model, X, y)
+    assert stats.spread.shape == (1,)
+    assert stats.spread[0] == pytest.approx((math.sqrt(2 / 3) + math.sqrt(2) / 3) / 2, rel=1e-14)
+    # act_std pools samples and units: values 0, 1, 2, 1, 0, 0 (mean 2/3).
+    assert stats.act_std[0] == pytest.approx(math.sqrt(np.mean((np.array([0, 1, 2, 1, 0, 0]) - 2 / 3) ** 2)))
+    # A layer that computes the same vector for every input has no spread at all.
+    model.set_params([np.zeros((1, 2)), np.ones((2, 1))], [np.array([0.5, 2.0]), np.zeros(1)])
+    assert layer_statistics(model, X, y).spread[0] == 0.0
+
+
 def test_huge_sigmoid_weights_saturate() -> None:
     X, y = load("moons", n_samples=50, noise=0.2, seed=1)
     model = MLP([2, 16, 16, 1], activation="sigmoid", init="normal", init_std=50.0, seed=0)
@@ -108,7 +126,7 @@ def test_huge_sigmoid_weights_saturate() -> None:
 
 
 def test_deep_sigmoid_gradient_vanishes_but_its_values_do_not() -> None:
-    """SCIENCE.md C4/C5: the gradient shrinks layer by layer; the outputs stay near ½."""
+    """docs/science.md C4/C5: the gradient shrinks layer by layer; the outputs stay near ½."""
     X, y = load("moons", n_samples=200, noise=0.2, seed=0)
     sizes = [2, *[32] * 10, 1]
     sig = init_statistics(sizes, "sigmoid", "he_normal", X, y, seeds=range(5))
@@ -130,6 +148,11 @@ def test_init_statistics_shapes_and_determinism() -> None:
     b = init_statistics(sizes, "tanh", "glorot_uniform", X, y, seeds=[0, 1, 2], output="softmax")
     assert a["grad_w"].shape == (3, 4)
     assert a["grad_h"].shape == a["act_mean"].shape == a["saturated"].shape == (3, 3)
+    assert a["spread"].shape == (3, 3)
+    for row, s in enumerate([0, 1, 2]):
+        one = layer_statistics(MLP(sizes, "tanh", "softmax", init="glorot_uniform", seed=s), X, y)
+        np.testing.assert_array_equal(a["grad_h"][row], one.grad_h)
+        np.testing.assert_array_equal(a["spread"][row], one.spread)
     assert a["loss"].shape == (3,)
     for key in a:
         np.testing.assert_array_equal(a[key], b[key])

@@ -65,7 +65,7 @@ def test_uniform_limits(name: str) -> None:
 
 
 def test_standard_init_shrinks_by_three() -> None:
-    # n · Var W = 1/3 for Glorot & Bengio's "standard" init (SCIENCE.md).
+    # n · Var W = 1/3 for Glorot & Bengio's "standard" init (docs/science.md).
     n = 256
     assert n * weight_variance("standard", n, n) == pytest.approx(1 / 3)
 

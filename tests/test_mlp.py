@@ -12,6 +12,7 @@ import pytest
 
 from core import datasets
 from core.activations import ACTIVATIONS
+from core.gradients import layer_statistics
 from core.mlp import MLP, OUTPUTS, History, Params, dead_units
 
 N_OUT = {"sigmoid": 1, "sigmoid_mse": 1, "softmax": 3, "identity": 2}
@@ -184,8 +185,8 @@ def test_sgd_and_momentum_reduce_the_loss(optimizer: str) -> None:
 
 
 def _assert_histories_equal(a: History, b: History) -> None:
-    for field in ("epochs", "loss", "train_acc", "test_acc", "grad_norms", "dead_fraction",
-                  "dead_total"):
+    for field in ("epochs", "loss", "train_acc", "test_acc", "grad_norms", "grad_h",
+                  "dead_fraction", "dead_total"):
         np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
     assert a.diverged_at == b.diverged_at
 
@@ -237,7 +238,7 @@ def test_history_shapes_and_metrics() -> None:
                      snapshot_epochs=[2], callback=lambda e, t: calls.append((e, t)))
     np.testing.assert_array_equal(hist.epochs, np.arange(8))
     assert hist.loss.shape == hist.train_acc.shape == hist.test_acc.shape == (8,)
-    assert hist.grad_norms.shape == (8, 3)
+    assert hist.grad_norms.shape == (8, 3) and hist.grad_h.shape == (8, 2)
     assert hist.dead_fraction.shape == (8, 2) and hist.dead_total.shape == (8,)
     assert np.all(np.isfinite(hist.test_acc)) and hist.diverged_at is None
     assert calls == [(e, 7) for e in range(1, 8)]
@@ -248,6 +249,8 @@ def test_history_shapes_and_metrics() -> None:
         loss, grads_w, _ = model.loss_and_grads(Xtr, ytr)
         assert hist.loss[epoch] == pytest.approx(loss, rel=1e-12)
         np.testing.assert_allclose(hist.grad_norms[epoch], [np.linalg.norm(g) for g in grads_w],
+                                   rtol=1e-12)
+        np.testing.assert_allclose(hist.grad_h[epoch], layer_statistics(model, Xtr, ytr).grad_h,
                                    rtol=1e-12)
         assert hist.train_acc[epoch] == model.accuracy(Xtr, ytr)
         assert hist.test_acc[epoch] == model.accuracy(Xte, yte)
