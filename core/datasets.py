@@ -1,8 +1,10 @@
-"""Classification data sets: 2-D toy sets generated on demand, and small bundled ones.
+"""Data sets: 2-D toy sets generated on demand, small bundled ones, and TensorFlow Playground's.
 
-Every loader returns ``X`` as float64 of shape (n, d), standardised per feature (zero
-mean, unit standard deviation; a constant feature is left at 0), and ``y`` as int64
-labels ``0 .. n_classes-1`` of shape (n,).
+Every scikit-learn loader returns ``X`` as float64 of shape (n, d), standardised per
+feature (zero mean, unit standard deviation; a constant feature is left at 0), and ``y``
+as int64 labels ``0 .. n_classes-1`` of shape (n,). TensorFlow Playground's sets (last
+section) keep Playground's coordinates instead, and two of them are regression sets with
+float64 targets; :attr:`DatasetInfo.task` tells the two kinds apart.
 
 Generated sets (2-D, binary; ``n_samples`` rows exactly)
     ``moons``               two interleaved half circles; ``noise`` = sd of the Gaussian
@@ -24,6 +26,49 @@ Bundled sets (files shipped inside scikit-learn, read with ``load_*``: no networ
     used, unless ``n_samples`` is smaller than the set: then a seeded, stratified
     subsample of exactly ``n_samples`` rows is taken (every class keeps at least one
     row when ``n_samples >= n_classes``), in the file's order.
+
+TensorFlow Playground's sets (2-D; ``n_samples`` rows exactly; not standardised)
+    The same generators as TensorFlow Playground's ``src/dataset.ts`` (facts carried
+    over, code written here): points in Playground's own coordinates, inside its plane
+    ``[−6, 6]²`` (:data:`PLAYGROUND_EXTENT`). They are deliberately **not**
+    standardised: the Playground input features (``core.features``: ``sin x₁``,
+    ``x₁²``, ``x₁x₂``) only mean what they mean in Playground on these coordinates. On
+    standardised data (about ``[−2.5, 2.5]``) ``sin x₁`` would be nearly monotonic and
+    add nothing, while on ``[−6, 6]`` it spans about two periods. ``noise`` is
+    Playground's noise level as a fraction: its slider's 0..50 % is ``noise = 0..0.5``.
+    Classification labels are int64, 1 for Playground's positive class and 0 for its
+    negative one; regression targets are float64. The rows are shuffled (as Playground
+    shuffles before splitting). Noise ``U(a, b)`` below means a uniform draw.
+
+    ``circle``      (classification; a new set, not ``circles``) positives at radius
+                    ``U(0, 2.5)``, negatives at radius ``U(3.5, 5)``, uniform angle. The
+                    label is the side of the radius-2.5 circle the point lands on after a
+                    shift by ``U(−5, 5)·noise`` per axis, while the point itself is kept
+                    where it was: noise flips labels near the boundary. ``circles`` is
+                    scikit-learn's pair of thin rings, standardised: a different picture.
+    ``xor``         (classification) ``x₁, x₂ ~ U(−5, 5)``, each pushed 0.3 away from its
+                    axis; label 1 when ``(x₁ + e₁)(x₂ + e₂) >= 0`` with
+                    ``e ~ U(−5, 5)·noise`` (label noise, positions kept).
+    ``gauss``       (classification; a new set, not ``blobs``) two Gaussians centred at
+                    (2, 2) (label 1) and (−2, −2) (label 0), variance ``0.5 + 7·noise``
+                    per axis (Playground's 0.5 at no noise to 4 at 50 %). Unlike
+                    ``blobs`` this is noise on the positions, in Playground's units.
+    ``spiral``      (classification) two arms of 1.75 turns each, radius growing linearly
+                    from 0 to 5; point ``i`` of ``m`` in an arm has radius ``5i/m`` and
+                    angle ``3.5π·i/m`` (+π for the second arm, label 0), each coordinate
+                    then shifted by ``U(−1, 1)·noise``.
+    ``plane``       (regression) ``x₁, x₂ ~ U(−6, 6)``; target
+                    ``((x₁ + e₁) + (x₂ + e₂)) / 10`` with ``e ~ U(−6, 6)·noise``, so in
+                    ``[−1.2, 1.2]`` without noise.
+    ``multigauss``  (regression) ``x₁, x₂ ~ U(−6, 6)``; six bumps at ``(−4|0|4, ±2.5)``
+                    with alternating signs ``s_k``; the target is the
+                    ``s_k·clip(1 − d_k/2, 0, 1)`` of largest magnitude, ``d_k`` the
+                    distance of ``(x₁ + e₁, x₂ + e₂)`` to bump ``k`` and
+                    ``e ~ U(−6, 6)·noise``; in ``[−1, 1]``.
+
+    When ``n_samples`` is odd, the positive class (or arm) has the extra row.
+    Playground itself draws 500 rows for classification and 1200 for regression
+    (:data:`PLAYGROUND_SAMPLES`).
 """
 
 from __future__ import annotations
@@ -36,7 +81,20 @@ import numpy as np
 import numpy.typing as npt
 from sklearn import datasets as _skd
 
-__all__ = ["DATASETS", "DatasetInfo", "load", "standardise", "train_test_split"]
+__all__ = [
+    "DATASETS",
+    "PLAYGROUND_EXTENT",
+    "PLAYGROUND_SAMPLES",
+    "DatasetInfo",
+    "load",
+    "standardise",
+    "train_test_split",
+]
+
+#: Half-width of TensorFlow Playground's input plane: its sets live in ``[−6, 6]²``.
+PLAYGROUND_EXTENT = 6.0
+#: How many rows TensorFlow Playground itself draws, per task.
+PLAYGROUND_SAMPLES: dict[str, int] = {"classification": 500, "regression": 1200}
 
 
 @dataclass(frozen=True)
@@ -64,6 +122,16 @@ class DatasetInfo:
         only matters if smaller, when a stratified subsample is drawn.
     n_rows : int or None
         Rows in a bundled set; None for generated ones.
+    task : {"classification", "regression"}
+        What ``y`` holds: int64 class labels, or float64 targets (then ``n_classes``
+        is 0).
+    extent : float or None
+        For a set in fixed coordinates (TensorFlow Playground's), the half-width ``e``
+        of the square ``[−e, e]²`` its plane spans, which grids and drawn points use;
+        None for a standardised set, whose plane is wherever its data are.
+    standardised : bool
+        ``X`` is standardised per column (every scikit-learn set) or kept in its own
+        coordinates (Playground's).
     """
 
     name: str
@@ -74,11 +142,20 @@ class DatasetInfo:
     uses_noise: bool
     uses_n_samples: bool
     n_rows: int | None = None
+    task: str = "classification"
+    extent: float | None = None
+    standardised: bool = True
 
 
 def _generated(name: str, uses_noise: bool = True) -> DatasetInfo:
     return DatasetInfo(name, 2, 2, generated=True, two_d=True, uses_noise=uses_noise,
                        uses_n_samples=True)
+
+
+def _playground(name: str, task: str) -> DatasetInfo:
+    return DatasetInfo(name, 2, 2 if task == "classification" else 0, generated=True, two_d=True,
+                       uses_noise=True, uses_n_samples=True, task=task,
+                       extent=PLAYGROUND_EXTENT, standardised=False)
 
 
 def _bundled(name: str, n_features: int, n_classes: int, n_rows: int) -> DatasetInfo:
@@ -96,6 +173,12 @@ DATASETS: dict[str, DatasetInfo] = {
     "wine": _bundled("wine", 13, 3, 178),
     "breast_cancer": _bundled("breast_cancer", 30, 2, 569),
     "digits": _bundled("digits", 64, 10, 1797),
+    "circle": _playground("circle", "classification"),
+    "xor": _playground("xor", "classification"),
+    "gauss": _playground("gauss", "classification"),
+    "spiral": _playground("spiral", "classification"),
+    "plane": _playground("plane", "regression"),
+    "multigauss": _playground("multigauss", "regression"),
 }
 
 _BLOB_CENTRES = np.array([[-2.0, -2.0], [2.0, 2.0]])
@@ -126,6 +209,99 @@ _LOADERS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
     "breast_cancer": _skd.load_breast_cancer,
     "digits": _skd.load_digits,
 }
+
+
+# --- TensorFlow Playground's generators (facts from its src/dataset.ts) -------------
+# Each takes (n, noise, rng) and returns X of shape (n, 2) in Playground's coordinates
+# and y: int64 labels (1 = Playground's positive class) or float64 targets.
+
+Generated = tuple[np.ndarray, np.ndarray]
+
+
+def _halves(n: int) -> tuple[int, int]:
+    """Rows of the positive and the negative class; the positive one takes an odd row."""
+    return n - n // 2, n // 2
+
+
+def _polar(r: np.ndarray, angle: np.ndarray) -> np.ndarray:
+    # Playground's convention: x = r sin θ, y = r cos θ (θ measured from the x₂ axis).
+    return np.column_stack([r * np.sin(angle), r * np.cos(angle)])
+
+
+def _pg_circle(n: int, noise: float, rng: np.random.Generator) -> Generated:
+    n_pos, n_neg = _halves(n)
+    radius = 5.0
+    r = np.concatenate([rng.uniform(0, 0.5 * radius, n_pos), rng.uniform(0.7 * radius, radius, n_neg)])
+    X = _polar(r, rng.uniform(0, 2 * np.pi, n))
+    # The label is read at a shifted copy of the point: noise flips labels, not positions.
+    shifted = X + rng.uniform(-radius, radius, (n, 2)) * noise
+    y = np.hypot(shifted[:, 0], shifted[:, 1]) < 0.5 * radius
+    return X, y.astype(np.int64)
+
+
+def _pg_xor(n: int, noise: float, rng: np.random.Generator) -> Generated:
+    X = rng.uniform(-5, 5, (n, 2))
+    X += np.where(X > 0, 0.3, -0.3)  # a gap along both axes keeps the quadrants apart
+    shifted = X + rng.uniform(-5, 5, (n, 2)) * noise
+    return X, (shifted[:, 0] * shifted[:, 1] >= 0).astype(np.int64)
+
+
+def _pg_gauss(n: int, noise: float, rng: np.random.Generator) -> Generated:
+    n_pos, n_neg = _halves(n)
+    sd = math.sqrt(0.5 + 7.0 * noise)  # Playground maps noise 0..0.5 to variance 0.5..4
+    centres = np.repeat([[2.0, 2.0], [-2.0, -2.0]], [n_pos, n_neg], axis=0)
+    X = centres + sd * rng.standard_normal((n, 2))
+    return X, np.repeat(np.array([1, 0], dtype=np.int64), [n_pos, n_neg])
+
+
+def _pg_spiral(n: int, noise: float, rng: np.random.Generator) -> Generated:
+    parts = []
+    for m, phase in zip(_halves(n), (0.0, np.pi), strict=True):
+        s = np.arange(m) / m  # 0 .. 1 along the arm
+        parts.append(_polar(5.0 * s, 1.75 * 2 * np.pi * s + phase))
+    X = np.concatenate(parts) + rng.uniform(-1, 1, (n, 2)) * noise
+    n_pos, n_neg = _halves(n)
+    return X, np.repeat(np.array([1, 0], dtype=np.int64), [n_pos, n_neg])
+
+
+def _pg_plane(n: int, noise: float, rng: np.random.Generator) -> Generated:
+    e = PLAYGROUND_EXTENT
+    X = rng.uniform(-e, e, (n, 2))
+    shifted = X + rng.uniform(-e, e, (n, 2)) * noise
+    # Playground scales x₁ + x₂ from [−10, 10] to [−1, 1].
+    return X, shifted.sum(axis=1) / 10.0
+
+
+_BUMPS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1],
+                   [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]], dtype=np.float64)
+
+
+def _pg_multigauss(n: int, noise: float, rng: np.random.Generator) -> Generated:
+    e = PLAYGROUND_EXTENT
+    X = rng.uniform(-e, e, (n, 2))
+    shifted = X + rng.uniform(-e, e, (n, 2)) * noise
+    d = np.hypot(shifted[:, None, 0] - _BUMPS[:, 0], shifted[:, None, 1] - _BUMPS[:, 1])
+    signed = _BUMPS[:, 2] * np.clip(1.0 - d / 2.0, 0.0, 1.0)  # (n, 6)
+    # The bump of largest magnitude wins; argmax keeps the first of equals, as Playground does.
+    pick = np.argmax(np.abs(signed), axis=1)
+    return X, signed[np.arange(n), pick]
+
+
+_PLAYGROUND: dict[str, Callable[[int, float, np.random.Generator], Generated]] = {
+    "circle": _pg_circle,
+    "xor": _pg_xor,
+    "gauss": _pg_gauss,
+    "spiral": _pg_spiral,
+    "plane": _pg_plane,
+    "multigauss": _pg_multigauss,
+}
+
+
+def _playground_set(name: str, n: int, noise: float, seed: int) -> Generated:
+    rng = np.random.default_rng(seed)
+    X, y = _PLAYGROUND[name](n, noise, rng)
+    order = rng.permutation(n)
+    return X[order], y[order]
 
 
 def standardise(X: npt.ArrayLike) -> np.ndarray:
@@ -200,9 +376,11 @@ def load(
     Returns
     -------
     X : ndarray of shape (n, n_features), float64
-        Standardised features.
-    y : ndarray of shape (n,), int64
-        Labels ``0 .. n_classes-1``.
+        Standardised features; for TensorFlow Playground's sets, Playground's
+        coordinates (not standardised).
+    y : ndarray of shape (n,)
+        int64 labels ``0 .. n_classes-1``; float64 targets for a regression set
+        (``DATASETS[name].task == "regression"``).
 
     Raises
     ------
@@ -222,6 +400,8 @@ def load(
         raise ValueError(f"noise must be finite and >= 0, got {noise!r}")
     n_samples, seed = int(n_samples), int(seed)
 
+    if name in _PLAYGROUND:
+        return _playground_set(name, n_samples, noise, seed)
     if name in _GENERATORS:
         X, y = _GENERATORS[name](n_samples, noise, seed)
     else:
