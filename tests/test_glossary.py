@@ -102,3 +102,14 @@ def test_glossary_is_linked_from_the_science_page() -> None:
     science = (Path(__file__).resolve().parent.parent / "docs" / "science.md").read_text(encoding="utf-8")
     assert "glossary" in science.lower()
     assert "](../locales/glossary.toml)" in science
+
+
+def test_the_science_page_table_quotes_the_glossary() -> None:
+    # The short table in docs/science.md must not drift from the glossary file.
+    science = (Path(__file__).resolve().parent.parent / "docs" / "science.md").read_text(encoding="utf-8")
+    section = science.split("## 5. Glossary", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (.+?) \| (.+?) \|$", section, re.MULTILINE)[2:]  # skip header and rule
+    assert len(rows) >= 10
+    pairs = {(e["en"], e["ko"]) for e in glossary().values()}
+    for en, ko in rows:
+        assert (en, ko) in pairs, (en, ko)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -30,6 +31,14 @@ def test_registry_is_well_formed() -> None:
         assert not re.search(r"[\s()]", p.url), p.url  # would break a markdown link
         if url.netloc == "arxiv.org":
             assert re.fullmatch(r"/abs/\d{4}\.\d{4,5}", url.path), p.url
+
+
+def test_the_science_page_cites_every_paper() -> None:
+    science = (Path(__file__).resolve().parent.parent / "docs" / "science.md").read_text(encoding="utf-8")
+    references = science.split("## 6. References", 1)[1]
+    for key, p in PAPERS.items():
+        assert f"<{p.url}>" in references, key
+        assert f"({p.year})" in references and p.names[0] in references, key
 
 
 def test_every_paper_has_a_note_in_every_language() -> None:
