@@ -4,12 +4,15 @@
   machine it was written on, someone's home directory), nor to a science file that is
   not in the repository: the science reference is ``docs/science.md``.
 * Every relative link in the Markdown documents points to a file that exists.
+* Every command on the science page prints what the page says it prints.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+import sys
+import textwrap
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
@@ -25,7 +28,7 @@ OUTSIDE = {
     "a path on the authoring machine": re.compile(r"(?<![\w.])/wor[k]/"),
     "a home directory": re.compile(
         r"(?<![\w.])(/hom[e]/[\w.-]+|/roo[t]/|/User[s]/[\w.-]+|[A-Z]:\\User[s]\\)"),
-    "a path under ~": re.compile(r"(?<![\w/~])~/"),
+    "a path under ~": re.compile(r"(?<![\w/~])[~]/"),
     "a science file that is not in the repository": re.compile(r"SCIENCE\.md"),
 }
 
@@ -100,9 +103,9 @@ def broken_links(doc: str) -> list[str]:
 
 def test_the_checks_catch_what_they_should() -> None:
     sample = "\n".join([
-        "see ../shared" + "/notes",
+        "see ../sha" + "red/notes",
         "cd /wor" + "k/main",
-        "open /hom" + "e/alice/x, /roo" + "t/.cache and ~/" + "data",
+        "open /hom" + "e/alice/x, /roo" + "t/.cache and ~" + "/data",
         "the SCIENCE" + ".md file",
         "fine: docs/science.md, https://arxiv.org/abs/1502.01852, /usr/bin/chromium, 1/2",
     ])
@@ -134,3 +137,28 @@ def test_the_science_page_exists() -> None:
 def test_relative_markdown_links_point_to_files(doc: str) -> None:
     broken = broken_links(doc)
     assert not broken, f"{doc}: links to missing files: {broken}"
+
+
+def science_commands() -> list[tuple[str, list[str]]]:
+    """(command, expected output lines) of every ```bash block of docs/science.md.
+
+    A block's lines starting with "# " are its expected output; the rest is the command.
+    """
+    text = text_of("docs/science.md") or ""
+    out = []
+    for _, body in re.findall(r"^( *)```bash\n(.*?)^\1```", text, re.MULTILINE | re.DOTALL):
+        lines = textwrap.dedent(body).splitlines()
+        expected = [line[2:] for line in lines if line.startswith("# ")]
+        command = "\n".join(line for line in lines if not line.startswith("# "))
+        out.append((command, expected))
+    return out
+
+
+@pytest.mark.parametrize(("command", "expected"), science_commands())
+def test_science_page_commands_print_what_it_says(command: str, expected: list[str]) -> None:
+    assert expected, "a command on the science page needs its output under it"
+    # The page's commands call `python`; run them with this interpreter, from the root.
+    script = re.sub(r"^python ", f"{sys.executable} ", command, flags=re.MULTILINE)
+    done = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines() == expected
