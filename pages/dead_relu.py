@@ -1,8 +1,10 @@
 """Dead ReLU: when ReLU units stop learning, and what fixes it (see sections/dead_relu)."""
 
-from sections.dead_relu import NAME, SECTIONS, read_settings
+from sections.dead_relu import NAME, REFERENCES, SECTIONS, read_settings
 from ui.frame import frame
+from ui.references import references_expander
 
 fr = frame(NAME)
 fr.heading()
 fr.show(SECTIONS, read_settings(fr))
+references_expander(fr.t, REFERENCES)

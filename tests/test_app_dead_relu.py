@@ -19,6 +19,7 @@ from apptest_utils import (
 )
 
 from core.datasets import load, train_test_split
+from sections.dead_relu.settings import REMEDIES
 from ui.frame import PAGES
 from ui.guard import budget_epochs
 from ui.i18n import Translator
@@ -31,7 +32,7 @@ SECTIONS = {"training": "s1", "layer": "s2", "step": "s3", "born": "s4", "remedi
             "meaning": "s6"}
 # Per section: charts, tables, and weights downloads (.npz) at the default settings.
 CONTENT = {"training": (3, 0, 2), "layer": (2, 0, 0), "step": (1, 0, 2), "born": (1, 1, 0),
-           "remedies": (0, 1, 7), "meaning": (0, 0, 0)}
+           "remedies": (0, 1, len(REMEDIES)), "meaning": (0, 0, 0)}
 
 
 def _metrics(at) -> dict[str, list[str]]:
@@ -110,9 +111,10 @@ def test_switching_section_keeps_the_sidebar_values() -> None:
         assert at.query_params.get("view") == view
         w = bound_widgets(at)
         assert {k: w[k].value for k in want} == want, view
-        assert "optimiser adam" in _text(at), view  # the section trains with them
+        # the section trains with them
+        assert f"optimiser {T('common.option.opt.adam')}" in _text(at), view
     # The layer section inspects the networks of the chosen activations only.
-    assert bound_widgets(at)["insp"].options == ["relu", "gelu"]
+    assert bound_widgets(at)["insp"].options == [T("dead_relu.act.relu"), T("dead_relu.act.gelu")]
 
 
 def test_born_dead_shows_mc_size_interval_and_rises_with_depth() -> None:
@@ -133,10 +135,75 @@ def test_remedies_table_has_every_variant() -> None:
     at = open_section(PAGE, "remedies", FAST)
     assert not at.exception, errors_text(at)
     table = at.dataframe[0].value
-    assert len(table) == 7
+    assert len(table) == 8
     slope = table[T("dead_relu.s5.col.neg_slope")].tolist()
-    assert slope[:3] == [T("dead_relu.s5.slope.zero")] * 3
-    assert slope[3:] == [T("dead_relu.s5.slope.nonzero")] * 4
+    # ReLU as set, lower rate, He, small positive bias; then four activations
+    assert slope[:4] == [T("dead_relu.s5.slope.zero")] * 4
+    assert slope[4:] == [T("dead_relu.s5.slope.nonzero")] * 4
+    assert table[T("dead_relu.s5.col.setting")][3] == T(
+        "dead_relu.s5.row.relu_bias", bias="0.1", init=T("common.option.init.glorot_uniform"), lr="3")
+
+
+def _verdicts(at) -> list[str]:
+    """The remedies section's reading, one line per table row."""
+    text = next(i.value for i in at.info if i.value.startswith("- **"))
+    return [line.removeprefix("- ") for line in text.split("\n")]
+
+
+@pytest.mark.parametrize("query", [{}, {"lr": "0.3", "seed": "2"}, {"bias": "1", "init": "lecun_normal"}])
+def test_each_remedy_verdict_follows_this_runs_dead_share(query: dict) -> None:
+    at = open_section(PAGE, "remedies", query)
+    assert not at.exception, errors_text(at)
+    table = at.dataframe[0].value
+    dead = [float(v.rstrip("%")) / 100 for v in table[T("dead_relu.s5.col.dead")]]
+    lines = _verdicts(at)
+    assert len(lines) == len(table) == len(REMEDIES)
+    n_units = 4 * 8
+    for row, line in enumerate(lines[1:], start=1):
+        a, b = round(dead[row] * n_units), round(dead[0] * n_units)
+        word = "fewer" if a < b else "more" if a > b else "same"
+        assert T(f"dead_relu.s5.change.{word}") in line, (row, line)
+        assert f"{dead[row]:.1%}" in line and f"{dead[0]:.1%}" in line, (row, line)
+    # He: with zero biases the page says the weight scale cannot decide which units fire;
+    # with a non-zero bias it says the scale does matter.
+    he = lines[2]
+    zero = "relu_he_zero_bias" if not query.get("bias") else "relu_he"
+    assert he.startswith(T(f"dead_relu.s5.verdict.{zero}", dead="", base="", init="", change="")[:20])
+    assert (T("dead_relu.s5.verdict.relu_he_zero_bias", dead="", base="", init="", change="")[-60:]
+            in he) == (zero == "relu_he_zero_bias")
+
+
+def test_he_verdict_when_the_page_already_uses_he() -> None:
+    at = open_section(PAGE, "remedies", {**FAST, "init": "he_normal"})
+    assert not at.exception, errors_text(at)
+    assert _verdicts(at)[2] == T("dead_relu.s5.verdict.relu_he_already")
+
+
+def test_defaults_kill_units_on_most_seeds() -> None:
+    # At the page's defaults a learner must see ReLU units die: at least 25% of them dead
+    # at the end with the default seed, and at least 15% on three of seeds 0-3.
+    shares = []
+    for seed in range(4):
+        at = open_page(PAGE, {"seed": str(seed)} if seed else None)
+        assert not at.exception, errors_text(at)
+        dead = _metrics(at)[T("dead_relu.metric.dead_end")][0]  # ReLU first
+        shares.append(float(dead.rstrip("%")) / 100)
+        reading = next(i.value for i in at.info if i.value.startswith("**ReLU**"))
+        assert dead in reading
+        if seed == 0:
+            assert not url_note_shown(at)
+            assert T("dead_relu.s1.trend.rose", birth="", end="")[:30] in reading
+    assert shares[0] >= 0.25, shares
+    assert sum(s >= 0.15 for s in shares) >= 3, shares
+
+
+def test_training_reading_says_when_no_unit_died() -> None:
+    at = open_page(PAGE, {"lr": "0.01", "epochs": "20", "act": "relu", "seed": "1"})
+    assert not at.exception, errors_text(at)
+    reading = next(i.value for i in at.info if i.value.startswith("**ReLU**"))
+    dead = _metrics(at)[T("dead_relu.metric.dead_end")][0]
+    trend = "same_zero" if dead == "0.0%" else "same"
+    assert T(f"dead_relu.s1.trend.{trend}", end=dead) in reading, reading
 
 
 def test_every_control_changes_without_error() -> None:
@@ -251,8 +318,8 @@ def test_every_chart_has_csv_and_every_network_weights() -> None:
         assert not any(w.value[:30] in guard for w in at.warning), view
     # charts: 2 heatmaps + total line, unit range + fires, recovery line, born-dead curves
     assert n_csv == n_charts == 7
-    # weights for 2 activations + 2 big-step networks + 7 remedies
-    assert n_npz == 2 + 2 + 7
+    # weights for 2 activations + 2 big-step networks + 8 remedies
+    assert n_npz == 2 + 2 + len(REMEDIES) == 12
     assert len(set(keys)) == len(keys)  # no two downloads of the page share a key
 
 
@@ -281,11 +348,11 @@ def test_uploaded_data_is_trained_on() -> None:
         assert not url_note_shown(at), view
         captions = [c.value for c in at.caption]
         assert T("common.upload.in_use") in captions, view
-        assert "**upload**" in _text(at), view
+        assert f"**{T('common.option.data.upload')}**" in _text(at), view
         if view == "layer":
             assert T("dead_relu.s2.fires_caption", n=n_train) in captions
         n_npz += _npz(at)
-    assert n_npz == 11
+    assert n_npz == 2 + 2 + len(REMEDIES)
 
 
 def test_uploaded_three_classes_use_softmax() -> None:
@@ -303,7 +370,7 @@ def test_upload_chosen_but_nothing_uploaded_falls_back_to_moons() -> None:
     assert not at.exception, errors_text(at)
     assert T("common.upload.missing") in [i.value for i in at.info]
     assert not url_note_shown(at)
-    assert "**moons**" in _text(at)
+    assert f"**{T('common.option.data.moons')}**" in _text(at)
 
 
 def test_largest_settings_are_capped_and_say_so() -> None:
@@ -311,7 +378,7 @@ def test_largest_settings_are_capped_and_say_so() -> None:
              "act": list(("relu", "leaky_relu", "elu", "gelu", "silu")), "mc": "100"}
     n_train = len(train_test_split(*load("breast_cancer", n_samples=300, noise=0.2,
                                          seed=0), seed=0)[2])
-    budget = budget_epochs(50, 32, n_train, 300, runs=5 + 2 + 7, n_in=30)
+    budget = budget_epochs(50, 32, n_train, 300, runs=5 + 2 + len(REMEDIES), n_in=30)
     assert budget.capped and budget.n_samples == n_train
     # Every section that trains is one request within the (shared) budget, and says so.
     at = None

@@ -20,4 +20,8 @@ SECTIONS = {
     "meaning": meaning.draw,
 }
 
-__all__ = ["NAME", "SECTIONS", "read_settings"]
+#: The page's sources, listed in its References expander (keys of ui.references.PAPERS).
+REFERENCES = ("nair2010", "glorot2011", "maas2013", "he2015", "clevert2016", "hendrycks2016",
+              "elfwing2018", "lu2020")
+
+__all__ = ["NAME", "REFERENCES", "SECTIONS", "read_settings"]

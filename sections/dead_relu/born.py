@@ -14,7 +14,8 @@ from ui.charts import compiled
 from ui.charts.dead_relu import born_chart
 from ui.export import chart_block
 from ui.frame import Frame
-from ui.i18n import Translator, percent
+from ui.i18n import Translator, option_labels, percent
+from ui.references import cite
 
 MC_SIZES = (100, 200, 400, 1000, 2000, 5000)
 TABLE_DEPTHS = (1, 2, 5, 10, 20, 30, 50)
@@ -26,7 +27,8 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     st.markdown(t(f"{P}.s4.intro", grid=GRID_PER_AXIS, n_points=GRID_PER_AXIS ** 2))
     cols = st.columns(3)
     with c.placed(cols[0]):
-        init = c.select("binit", t(f"{P}.s4.init"), INITS, "he_normal")
+        init = c.select("binit", t(f"{P}.s4.init"), INITS, "he_normal",
+                        labels=option_labels(t, "init", INITS))
     with c.placed(cols[1]):
         random_bias = c.checkbox("bbias", t(f"{P}.s4.bias"), False, help=t(f"{P}.s4.bias_help"))
     with c.placed(cols[2]):
@@ -48,6 +50,7 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
               wide50=percent(wide[-1] / n_inits), n=n_inits))
     if not random_bias:
         st.caption(t(f"{P}.s4.zero_bias_note"))
+    st.caption(cite(t, "lu2020"))
 
 
 def _table(t: Translator, frame: pd.DataFrame) -> pd.DataFrame:

@@ -62,7 +62,7 @@ def snapshot_epochs(epochs: int) -> list[int]:
 def _layer_summaries(net: MLP, params: object, X: np.ndarray) -> list[dict]:
     """Per hidden layer, the per-unit pre-activation summary on the training set."""
     probe = net.copy()
-    probe.set_params(*params)  # a snapshot: (weights, biases, ...) as get_params returns
+    probe.set_params(params)  # a snapshot: the Params record get_params returns
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         zs, _ = probe.forward_trace(X)
         return [preactivation_summary(z) for z in zs[:-1]]
@@ -136,19 +136,24 @@ def born_dead(init: str, random_bias: bool, n_inits: int, seed: int, _text: str 
 
 
 @page_cache(16)
-def compare(spec: RunSpec, variants: tuple[tuple[str, str, str, float], ...], _X: np.ndarray,
-            _y: np.ndarray, _text: str = "") -> list[dict]:
-    """The same task under each variant ``(key, activation, init, lr)``: final numbers."""
+def compare(spec: RunSpec, variants: tuple[tuple[str, str, str, float, float], ...],
+            _X: np.ndarray, _y: np.ndarray, _text: str = "") -> list[dict]:
+    """The same task under each variant ``(key, activation, init, lr, bias)``: final numbers.
+
+    ``dead`` is the final share of hidden units with z <= 0 on every training
+    sample, ``dead_birth`` the same at initialisation.
+    """
     Xtr, Xte, ytr, yte = split(spec, _X, _y)
     rows = []
     with progress_bar(_text) as bar:
-        for i, (key, act, init, rate) in enumerate(variants):
-            net = model(spec, _y, Xtr.shape[1], act, init=init)
+        for i, (key, act, init, rate, bias) in enumerate(variants):
+            net = model(spec, _y, Xtr.shape[1], act, init=init, bias=bias)
             h = net.fit(Xtr, ytr, epochs=spec.epochs, lr=rate, optimizer=spec.opt, X_test=Xte,
                         y_test=yte,
                         callback=progress_callback(bar, _text, i / len(variants), 1 / len(variants)))
-            rows.append({"key": key, "act": act, "init": init, "lr": rate,
+            rows.append({"key": key, "act": act, "init": init, "lr": rate, "bias": bias,
                          "train_acc": float(h.train_acc[-1]), "test_acc": float(h.test_acc[-1]),
-                         "dead": float(h.dead_total[-1]), "diverged_at": h.diverged_at,
+                         "dead": float(h.dead_total[-1]), "dead_birth": float(h.dead_total[0]),
+                         "diverged_at": h.diverged_at,
                          "params": net.get_params()})
     return rows

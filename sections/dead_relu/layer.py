@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from sections.dead_relu.settings import NAME as P
-from sections.dead_relu.settings import DeadReluSettings, task
+from sections.dead_relu.settings import DeadReluSettings, act_labels, task
 from sections.dead_relu.training import trained
 from ui.charts import compiled
 from ui.charts.dead_relu import fires_chart, unit_chart
@@ -24,7 +24,8 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     st.markdown(t(f"{P}.s2.intro"))
     cols = st.columns(3)
     with c.placed(cols[0]):
-        act = c.select("insp", t(f"{P}.s2.act"), s.acts, s.acts[0]) if len(s.acts) > 1 else s.acts[0]
+        act = (c.select("insp", t(f"{P}.s2.act"), s.acts, s.acts[0], labels=act_labels(t, s.acts))
+               if len(s.acts) > 1 else s.acts[0])
     run = result["runs"][act]
     epochs_avail = sorted(run["views"])
     with c.placed(cols[1]):

@@ -8,7 +8,7 @@ import streamlit as st
 
 from sections.dead_relu.compute import HEALTHY_INIT, NORMAL_LR, STEP_ACTS, one_step
 from sections.dead_relu.settings import NAME as P
-from sections.dead_relu.settings import DeadReluSettings, Task, task
+from sections.dead_relu.settings import DeadReluSettings, Task, init_label, task
 from ui.cache import memo_run
 from ui.charts import compiled, line_chart
 from ui.export import Weights, chart_block, weights_button
@@ -22,7 +22,7 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     t, c = fr.t, fr.controls
     st.header(t(f"{P}.s3.title"))
     tk = task(fr, s)
-    st.markdown(t(f"{P}.s3.intro", init=HEALTHY_INIT, normal_lr=NORMAL_LR))
+    st.markdown(t(f"{P}.s3.intro", init=init_label(t, HEALTHY_INIT), normal_lr=NORMAL_LR))
     with c.placed(st.columns(3)[0]):
         big = c.select_slider("big", t(f"{P}.s3.big"), BIG_LRS, 10)
     res = memo_run(one_step, tk.spec, float(big), _X=tk.X, _y=tk.y, _text=t(f"{P}.s3.progress"))
@@ -38,12 +38,21 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
                  y_title=t(f"{P}.s3.dead_axis"), colour_title=t("common.axis.activation"),
                  height=220),
         frame, "big-step-dead", t, caption=t(f"{P}.s3.caption", normal_lr=NORMAL_LR))
-    relu, leaky = res["relu"], res["leaky_relu"]
-    st.info(t(f"{P}.s3.reading", big=big, died=relu["died"], first=relu["died_first_layer"],
-              relu_end=_count(relu["dead_count"][-1]),
-              relu_first_end=_count(relu["first_layer_dead"][-1]),
-              leaky_died=leaky["died"], leaky_end=_count(leaky["dead_count"][-1]),
-              epochs=tk.spec.epochs))
+    relu = res["relu"]
+    reading = t(f"{P}.s3.reading", big=big, died=relu["died"], first=relu["died_first_layer"],
+                relu_end=_count(relu["dead_count"][-1]),
+                relu_first_end=_count(relu["first_layer_dead"][-1]), epochs=tk.spec.epochs)
+    st.info("\n\n".join([reading, *_leaky(t, res["leaky_relu"], tk.spec.epochs)]))
+
+
+def _leaky(t: Translator, r: dict, epochs: int) -> list[str]:
+    """Whether Leaky ReLU's units below zero after the step came back in this run ([] if it diverged)."""
+    after, end = r["after"], r["dead_count"][-1]
+    if not np.isfinite(end):
+        return []
+    key = "fewer" if end < after else "not_fewer"
+    return [t(f"{P}.s3.leaky_trend.{key}", leaky_died=r["died"], leaky_after=after,
+              leaky_end=_count(end), epochs=epochs)]
 
 
 def _side(t: Translator, tk: Task, act: str, r: dict, total: int, big: float) -> None:

@@ -15,6 +15,10 @@ from ui.charts.dead_relu import dead_heatmap
 from ui.export import Weights, chart_block
 from ui.frame import Frame
 from ui.i18n import Translator, percent
+from ui.references import cite
+
+#: ReLU (Nair & Hinton; Glorot, Bordes & Bengio) and Leaky ReLU (Maas et al.).
+SOURCES = ("nair2010", "glorot2011", "maas2013")
 
 
 def trained(fr: Frame, s: DeadReluSettings, tk: Task) -> dict:
@@ -47,9 +51,35 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     st.caption(t(f"{P}.s1.heat_caption"))
     chart_block(*views["total"], "dead-total", t, title=t(f"{P}.s1.total_title"),
                 caption=t(f"{P}.s1.total_caption"))
-    jumps = [_jump(t, act, result["runs"][act]["dead_total"]) for act in s.acts]
-    if any(jumps):
-        st.info("\n\n".join(j for j in jumps if j))
+    st.info("\n\n".join(summary(t, s, tk.spec.epochs, result["runs"])))
+    st.caption(cite(t, *SOURCES))
+
+
+def summary(t: Translator, s: DeadReluSettings, epochs: int, runs: dict) -> list[str]:
+    """The section's reading, from its runs: dead shares at birth and end, the trend, the jumps."""
+    out = []
+    for act in s.acts:
+        r = runs[act]
+        key = "relu" if act == "relu" else "other"
+        out.append(t(f"{P}.s1.summary.{key}", act=t(f"{P}.act.{act}"), epochs=epochs,
+                     birth=percent(r["dead_total"][0]), end=percent(r["dead_total"][-1]),
+                     acc=percent(r["train_acc"][-1])))
+    if "relu" in s.acts:
+        trend = _trend(t, runs["relu"]["dead_total"], s.depth * s.width)
+        if trend:
+            out.append(trend)
+    out += [j for j in (_jump(t, act, runs[act]["dead_total"]) for act in s.acts) if j]
+    return out
+
+
+def _trend(t: Translator, dead_total: np.ndarray, n_units: int) -> str:
+    """Whether training killed ReLU units, counted from the first and last epoch ("" if unknown)."""
+    birth, end = float(dead_total[0]), float(dead_total[-1])
+    if not (np.isfinite(birth) and np.isfinite(end)):
+        return ""
+    a, b = round(birth * n_units), round(end * n_units)
+    key = "rose" if b > a else "fell" if b < a else "same_zero" if b == 0 else "same"
+    return t(f"{P}.s1.trend.{key}", birth=percent(birth), end=percent(end))
 
 
 def _views(t: Translator, result: dict, acts: tuple[str, ...]) -> dict:
