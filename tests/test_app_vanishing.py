@@ -33,7 +33,7 @@ SMALL = {"n": "100", "epochs": "5"}  # keeps runs fast where training is not the
 SECTIONS = ("init", "train", "boundary", "sweep", "explain")
 
 
-#: What each preset must set (SCIENCE.md and the issue), independent of the page's table.
+#: What each preset must set (docs/science.md and the issue), independent of the page's table.
 PRESETS = {
     "blog": {"data": "moons", "depth": 10, "width": 32, "act": ["sigmoid", "relu"],
              "init": "he_normal", "init2": "none", "opt": "sgd", "lr": 0.1, "seed": 0},
@@ -47,10 +47,11 @@ STARTED = {"depth": 3, "epochs": 4, "n": 150, "noise": 0.35, "width": 9, "seed":
 
 
 def _ratios(markdown: list[str]) -> dict[str, float]:
-    """First ÷ last layer gradient per series, parsed from section 1's reading lines."""
+    """Back-propagated signal at hidden layer 1 ÷ at the last hidden layer, per series,
+    parsed from section 1's reading lines."""
     out = {}
     for m in markdown:
-        hit = re.match(r"- \*\*(.+?)\*\*: first-layer gradient = \*\*([^×*]+)×\*\*", m)
+        hit = re.match(r"- \*\*(.+?)\*\*: the signal reaching hidden layer 1 is \*\*([^×*]+)×\*\*", m)
         if hit:
             out[hit.group(1)] = float(hit.group(2))
     return out
@@ -143,9 +144,10 @@ def test_defaults_show_sigmoid_vanishing_and_relu_level() -> None:
     # The page's central claim, on the numbers it shows.
     assert ratios["sigmoid"] < 1e-3
     assert 0.1 < ratios["relu"] < 10
-    # 2 init charts + saturation; loss + accuracy + 3 heatmaps; 3 boundaries; no sweep.
+    # Signal, spread, level, weight gradient and saturation; loss + accuracy + 3 heatmaps;
+    # 3 boundaries; no sweep.
     assert {v: s.charts for v, s in shown.items()} == {
-        "init": 3, "train": 5, "boundary": 3, "sweep": 0, "explain": 0}
+        "init": 5, "train": 5, "boundary": 3, "sweep": 0, "explain": 0}
     _no_bad_numbers(_all(shown, "frames"))
     # The computed bound (¼)^10, not typed into the catalog.
     assert "9.5e-07" in " ".join(shown["explain"].markdown)
@@ -168,7 +170,7 @@ def test_default_run_shows_only_the_first_section_and_trains_nothing(monkeypatch
     assert switch.value == "init"
     assert switch.options == [EN(f"vanishing.nav.{v}") for v in SECTIONS]
     assert SECTION_KEY not in at.query_params  # the default section keeps the URL short
-    assert len(charts(at)) == 3
+    assert len(charts(at)) == 5
     assert not [k for _, k in _downloads(at) if k.startswith("_npz_")]  # no trained network
     assert EN("common.next_section", section=EN("vanishing.nav.train")) in [b.label for b in at.button]
 
@@ -207,7 +209,10 @@ def test_switching_sections_keeps_the_sidebar_controls() -> None:
                                                                                "adam", True)
     switch_section(at, "train")
     _shown(at, "train")
-    assert {k: w.value for k, w in bound_widgets(at).items()} == before
+    # The same sidebar values; the training section adds its own heatmap switch.
+    shown = {k: w.value for k, w in bound_widgets(at).items()}
+    assert {k: v for k, v in shown.items() if k in before} == before
+    assert set(shown) - set(before) == {"heat"} and shown["heat"] == "signal"
     assert at.query_params[SECTION_KEY] == "train"
     # The "Next" button at the foot of the section does the same.
     at.button(key=f"_next_{SECTION_KEY}").click().run()
@@ -286,7 +291,7 @@ def test_depth_sweep_runs_when_switched_on() -> None:
     shown = _tour({**SMALL, "depth": "4", "sweep": "true", "act": ["sigmoid", "relu"]},
                   views=("sweep", "init", "train", "boundary"))
     # 9 for two activations, plus the sweep's two.
-    assert {v: s.charts for v, s in shown.items()} == {"sweep": 2, "init": 3, "train": 4, "boundary": 2}
+    assert {v: s.charts for v, s in shown.items()} == {"sweep": 2, "init": 5, "train": 4, "boundary": 2}
     sweep = shown["sweep"].frames[-1]
     assert sorted(sweep["depth"].unique()) == [1, 2, 4]
     assert set(sweep["act"]) == {"sigmoid", "relu"}
@@ -373,10 +378,10 @@ def test_every_chart_has_a_csv_and_every_trained_network_its_weights() -> None:
     keys = [key for _, key in downloads]
     assert len(set(keys)) == len(keys)  # one key per chart and network, even in the loops
     # One CSV under every chart (4 series: 4 heatmaps and 4 boundaries), one .npz per series.
-    assert labels.count(EN("common.export.csv")) == sum(s.charts for s in shown.values()) == 15
+    assert labels.count(EN("common.export.csv")) == sum(s.charts for s in shown.values()) == 17
     assert labels.count(EN("common.export.npz")) == 4
     assert {"_npz_weights-relu-he_normal", "_npz_weights-relu-glorot_uniform",
-            "_csv_gradients-sigmoid-glorot_uniform", "_csv_boundary-relu-he_normal",
+            "_csv_signal-sigmoid-glorot_uniform", "_csv_boundary-relu-he_normal",
             "_csv_sweep-ratio", "_csv_init-gradient"} <= set(keys)
 
 
@@ -397,8 +402,8 @@ def test_uploaded_data_is_trained_on() -> None:
     setup = next(m for m in first.markdown if m.startswith("Every network"))
     assert "90 training and 30 test points of *your uploaded file*" in setup
     assert EN("vanishing.output.sigmoid") in setup
-    # 2 init + saturation; loss + accuracy + 2 heatmaps; 2 boundaries on the uploaded plane.
-    assert sum(s.charts for s in shown.values()) == 9
+    # 5 at init; loss + accuracy + 2 heatmaps; 2 boundaries on the uploaded plane.
+    assert sum(s.charts for s in shown.values()) == 11
     # The boundary maps show the uploaded points themselves.
     dots = [f for f in shown["boundary"].frames if "label" in f.columns]
     assert len(dots) == 2 and all(len(f) == len(X) for f in dots)
@@ -412,7 +417,7 @@ def test_uploaded_multiclass_data_uses_softmax_and_says_why_no_boundary() -> Non
     setup = next(m for m in shown["init"].markdown if m.startswith("Every network"))
     assert EN("vanishing.output.softmax") in setup
     assert EN("vanishing.boundary.multi", classes=3) in shown["boundary"].info
-    assert sum(s.charts for s in shown.values()) == 6  # no boundary map
+    assert sum(s.charts for s in shown.values()) == 8  # no boundary map
     assert shown["boundary"].charts == 0
     assert EN("common.export.npz") in [label for label, _ in shown["train"].downloads]
 
@@ -422,7 +427,7 @@ def test_upload_chosen_but_nothing_uploaded_falls_back_to_moons() -> None:
     assert EN("common.upload.missing") in shown["init"].info
     setup = next(m for m in shown["init"].markdown if m.startswith("Every network"))
     assert "of *moons*" in setup
-    assert sum(s.charts for s in shown.values()) == 7
+    assert sum(s.charts for s in shown.values()) == 9
     assert shown["boundary"].charts == 1  # the moons boundary is drawn
 
 
@@ -447,7 +452,7 @@ def test_largest_request_is_cut_down_and_says_so() -> None:
     guard_init = EN("vanishing.guard.init", allowed=0, requested=0)[:40]
     assert any(w.startswith(guard_init) for w in shown["init"].warning)
     assert any("decision boundaries are kept at" in c for c in shown["boundary"].caption)
-    # Every section still drawn: 3 + (2 + 6 heatmaps) + 6 boundaries + 2 sweep charts.
-    assert sum(s.charts for s in shown.values()) == 19
+    # Every section still drawn: 5 + (2 + 6 heatmaps) + 6 boundaries + 2 sweep charts.
+    assert sum(s.charts for s in shown.values()) == 21
     _no_bad_numbers(_all(shown, "frames"))
     assert elapsed < 60, elapsed  # all five sections together; generous: CI machines are shared

@@ -101,8 +101,9 @@ class Frame:
         return self.controls.section(SECTION_KEY, self._sections, codes[0],
                                      self.t("common.sections"), st.container())
 
-    def show(self, sections: Mapping[str, Callable[[Any, Frame], None]], settings: Any) -> None:
-        """The section switch, the open section, and the button to the next one.
+    def show(self, sections: Mapping[str, Callable[[Any, Frame], None]], settings: Any,
+             references: Sequence[str] = ()) -> None:
+        """The section switch, the open section, the button to the next one, the sources.
 
         Parameters
         ----------
@@ -112,10 +113,17 @@ class Frame:
         settings : object
             The page's settings (a frozen dataclass read from its controls),
             handed to the open section's draw.
+        references : sequence of str
+            The page's sources (:data:`ui.references.PAPERS` keys), listed in a
+            *References* expander at the foot of every section.
         """
         view = self.sections(list(sections))
         sections[view](settings, self)
         self.next_section()
+        if references:
+            from ui.references import references_expander
+
+            references_expander(self.t, list(references))
 
     def next_section(self) -> None:
         """A button at the foot of the open section that opens the next one."""

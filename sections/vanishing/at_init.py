@@ -1,0 +1,192 @@
+"""Section "At initialisation": per layer, before any training, the back-propagated signal
+‖∂L/∂h_l‖, how much each layer still depends on the input (its spread), its level,
+‖∂L/∂W_l‖ as the product of the two, and saturation (claims C4–C6 of docs/science.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.activations import ACTIVATIONS
+from core.gradients import SATURATION, TINY, describe_health, slope_bound
+from core.init import weight_variance
+from sections.vanishing import readings
+from sections.vanishing.compute import init_profile
+from sections.vanishing.settings import INIT_BUDGET, N_INITS, NAME, InitSpec, Setup, setup
+from ui.cache import memo_run, view_memo
+from ui.charts import compiled, finite_positive, line_chart
+from ui.export import chart_block
+from ui.frame import Frame
+from ui.guard import budget_epochs
+from ui.i18n import Translator, percent
+from ui.references import cite
+
+SERIES_COLUMNS = ["series", "act", "init"]  # leading columns of every CSV with one row per series
+
+
+def profiles(fr: Frame, su: Setup) -> dict:
+    """The statistics at initialisation of every series (cached), with the compute
+    guard's note when they use fewer points than asked for."""
+    s = su.settings
+    n_stat = budget_epochs(s.depth, s.width, su.n_train, 1, runs=N_INITS * len(su.series),
+                           n_in=su.n_in, budget=INIT_BUDGET).n_samples
+    if n_stat < su.n_train:
+        st.warning(fr.t(f"{NAME}.guard.init", allowed=n_stat, requested=su.n_train),
+                   icon=":material/speed:")
+    spec = InitSpec(su.data, s.depth, s.width, s.std, n_stat)
+    return {(a, i): memo_run(init_profile, spec, a, i, **su.arrays) for a, i in su.series}
+
+
+def draw(s, fr: Frame) -> None:
+    su = setup(fr, s)
+    if su is None:
+        return
+    t = fr.t
+    st.header(t(f"{NAME}.init.title"))
+    profs = profiles(fr, su)
+    views = view_memo((f"{NAME}.init", su.run.data, su.series, s.depth, s.width, s.std, t.lang),
+                      lambda: _views(t, su, profs))
+    left, right = st.columns(2)
+    with left:
+        if views["signal"] is None:
+            st.warning(t(f"{NAME}.init.nothing_to_plot"))
+        else:
+            chart_block(*views["signal"], "init-signal", t,
+                        title=t(f"{NAME}.init.signal_title", n_inits=N_INITS),
+                        caption=t(f"{NAME}.init.signal_caption", n_inits=N_INITS)
+                        + (" " + t(f"{NAME}.init.ref_caption") if views["has_ref"] else ""))
+    with right:
+        chart_block(*views["spread"], "init-spread", t, title=t(f"{NAME}.init.spread_title"),
+                    caption=t(f"{NAME}.init.spread_caption"))
+    left, right = st.columns(2)
+    with left:
+        chart_block(*views["level"], "init-activations", t, title=t(f"{NAME}.init.level_title"),
+                    caption=t(f"{NAME}.init.level_caption"))
+    with right:
+        if views["grad"] is not None:
+            chart_block(*views["grad"], "init-gradient", t,
+                        title=t(f"{NAME}.init.grad_title", n_inits=N_INITS),
+                        caption=t(f"{NAME}.init.grad_caption"))
+    left, right = st.columns(2)
+    with left:
+        chart_block(*views["saturated"], "init-saturation", t, title=t(f"{NAME}.init.sat_title"),
+                    caption=t(f"{NAME}.init.sat_caption", pct=f"{100 * SATURATION:.0f}"))
+    with right:
+        st.markdown(f"**{t(f'{NAME}.init.reading_title')}**")
+        for (a, i), p in profs.items():
+            _reading(t, su, a, i, p)
+    st.caption(cite(t, "glorot2010", "he2015"))
+
+
+def _reading(t: Translator, su: Setup, act: str, init: str, p: dict) -> None:
+    """One series' numbers in words, and what they mean when they say something."""
+    name, depth = su.label(act, init), su.settings.depth
+    m = readings.measures(p)
+    st.markdown(t(f"{NAME}.init.reading", series=name, ratio=readings.sci(m.signal_ratio),
+                  depth=depth, factor=readings.sci(m.per_layer),
+                  spread_first=readings.sci(m.spread_first), spread_last=readings.sci(m.spread_last),
+                  w_ratio=readings.sci(m.weight_ratio),
+                  level_first=readings.sci(m.level_first), level_last=readings.sci(m.level_last),
+                  sat=percent(m.saturated, digits=0)))
+    if readings.masked(m):
+        st.warning(t(f"{NAME}.init.masked", series=name, w_ratio=readings.sci(m.weight_ratio),
+                     ratio=readings.sci(m.signal_ratio)))
+    if readings.collapsed(m):
+        st.info(t(f"{NAME}.init.constant", series=name, depth=depth,
+                  spread_last=readings.sci(m.spread_last), spread_first=readings.sci(m.spread_first)))
+    if act == "tanh" and init == "standard" and depth >= 2 and np.isfinite(m.per_layer):
+        gain = su.settings.width * weight_variance(init, su.settings.width, su.settings.width,
+                                                   su.settings.std)
+        st.markdown(t(f"{NAME}.init.tanh_factor", series=name, loss=readings.sci(1 / m.per_layer),
+                      predicted=readings.sci(1 / np.sqrt(gain)), gain=readings.sci(gain)))
+    _health(t, name, p["grad_raw"])
+
+
+def _health(t: Translator, name: str, grad_raw: np.ndarray) -> None:
+    health = describe_health(grad_raw)
+    if health.overflow:
+        st.warning(t(f"{NAME}.health.overflow", series=name))
+    if health.zero_layers:
+        st.warning(t(f"{NAME}.health.zero", series=name, layers=_layer_list(health.zero_layers)))
+    if health.underflow_layers:
+        st.warning(t(f"{NAME}.health.underflow", series=name,
+                     layers=_layer_list(health.underflow_layers), tiny=f"{TINY:.0e}"))
+
+
+def _layer_list(layers: list[int]) -> str:
+    return ", ".join(map(str, layers[:8])) + ("…" if len(layers) > 8 else "")
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    out = np.asarray(values, dtype=float).copy()
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def _frame(su: Setup, profs: dict, layers: np.ndarray, columns: dict) -> pd.DataFrame:
+    """One row per (series, layer): `columns` maps a column to the profile key it shows."""
+    return pd.concat([
+        pd.DataFrame({"layer": layers, **{c: f(p) for c, f in columns.items()},
+                      "act": a, "init": i, "series": su.label(a, i)})
+        for (a, i), p in profs.items()], ignore_index=True)
+
+
+def _views(t: Translator, su: Setup, profs: dict) -> dict:
+    """The section's charts: ``(spec, csv frame)`` by name (None: nothing finite to draw)."""
+    depth = su.settings.depth
+    hidden, weights = np.arange(1, depth + 1), np.arange(1, depth + 2)
+
+    def band(key: str) -> dict:
+        return {"mid": lambda p: finite_positive(p[f"{key}_mid"]),
+                "lo": lambda p: finite_positive(p[f"{key}_lo"]),
+                "hi": lambda p: finite_positive(p[f"{key}_hi"])}
+
+    signal = _frame(su, profs, hidden, band("signal"))
+    grad = _frame(su, profs, weights, band("grad"))
+    spread = _frame(su, profs, hidden, band("spread"))
+    fwd = _frame(su, profs, hidden, {"level": lambda p: _finite(p["level"]),
+                                     "saturated": lambda p: _finite(p["saturated"])})
+    ref = _reference(su, profs, hidden)
+    x_title, h_title = t("common.axis.layer"), t(f"{NAME}.axis.hidden_layer")
+    views: dict = {"has_ref": ref is not None}
+    views["signal"] = _band_view(t, su, signal, h_title, t(f"{NAME}.axis.signal"), ref)
+    views["grad"] = _band_view(t, su, grad, x_title, t("common.axis.grad_norm"), None)
+    views["spread"] = _band_view(t, su, spread, h_title, t(f"{NAME}.axis.spread"), None)
+    views["level"] = _line_view(t, su, fwd, "level", h_title, t(f"{NAME}.axis.act_value"))
+    views["saturated"] = _line_view(t, su, fwd, "saturated", h_title, t(f"{NAME}.axis.saturated"))
+    return views
+
+
+def _reference(su: Setup, profs: dict, hidden: np.ndarray) -> pd.DataFrame | None:
+    """¼ per sigmoid layer below the last hidden layer: what σ′ ≤ ¼ alone allows."""
+    sig = [k for k in su.series if k[0] == "sigmoid"]
+    if not sig:
+        return None
+    last = float(profs[sig[0]]["signal_mid"][-1])
+    depth = su.settings.depth
+    return pd.DataFrame({"layer": hidden, "ref": finite_positive(
+        [last * slope_bound(ACTIVATIONS["sigmoid"], depth - int(k)) for k in hidden])})
+
+
+def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_title: str,
+               ref: pd.DataFrame | None) -> tuple | None:
+    if not frame["mid"].notna().any():
+        return None
+    spec = compiled(line_chart, frame, "layer", "mid", "act", band=("lo", "hi"), x_title=x_title,
+                    y_title=y_title, colour_title=t("common.axis.activation"), log_y=True,
+                    compact=True, height=280, series="series" if su.two else None,
+                    dash="init" if su.two else None, shapes=su.two,
+                    dash_title=t(f"{NAME}.axis.init"), reference=ref,
+                    reference_title=t(f"{NAME}.init.ref_label"))
+    csv = frame.merge(ref, on="layer", how="left") if ref is not None else frame
+    return spec, csv[[*SERIES_COLUMNS, "layer", "mid", "lo", "hi", *(["ref"] if ref is not None else [])]]
+
+
+def _line_view(t: Translator, su: Setup, frame: pd.DataFrame, y: str, x_title: str,
+               y_title: str) -> tuple:
+    spec = compiled(line_chart, frame, "layer", y, "act", x_title=x_title, y_title=y_title,
+                    colour_title=t("common.axis.activation"), compact=True, height=280,
+                    series="series" if su.two else None, dash="init" if su.two else None,
+                    shapes=su.two, dash_title=t(f"{NAME}.axis.init"))
+    return spec, frame[[*SERIES_COLUMNS, "layer", y]]

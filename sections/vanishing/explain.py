@@ -1,0 +1,108 @@
+"""Section "Why it happens": the chain of slopes and weights in words, with this page's own
+numbers, He et al.'s comparison checked honestly, and the questions learners ask next."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from core.activations import ACTIVATIONS
+from core.gradients import slope_bound
+from core.init import weight_variance
+from sections.vanishing import readings
+from sections.vanishing.at_init import profiles
+from sections.vanishing.presets import question_button
+from sections.vanishing.readings import sci
+from sections.vanishing.settings import NAME, Setup, setup
+from sections.vanishing.training import trained
+from ui.frame import Frame
+from ui.i18n import Translator, percent
+from ui.references import cite
+
+
+def draw(s, fr: Frame) -> None:
+    su = setup(fr, s)
+    if su is None:
+        return
+    t = fr.t
+    st.header(t(f"{NAME}.explain.title"))
+    # The numbers of the first two sections (cached; computed here if they were not opened).
+    profs, runs = profiles(fr, su), trained(fr, su)
+    sig = ACTIVATIONS["sigmoid"]
+    st.markdown(t(f"{NAME}.explain.chain", slope=sci(sig.max_slope), depth=s.depth,
+                  bound=f"{slope_bound(sig, s.depth):.2g}"))
+    for a, i in su.series:
+        m, r = readings.measures(profs[(a, i)]), runs[(a, i)]
+        st.markdown(t(f"{NAME}.explain.measured", series=su.label(a, i), ratio=sci(m.signal_ratio),
+                      depth=s.depth, w_ratio=sci(m.weight_ratio),
+                      acc=percent(float(r["test_acc"][-1]), digits=0), verdict=_verdict_text(t, r)))
+    sigmoid = [k for k in su.series if k[0] == "sigmoid"]
+    if sigmoid:
+        m = readings.measures(profs[sigmoid[0]])
+        st.markdown(t(f"{NAME}.explain.forward", first=sci(m.level_first), last=sci(m.level_last),
+                      spread_first=sci(m.spread_first), spread_last=sci(m.spread_last),
+                      depth=s.depth))
+    if s.depth >= 2:
+        for name in dict.fromkeys(i for _, i in su.series):
+            gain = s.width * weight_variance(name, s.width, s.width, s.std)
+            st.markdown(t(f"{NAME}.explain.init", init=name, width=s.width, gain=sci(gain),
+                          relu_gain=sci(gain / 2), layers=s.depth - 1,
+                          total_lin=sci(math.sqrt(gain) ** (s.depth - 1)),
+                          total=sci(math.sqrt(gain / 2) ** (s.depth - 1))))
+    st.markdown(t(f"{NAME}.explain.relu"))
+    st.caption(cite(t, "glorot2010", "he2015", "nielsen2015"))
+    if su.two:
+        _init_verdicts(t, su, runs)
+    _questions(t, su, profs, runs)
+
+
+def _verdict_text(t: Translator, run: dict) -> str:
+    return t(f"{NAME}.verdict.{readings.verdict(run)}", pct=f"{100 * readings.LEARNED:.0f}")
+
+
+def _init_verdicts(t: Translator, su: Setup, runs: dict) -> None:
+    """Compare the two initialisations per activation; check He et al.'s finding honestly."""
+    init, init2 = su.settings.init, su.init2
+    for a in su.settings.acts:
+        r1, r2 = runs[(a, init)], runs[(a, init2)]
+        v1, v2 = readings.verdict(r1), readings.verdict(r2)
+        st.markdown(t(f"{NAME}.explain.compare", act=a, init=init, init2=init2,
+                      acc1=percent(float(r1["test_acc"][-1]), digits=0),
+                      acc2=percent(float(r2["test_acc"][-1]), digits=0),
+                      v1=_verdict_text(t, r1), v2=_verdict_text(t, r2)))
+        if a == "relu" and init.startswith("glorot") and init2.startswith("he"):
+            if v1 != "learned" and v2 == "learned":
+                st.success(t(f"{NAME}.explain.he_holds"))
+            else:
+                st.warning(t(f"{NAME}.explain.he_not_here"))
+
+
+def _questions(t: Translator, su: Setup, profs: dict, runs: dict) -> None:
+    """Questions learners ask next, each with the experiment that answers it."""
+    st.subheader(t(f"{NAME}.questions.title"))
+    st.markdown(t(f"{NAME}.questions.tanh.text"))
+    tanh = [k for k in su.series if k[0] == "tanh"]
+    if tanh:
+        m, r = readings.measures(profs[tanh[0]]), runs[tanh[0]]
+        st.markdown(t(f"{NAME}.questions.tanh.here", series=su.label(*tanh[0]),
+                      ratio=sci(m.signal_ratio), acc=percent(float(r["test_acc"][-1]), digits=0)))
+    question_button(t, "tanh")
+    st.markdown(t(f"{NAME}.questions.output.text"))
+    st.page_link("pages/shapes.py", label=t(f"{NAME}.questions.output.link"),
+                 icon=":material/arrow_forward:", query_params=_link_query(t, {"view": "c2"}))
+    st.markdown(t(f"{NAME}.questions.adam.text"))
+    if su.settings.opt == "adam":
+        for a, i in su.series:
+            m, r = readings.measures(profs[(a, i)]), runs[(a, i)]
+            st.markdown(t(f"{NAME}.questions.adam.here", series=su.label(a, i),
+                          acc=percent(float(r["test_acc"][-1]), digits=0), ratio=sci(m.signal_ratio),
+                          spread=sci(m.spread_last)))
+    question_button(t, "adam")
+    st.caption(cite(t, "kingma2015"))
+    st.markdown(t(f"{NAME}.questions.deeper.text"))
+
+
+def _link_query(t: Translator, query: dict[str, str]) -> dict[str, str]:
+    """A link's query: `query`, plus the language when it is not English."""
+    return {**query, **({"lang": t.lang} if t.lang != "en" else {})}

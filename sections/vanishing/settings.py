@@ -1,0 +1,276 @@
+"""The vanishing page's controls, read once into :class:`VanishingSettings`, and the
+setup every section shares (:func:`setup`): the data, the series, the compute guard.
+
+A *series* is one (activation, initialisation) pair; with a second
+initialisation (`init2`) each activation is trained with both, so the He et al.
+(2015) comparison is across initialisations rather than activations.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from core.activations import ACTIVATIONS
+from core.datasets import DATASETS, DatasetInfo
+from core.init import INITIALISERS
+from core.mlp import OPTIMIZERS
+from ui.frame import Frame
+from ui.guard import BUDGET, budget_epochs, note_budget, training_cost
+from ui.i18n import Translator, option_labels
+from ui.upload import UPLOAD, load_data, uploader, user_data
+
+NAME = "vanishing"
+N_INITS = 5  # random initialisations averaged at initialisation
+N_SNAPSHOTS = 20  # epochs kept for the decision-boundary scrubber (plus epoch 0)
+GRID = 40  # decision-boundary grid points per axis
+MIN_GRID = 12  # coarsest grid the compute guard may fall back to
+# Compute guard (ui.guard): training gets the whole per-request budget; the statistics
+# at initialisation and the boundary maps, which are not training but cost the same
+# kind of matrix products, get a quarter each. The depth sweep runs only when switched
+# on and gets half a budget of its own (many short trainings, where fit's per-epoch
+# evaluation costs as much again), so even a cold link with the sweep on stays under
+# about twice what one request may spend.
+INIT_BUDGET = BUDGET / 4
+BOUNDARY_BUDGET = BUDGET / 4
+SWEEP_BUDGET = BUDGET / 2
+# Whole numbers as ints: the URL then reads `lr=10`, the way people type it.
+LRS = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
+STDS = [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10]
+BATCHES = [8, 16, 32, 64, 128, 256, 1024]
+NO_INIT2 = "none"
+DATA = (*DATASETS, UPLOAD)
+
+DEFAULTS: dict[str, object] = {
+    "data": "moons", "n": 300, "noise": 0.2, "depth": 10, "width": 32,
+    "act": ["sigmoid", "tanh", "relu"], "init": "he_normal", "init2": NO_INIT2, "std": 0.01,
+    "opt": "sgd", "lr": 0.1, "epochs": 60, "batch": 32, "seed": 0,
+}
+
+
+@dataclass(frozen=True)
+class VanishingSettings:
+    """Every sidebar control of the page, validated."""
+
+    data: str
+    n: int
+    noise: float
+    depth: int
+    width: int
+    acts: tuple[str, ...]
+    init: str
+    init2: str
+    std: float
+    opt: str
+    lr: float
+    epochs: int
+    batch: int
+    seed: int
+    sweep: bool
+
+
+def read_settings(fr: Frame) -> VanishingSettings:
+    """Draw the presets row and the sidebar controls; return their values."""
+    from sections.vanishing.presets import preset_row  # the presets write these controls
+
+    t, c = fr.t, fr.controls
+    preset_row(t)
+    sb, d = c.container, DEFAULTS
+    sb.subheader(t(f"{NAME}.controls.data_title"))
+    data = c.select("data", t(f"{NAME}.controls.data"), DATA, d["data"],
+                    labels=option_labels(t, "data", DATA))
+    n = c.slider("n", t(f"{NAME}.controls.n"), 50, 1000, d["n"], step=50,
+                 help=t(f"{NAME}.controls.n_help"))
+    noise = c.slider("noise", t(f"{NAME}.controls.noise"), 0.0, 1.0, d["noise"], step=0.05)
+    sb.subheader(t(f"{NAME}.controls.net_title"))
+    depth = c.slider("depth", t(f"{NAME}.controls.depth"), 1, 50, d["depth"])
+    width = c.slider("width", t(f"{NAME}.controls.width"), 2, 128, d["width"])
+    acts = c.multiselect("act", t(f"{NAME}.controls.act"), list(ACTIVATIONS), d["act"],
+                         labels=option_labels(t, "act", ACTIVATIONS))
+    inits = list(INITIALISERS)
+    init = c.select("init", t(f"{NAME}.controls.init"), inits, d["init"],
+                    help=t(f"{NAME}.controls.init_help"), labels=option_labels(t, "init", inits))
+    init2 = c.select("init2", t(f"{NAME}.controls.init2"), [NO_INIT2, *inits], NO_INIT2,
+                     help=t(f"{NAME}.controls.init2_help"),
+                     labels=option_labels(t, "init", [NO_INIT2, *inits]))
+    std = d["std"]
+    if "normal" in (init, init2):
+        std = c.select_slider("std", t(f"{NAME}.controls.std"), STDS, d["std"])
+    sb.subheader(t(f"{NAME}.controls.train_title"))
+    opt = c.select("opt", t(f"{NAME}.controls.opt"), list(OPTIMIZERS), d["opt"], radio=True,
+                   horizontal=True, labels=option_labels(t, "opt", OPTIMIZERS))
+    lr = c.select_slider("lr", t(f"{NAME}.controls.lr"), LRS, d["lr"])
+    epochs = c.slider("epochs", t(f"{NAME}.controls.epochs"), 1, 300, d["epochs"])
+    batch = int(c.select_slider("batch", t(f"{NAME}.controls.batch"), BATCHES, d["batch"],
+                                help=t(f"{NAME}.controls.batch_help")))
+    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, d["seed"],
+                    help=t("common.seed_help"))
+    sb.subheader(t(f"{NAME}.controls.sweep_title"))
+    sweep = c.checkbox("sweep", t(f"{NAME}.controls.sweep"), False,
+                       help=t(f"{NAME}.controls.sweep_help"))
+    uploader(t)
+    return VanishingSettings(data, n, noise, depth, width, tuple(acts), init, init2, float(std),
+                             opt, float(lr), epochs, batch, seed, sweep)
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Which data: a data set's name, or ``upload-<digest>`` for this session's file
+    (whose arrays then come unhashed: the digest is their key)."""
+
+    key: str
+    n: int
+    noise: float
+    seed: int
+
+
+@dataclass(frozen=True)
+class InitSpec:
+    """What the statistics at initialisation depend on (besides the series)."""
+
+    data: DataSpec
+    depth: int
+    width: int
+    std: float
+    n_stat: int
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What a training of one series depends on: the key of every cached run."""
+
+    data: DataSpec
+    depth: int
+    width: int
+    std: float
+    opt: str
+    lr: float
+    epochs: int
+    batch: int
+    n_fit: int
+    n_snap: int
+    res: int
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every section of one run shares, derived once from the settings."""
+
+    settings: VanishingSettings
+    data: DataSpec
+    info: DatasetInfo
+    #: The data set's name as the page says it (``your uploaded file`` for an upload).
+    shown: str
+    #: (activation, initialisation) pairs, in order.
+    series: tuple[tuple[str, str], ...]
+    two: bool
+    init2: str
+    n_train: int
+    n_test: int
+    run: RunSpec
+    sizes: tuple[int, ...]
+    output: str
+    #: The unhashed arrays of an upload (``{"_X": ..., "_y": ...}``), else empty.
+    arrays: dict
+
+    @property
+    def n_in(self) -> int:
+        return int(self.info.n_features)
+
+    def label(self, act: str, init: str) -> str:
+        """How a series is named: the activation, and the initialisation when two are compared."""
+        return f"{act} · {init}" if self.two else act
+
+
+def dataset_info(key: str, y: np.ndarray) -> DatasetInfo:
+    """The registry entry of a data set; for an upload, one made from its labels."""
+    if key in DATASETS:
+        return DATASETS[key]
+    return DatasetInfo(UPLOAD, 2, int(y.max()) + 1, generated=False, two_d=True,
+                       uses_noise=False, uses_n_samples=False, n_rows=len(y))
+
+
+def network_shape(info: DatasetInfo, depth: int, width: int) -> tuple[tuple[int, ...], str]:
+    """Layer sizes and output: one sigmoid unit for two classes, softmax for more."""
+    n_out = 1 if info.n_classes == 2 else info.n_classes
+    sizes = (int(info.n_features), *[width] * depth, n_out)
+    return sizes, ("sigmoid" if n_out == 1 else "softmax")
+
+
+def setup(fr: Frame, s: VanishingSettings) -> Setup | None:
+    """Resolve the data and the series and apply the compute guard, saying on the page
+    what the reader must know (data notes, inconsistent choices, a cut budget, the
+    setup line). None when there is nothing to show (no activation chosen)."""
+    from sections.vanishing.compute import split
+
+    t = fr.t
+    data, arrays, shown = _resolve_data(t, s)
+    _, y_all, (Xtr, Xte, _, _) = split(data, **arrays)
+    info = dataset_info(data.key, y_all)
+    init2 = s.init2
+    if init2 == s.init:
+        st.info(t(f"{NAME}.note.same_init", init=s.init))
+        init2 = NO_INIT2
+    if not s.acts:
+        st.warning(t(f"{NAME}.note.no_act"))
+        return None
+    two = init2 != NO_INIT2
+    series = tuple((a, i) for a in s.acts for i in ([s.init, init2] if two else [s.init]))
+    n_train, n_test = len(Xtr), len(Xte)
+    _data_note(t, info, arrays, data, n_train + n_test)
+    budget = budget_epochs(s.depth, s.width, n_train, s.epochs, runs=len(series),
+                           n_in=int(info.n_features))
+    note_budget(budget, t)
+    maps = info.two_d and info.n_classes == 2
+    n_snap, res = (boundary_plan(s.depth, s.width, len(series), int(info.n_features)) if maps
+                   else (N_SNAPSHOTS, GRID))
+    run = RunSpec(data, s.depth, s.width, s.std, s.opt, s.lr, budget.epochs, s.batch,
+                  budget.n_samples, n_snap, res)
+    sizes, output = network_shape(info, s.depth, s.width)
+    st.markdown(t(f"{NAME}.setup", depth=s.depth, width=s.width, layers=s.depth + 1,
+                  output=t(f"{NAME}.output.{output}"), n_train=run.n_fit, n_test=n_test,
+                  data=shown, opt=s.opt, lr=s.lr, epochs=run.epochs,
+                  batch=t(f"{NAME}.full_batch") if s.batch >= run.n_fit else s.batch,
+                  inits=", ".join(dict.fromkeys(i for _, i in series))))
+    return Setup(s, data, info, shown, series, two, init2, n_train, n_test, run, sizes, output,
+                 arrays)
+
+
+def _resolve_data(t: Translator, s: VanishingSettings) -> tuple[DataSpec, dict, str]:
+    """A built-in set by name, or this session's upload (said on the page)."""
+    if s.data != UPLOAD:
+        return DataSpec(s.data, s.n, s.noise, s.seed), {}, s.data
+    X_up, y_up, used = load_data(UPLOAD, s.n, s.noise, s.seed, t)
+    if used != UPLOAD:  # nothing uploaded: load_data said which set is used instead
+        return DataSpec(used, s.n, s.noise, s.seed), {}, used
+    # Arrays unhashed, the file's digest as the key; n and noise do not apply.
+    key = f"{UPLOAD}-{user_data()[2]}"
+    return (DataSpec(key, len(y_up), 0.0, s.seed), {"_X": X_up, "_y": y_up},
+            t(f"{NAME}.upload_name"))
+
+
+def _data_note(t: Translator, info: DatasetInfo, arrays: dict, data: DataSpec, rows: int) -> None:
+    if arrays:
+        st.caption(t(f"{NAME}.note.upload", rows=rows, classes=info.n_classes))
+    elif not info.generated:
+        st.caption(t(f"{NAME}.note.bundled", data=data.key, rows=rows, features=info.n_features,
+                     classes=info.n_classes))
+    elif not info.uses_noise:
+        st.caption(t(f"{NAME}.note.no_noise", data=data.key))
+
+
+def boundary_plan(depth: int, width: int, runs: int, n_in: int) -> tuple[int, int]:
+    """Saved states (``n_snap`` + 1) and grid resolution of the boundary maps of `runs`
+    networks, so that their forward passes stay within `BOUNDARY_BUDGET`.
+
+    States are thinned first (never below epoch 0 and the last); then the grid is coarsened.
+    """
+    per_state = training_cost(depth, width, GRID * GRID, 1, runs, n_in) / 3  # forward only
+    states = int(BOUNDARY_BUDGET // per_state)
+    if states >= 2:
+        return min(N_SNAPSHOTS, states - 1), GRID
+    res = int(GRID * math.sqrt(BOUNDARY_BUDGET / (2 * per_state)))
+    return 1, max(MIN_GRID, res)

@@ -1,0 +1,130 @@
+"""Section "Training": loss and accuracy per epoch, and per layer and epoch the size of the
+back-propagated signal ‖∂L/∂h_l‖ (or of ‖∂L/∂W_l‖) of every series."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from sections.vanishing.compute import train_run
+from sections.vanishing.settings import NAME, Setup, setup
+from ui.cache import memo_run, view_memo
+from ui.charts import compiled, downsample, finite_positive, line_chart
+from ui.charts.vanishing import layer_heatmap
+from ui.export import Weights, chart_block, run_settings, weights_button
+from ui.frame import Frame
+from ui.i18n import Translator
+
+SERIES_COLUMNS = ["series", "act", "init"]
+#: What the heatmaps show: the back-propagated signal (hidden layers) or ‖∂L/∂W‖ (weight layers).
+HEAT = ("signal", "weights")
+
+
+def trained(fr: Frame, su: Setup) -> dict:
+    """The trained networks of every series. Cached, so the sections that show them share
+    one training; the first to open trains (with a progress bar)."""
+    return {(a, i): memo_run(train_run, su.run, a, i, **su.arrays,
+                             _text=fr.t(f"{NAME}.train.progress", series=su.label(a, i)))
+            for a, i in su.series}
+
+
+def settings_of(su: Setup, act: str, init: str, run: dict) -> dict:
+    """What produced the network of series (act, init), stored beside its weights."""
+    s, r = su.settings, su.run
+    return run_settings(NAME, data=su.shown if su.arrays else su.data.key, n_samples=su.data.n,
+                        noise=su.data.noise, seed=s.seed, n_train=r.n_fit, sizes=su.sizes,
+                        activation=act, output=su.output, init=init, optimizer=s.opt, lr=s.lr,
+                        batch_size=None if s.batch >= r.n_fit else s.batch, epochs=r.epochs,
+                        init_std=s.std, diverged_at=run["diverged_at"])
+
+
+def draw(s, fr: Frame) -> None:
+    su = setup(fr, s)
+    if su is None:
+        return
+    t, c = fr.t, fr.controls
+    st.header(t(f"{NAME}.train.title"))
+    runs = trained(fr, su)
+    for (a, i), r in runs.items():
+        if r["diverged_at"] is not None:
+            st.error(f"**{su.label(a, i)}** — " + t("common.diverged", epoch=r["diverged_at"]))
+    views = view_memo((f"{NAME}.train", su.run, su.series, t.lang), lambda: _views(t, su, runs))
+    left, right = st.columns(2)
+    with left:
+        chart_block(*views["loss"], "train-loss", t, title=t(f"{NAME}.train.loss_title"),
+                    caption=t(f"{NAME}.train.loss_caption"))
+    with right:
+        chart_block(*views["acc"], "train-accuracy", t, title=t(f"{NAME}.train.acc_title"),
+                    caption=t(f"{NAME}.train.acc_caption_two" if su.two else
+                              f"{NAME}.train.acc_caption"))
+    with c.placed(st.container()):
+        heat = c.select("heat", t(f"{NAME}.train.heat_what"), HEAT, HEAT[0], radio=True,
+                        horizontal=True, labels={h: t(f"{NAME}.train.heat.{h}") for h in HEAT})
+    st.markdown(f"**{t(f'{NAME}.train.heat_title_{heat}')}**")
+    cols = st.columns(min(len(runs), 2))
+    for k, ((a, i), r) in enumerate(runs.items()):
+        with cols[k % len(cols)]:
+            st.markdown(su.label(a, i))
+            weights = Weights(r["params"], settings_of(su, a, i, r), f"weights-{a}-{i}")
+            panel = views[heat][(a, i)]
+            if panel is None:
+                st.warning(t(f"{NAME}.train.nothing_to_plot"))
+                weights_button(weights, t)
+            else:
+                chart_block(*panel, f"{'signal' if heat == 'signal' else 'gradients'}-{a}-{i}", t,
+                            weights=weights)
+    st.caption(t(f"{NAME}.train.heat_caption_{heat}"))
+
+
+def _views(t: Translator, su: Setup, runs: dict) -> dict:
+    """The section's charts from its runs: ``(spec, csv frame)`` each; ``signal`` and
+    ``weights`` map each series to its heatmap, None when no value of any series is finite."""
+    curves = pd.concat([
+        pd.DataFrame({"epoch": np.arange(len(r["loss"])), "loss": finite_positive(r["loss"]),
+                      "train": r["train_acc"], "test": r["test_acc"], "act": a, "init": i,
+                      "series": su.label(a, i)})
+        for (a, i), r in runs.items()], ignore_index=True)
+    lines = {"series": "series" if su.two else None, "dash": "init" if su.two else None,
+             "shapes": su.two, "dash_title": t(f"{NAME}.axis.init"), "compact": True}
+    loss = (compiled(line_chart, downsample(curves, "series"), "epoch", "loss", "act",
+                     x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
+                     colour_title=t("common.axis.activation"), log_y=True, **lines),
+            curves[[*SERIES_COLUMNS, "epoch", "loss"]])
+    acc = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
+                      var_name="split", value_name="acc")
+    acc_csv = acc.copy()  # split codes: what a re-plot needs
+    acc["split"] = acc["split"].map({"train": t(f"{NAME}.train.split_train"),
+                                     "test": t(f"{NAME}.train.split_test")})
+    if su.two:  # test accuracy only; line style is the initialisation
+        acc = acc[acc["split"] == t(f"{NAME}.train.split_test")]
+    else:
+        lines = {**lines, "dash": "split", "dash_title": t(f"{NAME}.train.split"), "shapes": True,
+                 "series": "_g"}
+    acc = acc.assign(_g=acc["series"] + acc["split"])
+    acc_spec = compiled(line_chart, downsample(acc, "_g"), "epoch", "acc", "act",
+                        x_title=t("common.axis.epoch"), y_title=t("common.axis.accuracy"),
+                        colour_title=t("common.axis.activation"), **lines)
+    return {"loss": loss, "acc": (acc_spec, acc_csv),
+            "signal": _heatmaps(t, su, runs, "signal", t(f"{NAME}.axis.signal_short")),
+            "weights": _heatmaps(t, su, runs, "grad", t(f"{NAME}.axis.norm_short"))}
+
+
+def _heatmaps(t: Translator, su: Setup, runs: dict, key: str, value_title: str) -> dict:
+    """One heatmap per series of ``run[key]`` (epochs x layers) on one shared colour scale."""
+    values = {k: finite_positive(np.asarray(r[key], dtype=float)) for k, r in runs.items()}
+    every = np.concatenate([v.ravel() for v in values.values()])
+    finite = every[np.isfinite(every)]
+    if not finite.size:
+        return dict.fromkeys(runs)
+    domain = (float(finite.min()), float(finite.max()))
+    if domain[0] == domain[1]:
+        domain = (domain[0] / 10, domain[1] * 10)
+    out = {}
+    for (a, i), v in values.items():
+        n_epochs, n_layers = v.shape
+        cells = pd.DataFrame({"epoch": np.repeat(np.arange(n_epochs), n_layers),
+                              "layer": np.tile(np.arange(1, n_layers + 1), n_epochs),
+                              "norm": v.ravel(), "act": a, "init": i})
+        out[(a, i)] = (compiled(layer_heatmap, v, domain, su.settings.depth, value_title, t), cells)
+    return out
