@@ -109,7 +109,8 @@ class Frame:
         ----------
         sections : mapping of str to callable
             Section code -> its ``draw(settings, frame)``, in reading order (the
-            first is the default). Button texts are ``<page>.nav.<code>``.
+            first is the default). Button texts are ``<page>.nav.<code>``. A page
+            of one section (home) gets no switch and no ``view`` in its URL.
         settings : object
             The page's settings (a frozen dataclass read from its controls),
             handed to the open section's draw.
@@ -117,7 +118,7 @@ class Frame:
             The page's sources (:data:`ui.references.PAPERS` keys), listed in a
             *References* expander at the foot of every section.
         """
-        view = self.sections(list(sections))
+        view = self.sections(list(sections)) if len(sections) > 1 else next(iter(sections))
         sections[view](settings, self)
         self.next_section()
         if references:
