@@ -1,0 +1,281 @@
+"""Tests for core.network_view: heatmaps against the network, gradients against finite
+differences, dead units, snapshots, and the size of what is sent."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from core.datasets import PLAYGROUND_EXTENT, load
+from core.features import FEATURES, expand
+from core.mlp import MLP
+from core.network_view import (
+    dequantise,
+    network_view,
+    payload,
+    plane_points,
+    quantise,
+    snapshot_views,
+)
+
+ALL = list(FEATURES)
+
+
+def spiral(n: int = 120) -> tuple[np.ndarray, np.ndarray]:
+    return load("spiral", n_samples=n, noise=0.1, seed=0)
+
+
+def tolerance(ranges: np.ndarray) -> np.ndarray:
+    """Largest quantisation error per node, plus float slack."""
+    return (ranges[:, 1] - ranges[:, 0])[:, None, None] / 510 + 1e-12
+
+
+def test_plane_points_order_is_an_image() -> None:
+    points, axes = plane_points(extent=6.0, resolution=4)
+    np.testing.assert_allclose(axes, [[-6, -2, 2, 6], [-6, -2, 2, 6]])
+    img = points.reshape(4, 4, 2)
+    np.testing.assert_allclose(img[0, :, 1], 6.0)  # row 0 is the top: largest x₂
+    np.testing.assert_allclose(img[:, 0, 0], -6.0)  # column 0 is the left: smallest x₁
+    np.testing.assert_allclose(img[-1, -1], [6.0, -6.0])
+    X = np.array([[0.0, 1.0], [2.0, 3.0]])
+    _, axes = plane_points(X, resolution=3, margin=0.5)
+    np.testing.assert_allclose(axes, [[-0.5, 1.0, 2.5], [0.5, 2.0, 3.5]])
+    with pytest.raises(ValueError):
+        plane_points()
+    with pytest.raises(ValueError):
+        plane_points(extent=-1.0)
+
+
+def test_quantise_round_trip_and_edge_cases() -> None:
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=(5, 50)) * [[1], [10], [1e-3], [0], [1e6]]
+    q, ranges, bad = quantise(v)
+    assert q.dtype == np.uint8 and ranges.shape == (5, 2) and not bad.any()
+    back = dequantise(q, ranges)
+    assert np.all(np.abs(back - v) <= (ranges[:, 1:] - ranges[:, :1]) / 510 + 1e-9)
+    np.testing.assert_array_equal(ranges[:, 0], v.min(axis=1))
+    assert q[3].max() == 0 and np.all(back[3] == 0)  # a constant row
+    assert {int(q[i].min()) for i in (0, 1, 2, 4)} == {0} and {int(q[i].max()) for i in (0, 1, 2, 4)} == {255}
+    odd = np.array([[np.nan, 1.0, np.inf, 3.0], [np.nan] * 4])
+    q, ranges, bad = quantise(odd)
+    np.testing.assert_array_equal(bad, [2, 4])
+    np.testing.assert_array_equal(ranges, [[1.0, 3.0], [0.0, 0.0]])
+    np.testing.assert_array_equal(q, [[0, 0, 0, 255], [0, 0, 0, 0]])
+
+
+@pytest.fixture(scope="module")
+def trained() -> tuple[MLP, np.ndarray, np.ndarray, list[str]]:
+    X, y = spiral()
+    codes = ["x1", "x2", "x1sq", "sinx1", "sinx2"]
+    model = MLP([len(codes), 6, 5, 1], activation="tanh", init="glorot_uniform", seed=1)
+    model.fit(expand(X, codes), y, epochs=15, lr=0.03, batch_size=10)
+    return model, X, y, codes
+
+
+def test_every_heatmap_is_its_node_on_the_grid(trained) -> None:
+    model, X, y, codes = trained
+    view = network_view(model, X, y, codes, extent=PLAYGROUND_EXTENT, resolution=20)
+    assert view["sizes"] == [5, 6, 5, 1] and view["offsets"] == [0, 5, 11, 16]
+    assert view["heatmaps"].shape == (17, 20, 20) and view["heatmaps"].dtype == np.uint8
+    points, axes = plane_points(extent=PLAYGROUND_EXTENT, resolution=20)
+    np.testing.assert_array_equal(view["axes"], axes)
+    _, hs = model.forward_trace(expand(points, codes))
+    exact = np.concatenate([h.T for h in hs]).reshape(-1, 20, 20)
+    back = dequantise(view["heatmaps"], view["ranges"])
+    assert np.all(np.abs(back - exact) <= tolerance(view["ranges"]))
+    # The input nodes are the features themselves: x₂ is largest on the top row.
+    np.testing.assert_allclose(view["ranges"][1], [-6.0, 6.0])
+    assert np.all(view["heatmaps"][1, 0] == 255) and np.all(view["heatmaps"][1, -1] == 0)
+    assert not view["nonfinite"].any()
+
+
+def test_output_heatmap_equals_predict_proba_on_the_grid(trained) -> None:
+    model, X, y, codes = trained
+    view = network_view(model, X, y, codes, extent=6.0, resolution=16, output_resolution=40)
+    for res, maps, ranges in ((16, view["heatmaps"][-1:], view["ranges"][-1:]),
+                              (40, view["output"]["maps"], view["output"]["ranges"])):
+        points, _ = plane_points(extent=6.0, resolution=res)
+        proba = model.predict_proba(expand(points, codes)).reshape(1, res, res)
+        assert np.all(np.abs(dequantise(maps, ranges) - proba) <= tolerance(ranges))
+        np.testing.assert_allclose(ranges[0], [proba.min(), proba.max()])
+
+
+def test_regression_output_is_the_prediction() -> None:
+    X, y = load("plane", n_samples=80, noise=0.0, seed=0)
+    model = MLP([2, 4, 1], activation="relu", output="identity", seed=0)
+    model.fit(X, y, epochs=5, lr=0.01)
+    view = network_view(model, X, y, extent=6.0, resolution=12)
+    points, _ = plane_points(extent=6.0, resolution=12)
+    pred = model.predict(points).reshape(1, 12, 12)
+    assert np.all(np.abs(dequantise(view["heatmaps"][-1:], view["ranges"][-1:]) - pred)
+                  <= tolerance(view["ranges"][-1:]))
+    assert view["features"] is None
+
+
+def test_weights_and_gradients_match_the_trace(trained) -> None:
+    model, X, y, codes = trained
+    view = network_view(model, X, y, codes, extent=6.0)
+    t = model.backward_trace(expand(X, codes), y)
+    for k in range(model.n_layers):
+        np.testing.assert_array_equal(view["weights"][k], model.weights[k])
+        np.testing.assert_array_equal(view["biases"][k], model.biases[k])
+        np.testing.assert_array_equal(view["grad_w"][k], np.abs(t.grads_w[k]))
+        np.testing.assert_array_equal(view["grad_b"][k], np.abs(t.grads_b[k]))
+    expected = np.concatenate([np.linalg.norm(d, axis=0) for d in t.dh]
+                              + [np.linalg.norm(t.deltas[-1], axis=0)])
+    np.testing.assert_allclose(view["grad_h"], expected)
+    assert view["grad_h"].shape == (17,)
+    assert view["loss"] == pytest.approx(model.loss(expand(X, codes), y))
+
+
+@pytest.mark.parametrize(("layer", "i", "j"), [(0, 2, 3), (1, 5, 1), (2, 4, 0)])
+def test_edge_gradient_against_central_differences(trained, layer: int, i: int, j: int) -> None:
+    model, X, y, codes = trained
+    view = network_view(model, X, y, codes, extent=6.0)
+    Xf, m, eps = expand(X, codes), model.copy(), 1e-6
+    w0 = m.weights[layer][i, j]
+    m.weights[layer][i, j] = w0 + eps
+    up = m.loss(Xf, y)
+    m.weights[layer][i, j] = w0 - eps
+    down = m.loss(Xf, y)
+    fd = (up - down) / (2 * eps)
+    assert view["grad_w"][layer][i, j] == pytest.approx(abs(fd), rel=1e-6, abs=1e-10)
+
+
+def test_input_node_gradient_norm_against_central_differences(trained) -> None:
+    model, X, y, codes = trained
+    X, y = X[:25], y[:25]
+    view = network_view(model, X, y, codes, extent=6.0)
+    Xf, eps = expand(X, codes), 1e-6
+    for node in (0, 3):  # ‖∂L/∂x_node‖ over the samples, one sample perturbed at a time
+        column = []
+        for s in range(len(X)):
+            up, down = Xf.copy(), Xf.copy()
+            up[s, node] += eps
+            down[s, node] -= eps
+            column.append((model.loss(up, y) - model.loss(down, y)) / (2 * eps))
+        assert view["grad_h"][node] == pytest.approx(np.linalg.norm(column), rel=1e-5)
+
+
+def _with_dead_unit(activation: str) -> tuple[MLP, np.ndarray, np.ndarray]:
+    X, y = spiral(60)
+    model = MLP([2, 4, 3, 1], activation=activation, seed=0)
+    model.biases[0][2] = -100.0  # hidden layer 1, unit 2 never reaches z > 0 on this data
+    return model, X, y
+
+
+def test_dead_relu_unit_is_reported_with_its_reason() -> None:
+    model, X, y = _with_dead_unit("relu")
+    view = network_view(model, X, y, extent=6.0)
+    zs, _ = model.forward_trace(X)
+    ours = [d for d in view["dead"] if d["layer"] == 1 and d["unit"] == 2]
+    assert len(ours) == 1
+    d = ours[0]
+    assert d["node"] == 2 + 2 and d["reason"] == "never_fires"
+    assert d["max_z"] == pytest.approx(zs[0][:, 2].max()) and d["max_z"] < -90
+    assert d["gets_gradient"] is False
+    # The definition: z <= 0 on every sample, layer by layer.
+    expected = {(k + 1, int(u)) for k, z in enumerate(zs[:-1])
+                for u in np.flatnonzero(np.all(z <= 0, axis=0))}
+    assert {(d["layer"], d["unit"]) for d in view["dead"]} == expected
+    # Its heatmap is flat zero, and nothing reaches its incoming weights.
+    assert np.all(view["heatmaps"][4] == 0) and np.all(view["ranges"][4] == 0)
+    assert np.all(view["grad_w"][0][:, 2] == 0)
+
+
+def test_a_leaky_unit_below_zero_still_gets_gradient() -> None:
+    model, X, y = _with_dead_unit("leaky_relu")
+    d = next(d for d in network_view(model, X, y, extent=6.0)["dead"] if d["node"] == 4)
+    assert d["gets_gradient"] is True
+
+
+def test_snapshot_views_follow_history_snapshots() -> None:
+    X, y = spiral(80)
+    codes = ["x1", "x2", "sinx1"]
+    model = MLP([3, 5, 1], activation="relu", seed=3)
+    history = model.fit(expand(X, codes), y, epochs=6, lr=0.1, snapshot_epochs=[0, 3, 6])
+    before = [w.copy() for w in model.weights]
+    views = snapshot_views(model, history.snapshots, X, y, codes, extent=6.0)
+    assert [v["epoch"] for v in views] == [0, 3, 6]
+    for k, w in enumerate(before):
+        np.testing.assert_array_equal(model.weights[k], w)  # the model is left alone
+    for v in views:
+        m = model.copy()
+        snap = history.snapshots[v["epoch"]]
+        m.set_params(snap[0], snap[1])
+        alone = network_view(m, X, y, codes, extent=6.0)
+        np.testing.assert_array_equal(v["heatmaps"], alone["heatmaps"])
+        np.testing.assert_array_equal(v["grad_h"], alone["grad_h"])
+        assert v["loss"] == alone["loss"]
+    last = network_view(model, X, y, codes, extent=6.0)
+    np.testing.assert_array_equal(views[-1]["heatmaps"], last["heatmaps"])
+    # A list of snapshots is numbered by position.
+    listed = snapshot_views(model, [history.snapshots[0], history.snapshots[6]], X, y, codes, extent=6.0)
+    assert [v["epoch"] for v in listed] == [0, 1]
+
+
+def test_dead_since_counts_from_the_first_snapshot_of_an_unbroken_run() -> None:
+    X, y = spiral(60)
+    model = MLP([2, 4, 1], activation="relu", seed=0)
+    alive = (model.weights, model.biases)
+
+    def killed(unit: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        b = [x.copy() for x in model.biases]
+        b[0][unit] = -100.0
+        return [w.copy() for w in model.weights], b
+
+    # Unit 1 dies at epoch 10, comes back at 30, dies again at 40.
+    snaps = {0: alive, 10: killed(1), 20: killed(1), 30: alive, 40: killed(1)}
+    views = snapshot_views(model, snaps, X, y, extent=6.0)
+    since = [{d["node"]: d["dead_since"] for d in v["dead"]}.get(2 + 1) for v in views]
+    assert since == [None, 10, 10, None, 40]
+
+
+def test_payload_is_json_and_small() -> None:
+    X, y = spiral(200)
+    model = MLP([7, *[16] * 8, 1], activation="relu", seed=0)
+    model.fit(expand(X, ALL), y, epochs=2, lr=0.03, batch_size=10)
+    for res in (16, 20):
+        view = network_view(model, X, y, ALL, extent=6.0, resolution=res)
+        assert view["heatmaps"].shape == (7 + 128 + 1, res, res)
+        data = payload(view)
+        text = json.dumps(data, allow_nan=False)
+        assert len(text) < 200_000  # "well under 1 MB" for the largest Playground-sized network
+        heat = np.frombuffer(base64.b64decode(data["heatmaps"]), dtype=np.uint8)
+        np.testing.assert_array_equal(heat.reshape(data["heatmap_shape"]), view["heatmaps"])
+        assert len(data["weights"]) == 9 and np.shape(data["weights"][1]) == (16, 16)
+        without = payload(view, inputs=False)
+        assert without["heatmap_shape"][0] == 129 and without["heatmap_start"] == 7
+        assert len(json.dumps(without)) < len(text)
+
+
+def test_payload_rounds_numbers_to_four_digits(trained) -> None:
+    model, X, y, codes = trained
+    view = network_view(model, X, y, codes, extent=6.0)
+    data = payload(view)
+    got = np.array(data["weights"][0], dtype=float)
+    np.testing.assert_allclose(got, view["weights"][0], rtol=5e-4)
+    assert data["loss"] == pytest.approx(view["loss"], rel=5e-4)
+
+
+def test_a_diverged_network_is_reported_not_warned_about() -> None:
+    X, y = spiral(40)
+    model = MLP([2, 3, 1], activation="relu", seed=0)
+    model.weights[0][:] = 1e308  # the hidden pre-activations overflow to inf (and inf − inf)
+    view = network_view(model, X, y, extent=6.0)  # RuntimeWarnings are errors in this suite
+    assert view["nonfinite"][2:5].sum() > 0
+    assert not np.isfinite(view["loss"])
+    json.dumps(payload(view), allow_nan=False)
+
+
+def test_inputs_must_match_the_network(trained) -> None:
+    model, X, y, _ = trained
+    with pytest.raises(ValueError):
+        network_view(model, X, y, ["x1", "x2"], extent=6.0)
+    with pytest.raises(ValueError):
+        network_view(model, X[:, :1], y, ["x1"], extent=6.0)
+    with pytest.raises(ValueError):
+        network_view(model, X, y, ["nope"], extent=6.0)
