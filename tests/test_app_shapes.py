@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import numpy as np
 import pytest
 from apptest_utils import (
     bound_widgets,
@@ -24,7 +25,7 @@ from core.slopes import chain_of_slopes
 from core.userdata import MAX_ROWS
 from ui import guard
 from ui.frame import PAGES, available_pages
-from ui.i18n import Translator
+from ui.i18n import Translator, percent
 
 SHAPES = next(p for p in PAGES if p.name == "shapes")
 T = Translator("en")
@@ -204,14 +205,35 @@ def test_each_control_changes_the_view(key, kind, value, view) -> None:
 def test_chain_reading_shows_the_core_numbers() -> None:
     at = open_section(SHAPES, "chain", {"s": "4", "seed": "2"})
     assert not at.exception, errors_text(at)
-    _, sig_best, sig_typ = chain_of_slopes(ACTIVATIONS["sigmoid"], 30, 4.0, seed=2)
-    _, _, relu_typ = chain_of_slopes(ACTIVATIONS["relu"], 30, 4.0, seed=2)
+    _, sig_best, sig_rms = chain_of_slopes(ACTIVATIONS["sigmoid"], 30, 4.0, seed=2)
+    _, _, relu_rms = chain_of_slopes(ACTIVATIONS["relu"], 30, 4.0, seed=2)
     assert sig_best[9] == pytest.approx(0.25**10)
     expected = T("shapes.chain.reading", depth=10, s="4", sig_best=_sci(sig_best[9]),
-                 sig_typ=_sci(sig_typ[9]), relu_typ=_sci(relu_typ[9]))
+                 sig_rms=_sci(sig_rms[9]), relu_rms=_sci(relu_rms[9]))
     assert expected in [i.value for i in at.info]
-    # ReLU passes half its chains: typical (E relu'²)^{L/2} = 2^{-L/2}.
-    assert relu_typ[9] == pytest.approx(0.5**5, rel=0.02)
+    # ReLU passes half its chains: root mean square (E relu'²)^{L/2} = 2^{-L/2}.
+    assert relu_rms[9] == pytest.approx(0.5**5, rel=0.02)
+
+
+def test_a_single_relu_chain_is_almost_always_exactly_zero() -> None:
+    """The page counts its own random chains of ReLU slopes: non-zero only when every
+    unit is active, (1/2)^L of them, so at L = 30 essentially none."""
+    n, seed, spread = 100_000, 2, 4.0
+    at = open_section(SHAPES, "chain", {"s": "4", "seed": str(seed)})
+    assert not at.exception, errors_text(at)
+    # The same draw as the page: one row of 30 pre-activations per chain.
+    z = np.random.default_rng(seed).normal(0.0, spread, (n, 30))
+    alive = np.count_nonzero(np.cumprod(z > 0, axis=1), axis=0)
+    # Binomial(n, 2^-L): within 5 standard deviations of n / 1024 at L = 10; at
+    # L = 30 the expected count is 9e-5, so none.
+    assert abs(alive[9] - n / 1024) < 5 * np.sqrt(n / 1024)
+    assert alive[29] == 0
+    _, _, relu_rms = chain_of_slopes(ACTIVATIONS["relu"], 30, spread, seed=seed)
+    expected = T("shapes.chain.single", n=f"{n:,}", depth=10, deep=30, alive=int(alive[9]),
+                 share=percent(alive[9] / n, 2), p=_sci(0.5**10), alive_deep=0,
+                 p_deep=_sci(0.5**30), relu_rms=_sci(relu_rms[9]))
+    assert expected in [i.value for i in at.info]
+    assert "root mean square" in T("shapes.chain.rms")
 
 
 def test_link_to_vanishing_page_only_when_it_exists() -> None:
@@ -334,7 +356,22 @@ def _texts(at, kind: str) -> list[str]:
 def test_upload_is_the_last_data_option_and_default_is_unchanged() -> None:
     at = open_page(SHAPES)
     box = bound_widgets(at)["data"]
-    assert box.options[-1] == "upload" and box.value == "circles"
+    assert box.options[-1] == T("common.option.data.upload") and box.value == "circles"
+
+
+def test_selects_show_translated_labels_and_the_url_keeps_codes() -> None:
+    ko = Translator("ko")
+    at = open_page(SHAPES, {"lang": "ko", "data": "moons", "act": ["relu", "leaky_relu"]})
+    assert not at.exception, errors_text(at)
+    assert not url_note_shown(at)
+    w = bound_widgets(at)
+    assert w["data"].value == "moons" and w["act"].value == ["relu", "leaky_relu"]
+    assert ko("common.option.data.moons") in w["data"].options
+    assert "moons" not in w["data"].options and "upload" not in w["data"].options
+    assert ko("common.option.act.sigmoid") in w["act"].options
+    w["data"].set_value("blobs").run()
+    assert not at.exception, errors_text(at)
+    assert at.query_params["data"] == "blobs"  # the code, never the label
 
 
 def test_uploaded_data_trains_both_experiments() -> None:

@@ -1,0 +1,63 @@
+"""Section "Curves and slopes": every chosen activation and its derivative, with the marks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.activations import ACTIVATIONS
+from core.slopes import facts
+from sections.shapes.compute import FLAT_TOL, shape_data
+from sections.shapes.numbers import num
+from sections.shapes.settings import NAME as P
+from sections.shapes.settings import ShapesSettings
+from ui.charts import compiled
+from ui.charts.shapes import shapes_chart
+from ui.export import chart_block
+from ui.frame import Frame
+from ui.i18n import Translator
+from ui.references import cite
+
+#: The paper that introduced or named each activation the page can show.
+SOURCES = {"relu": "nair2010", "leaky_relu": "maas2013", "elu": "clevert2016",
+           "gelu": "hendrycks2016", "silu": "elfwing2018"}
+
+
+def draw(s: ShapesSettings, fr: Frame) -> None:
+    t = fr.t
+    st.header(t(f"{P}.curves.title"))
+    if not s.acts:
+        st.info(t(f"{P}.none_selected"))
+    else:
+        data = {n: shape_data(n, s.lo, s.hi, s.slope, s.alpha) for n in s.acts}
+        long = curves_frame(data, s.deriv, t)
+        chart_block(compiled(shapes_chart, data, s.deriv, t, long), long, "curves", t,
+                    caption=t(f"{P}.curves.caption" if s.deriv else f"{P}.curves.caption_no_deriv",
+                              tol=f"{100 * FLAT_TOL:.0f}"))
+        with st.expander(t(f"{P}.curves.formulas")):
+            for n in s.acts:
+                act = s.act(n)
+                st.markdown(f"**{n}**")
+                st.latex(rf"f(z) = {act.formula} \qquad f'(z) = {act.dformula}")
+    sig, tanh = facts(ACTIVATIONS["sigmoid"]), facts(ACTIVATIONS["tanh"])
+    st.info(t(f"{P}.curves.reading", sig_max=num(sig.max_slope), sig_f0=num(sig.f0),
+              tanh_max=num(tanh.max_slope)))
+    cited(t, s.acts)
+
+
+def cited(t: Translator, names: tuple[str, ...]) -> None:
+    """One line naming the papers behind the activations shown (nothing if none has one)."""
+    keys = [SOURCES[n] for n in names if n in SOURCES]
+    if keys:
+        st.caption(cite(t, *keys))
+
+
+def curves_frame(data: dict[str, dict], show_deriv: bool, t: Translator) -> pd.DataFrame:
+    """The curves in long form: x, y, act, kind (f or f′)."""
+    f_label, df_label = t(f"{P}.curves.f"), t(f"{P}.curves.df")
+    return pd.concat(
+        [pd.DataFrame({"x": d["x"], "y": d[key], "act": name, "kind": label})
+         for name, d in data.items()
+         for key, label in (("f", f_label), ("df", df_label)) if key == "f" or show_deriv],
+        ignore_index=True,
+    )
