@@ -61,7 +61,8 @@ M_MAX = 10
 RANDOM_SEEDS = 8
 WIDE = 16  # width of the random deep nets that do not collapse (Hanin & Rolnick)
 WIDE_SEEDS = 16
-DATA_2D = [name for name, info in DATASETS.items() if info.two_d] + [UPLOAD]
+# scikit-learn's 2-D sets; TensorFlow Playground's (some of them regression) are the playground's.
+DATA_2D = [name for name, info in DATASETS.items() if info.two_d and info.standardised] + [UPLOAD]
 N_2D, NOISE_2D, EPOCHS_2D, LR_2D = 300, 0.2, 300, 0.01
 DRAW_RES, COUNT_RES = 56, 120
 STEP_WIDTHS = (1, 2, 4, 8, 16, 32)

@@ -42,7 +42,8 @@ LRS = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
 STDS = [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10]
 BATCHES = [8, 16, 32, 64, 128, 256, 1024]
 NO_INIT2 = "none"
-DATA = (*DATASETS, UPLOAD)
+# scikit-learn's standardised sets; TensorFlow Playground's (some of them regression) are the playground's.
+DATA = (*(k for k, v in DATASETS.items() if v.standardised), UPLOAD)
 
 DEFAULTS: dict[str, object] = {
     "data": "moons", "n": 300, "noise": 0.2, "depth": 10, "width": 32,
