@@ -25,7 +25,7 @@ How each Playground key maps to ours
 ``regularization`` -> ``reg``
     ``none``, ``L1``, ``L2`` -> ``none``, ``l1``, ``l2``.
 ``batchSize`` -> ``batch``
-    A whole number ``>= 1`` (Playground's slider gives 1 .. 30).
+    A whole number in ``1 .. 10 000`` (Playground's slider gives 1 .. 30).
 ``noise`` -> ``noise``
     Playground's noise level is a percentage (its slider: 0 .. 50; a link may hold up
     to 80, the most Playground itself accepts). Our ``noise`` is the fraction that
