@@ -24,12 +24,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from core.init import resolve, weight_variance
-from core.mlp import MLP
+from core.init import draw, resolve, weight_variance
+
+if TYPE_CHECKING:  # core.mlp imports this module for dead_units
+    from core.mlp import MLP
 
 __all__ = [
     "BigStep",
@@ -37,12 +40,26 @@ __all__ = [
     "born_dead_first_layer",
     "box_grid",
     "constant_counts",
+    "count_firing",
+    "dead_units",
     "fire_counts",
     "preactivation_summary",
     "wilson_interval",
 ]
 
 Array = npt.NDArray[np.floating]
+
+
+def count_firing(zs: Sequence[npt.ArrayLike]) -> list[np.ndarray]:
+    """For each (n, units) array of activation inputs, on how many rows each unit is > 0.
+
+    Returns
+    -------
+    list of ndarray of int
+        ``#{i : z[i, j] > 0}`` per array, shape (units,).
+    """
+    with np.errstate(invalid="ignore"):
+        return [np.count_nonzero(np.asarray(z) > 0, axis=0) for z in zs]
 
 
 def fire_counts(model: MLP, X: npt.ArrayLike) -> list[np.ndarray]:
@@ -56,13 +73,36 @@ def fire_counts(model: MLP, X: npt.ArrayLike) -> list[np.ndarray]:
     Returns
     -------
     list of ndarray of int
-        One array of shape (sizes[l+1],) per hidden layer: ``#{i : z_l[i, j] > 0}``.
-        A unit is dead on ``X`` exactly when its count is 0 (the same test as
-        :func:`core.mlp.dead_units`).
+        One array of shape (sizes[l+1],) per hidden layer: ``#{i : ẑ_l[i, j] > 0}``,
+        with ``ẑ_l`` the activation's input (:meth:`MLP.activation_inputs`: ``z_l``
+        itself without normalisation). A unit is dead on ``X`` exactly when its
+        count is 0 (:func:`dead_units`).
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        zs, _ = model.forward_trace(X)
-        return [np.count_nonzero(z > 0, axis=0) for z in zs[:-1]]
+        return count_firing(model.activation_inputs(X))
+
+
+def dead_units(model: MLP, X: npt.ArrayLike) -> list[np.ndarray]:
+    """Which hidden units are dead on a data set.
+
+    A unit is *dead on X* when the input of its activation satisfies ``ẑ <= 0`` for
+    **every** sample in ``X`` (``docs/science.md``; the usual operational
+    definition), i.e. its :func:`fire_counts` entry is 0. For ReLU such a unit
+    outputs 0 and, by the left-derivative convention ``relu'(0) = 0``, passes no
+    gradient on this data. The test is exact over the whole set and computed the same
+    way for every activation, though it only means "cannot learn" for ReLU-like ones.
+
+    Parameters
+    ----------
+    model : MLP
+    X : array_like of shape (n, n_in)
+
+    Returns
+    -------
+    list of ndarray of bool
+        One array of shape (sizes[l+1],) per hidden layer, True where the unit is dead.
+    """
+    return [c == 0 for c in fire_counts(model, X)]
 
 
 def preactivation_summary(z: npt.ArrayLike) -> dict[str, np.ndarray]:
@@ -189,16 +229,6 @@ def box_grid(dim: int, per_axis: int) -> np.ndarray:
     return np.stack([m.ravel() for m in mesh], axis=1)
 
 
-def _draw(
-    rng: np.random.Generator, init: str, shape: tuple[int, ...], var: float
-) -> np.ndarray:
-    """Zero-mean draws of variance ``var`` with the initialiser's distribution."""
-    if resolve(init).distribution == "uniform":
-        a = math.sqrt(3.0 * var)
-        return rng.uniform(-a, a, size=shape)
-    return rng.normal(0.0, math.sqrt(var), size=shape)
-
-
 def born_dead_first_layer(
     points: npt.ArrayLike,
     width: int,
@@ -270,10 +300,10 @@ def born_dead_first_layer(
             for layer in range(1, depth + 1):
                 fan_in = H.shape[2]
                 var = weight_variance(init, fan_in, width)
-                W = _draw(rng, init, (m, fan_in, width), var)
+                W = draw(init, (m, fan_in, width), rng, var)
                 Z = np.matmul(H, W)  # batched over networks: (m,p,i) @ (m,i,j)
                 if random_bias:
-                    Z += _draw(rng, init, (m, 1, width), var)
+                    Z += draw(init, (m, 1, width), rng, var)
                 dead = ~np.any(Z > 0, axis=(1, 2))
                 if dead.any():
                     first[idx[dead]] = layer

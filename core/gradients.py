@@ -27,7 +27,6 @@ diverging or underflowing network yields ``inf``/``nan``/``0`` values, which
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,12 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.activations import Activation
-from core.mlp import MLP
-
-try:  # threadpoolctl ships with scikit-learn
-    from threadpoolctl import threadpool_limits
-except ImportError:  # pragma: no cover - keep core usable without it
-    threadpool_limits = None
+from core.mlp import MLP, single_threaded_blas
 
 __all__ = [
     "SATURATION",
@@ -66,14 +60,6 @@ SATURATION = 0.05
 TINY = 1e-30
 
 
-def single_threaded_blas() -> contextlib.AbstractContextManager[object]:
-    """Limit BLAS to one thread: the matrices here are small, and on a busy machine
-    a multi-threaded BLAS spends far more time synchronising than computing."""
-    if threadpool_limits is None:  # pragma: no cover
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
-
-
 @dataclass(frozen=True)
 class LayerStats:
     """One network's per-layer statistics on one batch.
@@ -96,7 +82,8 @@ class LayerStats:
         ``i`` (ddof 0). Zero when the layer computes the same vector for every input.
     saturated : ndarray of shape (L − 1,)
         Fraction of (sample, unit) pairs of each hidden layer with
-        ``|f'(z)| < SATURATION · max|f'|``.
+        ``|f'(ẑ)| < SATURATION · max|f'|``, for that layer's activation ``f`` and its
+        input ``ẑ`` (the pre-activation ``z`` itself without normalisation).
     """
 
     loss: float
@@ -106,10 +93,6 @@ class LayerStats:
     act_std: np.ndarray
     saturated: np.ndarray
     spread: np.ndarray
-
-
-def _saturation_threshold(activation: Activation, fraction: float) -> float:
-    return fraction * activation.max_slope
 
 
 def layer_statistics(
@@ -130,21 +113,20 @@ def layer_statistics(
     -------
     LayerStats
         Non-finite values (an overflowing forward pass) are kept as ``inf``/``nan``;
-        no floating-point warning is raised.
+        no floating-point warning is raised. Batch norm uses the batch statistics of
+        ``X``, as the gradient does.
     """
     with np.errstate(all="ignore"), single_threaded_blas():
         trace = model.backward_trace(X, y)
-        df = model.activation.df
-        threshold = _saturation_threshold(model.activation, saturation)
         hidden_h = trace.hs[1:-1]
-        hidden_z = trace.zs[:-1]
         grad_w = np.array([np.linalg.norm(g) for g in trace.grads_w], dtype=float)
         grad_h = np.array([np.linalg.norm(d) for d in trace.dh[1:]], dtype=float)
         act_mean = np.array([float(np.mean(h)) for h in hidden_h], dtype=float)
         act_std = np.array([float(np.std(h)) for h in hidden_h], dtype=float)
-        saturated = np.array(
-            [float(np.mean(np.abs(df(z)) < threshold)) for z in hidden_z], dtype=float
-        )
+        saturated = np.array([
+            float(np.mean(np.abs(f.df(z)) < saturation * f.max_slope))
+            for f, z in zip(model.activations, trace.zhats, strict=True)
+        ], dtype=float)
         spread = np.array([float(np.mean(np.std(h, axis=0))) for h in hidden_h], dtype=float)
     return LayerStats(float(trace.loss), grad_w, grad_h, act_mean, act_std, saturated, spread)
 
@@ -158,6 +140,7 @@ def init_statistics(
     seeds: Sequence[int],
     output: str = "sigmoid",
     init_std: float = 0.01,
+    **options: object,
 ) -> dict[str, np.ndarray]:
     """:func:`layer_statistics` of freshly initialised networks, one per seed.
 
@@ -166,11 +149,14 @@ def init_statistics(
     sizes : sequence of int
         ``[n_in, *hidden, n_out]`` as for :class:`~core.mlp.MLP`.
     activation, init, output, init_std
-        As for :class:`~core.mlp.MLP`.
+        As for :class:`~core.mlp.MLP` (``activation`` may be one per hidden layer).
     X, y : array_like
         The batch the gradients are computed on.
     seeds : sequence of int
         One network is drawn per seed.
+    **options
+        Further :class:`~core.mlp.MLP` arguments, e.g. ``bias_init``, ``residual``,
+        ``norm``.
 
     Returns
     -------
@@ -182,7 +168,7 @@ def init_statistics(
     rows = [
         layer_statistics(
             MLP(sizes, activation=activation, output=output, init=init, seed=int(s),
-                init_std=init_std),
+                init_std=init_std, **options),
             X, y,
         )
         for s in seeds

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ALIASES", "INITIALISERS", "Initialiser", "init_weights", "resolve", "weight_variance"]
+__all__ = [
+    "ALIASES", "INITIALISERS", "Initialiser", "draw", "init_weights", "resolve", "weight_variance",
+]
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,19 @@ def weight_variance(name: str, fan_in: int, fan_out: int, std: float = 0.01) -> 
     return float(init.variance(int(fan_in), int(fan_out), float(std)))
 
 
+def draw(name: str, shape: tuple[int, ...], rng: np.random.Generator, var: float) -> np.ndarray:
+    """Zero-mean float64 draws of variance ``var`` with initialiser ``name``'s distribution.
+
+    A normal ``N(0, var)``, or for a uniform initialiser ``U[-a, a]`` with
+    ``a = sqrt(3 var)``. Shared by :func:`init_weights` and the batched random
+    networks of :func:`core.dead.born_dead_first_layer`.
+    """
+    if resolve(name).distribution == "uniform":
+        limit = math.sqrt(3.0 * var)
+        return rng.uniform(-limit, limit, size=shape)
+    return rng.standard_normal(shape) * math.sqrt(var)
+
+
 def init_weights(
     name: str,
     fan_in: int,
@@ -178,14 +193,10 @@ def init_weights(
 
     Parameters
     ----------
-    name : str
-        Initialiser name or alias.
-    fan_in, fan_out : int
-        Layer input and output widths.
+    name, fan_in, fan_out, std
+        As for :func:`weight_variance`.
     rng : numpy.random.Generator
         Source of randomness (``np.random.default_rng(seed)``); no global state.
-    std : float, default 0.01
-        Standard deviation for ``"normal"``; ignored by the others.
     dtype : dtype, default float64
         Dtype of the result. Values are drawn in float64 and then cast, so a
         float32 network gets the rounded float64 weights of the same seed.
@@ -195,12 +206,5 @@ def init_weights(
     ndarray of shape (fan_in, fan_out)
         Zero-mean weights with variance :func:`weight_variance`.
     """
-    init = resolve(name)
     var = weight_variance(name, fan_in, fan_out, std)
-    shape = (int(fan_in), int(fan_out))
-    if init.distribution == "uniform":
-        limit = math.sqrt(3.0 * var)
-        w = rng.uniform(-limit, limit, size=shape)
-    else:
-        w = rng.standard_normal(shape) * math.sqrt(var)
-    return w.astype(dtype, copy=False)
+    return draw(name, (int(fan_in), int(fan_out)), rng, var).astype(dtype, copy=False)

@@ -1,21 +1,57 @@
 """A small fully connected network in NumPy, with a backward pass that reads like the math.
 
-Notation (one layer ``l = 0 .. L-1``, ``L = len(sizes) - 1``)::
+Notation (weight layer ``l = 0 .. L-1``, ``L = len(sizes) - 1``; hidden layer ``l``
+is weight layer ``l < L-1``)::
 
     h_0 = X                                   (n, sizes[0])
     z_l = h_l W_l + b_l                       (n, sizes[l+1])
-    h_{l+1} = f(z_l)        for hidden layers, f the hidden activation
-    a = g(z_{L-1})          the output activation g (sigmoid / softmax / identity)
+    ẑ_l = N_l(z_l)                            normalisation (``norm``), else ẑ_l = z_l
+    h_{l+1} = f_l(ẑ_l)                        hidden layers, f_l the layer's activation
+    h_{l+1} = h_l + f_l(ẑ_l)                  ... with a skip connection (``residual``)
+    a = g(z_{L-1})                            the output activation g (sigmoid / softmax /
+                                              identity); the output is never normalised
 
 Back-propagation walks the same lists backwards::
 
     δ_{L-1} = dL/dz_{L-1}                      (see "Losses" below)
     dL/dW_l = h_lᵀ δ_l,   dL/db_l = Σ_samples δ_l
-    dL/dh_l = δ_l W_lᵀ
-    δ_{l-1} = dL/dh_l ⊙ f'(z_{l-1})
+    dL/dh_l = δ_l W_lᵀ  (+ dL/dh_{l+1} when hidden layer l has a skip)
+    dL/dẑ_{l-1} = dL/dh_l ⊙ f'_{l-1}(ẑ_{l-1})
+    δ_{l-1} = N'_{l-1}ᵀ dL/dẑ_{l-1}             (the identity without normalisation)
 
-so the signal reaching layer ``l`` contains the product of ``f'(z_k) W_kᵀ`` over the
-layers above it — the source of vanishing (``σ' <= 1/4``) and exploding gradients.
+so without skips the signal reaching layer ``l`` contains the product of
+``f'(ẑ_k) W_kᵀ`` over the layers above it — the source of vanishing (``σ' <= 1/4``)
+and exploding gradients — while a skip adds a path that multiplies by nothing.
+The forward pass and this backward pass are written once (:meth:`MLP._pass`): the
+training loop runs them on preallocated buffers, and the traces, predictions and
+``loss_and_grads`` on fresh arrays they hand back.
+
+Normalisation
+-------------
+``norm="layer"`` or ``"batch"`` turns every hidden pre-activation into
+``ẑ = γ ⊙ (z − μ) / sqrt(σ² + ε) + β`` with ``ε = 1e−5`` and biased σ², as PyTorch's
+``LayerNorm`` and ``BatchNorm1d`` do; γ starts at 1 and β at 0, both trained.
+
+``"layer"``
+    μ and σ² over the layer's units, for each sample.
+``"batch"``
+    μ and σ² over the batch, for each unit (*batch statistics*). Every pass that
+    computes a loss or gradient (``loss``, ``loss_and_grads``, ``backward_trace``,
+    training, and the per-epoch metrics of :meth:`MLP.fit`) uses them. Every training
+    step also updates ``running_mean ← 0.9 running_mean + 0.1 μ`` and
+    ``running_var ← 0.9 running_var + 0.1 σ²·n/(n−1)`` (unbiased), starting from 0
+    and 1; prediction (``forward``, ``forward_trace``, ``predict*``, ``accuracy``,
+    dead units) normalises with these running averages, as PyTorch's ``eval()``
+    mode does. A batch of one sample is normalised to ``ẑ = β`` exactly (no NaN),
+    passes no gradient to the layers below and leaves the running averages alone,
+    since its unbiased variance is undefined; :meth:`MLP.fit` folds a trailing
+    one-sample mini-batch into the batch before it, so only ``batch_size=1`` (or a
+    training set of one sample) meets that case.
+
+Penalties
+---------
+``l1`` and ``l2`` add ``l1 · Σ|W| + l2 · ½ ΣW²`` over the weight matrices (not the
+biases, not γ/β) to the mean loss; the L1 subgradient at ``W = 0`` is taken as 0.
 
 Losses (all means over the ``n`` samples)
 -----------------------------------------
@@ -51,6 +87,7 @@ import numpy.typing as npt
 
 from core import activations as _act
 from core.activations import Activation
+from core.dead import count_firing, dead_units
 from core.init import init_weights, resolve
 
 try:  # threadpoolctl ships with scikit-learn
@@ -58,12 +95,30 @@ try:  # threadpoolctl ships with scikit-learn
 except ImportError:  # pragma: no cover - keep core usable without it
     threadpool_limits = None
 
-__all__ = ["MLP", "OPTIMIZERS", "OUTPUTS", "BackwardTrace", "History", "Params", "dead_units"]
+__all__ = [
+    "MLP",
+    "NORMS",
+    "NORM_EPS",
+    "NORM_MOMENTUM",
+    "OPTIMIZERS",
+    "OUTPUTS",
+    "BackwardTrace",
+    "History",
+    "LossAndGrads",
+    "Params",
+    "dead_units",
+    "single_threaded_blas",
+]
 
 Array = npt.NDArray[np.floating]
 
 OUTPUTS: tuple[str, ...] = ("sigmoid", "softmax", "identity", "sigmoid_mse")
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
+NORMS: tuple[str | None, ...] = (None, "layer", "batch")
+#: ε under the square root of the normalisation (PyTorch's default for both norms).
+NORM_EPS = 1e-5
+#: Weight of the newest batch in batch norm's running averages (PyTorch's default).
+NORM_MOMENTUM = 0.1
 
 
 class Params(NamedTuple):
@@ -97,6 +152,49 @@ class Params(NamedTuple):
     running_var: Sequence[Array] = ()
 
 
+class LossAndGrads(tuple):
+    """What :meth:`MLP.loss_and_grads` returns: unpacks as ``(loss, grads_w, grads_b)``.
+
+    Attributes
+    ----------
+    loss : float
+        Mean loss plus the penalty.
+    grads_w, grads_b : list of ndarray
+        ``dL/dW_l`` and ``dL/db_l``, shaped like ``weights`` and ``biases``.
+    grads_gamma, grads_beta : list of ndarray
+        ``dL/dγ_l`` and ``dL/dβ_l`` per hidden layer; empty without normalisation.
+    penalty : float
+        The part of ``loss`` that is the weight penalty (0 without one).
+    """
+
+    grads_gamma: list[Array]
+    grads_beta: list[Array]
+    penalty: float
+
+    def __new__(cls, loss: float, grads_w: list[Array], grads_b: list[Array],
+                grads_gamma: Sequence[Array] = (), grads_beta: Sequence[Array] = (),
+                penalty: float = 0.0) -> LossAndGrads:
+        self = super().__new__(cls, (loss, grads_w, grads_b))
+        self.grads_gamma, self.grads_beta = list(grads_gamma), list(grads_beta)
+        self.penalty = penalty
+        return self
+
+    def __getnewargs__(self) -> tuple:  # so that pickling keeps every field
+        return (*self, self.grads_gamma, self.grads_beta, self.penalty)
+
+    @property
+    def loss(self) -> float:
+        return self[0]
+
+    @property
+    def grads_w(self) -> list[Array]:
+        return self[1]
+
+    @property
+    def grads_b(self) -> list[Array]:
+        return self[2]
+
+
 @dataclass
 class BackwardTrace:
     """Everything one forward + backward pass computes.
@@ -104,7 +202,7 @@ class BackwardTrace:
     Attributes
     ----------
     loss : float
-        Mean loss over the batch.
+        Mean loss over the batch, plus the penalty when one was asked for.
     grads_w : list of ndarray
         ``grads_w[l] = dL/dW_l``, shape (sizes[l], sizes[l+1]).
     grads_b : list of ndarray
@@ -115,13 +213,28 @@ class BackwardTrace:
     dh : list of ndarray
         ``dh[l] = dL/dh_l``, shape (n, sizes[l]), for ``l = 0 .. L-1``: ``dh[0]`` is the
         gradient with respect to the input ``X``, ``dh[l]`` (l >= 1) with respect to
-        hidden layer ``l``'s activation. This is the back-propagated signal whose norm
-        the gradient-vanishing page plots per layer.
+        hidden layer ``l``'s output, through every path (skips included). This is the
+        back-propagated signal whose norm the gradient-vanishing page plots per layer.
     zs : list of ndarray
-        Pre-activations ``z_l``, shape (n, sizes[l+1]); the last are the output logits.
+        Pre-activations ``z_l = h_l W_l + b_l``, shape (n, sizes[l+1]), before any
+        normalisation; the last are the output logits.
     hs : list of ndarray
-        ``hs[0] = X``, ``hs[l+1] = f(z_l)`` for hidden layers, ``hs[-1]`` the output
-        after the output activation.
+        ``hs[0] = X``, ``hs[l+1] = h_{l+1}`` for hidden layers (after the skip, if
+        any), ``hs[-1]`` the output after the output activation.
+    grads_gamma, grads_beta : list of ndarray
+        ``dL/dγ_l`` and ``dL/dβ_l``, shape (sizes[l+1],) per hidden layer; empty
+        without normalisation.
+    zhats : list of ndarray
+        The activations' inputs ``ẑ_l`` per hidden layer, shape (n, sizes[l+1]): the
+        same arrays as ``zs[:-1]`` without normalisation.
+    norm_mean, norm_var : list of ndarray
+        Per hidden layer, the μ and biased σ² the normalisation used: shape
+        (1, sizes[l+1]) for batch norm, (n, 1) for layer norm; empty without.
+    penalty : float
+        The weight penalty included in ``loss`` and in ``grads_w``.
+
+    The training passes of :meth:`MLP.fit` and :meth:`MLP.step` leave ``deltas`` and
+    ``dh`` empty and write everything else into buffers that the next pass reuses.
     """
 
     loss: float
@@ -131,6 +244,17 @@ class BackwardTrace:
     dh: list[Array]
     zs: list[Array]
     hs: list[Array]
+    grads_gamma: list[Array] = field(default_factory=list)
+    grads_beta: list[Array] = field(default_factory=list)
+    zhats: list[Array] = field(default_factory=list)
+    norm_mean: list[Array] = field(default_factory=list)
+    norm_var: list[Array] = field(default_factory=list)
+    penalty: float = 0.0
+
+    @property
+    def grads(self) -> list[Array]:
+        """Every parameter's gradient, in the order of :meth:`MLP.trainable`."""
+        return [*self.grads_w, *self.grads_b, *self.grads_gamma, *self.grads_beta]
 
 
 @dataclass
@@ -139,28 +263,37 @@ class History:
 
     Index ``e`` is the state after ``e`` epochs (``e = 0``: at initialisation); every
     metric is computed on the full training set. ``E_done`` is the last recorded
-    epoch (``epochs``, or ``diverged_at`` if training stopped early).
+    epoch (``epochs``, or ``diverged_at`` if training stopped early). With batch
+    norm, the training-set rows come from one pass over the whole training set with
+    its batch statistics (the pass that is also the full-batch gradient), and
+    ``test_acc`` from prediction with the running averages.
 
     Attributes
     ----------
     epochs : ndarray of shape (E_done + 1,)
         ``0 .. E_done``.
     loss : ndarray of shape (E_done + 1,)
-        Training loss.
+        Training loss, the data term only (the penalty is in ``penalty``).
+    penalty : ndarray of shape (E_done + 1,)
+        ``l1 · Σ|W| + l2 · ½ ΣW²`` at each state; 0 without a penalty. The objective
+        that training descends is ``loss + penalty``.
     train_acc, test_acc : ndarray of shape (E_done + 1,)
         Accuracies; NaN for regression (identity output) and ``test_acc`` is NaN when
         no test set was given.
     grad_norms : ndarray of shape (E_done + 1, n_layers)
-        Frobenius norm of ``dL/dW_l`` for each layer.
+        Frobenius norm of ``dL/dW_l`` for each layer, for the data loss.
     grad_h : ndarray of shape (E_done + 1, n_hidden_layers)
         Frobenius norm (over samples and units) of the back-propagated signal
         ``dL/dh_l`` at each hidden layer ``l = 1 .. L−1``, for the mean loss on the
         training set: ``core.gradients.layer_statistics(...).grad_h`` at each state.
     dead_fraction : ndarray of shape (E_done + 1, n_hidden_layers)
         Fraction of each hidden layer's units that are dead on the training set
-        (see :func:`dead_units`).
+        (see :func:`core.dead.dead_units`; with normalisation, on ``ẑ``).
     dead_total : ndarray of shape (E_done + 1,)
         Fraction of all hidden units that are dead (0 if there are none).
+    clipped : ndarray of bool of shape (E_done + 1,)
+        ``clipped[e]``: gradient clipping rescaled at least one step of epoch ``e``
+        (``clipped[0]`` is False: no step leads to the initial state).
     diverged_at : int or None
         First epoch whose loss or parameters are non-finite; training stopped there.
     snapshots : dict of int to Params
@@ -175,6 +308,8 @@ class History:
     grad_h: np.ndarray
     dead_fraction: np.ndarray
     dead_total: np.ndarray
+    penalty: np.ndarray
+    clipped: np.ndarray
     diverged_at: int | None = None
     snapshots: dict[int, Params] = field(default_factory=dict)
 
@@ -200,33 +335,172 @@ def _check_positive_int(name: str, value: object, minimum: int = 1) -> int:
     return int(value)
 
 
+def _check_penalty(l1: float, l2: float) -> None:
+    for name, v in (("l1", l1), ("l2", l2)):
+        if not (isinstance(v, int | float | np.floating) and math.isfinite(v) and v >= 0):
+            raise ValueError(f"{name} must be finite and >= 0, got {v!r}")
+
+
+# --- normalisation ----------------------------------------------------------------
+
+
+class _Norm(NamedTuple):
+    """What one hidden layer's normalisation keeps for the backward pass."""
+
+    u: Array  # (z − μ) / sqrt(σ² + ε)
+    inv_std: Array  # 1 / sqrt(σ² + ε), broadcastable against z
+    mean: Array
+    var: Array
+
+
+def _normalise(z: Array, axis: int, gamma: Array, beta: Array, u_out: Array | None,
+               zhat_out: Array | None, stats: tuple[Array, Array] | None) -> tuple[Array, _Norm]:
+    """``ẑ = γ ⊙ (z − μ)/sqrt(σ² + ε) + β``; μ, σ² from ``z`` along ``axis`` or from ``stats``."""
+    if stats is None:
+        mean = z.mean(axis=axis, keepdims=True)
+        u = np.subtract(z, mean, out=u_out)
+        var = np.mean(u * u, axis=axis, keepdims=True)  # biased: what PyTorch normalises by
+    else:
+        mean, var = stats
+        u = np.subtract(z, mean, out=u_out)
+    inv_std = 1 / np.sqrt(var + NORM_EPS)
+    u *= inv_std
+    zhat = np.multiply(u, gamma, out=zhat_out)
+    zhat += beta
+    return zhat, _Norm(u, inv_std, mean, var)
+
+
+def _normalise_backward(d: Array, norm: _Norm, axis: int, gamma: Array, ones: Array,
+                        g_gamma: Array | None, g_beta: Array | None) -> tuple[Array, Array, Array]:
+    """From ``d = dL/dẑ`` (overwritten in place), return ``(dL/dz, dL/dγ, dL/dβ)``.
+
+    With ``g = dL/du = d ⊙ γ`` and means ``⟨·⟩`` along the normalised axis,
+    ``dL/dz = (g − ⟨g⟩ − u ⟨g ⊙ u⟩) / sqrt(σ² + ε)``. For a batch of one sample
+    (batch norm) ``u = 0`` and the result is exactly 0.
+    """
+    u = norm.u
+    g_beta = np.matmul(ones, d, out=g_beta)  # Σ_samples dL/dẑ
+    g_gamma = np.einsum("ij,ij->j", d, u, out=g_gamma)  # Σ_samples dL/dẑ ⊙ u
+    d *= gamma
+    mean_gu = np.mean(d * u, axis=axis, keepdims=True)
+    d -= d.mean(axis=axis, keepdims=True)
+    d -= u * mean_gu
+    d *= norm.inv_std
+    return d, g_gamma, g_beta
+
+
+# --- buffers ----------------------------------------------------------------------
+
+
+class _Fresh:
+    """Stands in for a list of buffers when a pass should allocate: every item is None."""
+
+    def __getitem__(self, i: int) -> None:
+        return None
+
+
+_NONE = _Fresh()
+
+
+@dataclass
+class _Buffers:
+    """Where one pass writes its arrays, by layer; ``None`` means "a new array".
+
+    ``z, a, h`` hold ``z_l``, ``f_l(ẑ_l)`` and (skip layers only) ``h_{l+1}``;
+    ``u, zhat`` the normalisation's ``(z − μ)/σ`` and ``ẑ``; ``delta, dh`` the
+    backward signals; ``gw .. gbeta`` the gradients; ``ones`` a row of ones for
+    sums over the samples.
+    """
+
+    z: Sequence[Array | None] = _NONE
+    u: Sequence[Array | None] = _NONE
+    zhat: Sequence[Array | None] = _NONE
+    a: Sequence[Array | None] = _NONE
+    h: Sequence[Array | None] = _NONE
+    delta: Sequence[Array | None] = _NONE
+    dh: Sequence[Array | None] = _NONE
+    gw: Sequence[Array | None] = _NONE
+    gb: Sequence[Array | None] = _NONE
+    ggamma: Sequence[Array | None] = _NONE
+    gbeta: Sequence[Array | None] = _NONE
+    ones: Array | None = None
+
+
+#: A pass that allocates every array, so the caller owns what it returns.
+_FRESH = _Buffers()
+
+
 class _Workspace:
     """Buffers reused by the training passes, so a step allocates (almost) nothing.
 
     Fresh multi-megabyte arrays are expensive here: NumPy asks the kernel for
     zeroed (huge) pages on every large allocation, and on a busy machine a
     full-batch pass spent more time in page faults than in its matrix
-    multiplies. Buffers are sized for ``n_max`` samples; a batch of ``n <= n_max``
-    uses the leading rows (a contiguous view).
+    multiplies. Buffers hold ``n_max`` samples; a batch of ``n <= n_max`` uses
+    their leading rows (contiguous views, made once per ``n``). The backward
+    signals take turns in two buffers: dL/dh_{l+1} is read while dL/dh_l is
+    written. Below a layer without a skip, dL/dẑ overwrites the dL/dh it is made
+    from (nothing reads that again, and the multiply in place is up to ~25%
+    faster on large batches than writing elsewhere); a skip layer's dL/dh is
+    still needed, so its dL/dẑ goes to a buffer of its own.
     """
 
-    def __init__(self, sizes: Sequence[int], n_max: int, dtype: np.dtype) -> None:
-        widest = max(sizes[1:])
+    def __init__(self, model: MLP, n_max: int) -> None:
+        dtype, sizes, hidden = model.dtype, model.sizes, model.sizes[1:-1]
+        self.model_sizes = sizes
         self.n_max = n_max
-        self.zs = [np.empty((n_max, s), dtype) for s in sizes[1:]]
-        self.hs = [np.empty((n_max, s), dtype) for s in sizes[1:-1]]
-        # Two back-propagated signals alternate: δ_i is read while δ_{i-1} is written.
-        self.delta = (np.empty(n_max * widest, dtype), np.empty(n_max * widest, dtype))
-        self.scratch = np.empty(n_max * widest, dtype)
-        self.mask = np.empty(n_max * widest, bool)
-        self.ones = np.ones(n_max, dtype)
-        self.grads_w = [np.empty((a, b), dtype) for a, b in itertools.pairwise(sizes)]
-        self.grads_b = [np.empty(b, dtype) for b in sizes[1:]]
+        self._views: dict[int, _Buffers] = {}
 
-    @staticmethod
-    def view(flat: np.ndarray, n: int, width: int) -> np.ndarray:
-        """The first ``n * width`` elements of a flat buffer as an (n, width) array."""
-        return flat[: n * width].reshape(n, width)
+        def flat(width: int) -> np.ndarray:
+            return np.empty(n_max * width, dtype)
+
+        normed = model.norm is not None
+        self._z = [flat(w) for w in sizes[1:]]
+        self._a = [flat(w) for w in hidden]
+        self._h = [flat(w) if skip else None for w, skip in zip(hidden, model.skips, strict=True)]
+        self._u = [flat(w) for w in hidden] if normed else []
+        self._zhat = [flat(w) for w in hidden] if normed else []
+        widest = max(sizes)
+        self._dh = (flat(widest), flat(widest))
+        self._delta = [flat(w) if skip else self._dh[(k + 1) % 2]
+                       for k, (w, skip) in enumerate(zip(hidden, model.skips, strict=True))]
+        self.gw = [np.empty((a, b), dtype) for a, b in itertools.pairwise(sizes)]
+        self.gb = [np.empty(b, dtype) for b in sizes[1:]]
+        self.ggamma = [np.empty(w, dtype) for w in hidden] if normed else []
+        self.gbeta = [np.empty(w, dtype) for w in hidden] if normed else []
+        self._ones = np.ones(n_max, dtype)
+
+    def rows(self, n: int) -> _Buffers:
+        """The buffers for a batch of ``n <= n_max`` samples."""
+        b = self._views.get(n)
+        if b is None:
+            sizes = self.model_sizes
+            hidden = sizes[1:-1]
+
+            def views(flats: Sequence[np.ndarray | None], widths: Sequence[int]) -> list:
+                return [None if f is None else f[: n * w].reshape(n, w)
+                        for f, w in zip(flats, widths, strict=True)]
+
+            b = self._views[n] = _Buffers(
+                z=views(self._z, sizes[1:]),
+                u=views(self._u, hidden[: len(self._u)]),
+                zhat=views(self._zhat, hidden[: len(self._zhat)]),
+                a=views(self._a, hidden),
+                h=views(self._h, hidden),
+                delta=views(self._delta, hidden),
+                dh=views([self._dh[i % 2] for i in range(len(sizes) - 1)], sizes[:-1]),
+                gw=self.gw, gb=self.gb, ggamma=self.ggamma, gbeta=self.gbeta,
+                ones=self._ones[:n],
+            )
+        return b
+
+
+class _Forward(NamedTuple):
+    zs: list[Array]
+    zhats: list[Array]
+    acts: list[Array]  # f_l(ẑ_l), the same arrays as hs[l+1] where there is no skip
+    hs: list[Array]
+    norms: list[_Norm]
 
 
 class MLP:
@@ -236,9 +510,10 @@ class MLP:
     ----------
     sizes : sequence of int
         Layer widths, at least ``[n_in, n_out]``.
-    activation : str or Activation, default "relu"
+    activation : str, Activation, or a sequence of them, default "relu"
         Hidden activation: a name from :data:`core.activations.ACTIVATIONS` or a record
-        such as ``activations.get("leaky_relu", slope=0.2)``.
+        such as ``activations.get("leaky_relu", slope=0.2)``; or one such entry per
+        hidden layer (``len == n_hidden``), first layer first.
     output : {"sigmoid", "softmax", "identity", "sigmoid_mse"}, default "sigmoid"
         Output activation and its loss (see the module docstring). ``"sigmoid"`` and
         ``"sigmoid_mse"`` need ``n_out = 1``, ``"softmax"`` needs ``n_out >= 2``.
@@ -254,6 +529,11 @@ class MLP:
         value makes ReLU units start inactive (the dead-ReLU page uses this).
     dtype : dtype, default float64
         Dtype of parameters and all computations; data are cast to it once.
+    residual : bool, default False
+        Skip connections: every hidden layer after the first whose input and output
+        widths are equal computes ``h_{l+1} = h_l + f_l(ẑ_l)`` (see :attr:`skips`).
+    norm : {None, "layer", "batch"}, default None
+        Normalise every hidden pre-activation (module docstring, "Normalisation").
 
     Attributes
     ----------
@@ -261,20 +541,31 @@ class MLP:
         ``weights[l]`` of shape (sizes[l], sizes[l+1]).
     biases : list of ndarray
         ``biases[l]`` of shape (sizes[l+1],).
+    activations : list of Activation
+        One record per hidden layer.
     activation : Activation
-        The hidden activation record.
+        The first hidden layer's record (the only one when all layers share it).
+    skips : list of bool
+        Per hidden layer, whether it adds its input to its output.
+    gammas, betas : list of ndarray
+        Per hidden layer, γ (starts at 1) and β (starts at 0), shape (sizes[l+1],);
+        empty without normalisation.
+    running_mean, running_var : list of ndarray
+        Batch norm's running averages (start at 0 and 1); empty otherwise.
     """
 
     def __init__(
         self,
         sizes: Sequence[int],
-        activation: str | Activation = "relu",
+        activation: str | Activation | Sequence[str | Activation] = "relu",
         output: str = "sigmoid",
         init: str = "he",
         seed: int = 0,
         init_std: float = 0.01,
         bias_init: float = 0.0,
         dtype: npt.DTypeLike = np.float64,
+        residual: bool = False,
+        norm: str | None = None,
     ) -> None:
         sizes = tuple(_check_positive_int("every layer size", s) for s in sizes)
         if len(sizes) < 2:
@@ -288,6 +579,8 @@ class MLP:
             )
         if output == "softmax" and sizes[-1] < 2:
             raise ValueError("output='softmax' needs at least two output units")
+        if norm not in NORMS:
+            raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
         self.dtype = np.dtype(dtype)
         if not np.issubdtype(self.dtype, np.floating):
             raise ValueError(f"dtype must be a floating dtype, got {self.dtype}")
@@ -296,12 +589,18 @@ class MLP:
         resolve(init)  # fail early with the list of valid names
 
         self.sizes = sizes
-        self.activation = activation if isinstance(activation, Activation) else _act.get(activation)
+        self.activations = _resolve_activations(activation, len(sizes) - 2)
+        self.activation = self.activations[0] if self.activations else _act.get(
+            activation if isinstance(activation, str | Activation) else "relu")
         self.output = output
         self.init = init
         self.seed = seed
         self.init_std = init_std
         self.bias_init = bias_init
+        self.residual = bool(residual)
+        self.norm = norm
+        self.skips = [self.residual and k >= 1 and sizes[k] == sizes[k + 1]
+                      for k in range(self.n_hidden)]
 
         rng = np.random.default_rng(seed)
         self.weights: list[Array] = [
@@ -312,11 +611,12 @@ class MLP:
             np.full(fan_out, bias_init if i < self.n_layers - 1 else 0.0, dtype=self.dtype)
             for i, fan_out in enumerate(sizes[1:])
         ]
-        self.norm: str | None = None
-        self.gammas: list[Array] = []
-        self.betas: list[Array] = []
-        self.running_mean: list[Array] = []
-        self.running_var: list[Array] = []
+        hidden = sizes[1:-1] if norm is not None else ()
+        self.gammas: list[Array] = [np.ones(w, self.dtype) for w in hidden]
+        self.betas: list[Array] = [np.zeros(w, self.dtype) for w in hidden]
+        batch = hidden if norm == "batch" else ()
+        self.running_mean: list[Array] = [np.zeros(w, self.dtype) for w in batch]
+        self.running_var: list[Array] = [np.ones(w, self.dtype) for w in batch]
 
     # --- shape helpers ---------------------------------------------------------
 
@@ -332,14 +632,22 @@ class MLP:
 
     @property
     def n_params(self) -> int:
-        """Total number of weights and biases."""
-        return sum(w.size + b.size for w, b in zip(self.weights, self.biases, strict=True))
+        """Total number of trained parameters: weights, biases, γ and β."""
+        return sum(p.size for p in self.trainable())
+
+    def trainable(self) -> list[Array]:
+        """The trained arrays themselves (not copies): ``[*weights, *biases, *gammas, *betas]``."""
+        return [*self.weights, *self.biases, *self.gammas, *self.betas]
 
     def __repr__(self) -> str:
+        names = [a.name for a in self.activations]
+        act = names[0] if len(set(names)) <= 1 and names else names
+        extra = (", residual=True" if self.residual else "") + (
+            f", norm={self.norm!r}" if self.norm else "")
         return (
-            f"MLP(sizes={list(self.sizes)}, activation={self.activation.name!r}, "
+            f"MLP(sizes={list(self.sizes)}, activation={act!r}, "
             f"output={self.output!r}, init={self.init!r}, seed={self.seed}, "
-            f"dtype={self.dtype.name})"
+            f"dtype={self.dtype.name}{extra})"
         )
 
     def _input(self, X: npt.ArrayLike) -> Array:
@@ -389,21 +697,47 @@ class MLP:
             return z
         return _act.sigmoid(z)
 
-    def _forward(self, X: Array) -> tuple[list[Array], list[Array]]:
-        f = self.activation.f
-        zs: list[Array] = []
-        hs: list[Array] = [X]
+    def _forward_pass(self, X: Array, buf: _Buffers, batch_stats: bool) -> _Forward:
+        """``z_l``, ``ẑ_l``, ``f_l(ẑ_l)`` and ``h_l`` of every layer (module docstring).
+
+        ``batch_stats`` picks batch norm's statistics: the batch's own (training,
+        losses, gradients) or the running averages (prediction).
+        """
+        L = self.n_layers
+        zs, zhats, acts, norms = [], [], [], []
+        hs = [X]
         h = X
-        last = self.n_layers - 1
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            z = h @ W + b
-            h = f(z) if i < last else self._output_activation(z)
+            z = np.matmul(h, W, out=buf.z[i])  # z_i = h_i W_i + b_i
+            z += b
             zs.append(z)
+            if i == L - 1:
+                break
+            zhat = z
+            if self.norm is not None:  # ẑ_i = γ ⊙ (z_i − μ)/sqrt(σ² + ε) + β
+                running = None if batch_stats or self.norm == "layer" else (
+                    self.running_mean[i], self.running_var[i])
+                zhat, nrm = _normalise(z, self._norm_axis, self.gammas[i], self.betas[i],
+                                       buf.u[i], buf.zhat[i], running)
+                norms.append(nrm)
+            a = self.activations[i].forward(zhat, buf.a[i])  # f_i(ẑ_i)
+            h = np.add(h, a, out=buf.h[i]) if self.skips[i] else a  # h_{i+1} (= h_i + f_i(ẑ_i))
+            zhats.append(zhat)
+            acts.append(a)
             hs.append(h)
-        return zs, hs
+        hs.append(self._output_activation(zs[-1]))
+        return _Forward(zs, zhats, acts, hs, norms)
+
+    @property
+    def _norm_axis(self) -> int:
+        # Batch norm averages over the samples (axis 0), layer norm over the units.
+        return 0 if self.norm == "batch" else 1
+
+    def _predict_pass(self, X: npt.ArrayLike) -> _Forward:
+        return self._forward_pass(self._input(X), _FRESH, batch_stats=False)
 
     def forward_trace(self, X: npt.ArrayLike) -> tuple[list[Array], list[Array]]:
-        """Forward pass keeping every layer.
+        """Forward pass keeping every layer (prediction mode).
 
         Parameters
         ----------
@@ -412,17 +746,26 @@ class MLP:
         Returns
         -------
         zs : list of ndarray
-            ``zs[l]`` of shape (n, sizes[l+1]): pre-activations, the last being the
-            output logits.
+            ``zs[l]`` of shape (n, sizes[l+1]): pre-activations ``h_l W_l + b_l``
+            (before any normalisation), the last being the output logits.
         hs : list of ndarray
-            ``hs[0] = X``, ``hs[l+1] = f(zs[l])`` for hidden layers and the output
+            ``hs[0] = X``, ``hs[l+1] = h_{l+1}`` for hidden layers and the output
             activation of the logits last; ``len(hs) = n_layers + 1``.
         """
-        return self._forward(self._input(X))
+        fw = self._predict_pass(X)
+        return fw.zs, fw.hs
+
+    def activation_inputs(self, X: npt.ArrayLike) -> list[Array]:
+        """``ẑ_l``, the input of each hidden layer's activation (prediction mode).
+
+        The pre-activations ``z_l`` themselves without normalisation; shape
+        (n, sizes[l+1]) per hidden layer. Dead units are judged on these.
+        """
+        return self._predict_pass(X).zhats
 
     def forward(self, X: npt.ArrayLike) -> Array:
-        """Network output after the output activation, shape (n, n_out)."""
-        return self._forward(self._input(X))[1][-1]
+        """Network output after the output activation, shape (n, n_out) (prediction mode)."""
+        return self._predict_pass(X).hs[-1]
 
     # --- loss and backward -----------------------------------------------------
 
@@ -451,111 +794,106 @@ class MLP:
         # sigmoid_mse: nothing cancels, so the delta keeps the factor σ'(z) <= 1/4.
         return 2 * (a - Y) / n * _act.ACTIVATIONS["sigmoid"].df(z)
 
-    def _backward(self, X: Array, Y: np.ndarray, *, input_grad: bool) -> BackwardTrace:
-        zs, hs = self._forward(X)
-        L = self.n_layers
-        loss = self._loss(zs[-1], hs[-1], Y)
-        df = self.activation.df
-        grads_w: list[Array] = [None] * L  # type: ignore[list-item]
-        grads_b: list[Array] = [None] * L  # type: ignore[list-item]
-        deltas: list[Array] = [None] * L  # type: ignore[list-item]
-        dh: list[Array] = [None] * L  # type: ignore[list-item]
+    def _pass(self, X: Array, Y: np.ndarray, buf: _Buffers, *, input_grad: bool = False,
+              grad_h: np.ndarray | None = None) -> BackwardTrace:
+        """One forward and backward pass with batch statistics (module docstring).
 
-        dZ = self._output_delta(zs[-1], hs[-1], Y)  # δ_{L-1}
-        for i in reversed(range(L)):
-            deltas[i] = dZ
-            grads_w[i] = hs[i].T @ dZ  # dL/dW_i = h_iᵀ δ_i
-            grads_b[i] = dZ.sum(axis=0)  # dL/db_i = Σ_samples δ_i
-            if i == 0 and not input_grad:
-                break  # training never needs dL/dX
-            dH = dZ @ self.weights[i].T  # dL/dh_i = δ_i W_iᵀ
-            dh[i] = dH
-            if i > 0:
-                dZ = dH * df(zs[i - 1])  # δ_{i-1} = dL/dh_i ⊙ f'(z_{i-1})
-        return BackwardTrace(loss, grads_w, grads_b, deltas, dh, zs, hs)
-
-    def _workspace(self, ws: _Workspace | None, n: int) -> _Workspace:
-        """``ws`` if it holds ``n`` samples, else a new workspace for ``n``."""
-        if ws is None or ws.n_max < n:
-            ws = _Workspace(self.sizes, n, self.dtype)
-        return ws
-
-    def _train_pass(self, X: Array, Y: np.ndarray, ws: _Workspace,
-                    grad_h: np.ndarray | None = None) -> BackwardTrace:
-        """Forward + backward for training, computed in the buffers of ``ws``.
-
-        The same numbers as ``_backward(X, Y, input_grad=False)`` up to rounding
-        (the bias gradient is summed by BLAS), but every large array is a view into ``ws``
-        and is overwritten by the next pass; ``deltas`` and ``dh`` are not kept
-        (empty lists). The ReLU and tanh derivatives are taken from cached
-        values (``z > 0`` and ``1 − h²``), which is exactly what ``df(z)``
-        computes, without the temporaries.
+        With ``buf = _FRESH`` every array is new and kept in the trace; with a
+        workspace's buffers (training) the arrays are views the next pass
+        overwrites, and ``deltas`` / ``dh`` are left empty. ``grad_h``, if given,
+        receives ``‖dL/dh_l‖`` for the hidden layers ``l = 1 .. L−1``.
         """
-        n = X.shape[0]
-        act = self.activation
-        relu, tanh = _act.ACTIVATIONS["relu"], _act.ACTIVATIONS["tanh"]
-        is_relu = act.f is relu.f and act.df is relu.df
-        is_tanh = act.f is tanh.f and act.df is tanh.df
+        fw = self._forward_pass(X, buf, batch_stats=True)
+        zs, zhats, acts, hs = fw.zs, fw.zhats, fw.acts, fw.hs
         L = self.n_layers
-        zs: list[Array] = []
-        hs: list[Array] = [X]
-        h = X
-        for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            z = ws.zs[i][:n]
-            np.matmul(h, W, out=z)
-            z += b
-            if i == L - 1:
-                h = self._output_activation(z)  # (n, n_out): small
-            elif is_relu:
-                h = np.maximum(z, 0, out=ws.hs[i][:n])
-            elif is_tanh:
-                with np.errstate(under="ignore"):
-                    h = np.tanh(z, out=ws.hs[i][:n])
-            else:
-                h = act.f(z)
-            zs.append(z)
-            hs.append(h)
         loss = self._loss(zs[-1], hs[-1], Y)
+        keep = buf is _FRESH
+        ones = np.ones(X.shape[0], self.dtype) if buf.ones is None else buf.ones
+        grads_w, grads_b = [None] * L, [None] * L
+        grads_gamma, grads_beta = [None] * len(self.gammas), [None] * len(self.betas)
+        deltas, dh = ([None] * L, [None] * L) if keep else ([], [])
 
-        dZ = self._output_delta(zs[-1], hs[-1], Y)  # δ_{L-1}, (n, n_out): small
+        delta = self._output_delta(zs[-1], hs[-1], Y)  # δ_{L-1}, (n, n_out): small
+        dh_above = None
         for i in reversed(range(L)):
-            np.matmul(hs[i].T, dZ, out=ws.grads_w[i])  # dL/dW_i = h_iᵀ δ_i
+            if keep:
+                deltas[i] = delta
+            grads_w[i] = np.matmul(hs[i].T, delta, out=buf.gw[i])  # dL/dW_i = h_iᵀ δ_i
             # dL/db_i = Σ_samples δ_i, as 1ᵀ δ_i: a BLAS call instead of a strided
             # reduction, ~15x faster for (1000, 32) (rounding differs in the last bits)
-            np.matmul(ws.ones[:n], dZ, out=ws.grads_b[i])
-            if i == 0:
+            grads_b[i] = np.matmul(ones, delta, out=buf.gb[i])
+            if i == 0 and not input_grad:
                 break  # training never needs dL/dX
-            width = self.sizes[i]
-            dH = ws.view(ws.delta[i % 2], n, width)
-            np.matmul(dZ, self.weights[i].T, out=dH)  # dL/dh_i = δ_i W_iᵀ
+            g = np.matmul(delta, self.weights[i].T, out=buf.dh[i])  # dL/dh_i = δ_i W_iᵀ
+            if i < L - 1 and self.skips[i]:
+                g += dh_above  # h_{i+1} = h_i + f_i(ẑ_i): the skip passes dL/dh_{i+1} on
+            if keep:
+                dh[i] = g
+            if i == 0:
+                break
             if grad_h is not None:
-                grad_h[i - 1] = math.sqrt(np.vdot(dH, dH))
-            # δ_{i-1} = dL/dh_i ⊙ f'(z_{i-1}), in place
-            if is_relu:
-                mask = ws.view(ws.mask, n, width)
-                np.greater(zs[i - 1], 0, out=mask)
-                np.multiply(dH, mask, out=dH)
-            elif is_tanh:
-                d = ws.view(ws.scratch, n, width)
-                np.multiply(hs[i], hs[i], out=d)
-                np.subtract(1, d, out=d)
-                np.multiply(dH, d, out=dH)
-            else:
-                dH *= act.df(zs[i - 1])
-            dZ = dH
-        return BackwardTrace(loss, ws.grads_w, ws.grads_b, [], [], zs, hs)
+                grad_h[i - 1] = math.sqrt(np.vdot(g, g))
+            k = i - 1  # hidden layer k made h_i
+            d = self.activations[k].backward(g, zhats[k], acts[k], buf.delta[k])  # dL/dẑ_k
+            if self.norm is not None:
+                d, grads_gamma[k], grads_beta[k] = _normalise_backward(
+                    d, fw.norms[k], self._norm_axis, self.gammas[k], ones,
+                    buf.ggamma[k], buf.gbeta[k])
+            delta, dh_above = d, g  # δ_k = dL/dz_k
+        return BackwardTrace(
+            loss, grads_w, grads_b, deltas, dh, zs, hs, grads_gamma, grads_beta, zhats,
+            [nrm.mean for nrm in fw.norms], [nrm.var for nrm in fw.norms],
+        )
+
+    # --- penalties, clipping, running averages --------------------------------------
+
+    def penalty(self, l1: float = 0.0, l2: float = 0.0) -> float:
+        """``l1 · Σ|W| + l2 · ½ ΣW²`` over the weight matrices (not biases, not γ/β)."""
+        total = 0.0
+        if l1:
+            total += l1 * sum(float(np.abs(W).sum()) for W in self.weights)
+        if l2:
+            total += 0.5 * l2 * sum(float(np.vdot(W, W)) for W in self.weights)
+        return total
+
+    def _add_penalty(self, t: BackwardTrace, l1: float, l2: float) -> BackwardTrace:
+        """Add the penalty to ``t.loss`` and its gradient to ``t.grads_w`` (in place)."""
+        if l1 or l2:
+            for W, g in zip(self.weights, t.grads_w, strict=True):
+                if l1:
+                    g += l1 * np.sign(W)  # sign(0) = 0: the subgradient taken at 0
+                if l2:
+                    g += l2 * W
+            t.penalty = self.penalty(l1, l2)
+            t.loss += t.penalty
+        return t
+
+    def _update_running(self, t: BackwardTrace) -> None:
+        """Batch norm: move the running averages towards the statistics of pass ``t``."""
+        n = t.zs[0].shape[0]
+        if self.norm != "batch" or n < 2:
+            return  # one sample has no unbiased variance: leave the averages alone
+        m = NORM_MOMENTUM
+        for rm, rv, mean, var in zip(self.running_mean, self.running_var, t.norm_mean,
+                                     t.norm_var, strict=True):
+            rm *= 1 - m
+            rm += m * mean[0]
+            rv *= 1 - m
+            rv += (m * n / (n - 1)) * var[0]
+
+    # --- the public passes -------------------------------------------------------
 
     def step(self, X: npt.ArrayLike, y: npt.ArrayLike, *, lr: float = 0.1) -> float:
         """Take one plain gradient-descent step on ``(X, y)``, in place.
 
-        ``θ ← θ − η ∇L(θ)`` for every weight and bias, with the gradient of the
+        ``θ ← θ − η ∇L(θ)`` for every weight, bias, γ and β, with the gradient of the
         mean loss over all of ``X`` (one full-batch step, as one epoch of
         :meth:`fit` with ``optimizer="sgd"``, ``batch_size=None``, but without
-        the per-epoch metrics). The model keeps buffers for the largest batch it
-        has stepped on, so repeated steps allocate almost nothing; :meth:`copy`
-        and pickling leave them out. BLAS threads are left as they are (wrap a
-        loop of steps in ``threadpoolctl.threadpool_limits(1)`` as :meth:`fit`
-        does for small matrices).
+        the per-epoch metrics); batch norm's running averages move once. The model
+        keeps buffers for the largest batch it has stepped on, so repeated steps
+        allocate almost nothing; :meth:`copy` and pickling leave them out. BLAS
+        threads are left as they are (wrap a loop of steps in
+        :func:`single_threaded_blas` as :meth:`fit` does for small matrices).
 
         Parameters
         ----------
@@ -576,44 +914,72 @@ class MLP:
         X = self._input(X)
         Y = self._targets(y, X.shape[0])
         ws = self._step_ws = self._workspace(self.__dict__.get("_step_ws"), X.shape[0])
-        t = self._train_pass(X, Y, ws)
-        for p, g in zip((*self.weights, *self.biases), (*t.grads_w, *t.grads_b), strict=True):
+        with np.errstate(under="ignore"):
+            t = self._pass(X, Y, ws.rows(X.shape[0]))
+        for p, g in zip(self.trainable(), t.grads, strict=True):
             g *= lr  # the gradient buffers are ours to overwrite
             p -= g
+        self._update_running(t)
         return t.loss
+
+    def _workspace(self, ws: _Workspace | None, n: int) -> _Workspace:
+        """``ws`` if it holds ``n`` samples, else a new workspace for ``n``."""
+        if ws is None or ws.n_max < n:
+            ws = _Workspace(self, n)
+        return ws
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state.pop("_step_ws", None)  # scratch buffers: never worth pickling
         return state
 
-    def loss(self, X: npt.ArrayLike, y: npt.ArrayLike) -> float:
-        """Mean loss of the network on ``(X, y)`` (see the module docstring)."""
-        X = self._input(X)
-        zs, hs = self._forward(X)
-        return self._loss(zs[-1], hs[-1], self._targets(y, X.shape[0]))
+    def __setstate__(self, state: dict) -> None:
+        # Networks pickled before per-layer activations, skips and normalisation.
+        n_hidden = len(state["sizes"]) - 2
+        state.setdefault("activations", [state["activation"]] * n_hidden)
+        state.setdefault("residual", False)
+        state.setdefault("skips", [False] * n_hidden)
+        state.setdefault("norm", None)
+        for name in ("gammas", "betas", "running_mean", "running_var"):
+            state.setdefault(name, [])
+        self.__dict__.update(state)
 
-    def loss_and_grads(
-        self, X: npt.ArrayLike, y: npt.ArrayLike
-    ) -> tuple[float, list[Array], list[Array]]:
-        """Loss and its gradients.
+    def _fresh_pass(self, X: npt.ArrayLike, y: npt.ArrayLike, l1: float, l2: float,
+                    input_grad: bool = False) -> BackwardTrace:
+        _check_penalty(l1, l2)
+        X = self._input(X)
+        with np.errstate(under="ignore"):
+            t = self._pass(X, self._targets(y, X.shape[0]), _FRESH, input_grad=input_grad)
+        return self._add_penalty(t, l1, l2)
+
+    def loss(self, X: npt.ArrayLike, y: npt.ArrayLike, l1: float = 0.0, l2: float = 0.0) -> float:
+        """Mean loss of the network on ``(X, y)`` plus the weight penalty.
+
+        Batch norm uses the batch statistics of ``X`` (module docstring).
+        """
+        _check_penalty(l1, l2)
+        X = self._input(X)
+        with np.errstate(under="ignore"):
+            fw = self._forward_pass(X, _FRESH, batch_stats=True)
+        return self._loss(fw.zs[-1], fw.hs[-1], self._targets(y, X.shape[0])) + self.penalty(l1, l2)
+
+    def loss_and_grads(self, X: npt.ArrayLike, y: npt.ArrayLike, l1: float = 0.0,
+                       l2: float = 0.0) -> LossAndGrads:
+        """Loss (mean loss plus penalty) and its gradients, in new arrays.
 
         Returns
         -------
-        loss : float
-        grads_w : list of ndarray
-            ``dL/dW_l``, shaped like ``weights``.
-        grads_b : list of ndarray
-            ``dL/db_l``, shaped like ``biases``.
+        LossAndGrads
+            Unpacks as ``(loss, grads_w, grads_b)``; ``.grads_gamma``,
+            ``.grads_beta`` and ``.penalty`` hold the rest.
         """
-        X = self._input(X)
-        t = self._train_pass(X, self._targets(y, X.shape[0]), self._workspace(None, X.shape[0]))
-        return t.loss, [g.copy() for g in t.grads_w], [g.copy() for g in t.grads_b]
+        t = self._fresh_pass(X, y, l1, l2)
+        return LossAndGrads(t.loss, t.grads_w, t.grads_b, t.grads_gamma, t.grads_beta, t.penalty)
 
-    def backward_trace(self, X: npt.ArrayLike, y: npt.ArrayLike) -> BackwardTrace:
+    def backward_trace(self, X: npt.ArrayLike, y: npt.ArrayLike, l1: float = 0.0,
+                       l2: float = 0.0) -> BackwardTrace:
         """Forward and backward pass keeping every per-layer signal (see :class:`BackwardTrace`)."""
-        X = self._input(X)
-        return self._backward(X, self._targets(y, X.shape[0]), input_grad=True)
+        return self._fresh_pass(X, y, l1, l2, input_grad=True)
 
     # --- prediction ------------------------------------------------------------
 
@@ -727,7 +1093,7 @@ class MLP:
         return new
 
     def dead_units(self, X: npt.ArrayLike) -> list[np.ndarray]:
-        """See :func:`dead_units`."""
+        """See :func:`core.dead.dead_units`."""
         return dead_units(self, X)
 
     # --- training --------------------------------------------------------------
@@ -744,6 +1110,9 @@ class MLP:
         momentum: float = 0.9,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        clip_norm: float | None = None,
         X_test: npt.ArrayLike | None = None,
         y_test: npt.ArrayLike | None = None,
         snapshot_epochs: Iterable[int] | None = None,
@@ -766,15 +1135,27 @@ class MLP:
             ``θ ← θ + v``. ``adam``: ``m ← β₁ m + (1−β₁) g``,
             ``v ← β₂ v + (1−β₂) g²``, ``θ ← θ − η m̂ / (sqrt(v̂) + ε)`` with bias
             corrections ``m̂ = m/(1−β₁ᵗ)``, ``v̂ = v/(1−β₂ᵗ)``, ``t`` counting steps.
+            Every optimiser updates weights, biases, γ and β alike.
         batch_size : int or None, default None
             ``None`` (or ``>= n``) is full-batch gradient descent; otherwise the data
-            are reshuffled every epoch and the last batch may be smaller.
+            are reshuffled every epoch and the last batch may be smaller. With batch
+            norm a last batch of one sample joins the batch before it.
         momentum : float, default 0.9
             ``μ`` for ``optimizer="momentum"``.
         betas : (float, float), default (0.9, 0.999)
             ``(β₁, β₂)`` for Adam.
         eps : float, default 1e-8
             ``ε`` for Adam.
+        l1, l2 : float, default 0.0
+            Weight penalty ``l1 · Σ|W| + l2 · ½ ΣW²`` added to the loss each step
+            descends (module docstring). ``History.loss`` stays the data loss and
+            ``History.penalty`` records the penalty.
+        clip_norm : float or None, default None
+            Before each step, rescale the whole gradient (every parameter together,
+            penalty included) so that its global L2 norm is at most ``clip_norm``:
+            ``g ← g · min(1, clip_norm / ‖g‖)``. A non-finite norm is left as it is
+            (there is no direction to keep). ``History.clipped`` says in which
+            epochs it acted.
         X_test, y_test : array_like, optional
             Held-out set for ``History.test_acc``.
         snapshot_epochs : iterable of int, optional
@@ -800,15 +1181,19 @@ class MLP:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
         if (X_test is None) != (y_test is None):
             raise ValueError("give both X_test and y_test, or neither")
+        _check_penalty(l1, l2)
+        if clip_norm is not None and not (math.isfinite(clip_norm) and clip_norm > 0):
+            raise ValueError(f"clip_norm must be None or finite and > 0, got {clip_norm!r}")
 
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"), \
-                _single_threaded_blas():
+                single_threaded_blas():
             X = self._input(X)
             n = X.shape[0]
             Y = self._targets(y, n)
             if batch_size is not None:
                 batch_size = _check_positive_int("batch_size", batch_size)
             full_batch = batch_size is None or batch_size >= n
+            batches = [] if full_batch else _batches(n, batch_size, self.norm == "batch")
             classify = self.output != "identity"
             labels = self._labels_for_accuracy(Y) if classify else None
             if X_test is not None:
@@ -821,60 +1206,71 @@ class MLP:
                 wanted = {min(max(int(e), 0), epochs) for e in snapshot_epochs} | {0}
 
             L, n_hidden = self.n_layers, self.n_hidden
-            loss_h = np.full(epochs + 1, np.nan)
-            train_acc = np.full(epochs + 1, np.nan)
-            test_acc = np.full(epochs + 1, np.nan)
-            grad_norms = np.full((epochs + 1, L), np.nan)
-            grad_h = np.full((epochs + 1, n_hidden), np.nan)
-            dead_fraction = np.full((epochs + 1, n_hidden), np.nan)
-            dead_total = np.full(epochs + 1, np.nan)
+            rows = epochs + 1
+            loss_h, penalty_h = np.full(rows, np.nan), np.full(rows, np.nan)
+            train_acc, test_acc = np.full(rows, np.nan), np.full(rows, np.nan)
+            grad_norms = np.full((rows, L), np.nan)
+            grad_h = np.full((rows, n_hidden), np.nan)
+            dead_fraction = np.full((rows, n_hidden), np.nan)
+            dead_total = np.full(rows, np.nan)
+            clipped = np.zeros(rows, bool)
             snapshots: dict[int, Params] = {}
             hidden_total = sum(self.sizes[1:-1])
 
+            # One set of buffers for the whole fit; every pass overwrites the last,
+            # whose metrics have been recorded and gradients applied by then.
+            ws = self._workspace(None, n)  # mini-batches use its leading rows
+
             def metrics_pass(e: int) -> BackwardTrace:
                 """The full-training-set pass of state ``e``; its ‖dL/dh_l‖ go to row ``e``."""
-                return self._train_pass(X, Y, ws, grad_h=grad_h[e])
+                return self._pass(X, Y, ws.rows(n), grad_h=grad_h[e])
 
             def record(e: int, t: BackwardTrace) -> bool:
                 """Store the metrics of state ``e``; return False if it is non-finite."""
                 loss_h[e] = t.loss
+                penalty_h[e] = self.penalty(l1, l2)
                 grad_norms[e] = [np.linalg.norm(g) for g in t.grads_w]
-                dead = [np.all(z <= 0, axis=0) for z in t.zs[:-1]]
+                dead = [c == 0 for c in count_firing(t.zhats)]
                 dead_fraction[e] = [d.mean() for d in dead]
                 dead_total[e] = sum(int(d.sum()) for d in dead) / hidden_total if n_hidden else 0.0
                 if classify:
                     train_acc[e] = np.mean(self._labels_from_output(t.hs[-1]) == labels)
                     if X_test is not None:
-                        out = self._forward(Xt)[1][-1]
+                        out = self._forward_pass(Xt, _FRESH, batch_stats=False).hs[-1]
                         test_acc[e] = np.mean(self._labels_from_output(out) == yt)
                 if e in wanted:
                     snapshots[e] = self.get_params()
-                return math.isfinite(t.loss) and all(
-                    np.isfinite(p).all() for p in (*self.weights, *self.biases)
-                )
+                state = (*self.trainable(), *self.running_mean, *self.running_var)
+                return math.isfinite(t.loss) and math.isfinite(penalty_h[e]) and all(
+                    np.isfinite(p).all() for p in state)
 
-            step = self._make_step(optimizer, lr, momentum, betas, eps)
+            update = self._make_step(optimizer, lr, momentum, betas, eps)
+
+            def train_step(t: BackwardTrace) -> bool:
+                """Penalise, clip and apply the gradients of pass ``t``; True if clipped."""
+                self._add_penalty(t, l1, l2)
+                grads = t.grads
+                acted = clip_norm is not None and _clip(grads, clip_norm)
+                update(grads)
+                self._update_running(t)
+                return acted
+
             rng = np.random.default_rng(self.seed if seed is None else seed)
-
-            # One set of buffers for the whole fit; every pass overwrites the last,
-            # whose metrics have been recorded and gradients applied by then.
-            ws = self._workspace(None, n)  # mini-batches use its leading rows
             trace = metrics_pass(0)
             done = 0
             diverged_at = None if record(0, trace) else 0
             while diverged_at is None and done < epochs:
+                done += 1
                 if full_batch:
                     # The metrics pass of the previous state already holds the
                     # full-batch gradient, so each epoch costs one pass, not two.
-                    step(trace.grads_w, trace.grads_b)
+                    clipped[done] = train_step(trace)
                 else:
                     perm = rng.permutation(n)
                     Xp, Yp = X[perm], Y[perm]
-                    for start in range(0, n, batch_size):
-                        batch = slice(start, start + batch_size)
-                        t = self._train_pass(Xp[batch], Yp[batch], ws)
-                        step(t.grads_w, t.grads_b)
-                done += 1
+                    for batch in batches:
+                        t = self._pass(Xp[batch], Yp[batch], ws.rows(batch.stop - batch.start))
+                        clipped[done] |= train_step(t)
                 trace = metrics_pass(done)
                 if not record(done, trace):
                     diverged_at = done
@@ -893,6 +1289,8 @@ class MLP:
                 grad_h=grad_h[:k],
                 dead_fraction=dead_fraction[:k],
                 dead_total=dead_total[:k],
+                penalty=penalty_h[:k],
+                clipped=clipped[:k],
                 diverged_at=diverged_at,
                 snapshots=snapshots,
             )
@@ -910,21 +1308,21 @@ class MLP:
         momentum: float,
         betas: tuple[float, float],
         eps: float,
-    ) -> Callable[[list[Array], list[Array]], None]:
-        """Return ``step(grads_w, grads_b)`` updating the parameters in place."""
-        params = [*self.weights, *self.biases]
+    ) -> Callable[[list[Array]], None]:
+        """Return ``step(grads)`` updating :meth:`trainable` in place (grads in that order)."""
+        params = self.trainable()
 
         if optimizer == "sgd":
 
-            def step(gw: list[Array], gb: list[Array]) -> None:
-                for p, g in zip(params, (*gw, *gb), strict=True):
+            def step(grads: list[Array]) -> None:
+                for p, g in zip(params, grads, strict=True):
                     p -= lr * g
 
         elif optimizer == "momentum":
             velocity = [np.zeros_like(p) for p in params]
 
-            def step(gw: list[Array], gb: list[Array]) -> None:
-                for p, v, g in zip(params, velocity, (*gw, *gb), strict=True):
+            def step(grads: list[Array]) -> None:
+                for p, v, g in zip(params, velocity, grads, strict=True):
                     v *= momentum
                     v -= lr * g  # v ← μ v − η g
                     p += v
@@ -935,10 +1333,10 @@ class MLP:
             v = [np.zeros_like(p) for p in params]
             t = 0
 
-            def step(gw: list[Array], gb: list[Array]) -> None:
+            def step(grads: list[Array]) -> None:
                 nonlocal t
                 t += 1
-                for p, m_i, v_i, g in zip(params, m, v, (*gw, *gb), strict=True):
+                for p, m_i, v_i, g in zip(params, m, v, grads, strict=True):
                     m_i *= beta1
                     m_i += (1 - beta1) * g  # m ← β₁ m + (1−β₁) g
                     v_i *= beta2
@@ -950,7 +1348,49 @@ class MLP:
         return step
 
 
-def _single_threaded_blas() -> contextlib.AbstractContextManager[object]:
+def _resolve_activations(
+    activation: str | Activation | Sequence[str | Activation], n_hidden: int
+) -> list[Activation]:
+    """One :class:`Activation` record per hidden layer."""
+    def one(a: str | Activation) -> Activation:
+        return a if isinstance(a, Activation) else _act.get(a)
+
+    if isinstance(activation, str | Activation):
+        return [one(activation)] * n_hidden
+    acts = [one(a) for a in activation]
+    if len(acts) != n_hidden:
+        raise ValueError(f"give one activation per hidden layer: {n_hidden} needed, got {len(acts)}")
+    return acts
+
+
+def _batches(n: int, size: int, fold_single: bool) -> list[slice]:
+    """Consecutive slices of ``size`` rows covering ``0 .. n``; the last may be shorter.
+
+    ``fold_single``: a last batch of one row joins the one before it (batch norm
+    cannot normalise a single sample by its own batch statistics).
+    """
+    starts = list(range(0, n, size))
+    if fold_single and len(starts) > 1 and n - starts[-1] == 1:
+        starts.pop()
+    return [slice(a, b) for a, b in itertools.pairwise([*starts, n])]
+
+
+def _clip(grads: list[Array], max_norm: float) -> bool:
+    """Rescale ``grads`` in place to a global L2 norm of at most ``max_norm``; True if it did."""
+    total = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+    if math.isinf(total):  # squares overflowed: measure again in units of the largest entry
+        scale = max(float(np.abs(g).max(initial=0.0)) for g in grads)
+        if math.isfinite(scale) and scale > 0:
+            total = scale * math.sqrt(sum(float(np.vdot(g / scale, g / scale)) for g in grads))
+    if not math.isfinite(total) or total <= max_norm:
+        return False
+    factor = max_norm / total
+    for g in grads:
+        g *= factor
+    return True
+
+
+def single_threaded_blas() -> contextlib.AbstractContextManager[object]:
     """Limit BLAS to one thread while training.
 
     The matrices here are small (hundreds of rows, tens of columns), where a
@@ -961,26 +1401,3 @@ def _single_threaded_blas() -> contextlib.AbstractContextManager[object]:
     if threadpool_limits is None:  # pragma: no cover
         return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
-
-
-def dead_units(model: MLP, X: npt.ArrayLike) -> list[np.ndarray]:
-    """Which hidden units are dead on a data set.
-
-    A unit is *dead on X* when its pre-activation satisfies ``z <= 0`` for **every**
-    sample in ``X`` (``docs/science.md``; the usual operational definition). For ReLU such a
-    unit outputs 0 and, by the left-derivative convention ``relu'(0) = 0``, passes no
-    gradient on this data. The test is exact over the whole set and computed the same
-    way for every activation, though it only means "cannot learn" for ReLU-like ones.
-
-    Parameters
-    ----------
-    model : MLP
-    X : array_like of shape (n, n_in)
-
-    Returns
-    -------
-    list of ndarray of bool
-        One array of shape (sizes[l+1],) per hidden layer, True where the unit is dead.
-    """
-    zs, _ = model.forward_trace(X)
-    return [np.all(z <= 0, axis=0) for z in zs[:-1]]
