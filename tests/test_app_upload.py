@@ -58,7 +58,7 @@ def test_cp949_file_with_text_labels_preview_and_state() -> None:
     assert any("CP949" in c and "comma" in c for c in _texts(at, "caption"))
     # The first rows, labels as the file writes them.
     frame = at.sidebar.get("dataframe")[0].value
-    assert list(frame.columns) == ["몸길이(cm)", "몸무게(kg)", "나이", "동물"]
+    assert list(frame.columns) == ["동물", "몸길이(cm)", "몸무게(kg)", "나이"]
     assert len(frame) == 5 and list(frame["동물"]) == [table.classes[c] for c in table.y[:5]]
     np.testing.assert_allclose(frame["몸길이(cm)"], table.values[:5, 0])
     # The scatter: the two first feature columns in file units, coloured by class.
@@ -207,7 +207,7 @@ def test_headerless_columns_are_named_by_number() -> None:
     at = _upload(open_page(SHAPES, {"lang": "ko"}), raw, "plain.csv")
     box = at.sidebar.selectbox(key="_upload_label")
     assert box.value == 3 and box.format_func(3) == KO("common.upload.column", n=4) == "4열"
-    assert list(at.sidebar.get("dataframe")[0].value.columns) == ["1열", "2열", "3열", "4열"]
+    assert list(at.sidebar.get("dataframe")[0].value.columns) == ["4열", "1열", "2열", "3열"]
 
 
 def test_regression_target_is_previewed_and_offered_to_pages() -> None:

@@ -181,6 +181,7 @@ def _choose(sheet: Sheet, t: Translator) -> dict:
         st.session_state["_upload_skip"] = [j for j in st.session_state.get("_upload_skip", skip)
                                             if j in others]
         skip = tuple(st.multiselect(t("common.upload.skip"), others, key="_upload_skip",
+                                    placeholder=t("common.upload.skip_none"),
                                     format_func=lambda j: _column_label(sheet, j, t),
                                     help=t("common.upload.skip_help")))
     return {**choice, "label": label, "kind": kind, "skip": skip}
@@ -232,20 +233,25 @@ def preview_chart(points: pd.DataFrame, x_title: str, y_title: str, legend: str,
     `points` has columns ``x``, ``y`` and ``label`` (a class name of
     `classes`) or ``value`` (a continuous target, when `classes` is empty).
     """
-    scale = alt.Scale(zero=False, nice=False)
+    scale = alt.Scale(zero=False, nice=False, padding=6)  # padding: edge points drawn whole
+    axis = alt.Axis(tickCount=4)
     if classes:
         colour = alt.Color("label:N", title=legend,
                            scale=alt.Scale(domain=classes, range=list(CLASS_COLOURS[: len(classes)])),
-                           legend=alt.Legend(orient="bottom", columns=2))
+                           # One class a line: in a narrow sidebar a wider legend would
+                           # shrink the whole chart to fit it.
+                           legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=200))
     else:
         colour = alt.Color("value:Q", title=legend, scale=alt.Scale(scheme="viridis"),
                            legend=alt.Legend(orient="bottom"))
     return (
         alt.Chart(points)
         .mark_circle(size=18, opacity=0.75)
-        .encode(alt.X("x:Q", title=x_title, scale=scale), alt.Y("y:Q", title=y_title, scale=scale),
-                colour)
-        .properties(height=220)
+        .encode(alt.X("x:Q", title=x_title, scale=scale, axis=axis),
+                alt.Y("y:Q", title=y_title, scale=scale, axis=axis), colour)
+        # Streamlit fits the whole chart, axes and legend included, into this
+        # height: the plot itself gets about two thirds of it.
+        .properties(height=330)
     )
 
 
@@ -268,9 +274,10 @@ def _preview(source: dict, table: UserTable, pair: tuple[int, int], t: Translato
                                                  else "common.upload.header_no"),
                  d=len(table.features)))
 
-    # The first rows as the file has them (labels as written, not as numbers).
+    # The first rows as the file has them (labels as written, not as numbers),
+    # the label first: in a narrow sidebar the last columns need scrolling.
     shown: dict[str, Any] = {}
-    for j in (*table.features, table.label):
+    for j in (table.label, *table.features):
         title = _column_label(sheet, j, t)
         while title in shown:
             title += "′"
@@ -316,7 +323,7 @@ def uploader(t: Translator) -> None:
         st.caption(t("common.upload.help", rows=MAX_ROWS, kb=MAX_BYTES // 1000, classes=MAX_CLASSES,
                      columns=MAX_COLUMNS))
         file = st.file_uploader(t("common.upload.label"), type=["csv", "txt", "tsv"], key=_FILE,
-                                on_change=_on_file_change)
+                                help=t("common.upload.formats"), on_change=_on_file_change)
         pasted = st.text_area(t("common.upload.paste"), key=_PASTE, height=90, max_chars=MAX_BYTES,
                               placeholder="x1\tx2\tlabel\n0.5\t1.2\tcat\n…",
                               help=t("common.upload.paste_help"), on_change=_on_paste_change)
