@@ -132,3 +132,16 @@ def drawn_spec(chart) -> dict:
     """A drawn chart's spec with the Arrow data sets Streamlit sent read back as rows."""
     sent = {d.name: d.data.data for d in chart.proto.datasets}
     return inline_spec({**json.loads(chart.proto.spec), "datasets": sent})
+
+
+def metrics(at: AppTest) -> dict[str, list[str]]:
+    """Every ``st.metric`` on the page: label -> its values, in page order."""
+    out: dict[str, list[str]] = {}
+    for m in at.metric:
+        out.setdefault(m.label, []).append(m.value)
+    return out
+
+
+def headers(at: AppTest) -> list[str]:
+    """The ``st.header`` texts on the page, in order."""
+    return [h.value for h in at.header]

@@ -11,6 +11,8 @@ from apptest_utils import (
     bound_widgets,
     charts,
     errors_text,
+    headers,
+    metrics,
     open_page,
     open_section,
     section_state,
@@ -35,23 +37,12 @@ CONTENT = {"training": (3, 0, 2), "layer": (2, 0, 0), "step": (1, 0, 2), "born":
            "remedies": (0, 1, len(REMEDIES)), "meaning": (0, 0, 0)}
 
 
-def _metrics(at) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for m in at.metric:
-        out.setdefault(m.label, []).append(m.value)
-    return out
-
-
 def _text(at) -> str:
     parts = [e.value for kind in ("markdown", "info", "warning", "error", "caption")
              for e in at.get(kind)]
     parts += [f"{m.label}={m.value}" for m in at.metric]
     parts += [str(d.value) for d in at.dataframe]
     return "\n".join(str(p) for p in parts)
-
-
-def _headers(at) -> list[str]:
-    return [h.value for h in at.header]
 
 
 def _npz(at) -> int:
@@ -61,14 +52,14 @@ def _npz(at) -> int:
 def test_defaults_show_only_the_first_section_and_a_switch_to_every_section() -> None:
     at = open_page(PAGE)
     assert not at.exception, errors_text(at)
-    assert _headers(at) == [T("dead_relu.s1.title")]
+    assert headers(at) == [T("dead_relu.s1.title")]
     switch = at.segmented_control(key=section_state(at))
     assert switch.value == "training"
     assert list(switch.options) == [T(f"dead_relu.nav.{code}") for code in SECTIONS]
     # 2 heatmaps (ReLU, Leaky ReLU) + total line; no table of a closed section
     assert len(charts(at)) == 3
     assert len(at.dataframe) == 0
-    m = _metrics(at)
+    m = metrics(at)
     assert len(m[T("dead_relu.metric.test_acc")]) == 2
     assert T("common.next_section", section=T("dead_relu.nav.layer")) in [b.label for b in at.button]
     assert not url_note_shown(at)
@@ -79,7 +70,7 @@ def test_each_section_opens_alone(view: str) -> None:
     at = open_section(PAGE, view)
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
-    assert _headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
+    assert headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
     assert at.segmented_control(key=section_state(at)).value == view
     n_charts, n_tables, n_npz = CONTENT[view]
     assert len(charts(at)) == n_charts
@@ -94,7 +85,7 @@ def test_unknown_section_falls_back_to_the_first_and_says_so() -> None:
     at = open_section(PAGE, "nonsense", FAST)
     assert not at.exception, errors_text(at)
     assert url_note_shown(at)
-    assert _headers(at) == [T("dead_relu.s1.title")]
+    assert headers(at) == [T("dead_relu.s1.title")]
     assert at.segmented_control(key=section_state(at)).value == "training"
 
 
@@ -107,7 +98,7 @@ def test_switching_section_keeps_the_sidebar_values() -> None:
     for view in ("step", "layer"):
         switch_section(at, view)
         assert not at.exception, errors_text(at)
-        assert _headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
+        assert headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
         assert at.query_params.get("view") == view
         w = bound_widgets(at)
         assert {k: w[k].value for k in want} == want, view
@@ -186,7 +177,7 @@ def test_defaults_kill_units_on_most_seeds() -> None:
     for seed in range(4):
         at = open_page(PAGE, {"seed": str(seed)} if seed else None)
         assert not at.exception, errors_text(at)
-        dead = _metrics(at)[T("dead_relu.metric.dead_end")][0]  # ReLU first
+        dead = metrics(at)[T("dead_relu.metric.dead_end")][0]  # ReLU first
         shares.append(float(dead.rstrip("%")) / 100)
         reading = next(i.value for i in at.info if i.value.startswith("**ReLU**"))
         assert dead in reading
@@ -201,7 +192,7 @@ def test_training_reading_says_when_no_unit_died() -> None:
     at = open_page(PAGE, {"lr": "0.01", "epochs": "20", "act": "relu", "seed": "1"})
     assert not at.exception, errors_text(at)
     reading = next(i.value for i in at.info if i.value.startswith("**ReLU**"))
-    dead = _metrics(at)[T("dead_relu.metric.dead_end")][0]
+    dead = metrics(at)[T("dead_relu.metric.dead_end")][0]
     trend = "same_zero" if dead == "0.0%" else "same"
     assert T(f"dead_relu.s1.trend.{trend}", end=dead) in reading, reading
 
@@ -242,7 +233,7 @@ def test_negative_bias_kills_every_unit_at_birth_and_says_so() -> None:
     at = open_page(PAGE, {**FAST, "bias": "-10"})
     assert not at.exception, errors_text(at)
     assert T("dead_relu.s1.all_dead_birth") in [w.value for w in at.warning]
-    dead = _metrics(at)[T("dead_relu.metric.dead_end")]
+    dead = metrics(at)[T("dead_relu.metric.dead_end")]
     assert dead[0] == "100.0%"
 
 
@@ -259,7 +250,7 @@ def test_extremes_never_crash() -> None:
         switch_section(at, view)
         assert not at.exception, (view, errors_text(at))
         assert not url_note_shown(at), view
-        assert _headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
+        assert headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
 
 
 def test_large_learning_rate_divergence_is_stated() -> None:
@@ -271,7 +262,7 @@ def test_large_learning_rate_divergence_is_stated() -> None:
 def test_big_step_kills_relu_units() -> None:
     at = open_section(PAGE, "step", {**FAST, "big": "100"})
     assert not at.exception, errors_text(at)
-    died = _metrics(at)[T("dead_relu.s3.relu.died")]
+    died = metrics(at)[T("dead_relu.s3.relu.died")]
     assert int(died[0]) > 0  # ReLU: units killed by one step
 
 
@@ -288,7 +279,7 @@ def test_layer_beyond_depth_and_empty_choice_fall_back() -> None:
 def test_single_layer_and_korean() -> None:
     at = open_section(PAGE, "layer", {**FAST, "depth": "1", "lang": "ko"})
     assert not at.exception, errors_text(at)
-    assert _headers(at) == [Translator("ko")("dead_relu.s2.title")]
+    assert headers(at) == [Translator("ko")("dead_relu.s2.title")]
     assert {"insp", "snap"} <= set(bound_widgets(at)) and "layer" not in bound_widgets(at)
     assert Translator("ko")("dead_relu.s2.one_layer") in [c.value for c in at.caption]
 
@@ -308,7 +299,7 @@ def test_every_chart_has_csv_and_every_network_weights() -> None:
         if view != "training":
             switch_section(at, view)
         assert not at.exception, (view, errors_text(at))
-        assert _headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
+        assert headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
         # one CSV per chart in every section
         assert len(_labels(at, "common.export.csv")) == len(charts(at)), view
         n_csv += len(_labels(at, "common.export.csv"))
@@ -359,7 +350,7 @@ def test_uploaded_three_classes_use_softmax() -> None:
     X, y = _circles(three=True)
     at = _with_upload({**FAST, "data": "upload", "act": "relu"}, X, y)
     assert not at.exception, errors_text(at)
-    acc = _metrics(at)[T("dead_relu.metric.train_acc")]
+    acc = metrics(at)[T("dead_relu.metric.train_acc")]
     assert acc and all(v.endswith("%") for v in acc)
     # softmax over 3 classes: a better-than-chance fit of the 3-class labels
     assert float(acc[0].rstrip("%")) > 100 / 3
@@ -388,7 +379,7 @@ def test_largest_settings_are_capped_and_say_so() -> None:
         elapsed = time.perf_counter() - start
         assert not at.exception, (view, errors_text(at))
         assert not url_note_shown(at), view
-        assert _headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
+        assert headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
         assert T("common.guard.capped", allowed=budget.epochs, requested=300) in [
             w.value for w in at.warning], view
         assert f"{budget.epochs} epochs" in _text(at), view

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
-from apptest_utils import bound_widgets, charts, errors_text, open_page, url_note_shown
+import numpy as np
+import pytest
+from apptest_utils import bound_widgets, charts, errors_text, headers, metrics, open_page, url_note_shown
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
 
-from ui.frame import PAGES
+from core.datasets import load, train_test_split
+from core.gradients import layer_statistics
+from core.mlp import MLP
+from sections.home.settings import INIT, N_SAMPLES, NOISE, TARGET_LOSS
+from ui.frame import PAGES, SECTION_KEY
 from ui.i18n import Translator
 
 HOME = PAGES[0]
+T = Translator("en")
 
 
-def _metrics(at) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for m in at.metric:
-        out.setdefault(m.label, []).append(m.value)
-    return out
+def _birth(act: str, depth: int = 10, width: int = 32, seed: int = 0):
+    """The per-layer statistics of one of home's networks before training, computed here."""
+    X, y = load("moons", n_samples=N_SAMPLES, noise=NOISE, seed=seed)
+    Xtr, _, ytr, _ = train_test_split(X, y, seed=seed)
+    net = MLP([2, *[width] * depth, 1], activation=act, output="sigmoid", init=INIT[act], seed=seed)
+    return layer_statistics(net, Xtr, ytr)
+
+
+def _reading(at) -> str:
+    return next(i.value for i in at.info if i.value.startswith(T("home.reading", sig_ratio="",
+                                                                   relu_ratio="", gaps="", bound="")[:20]))
 
 
 def test_defaults_show_both_networks_and_the_gradient_gap() -> None:
@@ -23,21 +38,84 @@ def test_defaults_show_both_networks_and_the_gradient_gap() -> None:
     t = Translator("en")
     subheaders = [s.value for s in at.subheader]
     assert t("home.side.sigmoid") in subheaders and t("home.side.relu") in subheaders
-    metrics = _metrics(at)
-    sig_ratio, relu_ratio = (float(v) for v in metrics[t("home.metric.ratio")])
-    # The point of the page: sigmoid's first layer gets a far smaller gradient.
+    shown = metrics(at)
+    sig_ratio, relu_ratio = (float(v) for v in shown[t("home.metric.ratio")])
+    # The point of the page: sigmoid's first layer gets a far smaller back-propagated signal.
     assert sig_ratio < 1e-2 < 0.1 < relu_ratio
-    sig_acc, relu_acc = (float(v.rstrip("%")) for v in metrics[t("home.metric.test_acc")])
+    sig_acc, relu_acc = (float(v.rstrip("%")) for v in shown[t("home.metric.test_acc")])
     assert relu_acc >= 85 and relu_acc > sig_acc + 20
     assert len(charts(at)) == 4
+    # One section: no switch, no `view` in the URL, no next-section button.
+    assert len(at.segmented_control) == 0 and SECTION_KEY not in at.query_params
+    assert [b.label for b in at.button] == [t("common.reset")]
+    assert headers(at) == [t("home.next.title")]
+    assert t("refs.expander") in [e.label for e in at.expander]
+
+
+def test_signal_ratio_is_the_first_over_the_last_hidden_layers_signal() -> None:
+    at = open_page(HOME)
+    shown = [float(v) for v in metrics(at)[T("home.metric.ratio")]]
+    for act, value in zip(("sigmoid", "relu"), shown, strict=True):
+        g = _birth(act).grad_h  # ‖dL/dh_l‖ per hidden layer, computed here
+        assert value == pytest.approx(g[0] / g[-1], rel=0.05), act
+
+
+def test_epoch_reaching_the_target_loss_or_never() -> None:
+    at = open_page(HOME, {"depth": "4", "epochs": "60"})
+    assert not at.exception, errors_text(at)
+    sig, relu = metrics(at)[T("home.metric.reach", target=TARGET_LOSS)]
+    assert sig == T("home.metric.never")
+    assert 0 < int(relu) <= 60
+    # Fewer epochs than it needed: the page says never, not a number.
+    at = open_page(HOME, {"depth": "4", "epochs": "20", "width": "8"})
+    values = metrics(at)[T("home.metric.reach", target=TARGET_LOSS)]
+    assert all(v == T("home.metric.never") or 0 < int(v) <= 20 for v in values)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_no_straight_boundary_reaches_the_target_loss(seed: int) -> None:
+    # What the metric's help says: the best straight boundary (logistic regression, nearly
+    # unregularised) stays near 0.3 on these data, above the target loss.
+    X, y = load("moons", n_samples=N_SAMPLES, noise=NOISE, seed=seed)
+    Xtr, _, ytr, _ = train_test_split(X, y, seed=seed)
+    best = log_loss(ytr, LogisticRegression(C=1e6).fit(Xtr, ytr).predict_proba(Xtr))
+    assert TARGET_LOSS < 0.25 < best < 0.35
+
+
+def test_reading_states_the_bound_of_the_slopes_and_the_spread() -> None:
+    at = open_page(HOME)
+    text = _reading(at)
+    sig, relu = _birth("sigmoid"), _birth("relu")
+    ratio = sig.grad_h[0] / sig.grad_h[-1]
+    assert f"¼^9 = {0.25 ** 9:.1e}" in text
+    factor = ratio / 0.25 ** 9
+    assert 0.5 <= factor <= 2  # at the defaults the ratio sits near the slopes' best case
+    assert T("home.position.near", factor=f"{factor:.2g}") in text
+    # C5: the level stays, the differences between inputs shrink (measured here).
+    assert abs(sig.act_mean[-1] - sig.act_mean[0]) < 0.1
+    assert sig.spread[-1] < 1e-4 * sig.spread[0]
+    assert T("home.forward", level_first=f"{sig.act_mean[0]:.2f}", level_last=f"{sig.act_mean[-1]:.2f}",
+             spread_first=f"{sig.spread[0]:.2g}", spread_last=f"{sig.spread[-1]:.2g}",
+             relu_spread_first=f"{relu.spread[0]:.2g}",
+             relu_spread_last=f"{relu.spread[-1]:.2g}") in text
+
+
+def test_reading_says_when_the_ratio_is_below_the_slopes_best_case() -> None:
+    at = open_page(HOME, {"depth": "20", "epochs": "20", "width": "8"})
+    assert not at.exception, errors_text(at)
+    sig = _birth("sigmoid", depth=20, width=8)
+    factor = sig.grad_h[0] / sig.grad_h[-1] / 0.25 ** 19
+    key = "near" if 0.5 <= factor <= 2 else "below" if factor < 0.5 else "above"
+    assert T(f"home.position.{key}", factor=f"{factor:.2g}", inverse=f"{1 / factor:.2g}") in _reading(at)
+    assert np.isfinite(factor)
 
 
 def test_changed_controls_change_the_result() -> None:
     at = open_page(HOME)
-    before = _metrics(at)
+    before = metrics(at)
     at.slider(key="depth").set_value(3).run()
     assert not at.exception, errors_text(at)
-    after = _metrics(at)
+    after = metrics(at)
     assert after != before
     assert at.slider(key="depth").value == 3
     at.number_input(key="seed").set_value(7).run()

@@ -1,0 +1,56 @@
+"""The home page's training, cached on :class:`~sections.home.settings.RunSpec`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from core.datasets import load, train_test_split
+from core.gradients import layer_statistics
+from core.grid import plane_grid
+from core.mlp import MLP
+from sections.home.settings import BATCH, DATA, GRID, INIT, LEARNING_RATE, N_SAMPLES, NOISE, PAIR, RunSpec
+from ui.cache import page_cache
+from ui.progress import progress_bar, progress_callback
+
+
+@page_cache(16)
+def head_to_head(spec: RunSpec, _text: str = "") -> dict:
+    """Train the sigmoid and the ReLU network; return plain arrays for the charts."""
+    X, y = load(DATA, n_samples=N_SAMPLES, noise=NOISE, seed=spec.seed)
+    data = train_test_split(X, y, seed=spec.seed)
+    points, _, step = plane_grid(X, resolution=GRID)
+    runs = {}
+    with progress_bar(_text) as bar:
+        for i, act in enumerate(PAIR):
+            runs[act] = _train(spec, act, data, points,
+                               progress_callback(bar, _text, start=i / 2, span=1 / 2))
+    return {"runs": runs, "points": points, "step": step, "X": X, "y": y,
+            "n_train": len(data[2])}
+
+
+def _train(spec: RunSpec, act: str, data: tuple, points: np.ndarray, callback: Callable) -> dict:
+    """One network of the pair: its history, its per-layer view at birth, its probability map.
+
+    ``grad_h`` is ‖∂L/∂h_l‖ per hidden layer at initialisation (the back-propagated
+    signal, ``History.grad_h[0]``); ``level`` and ``spread`` are each hidden layer's
+    mean activation and its mean over units of the std across the training points,
+    also at initialisation (``core.gradients.layer_statistics``).
+    """
+    Xtr, Xte, ytr, yte = data
+    model = MLP(spec.sizes, activation=act, output="sigmoid", init=INIT[act], seed=spec.seed)
+    birth = layer_statistics(model, Xtr, ytr)
+    history = model.fit(Xtr, ytr, epochs=spec.epochs, lr=LEARNING_RATE, optimizer="sgd",
+                        batch_size=BATCH, X_test=Xte, y_test=yte, callback=callback)
+    return {
+        "loss": history.loss,
+        "train_acc": history.train_acc,
+        "test_acc": history.test_acc,
+        "grad_h": history.grad_h[0],
+        "level": birth.act_mean,
+        "spread": birth.spread,
+        "diverged_at": history.diverged_at,
+        "grid_p": model.predict_proba(points),
+        "params": model.get_params(),
+    }

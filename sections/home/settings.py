@@ -1,0 +1,73 @@
+"""The home page's controls, read once into :class:`HomeSettings`, and the guarded
+:class:`RunSpec` its cached training is keyed on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ui.frame import Frame
+from ui.guard import budget_epochs, note_budget
+
+NAME = "home"
+PAIR = ("sigmoid", "relu")
+#: The initialisation commonly paired with each activation (Glorot & Bengio 2010 derive
+#: theirs for a tanh-like unit; He et al. 2015 theirs for ReLU): good practice for each,
+#: not a handicap for one.
+INIT = {"sigmoid": "glorot_uniform", "relu": "he_normal"}
+DATA = "moons"
+N_SAMPLES = 400
+NOISE = 0.2
+#: Rows the networks train on (75% of the points; ``core.datasets.train_test_split``).
+N_TRAIN = N_SAMPLES * 3 // 4
+LEARNING_RATE = 0.1
+BATCH = 32
+GRID = 50
+WIDTHS = (8, 16, 32, 64)
+#: The training loss whose first epoch each side reports. No straight boundary gets this
+#: low on these data (logistic regression stays near 0.3; tests/test_app_home.py checks
+#: it), so reaching it means a network has bent its boundary.
+TARGET_LOSS = 0.2
+
+
+@dataclass(frozen=True)
+class HomeSettings:
+    """Every sidebar control of the page, validated."""
+
+    depth: int
+    width: int
+    epochs: int
+    seed: int
+
+
+def read_settings(fr: Frame) -> HomeSettings:
+    """Draw the sidebar controls and return their values."""
+    t, c = fr.t, fr.controls
+    c.container.subheader(t(f"{NAME}.controls.title"))
+    depth = c.slider("depth", t(f"{NAME}.controls.depth"), 2, 20, 10,
+                     help=t(f"{NAME}.controls.depth_help"))
+    width = int(c.select_slider("width", t(f"{NAME}.controls.width"), WIDTHS, 32))
+    epochs = c.slider("epochs", t(f"{NAME}.controls.epochs"), 20, 300, 150, step=10)
+    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+    return HomeSettings(depth, width, epochs, seed)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What the pair of trainings depends on: the cache and memo key of the run."""
+
+    depth: int
+    width: int
+    #: Epochs after the compute guard.
+    epochs: int
+    seed: int
+
+    @property
+    def sizes(self) -> list[int]:
+        return [2, *[self.width] * self.depth, 1]
+
+
+def run_spec(fr: Frame, s: HomeSettings) -> RunSpec:
+    """Apply the compute guard (and say so when it cuts the epochs)."""
+    budget = budget_epochs(s.depth, s.width, N_TRAIN, s.epochs, runs=len(PAIR))
+    note_budget(budget, fr.t)
+    return RunSpec(s.depth, s.width, budget.epochs, s.seed)
