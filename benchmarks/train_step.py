@@ -3,6 +3,7 @@
     python -m benchmarks.train_step            # print the table
     python -m benchmarks.train_step --write    # ... and put it into BENCHMARKS.md
     python -m benchmarks.train_step --before 5cfa1a3   # add core as of a git revision
+    python -m benchmarks.train_step --options   # what residual and norm cost per step
 
 A *step* is forward, backward and an SGD update on the whole batch. Both
 networks have the same architecture ``[2, width × depth, 1]`` (ReLU hidden units,
@@ -71,10 +72,13 @@ def core_stepper(depth: int, width: int, X: np.ndarray, y: np.ndarray, dtype) ->
 
 
 def old_stepper(mod, depth: int, width: int, X: np.ndarray, y: np.ndarray) -> callable:
-    """One float64 step of an old core (``loss_and_grads`` + in-place SGD update)."""
+    """One float64 step of an old core: its ``MLP.step`` where it has one (the same
+    call as today's), else ``loss_and_grads`` and an in-place SGD update."""
     model = mod.MLP([X.shape[1], *[width] * depth, 1], activation="relu", output="sigmoid",
                     init="he", seed=0)
     yd = y.astype(np.float64)
+    if hasattr(model, "step"):
+        return lambda: model.step(X, yd, lr=LR)
 
     def step() -> None:
         _, gw, gb = model.loss_and_grads(X, yd)
@@ -82,6 +86,30 @@ def old_stepper(mod, depth: int, width: int, X: np.ndarray, y: np.ndarray) -> ca
             p -= LR * g
 
     return step
+
+
+#: (what it is, depth, width, rows) for the options table, and the options compared.
+OPTION_SHAPES = (("home and vanishing defaults (batch of 32)", 10, 32, 32),
+                 ("vanishing set to full batch, 20 × 64", 20, 64, 225))
+OPTIONS = {"plain": {}, "residual": {"residual": True}, "layer norm": {"norm": "layer"},
+           "batch norm": {"norm": "batch"}, "residual + batch norm": {"residual": True,
+                                                                      "norm": "batch"}}
+
+
+def options_table(rounds: int) -> str:
+    """One float64 ReLU step with each option of :data:`OPTIONS`, against the plain net."""
+    rows = []
+    for label, depth, width, n in OPTION_SHAPES:
+        X, y = moons(n)
+        yd = y.astype(np.float64)
+        fns = {}
+        for name, opts in OPTIONS.items():
+            model = MLP([2, *[width] * depth, 1], activation="relu", seed=0, **opts)
+            fns[name] = lambda model=model, X=X, yd=yd: model.step(X, yd, lr=LR)
+        t = interleaved(fns, rounds=rounds)
+        rows.append([label, *(f"{fmt_time(t[k])} ({t[k] / t['plain']:.2f}x)" for k in OPTIONS)])
+        print(f"  {label}: " + ", ".join(f"{k} {fmt_time(v)}" for k, v in t.items()), flush=True)
+    return table(["page setting", *OPTIONS], rows)
 
 
 def floor_stepper(depth: int, width: int, n: int, dtype=np.float64) -> callable:
@@ -182,12 +210,24 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--rounds", type=int, default=15, help="interleaved rounds per shape")
     p.add_argument("--quick", action="store_true", help="only 1,000 samples")
     p.add_argument("--before", metavar="REV", help="also time core/mlp.py at git revision REV")
+    p.add_argument("--options", action="store_true",
+                   help="only the table of residual / norm step costs against the plain net")
+    p.add_argument("--pages-only", action="store_true", help="only the shapes the pages train")
     args = p.parse_args(argv)
+    if args.pages_only and args.write:
+        p.error("--write replaces the whole table: run it without --pages-only")
     warnings.simplefilter("ignore", ConvergenceWarning)
     with threadpool_limits(limits=args.threads, user_api="blas"), \
             np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
-        md, _ = run(samples=(1_000,) if args.quick else SAMPLES, rounds=args.rounds,
-                    before=args.before)
+        if args.options:
+            md = ("Process CPU time per float64 step, median of interleaved rounds; in "
+                  f"brackets the time over the plain network's.\n\n{options_table(args.rounds)}")
+            print(md)
+            if args.write:
+                write_section("train_step_options", md)
+            return
+        md = "" if args.pages_only else run(samples=(1_000,) if args.quick else SAMPLES,
+                                            rounds=args.rounds, before=args.before)[0]
         print("Shapes the pages train:", flush=True)
         pages_md, _ = run(shapes=PAGE_SHAPES, rounds=args.rounds, before=args.before)
     md = (f"BLAS threads: {args.threads}; process CPU time, {args.rounds} interleaved rounds, "

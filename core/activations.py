@@ -407,24 +407,62 @@ def _check_param(name: str, value: float, *, positive: bool) -> float:
     return value
 
 
-@functools.lru_cache(maxsize=64)
-def _leaky_relu_cached(slope: float) -> Activation:
-    # functools.partial of module-level functions keeps the record picklable.
-    return Activation(
-        name="leaky_relu",
-        f=functools.partial(_leaky_f, slope=slope),
-        df=functools.partial(_leaky_df, slope=slope),
-        output_range=(-_INF if slope > 0 else 0.0, _INF),
-        f0=0.0,
+@dataclass(frozen=True)
+class _Family:
+    """A one-parameter family of activations: ``f(z, value)``, ``df(z, value)`` and
+    ``facts(value)``, the record's fact fields for that parameter value."""
+
+    param: str
+    positive: bool  # the parameter must be > 0 (else >= 0)
+    f: Callable[..., FloatArray]
+    df: Callable[..., FloatArray]
+    facts: Callable[[float], dict]
+
+
+def _leaky_facts(slope: float) -> dict:
+    return dict(
+        output_range=(-_INF if slope > 0 else 0.0, _INF), f0=0.0,
         df0=slope,  # left derivative at the kink
-        max_slope=max(1.0, slope),
-        zero_centred=slope > 0,
-        saturates="none" if slope > 0 else "negative",
-        smooth=slope == 1.0,
+        max_slope=max(1.0, slope), zero_centred=slope > 0,
+        saturates="none" if slope > 0 else "negative", smooth=slope == 1.0,
         dead_zone=slope == 0.0,
-        params=(("slope", slope),),
         formula=rf"\max(z, 0) + {slope:g}\,\min(z, 0)",
         dformula=rf"\begin{{cases}}1 & z > 0\\ {slope:g} & z \le 0\end{{cases}}",
+    )
+
+
+def _elu_facts(alpha: float) -> dict:
+    return dict(
+        output_range=(-alpha, _INF), f0=0.0,
+        df0=alpha,  # left derivative: alpha·e^0; equals 1 only for alpha = 1
+        max_slope=max(1.0, alpha), zero_centred=True, saturates="negative",
+        smooth=alpha == 1.0, dead_zone=False,
+        formula=rf"\begin{{cases}}z & z > 0\\ {alpha:g}\,(e^z - 1) & z \le 0\end{{cases}}",
+        dformula=rf"\begin{{cases}}1 & z > 0\\ {alpha:g}\,e^z & z \le 0\end{{cases}}",
+    )
+
+
+_FAMILIES: dict[str, _Family] = {
+    "leaky_relu": _Family("slope", False, _leaky_f, _leaky_df, _leaky_facts),
+    "elu": _Family("alpha", True, _elu_f, _elu_df, _elu_facts),
+}
+
+
+def _member(name: str, value: float) -> Activation:
+    family = _FAMILIES[name]
+    return _member_cached(name, _check_param(family.param, value, positive=family.positive))
+
+
+@functools.lru_cache(maxsize=128)
+def _member_cached(name: str, value: float) -> Activation:
+    family = _FAMILIES[name]
+    # functools.partial of module-level functions keeps the record picklable.
+    return Activation(
+        name=name,
+        f=functools.partial(family.f, **{family.param: value}),
+        df=functools.partial(family.df, **{family.param: value}),
+        params=((family.param, value),),
+        **family.facts(value),
     )
 
 
@@ -449,27 +487,7 @@ def leaky_relu(slope: float = 0.01) -> Activation:
     ValueError
         If ``slope`` is negative or not finite.
     """
-    return _leaky_relu_cached(_check_param("slope", slope, positive=False))
-
-
-@functools.lru_cache(maxsize=64)
-def _elu_cached(alpha: float) -> Activation:
-    return Activation(
-        name="elu",
-        f=functools.partial(_elu_f, alpha=alpha),
-        df=functools.partial(_elu_df, alpha=alpha),
-        output_range=(-alpha, _INF),
-        f0=0.0,
-        df0=alpha,  # left derivative: alpha·e^0; equals 1 only for alpha = 1
-        max_slope=max(1.0, alpha),
-        zero_centred=True,
-        saturates="negative",
-        smooth=alpha == 1.0,
-        dead_zone=False,
-        params=(("alpha", alpha),),
-        formula=rf"\begin{{cases}}z & z > 0\\ {alpha:g}\,(e^z - 1) & z \le 0\end{{cases}}",
-        dformula=rf"\begin{{cases}}1 & z > 0\\ {alpha:g}\,e^z & z \le 0\end{{cases}}",
-    )
+    return _member("leaky_relu", slope)
 
 
 def elu(alpha: float = 1.0) -> Activation:
@@ -492,10 +510,13 @@ def elu(alpha: float = 1.0) -> Activation:
     ValueError
         If ``alpha`` is not finite and positive.
     """
-    return _elu_cached(_check_param("alpha", alpha, positive=True))
+    return _member("elu", alpha)
 
 
 # --- registry -----------------------------------------------------------------
+
+_SMOOTH_STEP_TIMES_Z = dict(f0=0.0, df0=0.5, zero_centred=True, saturates="negative",
+                            smooth=True, dead_zone=False)
 
 ACTIVATIONS: dict[str, Activation] = {
     "identity": Activation(
@@ -528,19 +549,18 @@ ACTIVATIONS: dict[str, Activation] = {
     ),
     "leaky_relu": leaky_relu(0.01),
     "elu": elu(1.0),
+    # GELU and SiLU share every fact but their minimum and steepest slope: both are
+    # z times a smooth step, f(0) = 0, f'(0) = ½, a small negative lobe, no dead zone.
     "gelu": Activation(
-        name="gelu", f=gelu, df=d_gelu,
-        output_range=(_GELU_MIN, _INF), f0=0.0, df0=0.5, max_slope=_GELU_MAX_SLOPE,
-        zero_centred=True, saturates="negative", smooth=True, dead_zone=False,
+        name="gelu", f=gelu, df=d_gelu, output_range=(_GELU_MIN, _INF),
+        max_slope=_GELU_MAX_SLOPE, **_SMOOTH_STEP_TIMES_Z,
         formula=r"z\,\Phi(z) = \tfrac12 z\,(1 + \operatorname{erf}(z/\sqrt2))",
         dformula=r"\Phi(z) + z\,\varphi(z)",
     ),
     "silu": Activation(
-        name="silu", f=silu, df=d_silu,
-        output_range=(_SILU_MIN, _INF), f0=0.0, df0=0.5, max_slope=_SILU_MAX_SLOPE,
-        zero_centred=True, saturates="negative", smooth=True, dead_zone=False,
-        formula=r"z\,\sigma(z)",
-        dformula=r"\sigma(z)\,(1 + z\,(1 - \sigma(z)))",
+        name="silu", f=silu, df=d_silu, output_range=(_SILU_MIN, _INF),
+        max_slope=_SILU_MAX_SLOPE, **_SMOOTH_STEP_TIMES_Z,
+        formula=r"z\,\sigma(z)", dformula=r"\sigma(z)\,(1 + z\,(1 - \sigma(z)))",
     ),
     "softplus": Activation(
         name="softplus", f=softplus, df=d_softplus,
@@ -549,8 +569,6 @@ ACTIVATIONS: dict[str, Activation] = {
         formula=r"\log(1 + e^z)", dformula=r"\sigma(z)",
     ),
 }
-
-_FACTORIES: dict[str, Callable[..., Activation]] = {"leaky_relu": leaky_relu, "elu": elu}
 
 
 def get(name: str, **params: float) -> Activation:
@@ -586,13 +604,12 @@ def get(name: str, **params: float) -> Activation:
         )
     if not params:
         return ACTIVATIONS[name]
-    factory = _FACTORIES.get(name)
-    if factory is None:
+    family = _FAMILIES.get(name)
+    if family is None:
         raise ValueError(f"activation {name!r} takes no parameters, got {sorted(params)}")
-    allowed = {key for key, _ in ACTIVATIONS[name].params}
-    unknown = set(params) - allowed
+    unknown = set(params) - {family.param}
     if unknown:
         raise ValueError(
-            f"activation {name!r} accepts {sorted(allowed)}, got unknown {sorted(unknown)}"
+            f"activation {name!r} accepts {[family.param]}, got unknown {sorted(unknown)}"
         )
-    return factory(**params)
+    return _member(name, params[family.param])

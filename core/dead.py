@@ -91,16 +91,8 @@ def dead_units(model: MLP, X: npt.ArrayLike) -> list[np.ndarray]:
     outputs 0 and, by the left-derivative convention ``relu'(0) = 0``, passes no
     gradient on this data. The test is exact over the whole set and computed the same
     way for every activation, though it only means "cannot learn" for ReLU-like ones.
-
-    Parameters
-    ----------
-    model : MLP
-    X : array_like of shape (n, n_in)
-
-    Returns
-    -------
-    list of ndarray of bool
-        One array of shape (sizes[l+1],) per hidden layer, True where the unit is dead.
+    Takes what :func:`fire_counts` takes and returns, per hidden layer, a bool array
+    of shape (sizes[l+1],), True where the unit is dead.
     """
     return [c == 0 for c in fire_counts(model, X)]
 
@@ -125,7 +117,7 @@ def preactivation_summary(z: npt.ArrayLike) -> dict[str, np.ndarray]:
         raise ValueError(f"z must have shape (n >= 1, units), got {z.shape}")
     with np.errstate(invalid="ignore"):
         q = np.quantile(z, [0.0, 0.25, 0.5, 0.75, 1.0], axis=0)
-    fires = np.count_nonzero(z > 0, axis=0)
+    (fires,) = count_firing([z])
     return {
         "min": q[0], "q25": q[1], "median": q[2], "q75": q[3], "max": q[4],
         "fires": fires, "dead": fires == 0,

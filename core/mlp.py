@@ -537,21 +537,16 @@ class MLP:
 
     Attributes
     ----------
-    weights : list of ndarray
-        ``weights[l]`` of shape (sizes[l], sizes[l+1]).
-    biases : list of ndarray
-        ``biases[l]`` of shape (sizes[l+1],).
+    weights, biases, gammas, betas, running_mean, running_var : list of ndarray
+        The network's state, shaped as in :class:`Params` (``get_params`` copies
+        it): γ starts at 1 and β at 0, the running averages at 0 and 1, and the
+        lists of state a network does not have are empty.
     activations : list of Activation
         One record per hidden layer.
     activation : Activation
         The first hidden layer's record (the only one when all layers share it).
     skips : list of bool
         Per hidden layer, whether it adds its input to its output.
-    gammas, betas : list of ndarray
-        Per hidden layer, γ (starts at 1) and β (starts at 0), shape (sizes[l+1],);
-        empty without normalisation.
-    running_mean, running_var : list of ndarray
-        Batch norm's running averages (start at 0 and 1); empty otherwise.
     """
 
     def __init__(

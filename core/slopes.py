@@ -18,10 +18,10 @@ typical case
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -100,51 +100,19 @@ def flat_intervals(
     return out
 
 
-@dataclass(frozen=True)
-class Facts:
-    """The facts of one activation that the facts table shows.
+#: What :func:`facts` returns: the activation's own record (no second list of fields).
+Facts = Activation
 
-    Attributes
-    ----------
-    name : str
-    output_range : (float, float)
-        ``(inf f, sup f)``; may hold ``±inf``.
-    f0, df0 : float
-        ``f(0)`` and ``f'(0)`` (left derivative at a kink).
-    max_slope : float
-        ``sup |f'|``.
-    zero_centred, smooth, dead_zone : bool
-    saturates : {"both", "negative", "none"}
+
+def facts(act: Activation) -> Activation:
+    """The record of ``act`` with ``f0`` and ``df0`` evaluated from ``f`` and ``df``.
+
+    The facts table reads ``output_range``, ``f0``, ``df0``, ``max_slope``,
+    ``zero_centred``, ``saturates``, ``smooth`` and ``dead_zone`` from it;
+    evaluating ``f(0)`` and ``f'(0)`` rather than copying them means a wrong record
+    would show in the table.
     """
-
-    name: str
-    output_range: tuple[float, float]
-    f0: float
-    df0: float
-    max_slope: float
-    zero_centred: bool
-    saturates: str
-    smooth: bool
-    dead_zone: bool
-
-
-def facts(act: Activation) -> Facts:
-    """The table facts of ``act``, read from its registry record.
-
-    ``f0`` and ``df0`` are evaluated from ``f`` and ``df`` (so a wrong record would
-    show), the rest are the record's fields.
-    """
-    return Facts(
-        name=act.name,
-        output_range=act.output_range,
-        f0=float(act.f(0.0)),
-        df0=float(act.df(0.0)),
-        max_slope=act.max_slope,
-        zero_centred=act.zero_centred,
-        saturates=act.saturates,
-        smooth=act.smooth,
-        dead_zone=act.dead_zone,
-    )
+    return dataclasses.replace(act, f0=float(act.f(0.0)), df0=float(act.df(0.0)))
 
 
 def eval_cost(act: Activation, n: int = 1_000_000, repeats: int = 3, seed: int = 0) -> float:

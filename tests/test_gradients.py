@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_mlp_options import central_difference
 
 from core.activations import ACTIVATIONS
 from core.datasets import load
@@ -70,17 +71,8 @@ def test_weight_gradient_norms_match_finite_differences(act: str) -> None:
     model = MLP([2, 5, 4, 1], activation=act, init="glorot_normal", seed=3)
     model.biases = [b + 0.1 for b in model.biases]
     stats = layer_statistics(model, X, y)
-    h = 1e-6
     for layer, W in enumerate(model.weights):
-        numeric = np.zeros_like(W)
-        for idx in np.ndindex(W.shape):
-            old = W[idx]
-            W[idx] = old + h
-            up = model.loss(X, y)
-            W[idx] = old - h
-            down = model.loss(X, y)
-            W[idx] = old
-            numeric[idx] = (up - down) / (2 * h)
+        numeric = central_difference(lambda: model.loss(X, y), W)
         assert stats.grad_w[layer] == pytest.approx(np.linalg.norm(numeric), rel=1e-6)
     assert stats.loss == pytest.approx(model.loss(X, y))
 

@@ -9,43 +9,17 @@ import warnings
 
 import numpy as np
 import pytest
+from test_mlp_options import central_difference, kink_free_net, rel_err
 
 from core import datasets
 from core.activations import ACTIVATIONS
 from core.gradients import layer_statistics
 from core.mlp import MLP, OUTPUTS, History, Params, dead_units
 
-N_OUT = {"sigmoid": 1, "sigmoid_mse": 1, "softmax": 3, "identity": 2}
-
-
-def _targets(output: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    if output == "softmax":
-        return rng.integers(0, N_OUT[output], size=n)
-    if output == "identity":
-        return rng.standard_normal((n, N_OUT[output]))
-    return rng.integers(0, 2, size=n)
-
 
 def _random_net(activation: str, output: str) -> tuple[MLP, np.ndarray, np.ndarray]:
-    """A small net with random biases and inputs whose hidden z all keep |z| > 1e-3.
-
-    Keeping away from 0 keeps every central difference off the kinks of ReLU,
-    Leaky ReLU and ELU.
-    """
-    for seed in range(100):
-        rng = np.random.default_rng(seed)
-        model = MLP([3, 5, 4, N_OUT[output]], activation, output, init="glorot_normal", seed=seed)
-        weights = model.get_params().weights
-        model.set_params(weights, [0.3 * rng.standard_normal(b.shape) for b in model.biases])
-        X = rng.standard_normal((6, 3))
-        zs, _ = model.forward_trace(X)
-        if min(np.abs(z).min() for z in zs[:-1]) > 1e-3:
-            return model, X, _targets(output, 6, rng)
-    raise AssertionError("no kink-free configuration found")
-
-
-def _rel_err(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+    """A plain [3, 5, 4, n_out] net kept off the kinks (see ``kink_free_net``)."""
+    return kink_free_net(activation, output, sizes=(3, 5, 4))
 
 
 @pytest.mark.parametrize("output", OUTPUTS)
@@ -54,30 +28,15 @@ def test_gradients_match_central_differences(activation: str, output: str) -> No
     model, X, y = _random_net(activation, output)
     loss, grads_w, grads_b = model.loss_and_grads(X, y)
     assert loss == pytest.approx(model.loss(X, y), rel=1e-15)
-    h = 1e-6
     for params, grads in ((model.weights, grads_w), (model.biases, grads_b)):
         for p, g in zip(params, grads, strict=True):
             assert g.shape == p.shape
-            numeric = np.empty_like(p)
-            for idx in np.ndindex(p.shape):
-                old = p[idx]
-                p[idx] = old + h
-                up = model.loss(X, y)
-                p[idx] = old - h
-                down = model.loss(X, y)
-                p[idx] = old
-                numeric[idx] = (up - down) / (2 * h)
-            assert _rel_err(g, numeric) < 1e-6
+            assert rel_err(g, central_difference(lambda: model.loss(X, y), p)) < 1e-6
 
     # The signal back-propagated to the input, dL/dX, is checked the same way.
     trace = model.backward_trace(X, y)
-    numeric = np.empty_like(X)
-    for idx in np.ndindex(X.shape):
-        Xp, Xm = X.copy(), X.copy()
-        Xp[idx] += h
-        Xm[idx] -= h
-        numeric[idx] = (model.loss(Xp, y) - model.loss(Xm, y)) / (2 * h)
-    assert _rel_err(trace.dh[0], numeric) < 1e-6
+    X = X.copy()
+    assert rel_err(trace.dh[0], central_difference(lambda: model.loss(X, y), X)) < 1e-6
 
 
 def test_tiny_network_by_hand() -> None:

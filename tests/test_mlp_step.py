@@ -1,4 +1,7 @@
-"""MLP.step and the buffered training pass behind it and behind fit / loss_and_grads."""
+"""MLP.step and the buffered training pass behind it and behind fit.
+
+The same pass runs on fresh arrays for loss_and_grads and backward_trace, so these
+tests compare the buffered runs against those."""
 
 import pickle
 
@@ -8,7 +11,8 @@ import pytest
 from core.activations import ACTIVATIONS
 from core.mlp import MLP
 
-ACTS = list(ACTIVATIONS)  # relu and tanh take the buffered fast paths, the rest the generic one
+ACTS = list(ACTIVATIONS)  # relu and tanh take their in-place fast paths, the rest the generic one
+OPTIONS = [{}, {"residual": True}, {"norm": "layer"}, {"norm": "batch", "residual": True}]
 
 
 def _data(n: int = 40, n_in: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -17,35 +21,40 @@ def _data(n: int = 40, n_in: int = 3, seed: int = 0) -> tuple[np.ndarray, np.nda
     return X, (X[:, 0] * X[:, 1] > 0).astype(int)
 
 
+@pytest.mark.parametrize("options", OPTIONS)
 @pytest.mark.parametrize("act", ACTS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_step_equals_manual_update(act: str, dtype: type) -> None:
+def test_step_equals_manual_update(act: str, dtype: type, options: dict) -> None:
     X, y = _data()
-    model = MLP([3, 8, 8, 1], activation=act, seed=1, dtype=dtype)
+    model = MLP([3, 8, 8, 1], activation=act, seed=1, dtype=dtype, **options)
     ref = model.copy()
-    loss, gw, gb = ref.loss_and_grads(X, y)
-    for p, g in zip((*ref.weights, *ref.biases), (*gw, *gb), strict=True):
+    res = ref.loss_and_grads(X, y)
+    grads = (*res.grads_w, *res.grads_b, *res.grads_gamma, *res.grads_beta)
+    for p, g in zip(ref.trainable(), grads, strict=True):
         p -= 0.05 * g
-    assert model.step(X, y, lr=0.05) == pytest.approx(loss, rel=1e-12)
+    assert model.step(X, y, lr=0.05) == pytest.approx(res.loss, rel=1e-12)
     tol = 1e-12 if dtype is np.float64 else 1e-5
-    for a, b in zip((*model.weights, *model.biases), (*ref.weights, *ref.biases), strict=True):
+    for a, b in zip(model.trainable(), ref.trainable(), strict=True):
         assert a.dtype == dtype
         np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("options", OPTIONS)
 @pytest.mark.parametrize("act", ACTS)
 @pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity", "sigmoid_mse"])
-def test_buffered_pass_matches_traced_backward(act: str, output: str) -> None:
+def test_buffered_pass_matches_traced_backward(act: str, output: str, options: dict) -> None:
     X, y = _data(n=30)
     n_out = 3 if output == "softmax" else 1
     if output == "softmax":
         y = np.arange(30) % 3
-    model = MLP([3, 6, 5, n_out], activation=act, output=output, seed=2)
+    model = MLP([3, 6, 6, 5, n_out], activation=act, output=output, seed=2, **options)
     trace = model.backward_trace(X, y)
-    loss, gw, gb = model.loss_and_grads(X, y)
-    assert loss == trace.loss  # the forward pass is the same operations in the same order
-    for a, b in zip((*gw, *gb), (*trace.grads_w, *trace.grads_b), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)  # bias sums differ in rounding
+    hist = model.copy().fit(X, y, epochs=0)  # one buffered pass over the whole set
+    assert hist.loss[0] == trace.loss  # the forward pass is the same operations in the same order
+    np.testing.assert_allclose(hist.grad_norms[0], [np.linalg.norm(g) for g in trace.grads_w],
+                               rtol=1e-12)
+    np.testing.assert_allclose(hist.grad_h[0], [np.linalg.norm(d) for d in trace.dh[1:]],
+                               rtol=1e-12)
 
 
 def test_repeated_steps_reuse_buffers_and_match_fit() -> None:
