@@ -17,6 +17,7 @@ from core.userdata import (
     NUMBERS,
     UserDataError,
     default_label,
+    guess_kind,
     parse_csv,
     read_sheet,
     read_table,
@@ -315,3 +316,14 @@ def test_a_programming_error_is_not_a_user_error() -> None:
         read_table(sheet, label="nope")
     with pytest.raises(ValueError, match="kind"):
         read_table(sheet, kind="ordinal")
+
+
+def test_guess_kind_is_what_read_table_does_by_itself() -> None:
+    cases = {"0/1": [i % 2 for i in range(20)], "ratings": [1 + i % 5 for i in range(20)],
+             "ages": list(range(20, 40)), "prices": [0.5 * i for i in range(20)]}
+    for name, labels in cases.items():
+        rows = [f"{i},{i % 7},{v}" for i, v in enumerate(labels)]
+        sheet = read_sheet(_csv(rows))
+        assert guess_kind(sheet, 2) == read_table(sheet).kind, name
+    assert [guess_kind(read_sheet(_csv([f"{i},{i % 7},{v}" for i, v in enumerate(labels)])), 2)
+            for labels in cases.values()] == [CLASSES, CLASSES, NUMBERS, NUMBERS]

@@ -9,10 +9,12 @@ the URL or a shared cache), so a shared link cannot carry it: the page says so.
 Session state (every key starts with ``_``, so no widget is bound to the URL):
 
 ``_user_source``
-    The file as read: ``{"name", "digest", "origin", "sheet", "error"}``;
-    `digest` hashes the bytes, `origin` is ``"file"`` or ``"paste"``, `sheet`
-    is a :class:`core.userdata.Sheet` (None when `error`, a
-    :class:`core.userdata.UserDataError`, refused the file).
+    The file as read: ``{"name", "digest", "origin", "sheet", "error", "roles",
+    "table"}``; `digest` hashes the bytes, `origin` is ``"file"`` or
+    ``"paste"``, `sheet` is a :class:`core.userdata.Sheet` (None when `error`,
+    a :class:`core.userdata.UserDataError`, refused the file); `table` is the
+    :class:`core.userdata.UserTable` (or the refusal) for the column roles
+    ``(label, kind, skip)`` in `roles`.
 ``_user_choice``
     What the visitor chose for that source: ``{"label", "kind", "skip", "x",
     "y"}`` (column indices; `kind` None for the reader's own reading).
@@ -54,7 +56,7 @@ from core.userdata import (
     read_sheet,
     read_table,
 )
-from ui.charts import CLASS_COLOURS, compiled
+from ui.charts import CLASS_COLOURS, vega_spec
 from ui.frame import hidden_keys
 from ui.i18n import Translator
 
@@ -274,8 +276,21 @@ def _preview(source: dict, table: UserTable, pair: tuple[int, int], t: Translato
                                                  else "common.upload.header_no"),
                  d=len(table.features)))
 
-    # The first rows as the file has them (labels as written, not as numbers),
-    # the label first: in a narrow sidebar the last columns need scrolling.
+    # Built once per choice of columns and language, not on every rerun.
+    key = (source.get("roles"), pair, t.lang)
+    if source.get("preview_key") != key:
+        source["preview"] = (_first_rows(table, t), *_scatter(table, pair, t))
+        source["preview_key"] = key
+    rows, spec, shown = source["preview"]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.vega_lite_chart(spec=spec, width="stretch")
+    st.caption(t("common.upload.scatter_caption", shown=shown, n=table.n_rows))
+
+
+def _first_rows(table: UserTable, t: Translator) -> pd.DataFrame:
+    """The first rows as the file has them (labels as written, not as numbers),
+    the label first: in a narrow sidebar the last columns need scrolling."""
+    sheet = table.sheet
     shown: dict[str, Any] = {}
     for j in (table.label, *table.features):
         title = _column_label(sheet, j, t)
@@ -287,24 +302,29 @@ def _preview(source: dict, table: UserTable, pair: tuple[int, int], t: Translato
         else:
             column = table.values[:PREVIEW_ROWS, table.features.index(j)]
             # Whole numbers as the file writes them (``7``, not ``7.0``).
-            shown[title] = column.astype(np.int64) if np.all(column == np.round(column)) \
-                and np.all(np.abs(column) < 2**53) else column
-    st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch")
+            whole = np.all(column == np.round(column)) and np.all(np.abs(column) < 2**53)
+            shown[title] = column.astype(np.int64) if whole else column
+    return pd.DataFrame(shown)
 
+
+def _scatter(table: UserTable, pair: tuple[int, int], t: Translator) -> tuple[dict, int]:
+    """The preview scatter's spec and how many points it draws."""
+    sheet = table.sheet
     step = max(1, -(-table.n_rows // PREVIEW_POINTS))
     cols = [table.features.index(j) for j in pair]
     points = pd.DataFrame({"x": table.values[::step, cols[0]], "y": table.values[::step, cols[1]]})
-    label_title = _column_label(sheet, table.label, t)
     if table.y is not None:
         names = [f"{c} = {label}" for c, label in enumerate(table.classes)]
         points["label"] = np.asarray(names, dtype=object)[table.y[::step]]
     else:
         names = []
         points["value"] = table.target[::step]
-    spec = compiled(preview_chart, points, _column_label(sheet, pair[0], t),
-                    _column_label(sheet, pair[1], t), label_title, names)
-    st.vega_lite_chart(spec=spec, width="stretch")
-    st.caption(t("common.upload.scatter_caption", shown=len(points), n=table.n_rows))
+    # vega_spec, not the process-wide `compiled` cache: the visitor's points stay
+    # in their session (the caller keeps the spec there).
+    spec = vega_spec(preview_chart(points, _column_label(sheet, pair[0], t),
+                                   _column_label(sheet, pair[1], t), _column_label(sheet, table.label, t),
+                                   names))
+    return spec, len(points)
 
 
 # ------------------------------------------------------------------- uploader
@@ -362,13 +382,20 @@ def _draw_source(source: dict, t: Translator) -> None:
         return
     sheet: Sheet = source["sheet"]
     choice = _choose(sheet, t)
-    try:
-        table = read_table(sheet, label=choice["label"], kind=choice["kind"], skip=choice["skip"])
-    except UserDataError as err:
+    roles = (choice["label"], choice["kind"], choice["skip"])
+    if source.get("roles") != roles:
+        # Read once per choice of roles, not on every rerun of the page.
+        try:
+            source["table"] = read_table(sheet, label=roles[0], kind=roles[1], skip=roles[2])
+        except UserDataError as err:
+            source["table"] = err
+        source["roles"] = roles
+    table = source["table"]
+    if isinstance(table, UserDataError):
         st.session_state[_CHOICE] = choice
         st.session_state.pop(_STATE, None)
         st.session_state.pop(_REGRESSION, None)
-        st.error(explain(err, t))
+        st.error(explain(table, t))
         return
     pair = _pick_pair(table, choice, t)
     choice = {**choice, "x": pair[0], "y": pair[1]}
