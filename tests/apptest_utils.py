@@ -145,3 +145,20 @@ def metrics(at: AppTest) -> dict[str, list[str]]:
 def headers(at: AppTest) -> list[str]:
     """The ``st.header`` texts on the page, in order."""
     return [h.value for h in at.header]
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    """The values of every element of one kind (``"caption"``, ``"info"``, ``"markdown"``, ...)."""
+    return [e.value for e in getattr(at, kind)]
+
+
+def guard_notes(at: AppTest) -> list[str]:
+    """The compute guard's "epochs were cut" warnings on the page (``ui.guard.note_budget``)."""
+    head = Translator("en")("common.guard.capped", allowed=0, requested=0).split("**")[0]
+    return [w.value for w in at.warning if w.value.startswith(head)]
+
+
+def export_buttons(at: AppTest, kind: str) -> list:
+    """The download buttons of one kind, ``csv``, ``svg`` or ``npz`` (labels ``common.export.<kind>``)."""
+    label = Translator("en")(f"common.export.{kind}")
+    return [b for b in at.get("download_button") if b.proto.label == label]

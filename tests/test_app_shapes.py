@@ -12,10 +12,14 @@ from apptest_utils import (
     charts,
     drawn_spec,
     errors_text,
+    guard_notes,
+    headers,
+    metrics,
     open_page,
     open_section,
     section_state,
     switch_section,
+    texts,
     url_note_shown,
 )
 
@@ -26,13 +30,10 @@ from core.userdata import MAX_ROWS
 from ui import guard
 from ui.frame import PAGES, available_pages
 from ui.i18n import Translator, percent
+from ui.references import cite
 
 SHAPES = next(p for p in PAGES if p.name == "shapes")
 T = Translator("en")
-
-
-def _metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def _number(text: str) -> float:
@@ -54,15 +55,11 @@ def _facts(at):
 SECTIONS = ("curves", "facts", "chain", "c1", "c2")
 
 
-def _headers(at) -> list[str]:
-    return [h.value for h in at.header]
-
-
 def test_defaults_show_the_first_section_and_a_switch_to_every_section() -> None:
     at = open_page(SHAPES)
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
-    assert _headers(at) == [T("shapes.curves.title")]
+    assert headers(at) == [T("shapes.curves.title")]
     switch = at.segmented_control(key=section_state(at))
     assert list(switch.options) == [T(f"shapes.nav.{c}") for c in SECTIONS]
     assert switch.value == "curves"
@@ -80,7 +77,7 @@ def test_defaults_show_the_first_section_and_a_switch_to_every_section() -> None
     assert at.button(key="_next_view").label == T("common.next_section",
                                                   section=T("shapes.nav.facts"))
     at.button(key="_next_view").click().run()
-    assert _headers(at) == [T("shapes.facts.title")]
+    assert headers(at) == [T("shapes.facts.title")]
 
 
 @pytest.mark.parametrize("view", SECTIONS)
@@ -88,7 +85,7 @@ def test_a_link_opens_each_section_alone(view) -> None:
     at = open_section(SHAPES, view)
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
-    assert _headers(at) == [T(f"shapes.{view}.title")]
+    assert headers(at) == [T(f"shapes.{view}.title")]
     assert at.segmented_control(key=section_state(at)).value == view
     assert len(charts(at)) == {"curves": 1, "facts": 0, "chain": 1, "c1": 2, "c2": 2}[view]
     if view == "c2":  # the last section has no "next" button
@@ -99,7 +96,7 @@ def test_a_bad_section_in_the_link_falls_back_with_a_note() -> None:
     at = open_section(SHAPES, "nonsense")
     assert not at.exception, errors_text(at)
     assert url_note_shown(at)
-    assert _headers(at) == [T("shapes.curves.title")]
+    assert headers(at) == [T("shapes.curves.title")]
 
 
 def test_switching_sections_keeps_the_controls() -> None:
@@ -107,7 +104,7 @@ def test_switching_sections_keeps_the_controls() -> None:
     before = {k: w.value for k, w in bound_widgets(at).items()}
     switch_section(at, "chain")
     assert not at.exception, errors_text(at)
-    assert _headers(at) == [T("shapes.chain.title")]
+    assert headers(at) == [T("shapes.chain.title")]
     assert {k: w.value for k, w in bound_widgets(at).items()} == before
 
 
@@ -122,18 +119,18 @@ def test_sections_show_numbers_from_core() -> None:
 
     switch_section(at, "c1")
     assert not at.exception, errors_text(at)
-    m = _metrics(at)
+    m = metrics(at)
     # C1: one matrix reproduces the deep linear network to rounding error, and
     # the ReLU network beats the straight line on circles.
-    assert _number(m[T("shapes.c1.gap")]) < 1e-12
+    assert _number(m[T("shapes.c1.gap")][0]) < 1e-12
     accs = [_number(x.value) for x in at.metric if x.label == T("shapes.c1.test_acc")]
     assert accs[1] > accs[0] + 20
     switch_section(at, "c2")
     assert not at.exception, errors_text(at)
-    m = _metrics(at)
+    m = metrics(at)
     # C2: the MSE signal is much weaker at the wrong start, and BCE ends better.
-    assert _number(m[T("shapes.c2.delta_bce")]) > 5 * _number(m[T("shapes.c2.delta_mse")])
-    assert _number(m[T("shapes.c2.acc_bce")]) > _number(m[T("shapes.c2.acc_mse")]) + 20
+    assert _number(m[T("shapes.c2.delta_bce")][0]) > 5 * _number(m[T("shapes.c2.delta_mse")][0])
+    assert _number(m[T("shapes.c2.acc_bce")][0]) > _number(m[T("shapes.c2.acc_mse")][0]) + 20
 
 
 def test_every_activation_at_once() -> None:
@@ -185,7 +182,7 @@ CHANGES = [
 
 def _view(at) -> tuple:
     table = _facts(at).to_dict() if len(at.dataframe) else None
-    return _specs(at), _metrics(at), table, _texts(at, "markdown")
+    return _specs(at), metrics(at), table, texts(at, "markdown")
 
 
 @pytest.mark.parametrize(("key", "kind", "value", "view"), CHANGES, ids=[c[0] for c in CHANGES])
@@ -198,7 +195,7 @@ def test_each_control_changes_the_view(key, kind, value, view) -> None:
     getattr(at, kind)(key=key).set_value(value).run()
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
-    assert _headers(at) == [T(f"shapes.{view}.title")]
+    assert headers(at) == [T(f"shapes.{view}.title")]
     assert _view(at) != before, f"changing {key} changed nothing"
 
 
@@ -349,10 +346,6 @@ def _with_upload(X, y, query: dict | None = None, digest: str = "abc", view: str
     return open_section(SHAPES, view, {"data": "upload", **(query or {})}, upload=(X, y, digest))
 
 
-def _texts(at, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
-
-
 def test_upload_is_the_last_data_option_and_default_is_unchanged() -> None:
     at = open_page(SHAPES)
     box = bound_widgets(at)["data"]
@@ -379,10 +372,10 @@ def test_uploaded_data_trains_both_experiments() -> None:
     at = _with_upload(X, y)
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
-    assert T("common.upload.in_use") in _texts(at, "caption")
+    assert T("common.upload.in_use") in texts(at, "caption")
     setup = T("shapes.c1.setup", layers=4, width=16, epochs=200,
               data=T("shapes.upload.name"), n=200)
-    assert setup in _texts(at, "markdown")
+    assert setup in texts(at, "markdown")
     assert len(charts(at)) == 2
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count(T("common.export.npz")) == 2
@@ -394,21 +387,21 @@ def test_uploaded_data_trains_both_experiments() -> None:
     switch_section(at, "c1")
     # The same page on the built-in circles (300 points, other noise) gives other numbers.
     builtin = open_section(SHAPES, "c1")
-    assert _metrics(at) != _metrics(builtin)
+    assert metrics(at) != metrics(builtin)
     # A different upload (another digest) is trained anew, not served from the cache.
     X2, y2 = load("moons", n_samples=200, noise=0.1, seed=4)
     other = _with_upload(X2, y2, digest="def")
     assert not other.exception, errors_text(other)
-    assert _metrics(other) != _metrics(at)
+    assert metrics(other) != metrics(at)
 
 
 def test_upload_chosen_but_nothing_uploaded_falls_back_with_a_note() -> None:
     at = open_section(SHAPES, "c1", {"data": "upload"})
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
-    assert T("common.upload.missing") in _texts(at, "info")
+    assert T("common.upload.missing") in texts(at, "info")
     setup = T("shapes.c1.setup", layers=4, width=16, epochs=200, data="moons", n=300)
-    assert setup in _texts(at, "markdown")
+    assert setup in texts(at, "markdown")
     assert len(charts(at)) == 2
 
 
@@ -418,18 +411,13 @@ def test_upload_with_three_classes_says_the_experiments_are_binary() -> None:
     y[:50] = 2
     at = _with_upload(X, y)
     assert not at.exception, errors_text(at)
-    assert T("shapes.upload.binary", k=3, data="circles") in _texts(at, "warning")
+    assert T("shapes.upload.binary", k=3, data="circles") in texts(at, "warning")
     setup = T("shapes.c1.setup", layers=4, width=16, epochs=200, data="circles", n=300)
-    assert setup in _texts(at, "markdown")
+    assert setup in texts(at, "markdown")
     assert len(charts(at)) == 2
 
 
 # ------------------------------------------------------------------ compute guard
-def _guard_notes(at) -> list[str]:
-    head = T("common.guard.capped", allowed=0, requested=0).split("**")[0]
-    return [w for w in _texts(at, "warning") if w.startswith(head)]
-
-
 def test_largest_upload_stays_within_budget_and_fast() -> None:
     # The only size a visitor controls here is the number of rows of an upload.
     X, y = load("circles", n_samples=MAX_ROWS, noise=0.1, seed=1)
@@ -437,14 +425,14 @@ def test_largest_upload_stays_within_budget_and_fast() -> None:
     at = _with_upload(X, y, digest="largest")
     elapsed = time.perf_counter() - start
     assert not at.exception, errors_text(at)
-    assert not _guard_notes(at)  # 2 × (2-16-16-16-16-1) × 3750 rows × 200 epochs fits
+    assert not guard_notes(at)  # 2 × (2-16-16-16-16-1) × 3750 rows × 200 epochs fits
     assert T("shapes.c1.setup", layers=4, width=16, epochs=200, data=T("shapes.upload.name"),
-             n=MAX_ROWS) in _texts(at, "markdown")
+             n=MAX_ROWS) in texts(at, "markdown")
     start = time.perf_counter()
     switch_section(at, "c2")
     elapsed += time.perf_counter() - start
     assert not at.exception, errors_text(at)
-    assert not _guard_notes(at)
+    assert not guard_notes(at)
     assert elapsed < 30
 
 
@@ -455,11 +443,11 @@ def test_guard_cuts_epochs_and_samples_and_says_so(monkeypatch) -> None:
     X, y = load("circles", n_samples=MAX_ROWS, noise=0.1, seed=1)
     at = _with_upload(X, y, digest="guarded")
     assert not at.exception, errors_text(at)
-    notes = _guard_notes(at)
+    notes = guard_notes(at)
     assert len(charts(at)) == 2
     switch_section(at, "c2")
     assert not at.exception, errors_text(at)
-    notes += _guard_notes(at)
+    notes += guard_notes(at)
     assert len(charts(at)) == 2
     n_train = len(train_test_split(X, y, seed=0)[2])
     b1 = guard.budget_epochs(4, 16, n_train, 200, runs=2, budget=1e7)
@@ -469,10 +457,23 @@ def test_guard_cuts_epochs_and_samples_and_says_so(monkeypatch) -> None:
     assert T("common.guard.capped", allowed=b2.epochs, requested=200) in notes
     switch_section(at, "c1")
     assert T("shapes.c1.setup", layers=4, width=16, epochs=b1.epochs,
-             data=T("shapes.upload.name"), n=MAX_ROWS) in _texts(at, "markdown")
+             data=T("shapes.upload.name"), n=MAX_ROWS) in texts(at, "markdown")
     monkeypatch.setattr(guard, "BUDGET", 1e5)  # not even one epoch: samples are cut too
     at = _with_upload(X, y, digest="guarded")
     assert not at.exception, errors_text(at)
     sample_head = T("common.guard.samples", allowed=0, requested=0).split("**")[0]
-    assert any(w.startswith(sample_head) for w in _texts(at, "warning"))
+    assert any(w.startswith(sample_head) for w in texts(at, "warning"))
     assert len(charts(at)) == 2
+
+
+def test_sections_resting_on_a_paper_cite_it_and_the_page_lists_its_sources() -> None:
+    at = open_section(SHAPES, "curves", {"act": ["sigmoid", "relu", "gelu"]})
+    assert not at.exception, errors_text(at)
+    captions = texts(at, "caption")
+    assert cite(T, "nair2010", "hendrycks2016") in captions  # ReLU and GELU; sigmoid has none
+    assert T("refs.expander") in [e.label for e in at.expander]
+    switch_section(at, "chain")
+    assert cite(T, "glorot2010", "he2015") in texts(at, "caption")
+    at = open_section(SHAPES, "facts", {"act": ["sigmoid", "tanh"]})
+    leads = (T("refs.lead_one"), T("refs.lead_many"))
+    assert not [c for c in texts(at, "caption") if c.startswith(leads)]

@@ -1,0 +1,137 @@
+"""The Piecewise ReLU page's controls, read once into :class:`PiecewiseSettings`.
+
+The sidebar drives the curve fit (section "fit") and the one-layer hinges
+(section "hinge"); :meth:`PiecewiseSettings.fit_spec` and
+:meth:`PiecewiseSettings.hinge_spec` derive the records their cached trainings
+are keyed on, after the compute guard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from core.formula import FormulaError, parse
+from ui.controls import Controls
+from ui.frame import Frame
+from ui.guard import Budget, budget_epochs
+from ui.i18n import Translator, option_labels
+from ui.upload import uploader
+
+NAME = "piecewise"
+LO, HI = -2.0, 2.0
+#: Target code -> formula (``formula``: the one typed in the sidebar).
+TARGETS: dict[str, str] = {
+    "sine": "sin(2*x)",
+    "abs": "abs(x)",
+    "square": "x**2",
+    "step": "step(x)",
+    "sawtooth": "x - floor(x)",
+    "bump": "exp(-x**2/0.32)",
+    "formula": "",
+}
+DEFAULT_FORMULA = "sin(3*x) + 0.3*x**2"
+MAX_TARGET = 100.0  # largest |f(x)| on [LO, HI] a typed target may reach
+ACTS = ("relu", "leaky_relu", "sigmoid", "tanh")
+INIT = {"relu": "he_normal", "leaky_relu": "he_normal", "sigmoid": "glorot_uniform",
+        "tanh": "glorot_uniform"}
+LRS = (0.001, 0.003, 0.01, 0.03, 0.1)
+_LAST_FORMULA = "_piecewise_last_formula"
+
+
+@dataclass(frozen=True)
+class FitSpec:
+    """Everything one 1-D training depends on: the samples, the network, the training."""
+
+    formula: str
+    noise: float
+    n: int
+    width: int
+    depth: int
+    act: str
+    epochs: int
+    lr: float
+    seed: int
+
+
+@dataclass(frozen=True)
+class PiecewiseSettings:
+    """Every sidebar control of the page, validated."""
+
+    target: str
+    #: The formula fitted: the target's, or the last typed one that parsed.
+    formula: str
+    noise: float
+    #: Samples and epochs as asked for (the guard may cut them: see :meth:`budget`).
+    n: int
+    width: int
+    depth: int
+    act: str
+    epochs: int
+    lr: float
+    seed: int
+
+    def budget(self) -> Budget:
+        """The compute guard's verdict for the fit (plain arithmetic, no data needed)."""
+        return budget_epochs(self.depth, self.width, self.n, self.epochs, runs=1, n_in=1)
+
+    def fit_spec(self) -> FitSpec:
+        """The curve fit's record: the sidebar's network, with the guard's epochs and samples."""
+        b = self.budget()
+        return FitSpec(self.formula, self.noise, b.n_samples, self.width, self.depth, self.act,
+                       b.epochs, self.lr, self.seed)
+
+    def hinge_spec(self, units: int) -> FitSpec:
+        """One hidden layer of `units` ReLU units on the fit's samples, for the epochs asked for.
+
+        One small layer is never over budget (3·48·400·3000 ≈ 2e8).
+        """
+        return FitSpec(self.formula, self.noise, self.budget().n_samples, units, 1, "relu",
+                       self.epochs, self.lr, self.seed)
+
+
+def read_settings(fr: Frame) -> PiecewiseSettings:
+    """Draw the sidebar controls and return their values."""
+    t, c = fr.t, fr.controls
+    c.container.subheader(t(f"{NAME}.controls.title"))
+    target, formula = _target_formula(c, t)
+    noise = c.slider("noise", t(f"{NAME}.controls.noise"), 0.0, 0.5, 0.05, step=0.05)
+    n = c.slider("n", t(f"{NAME}.controls.n"), 20, 400, 120, step=10)
+    width = c.slider("width", t(f"{NAME}.controls.width"), 1, 64, 16)
+    depth = c.slider("depth", t(f"{NAME}.controls.depth"), 1, 6, 2)
+    act = c.select("act", t(f"{NAME}.controls.act"), ACTS, "relu",
+                   help=t(f"{NAME}.controls.act_help"), labels=option_labels(t, "act", ACTS))
+    epochs = c.slider("epochs", t(f"{NAME}.controls.epochs"), 50, 3000, 400, step=50)
+    lr = c.select_slider("lr", t(f"{NAME}.controls.lr"), LRS, 0.01)
+    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+    uploader(t)
+    return PiecewiseSettings(target, formula, float(noise), int(n), int(width), int(depth), act,
+                             int(epochs), float(lr), int(seed))
+
+
+def _target_formula(c: Controls, t: Translator) -> tuple[str, str]:
+    """The chosen target's formula, after checking a typed one; returns (code, formula)."""
+    labels = {code: t(f"{NAME}.target.{code}") for code in TARGETS}
+    target = c.select("target", t(f"{NAME}.controls.target"), list(TARGETS), "sine",
+                      help=t(f"{NAME}.controls.target_help"), labels=labels)
+    typed = c.text("f", t(f"{NAME}.controls.formula"), DEFAULT_FORMULA, max_chars=120,
+                   help=t(f"{NAME}.controls.formula_help"))
+    if not isinstance(typed, str):
+        # ui.controls resets an over-long URL value to None rather than the default
+        typed = DEFAULT_FORMULA
+    if target != "formula":
+        return target, TARGETS[target]
+    last = st.session_state.get(_LAST_FORMULA, DEFAULT_FORMULA)
+    try:
+        values = parse(typed)(np.linspace(LO, HI, 2001))
+        if np.max(np.abs(values)) > MAX_TARGET:
+            raise FormulaError("target_large", f"{MAX_TARGET:g}")
+    except FormulaError as err:
+        reason = t(f"{NAME}.formula.err.{err.code}", detail=err.detail)
+        st.warning(t(f"{NAME}.formula.rejected", text=typed[:60], reason=reason,
+                     used=last), icon="⚠️")
+        return target, last
+    st.session_state[_LAST_FORMULA] = typed.strip()
+    return target, typed.strip()

@@ -1,0 +1,111 @@
+"""Charts of the Piecewise ReLU page: the fit with its kinks, one layer's hinges, and
+the linear regions of a 2-D classifier."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ui.charts.palette import ACTIVATION_COLOURS, CLASS_COLOURS
+from ui.i18n import Translator
+
+P = "piecewise"
+KINK_COLOUR = "#D55E00"
+REGION_PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948",
+                  "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#86BCB6", "#F1CE63",
+                  "#D37295", "#A0CBE8", "#FFBE7D", "#8CD17D")
+
+
+def fit_chart(res: dict, snap: dict, t: Translator, act: str) -> alt.LayerChart:
+    """Samples (grey), target (dashed), the network at one snapshot and its kinks (diamonds).
+
+    `res` is what the fit's training returns (samples ``x``, ``y``; ``grid`` and
+    ``target``), `snap` one snapshot's curve (``x``, ``y``, ``kinks``, ``kink_y``).
+    """
+    x_t, y_t = t(f"{P}.axis.x"), t(f"{P}.axis.y")
+    samples = pd.DataFrame({"x": res["x"], "y": res["y"]})
+    target = pd.DataFrame({"x": res["grid"], "y": res["target"]})
+    net = pd.DataFrame({"x": snap["x"], "y": snap["y"]})
+    ys = np.concatenate([res["y"], res["target"]])
+    span = float(ys.max() - ys.min()) or 1.0
+    dom = [float(ys.min() - 0.25 * span), float(ys.max() + 0.25 * span)]
+    net = net.assign(y=np.clip(net["y"], dom[0], dom[1]))
+    # The y axis spans the data, which reaches `dom` through an invisible pair of
+    # points: the spec then stays the same when only the data change (ui.charts).
+    scale = alt.Scale(nice=False, zero=False, clamp=True)
+    bounds = pd.DataFrame({"x": [float(res["grid"][0])] * 2, "y": dom})
+    has_kinks = snap["kinks"] is not None and len(snap["kinks"]) > 0
+    kinks = pd.DataFrame({"x": np.asarray(snap["kinks"] if has_kinks else [], float),
+                          "y": np.clip(np.asarray(snap["kink_y"] if has_kinks else [], float),
+                                       dom[0], dom[1])})
+    layers = [
+        alt.Chart(bounds).mark_point(opacity=0).encode(
+            x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t, scale=scale)),
+        alt.Chart(samples).mark_circle(size=16, color="#999999", opacity=0.7)
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
+        alt.Chart(target).mark_line(color="#333333", strokeDash=[5, 4], strokeWidth=1.5)
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
+        alt.Chart(net).mark_line(color=ACTIVATION_COLOURS.get(act, "#009E73"), strokeWidth=2.5)
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
+        # Always a layer (empty without kinks), so the spec keeps its shape.
+        alt.Chart(kinks).mark_point(shape="diamond", size=45, filled=True, color=KINK_COLOUR)
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"),
+                tooltip=[alt.Tooltip("x:Q", title=t(f"{P}.fit.kink"), format=".3f")]),
+    ]
+    return alt.layer(*layers).properties(height=340)
+
+
+def hinge_chart(terms: pd.DataFrame, total: pd.DataFrame, x: np.ndarray, y: np.ndarray,
+                unit_label: str, t: Translator) -> alt.LayerChart:
+    """Each unit's hinge (thin), their sum (thick) and the samples it fits (grey).
+
+    `terms` and `total` have columns x, y and s (the unit's or the sum's name).
+    """
+    x_t, y_t = t(f"{P}.axis.x"), t(f"{P}.axis.y")
+    base = alt.Chart(terms).mark_line(strokeWidth=1.3, opacity=0.8).encode(
+        x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t),
+        color=alt.Color("s:N", title=unit_label, legend=None, scale=alt.Scale(scheme="tableau20")),
+        tooltip=[alt.Tooltip("s:N", title=unit_label)])
+    top = alt.Chart(total).mark_line(strokeWidth=3, color=ACTIVATION_COLOURS["relu"]).encode(
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), tooltip=[alt.Tooltip("s:N", title=" ")])
+    dots = alt.Chart(pd.DataFrame({"x": x, "y": y})).mark_circle(
+        size=12, color="#999999", opacity=0.6).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
+    return alt.layer(dots, base, top).properties(height=300)
+
+
+def region_chart(res: dict, snap: dict, t: Translator) -> alt.LayerChart:
+    """Linear regions as coloured cells, the decision boundary in black, the data as dots.
+
+    `res` is what the 2-D training returns (``points``, ``step``, ``X``, ``y``),
+    `snap` one snapshot (``labels``: region of each grid point; ``segments``:
+    boundary pieces as rows a1, a2, b1, b2).
+    """
+    pts, half = res["points"], 0.51 * res["step"]
+    colours = np.array(REGION_PALETTE)[(snap["labels"] * 7) % len(REGION_PALETTE)]
+    grid = pd.DataFrame({"x1a": pts[:, 0] - half, "x1b": pts[:, 0] + half,
+                         "x2a": pts[:, 1] - half, "x2b": pts[:, 1] + half,
+                         "c": colours, "r": snap["labels"]})
+    # The axes span the cells (no domain in the spec) and the boundary layer is there
+    # even when empty, so new data leave the spec as it was (ui.charts).
+    heat = alt.Chart(grid).mark_rect(opacity=0.55).encode(
+        x=alt.X("x1a:Q", title="x₁", scale=alt.Scale(nice=False, zero=False)),
+        x2=alt.X2("x1b:Q"),
+        y=alt.Y("x2a:Q", title="x₂", scale=alt.Scale(nice=False, zero=False)),
+        y2=alt.Y2("x2b:Q"),
+        color=alt.Color("c:N", scale=None),
+        tooltip=[alt.Tooltip("r:Q", title=t(f"{P}.regions.region"))])
+    lines = alt.Chart(pd.DataFrame(snap["segments"], columns=["a1", "a2", "b1", "b2"])).mark_rule(
+        color="#111111", strokeWidth=2.5).encode(
+            x=alt.X("a1:Q"), y=alt.Y("a2:Q"), x2=alt.X2("b1:Q"), y2=alt.Y2("b2:Q"))
+    labels = [str(v) for v in sorted(np.unique(res["y"]))]
+    data = pd.DataFrame({"x1": res["X"][:, 0], "x2": res["X"][:, 1],
+                         "label": res["y"].astype(str)})
+    dots = alt.Chart(data).mark_point(size=22, filled=True, stroke="#222222", strokeWidth=0.6,
+                                      opacity=1).encode(
+        x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
+        color=alt.Color("label:N", title=t(f"{P}.regions.class"),
+                        scale=alt.Scale(domain=labels, range=list(CLASS_COLOURS[:len(labels)])),
+                        legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("label:N", scale=alt.Scale(domain=labels), legend=None))
+    return alt.layer(heat, dots, lines).resolve_scale(color="independent").properties(height=420)
