@@ -8,7 +8,7 @@ are keyed on, after the compute guard.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -61,35 +61,30 @@ class PiecewiseSettings:
     """Every sidebar control of the page, validated."""
 
     target: str
-    #: The formula fitted: the target's, or the last typed one that parsed.
-    formula: str
-    noise: float
-    #: Samples and epochs as asked for (the guard may cut them: see :meth:`budget`).
-    n: int
-    width: int
-    depth: int
-    act: str
-    epochs: int
-    lr: float
-    seed: int
+    #: The curve fit as asked for; the compute guard may cut its samples and epochs
+    #: (:meth:`fit_spec`). Its formula is the target's, or the last typed one that parsed.
+    asked: FitSpec
+
+    @property
+    def seed(self) -> int:
+        return self.asked.seed
 
     def budget(self) -> Budget:
         """The compute guard's verdict for the fit (plain arithmetic, no data needed)."""
-        return budget_epochs(self.depth, self.width, self.n, self.epochs, runs=1, n_in=1)
+        a = self.asked
+        return budget_epochs(a.depth, a.width, a.n, a.epochs, runs=1, n_in=1)
 
     def fit_spec(self) -> FitSpec:
         """The curve fit's record: the sidebar's network, with the guard's epochs and samples."""
         b = self.budget()
-        return FitSpec(self.formula, self.noise, b.n_samples, self.width, self.depth, self.act,
-                       b.epochs, self.lr, self.seed)
+        return replace(self.asked, n=b.n_samples, epochs=b.epochs)
 
     def hinge_spec(self, units: int) -> FitSpec:
         """One hidden layer of `units` ReLU units on the fit's samples, for the epochs asked for.
 
         One small layer is never over budget (3·48·400·3000 ≈ 2e8).
         """
-        return FitSpec(self.formula, self.noise, self.budget().n_samples, units, 1, "relu",
-                       self.epochs, self.lr, self.seed)
+        return replace(self.asked, n=self.budget().n_samples, width=units, depth=1, act="relu")
 
 
 def read_settings(fr: Frame) -> PiecewiseSettings:
@@ -107,8 +102,8 @@ def read_settings(fr: Frame) -> PiecewiseSettings:
     lr = c.select_slider("lr", t(f"{NAME}.controls.lr"), LRS, 0.01)
     seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
     uploader(t)
-    return PiecewiseSettings(target, formula, float(noise), int(n), int(width), int(depth), act,
-                             int(epochs), float(lr), int(seed))
+    return PiecewiseSettings(target, FitSpec(formula, float(noise), int(n), int(width), int(depth),
+                                             act, int(epochs), float(lr), int(seed)))
 
 
 def _target_formula(c: Controls, t: Translator) -> tuple[str, str]:
