@@ -1,0 +1,8 @@
+"""Playground: watch a network learn, with its gradients and dead units (see sections/playground)."""
+
+from sections.playground import NAME, REFERENCES, SECTIONS, read_settings
+from ui.frame import frame
+
+fr = frame(NAME)
+fr.heading()
+fr.show(SECTIONS, read_settings(fr), REFERENCES)

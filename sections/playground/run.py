@@ -1,0 +1,289 @@
+"""One play of the playground: a network trained chunk by chunk, and the frames the browser animates.
+
+How a play works
+----------------
+The network lives in the visitor's session (:class:`Run`, in ``st.session_state``), so
+each request continues it. Training runs in *chunks* of ``Run.chunk`` epochs
+(:data:`CHUNK`, fewer if the compute guard says so), always aligned: chunk ``c``
+trains epochs ``c·K + 1 .. (c + 1)·K`` with :meth:`core.mlp.MLP.fit` (SGD, as
+Playground) seeded by :func:`chunk_seed` ``(seed, c)``. Pausing, stepping and playing
+only move a pointer over the trained timeline, so the network at epoch ``N`` depends
+on the settings and the seed alone: a shared link reproduces it however it was played.
+
+Every ``Run.stride``-th epoch of a chunk becomes a *frame* (:mod:`sections.playground.frames`,
+numbers from :func:`core.network_view.snapshot_views`); the frames of the last
+:data:`KEEP_CHUNKS` chunks are kept, so that a pause at the epoch the browser shows
+can show that very network.
+
+Limits
+------
+One request trains at most one chunk; one press of Play trains at most
+:data:`MAX_PLAY` epochs, a network at most :data:`MAX_EPOCHS`; a session gets a
+chunk at most every :data:`MIN_INTERVAL` seconds. So a long play is a series of short
+requests, and other sessions are served between them. Training that diverges stops.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.features import expand
+from core.mlp import MLP, Params
+from core.network_view import snapshot_views
+from sections.playground.data import PLANE_EXTENT, PlaneData
+from sections.playground.frames import OUTPUT_RESOLUTION, encode, frame_stride, node_resolution, static_part
+from sections.playground.settings import PlaygroundSettings
+
+#: Epochs one request trains.
+CHUNK = 25
+#: Chunks whose frames are kept for a pause.
+KEEP_CHUNKS = 2
+#: Epochs one press of Play trains before playback pauses by itself.
+MAX_PLAY = 1000
+#: Epochs a network may train in all (then Reset or change a setting).
+MAX_EPOCHS = 10_000
+#: Seconds between two chunks of one session, at least.
+MIN_INTERVAL = 0.2
+#: Frames a second the browser shows while playing.
+FPS = 30
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything a run's training depends on: a run is kept while this stays the same."""
+
+    data_key: str
+    problem: str
+    features: tuple[str, ...]
+    shape: tuple[int, ...]
+    acts: tuple[str, ...]
+    residual: bool
+    init: str
+    lr: float
+    batch: int
+    reg: str
+    reg_rate: float
+    seed: int
+    chunk: int
+
+    @property
+    def sizes(self) -> list[int]:
+        return [len(self.features), *self.shape, 1]
+
+    @property
+    def output(self) -> str:
+        return "sigmoid" if self.problem == "classification" else "identity"
+
+    @property
+    def penalty(self) -> dict[str, float]:
+        """``l1=`` / ``l2=`` for :meth:`core.mlp.MLP.fit`."""
+        return {self.reg: self.reg_rate} if self.reg in ("l1", "l2") and self.reg_rate else {}
+
+
+def run_spec(s: PlaygroundSettings, plane: PlaneData, chunk: int = CHUNK) -> RunSpec:
+    return RunSpec(plane.key, plane.problem, s.features, s.shape, s.acts, s.residual, s.init,
+                   s.lr, s.batch, s.reg, s.reg_rate, s.seed, chunk)
+
+
+def chunk_seed(seed: int, chunk: int) -> int:
+    """The shuffling seed of chunk ``chunk`` of a run seeded ``seed``: the same on every machine."""
+    return int(np.random.SeedSequence([seed, chunk]).generate_state(1)[0])
+
+
+def build(spec: RunSpec) -> MLP:
+    """The run's network at initialisation (sigmoid + cross-entropy, or identity + squared error)."""
+    return MLP(spec.sizes, activation=list(spec.acts) if spec.acts else "tanh", output=spec.output,
+               init=spec.init, seed=spec.seed, residual=spec.residual)
+
+
+@dataclass
+class Run:
+    """A network being played, and the frames of its recent epochs."""
+
+    spec: RunSpec
+    net: MLP
+    stride: int
+    static: dict[str, Any]
+    run_id: str
+    trained: int = 0
+    pointer: int = 0
+    playing: bool = False
+    play_start: int = 0
+    diverged_at: int | None = None
+    #: Why playback stopped by itself: "diverged", "play_cap" or "limit" (None while it may go on).
+    stop: str | None = None
+    frames: dict[int, dict[str, Any]] = field(default_factory=dict)
+    params: dict[int, Params] = field(default_factory=dict)
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    dead_since: dict[int, int] = field(default_factory=dict)
+    #: Epochs of the frames the last answer sent (a rerun while playing sends them again).
+    sent: list[int] = field(default_factory=list)
+    #: Answers sent, and the browser's latest control action (Play, Pause, …) applied.
+    seq: int = 0
+    ctl: int = 0
+    last_chunk: float = 0.0
+
+    @property
+    def chunk(self) -> int:
+        return self.spec.chunk
+
+    def frame_at(self, epoch: int) -> int:
+        """The epoch of the kept frame at or just after `epoch` (the last one if none is)."""
+        later = [e for e in self.frames if e >= epoch]
+        return min(later) if later else max(self.frames)
+
+
+def _inputs(spec: RunSpec, plane: PlaneData) -> tuple[np.ndarray, np.ndarray]:
+    return expand(plane.X_train, spec.features), (
+        expand(plane.X_test, spec.features) if len(plane.y_test) else plane.X_test)
+
+
+def _views(spec: RunSpec, net: MLP, plane: PlaneData, snaps: Mapping[int, Params]) -> list[dict]:
+    return snapshot_views(net, snaps, plane.X_train, plane.y_train, list(spec.features),
+                          extent=PLANE_EXTENT, resolution=node_resolution(spec.sizes),
+                          output_resolution=OUTPUT_RESOLUTION)
+
+
+def _test_loss(net: MLP, params: Params, plane: PlaneData, X_test: np.ndarray) -> float | None:
+    if not len(plane.y_test):
+        return None
+    probe = net.copy()
+    probe.set_params(params)
+    with np.errstate(all="ignore"):
+        return float(probe.loss(X_test, plane.y_test))
+
+
+def new_run(spec: RunSpec, plane: PlaneData) -> Run:
+    """A run at epoch 0: the network at initialisation and its frame."""
+    net = build(spec)
+    params = net.get_params()
+    view = _views(spec, net, plane, {0: params})[0]
+    run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex)
+    _, X_test = _inputs(spec, plane)
+    test = _test_loss(net, params, plane, X_test)
+    run.frames[0] = encode(view, 0, test, {})
+    run.params[0] = params
+    run.train_loss = [float(view["loss"])]
+    run.test_loss = [np.nan if test is None else test]
+    _note_dead(run, view, 0)
+    return run
+
+
+def _note_dead(run: Run, view: dict, epoch: int) -> None:
+    dead = {int(d["node"]) for d in view["dead"]}
+    run.dead_since = {node: run.dead_since.get(node, epoch) for node in dead}
+
+
+def blocked(run: Run) -> str | None:
+    """Why the run may not train another chunk now (None when it may)."""
+    if run.diverged_at is not None:
+        return "diverged"
+    if run.trained >= MAX_EPOCHS:
+        return "limit"
+    if run.playing and run.trained - run.play_start >= MAX_PLAY:
+        return "play_cap"
+    return None
+
+
+def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
+    """Train the run's next chunk and make its frames; False when it may not (see :func:`blocked`)."""
+    reason = blocked(run)
+    if reason is not None:
+        run.stop = reason
+        return False
+    spec, before = run.spec, run.trained
+    epochs = min(spec.chunk - before % spec.chunk, MAX_EPOCHS - before)
+    X_train, X_test = _inputs(spec, plane)
+    wanted = [e for e in range(1, epochs + 1) if (before + e) % run.stride == 0] + [epochs]
+    h = run.net.fit(X_train, plane.y_train, epochs=epochs, lr=spec.lr, optimizer="sgd",
+                    batch_size=spec.batch, snapshot_epochs=wanted,
+                    seed=chunk_seed(spec.seed, before // spec.chunk), **spec.penalty)
+    snaps = {before + e: p for e, p in sorted(h.snapshots.items()) if e > 0}
+    for view in _views(spec, run.net, plane, snaps):
+        epoch = view["epoch"]
+        _note_dead(run, view, epoch)
+        test = _test_loss(run.net, snaps[epoch], plane, X_test)
+        run.frames[epoch] = encode(view, epoch, test, run.dead_since)
+        run.params[epoch] = snaps[epoch]
+    done = len(h.loss) - 1
+    run.train_loss.extend(float(v) for v in h.loss[1:])
+    tests = {e: f["lv"] for e, f in run.frames.items() if e > before}
+    run.test_loss.extend(np.nan if tests.get(before + e) is None else float(tests[before + e])
+                         for e in range(1, done + 1))
+    run.trained = before + done
+    if h.diverged_at is not None:
+        run.diverged_at = before + h.diverged_at
+        run.stop = "diverged"
+    _forget_old(run)
+    run.last_chunk = time.monotonic() if now is None else now
+    return True
+
+
+def _forget_old(run: Run) -> None:
+    keep_from = run.trained - KEEP_CHUNKS * run.chunk
+    for epoch in [e for e in run.frames if e < keep_from and e != run.pointer]:
+        del run.frames[epoch]
+        run.params.pop(epoch, None)
+
+
+def _ahead(run: Run, have: int) -> list[int]:
+    return sorted(e for e in run.frames if e > have)
+
+
+def command(run: Run, plane: PlaneData, cmd: Mapping[str, Any], now: float | None = None) -> str:
+    """Apply one command from the browser; return ``"fragment"`` or ``"app"`` (what to rerun).
+
+    ``cmd["action"]`` is ``play`` (from ``at``, the epoch shown), ``more`` (the browser
+    holds frames up to ``have``), ``pause`` (at ``at``) or ``step``. Reset and clicks
+    on the plane change the run itself and are handled by the caller.
+    """
+    now = time.monotonic() if now is None else now
+    action = cmd.get("action")
+    at = _epoch(cmd.get("at"), run.pointer)
+    if action == "play":
+        run.playing, run.stop = True, None
+        run.pointer = run.frame_at(min(at, run.trained))
+        run.play_start = run.pointer
+        return _feed(run, plane, _epoch(cmd.get("have"), run.pointer), now, force=True)
+    if action == "more":
+        if not run.playing:
+            return "fragment"
+        return _feed(run, plane, _epoch(cmd.get("have"), run.pointer), now)
+    if action == "pause":
+        run.playing = False
+        run.pointer = run.frame_at(min(at, run.trained))
+        return "app"
+    if action == "step":
+        run.playing = False
+        nxt = [e for e in run.frames if e > at]
+        if not nxt and train_chunk(run, plane, now):
+            nxt = [e for e in run.frames if e > at]
+        run.pointer = min(nxt) if nxt else run.frame_at(min(at, run.trained))
+        return "app"
+    return "fragment"
+
+
+def _epoch(value: object, default: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+        return default
+    return max(int(value), 0)
+
+
+def _feed(run: Run, plane: PlaneData, have: int, now: float, force: bool = False) -> str:
+    """Make sure frames after `have` are on their way: train a chunk when fewer than one are ready."""
+    ready = _ahead(run, have)
+    soon = force or now - run.last_chunk >= MIN_INTERVAL
+    if len(ready) * run.stride < run.chunk and soon:
+        train_chunk(run, plane, now)
+        ready = _ahead(run, have)
+    elif blocked(run) is not None:
+        run.stop = blocked(run)
+    run.sent = ready
+    return "fragment"

@@ -1,0 +1,704 @@
+// The playground's diagram, output view and playback. It only draws: every number
+// (heatmaps, weights, gradients, dead units, losses) comes from the server in `data`
+// (sections/playground/run.py). Text from the catalog is set with textContent only.
+//
+// The module is loaded once per page, so `STATES` keeps one playback state per
+// mounted element: new data with the same key extends the animation instead of
+// restarting it. Playback shows one frame every 1000/fps ms and asks the server for
+// the next chunk of frames (`cmd` = {action: "more"}) while one chunk is still left.
+
+const STATES = new WeakMap();
+const NEG = [245, 147, 34]; // Playground's orange (negative, class 0)
+const MID = [232, 234, 235];
+const POS = [8, 119, 189]; // Playground's blue (positive, class 1)
+// A dark-to-bright ramp for gradient sizes on a log scale.
+const HEAT = [[40, 30, 60], [110, 40, 120], [200, 60, 90], [245, 140, 40], [250, 230, 90]];
+const REQUEST_GAP_MS = 250;
+const PENDING_TIMEOUT_MS = 8000;
+const MAX_KEPT_FRAMES = 160;
+
+function fill(tpl, values) {
+  return String(tpl ?? "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
+
+function bytes(b64) {
+  const bin = atob(b64 || "");
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function floats(b64) {
+  const u = bytes(b64);
+  return new Float32Array(u.buffer, 0, Math.floor(u.length / 4));
+}
+
+function mix(a, b, t) {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+}
+
+// t in [-1, 1]: orange through grey-white to blue.
+function diverging(t) {
+  const c = Math.max(-1, Math.min(1, t));
+  return c < 0 ? mix(MID, NEG, -c) : mix(MID, POS, c);
+}
+
+function ramp(t) {
+  const c = Math.max(0, Math.min(1, t)) * (HEAT.length - 1);
+  const i = Math.min(Math.floor(c), HEAT.length - 2);
+  return mix(HEAT[i], HEAT[i + 1], c - i);
+}
+
+function rgb(c, alpha = 1) {
+  return `rgba(${c[0] | 0},${c[1] | 0},${c[2] | 0},${alpha})`;
+}
+
+function fmt(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "—";
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(2);
+  return v.toPrecision(3);
+}
+
+// ---------------------------------------------------------------- state
+
+function create(root) {
+  const q = (role) => root.querySelector(`[data-role="${role}"]`);
+  const s = {
+    root, run: null, frames: [], pos: 0, playing: false, pending: false, pendingAt: 0,
+    nextRequestAt: 0, lastAdvance: 0, ctl: 0, seq: -1, data: null, layout: null,
+    hover: null, updates: 0, stopSent: false, loop: null, inputs: null, send: () => {},
+    el: {
+      epoch: q("epoch"), losses: q("losses"), status: q("status"), net: q("net"), out: q("out"),
+      curve: q("curve"), legend: q("legend"), curveLegend: q("curve-legend"), tip: q("tip"),
+      hint: q("hint"), outTitle: q("out-title"),
+      play: root.querySelector('[data-cmd="play"]'), step: root.querySelector('[data-cmd="step"]'),
+      reset: root.querySelector('[data-cmd="reset"]'), png: root.querySelector('[data-cmd="png"]'),
+    },
+  };
+  s.el.play.addEventListener("click", () => (s.playing ? pause(s) : play(s)));
+  s.el.step.addEventListener("click", () => control(s, "step", { at: shown(s) }));
+  s.el.reset.addEventListener("click", () => { s.playing = false; control(s, "reset", {}); });
+  s.el.png.addEventListener("click", () => savePng(s));
+  s.el.net.addEventListener("mousemove", (ev) => hoverNet(s, ev));
+  s.el.net.addEventListener("mouseleave", () => { s.hover = null; s.el.tip.hidden = true; });
+  s.el.out.addEventListener("click", (ev) => clickPlane(s, ev));
+  new ResizeObserver(() => { s.layout = null; s.dirty = true; }).observe(root);
+  return s;
+}
+
+function shown(s) {
+  const f = s.frames[s.pos];
+  return f ? f.e : 0;
+}
+
+function control(s, action, fields) {
+  s.ctl += 1;
+  s.send("cmd", { action, ctl: s.ctl, ...fields });
+}
+
+function play(s) {
+  s.playing = true;
+  s.stopSent = false;
+  s.pending = true;
+  s.pendingAt = performance.now();
+  s.lastAdvance = performance.now();
+  control(s, "play", { at: shown(s), have: lastEpoch(s) });
+  s.dirty = true;
+}
+
+function pause(s) {
+  s.playing = false;
+  control(s, "pause", { at: shown(s) });
+  s.dirty = true;
+}
+
+function lastEpoch(s) {
+  return s.frames.length ? s.frames[s.frames.length - 1].e : 0;
+}
+
+function receive(s, data) {
+  s.data = data;
+  const fresh = data.run !== s.run;
+  if (fresh) {
+    s.run = data.run;
+    s.frames = [];
+    s.pos = 0;
+    s.inputs = null;
+    s.stopSent = false;
+    s.playing = false;
+  }
+  if (data.seq !== s.seq) s.pending = false;
+  s.seq = data.seq;
+  const last = lastEpoch(s);
+  for (const f of data.frames || []) {
+    if (!s.frames.length || f.e > last) s.frames.push(f);
+    else if (!s.frames.some((g) => g.e === f.e)) {
+      s.frames.push(f);
+      s.frames.sort((a, b) => a.e - b.e);
+    }
+  }
+  // An answer to an older control action must not undo a newer one (a Play just pressed).
+  if (fresh || data.ctl >= s.ctl) {
+    s.ctl = Math.max(s.ctl, data.ctl || 0);
+    if (data.mode === "playing") {
+      if (!s.playing) s.lastAdvance = performance.now();
+      s.playing = true;
+    } else {
+      s.playing = false;
+      const i = s.frames.findIndex((f) => f.e === data.pointer);
+      if (i >= 0) s.pos = i;
+    }
+  }
+  if (s.pos > MAX_KEPT_FRAMES) {
+    const drop = s.pos - MAX_KEPT_FRAMES / 2;
+    s.frames.splice(0, drop);
+    s.pos -= drop;
+  }
+  s.layout = null;
+  s.dirty = true;
+  texts(s);
+}
+
+// ---------------------------------------------------------------- playback loop
+
+function tick(s, now) {
+  if (!s.root.isConnected) { s.loop = null; return; }
+  s.loop = requestAnimationFrame((t) => tick(s, t));
+  const d = s.data;
+  if (!d) return;
+  const period = 1000 / (d.fps || 30);
+  if (s.playing && now - s.lastAdvance >= period) {
+    if (s.pos < s.frames.length - 1) {
+      s.pos += 1;
+      s.updates += 1;
+      s.root.dataset.updates = String(s.updates);
+      // Catch up after a slow frame, but never by more than one period.
+      s.lastAdvance = Math.max(s.lastAdvance + period, now - period);
+      s.dirty = true;
+    } else if (d.stop && !s.pending && !s.stopSent) {
+      s.stopSent = true;
+      s.playing = false;
+      control(s, "pause", { at: shown(s) });
+      s.dirty = true;
+    }
+  }
+  if (s.playing) maybeRequest(s, now);
+  if (s.dirty) {
+    s.dirty = false;
+    draw(s);
+  }
+}
+
+function maybeRequest(s, now) {
+  const d = s.data;
+  if (s.pending && now - s.pendingAt < PENDING_TIMEOUT_MS) return;
+  if (d.stop || now < s.nextRequestAt) return;
+  const ahead = (s.frames.length - 1 - s.pos) * (d.stride || 1);
+  if (ahead > (d.chunk || 25)) return;
+  s.pending = true;
+  s.pendingAt = now;
+  s.nextRequestAt = now + REQUEST_GAP_MS;
+  s.send("cmd", { action: "more", have: lastEpoch(s), ctl: s.ctl });
+}
+
+// ---------------------------------------------------------------- decoding
+
+function decoded(s, f) {
+  if (f._d) return f._d;
+  const st = s.data.static;
+  const res = st.res;
+  f._d = {
+    heat: bytes(f.h), w: floats(f.w), b: floats(f.b), gw: floats(f.gw), gb: floats(f.gb),
+    gh: floats(f.gh), out: bytes(f.o), dead: new Map((f.d || []).map((r) => [r[0], r])),
+    res,
+  };
+  return f._d;
+}
+
+function inputs(s) {
+  if (!s.inputs) s.inputs = bytes(s.data.static.inputs);
+  return s.inputs;
+}
+
+// Node k's heatmap bytes and its range.
+function nodeMap(s, f, k) {
+  const st = s.data.static;
+  const nIn = st.sizes[0];
+  const n = st.res * st.res;
+  if (k < nIn) {
+    return { q: inputs(s).subarray(k * n, (k + 1) * n), lo: st.input_ranges[2 * k], hi: st.input_ranges[2 * k + 1] };
+  }
+  const j = k - nIn;
+  const d = decoded(s, f);
+  return { q: d.heat.subarray(j * n, (j + 1) * n), lo: f.r[2 * j], hi: f.r[2 * j + 1] };
+}
+
+// ---------------------------------------------------------------- layout
+
+function computeLayout(s) {
+  const st = s.data.static;
+  const sizes = st.sizes;
+  const width = Math.max(320, s.el.net.parentElement.clientWidth || 600);
+  const most = Math.max(...sizes);
+  const top = 46, bottom = 30, left = 70, right = 30;
+  const gap = most > 10 ? 5 : 9;
+  const node = Math.max(16, Math.min(40, Math.floor((520 - top - bottom) / most) - gap));
+  const height = Math.max(260, top + bottom + most * (node + gap));
+  const cols = sizes.length;
+  const step = cols > 1 ? (width - left - right - node) / (cols - 1) : 0;
+  const nodes = [];
+  sizes.forEach((n, l) => {
+    const x = left + l * step;
+    const y0 = top + (height - top - bottom - n * (node + gap) + gap) / 2;
+    for (let i = 0; i < n; i++) nodes.push({ layer: l, unit: i, x, y: y0 + i * (node + gap) });
+  });
+  const offsets = [0];
+  sizes.forEach((n) => offsets.push(offsets[offsets.length - 1] + n));
+  return { width, height, node, nodes, offsets, sizes, top, left };
+}
+
+function sizeCanvas(canvas, w, h) {
+  const r = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(w * r) || canvas.height !== Math.round(h * r)) {
+    canvas.width = Math.round(w * r);
+    canvas.height = Math.round(h * r);
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${h}px`;
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(r, 0, 0, r, 0, 0);
+  return ctx;
+}
+
+// ---------------------------------------------------------------- drawing
+
+function draw(s) {
+  const d = s.data;
+  const f = s.frames[s.pos];
+  if (!d || !f) return;
+  if (!s.layout) s.layout = computeLayout(s);
+  drawNet(s, f);
+  drawOutput(s, f);
+  drawCurve(s, f);
+  texts(s);
+  if (s.hover) tooltip(s, s.hover.x, s.hover.y);
+}
+
+function heatImage(q, res, lo, hi, ctx, x, y, size, sign) {
+  const img = ctx.createImageData(res, res);
+  const m = Math.max(Math.abs(lo || 0), Math.abs(hi || 0), 1e-12);
+  const span = (hi || 0) - (lo || 0);
+  for (let i = 0; i < q.length; i++) {
+    const v = (lo || 0) + (q[i] * span) / 255;
+    const c = diverging(sign ? Math.sign(v) : v / m);
+    img.data[4 * i] = c[0]; img.data[4 * i + 1] = c[1]; img.data[4 * i + 2] = c[2]; img.data[4 * i + 3] = 255;
+  }
+  return img;
+}
+
+function blit(ctx, img, x, y, size, smooth) {
+  const tmp = blit.canvas || (blit.canvas = document.createElement("canvas"));
+  tmp.width = img.width; tmp.height = img.height;
+  tmp.getContext("2d").putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = smooth;
+  ctx.drawImage(tmp, x, y, size, size);
+}
+
+function logRange(values) {
+  let top = -Infinity;
+  for (const v of values) if (v > 0 && Number.isFinite(v)) top = Math.max(top, Math.log10(v));
+  return Number.isFinite(top) ? [top - 6, top] : null;
+}
+
+function gradColour(v, range) {
+  if (!range || !(v > 0) || !Number.isFinite(v)) return [120, 120, 120];
+  return ramp((Math.log10(v) - range[0]) / (range[1] - range[0]));
+}
+
+function edgePath(L, a, b) {
+  const x0 = a.x + L.node, y0 = a.y + L.node / 2, x1 = b.x, y1 = b.y + L.node / 2;
+  const mx = (x0 + x1) / 2;
+  return [x0, y0, mx, y0, mx, y1, x1, y1];
+}
+
+function drawEdges(s, ctx, f, dd, grad, gwRange) {
+  const L = s.layout;
+  let k = 0;
+  for (let l = 0; l + 1 < L.sizes.length; l++) {
+    for (let i = 0; i < L.sizes[l]; i++) {
+      for (let j = 0; j < L.sizes[l + 1]; j++, k++) {
+        const p = edgePath(L, L.nodes[L.offsets[l] + i], L.nodes[L.offsets[l + 1] + j]);
+        const w = dd.w[k];
+        if (grad) {
+          ctx.strokeStyle = rgb(gradColour(dd.gw[k], gwRange), 0.85);
+          ctx.lineWidth = 1.6;
+        } else {
+          const a = Math.min(Math.abs(w) / 3, 1);
+          ctx.strokeStyle = rgb(w >= 0 ? POS : NEG, 0.25 + 0.65 * a);
+          ctx.lineWidth = Number.isFinite(w) ? 0.6 + 5.4 * a : 0.6;
+        }
+        ctx.beginPath();
+        ctx.moveTo(p[0], p[1]);
+        ctx.bezierCurveTo(p[2], p[3], p[4], p[5], p[6], p[7]);
+        ctx.stroke();
+      }
+    }
+  }
+}
+
+function drawNet(s, f) {
+  const L = s.layout;
+  const d = s.data;
+  const dd = decoded(s, f);
+  const ctx = sizeCanvas(s.el.net, L.width, L.height);
+  ctx.clearRect(0, 0, L.width, L.height);
+  const grad = !!d.view.grad;
+  const gwRange = grad ? logRange(dd.gw) : null;
+  const ghRange = grad ? logRange(dd.gh) : null;
+  drawEdges(s, ctx, f, dd, grad, gwRange);
+  const res = d.static.res;
+  ctx.font = "12px sans-serif";
+  ctx.textBaseline = "middle";
+  L.nodes.forEach((n, k) => {
+    const m = nodeMap(s, f, k);
+    blit(ctx, heatImage(m.q, res, m.lo, m.hi, ctx, n.x, n.y, L.node, false), n.x, n.y, L.node, false);
+    ctx.lineWidth = grad ? 3 : 1;
+    ctx.strokeStyle = grad ? rgb(gradColour(dd.gh[k], ghRange)) : "rgba(0,0,0,0.35)";
+    ctx.strokeRect(n.x - 0.5, n.y - 0.5, L.node + 1, L.node + 1);
+    if (dd.dead.has(k)) drawDead(ctx, n, L.node);
+    if (n.layer === 0) {
+      ctx.fillStyle = "#333";
+      ctx.textAlign = "right";
+      ctx.fillText(d.net.labels[n.unit] || "", n.x - 6, n.y + L.node / 2);
+    }
+  });
+  drawHeaders(s, ctx);
+  drawNetLegend(s, ctx, grad, gwRange, ghRange);
+}
+
+function drawDead(ctx, n, size) {
+  ctx.save();
+  ctx.strokeStyle = "#c62828";
+  ctx.lineWidth = 2;
+  ctx.setLineDash([4, 3]);
+  ctx.strokeRect(n.x - 2, n.y - 2, size + 4, size + 4);
+  ctx.setLineDash([]);
+  ctx.beginPath();
+  ctx.moveTo(n.x + 3, n.y + 3); ctx.lineTo(n.x + size - 3, n.y + size - 3);
+  ctx.moveTo(n.x + size - 3, n.y + 3); ctx.lineTo(n.x + 3, n.y + size - 3);
+  ctx.stroke();
+  ctx.restore();
+}
+
+function drawHeaders(s, ctx) {
+  const L = s.layout;
+  const d = s.data;
+  ctx.fillStyle = "#333";
+  ctx.textAlign = "center";
+  ctx.font = "12px sans-serif";
+  L.sizes.forEach((n, l) => {
+    const x = L.nodes[L.offsets[l]].x + L.node / 2;
+    const head = d.net.headers[l] || "";
+    const lines = head.split("\n");
+    lines.forEach((line, i) => ctx.fillText(line, x, 12 + i * 14));
+  });
+}
+
+function drawNetLegend(s, ctx, grad, gwRange, ghRange) {
+  const d = s.data;
+  const el = s.el.legend;
+  if (grad) {
+    const range = gwRange ? [gwRange[0].toFixed(1), gwRange[1].toFixed(1)] : ["—", "—"];
+    el.textContent = fill(d.text.grad_legend, { lo: range[0], hi: range[1],
+      hlo: ghRange ? ghRange[0].toFixed(1) : "—", hhi: ghRange ? ghRange[1].toFixed(1) : "—" });
+  } else {
+    el.textContent = d.text.weight_legend;
+  }
+}
+
+function planeToPx(v, size, extent) {
+  return ((v + extent) / (2 * extent)) * size;
+}
+
+function drawOutput(s, f) {
+  const d = s.data;
+  const size = 260;
+  const ctx = sizeCanvas(s.el.out, size, size);
+  const dd = decoded(s, f);
+  const res = d.static.out_res;
+  const lo = f.or[0] || 0, hi = f.or[1] || 0;
+  const img = ctx.createImageData(res, res);
+  const cls = d.problem === "classification";
+  for (let i = 0; i < dd.out.length; i++) {
+    const v = lo + (dd.out[i] * (hi - lo)) / 255;
+    let t = cls ? 2 * v - 1 : v;
+    if (d.view.discretize) t = t >= 0 ? 1 : -1;
+    const c = diverging(t);
+    img.data[4 * i] = c[0]; img.data[4 * i + 1] = c[1]; img.data[4 * i + 2] = c[2]; img.data[4 * i + 3] = 255;
+  }
+  blit(ctx, img, 0, 0, size, !d.view.discretize);
+  const ext = d.extent;
+  const pts = (arr, stroke) => {
+    for (let i = 0; i + 2 < arr.length; i += 3) {
+      const x = planeToPx(arr[i], size, ext), y = size - planeToPx(arr[i + 1], size, ext);
+      const c = cls ? (arr[i + 2] >= 0.5 ? POS : NEG) : diverging(arr[i + 2]);
+      ctx.beginPath();
+      ctx.arc(x, y, 3.2, 0, 2 * Math.PI);
+      ctx.fillStyle = rgb(c);
+      ctx.fill();
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = stroke;
+      ctx.stroke();
+    }
+  };
+  pts(d.points.train, "#fff");
+  if (d.view.show_test) pts(d.points.test, "#000");
+  ctx.fillStyle = "rgba(0,0,0,0.55)";
+  ctx.font = "10px sans-serif";
+  ctx.textAlign = "left";
+  ctx.textBaseline = "bottom";
+  ctx.fillText(`−${ext}`, 2, size - 2);
+  ctx.textAlign = "right";
+  ctx.fillText(`${ext}`, size - 2, size - 2);
+  s.el.out.classList.toggle("draw", !!d.view.draw);
+}
+
+function drawCurve(s, f) {
+  const d = s.data;
+  const w = 260, h = 90;
+  const ctx = sizeCanvas(s.el.curve, w, h);
+  ctx.clearRect(0, 0, w, h);
+  const hist = d.history || { e: [], lt: [], lv: [] };
+  const ep = [...hist.e], lt = [...hist.lt], lv = [...hist.lv];
+  const base = ep.length ? ep[ep.length - 1] : -1;
+  for (let i = 0; i <= s.pos; i++) {
+    const g = s.frames[i];
+    if (g.e > base) { ep.push(g.e); lt.push(g.lt); lv.push(g.lv); }
+  }
+  const end = Math.max(f.e, 1);
+  let top = 0;
+  for (const v of [...lt, ...lv]) if (v !== null && Number.isFinite(v)) top = Math.max(top, v);
+  top = top > 0 ? top * 1.05 : 1;
+  ctx.strokeStyle = "rgba(0,0,0,0.15)";
+  ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
+  const line = (vals, colour) => {
+    ctx.beginPath();
+    let on = false;
+    for (let i = 0; i < ep.length; i++) {
+      const v = vals[i];
+      if (v === null || !Number.isFinite(v) || ep[i] > f.e) { on = false; continue; }
+      const x = (ep[i] / end) * (w - 4) + 2, y = h - 2 - (v / top) * (h - 4);
+      if (on) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      on = true;
+    }
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1.6;
+    ctx.stroke();
+  };
+  line(lt, "#888");
+  line(lv, "#111");
+  s.el.curveLegend.textContent = fill(d.text.curve_legend, { top: fmt(top) });
+}
+
+function texts(s) {
+  const d = s.data;
+  if (!d) return;
+  const f = s.frames[s.pos];
+  const T = d.text;
+  const e = s.el;
+  e.play.textContent = s.playing ? T.pause : T.play;
+  e.play.setAttribute("aria-label", s.playing ? T.pause : T.play);
+  e.step.textContent = T.step;
+  e.reset.textContent = T.reset;
+  e.png.textContent = T.png;
+  const hidden = new Set(d.hidden || []);
+  e.play.hidden = hidden.has("play");
+  e.step.hidden = hidden.has("step");
+  e.reset.hidden = hidden.has("reset");
+  e.play.disabled = !f;
+  e.step.disabled = !f;
+  const epoch = f ? f.e : 0;
+  e.epoch.textContent = fill(T.epoch, { n: epoch.toLocaleString("en-US") });
+  s.root.dataset.epoch = String(epoch);
+  e.losses.textContent = f ? fill(T.losses, { train: fmt(f.lt), test: fmt(f.lv) }) : "";
+  e.outTitle.textContent = T.output_title;
+  e.hint.textContent = d.view.draw ? T.draw_hint : T.output_hint;
+  let status = "";
+  let warn = false;
+  if (d.stop && f && (!s.playing || s.pos === s.frames.length - 1) && epoch >= (d.stop.epoch ?? Infinity)) {
+    status = T[`stop_${d.stop.kind}`] || "";
+    warn = d.stop.kind === "diverged";
+  } else if (!f) {
+    status = T.empty;
+  } else if (s.playing && s.pending && s.pos === s.frames.length - 1) {
+    status = T.waiting;
+  }
+  e.status.textContent = fill(status, { epoch });
+  e.status.classList.toggle("warn", warn);
+}
+
+// ---------------------------------------------------------------- hover
+
+function hitNode(L, x, y) {
+  return L.nodes.findIndex((n) => x >= n.x && x <= n.x + L.node && y >= n.y && y <= n.y + L.node);
+}
+
+function bezier(p, t) {
+  const u = 1 - t;
+  return [
+    u * u * u * p[0] + 3 * u * u * t * p[2] + 3 * u * t * t * p[4] + t * t * t * p[6],
+    u * u * u * p[1] + 3 * u * u * t * p[3] + 3 * u * t * t * p[5] + t * t * t * p[7],
+  ];
+}
+
+function hitEdge(L, x, y) {
+  let best = null, bestD = 5;
+  let k = 0;
+  for (let l = 0; l + 1 < L.sizes.length; l++) {
+    for (let i = 0; i < L.sizes[l]; i++) {
+      for (let j = 0; j < L.sizes[l + 1]; j++, k++) {
+        const a = L.nodes[L.offsets[l] + i], b = L.nodes[L.offsets[l + 1] + j];
+        if (x < a.x + L.node || x > b.x) continue;
+        const p = edgePath(L, a, b);
+        for (let t = 0; t <= 1.0001; t += 0.05) {
+          const [px, py] = bezier(p, t);
+          const dist = Math.hypot(px - x, py - y);
+          if (dist < bestD) { bestD = dist; best = { k, l, i, j }; }
+        }
+      }
+    }
+  }
+  return best;
+}
+
+function hoverNet(s, ev) {
+  const r = s.el.net.getBoundingClientRect();
+  s.hover = { x: ev.clientX - r.left, y: ev.clientY - r.top };
+  tooltip(s, s.hover.x, s.hover.y);
+}
+
+function nodeName(s, k) {
+  const L = s.layout;
+  const n = L.nodes[k];
+  const T = s.data.text;
+  if (n.layer === 0) return s.data.net.labels[n.unit];
+  if (n.layer === L.sizes.length - 1) return T.output_name;
+  return fill(T.unit_name, { layer: n.layer, unit: n.unit + 1 });
+}
+
+function tooltip(s, x, y) {
+  const L = s.layout;
+  const f = s.frames[s.pos];
+  const tip = s.el.tip;
+  if (!L || !f) return;
+  const dd = decoded(s, f);
+  const T = s.data.text;
+  let text = "";
+  const k = hitNode(L, x, y);
+  if (k >= 0) {
+    const n = L.nodes[k];
+    const m = nodeMap(s, f, k);
+    const lines = [nodeName(s, k), fill(T.tip_range, { lo: fmt(m.lo), hi: fmt(m.hi) })];
+    if (n.layer > 0) {
+      const bias = dd.b[k - L.sizes[0]];
+      lines.push(fill(T.tip_bias, { b: fmt(bias) }));
+      if (n.layer < L.sizes.length - 1) lines.push(fill(T.tip_act, { act: s.data.net.acts[n.layer - 1] }));
+    }
+    lines.push(fill(n.layer === L.sizes.length - 1 ? T.tip_grad_out : T.tip_grad, { g: fmt(dd.gh[k]) }));
+    const dead = dd.dead.get(k);
+    if (dead) {
+      lines.push(fill(T.tip_dead, { z: fmt(dead[1]), since: dead[3] }));
+      lines.push(dead[2] ? T.tip_dead_learns : T.tip_dead_stuck);
+    }
+    text = lines.join("\n");
+  } else {
+    const hit = hitEdge(L, x, y);
+    if (hit) {
+      text = [
+        fill(T.tip_edge, { from: nodeName(s, L.offsets[hit.l] + hit.i), to: nodeName(s, L.offsets[hit.l + 1] + hit.j) }),
+        fill(T.tip_w, { w: fmt(dd.w[hit.k]) }),
+        fill(T.tip_gw, { g: fmt(dd.gw[hit.k]) }),
+      ].join("\n");
+    }
+  }
+  if (!text) { tip.hidden = true; return; }
+  tip.textContent = text;
+  tip.hidden = false;
+  const box = s.root.getBoundingClientRect();
+  const net = s.el.net.getBoundingClientRect();
+  tip.style.left = `${Math.min(net.left - box.left + x + 14, box.width - 240)}px`;
+  tip.style.top = `${net.top - box.top + y + 14}px`;
+}
+
+// ---------------------------------------------------------------- drawing your own data
+
+function clickPlane(s, ev) {
+  const d = s.data;
+  if (!d || !d.view.draw) return;
+  const r = s.el.out.getBoundingClientRect();
+  const ext = d.extent;
+  const x1 = ((ev.clientX - r.left) / r.width) * 2 * ext - ext;
+  const x2 = ext - ((ev.clientY - r.top) / r.height) * 2 * ext;
+  const clamp = (v) => Math.max(-ext, Math.min(ext, Math.round(v * 100) / 100));
+  s.playing = false;
+  control(s, "click", { x1: clamp(x1), x2: clamp(x2) });
+}
+
+// ---------------------------------------------------------------- export
+
+function savePng(s) {
+  const net = s.el.net, out = s.el.out, curve = s.el.curve;
+  const r = window.devicePixelRatio || 1;
+  const pad = 12 * r, head = 28 * r;
+  const canvas = document.createElement("canvas");
+  canvas.width = net.width + out.width + 3 * pad;
+  canvas.height = Math.max(net.height, out.height + curve.height + pad) + head + 2 * pad;
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = "#222";
+  ctx.font = `${16 * r}px sans-serif`;
+  ctx.textBaseline = "top";
+  ctx.fillText(s.el.epoch.textContent + "   " + s.el.losses.textContent, pad, pad);
+  ctx.drawImage(net, pad, pad + head);
+  ctx.drawImage(out, 2 * pad + net.width, pad + head);
+  ctx.drawImage(curve, 2 * pad + net.width, 2 * pad + head + out.height);
+  const a = document.createElement("a");
+  a.href = canvas.toDataURL("image/png");
+  a.download = s.data.png_name || "playground.png";
+  s.root.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+// ---------------------------------------------------------------- entry
+
+// Streamlit dims an element while its script reruns; while playing, the fragment holding
+// this component reruns for every chunk, and a dimmed diagram would flicker. One rule
+// for the page keeps this component's container at full opacity.
+function keepBright() {
+  if (document.getElementById("pg-keep-bright")) return;
+  const style = document.createElement("style");
+  style.id = "pg-keep-bright";
+  style.textContent = '.st-key-_pg_player[data-stale="true"] { opacity: 1 !important; transition: none !important; }';
+  document.head.appendChild(style);
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const root = parentElement.querySelector('[data-role="root"]');
+  if (!root || !data) return undefined;
+  let s = STATES.get(root);
+  if (!s) {
+    s = create(root);
+    STATES.set(root, s);
+  }
+  s.send = setTriggerValue;
+  keepBright();
+  receive(s, data);
+  if (!s.loop) s.loop = requestAnimationFrame((t) => tick(s, t));
+  // No cleanup: new data calls this function again on the same element, and the
+  // loop ends by itself once the element has left the page.
+  return undefined;
+}
