@@ -105,7 +105,8 @@ class Sheet:
     header : bool
         Whether the first row was a header.
     lines : ndarray of shape (n,), int
-        The line of the file each data row starts on (1-based, header counted).
+        The line of the file each data row is on (1-based, header counted;
+        after a quoted cell that spans lines, the row's number among the rows).
     numbers : ndarray of shape (n, m), float64
         Each cell as a number; NaN where it is not one (see `numeric`).
     numeric : ndarray of shape (n, m), bool
@@ -213,8 +214,9 @@ def _shown(x: float) -> str:
 def _decode(raw: bytes) -> tuple[str, str]:
     """``(text, encoding)`` of the file's bytes, by byte-order mark, then by trying.
 
-    UTF-8 is tried before CP949: Hangul in CP949 starts with bytes that UTF-8
-    never accepts as a first byte, so a Korean file is not taken for UTF-8.
+    UTF-8 is tried before CP949: most Hangul syllables in CP949 start with a
+    byte that cannot start a UTF-8 character (0xB0-0xC1), so a Korean file is
+    practically never valid UTF-8, while CP949 would accept much UTF-8 text.
     """
     boms = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 (BOM)"),
             (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
@@ -437,7 +439,7 @@ def _first_bad_cell(sheet: Sheet, columns: list[int]) -> UserDataError | None:
     return UserDataError("not_finite", {**where, "value": value[:20]})
 
 
-def _classes_of_text(sheet: Sheet, j: int, max_classes: int) -> tuple[np.ndarray, tuple[str, ...]]:
+def _classes_of_text(sheet: Sheet, j: int) -> tuple[np.ndarray, tuple[str, ...]]:
     cells = sheet.text[j]
     numeric = sheet.numeric[:, j]
     if numeric.any():
@@ -463,14 +465,18 @@ def _classes_of_numbers(sheet: Sheet, j: int, max_classes: int) -> tuple[np.ndar
     return y.astype(np.int64), tuple(_shown(float(v)) for v in levels)
 
 
-def _is_continuous(sheet: Sheet, j: int, max_classes: int) -> bool:
-    """A numeric column reads as a regression target unless it looks like classes:
-    whole numbers taking at most `max_classes` values."""
-    if j in sheet.text:
-        return False
-    values = sheet.numbers[:, j]
-    whole = bool(np.all(values == np.round(values)))
-    return not (whole and np.unique(values).size <= max_classes)
+def guess_kind(sheet: Sheet, label: int, max_classes: int = MAX_CLASSES) -> str:
+    """What :func:`read_table` makes of label column `label` by itself.
+
+    Words are :data:`CLASSES`, and so are whole numbers taking at most
+    `max_classes` values; other numbers are :data:`NUMBERS`.
+    """
+    if label in sheet.text:
+        return CLASSES
+    values = sheet.numbers[:, label]
+    with np.errstate(invalid="ignore"):
+        whole = bool(np.all(values == np.round(values)))
+    return CLASSES if whole and np.unique(values).size <= max_classes else NUMBERS
 
 
 def read_table(
@@ -537,7 +543,7 @@ def read_table(
     if sheet.n_rows < MIN_ROWS:
         raise UserDataError("too_few_rows", {"count": sheet.n_rows, "limit": MIN_ROWS})
 
-    chosen = kind or (NUMBERS if _is_continuous(sheet, j, max_classes) else CLASSES)
+    chosen = kind or guess_kind(sheet, j, max_classes)
     y: np.ndarray | None = None
     target: np.ndarray | None = None
     classes: tuple[str, ...] = ()
@@ -550,7 +556,7 @@ def read_table(
             raise UserDataError("constant", {"column": j + 1, "name": sheet.names[j]})
     else:
         if j in sheet.text:
-            y, classes = _classes_of_text(sheet, j, max_classes)
+            y, classes = _classes_of_text(sheet, j)
         else:
             y, classes = _classes_of_numbers(sheet, j, max_classes)
         if len(classes) > max_classes:
