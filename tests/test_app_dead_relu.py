@@ -138,7 +138,7 @@ def test_remedies_table_has_every_variant() -> None:
 def _verdicts(at) -> list[str]:
     """The remedies section's reading, one line per table row."""
     text = next(i.value for i in at.info if i.value.startswith("- **"))
-    return [line.removeprefix("- ") for line in text.split("\n")]
+    return [line.removeprefix("- ") for line in text.split("\n\n")[0].split("\n")]
 
 
 @pytest.mark.parametrize("query", [{}, {"lr": "0.3", "seed": "2"}, {"bias": "1", "init": "lecun_normal"}])
@@ -162,6 +162,20 @@ def test_each_remedy_verdict_follows_this_runs_dead_share(query: dict) -> None:
     assert he.startswith(T(f"dead_relu.s5.verdict.{zero}", dead="", base="", init="", change="")[:20])
     assert (T("dead_relu.s5.verdict.relu_he_zero_bias", dead="", base="", init="", change="")[-60:]
             in he) == (zero == "relu_he_zero_bias")
+
+
+def test_the_remedies_reading_names_only_those_that_trained_better() -> None:
+    at = open_section(PAGE, "remedies")
+    table = at.dataframe[0].value
+    acc = [float(v.rstrip("%")) for v in table[T("dead_relu.s5.col.train")]]
+    text = next(i.value for i in at.info if i.value.startswith("- **")).split("\n\n")[1]
+    shorts = [T("dead_relu.s5.short.relu_low_lr"), T("dead_relu.s5.short.relu_he"),
+              T("dead_relu.s5.short.relu_bias", bias="0.1"),
+              *[T(f"dead_relu.act.{a}") for a in ("leaky_relu", "elu", "gelu", "silu")]]
+    better = [name for name, a in zip(shorts, acc[1:], strict=True) if a > acc[0] + 5]
+    # At the defaults (learning rate 3) the lower rate trains and ReLU as set does not.
+    assert T("dead_relu.s5.short.relu_low_lr") in better
+    assert text == T("dead_relu.s5.lifted.some", names=", ".join(better), base_acc=f"{acc[0]:.1f}%")
 
 
 def test_he_verdict_when_the_page_already_uses_he() -> None:

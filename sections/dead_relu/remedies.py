@@ -22,6 +22,9 @@ from ui.references import cite
 
 #: The remedies' papers: He init, Leaky ReLU, ELU, GELU, SiLU.
 SOURCES = ("he2015", "maas2013", "clevert2016", "hendrycks2016", "elfwing2018")
+#: A remedy "lifted" the training accuracy when it beats the page's setting by more than
+#: this (5 points): smaller differences are within what another seed changes.
+ACC_GAIN = 0.05
 
 
 def draw(s: DeadReluSettings, fr: Frame) -> None:
@@ -33,7 +36,7 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     rows = memo_run(compare, tk.spec, variants, _X=tk.X, _y=tk.y, _text=t(f"{P}.s5.progress"))
     st.markdown(t(f"{P}.s5.intro"))
     st.dataframe(_table(t, rows), hide_index=True, width="stretch")
-    st.info("\n".join(f"- {line}" for line in verdicts(t, s, rows)))
+    st.info("\n".join(f"- {line}" for line in verdicts(t, s, rows)) + "\n\n" + lifted(t, rows))
     st.caption(t(f"{P}.s5.caption"))
     st.caption(cite(t, *SOURCES))
     with st.expander(t(f"{P}.s5.weights"), icon=":material/download:"):
@@ -93,3 +96,14 @@ def verdicts(t: Translator, s: DeadReluSettings, rows: list[dict]) -> list[str]:
         verdict = t(f"{P}.s5.change.{change(r['dead'], base['dead'], n_units)}")
         out.append(t(f"{P}.s5.verdict.{key}", change=verdict, **values))
     return out
+
+
+def lifted(t: Translator, rows: list[dict]) -> str:
+    """Which remedies trained clearly better than the page's setting, in this run."""
+    base = rows[0]["train_acc"]
+    better = [t(f"{P}.s5.short.{r['key']}", bias=f"{r['bias']:g}") if r["act"] == "relu"
+              else t(f"{P}.act.{r['act']}") for r in rows[1:]
+              if math.isfinite(r["train_acc"]) and r["train_acc"] > base + ACC_GAIN]
+    if not better:
+        return t(f"{P}.s5.lifted.none", base_acc=percent(base))
+    return t(f"{P}.s5.lifted.some", names=t(f"{P}.s5.list_sep").join(better), base_acc=percent(base))

@@ -92,7 +92,14 @@ def signal_ratio(grad_h: np.ndarray) -> float:
 
 
 def ratio_text(ratio: float) -> str:
-    return "—" if not math.isfinite(ratio) else f"{ratio:.2g}"
+    """Two significant digits, with a short exponent (``2.1e-6``) so four metrics fit on a row."""
+    if not math.isfinite(ratio):
+        return "—"
+    mantissa, _, exponent = f"{ratio:.2g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def first_epoch_below(loss: np.ndarray, target: float) -> int | None:
@@ -108,7 +115,7 @@ def reading(t: Translator, spec: RunSpec, runs: dict) -> list[str]:
     ratio = signal_ratio(sig["grad_h"])
     bound = 0.25 ** gaps
     out = [t(f"{P}.reading", sig_ratio=ratio_text(ratio), relu_ratio=ratio_text(signal_ratio(relu["grad_h"])),
-             gaps=gaps, bound=f"{bound:.1e}")]
+             gaps=gaps, power="¼" + str(gaps).translate(_SUPERSCRIPT), bound=f"{bound:.1e}")]
     if math.isfinite(ratio) and ratio > 0:
         factor = ratio / bound
         key = "near" if 0.5 <= factor <= 2 else "below" if factor < 0.5 else "above"
@@ -154,7 +161,7 @@ def _views(result: dict, t: Translator) -> dict:
     views["signal"] = (
         compiled(line_chart, signal, "layer", "signal", "act", x_title=t(f"{P}.chart.hidden_layer"),
                  y_title=t(f"{P}.chart.signal_axis"), colour_title=t("common.axis.activation"),
-                 log_y=True),
+                 log_y=True, compact=True),
         signal)
     return views
 
