@@ -24,7 +24,8 @@ from sections.piecewise.compute import (
 from sections.piecewise.settings import NAME as P
 from sections.piecewise.settings import PiecewiseSettings
 from ui.cache import memo_run
-from ui.charts import compiled, line_chart
+from ui.charts import compiled
+from ui.charts.piecewise import series_chart
 from ui.export import Weights, chart_block, run_settings, weights_button
 from ui.frame import Frame
 from ui.i18n import Translator
@@ -82,10 +83,9 @@ def _tent_chart(t: Translator, k: int) -> None:
     curves = pd.concat([pd.DataFrame({"x": tent["x"], "y": tent["y"], "s": deep_name}),
                         pd.DataFrame({"x": tent["one_x"], "y": tent["one_y"], "s": one_name})],
                        ignore_index=True)
-    chart_block(compiled(line_chart, curves, "x", "y", "s", x_title=t(f"{P}.axis.x"),
-                         y_title=t(f"{P}.axis.y"), colour_title=" ", legend="bottom",
-                         colours={deep_name: SERIES_COLOURS["tent"],
-                                  one_name: SERIES_COLOURS["one"]}, height=280),
+    chart_block(compiled(series_chart, curves, "x", "y", "s", x_title=t(f"{P}.axis.x"),
+                         y_title=t(f"{P}.axis.y"), height=280,
+                         colours={deep_name: SERIES_COLOURS["tent"], one_name: SERIES_COLOURS["one"]}),
                 curves, f"tent-k{k}", t,
                 caption=t(f"{P}.depth.caption", k=k, err=f"{tent['one_err']:.2f}"))
 
@@ -121,9 +121,8 @@ def _pieces_chart(t: Translator, table: pd.DataFrame) -> None:
     names = _series_names(t)
     long = table.melt(id_vars=["k"], value_vars=list(names), var_name="s", value_name="pieces")
     long["s"] = long["s"].map(names)
-    chart_block(compiled(line_chart, long, "k", "pieces", "s", x_title=t(f"{P}.axis.k"),
-                         y_title=t(f"{P}.axis.pieces"), colour_title=" ", log_y=True,
-                         legend="bottom", height=420,
+    chart_block(compiled(series_chart, long, "k", "pieces", "s", x_title=t(f"{P}.axis.k"),
+                         y_title=t(f"{P}.axis.pieces"), log_y=True, height=420,
                          colours={names[key]: colour for key, colour in SERIES_COLOURS.items()}),
                 long, "pieces-vs-k", t)
     st.caption(t(f"{P}.depth.chart_caption", seeds=RANDOM_SEEDS))

@@ -10,8 +10,8 @@ from sections.piecewise.compute import fit_curve
 from sections.piecewise.settings import HI, INIT, LO, FitSpec, PiecewiseSettings
 from sections.piecewise.settings import NAME as P
 from ui.cache import memo_run
-from ui.charts import compiled, line_chart
-from ui.charts.piecewise import fit_chart
+from ui.charts import compiled
+from ui.charts.piecewise import fit_chart, series_chart
 from ui.export import Weights, chart_block, run_settings
 from ui.frame import Frame
 from ui.guard import note_budget
@@ -69,9 +69,9 @@ def _pieces_over_training(t: Translator, res: dict, epochs_done: list[int], act:
     counts = pd.DataFrame({"epoch": epochs_done,
                            "pieces": [len(res["snaps"][e]["kinks"]) + 1 for e in epochs_done],
                            "s": t(f"{P}.fit.pieces")})
-    chart_block(compiled(line_chart, counts, "epoch", "pieces", "s",
+    chart_block(compiled(series_chart, counts, "epoch", "pieces", "s",
                          x_title=t("common.axis.epoch"), y_title=t(f"{P}.axis.pieces"),
-                         colour_title=" ", colours={}, legend="bottom", height=200),
+                         height=200),
                 counts[["epoch", "pieces"]], f"fit-{act}-pieces", t,
                 title=t(f"{P}.fit.over_training"), caption=t(f"{P}.fit.over_caption"))
 

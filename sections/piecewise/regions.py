@@ -18,8 +18,8 @@ from sections.piecewise.compute import (
 from sections.piecewise.settings import NAME as P
 from sections.piecewise.settings import PiecewiseSettings
 from ui.cache import memo_run
-from ui.charts import compiled, line_chart
-from ui.charts.piecewise import region_chart
+from ui.charts import compiled
+from ui.charts.piecewise import region_chart, series_chart
 from ui.export import Weights, chart_block, run_settings
 from ui.frame import Frame
 from ui.guard import budget_epochs, note_budget
@@ -78,9 +78,8 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
 def _over_training(t: Translator, reg: dict, epochs: list[int], used: str) -> None:
     counts = pd.DataFrame({"epoch": epochs, "r": [reg["snaps"][e]["regions"] for e in epochs],
                            "s": t(f"{P}.regions.count")})
-    chart_block(compiled(line_chart, counts, "epoch", "r", "s", x_title=t("common.axis.epoch"),
-                         y_title=t(f"{P}.regions.count"), colour_title=" ", colours={},
-                         legend="bottom", height=200),
+    chart_block(compiled(series_chart, counts, "epoch", "r", "s", x_title=t("common.axis.epoch"),
+                         y_title=t(f"{P}.regions.count"), height=200),
                 counts[["epoch", "r"]].rename(columns={"r": "regions"}),
                 f"regions-{used}-over-training", t)
 

@@ -8,7 +8,8 @@ import streamlit as st
 from sections.piecewise.compute import STEP_AWAY, STEP_EPOCHS, step_study
 from sections.piecewise.settings import NAME as P
 from sections.piecewise.settings import PiecewiseSettings
-from ui.charts import compiled, finite_positive, line_chart
+from ui.charts import compiled, finite_positive
+from ui.charts.piecewise import series_chart
 from ui.export import chart_block
 from ui.frame import Frame
 
@@ -26,10 +27,9 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
         long = ramp.melt(id_vars=["slope"], value_vars=list(names), var_name="s", value_name="v")
         long["s"] = long["s"].map(names)
         long["v"] = finite_positive(long["v"].to_numpy(), floor=1e-4)
-        chart_block(compiled(line_chart, long.dropna(), "slope", "v", "s",
+        chart_block(compiled(series_chart, long.dropna(), "slope", "v", "s",
                              x_title=t(f"{P}.axis.slope"), y_title=t(f"{P}.axis.error"),
-                             colour_title=" ", colours={}, legend="bottom", log_x=True,
-                             log_y=True),
+                             log_x=True, log_y=True),
                     ramp, "step-ramps", t, caption=t(f"{P}.step.ramp_caption"))
     with right:
         names = {"away": t(f"{P}.step.away", eta=STEP_AWAY),
@@ -37,9 +37,8 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
         long = trained.melt(id_vars=["units"], value_vars=list(names), var_name="s",
                             value_name="v")
         long["s"] = long["s"].map(names)
-        chart_block(compiled(line_chart, long, "units", "v", "s", x_title=t(f"{P}.axis.units"),
-                             y_title=t(f"{P}.axis.error"), colour_title=" ", colours={},
-                             legend="bottom", log_x=True),
+        chart_block(compiled(series_chart, long, "units", "v", "s", x_title=t(f"{P}.axis.units"),
+                             y_title=t(f"{P}.axis.error"), log_x=True),
                     trained, "step-trained", t,
                     caption=t(f"{P}.step.trained_caption", epochs=STEP_EPOCHS))
     st.info(t(f"{P}.step.reading", jump_min=f"{ramp['jump'].min():.2f}",

@@ -10,7 +10,8 @@ import streamlit as st
 from sections.piecewise.compute import M_MAX, yarotsky_curve, yarotsky_table
 from sections.piecewise.settings import NAME as P
 from sections.piecewise.settings import PiecewiseSettings
-from ui.charts import compiled, finite_positive, line_chart
+from ui.charts import compiled, finite_positive
+from ui.charts.piecewise import series_chart
 from ui.export import chart_block
 from ui.frame import Frame
 from ui.references import cite
@@ -34,8 +35,8 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
         curve = pd.concat([pd.DataFrame({"x": yc["x"], "y": yc["sq"], "s": sq_name}),
                            pd.DataFrame({"x": yc["x"], "y": yc["f"], "s": fm_name})],
                           ignore_index=True)
-        chart_block(compiled(line_chart, curve, "x", "y", "s", x_title=t(f"{P}.axis.x"),
-                             y_title=t(f"{P}.axis.y"), colour_title=" ", legend="bottom",
+        chart_block(compiled(series_chart, curve, "x", "y", "s", x_title=t(f"{P}.axis.x"),
+                             y_title=t(f"{P}.axis.y"),
                              colours={sq_name: REFERENCE_COLOUR, fm_name: MEASURED_COLOUR}),
                     curve, f"yarotsky-m{m}", t,
                     caption=t(f"{P}.yarotsky.curve_caption", m=m, knots=2**m + 1))
@@ -43,9 +44,9 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
         meas, bnd = t(f"{P}.yarotsky.measured"), t(f"{P}.yarotsky.bound")
         errs = pd.concat([pd.DataFrame({"m": yt.m, "e": finite_positive(yt.measured), "s": meas}),
                           pd.DataFrame({"m": yt.m, "e": yt.bound, "s": bnd})], ignore_index=True)
-        chart_block(compiled(line_chart, errs, "m", "e", "s", x_title="m",
-                             y_title=t(f"{P}.axis.max_error"), colour_title=" ", log_y=True,
-                             legend="bottom", colours={meas: MEASURED_COLOUR, bnd: REFERENCE_COLOUR}),
+        chart_block(compiled(series_chart, errs, "m", "e", "s", x_title="m",
+                             y_title=t(f"{P}.axis.max_error"), log_y=True,
+                             colours={meas: MEASURED_COLOUR, bnd: REFERENCE_COLOUR}),
                     errs, "yarotsky-error", t, caption=t(f"{P}.yarotsky.error_caption"))
     worst = float(np.max(np.abs(yt.measured / yt.bound - 1)))
     st.info(t(f"{P}.yarotsky.reading", m=m, measured=f"{measured:.3g}", layers=m,

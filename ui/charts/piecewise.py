@@ -7,11 +7,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ui.charts.lines import line_chart
 from ui.charts.palette import ACTIVATION_COLOURS, CLASS_COLOURS
 from ui.i18n import Translator
 
 P = "piecewise"
 KINK_COLOUR = "#D55E00"
+#: Pixels one legend entry takes below a chart (see :func:`series_chart`).
+LEGEND_ROW = 22
 REGION_PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948",
                   "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#86BCB6", "#F1CE63",
                   "#D37295", "#A0CBE8", "#FFBE7D", "#8CD17D")
@@ -109,3 +112,19 @@ def region_chart(res: dict, snap: dict, t: Translator) -> alt.LayerChart:
                         legend=alt.Legend(orient="bottom")),
         shape=alt.Shape("label:N", scale=alt.Scale(domain=labels), legend=None))
     return alt.layer(heat, dots, lines).resolve_scale(color="independent").properties(height=420)
+
+
+def series_chart(frame: pd.DataFrame, x: str, y: str, series: str, *, x_title: str, y_title: str,
+                 colours: dict[str, str] | None = None, height: int = 260,
+                 **options) -> alt.LayerChart:
+    """:func:`ui.charts.line_chart` of named series (not activations), legend below with
+    one entry a row: the page's series names are long and would be cut off side by side.
+
+    The drawn chart's height holds its legend, so `height` (the plot's share) grows by
+    :data:`LEGEND_ROW` pixels per series. Series without a colour in `colours` take the
+    class colours in turn; `options` go to ``line_chart`` (``log_x``, ``log_y``).
+    """
+    rows = frame[series].nunique()
+    return line_chart(frame, x, y, series, x_title=x_title, y_title=y_title, colour_title=" ",
+                      colours=colours or {}, legend="bottom", height=height + LEGEND_ROW * rows,
+                      **options).configure_legend(columns=1)
