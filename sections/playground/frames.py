@@ -89,8 +89,14 @@ def static_part(view: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def encode(view: Mapping[str, Any], epoch: int, test_loss: float | None,
-           dead_since: Mapping[int, int]) -> dict[str, Any]:
-    """One frame: the hidden and output nodes' heatmaps, the output map, weights, gradients."""
+           dead_since: Mapping[int, int], dead_layers: Sequence[int] = ()) -> dict[str, Any]:
+    """One frame: the hidden and output nodes' heatmaps, the output map, weights, gradients.
+
+    Dead units are kept only in `dead_layers` (hidden layers numbered from 1), the
+    layers whose activation is flat or nearly so for z <= 0 (see
+    ``sections.playground.run.DEAD_ACTS``): for sigmoid or tanh, z <= 0 on every point
+    only says on which side of its range a unit works.
+    """
     n_in = view["sizes"][0]
     out = view["output"]
     nonfinite = int(np.sum(view["nonfinite"])) + int(np.sum(out["nonfinite"]))
@@ -106,7 +112,8 @@ def encode(view: Mapping[str, Any], epoch: int, test_loss: float | None,
         "gb": _f32(view["grad_b"]),
         "gh": _f32([view["grad_h"]]),
         "d": [[int(d["node"]), _num(float(d["max_z"])), int(bool(d["gets_gradient"])),
-               int(dead_since.get(int(d["node"]), epoch))] for d in view["dead"]],
+               int(dead_since.get(int(d["node"]), epoch))]
+              for d in view["dead"] if int(d["layer"]) in dead_layers],
         "lt": _num(float(view["loss"])),
         "lv": None if test_loss is None else _num(float(test_loss)),
         "nf": nonfinite,

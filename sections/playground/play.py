@@ -86,8 +86,8 @@ def player(s: PlaygroundSettings, plane: PlaneData, chunk: int | None, t: Transl
     """The component and the commands it sends; a fragment, so playback reruns only this."""
     cmd = st.session_state.pop(_CMD, None)
     if chunk is None:  # nothing to train yet: only the plane to click on
-        if cmd and cmd.get("action") == "click":
-            _click(s, cmd, t)
+        if cmd and cmd.get("action") == "click" and _click(s, cmd, t) == "app":
+            st.rerun()
         playground(empty_payload(s, t), key=KEY, on_command=_stash)
         return
     run = current_run(s, plane, chunk)

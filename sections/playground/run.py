@@ -52,6 +52,9 @@ MAX_EPOCHS = 10_000
 MIN_INTERVAL = 0.2
 #: Frames a second the browser shows while playing.
 FPS = 30
+#: Activations for which "z <= 0 on every training point" makes a unit dead (flat or
+#: nearly flat there, as on the Dead ReLU page); not sigmoid, tanh or the identity.
+DEAD_ACTS = ("relu", "leaky_relu", "elu", "gelu", "silu")
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,11 @@ class RunSpec:
     @property
     def output(self) -> str:
         return "sigmoid" if self.problem == "classification" else "identity"
+
+    @property
+    def dead_layers(self) -> tuple[int, ...]:
+        """Hidden layers (from 1) whose activation is in :data:`DEAD_ACTS`."""
+        return tuple(i for i, a in enumerate(self.acts, start=1) if a in DEAD_ACTS)
 
     @property
     def penalty(self) -> dict[str, float]:
@@ -168,7 +176,7 @@ def new_run(spec: RunSpec, plane: PlaneData) -> Run:
     run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex)
     _, X_test = _inputs(spec, plane)
     test = _test_loss(net, params, plane, X_test)
-    run.frames[0] = encode(view, 0, test, {})
+    run.frames[0] = encode(view, 0, test, {}, spec.dead_layers)
     run.params[0] = params
     run.train_loss = [float(view["loss"])]
     run.test_loss = [np.nan if test is None else test]
@@ -210,7 +218,7 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
         epoch = view["epoch"]
         _note_dead(run, view, epoch)
         test = _test_loss(run.net, snaps[epoch], plane, X_test)
-        run.frames[epoch] = encode(view, epoch, test, run.dead_since)
+        run.frames[epoch] = encode(view, epoch, test, run.dead_since, spec.dead_layers)
         run.params[epoch] = snaps[epoch]
     done = len(h.loss) - 1
     run.train_loss.extend(float(v) for v in h.loss[1:])

@@ -151,10 +151,7 @@ def read_settings(fr: Frame) -> PlaygroundSettings:
                          help=t(f"{NAME}.controls.batch_help")))
     uploader(t)
     c.container.subheader(t(f"{NAME}.controls.net_title"))
-    chosen = c.multiselect("features", t(f"{NAME}.controls.features"), list(FEATURES),
-                           list(DEFAULT_FEATURES), labels=feature_labels(t),
-                           help=t(f"{NAME}.controls.features_help"))
-    features = tuple(f for f in FEATURES if f in chosen) or DEFAULT_FEATURES
+    features = read_features(c, t)
     shape = parse_shape(_checked_text(c, "shape", t(f"{NAME}.controls.shape"),
                                       t(f"{NAME}.controls.shape_help", layers=MAX_LAYERS,
                                         width=MAX_WIDTH),
@@ -181,6 +178,62 @@ def read_settings(fr: Frame) -> PlaygroundSettings:
         per_layer or (act,) * len(shape), residual, init, lr, reg, reg_rate, int(seed),
         *view_options(c, t), brush, read_points(c, t, problem), hidden_buttons(c),
     )
+
+
+def _feature_codes(raw: list[str]) -> list[str]:
+    """``["x1,x2,sinx1"]`` (our form) or ``["x1", "x2"]`` (repeated keys) -> the codes."""
+    return [code.strip() for item in raw for code in item.split(",") if code.strip()]
+
+
+def read_features(c: Controls, t: Translator) -> tuple[str, ...]:
+    """The input features, one URL value of comma-separated codes (``features=x1,x2,sinx1``).
+
+    A multiselect shows them; the URL is written by hand, since a bound multiselect
+    would repeat the key for every item. At least one feature is always used
+    (x₁, x₂ when the visitor removes them all).
+    """
+    default = ",".join(DEFAULT_FEATURES)
+
+    def check(raw: list[str]) -> tuple[str | None, object]:
+        codes = _feature_codes(raw)
+        bad = [code for code in codes if code not in FEATURES]
+        if bad:
+            return t("common.url.reason.unknown", items=", ".join(bad[:5])), list(DEFAULT_FEATURES)
+        if not codes or len(set(codes)) != len(codes):
+            return t(f"{NAME}.controls.features_bad"), list(DEFAULT_FEATURES)
+        return None, [code for code in FEATURES if code in codes]
+
+    raw = c.raw("features")
+    if c.is_hidden("features"):
+        reason, chosen = (None, list(DEFAULT_FEATURES)) if raw is None else \
+            c._safe_check(check, raw, list(DEFAULT_FEATURES))
+        if reason is not None:
+            c.note("features", raw, reason)
+    else:
+        seen = st.session_state.setdefault("_pg_features_seen", None)
+        if raw is not None and raw != seen:
+            reason, target = c._safe_check(check, raw, list(DEFAULT_FEATURES))
+            if reason is not None:
+                c.note("features", raw, reason)
+            st.session_state["features"] = target
+        st.session_state.setdefault("features", list(DEFAULT_FEATURES))
+        labels = feature_labels(t)
+        chosen = c.container.multiselect(t(f"{NAME}.controls.features"), list(FEATURES),
+                                         format_func=lambda code: labels.get(code, code),
+                                         key="features", help=t(f"{NAME}.controls.features_help"))
+    codes = tuple(code for code in FEATURES if code in chosen) or DEFAULT_FEATURES
+    text = ",".join(codes)
+    written = None if text == default else [text]
+    if not c.is_hidden("features") and raw != written:
+        if written is None:
+            st.query_params.pop("features", None)
+        else:
+            st.query_params["features"] = text
+    st.session_state["_pg_features_seen"] = written
+    c.bound["features"] = Bound("features", default, text)
+    if c.on_bind is not None:
+        c.on_bind()
+    return codes
 
 
 def view_options(c: Controls, t: Translator) -> tuple[bool, bool, bool]:

@@ -276,7 +276,13 @@ function sizeCanvas(canvas, w, h) {
 function draw(s) {
   const d = s.data;
   const f = s.frames[s.pos];
-  if (!d || !f) return;
+  if (!d) return;
+  if (!f) { // no network yet (no points drawn): only the plane to click on
+    sizeCanvas(s.el.net, 1, 1);
+    drawOutput(s, null);
+    texts(s);
+    return;
+  }
   if (!s.layout) s.layout = computeLayout(s);
   drawNet(s, f);
   drawOutput(s, f);
@@ -285,13 +291,20 @@ function draw(s) {
   if (s.hover) tooltip(s, s.hover.x, s.hover.y);
 }
 
-function heatImage(q, res, lo, hi, ctx, x, y, size, sign) {
+// A node's map on its own scale: symmetric about 0 when its values have both signs;
+// white (its smallest size) to blue or orange when they all have one sign, so the
+// shape of a unit that is positive everywhere (sigmoid, ReLU) still shows.
+function nodeColour(v, lo, hi) {
+  if (lo >= 0) return diverging(hi > lo ? (v - lo) / (hi - lo) : (hi > 0 ? 1 : 0));
+  if (hi <= 0) return diverging(hi > lo ? -(hi - v) / (hi - lo) : -1);
+  return diverging(v / Math.max(-lo, hi));
+}
+
+function heatImage(ctx, q, res, lo, hi) {
   const img = ctx.createImageData(res, res);
-  const m = Math.max(Math.abs(lo || 0), Math.abs(hi || 0), 1e-12);
-  const span = (hi || 0) - (lo || 0);
+  const a = lo || 0, b = hi || 0;
   for (let i = 0; i < q.length; i++) {
-    const v = (lo || 0) + (q[i] * span) / 255;
-    const c = diverging(sign ? Math.sign(v) : v / m);
+    const c = nodeColour(a + (q[i] * (b - a)) / 255, a, b);
     img.data[4 * i] = c[0]; img.data[4 * i + 1] = c[1]; img.data[4 * i + 2] = c[2]; img.data[4 * i + 3] = 255;
   }
   return img;
@@ -362,7 +375,7 @@ function drawNet(s, f) {
   ctx.textBaseline = "middle";
   L.nodes.forEach((n, k) => {
     const m = nodeMap(s, f, k);
-    blit(ctx, heatImage(m.q, res, m.lo, m.hi, ctx, n.x, n.y, L.node, false), n.x, n.y, L.node, false);
+    blit(ctx, heatImage(ctx, m.q, res, m.lo, m.hi), n.x, n.y, L.node, false);
     ctx.lineWidth = grad ? 3 : 1;
     ctx.strokeStyle = grad ? rgb(gradColour(dd.gh[k], ghRange)) : "rgba(0,0,0,0.35)";
     ctx.strokeRect(n.x - 0.5, n.y - 0.5, L.node + 1, L.node + 1);
@@ -425,19 +438,24 @@ function drawOutput(s, f) {
   const d = s.data;
   const size = 260;
   const ctx = sizeCanvas(s.el.out, size, size);
-  const dd = decoded(s, f);
-  const res = d.static.out_res;
-  const lo = f.or[0] || 0, hi = f.or[1] || 0;
-  const img = ctx.createImageData(res, res);
   const cls = d.problem === "classification";
-  for (let i = 0; i < dd.out.length; i++) {
-    const v = lo + (dd.out[i] * (hi - lo)) / 255;
-    let t = cls ? 2 * v - 1 : v;
-    if (d.view.discretize) t = t >= 0 ? 1 : -1;
-    const c = diverging(t);
-    img.data[4 * i] = c[0]; img.data[4 * i + 1] = c[1]; img.data[4 * i + 2] = c[2]; img.data[4 * i + 3] = 255;
+  if (f) {
+    const dd = decoded(s, f);
+    const res = d.static.out_res;
+    const lo = f.or[0] || 0, hi = f.or[1] || 0;
+    const img = ctx.createImageData(res, res);
+    for (let i = 0; i < dd.out.length; i++) {
+      const v = lo + (dd.out[i] * (hi - lo)) / 255;
+      let t = cls ? 2 * v - 1 : v;
+      if (d.view.discretize) t = t >= 0 ? 1 : -1;
+      const c = diverging(t);
+      img.data[4 * i] = c[0]; img.data[4 * i + 1] = c[1]; img.data[4 * i + 2] = c[2]; img.data[4 * i + 3] = 255;
+    }
+    blit(ctx, img, 0, 0, size, !d.view.discretize);
+  } else {
+    ctx.fillStyle = rgb(MID);
+    ctx.fillRect(0, 0, size, size);
   }
-  blit(ctx, img, 0, 0, size, !d.view.discretize);
   const ext = d.extent;
   const pts = (arr, stroke) => {
     for (let i = 0; i + 2 < arr.length; i += 3) {
