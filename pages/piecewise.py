@@ -2,9 +2,7 @@
 
 from sections.piecewise import NAME, REFERENCES, SECTIONS, read_settings
 from ui.frame import frame
-from ui.references import references_expander
 
 fr = frame(NAME)
 fr.heading()
-fr.show(SECTIONS, read_settings(fr))
-references_expander(fr.t, REFERENCES)
+fr.show(SECTIONS, read_settings(fr), REFERENCES)

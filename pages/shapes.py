@@ -3,9 +3,7 @@ non-linearity, and the loss for a sigmoid output (see sections/shapes)."""
 
 from sections.shapes import NAME, REFERENCES, SECTIONS, read_settings
 from ui.frame import frame
-from ui.references import references_expander
 
 fr = frame(NAME)
 fr.heading()
-fr.show(SECTIONS, read_settings(fr))
-references_expander(fr.t, REFERENCES)
+fr.show(SECTIONS, read_settings(fr), REFERENCES)
