@@ -23,15 +23,17 @@ WIDGET_TYPES = (
 
 
 def open_page(
-    info: PageInfo, query: dict | None = None, upload: tuple | None = None
+    info: PageInfo, query: dict | None = None, upload: tuple | None = None,
+    timeout: float = TIMEOUT,
 ) -> AppTest:
     """Run one page the way a deep link does: entry file known, page selected.
 
     `upload` is ``(X, y, digest)``: data already uploaded in this session, stored
     the way ``ui.upload`` stores it (`digest` stands for the file's hash, the
     cache key of the data, so different data sets need different digests).
+    `timeout` bounds each script run (seconds).
     """
-    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=timeout)
     if upload is not None:
         X, y, digest = upload
         at.session_state[UPLOAD_STATE] = {"X": X, "y": y, "digest": digest, "name": "mine.csv"}

@@ -30,7 +30,9 @@ INFO = next(p for p in PAGES if p.name == "vanishing")
 EN = Translator("en")
 SMALL = {"n": "100", "epochs": "5"}  # keeps runs fast where training is not the point
 #: The page's sections in order (URL `view`); each one's header is `vanishing.<code>.title`.
-SECTIONS = ("init", "train", "boundary", "sweep", "explain")
+SECTIONS = ("init", "train", "boundary", "sweep", "explain", "cures")
+#: The sections a tour visits: "Cures" trains its own deeper networks and has its own tests.
+TOUR = SECTIONS[:5]
 
 
 #: What each preset must set (docs/science.md and the issue), independent of the page's table.
@@ -118,7 +120,7 @@ def _shown(at, view: str) -> Shown:
     )
 
 
-def _tour(query: dict | None = None, views: tuple[str, ...] = SECTIONS, **kw) -> dict[str, Shown]:
+def _tour(query: dict | None = None, views: tuple[str, ...] = TOUR, **kw) -> dict[str, Shown]:
     """Open the page at section `views[0]` (the first section: no `view` in the URL), then
     switch to each further section in turn, one run each; what each showed, by code."""
     first = views[0]
@@ -265,7 +267,7 @@ def test_every_control_can_be_changed() -> None:
     # changed controls; the section-1 readings are checked after the seed change.
     check = steps.index(("number_input", "seed", 5))
     for k, (kind, key, value) in enumerate(steps):
-        view = SECTIONS[(k - check) % len(SECTIONS)]
+        view = TOUR[(k - check) % len(TOUR)]
         at.segmented_control(key=switch).set_value(view)
         getattr(at, kind)(key=key).set_value(value).run()
         _shown(at, view)
@@ -445,7 +447,7 @@ def test_largest_request_is_cut_down_and_says_so() -> None:
 
     # The trainings' note in every section (the setup line uses their epochs); the sweep's
     # own budget only in its section.
-    assert {v: len(capped(v)) for v in SECTIONS} == {v: 2 if v == "sweep" else 1 for v in SECTIONS}
+    assert {v: len(capped(v)) for v in TOUR} == {v: 2 if v == "sweep" else 1 for v in TOUR}
     allowed = int(re.search(r"\*\*(\d+)\*\* of the 300", capped("train")[0]).group(1))
     setup = next(m for m in shown["train"].markdown if m.startswith("Every network"))
     assert f"{allowed} epochs" in setup  # the page trains with what the guard allowed
@@ -456,3 +458,74 @@ def test_largest_request_is_cut_down_and_says_so() -> None:
     assert sum(s.charts for s in shown.values()) == 21
     _no_bad_numbers(_all(shown, "frames"))
     assert elapsed < 60, elapsed  # all five sections together; generous: CI machines are shared
+
+
+# ------------------------------------------------------------------ cures (issue 19)
+def _cures(query: dict | None = None) -> Shown:
+    # Five 50-layer networks trained cold: longer than a normal run, behind a progress bar.
+    at = open_section(INFO, "cures", query or {}, timeout=600)
+    shown = _shown(at, "cures")
+    assert not shown.url_note
+    return shown
+
+
+def _per_layer(shown: Shown) -> pd.DataFrame:
+    return next(f for f in shown.frames if "variant" in f.columns and "signal" in f.columns)
+
+
+def test_cures_residual_paths_let_a_50_layer_sigmoid_net_learn() -> None:
+    shown = _cures()  # the defaults: 50 sigmoid layers, the recipe of docs/science.md
+    assert shown.charts == 3  # signal and spread at init, loss curves
+    lines = " ".join(shown.markdown)
+    for variant in ("plain", "+ residual", "+ layer norm", "+ batch norm", "+ residual + layer norm"):
+        assert f"**{variant}**" in lines
+    # The plain net does not learn and a residual one does, said because this run shows it.
+    assert any(s.startswith("At 50 layers of sigmoid, the plain network does not learn here")
+               and "+ residual" in s for s in shown.success), shown.success + shown.warning
+    assert re.search(r"\*\*plain\*\*: (4\d|5[0-5])% test accuracy", lines)
+    # Batch norm keeps the spread, the plain net loses it: measured, and said per variant.
+    assert any(m.startswith("- **+ batch norm** keeps the differences") for m in shown.markdown)
+    signal = _per_layer(shown)
+    plain = signal[signal["variant"] == "plain"]["signal"].to_numpy()
+    residual = signal[signal["variant"] == "+ residual"]["signal"].to_numpy()
+    assert plain[0] / plain[-1] < 1e-6 < residual[0] / residual[-1]
+    _no_bad_numbers(shown.frames)
+
+
+def test_cures_a_plain_residual_relu_stack_explodes_and_the_page_says_why() -> None:
+    shown = _cures({"cact": "relu"})
+    words = " ".join(shown.warning + shown.error)
+    assert "The residual network without normalisation overflowed" in words
+    assert "+ residual: training diverged" in words
+    assert any("+ residual + layer norm" in s for s in shown.success)
+
+
+def test_cures_exploding_gradients_end_in_nan_and_clipping_keeps_weights_finite() -> None:
+    shown = _cures({"cure": "explode", "cdepth": "30"})
+    text = " ".join(shown.markdown + shown.error + shown.info)
+    assert "NaN is the honest end of such a run" in text
+    assert "the weights stayed finite" in text
+    assert "What clipping does not fix" in text
+    growth = re.search(r"hidden layer 1 is \*\*([^×*]+)×\*\*", text)
+    assert growth and float(growth.group(1)) > 1e3  # the signal grows towards the input
+    assert shown.charts == 2
+    assert "_npz_weights-explode" in [k for _, k in shown.downloads]
+
+
+def test_cures_clipping_off_trains_one_network() -> None:
+    shown = _cures({"cure": "explode", "cdepth": "30", "clip": "false"})
+    assert EN("vanishing.cures.read.clip_off") in shown.info
+    loss = next(f for f in shown.frames if "loss" in f.columns)
+    assert loss["run"].nunique() == 1
+
+
+def test_cures_mixed_activations_show_where_the_signal_dies() -> None:
+    shown = _cures({"cure": "mix", "cdepth": "20", "split": "10"})
+    reading = next(m for m in shown.markdown if m.startswith("In the mixed network the signal"))
+    sig = float(re.search(r"across the 10 sigmoid layers it shrinks to ([^×]+)×", reading).group(1))
+    relu = float(re.search(r"across the 10 relu layers it shrinks to ([^×]+)×", reading).group(1))
+    assert sig < 1e-3 < relu  # the sigmoid half swallows the signal, the ReLU half passes it
+    assert shown.charts == 1
+    # A split beyond the depth: every layer uses the lower activation, and the page says so.
+    capped = _cures({"cure": "mix", "cdepth": "5", "split": "40"})
+    assert EN("vanishing.cures.split_capped", split=40, depth=5) in capped.caption

@@ -2,7 +2,7 @@
 still depends on the input, and the weight gradient — at initialisation and during
 training, across depth, activation and initialisation (claims C4–C7 of docs/science.md)."""
 
-from sections.vanishing import at_init, boundary, explain, sweep, training
+from sections.vanishing import at_init, boundary, cures, explain, sweep, training
 from sections.vanishing.settings import NAME, read_settings
 
 #: The page's sections in reading order (URL ``view``; the first is the default).
@@ -12,6 +12,7 @@ SECTIONS = {
     "boundary": boundary.draw,
     "sweep": sweep.draw,
     "explain": explain.draw,
+    "cures": cures.draw,
 }
 #: The page's sources, listed in its References expander (ui.references keys).
 REFERENCES = ("glorot2010", "he2015", "nielsen2015", "kingma2015", "pascanu2013", "he2016",

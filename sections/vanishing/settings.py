@@ -201,10 +201,10 @@ def network_shape(info: DatasetInfo, depth: int, width: int) -> tuple[tuple[int,
     return sizes, ("sigmoid" if n_out == 1 else "softmax")
 
 
-def setup(fr: Frame, s: VanishingSettings) -> Setup | None:
+def setup(fr: Frame, s: VanishingSettings, describe: bool = True) -> Setup | None:
     """Resolve the data and the series and apply the compute guard, saying on the page
-    what the reader must know (data notes, inconsistent choices, a cut budget, the
-    setup line). None when there is nothing to show (no activation chosen)."""
+    what the reader must know (data notes, inconsistent choices, a cut budget, and with
+    `describe` the setup line). None when there is nothing to show (no activation chosen)."""
     from sections.vanishing.compute import split
 
     t = fr.t
@@ -224,20 +224,28 @@ def setup(fr: Frame, s: VanishingSettings) -> Setup | None:
     _data_note(t, info, arrays, data, n_train + n_test)
     budget = budget_epochs(s.depth, s.width, n_train, s.epochs, runs=len(series),
                            n_in=int(info.n_features))
-    note_budget(budget, t)
+    if describe:
+        note_budget(budget, t)
     maps = info.two_d and info.n_classes == 2
     n_snap, res = (boundary_plan(s.depth, s.width, len(series), int(info.n_features)) if maps
                    else (N_SNAPSHOTS, GRID))
     run = RunSpec(data, s.depth, s.width, s.std, s.opt, s.lr, budget.epochs, s.batch,
                   budget.n_samples, n_snap, res)
     sizes, output = network_shape(info, s.depth, s.width)
+    if describe:
+        _describe(t, s, run, output, n_test, shown, series)
+    return Setup(s, data, info, shown, series, two, init2, n_train, n_test, run, sizes, output,
+                 arrays)
+
+
+def _describe(t: Translator, s: VanishingSettings, run: RunSpec, output: str, n_test: int,
+              shown: str, series: tuple) -> None:
+    """The setup line every section but "Cures" starts with."""
     st.markdown(t(f"{NAME}.setup", depth=s.depth, width=s.width, layers=s.depth + 1,
                   output=t(f"{NAME}.output.{output}"), n_train=run.n_fit, n_test=n_test,
                   data=shown, opt=s.opt, lr=s.lr, epochs=run.epochs,
                   batch=t(f"{NAME}.full_batch") if s.batch >= run.n_fit else s.batch,
                   inits=", ".join(dict.fromkeys(i for _, i in series))))
-    return Setup(s, data, info, shown, series, two, init2, n_train, n_test, run, sizes, output,
-                 arrays)
 
 
 def _resolve_data(t: Translator, s: VanishingSettings) -> tuple[DataSpec, dict, str]:

@@ -1,0 +1,328 @@
+"""Section "Cures": how deep networks train today — residual connections and
+normalisation side by side, exploding gradients and clipping, activations mixed per layer.
+
+One experiment at a time (a switch at the top of the section, ``cure`` in the URL);
+every number in the readings comes from the runs on screen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.activations import ACTIVATIONS
+from core.gradients import first_last_ratio
+from core.init import INITIALISERS
+from sections.vanishing import readings
+from sections.vanishing.cures_compute import (
+    SCALES,
+    VARIANTS,
+    CureSpec,
+    explode,
+    mixed,
+    paired_init,
+    variants,
+)
+from sections.vanishing.readings import sci
+from sections.vanishing.settings import BUDGET, NAME, Setup, setup
+from ui.cache import memo_run, view_memo
+from ui.charts import compiled, finite_positive, line_chart
+from ui.export import Weights, chart_block, run_settings
+from ui.frame import Frame
+from ui.guard import budget_epochs, note_budget
+from ui.i18n import Translator, option_labels, percent
+from ui.references import cite
+
+PARTS = ("residual", "explode", "mix")
+#: The training recipe of docs/science.md's table of cures (SGD, 50 layers of 32 units).
+LR, BATCH, EPOCHS = 0.05, 32, 100
+#: What one request of this section may spend: normalised layers cost about twice a plain
+#: one (the cost model counts them twice), so three plain budgets fit five 50-layer networks.
+CURES_BUDGET = 3 * BUDGET
+CLIP_NORMS = [0.1, 0.5, 1, 2, 5]
+#: A variant "keeps" the differences between inputs when its last hidden layer's spread
+#: is at least this share of its first hidden layer's.
+SPREAD_KEPT = 0.1
+VARIANT_COLOURS = {"plain": "#7F7F7F", "residual": "#E69F00", "layer": "#56B4E9",
+                   "batch": "#009E73", "residual_layer": "#CC79A7",
+                   "low": "#009E73", "high": "#E69F00", "mixed": "#0072B2",
+                   "he": "#009E73", "scaled": "#D55E00", "clipped": "#0072B2"}
+
+
+def draw(s, fr: Frame) -> None:
+    su = setup(fr, s, describe=False)  # the section trains with its own recipe (said below)
+    if su is None:
+        return
+    t, c = fr.t, fr.controls
+    st.header(t(f"{NAME}.cures.title"))
+    st.markdown(t(f"{NAME}.cures.intro"))
+    cols = st.columns(3)
+    with c.placed(cols[0]):
+        part = c.select("cure", t(f"{NAME}.cures.part"), PARTS, PARTS[0],
+                        labels={p: t(f"{NAME}.cures.parts.{p}") for p in PARTS})
+    with c.placed(cols[1]):
+        depth = c.slider("cdepth", t(f"{NAME}.cures.depth"), 2, 100, 50)
+    {"residual": _residual, "explode": _explode, "mix": _mix}[part](fr, su, depth, cols[2])
+
+
+def _spec(fr: Frame, su: Setup, depth: int, act: str, runs: int) -> CureSpec:
+    """The section's recipe at `depth`, within its compute budget (said when cut)."""
+    budget = budget_epochs(depth, su.settings.width, su.n_train, EPOCHS, runs=2 * runs,
+                           n_in=su.n_in, budget=CURES_BUDGET)
+    note_budget(budget, fr.t)
+    return CureSpec(su.data, depth, su.settings.width, act, LR, BATCH, budget.epochs,
+                    budget.n_samples)
+
+
+def _recipe(t: Translator, spec: CureSpec, init: str) -> None:
+    st.caption(t(f"{NAME}.cures.recipe", depth=spec.depth, width=spec.width, act=spec.act,
+                 init=init, lr=spec.lr, batch=spec.batch, epochs=spec.epochs, n=spec.n_fit))
+
+
+# ------------------------------------------------------------ residual and normalisation
+def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
+    t, c = fr.t, fr.controls
+    acts = [a for a in ACTIVATIONS if a != "identity"]
+    with c.placed(col):
+        act = c.select("cact", t(f"{NAME}.cures.act"), acts, "sigmoid",
+                       labels=option_labels(t, "act", acts))
+    spec = _spec(fr, su, depth, act, len(VARIANTS))
+    _recipe(t, spec, paired_init(act))
+    runs = memo_run(variants, spec, **su.arrays, _text=t(f"{NAME}.cures.progress"))
+    views = view_memo((f"{NAME}.cures", spec, t.lang), lambda: _variant_views(t, runs))
+    left, right = st.columns(2)
+    with left:
+        chart_block(*views["signal"], "cures-signal", t, title=t(f"{NAME}.cures.signal_title"),
+                    caption=t(f"{NAME}.cures.signal_caption"))
+    with right:
+        chart_block(*views["spread"], "cures-spread", t, title=t(f"{NAME}.cures.spread_title"),
+                    caption=t(f"{NAME}.cures.spread_caption"))
+    left, right = st.columns(2)
+    with left:
+        chart_block(*views["loss"], "cures-loss", t, title=t(f"{NAME}.cures.loss_title"),
+                    caption=t(f"{NAME}.cures.loss_caption"))
+    with right:
+        st.markdown(f"**{t(f'{NAME}.cures.table_title')}**")
+        st.dataframe(_table(t, runs), hide_index=True, width="stretch")
+        for code, run in runs.items():
+            if run["diverged_at"] is not None:
+                st.error(t(f"{NAME}.cures.diverged", variant=t(f"{NAME}.cures.variant.{code}"),
+                           epoch=run["diverged_at"]))
+    _residual_reading(t, spec, runs)
+    st.caption(cite(t, "he2016", "ba2016", "ioffe2015"))
+
+
+def _variant_views(t: Translator, runs: dict) -> dict:
+    names = {code: t(f"{NAME}.cures.variant.{code}") for code in runs}
+    colours = {names[c]: VARIANT_COLOURS[c] for c in runs}
+    per_layer = pd.concat([pd.DataFrame({
+        "layer": np.arange(1, len(r["signal"]) + 1), "signal": finite_positive(r["signal"]),
+        "spread": finite_positive(r["spread"]), "variant": names[c]}) for c, r in runs.items()],
+        ignore_index=True)
+    loss = pd.concat([pd.DataFrame({"epoch": np.arange(len(r["loss"])),
+                                    "loss": finite_positive(r["loss"]), "variant": names[c]})
+                      for c, r in runs.items()], ignore_index=True)
+    common = {"colour_title": t(f"{NAME}.cures.variant_title"), "colours": colours,
+              "log_y": True, "compact": True, "legend": "bottom", "height": 300}
+    h_title = t(f"{NAME}.axis.hidden_layer")
+    return {
+        "signal": (compiled(line_chart, per_layer, "layer", "signal", "variant", x_title=h_title,
+                            y_title=t(f"{NAME}.axis.signal"), **common), per_layer),
+        "spread": (compiled(line_chart, per_layer, "layer", "spread", "variant", x_title=h_title,
+                            y_title=t(f"{NAME}.axis.spread"), **common), per_layer),
+        "loss": (compiled(line_chart, loss, "epoch", "loss", "variant",
+                          x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"), **common),
+                 loss),
+    }
+
+
+def _table(t: Translator, runs: dict) -> pd.DataFrame:
+    return pd.DataFrame({
+        t(f"{NAME}.cures.col.variant"): [t(f"{NAME}.cures.variant.{c}") for c in runs],
+        t(f"{NAME}.cures.col.signal"): [sci(first_last_ratio(r["signal"])) for r in runs.values()],
+        t(f"{NAME}.cures.col.spread"): [sci(float(r["spread"][-1])) for r in runs.values()],
+        t(f"{NAME}.cures.col.train"): [percent(float(r["train_acc"][-1])) for r in runs.values()],
+        t(f"{NAME}.cures.col.test"): [percent(float(r["test_acc"][-1])) for r in runs.values()],
+    })
+
+
+def _residual_reading(t: Translator, spec: CureSpec, runs: dict) -> None:
+    """Say, from the runs, whether the skip path and normalisation let the deep net learn."""
+    acc = {c: float(r["test_acc"][-1]) for c, r in runs.items()}
+    verdict = {c: readings.verdict(r) for c, r in runs.items()}
+    name = {c: t(f"{NAME}.cures.variant.{c}") for c in runs}
+    lines = [t(f"{NAME}.cures.read.line", variant=name[c], acc=percent(acc[c], digits=0),
+               verdict=t(f"{NAME}.verdict.{verdict[c]}", pct=f"{100 * readings.LEARNED:.0f}"))
+             for c in runs]
+    st.markdown("\n".join(lines))
+    if verdict["plain"] != "learned":
+        learned = [name[c] for c in runs if c != "plain" and verdict[c] == "learned"]
+        if learned:
+            st.success(t(f"{NAME}.cures.read.helped", depth=spec.depth, act=spec.act,
+                         which=", ".join(learned)))
+        else:
+            st.warning(t(f"{NAME}.cures.read.none_helped", depth=spec.depth, act=spec.act))
+    else:
+        st.info(t(f"{NAME}.cures.read.plain_learned", depth=spec.depth, act=spec.act))
+    if verdict["residual"] == "diverged":
+        st.warning(t(f"{NAME}.cures.read.residual_exploded", epoch=runs["residual"]["diverged_at"]))
+    _spread_reading(t, spec, runs)
+
+
+def _spread_reading(t: Translator, spec: CureSpec, runs: dict) -> None:
+    """Which variants keep the differences between inputs alive to the last layer, measured."""
+    st.markdown(t(f"{NAME}.cures.read.spread", depth=spec.depth, **{
+        c: sci(float(runs[c]["spread"][-1])) for c in ("plain", "layer", "batch")}))
+    for code in ("layer", "batch"):
+        first, last = (float(runs[code]["spread"][i]) for i in (0, -1))
+        if np.isfinite(first) and np.isfinite(last) and first > 0:
+            kept = last >= SPREAD_KEPT * first
+            st.markdown(t(f"{NAME}.cures.read.spread_{'kept' if kept else 'lost'}",
+                          variant=t(f"{NAME}.cures.variant.{code}"), first=sci(first), last=sci(last),
+                          depth=spec.depth))
+    st.caption(t(f"{NAME}.cures.read.norm_axes"))
+
+
+# ------------------------------------------------------------ exploding gradients
+def _explode(fr: Frame, su: Setup, depth: int, col) -> None:
+    t, c = fr.t, fr.controls
+    with c.placed(col):
+        scale = c.select("scale", t(f"{NAME}.cures.scale"), list(SCALES), "he4",
+                         labels={k: t(f"{NAME}.cures.scales.{k}") for k in SCALES})
+    cols = st.columns(3)
+    with c.placed(cols[0]):
+        clip_on = c.checkbox("clip", t(f"{NAME}.cures.clip"), True, help=t(f"{NAME}.cures.clip_help"))
+    with c.placed(cols[1]):
+        clip_norm = float(c.select_slider("clip_norm", t(f"{NAME}.cures.clip_norm"), CLIP_NORMS, 1))
+    spec = _spec(fr, su, depth, "relu", 2)
+    _recipe(t, spec, t(f"{NAME}.cures.scales.{scale}"))
+    runs = memo_run(explode, spec, scale, clip_norm if clip_on else None, **su.arrays,
+                    _text=t(f"{NAME}.cures.progress"))
+    healthy = memo_run(explode, dataclasses.replace(spec, epochs=0), "he", None, **su.arrays)["plain"]
+    frames = _explode_frames(t, runs, healthy)
+    left, right = st.columns(2)
+    with left:
+        chart_block(compiled(line_chart, frames["signal"], "layer", "signal", "run",
+                             x_title=t(f"{NAME}.axis.hidden_layer"), y_title=t(f"{NAME}.axis.signal"),
+                             colour_title=t(f"{NAME}.cures.run_title"), colours=frames["colours"],
+                             log_y=True, compact=True, legend="bottom", height=300),
+                    frames["signal"], "explode-signal", t, title=t(f"{NAME}.cures.growth_title"),
+                    caption=t(f"{NAME}.cures.growth_caption"))
+    with right:
+        chart_block(compiled(line_chart, frames["loss"], "epoch", "loss", "run",
+                             x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
+                             colour_title=t(f"{NAME}.cures.run_title"), colours=frames["colours"],
+                             log_y=True, compact=True, legend="bottom", height=300),
+                    frames["loss"], "explode-loss", t, title=t(f"{NAME}.cures.loss_title"),
+                    caption=t(f"{NAME}.cures.explode_loss_caption"),
+                    weights=Weights(runs["plain"]["params"], _settings(su, spec, scale), "weights-explode"))
+    _explode_reading(t, spec, runs, healthy, clip_on, clip_norm)
+    st.caption(cite(t, "pascanu2013", "he2015"))
+
+
+def _settings(su: Setup, spec: CureSpec, scale: str) -> dict:
+    return run_settings(NAME, data=su.shown if su.arrays else su.data.key, n_samples=su.data.n,
+                        noise=su.data.noise, seed=su.data.seed, n_train=spec.n_fit, sizes=su.sizes[:1]
+                        + (spec.width,) * spec.depth + su.sizes[-1:], activation=spec.act,
+                        output=su.output, init="he_normal", optimizer="sgd", lr=spec.lr,
+                        batch_size=spec.batch, epochs=spec.epochs, init_scale=SCALES[scale])
+
+
+def _explode_frames(t: Translator, runs: dict, healthy: dict) -> dict:
+    names = {"he": t(f"{NAME}.cures.runs.he"), "scaled": t(f"{NAME}.cures.runs.scaled"),
+             "plain": t(f"{NAME}.cures.runs.scaled"), "clipped": t(f"{NAME}.cures.runs.clipped")}
+    colours = {names["he"]: VARIANT_COLOURS["he"], names["scaled"]: VARIANT_COLOURS["scaled"],
+               names["clipped"]: VARIANT_COLOURS["clipped"]}
+    signal = pd.concat([pd.DataFrame({"layer": np.arange(1, len(r["signal"]) + 1),
+                                      "signal": finite_positive(r["signal"]), "run": name})
+                        for name, r in ((names["he"], healthy), (names["scaled"], runs["plain"]))],
+                       ignore_index=True)
+    loss = pd.concat([pd.DataFrame({"epoch": np.arange(len(r["loss"])),
+                                    "loss": finite_positive(r["loss"]), "run": names[code]})
+                      for code, r in runs.items()], ignore_index=True)
+    return {"signal": signal, "loss": loss, "colours": colours}
+
+
+def _explode_reading(t: Translator, spec: CureSpec, runs: dict, healthy: dict, clip_on: bool,
+                     clip_norm: float) -> None:
+    plain = runs["plain"]
+    growth = first_last_ratio(plain["signal"])
+    steps = max(len(plain["signal"]) - 1, 1)
+    per_layer = growth ** (1 / steps) if np.isfinite(growth) and growth > 0 else float("nan")
+    st.markdown(t(f"{NAME}.cures.read.growth", ratio=sci(growth), per_layer=sci(per_layer),
+                  healthy=sci(first_last_ratio(healthy["signal"])), depth=spec.depth,
+                  level=sci(float(plain["level"][-1]))))
+    if plain["diverged_at"] is not None:
+        st.error(t(f"{NAME}.cures.read.nan", epoch=plain["diverged_at"]))
+    else:
+        st.info(t(f"{NAME}.cures.read.no_nan", epochs=spec.epochs,
+                  acc=percent(float(plain["test_acc"][-1]), digits=0)))
+    if not clip_on:
+        st.info(t(f"{NAME}.cures.read.clip_off"))
+        return
+    clipped = runs["clipped"]
+    share = float(np.mean(clipped["clipped"][1:])) if len(clipped["clipped"]) > 1 else 0.0
+    st.markdown(t(f"{NAME}.cures.read.clip", clip=f"{clip_norm:g}", share=percent(share, digits=0),
+                  finite=t(f"{NAME}.cures.read.finite_{'yes' if clipped['finite'] else 'no'}"),
+                  acc=percent(float(clipped["test_acc"][-1]), digits=0),
+                  verdict=t(f"{NAME}.verdict.{readings.verdict(clipped)}",
+                            pct=f"{100 * readings.LEARNED:.0f}")))
+    st.markdown(t(f"{NAME}.cures.read.clip_limits", level=sci(float(clipped["level"][-1]))))
+
+
+# ------------------------------------------------------------ activations per layer
+def _mix(fr: Frame, su: Setup, depth: int, col) -> None:
+    t, c = fr.t, fr.controls
+    acts = [a for a in ACTIVATIONS if a != "identity"]
+    with c.placed(col):
+        split = c.slider("split", t(f"{NAME}.cures.split"), 0, 100, 25,
+                         help=t(f"{NAME}.cures.split_help"))
+    cols = st.columns(3)
+    with c.placed(cols[0]):
+        low = c.select("low", t(f"{NAME}.cures.low"), acts, "relu", labels=option_labels(t, "act", acts))
+    with c.placed(cols[1]):
+        high = c.select("high", t(f"{NAME}.cures.high"), acts, "sigmoid",
+                        labels=option_labels(t, "act", acts))
+    inits = list(INITIALISERS)
+    with c.placed(cols[2]):
+        init = c.select("minit", t(f"{NAME}.controls.init"), inits, "he_normal",
+                        labels=option_labels(t, "init", inits))
+    below = min(split, depth)
+    if below != split:
+        st.caption(t(f"{NAME}.cures.split_capped", split=split, depth=depth))
+    spec = CureSpec(su.data, depth, su.settings.width, low, LR, BATCH, 0, su.n_train)
+    profs = memo_run(mixed, spec, low, high, below, init, **su.arrays)
+    names = {"low": t(f"{NAME}.cures.mix.all", act=low), "high": t(f"{NAME}.cures.mix.all", act=high),
+             "mixed": t(f"{NAME}.cures.mix.mixed", low=low, high=high, k=below)}
+    frame = pd.concat([pd.DataFrame({"layer": np.arange(1, depth + 1),
+                                     "signal": finite_positive(p["signal"]), "net": names[code]})
+                       for code, p in profs.items()], ignore_index=True)
+    colours = {names[c]: VARIANT_COLOURS[c] for c in profs}
+    chart_block(compiled(line_chart, frame, "layer", "signal", "net",
+                         x_title=t(f"{NAME}.axis.hidden_layer"), y_title=t(f"{NAME}.axis.signal"),
+                         colour_title=t(f"{NAME}.cures.mix.title_legend"), colours=colours, log_y=True,
+                         compact=True, legend="bottom", height=320),
+                frame, "mix-signal", t, title=t(f"{NAME}.cures.mix.chart_title"),
+                caption=t(f"{NAME}.cures.mix.caption", init=init))
+    _mix_reading(t, profs["mixed"]["signal"], below, depth, low, high)
+
+
+def _mix_reading(t: Translator, signal: np.ndarray, below: int, depth: int, low: str, high: str) -> None:
+    """How much the signal shrinks across each part of the mixed network."""
+    s = np.asarray(signal, dtype=float)
+    parts = []
+    if below < depth:  # the `high` layers: from the last hidden layer down to layer below + 1
+        parts.append(t(f"{NAME}.cures.mix.part", act=high, n=depth - below,
+                       ratio=sci(_ratio(s[below], s[-1]))))
+    if below > 1:  # the `low` layers: down to layer 1
+        parts.append(t(f"{NAME}.cures.mix.part", act=low, n=below, ratio=sci(_ratio(s[0], s[below - 1]))))
+    st.markdown(t(f"{NAME}.cures.mix.reading", parts="; ".join(parts)))
+    if "sigmoid" in (low, high) and {low, high} & {"relu", "leaky_relu"}:
+        st.markdown(t(f"{NAME}.cures.mix.sigmoid_note"))
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if np.isfinite(a) and np.isfinite(b) and b > 0 else float("nan")
