@@ -23,6 +23,13 @@ Values kept by 2 and 3 are shared by every session of the process: their
 arrays are made read-only (:func:`read_only`), which enforces the rule that
 callers never modify what they get.
 
+**A visitor's own data never enters a shared cache.** When a run uses an
+upload (:func:`keep_private`, called by :func:`ui.upload.load_data`), every
+one of the caches above keeps its values in that visitor's
+``st.session_state`` instead (bounded, least recently used dropped first):
+results, kept results, views and chart specs alike. :func:`ui.frame.frame`
+starts every run public again (:func:`start_run`).
+
 A page script runs again from the top on every rerun, so a plain
 ``@st.cache_data`` on one of its functions would build a new cached-function
 wrapper every run, and Streamlit keys each wrapper by reading and tokenising
@@ -36,6 +43,7 @@ copy-on-read. Section modules are imported once, so for them it is simply
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -48,6 +56,45 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Wrappers made so far, by (file, qualified name, first line, code, constants, bound).
 _MADE: dict[tuple, Callable[..., Any]] = {}
+#: Most values one session keeps of its private data (results, views, specs together).
+PRIVATE_ENTRIES = 32
+_PRIVATE_STATE = "_private_cache"
+#: Session-state flag: the page's last full run used this visitor's own data. Kept in
+#: the session (not in the thread) so that a fragment's rerun, which does not run the
+#: page from the top, knows it too.
+_PRIVATE_RUN = "_private_run"
+
+
+def start_run() -> None:
+    """A new run of a page: nothing of the visitor's own data is in use yet."""
+    st.session_state[_PRIVATE_RUN] = False
+
+
+def keep_private() -> None:
+    """This run computes with the visitor's own data (an upload): from here on, every
+    cache keeps what it stores in the visitor's session, never in a shared cache."""
+    st.session_state[_PRIVATE_RUN] = True
+
+
+def is_private() -> bool:
+    """Whether this run's values must stay in the visitor's session (:func:`keep_private`)."""
+    try:
+        return bool(st.session_state.get(_PRIVATE_RUN, False))
+    except Exception:  # no Streamlit session (a builder called from a script or a test)
+        return False
+
+
+def session_memo(key: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` kept in this visitor's ``st.session_state`` (bounded, LRU)."""
+    store: OrderedDict = st.session_state.setdefault(_PRIVATE_STATE, OrderedDict())
+    if key in store:
+        store.move_to_end(key)
+        return store[key]
+    value = build()
+    store[key] = value
+    while len(store) > PRIVATE_ENTRIES:
+        store.popitem(last=False)
+    return value
 
 
 def page_cache(max_entries: int) -> Callable[[F], F]:
@@ -71,7 +118,8 @@ def page_cache(max_entries: int) -> Callable[[F], F]:
                code.co_consts, max_entries)
         made = _MADE.get(key)
         if made is None:
-            made = _MADE[key] = st.cache_data(max_entries=max_entries, show_spinner=False)(fn)
+            made = _MADE[key] = _public_or_private(
+                fn, st.cache_data(max_entries=max_entries, show_spinner=False)(fn))
         return made  # type: ignore[return-value]
 
     return decorate
@@ -103,6 +151,8 @@ def view_memo(key: Hashable, build: Callable[[], T]) -> T:
     build : callable
         Makes the value on a miss.
     """
+    if is_private():
+        return session_memo(("view", key), build)
     with _VIEWS_LOCK:
         if key in _VIEWS:
             _VIEWS.move_to_end(key)
@@ -119,6 +169,17 @@ def clear_view_memo() -> None:
     """Forget every kept view: with ``st.cache_data.clear()``, a cold start."""
     with _VIEWS_LOCK:
         _VIEWS.clear()
+
+
+def _public_or_private(fn: Callable[..., Any], cached: Callable[..., Any]) -> Callable[..., Any]:
+    """`cached` (Streamlit's shared cache) for public data, plain `fn` for a private run."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs) if is_private() else cached(*args, **kwargs)
+
+    call.clear = cached.clear  # type: ignore[attr-defined]
+    return call
 
 
 def memo_run(fn: Callable[..., T], /, *args: Hashable, **kwargs: Any) -> T:

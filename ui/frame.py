@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ui.cache import start_run
 from ui.controls import Bound, Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 from ui.startup import prepare_process
@@ -143,6 +144,7 @@ def frame(page: str) -> Frame:
         The calling page's name, one of `PAGES`.
     """
     prepare_process()
+    start_run()  # nothing of the visitor's own data is in use yet (ui.cache)
     info = next(p for p in PAGES if p.name == page)
     sidebar = st.sidebar
     lang_box = sidebar.container()

@@ -56,6 +56,7 @@ from core.userdata import (
     read_sheet,
     read_table,
 )
+from ui.cache import keep_private
 from ui.charts import CLASS_COLOURS, vega_spec
 from ui.frame import hidden_keys
 from ui.i18n import Translator
@@ -413,11 +414,14 @@ def user_data(two_d: bool = True) -> tuple[np.ndarray, np.ndarray, str] | None:
     `X` has shape ``(n, 2)``, the two columns the visitor chose, or with
     ``two_d=False`` shape ``(n, d)``, every feature column; `y` holds classes
     ``0 .. k-1``. `digest` changes with the file and with every column choice
-    (it is the cache key of the data).
+    (it is the cache key of the data). A page that reads it computes with the
+    visitor's own data: from then on its caches keep their values in the visitor's
+    session (:func:`ui.cache.keep_private`).
     """
     stored = st.session_state.get(_STATE)
     if stored is None:
         return None
+    keep_private()
     X = stored["X"] if two_d else stored.get("X_all", stored["X"])
     return X, stored["y"], stored["digest"]
 
@@ -430,6 +434,7 @@ def user_regression(two_d: bool = True) -> tuple[np.ndarray, np.ndarray, str] | 
     stored = st.session_state.get(_REGRESSION)
     if stored is None:
         return None
+    keep_private()
     X = stored["X"] if two_d else stored.get("X_all", stored["X"])
     return X, stored["y"], stored["digest"]
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ui.cache import is_private, session_memo
 from ui.i18n import Translator
 from ui.internals import arrow_bytes
 
@@ -179,6 +180,8 @@ def compiled(builder: Callable[..., alt.TopLevelMixin], /, *args: Any, **kwargs:
     _code_key(builder.__code__, h)
     _fingerprint(args, h)
     _fingerprint(kwargs, h)
+    if is_private():  # a visitor's own data: kept in their session, never shared
+        return session_memo(("spec", h.hexdigest()), lambda: vega_spec(builder(*args, **kwargs)))
     return _compiled(h.hexdigest(), builder, args, kwargs)
 
 
