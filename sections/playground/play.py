@@ -227,6 +227,8 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     """Under the component: what the epoch shown says, the loss curve and the network's file."""
     epoch = run.frame_at(run.pointer)
     frame = run.frames[epoch]
+    if run.playing:
+        st.info(t(f"{NAME}.playing", epoch=epoch), icon=":material/play_circle:")
     if run.diverged_at is not None and epoch >= run.diverged_at:
         st.error(t(f"{NAME}.diverged", epoch=run.diverged_at), icon=":material/warning:")
     elif run.stop == "limit" and not run.playing:

@@ -248,6 +248,9 @@ def _ahead(run: Run, have: int) -> list[int]:
 def command(run: Run, plane: PlaneData, cmd: Mapping[str, Any], now: float | None = None) -> str:
     """Apply one command from the browser; return ``"fragment"`` or ``"app"`` (what to rerun).
 
+    Only ``more`` reruns just the fragment: the other commands change what the page
+    under the diagram says, once each.
+
     ``cmd["action"]`` is ``play`` (from ``at``, the epoch shown), ``more`` (the browser
     holds frames up to ``have``), ``pause`` (at ``at``) or ``step``. Reset and clicks
     on the plane change the run itself and are handled by the caller.
@@ -259,7 +262,8 @@ def command(run: Run, plane: PlaneData, cmd: Mapping[str, Any], now: float | Non
         run.playing, run.stop = True, None
         run.pointer = run.frame_at(min(at, run.trained))
         run.play_start = run.pointer
-        return _feed(run, plane, _epoch(cmd.get("have"), run.pointer), now, force=True)
+        _feed(run, plane, _epoch(cmd.get("have"), run.pointer), now, force=True)
+        return "app"  # once, so the page under the diagram says that it plays
     if action == "more":
         if not run.playing:
             return "fragment"
