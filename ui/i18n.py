@@ -83,3 +83,9 @@ def option_labels(t: Translator, kind: str, codes: Iterable[str]) -> dict[str, s
     control's ``labels=``: the widget shows the text, the URL keeps the code.
     """
     return {c: t(key) if t.has(key := f"common.option.{kind}.{c}") else c for c in codes}
+
+
+def act_labels(t: Translator) -> dict[str, str]:
+    """Every activation's shown name (``common.option.act``), for chart legends."""
+    return {key.rsplit(".", 1)[1]: t(key) for key in catalog(DEFAULT_LANGUAGE)
+            if key.startswith("common.option.act.")}

@@ -13,7 +13,7 @@ from ui.cache import memo_run
 from ui.charts import compiled, line_chart
 from ui.export import Weights, chart_block, weights_button
 from ui.frame import Frame
-from ui.i18n import Translator
+from ui.i18n import Translator, act_labels
 
 BIG_LRS = (1, 3, 10, 30, 100)
 
@@ -36,6 +36,7 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     chart_block(
         compiled(line_chart, frame, "epoch", "dead", "act", x_title=t(f"{P}.s3.epoch_axis"),
                  y_title=t(f"{P}.s3.dead_axis"), colour_title=t("common.axis.activation"),
+                 labels=act_labels(t),
                  height=220),
         frame, "big-step-dead", t, caption=t(f"{P}.s3.caption", normal_lr=NORMAL_LR))
     relu = res["relu"]

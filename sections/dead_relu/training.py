@@ -14,7 +14,7 @@ from ui.charts import compiled, line_chart
 from ui.charts.dead_relu import dead_heatmap
 from ui.export import Weights, chart_block
 from ui.frame import Frame
-from ui.i18n import Translator, percent
+from ui.i18n import Translator, act_labels, percent
 from ui.references import cite
 
 #: ReLU (Nair & Hinton; Glorot, Bordes & Bengio) and Leaky ReLU (Maas et al.).
@@ -102,6 +102,7 @@ def _views(t: Translator, result: dict, acts: tuple[str, ...]) -> dict:
     views["total"] = (
         compiled(line_chart, lines, "epoch", "dead", "act", x_title=t("common.axis.epoch"),
                  y_title=t(f"{P}.s1.total_axis"), colour_title=t("common.axis.activation"),
+                 labels=act_labels(t),
                  height=220),
         lines)
     return views

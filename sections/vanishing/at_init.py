@@ -19,7 +19,7 @@ from ui.charts import compiled, finite_positive, line_chart
 from ui.export import chart_block
 from ui.frame import Frame
 from ui.guard import budget_epochs
-from ui.i18n import Translator, percent
+from ui.i18n import Translator, act_labels, percent
 from ui.references import cite
 
 SERIES_COLUMNS = ["series", "act", "init"]  # leading columns of every CSV with one row per series
@@ -174,8 +174,8 @@ def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_ti
     if not frame["mid"].notna().any():
         return None
     spec = compiled(line_chart, frame, "layer", "mid", "act", band=("lo", "hi"), x_title=x_title,
-                    y_title=y_title, colour_title=t("common.axis.activation"), log_y=True,
-                    compact=True, height=280, series="series" if su.two else None,
+                    y_title=y_title, colour_title=t("common.axis.activation"), labels=act_labels(t),
+                    log_y=True, compact=True, height=280, series="series" if su.two else None,
                     dash="init" if su.two else None, shapes=su.two,
                     dash_title=t(f"{NAME}.axis.init"), reference=ref,
                     reference_title=t(f"{NAME}.init.ref_label"))
@@ -186,7 +186,7 @@ def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_ti
 def _line_view(t: Translator, su: Setup, frame: pd.DataFrame, y: str, x_title: str,
                y_title: str) -> tuple:
     spec = compiled(line_chart, frame, "layer", y, "act", x_title=x_title, y_title=y_title,
-                    colour_title=t("common.axis.activation"), compact=True, height=280,
+                    colour_title=t("common.axis.activation"), labels=act_labels(t), compact=True, height=280,
                     series="series" if su.two else None, dash="init" if su.two else None,
                     shapes=su.two, dash_title=t(f"{NAME}.axis.init"))
     return spec, frame[[*SERIES_COLUMNS, "layer", y]]

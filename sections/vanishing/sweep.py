@@ -16,7 +16,7 @@ from ui.charts import compiled, finite_positive, line_chart
 from ui.export import chart_block
 from ui.frame import Frame
 from ui.guard import budget_epochs, note_budget
-from ui.i18n import Translator
+from ui.i18n import Translator, act_labels
 
 
 def draw(s, fr: Frame) -> None:
@@ -57,7 +57,7 @@ def _charts(t: Translator, su: Setup, table: pd.DataFrame) -> None:
     with left:
         chart_block(compiled(line_chart, table, "depth", "test_acc", "act",
                              x_title=t(f"{NAME}.axis.depth"), y_title=t(f"{NAME}.axis.test_acc"),
-                             colour_title=t("common.axis.activation"), compact=True,
+                             colour_title=t("common.axis.activation"), labels=act_labels(t), compact=True,
                              series="series" if su.two else None, dash="init" if su.two else None,
                              shapes=su.two, dash_title=t(f"{NAME}.axis.init")),
                     table, "sweep-accuracy", t, title=t(f"{NAME}.sweep.acc_title"))
@@ -65,7 +65,8 @@ def _charts(t: Translator, su: Setup, table: pd.DataFrame) -> None:
         if ratios["value"].notna().any():
             chart_block(compiled(line_chart, ratios, "depth", "value", "act",
                                  x_title=t(f"{NAME}.axis.depth"), y_title=t(f"{NAME}.axis.ratio"),
-                                 colour_title=t("common.axis.activation"), log_y=True, compact=True,
+                                 colour_title=t("common.axis.activation"), labels=act_labels(t),
+                                 log_y=True, compact=True,
                                  series="_g", dash="measure", shapes=True,
                                  dash_title=t(f"{NAME}.sweep.measure")),
                         table, "sweep-ratio", t, title=t(f"{NAME}.sweep.ratio_title"))

@@ -14,7 +14,7 @@ from ui.charts import compiled, downsample, finite_positive, line_chart
 from ui.charts.vanishing import layer_heatmap
 from ui.export import Weights, chart_block, run_settings, weights_button
 from ui.frame import Frame
-from ui.i18n import Translator
+from ui.i18n import Translator, act_labels
 
 SERIES_COLUMNS = ["series", "act", "init"]
 #: What the heatmaps show: the back-propagated signal (hidden layers) or ‖∂L/∂W‖ (weight layers).
@@ -89,7 +89,7 @@ def _views(t: Translator, su: Setup, runs: dict) -> dict:
              "shapes": su.two, "dash_title": t(f"{NAME}.axis.init"), "compact": True}
     loss = (compiled(line_chart, downsample(curves, "series"), "epoch", "loss", "act",
                      x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
-                     colour_title=t("common.axis.activation"), log_y=True, **lines),
+                     colour_title=t("common.axis.activation"), labels=act_labels(t), log_y=True, **lines),
             curves[[*SERIES_COLUMNS, "epoch", "loss"]])
     acc = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
                       var_name="split", value_name="acc")
@@ -104,7 +104,7 @@ def _views(t: Translator, su: Setup, runs: dict) -> dict:
     acc = acc.assign(_g=acc["series"] + acc["split"])
     acc_spec = compiled(line_chart, downsample(acc, "_g"), "epoch", "acc", "act",
                         x_title=t("common.axis.epoch"), y_title=t("common.axis.accuracy"),
-                        colour_title=t("common.axis.activation"), **lines)
+                        colour_title=t("common.axis.activation"), labels=act_labels(t), **lines)
     return {"loss": loss, "acc": (acc_spec, acc_csv),
             "signal": _heatmaps(t, su, runs, "signal", t(f"{NAME}.axis.signal_short")),
             "weights": _heatmaps(t, su, runs, "grad", t(f"{NAME}.axis.norm_short"))}

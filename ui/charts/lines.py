@@ -12,6 +12,7 @@ new data leave the spec as it was and the browser updates the chart in place.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 import altair as alt
@@ -95,6 +96,7 @@ def line_chart(
     y_range: tuple[float, float] | None = None,
     reference: pd.DataFrame | None = None,
     reference_title: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> alt.LayerChart:
     """Lines, one per series, with hover points that show the values.
 
@@ -107,7 +109,8 @@ def line_chart(
     `compact` gives short y labels (``1e+10``) and whole-number x ticks;
     `y_range` is a fixed y domain (a constant of the page, never a number taken
     from the data); `reference` (columns `x` and ``ref``) is a dotted grey
-    curve such as a bound.
+    curve such as a bound. `labels` maps values of the colour column to the text
+    the legend shows (translated activation names, say); the data keep the codes.
 
     A series of up to :data:`POINT_MARKS` rows gets a hover point at each row;
     longer ones (training curves) at :data:`POINT_MARKS` evenly spaced rows
@@ -118,7 +121,7 @@ def line_chart(
     y_axis = alt.Axis(format="~g") if compact else alt.Undefined
     y_scale = _scale(log_y, y_range)
     enc = _shared_encoding(frame, x, colour, x_title, colour_title, log_x, compact, series,
-                           colours, legend)
+                           colours, legend, labels)
     layers: list = []
     if band is not None:
         layers.append(alt.Chart(frame).mark_area(opacity=0.16).encode(
@@ -140,11 +143,15 @@ def line_chart(
 
 def _shared_encoding(frame: pd.DataFrame, x: str, colour: str, x_title: str, colour_title: str,
                      log_x: bool, compact: bool, series: str | None,
-                     colours: Mapping[str, str] | None, legend: str | None) -> dict:
+                     colours: Mapping[str, str] | None, legend: str | None,
+                     labels: Mapping[str, str] | None) -> dict:
     """The x and colour (and detail) channels every layer of a line chart shares."""
     names = frame[colour].astype(str).unique().tolist()
     x_axis = alt.Axis(format="d", tickMinStep=1) if compact else alt.Undefined
-    legend_def = alt.Legend(orient=legend, labelLimit=400) if legend else alt.Undefined
+    legend_kw: dict = {"orient": legend, "labelLimit": 400} if legend else {}
+    if labels:
+        legend_kw["labelExpr"] = label_expression(labels)
+    legend_def = alt.Legend(**legend_kw) if legend_kw else alt.Undefined
     enc: dict = {
         "x": alt.X(f"{x}:Q", title=x_title, scale=_scale(log_x), axis=x_axis),
         "color": alt.Color(f"{colour}:N", title=colour_title, scale=colour_scale(names, colours),
@@ -153,6 +160,16 @@ def _shared_encoding(frame: pd.DataFrame, x: str, colour: str, x_title: str, col
     if series is not None:
         enc["detail"] = alt.Detail(f"{series}:N")
     return enc
+
+
+def label_expression(labels: Mapping[str, str]) -> str:
+    """A Vega expression showing ``labels[value]`` for a legend value (the value itself
+    when it is not listed). Every string is JSON-quoted, so no text can break out."""
+    expr = "datum.label"
+    for code, text in reversed(list(labels.items())):
+        expr = (f"datum.label === {json.dumps(str(code), ensure_ascii=False)} ? "
+                f"{json.dumps(str(text), ensure_ascii=False)} : ({expr})")
+    return expr
 
 
 def _hover_points(frame: pd.DataFrame, enc: dict, x: str, y: str, colour: str, dash: str | None,
