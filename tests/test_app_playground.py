@@ -372,3 +372,28 @@ def test_uploads_two_classes_or_fall_back() -> None:
     assert not at.exception
     assert T("playground.data.classes") in text(at)
     assert len(payload(at)["points"]["train"]) == 3 * 250  # Playground's circle instead
+
+
+def test_the_gradient_reading_is_computed_from_the_frame_shown() -> None:
+    from sections.playground.play import layer_signal
+
+    deep = {"data": "spiral", "act": "sigmoid", "shape": "6,6,6,6,6,6", "features": "x1,x2,sinx1,sinx2"}
+    at = open_page(PAGE, deep)
+    frame = payload(at)["frames"][0]
+    sizes = payload(at)["static"]["sizes"]
+    signal = layer_signal(sizes, frame)
+    assert len(signal) == 6
+    ratio = signal[0] / signal[-1]
+    assert ratio < 0.1  # sigmoid at initialisation: the signal fades towards the input
+    assert f"**{ratio:.3g}×**" in text(at) and T("playground.grad_fades") in text(at)
+    at = open_page(PAGE, {**deep, "residual": "true"})
+    assert T("playground.grad_keeps") in text(at)  # the skips carry it back
+    # the norm of a layer is the root of the sum of its units' squared norms
+    from core.features import expand
+    from core.mlp import MLP
+
+    Xtr, ytr, _, _ = builtin("spiral", 0.0, 0, 50)
+    net = MLP([4, *[6] * 6, 1], activation="sigmoid", output="sigmoid", init="glorot_uniform", seed=0)
+    trace = net.backward_trace(expand(Xtr, ["x1", "x2", "sinx1", "sinx2"]), ytr)
+    expected = [np.linalg.norm(d) for d in trace.dh[1:]]
+    assert np.allclose(signal, expected, rtol=1e-5)

@@ -9,6 +9,8 @@ Pause, Step, Reset and a click on the plane rerun the whole page.
 
 from __future__ import annotations
 
+import base64
+import itertools
 from typing import Any
 
 import numpy as np
@@ -77,6 +79,7 @@ def draw(s: PlaygroundSettings, fr: Frame) -> None:
     player(s, plane, chunk, t)
     run = st.session_state[_RUN]
     readings(s, plane, run, t)
+    experiments(fr)
     st.caption(t(f"{NAME}.output_line"))
     st.caption(cite(t, *SOURCES))
 
@@ -222,6 +225,30 @@ def empty_payload(s: PlaygroundSettings, t: Translator) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ readings
 
+_ALL = "x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2"
+_DEEP = "data=spiral&shape=6,6,6,6,6,6&features=x1,x2,sinx1,sinx2&grad=true"
+#: One-click experiments: catalog key -> the page's query.
+EXPERIMENTS = {
+    "vanish": f"{_DEEP}&act=sigmoid",
+    "relu": f"{_DEEP}&act=relu&init=he_normal",
+    "residual": f"{_DEEP}&act=sigmoid&residual=true",
+    "circle": "data=circle&shape=&features=x1sq,x2sq&lr=0.1",
+    "xor": "data=xor&shape=&features=x1x2&lr=0.1",
+    "dead": "data=circle&act=relu&shape=8,8,8&lr=1",
+    "explode": f"data=spiral&act=relu&shape=16,16,16,16,16,16&lr=10&init=he_normal&features={_ALL}",
+}
+
+
+def experiments(fr: Frame) -> None:
+    """A short list of one-click experiments (links to this page with other settings)."""
+    t = fr.t
+    lang = "" if fr.lang == "en" else f"&lang={fr.lang}"
+    with st.expander(t(f"{NAME}.try.title"), icon=":material/science:"):
+        st.markdown("\n".join(
+            f"- {t(f'{NAME}.try.{key}', url=f'/{NAME}?{query}{lang}')}"
+            for key, query in EXPERIMENTS.items()))
+
+
 
 def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -> None:
     """Under the component: what the epoch shown says, the loss curve and the network's file."""
@@ -240,7 +267,33 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     if dead:
         losses += " " + t(f"{NAME}.reading_dead", n=dead, total=sum(s.shape))
     st.markdown(losses)
+    grad = gradient_reading(run.spec.sizes, frame, t)
+    if grad:
+        st.markdown(grad)
     _loss_chart(s, plane, run, epoch, t)
+
+
+def layer_signal(sizes: list[int], frame: dict) -> np.ndarray:
+    """‖∂L/∂h_l‖ of every hidden layer of a frame (Frobenius norm over samples and units).
+
+    A frame holds each node's norm over the samples; a layer's norm is the root of
+    the sum of their squares.
+    """
+    gh = np.frombuffer(base64.b64decode(frame["gh"]), dtype="<f4").astype(np.float64)
+    bounds = np.cumsum([0, *sizes])
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.array([np.sqrt(np.sum(gh[a:b] ** 2)) for a, b in itertools.pairwise(bounds[1:-1])])
+
+
+def gradient_reading(sizes: list[int], frame: dict, t: Translator) -> str | None:
+    """How the back-propagated signal at the first hidden layer compares with the last's."""
+    signal = layer_signal(sizes, frame)
+    if len(signal) < 2 or not np.all(np.isfinite(signal)) or signal[-1] <= 0:
+        return None
+    ratio = float(signal[0] / signal[-1])
+    verdict = "grad_fades" if ratio < 0.1 else "grad_grows" if ratio > 10 else "grad_keeps"
+    return t(f"{NAME}.reading_grad", ratio=f"{ratio:.3g}", last=f"{signal[-1]:.3g}",
+             verdict=t(f"{NAME}.{verdict}"))
 
 
 def _fmt(v: float | None) -> str:
