@@ -397,3 +397,10 @@ def test_the_gradient_reading_is_computed_from_the_frame_shown() -> None:
     trace = net.backward_trace(expand(Xtr, ["x1", "x2", "sinx1", "sinx2"]), ytr)
     expected = [np.linalg.norm(d) for d in trace.dh[1:]]
     assert np.allclose(signal, expected, rtol=1e-5)
+
+
+def test_a_pinned_view_has_no_link_box() -> None:
+    at = open_page(PAGE, {"hide": "all"})
+    assert not [b for b in at.text_input if b.key == "_pg_link"]
+    at = open_page(PAGE)
+    assert [b for b in at.text_input if b.key == "_pg_link"]

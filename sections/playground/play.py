@@ -22,7 +22,6 @@ from core.points import PointsError, decode_points, encode_points, toggle_point
 from sections.playground.data import PLANE_EXTENT, PlaneData, plane_data
 from sections.playground.run import CHUNK, FPS, MAX_EPOCHS, MAX_PLAY, Run, command, new_run, run_spec
 from sections.playground.settings import DRAW, LINK_BOX, NAME, POINTS_KEY, PlaygroundSettings, import_link
-from ui.cache import view_memo
 from ui.charts import compiled
 from ui.charts.playground import loss_chart
 from ui.components.playground import command as sent_command
@@ -38,7 +37,9 @@ _RUN = "_pg_run"
 _CMD = "_pg_cmd"
 #: Most points of the loss history sent to the browser (the rest are thinned).
 HISTORY_POINTS = 400
-SOURCES = ("glorot2010", "he2015")
+#: Glorot & Bengio (vanishing through sigmoid layers, their initialisation), He et al.
+#: (ReLU initialisation; residual connections), Nair & Hinton (ReLU).
+SOURCES = ("glorot2010", "he2015", "nair2010", "he2016")
 
 
 def _stash() -> None:
@@ -67,9 +68,12 @@ def current_run(s: PlaygroundSettings, plane: PlaneData, chunk: int) -> Run:
 
 def draw(s: PlaygroundSettings, fr: Frame) -> None:
     t = fr.t
-    st.text_input(t(f"{NAME}.link.label"), key=LINK_BOX, on_change=import_link,
-                  placeholder="https://playground.tensorflow.org/#activation=tanh&…",
-                  help=t(f"{NAME}.link.help"))
+    hidden = fr.controls.hidden or frozenset()
+    # A pinned classroom view keeps its experiment: a pasted link would replace it.
+    if not hidden:
+        st.text_input(t(f"{NAME}.link.label"), key=LINK_BOX, on_change=import_link,
+                      placeholder="https://playground.tensorflow.org/#activation=tanh&…",
+                      help=t(f"{NAME}.link.help"))
     plane = plane_data(s, t)
     if not len(plane.y_train):
         st.info(t(f"{NAME}.draw.empty"), icon=":material/touch_app:")
@@ -200,11 +204,10 @@ def payload(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) ->
     stop = None
     if run.stop is not None:
         stop = {"kind": run.stop, "epoch": run.diverged_at if run.stop == "diverged" else run.trained}
-    static = view_memo((NAME, "static", run.run_id), lambda: dict(run.static))
     return {
         "run": run.run_id, "seq": run.seq, "ctl": run.ctl,
         "mode": "playing" if run.playing else "paused", "pointer": run.pointer,
-        "fps": FPS, "chunk": run.chunk, "stride": run.stride, "static": static,
+        "fps": FPS, "chunk": run.chunk, "stride": run.stride, "static": run.static,
         "net": _net_texts(s, t), "problem": plane.problem, "extent": PLANE_EXTENT,
         "points": {"train": _flat_points(plane.X_train, plane.y_train),
                    "test": _flat_points(plane.X_test, plane.y_test)},

@@ -127,6 +127,7 @@ function receive(s, data) {
     s.inputs = null;
     s.stopSent = false;
     s.playing = false;
+    s.pending = false;
   }
   if (data.seq !== s.seq) s.pending = false;
   s.seq = data.seq;
