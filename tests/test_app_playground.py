@@ -15,12 +15,26 @@ import time
 
 import numpy as np
 import pytest
-from apptest_utils import bound_widgets, charts, errors_text, export_buttons, open_page, url_note_shown
+from apptest_utils import (
+    ENTRY,
+    ROOT,
+    TIMEOUT,
+    bound_widgets,
+    charts,
+    errors_text,
+    export_buttons,
+    open_page,
+    url_note_shown,
+)
+from streamlit.testing.v1 import AppTest
 
+from core.features import expand
+from core.mlp import MLP
 from core.points import decode_points, encode_points
 from sections.playground import run as play_run
 from sections.playground.data import PlaneData, builtin, scaled
 from sections.playground.frames import CHUNK_BYTES
+from sections.playground.play import layer_signal
 from sections.playground.run import CHUNK, RunSpec, chunk_seed, command, new_run, train_chunk
 from ui.frame import PAGES
 from ui.i18n import Translator
@@ -375,8 +389,6 @@ def test_uploads_two_classes_or_fall_back() -> None:
 
 
 def test_the_gradient_reading_is_computed_from_the_frame_shown() -> None:
-    from sections.playground.play import layer_signal
-
     deep = {"data": "spiral", "act": "sigmoid", "shape": "6,6,6,6,6,6", "features": "x1,x2,sinx1,sinx2"}
     at = open_page(PAGE, deep)
     frame = payload(at)["frames"][0]
@@ -389,9 +401,6 @@ def test_the_gradient_reading_is_computed_from_the_frame_shown() -> None:
     at = open_page(PAGE, {**deep, "residual": "true"})
     assert T("playground.grad_keeps") in text(at)  # the skips carry it back
     # the norm of a layer is the root of the sum of its units' squared norms
-    from core.features import expand
-    from core.mlp import MLP
-
     Xtr, ytr, _, _ = builtin("spiral", 0.0, 0, 50)
     net = MLP([4, *[6] * 6, 1], activation="sigmoid", output="sigmoid", init="glorot_uniform", seed=0)
     trace = net.backward_trace(expand(Xtr, ["x1", "x2", "sinx1", "sinx2"]), ytr)
@@ -404,3 +413,17 @@ def test_a_pinned_view_has_no_link_box() -> None:
     assert not [b for b in at.text_input if b.key == "_pg_link"]
     at = open_page(PAGE)
     assert [b for b in at.text_input if b.key == "_pg_link"]
+
+
+def test_an_uploaded_regression_target() -> None:
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(80, 2))
+    at = AppTest.from_file(str(ROOT / ENTRY), default_timeout=TIMEOUT)
+    at.session_state["_user_regression"] = {"X": X, "y": X[:, 0] - X[:, 1], "digest": "reg",
+                                            "name": "mine.csv"}
+    at.query_params.update({"data": "upload"})
+    at.switch_page(PAGE.script)
+    at.run()
+    assert not at.exception, errors_text(at)
+    data = payload(at)
+    assert data["problem"] == "regression" and len(data["points"]["train"]) == 3 * 40

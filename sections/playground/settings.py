@@ -156,12 +156,13 @@ def read_settings(fr: Frame) -> PlaygroundSettings:
                                       t(f"{NAME}.controls.shape_help", layers=MAX_LAYERS,
                                         width=MAX_WIDTH),
                                       lambda s: parse_shape(s) is not None))
+    shape = shape if shape is not None else (4, 2)
     act = c.select("act", t(f"{NAME}.controls.act"), ACTS, "tanh",
                    labels=option_labels(t, "act", ACTS))
     per_layer = parse_acts(_checked_text(c, "acts", t(f"{NAME}.controls.acts"),
                                          t(f"{NAME}.controls.acts_help", codes=", ".join(ACTS)),
-                                         lambda s: parse_acts(s, len(shape or ())) is not None),
-                           len(shape or ()))
+                                         lambda s: parse_acts(s, len(shape)) is not None),
+                           len(shape))
     residual = c.checkbox("residual", t(f"{NAME}.controls.residual"), False,
                           help=t(f"{NAME}.controls.residual_help"))
     init = c.select("init", t(f"{NAME}.controls.init"), INITS, "glorot_uniform",
@@ -172,7 +173,6 @@ def read_settings(fr: Frame) -> PlaygroundSettings:
     reg_rate = float(c.select_slider("reg_rate", t(f"{NAME}.controls.reg_rate"),
                                      REGULARIZATION_RATES, 0))
     seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
-    shape = shape if shape is not None else (4, 2)
     return PlaygroundSettings(
         data, problem, noise, train, batch, features, shape,
         per_layer or (act,) * len(shape), residual, init, lr, reg, reg_rate, int(seed),
