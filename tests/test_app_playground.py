@@ -427,3 +427,12 @@ def test_an_uploaded_regression_target() -> None:
     assert not at.exception, errors_text(at)
     data = payload(at)
     assert data["problem"] == "regression" and len(data["points"]["train"]) == 3 * 40
+
+
+def test_clicks_off_the_plane_change_nothing_and_the_limits_are_stated() -> None:
+    at = open_page(PAGE, {"data": "draw", "points": encode_points([(1, 1, 1)])})
+    at = send(at, "click", x1=float("nan"), x2=9.0)
+    assert not at.exception, errors_text(at)
+    assert len(decode_points(dict(at.query_params)["points"]).points) == 1
+    assert T("playground.draw.full") not in text(at)
+    assert T("playground.limits", chunk=CHUNK, play="1,000", total="10,000") in text(at)

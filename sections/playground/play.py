@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from core.features import FEATURES
-from core.points import PointsError, decode_points, encode_points, toggle_point
+from core.points import MAX_POINTS, PointsError, decode_points, encode_points, toggle_point
 from sections.playground.data import PLANE_EXTENT, PlaneData, plane_data
 from sections.playground.run import CHUNK, FPS, MAX_EPOCHS, MAX_PLAY, Run, command, new_run, run_spec
 from sections.playground.settings import DRAW, LINK_BOX, NAME, POINTS_KEY, PlaygroundSettings, import_link
@@ -134,8 +134,11 @@ def _click(s: PlaygroundSettings, cmd: dict, t: Translator) -> str:
         points = toggle_point(current, float(cmd.get("x1", 0)), float(cmd.get("x2", 0)), s.brush,
                               s.problem)
     except (PointsError, TypeError, ValueError):
-        st.session_state["_pg_points_full"] = True
-        return "app"
+        # A 101st point; anything else (a click off the plane) changes nothing.
+        if len(current) >= MAX_POINTS:
+            st.session_state["_pg_points_full"] = True
+            return "app"
+        return "fragment"
     st.session_state[POINTS_KEY] = encode_points(points, s.problem) if points else ""
     return "app"
 
@@ -274,6 +277,7 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     if grad:
         st.markdown(grad)
     _loss_chart(s, plane, run, epoch, t)
+    st.caption(t(f"{NAME}.limits", chunk=run.chunk, play=f"{MAX_PLAY:,}", total=f"{MAX_EPOCHS:,}"))
 
 
 def layer_signal(sizes: list[int], frame: dict) -> np.ndarray:
