@@ -436,3 +436,13 @@ def test_clicks_off_the_plane_change_nothing_and_the_limits_are_stated() -> None
     assert len(decode_points(dict(at.query_params)["points"]).points) == 1
     assert T("playground.draw.full") not in text(at)
     assert T("playground.limits", chunk=CHUNK, play="1,000", total="10,000") in text(at)
+
+
+def test_the_sidebar_reset_puts_every_control_back() -> None:
+    at = open_page(PAGE, {"features": "x1,sinx1", "shape": "3", "data": "draw",
+                          "points": encode_points([(1, 1, 1)])})
+    at.button(key="_reset").click().run()
+    assert not at.exception, errors_text(at)
+    assert dict(at.query_params) == {}
+    assert at.multiselect(key="features").value == ["x1", "x2"]
+    assert payload(at)["static"]["sizes"] == [2, 4, 2, 1]

@@ -217,6 +217,9 @@ def read_features(c: Controls, t: Translator) -> tuple[str, ...]:
                 c.note("features", raw, reason)
             st.session_state["features"] = target
         st.session_state.setdefault("features", list(DEFAULT_FEATURES))
+        if isinstance(st.session_state["features"], str):  # the page's Reset writes the URL form
+            st.session_state["features"] = [c for c in _feature_codes([st.session_state["features"]])
+                                            if c in FEATURES]
         labels = feature_labels(t)
         chosen = c.container.multiselect(t(f"{NAME}.controls.features"), list(FEATURES),
                                          format_func=lambda code: labels.get(code, code),
