@@ -273,21 +273,20 @@ class Controls:
         fmt: str | None = None,
     ) -> Any:
         """A bound numeric slider; integer when `lo`, `hi` and `default` are ints."""
+        return self._bind_number(key, lo, hi, default, lambda integer: self.container.slider(
+            label, lo, hi, default, step=step, key=key, help=help, format=fmt,
+            bind="query-params"))
+
+    def _bind_number(self, key: str, lo: int | float, hi: int | float, default: int | float,
+                     make: Callable[[bool], Any]) -> Any:
+        """Bind a numeric widget made by ``make(integer)``: the URL value must be a
+        number in ``[lo, hi]`` (a whole one when `lo`, `hi` and `default` are ints)."""
         integer = all(isinstance(v, int) for v in (lo, hi, default))
 
         def check(raw: list[str]) -> tuple[str | None, Any]:
             return self._check_number(raw, lo, hi, default, integer)
 
-        return self._bind(
-            key,
-            default,
-            check,
-            lambda: self.container.slider(
-                label, lo, hi, default, step=step, key=key, help=help, format=fmt,
-                bind="query-params",
-            ),
-            _close,
-        )
+        return self._bind(key, default, check, lambda: make(integer), _close)
 
     def range_slider(
         self,
@@ -520,12 +519,8 @@ class Controls:
         integer box crashes on ``?seed=inf`` while seeding from the URL, before
         any check of ours could run.
         """
-        integer = all(isinstance(v, int) for v in (lo, hi, default))
 
-        def check(raw: list[str]) -> tuple[str | None, Any]:
-            return self._check_number(raw, lo, hi, default, integer)
-
-        def make() -> Any:
+        def make(integer: bool) -> Any:
             if integer:
                 value = self.container.number_input(
                     label, float(lo), float(hi), float(default), step=1.0, key=key,
@@ -537,7 +532,7 @@ class Controls:
                 bind="query-params",
             )
 
-        return self._bind(key, default, check, make, _close)
+        return self._bind_number(key, lo, hi, default, make)
 
     def text(
         self, key: str, label: str, default: str, max_chars: int = 120, help: str | None = None

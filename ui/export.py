@@ -112,26 +112,8 @@ def chart_block(
     caption: str | None = None,
     weights: Weights | None = None,
 ) -> None:
-    """A chart as every page shows one: bold title, the chart, its *Download* menu, a caption.
-
-    Parameters are those of :func:`show_chart`, plus the `title` above the chart
-    and the `caption` under it that says how to read it.
-    """
-    if title:
-        st.markdown(f"**{title}**")
-    show_chart(chart, data, name, t, weights)
-    if caption:
-        st.caption(caption)
-
-
-def show_chart(
-    chart: alt.TopLevelMixin | dict[str, Any],
-    data: pd.DataFrame,
-    name: str,
-    t: Translator,
-    weights: Weights | None = None,
-) -> None:
-    """Draw `chart` full width with a small *Download* menu under it.
+    """A chart as every page shows one: bold title, the chart full width, a small
+    *Download* menu under it, and a caption that says how to read it.
 
     Parameters
     ----------
@@ -139,12 +121,17 @@ def show_chart(
         A spec from :func:`ui.charts.compiled` (cached across reruns), or a
         chart, converted here on every run.
     data : DataFrame
-        The tidy data the chart draws (what a learner would want to re-plot).
+        The tidy data the chart draws (what a learner would want to re-plot): the
+        menu's CSV.
     name : str
         A short file name stem, unique on the page (also the buttons' keys).
+    title, caption : str, optional
+        Text above and under the chart.
     weights : Weights, optional
         The network the chart shows: its ``.npz`` joins the menu.
     """
+    if title:
+        st.markdown(f"**{title}**")
     spec = chart if isinstance(chart, dict) else vega_spec(chart)
     st.vega_lite_chart(spec=spec, width="stretch")
     slug = _slug(name)
@@ -155,6 +142,28 @@ def show_chart(
                   "image/svg+xml", ":material/image:")
         if weights is not None:
             weights_button(weights, t)
+    if caption:
+        st.caption(caption)
+
+
+class Block(NamedTuple):
+    """One chart of a row (:func:`chart_row`): what :func:`chart_block` draws."""
+
+    chart: Any
+    data: pd.DataFrame
+    name: str
+    title: str | None = None
+    caption: str | None = None
+    weights: Weights | None = None
+
+
+def chart_row(t: Translator, *blocks: Block | None) -> None:
+    """Charts side by side, one column each; None leaves its column empty."""
+    for column, block in zip(st.columns(len(blocks)), blocks, strict=True):
+        if block is not None:
+            with column:
+                chart_block(block.chart, block.data, block.name, t, title=block.title,
+                            caption=block.caption, weights=block.weights)
 
 
 def chart_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> bytes:

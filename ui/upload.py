@@ -418,12 +418,7 @@ def user_data(two_d: bool = True) -> tuple[np.ndarray, np.ndarray, str] | None:
     visitor's own data: from then on its caches keep their values in the visitor's
     session (:func:`ui.cache.keep_private`).
     """
-    stored = st.session_state.get(_STATE)
-    if stored is None:
-        return None
-    keep_private()
-    X = stored["X"] if two_d else stored.get("X_all", stored["X"])
-    return X, stored["y"], stored["digest"]
+    return _stored(_STATE, two_d)
 
 
 def user_regression(two_d: bool = True) -> tuple[np.ndarray, np.ndarray, str] | None:
@@ -431,7 +426,11 @@ def user_regression(two_d: bool = True) -> tuple[np.ndarray, np.ndarray, str] | 
 
     Like :func:`user_data`, with `y` the target as the file writes it (float64).
     """
-    stored = st.session_state.get(_REGRESSION)
+    return _stored(_REGRESSION, two_d)
+
+
+def _stored(state: str, two_d: bool) -> tuple[np.ndarray, np.ndarray, str] | None:
+    stored = st.session_state.get(state)
     if stored is None:
         return None
     keep_private()

@@ -7,6 +7,7 @@ every cached training of the page is keyed on.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,23 +53,33 @@ REMEDIES = (
 
 
 @dataclass(frozen=True)
-class DeadReluSettings:
-    """Every sidebar control of the page, validated."""
+class Network:
+    """The network and its training, as the sidebar sets them (shared by the records below)."""
 
-    data: str
     depth: int
     width: int
     lr: float
     bias: float
     shift: float
     init: str
-    #: The activations compared, in registry order; ReLU when none was chosen.
-    acts: tuple[str, ...]
-    #: False when the visitor cleared the choice (the page says ReLU is shown).
-    chose_acts: bool
     opt: str
-    epochs: int
-    seed: int
+
+
+@dataclass(frozen=True)
+class DeadReluSettings(Network):
+    """Every sidebar control of the page, validated."""
+
+    data: str = "moons"
+    #: The activations compared, in registry order; ReLU when none was chosen.
+    acts: tuple[str, ...] = ("relu",)
+    #: False when the visitor cleared the choice (the page says ReLU is shown).
+    chose_acts: bool = True
+    epochs: int = 80
+    seed: int = 0
+
+    @property
+    def network(self) -> Network:
+        return Network(*(getattr(self, f.name) for f in dataclasses.fields(Network)))
 
 
 def read_settings(fr: Frame) -> DeadReluSettings:
@@ -95,8 +106,9 @@ def read_settings(fr: Frame) -> DeadReluSettings:
     seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
     uploader(t)
     acts = tuple(a for a in ACTS if a in chosen) or ("relu",)
-    return DeadReluSettings(data, depth, width, lr, bias, shift, init, acts, bool(chosen), opt,
-                            epochs, seed)
+    return DeadReluSettings(depth=depth, width=width, lr=lr, bias=bias, shift=shift, init=init,
+                            opt=opt, data=data, acts=acts, chose_acts=bool(chosen), epochs=epochs,
+                            seed=seed)
 
 
 def act_labels(t: Translator, acts: tuple[str, ...] = ACTS) -> dict[str, str]:
@@ -105,24 +117,17 @@ def act_labels(t: Translator, acts: tuple[str, ...] = ACTS) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class RunSpec:
+class RunSpec(Network):
     """What a training of this page depends on: the cache and memo key of every run.
 
     The data arrays are not in it: `data_key` names them (a data set, whose rows
     the seed fixes, or ``upload:<digest>`` for this session's file).
     """
 
-    data_key: str
-    depth: int
-    width: int
-    lr: float
-    bias: float
-    shift: float
-    init: str
-    opt: str
-    epochs: int
-    seed: int
-    n_train: int
+    data_key: str = ""
+    epochs: int = 0
+    seed: int = 0
+    n_train: int = 0
 
 
 @dataclass(frozen=True)
@@ -180,8 +185,8 @@ def task(fr: Frame, s: DeadReluSettings) -> Task:
     budget = budget_epochs(s.depth, s.width, n_train, s.epochs,
                            runs=len(s.acts) + STEP_RUNS + len(REMEDIES), n_in=X.shape[1])
     note_budget(budget, t)
-    spec = RunSpec(data_key, s.depth, s.width, s.lr, s.bias, s.shift, s.init, s.opt,
-                   budget.epochs, s.seed, budget.n_samples)
+    spec = RunSpec(**dataclasses.asdict(s.network), data_key=data_key, epochs=budget.epochs,
+                   seed=s.seed, n_train=budget.n_samples)
     st.markdown(t(f"{NAME}.setup", data=option_labels(t, "data", [used])[used],
                   n=max(N_SAMPLES, len(y)), depth=s.depth, width=s.width, lr=f"{s.lr:g}",
                   opt=option_labels(t, "opt", [s.opt])[s.opt], epochs=spec.epochs,

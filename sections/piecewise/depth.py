@@ -22,7 +22,7 @@ from sections.piecewise.compute import (
     trained_tents,
 )
 from sections.piecewise.settings import NAME as P
-from sections.piecewise.settings import PiecewiseSettings
+from sections.piecewise.settings import PiecewiseSettings, opening
 from ui.cache import memo_run
 from ui.charts import compiled
 from ui.charts.piecewise import series_chart
@@ -38,9 +38,7 @@ SERIES_COLOURS = {"tent": "#009E73", "one": "#E69F00", "random_deep": "#0072B2",
 
 def draw(s: PiecewiseSettings, fr: Frame) -> None:
     t, c = fr.t, fr.controls
-    st.header(t(f"{P}.depth.title"))
-    st.markdown(t(f"{P}.depth.intro"))
-    left, right = st.columns([3, 1])
+    left, right = opening(fr, "depth")
     with c.placed(right):
         k = c.slider("k", t(f"{P}.controls.k"), 1, K_MAX, 4)
     table = depth_table(s.seed)

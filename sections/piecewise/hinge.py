@@ -9,7 +9,7 @@ import streamlit as st
 from sections.piecewise.compute import fit_hinges
 from sections.piecewise.fit import curve_settings
 from sections.piecewise.settings import NAME as P
-from sections.piecewise.settings import PiecewiseSettings
+from sections.piecewise.settings import PiecewiseSettings, opening
 from ui.cache import memo_run
 from ui.charts import compiled
 from ui.charts.piecewise import hinge_chart
@@ -19,9 +19,7 @@ from ui.frame import Frame
 
 def draw(s: PiecewiseSettings, fr: Frame) -> None:
     t, c = fr.t, fr.controls
-    st.header(t(f"{P}.hinge.title"))
-    st.markdown(t(f"{P}.hinge.intro"))
-    left, right = st.columns([3, 1])
+    left, right = opening(fr, "hinge")
     with c.placed(right):
         units = c.slider("units", t(f"{P}.controls.units"), 1, 24, 6)
     spec = s.hinge_spec(units)

@@ -16,7 +16,7 @@ from sections.piecewise.compute import (
     regions_2d,
 )
 from sections.piecewise.settings import NAME as P
-from sections.piecewise.settings import PiecewiseSettings
+from sections.piecewise.settings import PiecewiseSettings, opening
 from ui.cache import memo_run
 from ui.charts import compiled
 from ui.charts.piecewise import region_chart, series_chart
@@ -33,9 +33,7 @@ DATA = ("moons", "circles", "blobs", "gaussian_quantiles", "classification", UPL
 
 def draw(s: PiecewiseSettings, fr: Frame) -> None:
     t, c = fr.t, fr.controls
-    st.header(t(f"{P}.regions.title"))
-    st.markdown(t(f"{P}.regions.intro"))
-    left, right = st.columns([3, 1])
+    left, right = opening(fr, "regions")
     with c.placed(right):
         data = c.select("data", t(f"{P}.controls.data"), DATA, "moons",
                         labels=option_labels(t, "data", DATA))

@@ -9,6 +9,7 @@ are keyed on, after the compute guard.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -130,3 +131,10 @@ def _target_formula(c: Controls, t: Translator) -> tuple[str, str]:
         return target, last
     st.session_state[_LAST_FORMULA] = typed.strip()
     return target, typed.strip()
+
+
+def opening(fr: Frame, section: str) -> tuple[Any, Any]:
+    """A section's header and intro, then its two columns: the chart and its controls."""
+    st.header(fr.t(f"{NAME}.{section}.title"))
+    st.markdown(fr.t(f"{NAME}.{section}.intro"))
+    return tuple(st.columns([3, 1]))

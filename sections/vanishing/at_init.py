@@ -13,10 +13,10 @@ from core.gradients import SATURATION, TINY, describe_health, slope_bound
 from core.init import weight_variance
 from sections.vanishing import readings
 from sections.vanishing.compute import init_profile
-from sections.vanishing.settings import INIT_BUDGET, N_INITS, NAME, InitSpec, Setup, setup
+from sections.vanishing.settings import INIT_BUDGET, N_INITS, NAME, InitSpec, Setup, opened
 from ui.cache import memo_run, view_memo
 from ui.charts import compiled, finite_positive, line_chart
-from ui.export import chart_block
+from ui.export import Block, chart_block, chart_row
 from ui.frame import Frame
 from ui.guard import budget_epochs
 from ui.i18n import Translator, act_labels, percent
@@ -39,35 +39,25 @@ def profiles(fr: Frame, su: Setup) -> dict:
 
 
 def draw(s, fr: Frame) -> None:
-    su = setup(fr, s)
+    su = opened(fr, s, "init")
     if su is None:
         return
     t = fr.t
-    st.header(t(f"{NAME}.init.title"))
     profs = profiles(fr, su)
     views = view_memo((f"{NAME}.init", su.run.data, su.series, s.depth, s.width, s.std, t.lang),
                       lambda: _views(t, su, profs))
-    left, right = st.columns(2)
-    with left:
-        if views["signal"] is None:
-            st.warning(t(f"{NAME}.init.nothing_to_plot"))
-        else:
-            chart_block(*views["signal"], "init-signal", t,
-                        title=t(f"{NAME}.init.signal_title", n_inits=N_INITS),
-                        caption=t(f"{NAME}.init.signal_caption", n_inits=N_INITS)
-                        + (" " + t(f"{NAME}.init.ref_caption") if views["has_ref"] else ""))
-    with right:
-        chart_block(*views["spread"], "init-spread", t, title=t(f"{NAME}.init.spread_title"),
-                    caption=t(f"{NAME}.init.spread_caption"))
-    left, right = st.columns(2)
-    with left:
-        chart_block(*views["level"], "init-activations", t, title=t(f"{NAME}.init.level_title"),
-                    caption=t(f"{NAME}.init.level_caption"))
-    with right:
-        if views["grad"] is not None:
-            chart_block(*views["grad"], "init-gradient", t,
-                        title=t(f"{NAME}.init.grad_title", n_inits=N_INITS),
-                        caption=t(f"{NAME}.init.grad_caption"))
+    if views["signal"] is None:
+        st.warning(t(f"{NAME}.init.nothing_to_plot"))
+    signal_caption = t(f"{NAME}.init.signal_caption", n_inits=N_INITS) + (
+        " " + t(f"{NAME}.init.ref_caption") if views["has_ref"] else "")
+    chart_row(t, _block(views["signal"], "init-signal",
+                        t(f"{NAME}.init.signal_title", n_inits=N_INITS), signal_caption),
+              _block(views["spread"], "init-spread", t(f"{NAME}.init.spread_title"),
+                     t(f"{NAME}.init.spread_caption")))
+    chart_row(t, _block(views["level"], "init-activations", t(f"{NAME}.init.level_title"),
+                        t(f"{NAME}.init.level_caption")),
+              _block(views["grad"], "init-gradient", t(f"{NAME}.init.grad_title", n_inits=N_INITS),
+                     t(f"{NAME}.init.grad_caption")))
     left, right = st.columns(2)
     with left:
         chart_block(*views["saturated"], "init-saturation", t, title=t(f"{NAME}.init.sat_title"),
@@ -77,6 +67,11 @@ def draw(s, fr: Frame) -> None:
         for (a, i), p in profs.items():
             _reading(t, su, a, i, p)
     st.caption(cite(t, "glorot2010", "he2015"))
+
+
+def _block(view: tuple | None, name: str, title: str, caption: str) -> Block | None:
+    """A chart of the row, or None (an empty column) when nothing finite is left to draw."""
+    return None if view is None else Block(*view, name, title, caption)
 
 
 def _reading(t: Translator, su: Setup, act: str, init: str, p: dict) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.grid import plane_grid
 from sections.vanishing.compute import split
-from sections.vanishing.settings import GRID, N_SNAPSHOTS, NAME, Setup, setup
+from sections.vanishing.settings import GRID, N_SNAPSHOTS, NAME, Setup, opened
 from sections.vanishing.training import trained
 from ui.charts import boundary_chart, compiled
 from ui.export import chart_block
@@ -17,11 +17,10 @@ from ui.i18n import Translator, percent
 
 
 def draw(s, fr: Frame) -> None:
-    su = setup(fr, s)
+    su = opened(fr, s, "boundary")
     if su is None:
         return
     t = fr.t
-    st.header(t(f"{NAME}.boundary.title"))
     if not su.info.two_d:
         st.info(t(f"{NAME}.boundary.not_2d", data=su.data.key, features=su.info.n_features))
     elif su.info.n_classes > 2:

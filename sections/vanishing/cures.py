@@ -27,10 +27,10 @@ from sections.vanishing.cures_compute import (
     variants,
 )
 from sections.vanishing.readings import sci
-from sections.vanishing.settings import BUDGET, NAME, Setup, setup
+from sections.vanishing.settings import BUDGET, NAME, Setup, opened
 from ui.cache import memo_run, view_memo
 from ui.charts import compiled, finite_positive, line_chart
-from ui.export import Weights, chart_block, run_settings
+from ui.export import Block, Weights, chart_block, chart_row, run_settings
 from ui.frame import Frame
 from ui.guard import budget_epochs, note_budget
 from ui.i18n import Translator, option_labels, percent
@@ -53,11 +53,10 @@ VARIANT_COLOURS = {"plain": "#7F7F7F", "residual": "#E69F00", "layer": "#56B4E9"
 
 
 def draw(s, fr: Frame) -> None:
-    su = setup(fr, s, describe=False)  # the section trains with its own recipe (said below)
+    su = opened(fr, s, "cures", describe=False)  # the section trains with its own recipe (said below)
     if su is None:
         return
     t, c = fr.t, fr.controls
-    st.header(t(f"{NAME}.cures.title"))
     st.markdown(t(f"{NAME}.cures.intro"))
     cols = st.columns(3)
     with c.placed(cols[0]):
@@ -93,13 +92,8 @@ def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
     _recipe(t, spec, paired_init(act))
     runs = memo_run(variants, spec, **su.arrays, _text=t(f"{NAME}.cures.progress"))
     views = view_memo((f"{NAME}.cures", spec, t.lang), lambda: _variant_views(t, runs))
-    left, right = st.columns(2)
-    with left:
-        chart_block(*views["signal"], "cures-signal", t, title=t(f"{NAME}.cures.signal_title"),
-                    caption=t(f"{NAME}.cures.signal_caption"))
-    with right:
-        chart_block(*views["spread"], "cures-spread", t, title=t(f"{NAME}.cures.spread_title"),
-                    caption=t(f"{NAME}.cures.spread_caption"))
+    chart_row(t, *(Block(*views[k], f"cures-{k}", t(f"{NAME}.cures.{k}_title"),
+                         t(f"{NAME}.cures.{k}_caption")) for k in ("signal", "spread")))
     left, right = st.columns(2)
     with left:
         chart_block(*views["loss"], "cures-loss", t, title=t(f"{NAME}.cures.loss_title"),
@@ -203,22 +197,19 @@ def _explode(fr: Frame, su: Setup, depth: int, col) -> None:
                     _text=t(f"{NAME}.cures.progress"))
     healthy = memo_run(explode, dataclasses.replace(spec, epochs=0), "he", None, **su.arrays)["plain"]
     frames = _explode_frames(t, runs, healthy)
-    left, right = st.columns(2)
-    with left:
-        chart_block(compiled(line_chart, frames["signal"], "layer", "signal", "run",
+    common = {"colour_title": t(f"{NAME}.cures.run_title"), "colours": frames["colours"],
+              "log_y": True, "compact": True, "legend": "bottom", "height": 300}
+    chart_row(t,
+              Block(compiled(line_chart, frames["signal"], "layer", "signal", "run",
                              x_title=t(f"{NAME}.axis.hidden_layer"), y_title=t(f"{NAME}.axis.signal"),
-                             colour_title=t(f"{NAME}.cures.run_title"), colours=frames["colours"],
-                             log_y=True, compact=True, legend="bottom", height=300),
-                    frames["signal"], "explode-signal", t, title=t(f"{NAME}.cures.growth_title"),
-                    caption=t(f"{NAME}.cures.growth_caption"))
-    with right:
-        chart_block(compiled(line_chart, frames["loss"], "epoch", "loss", "run",
-                             x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
-                             colour_title=t(f"{NAME}.cures.run_title"), colours=frames["colours"],
-                             log_y=True, compact=True, legend="bottom", height=300),
-                    frames["loss"], "explode-loss", t, title=t(f"{NAME}.cures.loss_title"),
-                    caption=t(f"{NAME}.cures.explode_loss_caption"),
-                    weights=Weights(runs["plain"]["params"], _settings(su, spec, scale), "weights-explode"))
+                             **common),
+                    frames["signal"], "explode-signal", t(f"{NAME}.cures.growth_title"),
+                    t(f"{NAME}.cures.growth_caption")),
+              Block(compiled(line_chart, frames["loss"], "epoch", "loss", "run",
+                             x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"), **common),
+                    frames["loss"], "explode-loss", t(f"{NAME}.cures.loss_title"),
+                    t(f"{NAME}.cures.explode_loss_caption"),
+                    Weights(runs["plain"]["params"], _settings(su, spec, scale), "weights-explode")))
     _explode_reading(t, spec, runs, healthy, clip_on, clip_norm)
     st.caption(cite(t, "pascanu2013", "he2015"))
 

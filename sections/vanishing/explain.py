@@ -14,7 +14,7 @@ from sections.vanishing import readings
 from sections.vanishing.at_init import profiles
 from sections.vanishing.presets import question_button
 from sections.vanishing.readings import sci
-from sections.vanishing.settings import NAME, Setup, setup
+from sections.vanishing.settings import NAME, Setup, opened
 from sections.vanishing.training import trained
 from ui.frame import Frame
 from ui.i18n import Translator, percent
@@ -22,11 +22,10 @@ from ui.references import cite
 
 
 def draw(s, fr: Frame) -> None:
-    su = setup(fr, s)
+    su = opened(fr, s, "explain")
     if su is None:
         return
     t = fr.t
-    st.header(t(f"{NAME}.explain.title"))
     # The numbers of the first two sections (cached; computed here if they were not opened).
     profs, runs = profiles(fr, su), trained(fr, su)
     sig = ACTIVATIONS["sigmoid"]

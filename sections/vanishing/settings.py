@@ -248,6 +248,17 @@ def _describe(t: Translator, s: VanishingSettings, run: RunSpec, output: str, n_
                   inits=", ".join(dict.fromkeys(i for _, i in series))))
 
 
+def opened(fr: Frame, s: VanishingSettings, section: str, describe: bool = True) -> Setup | None:
+    """A section's opening: the shared :func:`setup`, then the section's header.
+
+    None (nothing drawn but the notes) when there is nothing to show.
+    """
+    su = setup(fr, s, describe)
+    if su is not None:
+        st.header(fr.t(f"{NAME}.{section}.title"))
+    return su
+
+
 def _resolve_data(t: Translator, s: VanishingSettings) -> tuple[DataSpec, dict, str]:
     """A built-in set by name, or this session's upload (said on the page)."""
     if s.data != UPLOAD:

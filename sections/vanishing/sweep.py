@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.gradients import depth_grid
 from sections.vanishing.compute import depth_sweep
-from sections.vanishing.settings import NAME, SWEEP_BUDGET, Setup, setup
+from sections.vanishing.settings import NAME, SWEEP_BUDGET, Setup, opened
 from ui.cache import memo_run
 from ui.charts import compiled, finite_positive, line_chart
 from ui.export import chart_block
@@ -20,11 +20,10 @@ from ui.i18n import Translator, act_labels
 
 
 def draw(s, fr: Frame) -> None:
-    su = setup(fr, s)
+    su = opened(fr, s, "sweep")
     if su is None:
         return
     t = fr.t
-    st.header(t(f"{NAME}.sweep.title"))
     depths = depth_grid(s.depth)
     # Its own budget: switching the sweep on must not change the training section's runs.
     # Cost grows linearly with depth, so the mean depth stands for all of them.

@@ -8,11 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from sections.vanishing.compute import train_run
-from sections.vanishing.settings import NAME, Setup, setup
+from sections.vanishing.settings import NAME, Setup, opened
 from ui.cache import memo_run, view_memo
 from ui.charts import compiled, downsample, finite_positive, line_chart
 from ui.charts.vanishing import layer_heatmap
-from ui.export import Weights, chart_block, run_settings, weights_button
+from ui.export import Block, Weights, chart_block, chart_row, run_settings, weights_button
 from ui.frame import Frame
 from ui.i18n import Translator, act_labels
 
@@ -40,24 +40,19 @@ def settings_of(su: Setup, act: str, init: str, run: dict) -> dict:
 
 
 def draw(s, fr: Frame) -> None:
-    su = setup(fr, s)
+    su = opened(fr, s, "train")
     if su is None:
         return
     t, c = fr.t, fr.controls
-    st.header(t(f"{NAME}.train.title"))
     runs = trained(fr, su)
     for (a, i), r in runs.items():
         if r["diverged_at"] is not None:
             st.error(f"**{su.label(a, i)}** — " + t("common.diverged", epoch=r["diverged_at"]))
     views = view_memo((f"{NAME}.train", su.run, su.series, t.lang), lambda: _views(t, su, runs))
-    left, right = st.columns(2)
-    with left:
-        chart_block(*views["loss"], "train-loss", t, title=t(f"{NAME}.train.loss_title"),
-                    caption=t(f"{NAME}.train.loss_caption"))
-    with right:
-        chart_block(*views["acc"], "train-accuracy", t, title=t(f"{NAME}.train.acc_title"),
-                    caption=t(f"{NAME}.train.acc_caption_two" if su.two else
-                              f"{NAME}.train.acc_caption"))
+    chart_row(t, Block(*views["loss"], "train-loss", t(f"{NAME}.train.loss_title"),
+                       t(f"{NAME}.train.loss_caption")),
+              Block(*views["acc"], "train-accuracy", t(f"{NAME}.train.acc_title"),
+                    t(f"{NAME}.train.acc_caption_two" if su.two else f"{NAME}.train.acc_caption")))
     with c.placed(st.container()):
         heat = c.select("heat", t(f"{NAME}.train.heat_what"), HEAT, HEAT[0], radio=True,
                         horizontal=True, labels={h: t(f"{NAME}.train.heat.{h}") for h in HEAT})

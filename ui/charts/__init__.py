@@ -14,7 +14,7 @@
   (``ui/charts/<page>.py``).
 
 Draw a chart with :func:`ui.export.chart_block` (title, chart, caption and
-its *Download* menu) or :func:`ui.export.show_chart`.
+its *Download* menu), or several side by side with :func:`ui.export.chart_row`.
 """
 
 from ui.charts.images import MAP_OPACITY, boundary_chart, image_heatmap, png_bytes, probability_png
