@@ -94,17 +94,14 @@ def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
     views = view_memo((f"{NAME}.cures", spec, t.lang), lambda: _variant_views(t, runs))
     chart_row(t, *(Block(*views[k], f"cures-{k}", t(f"{NAME}.cures.{k}_title"),
                          t(f"{NAME}.cures.{k}_caption")) for k in ("signal", "spread")))
-    left, right = st.columns(2)
-    with left:
-        chart_block(*views["loss"], "cures-loss", t, title=t(f"{NAME}.cures.loss_title"),
-                    caption=t(f"{NAME}.cures.loss_caption"))
-    with right:
-        st.markdown(f"**{t(f'{NAME}.cures.table_title')}**")
-        st.dataframe(_table(t, runs), hide_index=True, width="stretch")
-        for code, run in runs.items():
-            if run["diverged_at"] is not None:
-                st.error(t(f"{NAME}.cures.diverged", variant=t(f"{NAME}.cures.variant.{code}"),
-                           epoch=run["diverged_at"]))
+    chart_block(*views["loss"], "cures-loss", t, title=t(f"{NAME}.cures.loss_title"),
+                caption=t(f"{NAME}.cures.loss_caption"))
+    st.markdown(f"**{t(f'{NAME}.cures.table_title')}**")
+    st.dataframe(_table(t, runs), hide_index=True, width="stretch")
+    for code, run in runs.items():
+        if run["diverged_at"] is not None:
+            st.error(t(f"{NAME}.cures.diverged", variant=t(f"{NAME}.cures.variant.{code}"),
+                       epoch=run["diverged_at"]))
     _residual_reading(t, spec, runs)
     st.caption(cite(t, "he2016", "ba2016", "ioffe2015"))
 

@@ -148,10 +148,14 @@ def _shared_encoding(frame: pd.DataFrame, x: str, colour: str, x_title: str, col
     """The x and colour (and detail) channels every layer of a line chart shares."""
     names = frame[colour].astype(str).unique().tolist()
     x_axis = alt.Axis(format="d", tickMinStep=1) if compact else alt.Undefined
-    legend_kw: dict = {"orient": legend, "labelLimit": 400} if legend else {}
+    # Solid symbols even where a faint band is the first layer drawn in that colour.
+    legend_kw: dict = {"symbolOpacity": 1}
+    if legend:
+        # Below the plot, in up to three columns: one long row would be cut off.
+        legend_kw.update(orient=legend, labelLimit=400, columns=min(len(names), 3))
     if labels:
         legend_kw["labelExpr"] = label_expression(labels)
-    legend_def = alt.Legend(**legend_kw) if legend_kw else alt.Undefined
+    legend_def = alt.Legend(**legend_kw)
     enc: dict = {
         "x": alt.X(f"{x}:Q", title=x_title, scale=_scale(log_x), axis=x_axis),
         "color": alt.Color(f"{colour}:N", title=colour_title, scale=colour_scale(names, colours),
