@@ -529,3 +529,14 @@ def test_cures_mixed_activations_show_where_the_signal_dies() -> None:
     # A split beyond the depth: every layer uses the lower activation, and the page says so.
     capped = _cures({"cure": "mix", "cdepth": "5", "split": "40"})
     assert EN("vanishing.cures.split_capped", split=40, depth=5) in capped.caption
+
+
+def test_an_upload_with_three_feature_columns_trains_on_all_of_them() -> None:
+    X, y = load("circles", n_samples=120, noise=0.1, seed=3)
+    X3 = np.column_stack([X, X[:, 0] * X[:, 1]])  # a third column the network can use
+    shown = _tour({"data": "upload", "epochs": "3", "act": "relu"},
+                  views=("init", "boundary"), upload=(X3, y, "three-columns"))
+    assert EN("vanishing.note.upload", rows=120, classes=2) in shown["init"].caption
+    # Not a plane any more: the boundary section says so instead of drawing two columns.
+    assert shown["boundary"].charts == 0
+    assert any("3 input features" in i for i in shown["boundary"].info)

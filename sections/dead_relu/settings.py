@@ -174,8 +174,9 @@ def task(fr: Frame, s: DeadReluSettings) -> Task:
     the setup line.
     """
     t = fr.t
-    X, y, used = load_data(s.data, N_SAMPLES, NOISE, s.seed, t)
-    mine = user_data() if used == UPLOAD else None
+    # Nothing on this page is drawn in the plane: an upload trains on every feature column.
+    X, y, used = load_data(s.data, N_SAMPLES, NOISE, s.seed, t, two_d=False)
+    mine = user_data(two_d=False) if used == UPLOAD else None
     data_key = f"{UPLOAD}:{mine[2]}" if mine is not None else used
     n_train = len(train_test_split(X, y, seed=s.seed)[2])
     # One budget for every training of the page: one network per activation, ReLU and

@@ -60,8 +60,8 @@ def init_profile(spec: InitSpec, act: str, init: str, _X: np.ndarray | None = No
     depends on the input (mean over units of each unit's standard deviation across the
     points); ``saturated``: the share of (point, unit) pairs on a flat part of f.
     """
-    _, y, (Xtr, _, ytr, _) = split(spec.data, _X=_X, _y=_y)
-    sizes, output = network_shape(dataset_info(spec.data.key, y), spec.depth, spec.width)
+    X, y, (Xtr, _, ytr, _) = split(spec.data, _X=_X, _y=_y)
+    sizes, output = network_shape(dataset_info(spec.data.key, X, y), spec.depth, spec.width)
     seeds = range(spec.data.seed, spec.data.seed + N_INITS)
     s = init_statistics(sizes, act, init, Xtr[:spec.n_stat], ytr[:spec.n_stat], seeds=seeds,
                         output=output, init_std=spec.std)
@@ -80,7 +80,7 @@ def train_run(spec: RunSpec, act: str, init: str, _text: str = "", _X: np.ndarra
     final parameters and ``spec.n_snap`` + 1 boundary maps on a ``spec.res`` square grid."""
     X, y, (Xtr, Xte, ytr, yte) = split(spec.data, _X=_X, _y=_y)
     Xtr, ytr = Xtr[:spec.n_fit], ytr[:spec.n_fit]
-    info = dataset_info(spec.data.key, y)
+    info = dataset_info(spec.data.key, X, y)
     maps = info.two_d and info.n_classes == 2
     sizes, output = network_shape(info, spec.depth, spec.width)
     model = MLP(sizes, activation=act, output=output, init=init, seed=spec.data.seed,
@@ -115,9 +115,9 @@ def depth_sweep(spec: RunSpec, series: tuple[tuple[str, str], ...], _text: str =
     """For each depth of ``depth_grid(spec.depth)``, train every series once (on the
     first ``spec.n_fit`` training points): final test accuracy, and the first ÷ last
     ratio at initialisation of the signal ‖∂L/∂h‖ and of ‖∂L/∂W‖."""
-    _, y, (Xtr, Xte, ytr, yte) = split(spec.data, _X=_X, _y=_y)
+    X, y, (Xtr, Xte, ytr, yte) = split(spec.data, _X=_X, _y=_y)
     Xtr, ytr = Xtr[:spec.n_fit], ytr[:spec.n_fit]
-    info = dataset_info(spec.data.key, y)
+    info = dataset_info(spec.data.key, X, y)
     jobs = [(d, a, i) for d in depth_grid(spec.depth) for a, i in series]
     weights = np.array([d + 1 for d, _, _ in jobs], dtype=float)  # cost ~ layers
     starts = np.concatenate([[0.0], np.cumsum(weights)[:-1]]) / weights.sum()

@@ -55,8 +55,8 @@ class CureSpec:
 
 
 def _data(spec: CureSpec, _X: np.ndarray | None, _y: np.ndarray | None) -> tuple:
-    _, y, (Xtr, Xte, ytr, yte) = split(spec.data, _X=_X, _y=_y)
-    return dataset_info(spec.data.key, y), Xtr[:spec.n_fit], Xte, ytr[:spec.n_fit], yte
+    X, y, (Xtr, Xte, ytr, yte) = split(spec.data, _X=_X, _y=_y)
+    return dataset_info(spec.data.key, X, y), Xtr[:spec.n_fit], Xte, ytr[:spec.n_fit], yte
 
 
 def _model(spec: CureSpec, info, act: str | list[str], init: str, **options) -> MLP:

@@ -186,12 +186,14 @@ class Setup:
         return f"{act} · {init}" if self.two else act
 
 
-def dataset_info(key: str, y: np.ndarray) -> DatasetInfo:
-    """The registry entry of a data set; for an upload, one made from its labels."""
+def dataset_info(key: str, X: np.ndarray, y: np.ndarray) -> DatasetInfo:
+    """The registry entry of a data set; for an upload, one made from its columns and labels
+    (every feature column: this page is not only about the plane)."""
     if key in DATASETS:
         return DATASETS[key]
-    return DatasetInfo(UPLOAD, 2, int(y.max()) + 1, generated=False, two_d=True,
-                       uses_noise=False, uses_n_samples=False, n_rows=len(y))
+    return DatasetInfo(UPLOAD, int(X.shape[1]), int(y.max()) + 1, generated=False,
+                       two_d=X.shape[1] == 2, uses_noise=False, uses_n_samples=False,
+                       n_rows=len(y))
 
 
 def network_shape(info: DatasetInfo, depth: int, width: int) -> tuple[tuple[int, ...], str]:
@@ -209,8 +211,8 @@ def setup(fr: Frame, s: VanishingSettings, describe: bool = True) -> Setup | Non
 
     t = fr.t
     data, arrays, shown = _resolve_data(t, s)
-    _, y_all, (Xtr, Xte, _, _) = split(data, **arrays)
-    info = dataset_info(data.key, y_all)
+    X_all, y_all, (Xtr, Xte, _, _) = split(data, **arrays)
+    info = dataset_info(data.key, X_all, y_all)
     init2 = s.init2
     if init2 == s.init:
         st.info(t(f"{NAME}.note.same_init", init=s.init))
@@ -263,7 +265,7 @@ def _resolve_data(t: Translator, s: VanishingSettings) -> tuple[DataSpec, dict, 
     """A built-in set by name, or this session's upload (said on the page)."""
     if s.data != UPLOAD:
         return DataSpec(s.data, s.n, s.noise, s.seed), {}, s.data
-    X_up, y_up, used = load_data(UPLOAD, s.n, s.noise, s.seed, t)
+    X_up, y_up, used = load_data(UPLOAD, s.n, s.noise, s.seed, t, two_d=False)
     if used != UPLOAD:  # nothing uploaded: load_data said which set is used instead
         return DataSpec(used, s.n, s.noise, s.seed), {}, used
     # Arrays unhashed, the file's digest as the key; n and noise do not apply.
