@@ -60,7 +60,6 @@ gradients. A chunk of 10 snapshots of the largest network thus stays under 1 MB.
 from __future__ import annotations
 
 import base64
-import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -69,25 +68,12 @@ import numpy.typing as npt
 
 from core.features import expand
 from core.grid import plane_grid
-from core.mlp import MLP
-
-try:  # threadpoolctl ships with scikit-learn
-    from threadpoolctl import threadpool_limits
-except ImportError:  # pragma: no cover - keep core usable without it
-    threadpool_limits = None
+from core.mlp import MLP, single_threaded_blas
 
 __all__ = ["dequantise", "network_view", "payload", "plane_points", "quantise", "snapshot_views"]
 
 Array = npt.NDArray[np.float64]
 _LEVELS = 255
-
-
-def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
-    # These matrices are a few thousand rows by at most tens of columns: a second BLAS
-    # thread only adds synchronisation (measured ~2x slower on a busy 2-core machine).
-    if threadpool_limits is None:  # pragma: no cover
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _quiet() -> np.errstate:
@@ -303,7 +289,7 @@ def network_view(
         all at once with :func:`payload`.
     """
     plane = _Plane(X_train, features, extent, resolution, output_resolution, margin)
-    with _one_blas_thread():
+    with single_threaded_blas():
         return _view(model, y_train, plane)
 
 
@@ -353,16 +339,18 @@ def snapshot_views(
     work = model.copy()
     views = []
     since: dict[int, int] = {}  # node -> epoch it has been dead since
-    for epoch, snapshot in items:
-        _apply(work, snapshot)
-        with _one_blas_thread():
+    # One BLAS limit for the whole list: entering threadpoolctl costs ~2 ms, most of a
+    # small network's view.
+    with single_threaded_blas():
+        for epoch, snapshot in items:
+            _apply(work, snapshot)
             view = _view(work, y_train, plane)
-        dead_now = {d["node"] for d in view["dead"]}
-        since = {node: since.get(node, int(epoch)) for node in dead_now}
-        for d in view["dead"]:
-            d["dead_since"] = since[d["node"]]
-        view["epoch"] = int(epoch)
-        views.append(view)
+            dead_now = {d["node"] for d in view["dead"]}
+            since = {node: since.get(node, int(epoch)) for node in dead_now}
+            for d in view["dead"]:
+                d["dead_since"] = since[d["node"]]
+            view["epoch"] = int(epoch)
+            views.append(view)
     return views
 
 
