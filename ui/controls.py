@@ -171,7 +171,7 @@ class Controls:
         raw = self.raw(key)
         if raw is None:
             return default
-        reason, target = self._safe_check(check, raw, default)
+        reason, target = self.check_raw(check, raw, default)
         if reason is not None:
             self.note(key, raw, reason)
             return default
@@ -200,7 +200,7 @@ class Controls:
             raw = None
         else:
             seen[f"{self.page}/{key}"] = raw
-        reason, target = (None, default) if raw is None else self._safe_check(check, raw, default)
+        reason, target = (None, default) if raw is None else self.check_raw(check, raw, default)
         value = make()
         if raw is not None and reason is not None:
             if same(value, target):
@@ -213,9 +213,10 @@ class Controls:
             self.note(key, raw, self.t("common.url.reason.refused"))
         return value
 
-    def _safe_check(
+    def check_raw(
         self, check: Callable[[list[str]], tuple[str | None, Any]], raw: list[str], default: Any
     ) -> tuple[str | None, Any]:
+        """``check(raw)``, refusing overlong values first: ``(reason or None, value to use)``."""
         if any(len(r) > MAX_RAW_LENGTH for r in raw):
             return self.t("common.url.reason.too_long"), default
         return check(raw)
@@ -339,7 +340,7 @@ class Controls:
         """A bound choice among short option codes (selectbox, or radio).
 
         With `labels` (code -> translated text) the widget shows the text and
-        the URL keeps the code (see :meth:`_labelled`).
+        the URL keeps the code (see :meth:`by_hand`).
         """
         options = list(options)
 
@@ -353,7 +354,7 @@ class Controls:
                 return widget(label, options, format_func=lambda o: labels.get(o, o), key=state,
                               help=help, **kw)
 
-            return self._labelled(key, default, check, draw)
+            return self.by_hand(key, default, check, draw)
 
         def make() -> str:
             if radio:
@@ -368,14 +369,18 @@ class Controls:
 
         return self._bind(key, default, check, make)
 
-    def _labelled(
+    def by_hand(
         self,
         key: str,
         default: Any,
         check: Callable[[list[str]], tuple[str | None, Any]],
         draw: Callable[[str], Any],
     ) -> Any:
-        """A widget that shows translated option labels, kept in the URL by hand.
+        """A widget kept in the URL by hand, with `check` deciding what a URL value means.
+
+        ``draw(state_key)`` makes the widget (not bound; its value lives in
+        ``st.session_state[state_key]``). Used for selects with translated labels,
+        and by pages for free text whose meaning they check themselves.
 
         Streamlit's ``bind="query-params"`` writes the *displayed* option into
         the URL, so a widget with translated labels would write "사인" where a
@@ -388,7 +393,7 @@ class Controls:
         raw = self.raw(key)
         seen: dict[str, list[str] | None] = st.session_state.setdefault(_SEEN_STATE, {})
         if raw is not None and seen.get(f"{self.page}/{key}") != raw:
-            reason, target = self._safe_check(check, raw, default)
+            reason, target = self.check_raw(check, raw, default)
             if reason is not None:
                 self.note(key, raw, reason)
             st.session_state[key] = target
@@ -471,7 +476,7 @@ class Controls:
             return None, known
 
         if labels is not None:
-            return self._labelled(key, default, check, lambda state: self.container.multiselect(
+            return self.by_hand(key, default, check, lambda state: self.container.multiselect(
                 label, options, format_func=lambda o: labels.get(o, o), key=state, help=help))
         return self._bind(
             key,
@@ -609,7 +614,7 @@ class Controls:
             raw = self.raw(key)
             seen: dict[str, list[str] | None] = st.session_state.setdefault(_SEEN_STATE, {})
             if raw is not None and seen.get(f"{self.page}/{key}") != raw:
-                reason, target = self._safe_check(check, raw, default)
+                reason, target = self.check_raw(check, raw, default)
                 if reason is not None:
                     self.note(key, raw, reason)
                 st.session_state[state] = target

@@ -128,9 +128,9 @@ def _checked_text(c: Controls, key: str, label: str, help: str, valid) -> str:
             return c.t(f"{NAME}.controls.{key}_bad"), default
         return None, raw[0]
 
-    # Controls._labelled keeps a value the page checks in the URL by hand, as the
+    # Controls.by_hand keeps a value the page checks in the URL by hand, as the
     # labelled selects do; Streamlit's binding could not refuse a typed value.
-    return c._labelled(key, default, check,
+    return c.by_hand(key, default, check,
                        lambda state: c.container.text_input(label, key=state, help=help))
 
 
@@ -206,13 +206,13 @@ def read_features(c: Controls, t: Translator) -> tuple[str, ...]:
     raw = c.raw("features")
     if c.is_hidden("features"):
         reason, chosen = (None, list(DEFAULT_FEATURES)) if raw is None else \
-            c._safe_check(check, raw, list(DEFAULT_FEATURES))
+            c.check_raw(check, raw, list(DEFAULT_FEATURES))
         if reason is not None:
             c.note("features", raw, reason)
     else:
         seen = st.session_state.setdefault("_pg_features_seen", None)
         if raw is not None and raw != seen:
-            reason, target = c._safe_check(check, raw, list(DEFAULT_FEATURES))
+            reason, target = c.check_raw(check, raw, list(DEFAULT_FEATURES))
             if reason is not None:
                 c.note("features", raw, reason)
             st.session_state["features"] = target
