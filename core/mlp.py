@@ -462,8 +462,7 @@ class _Workspace:
         self._zhat = [flat(w) for w in hidden] if normed else []
         widest = max(sizes)
         self._dh = (flat(widest), flat(widest))
-        self._delta = [flat(w) if skip else self._dh[(k + 1) % 2]
-                       for k, (w, skip) in enumerate(zip(hidden, model.skips, strict=True))]
+        self._delta = [flat(w) if skip else None for w, skip in zip(hidden, model.skips, strict=True)]
         self.gw = [np.empty((a, b), dtype) for a, b in itertools.pairwise(sizes)]
         self.gb = [np.empty(b, dtype) for b in sizes[1:]]
         self.ggamma = [np.empty(w, dtype) for w in hidden] if normed else []
@@ -481,14 +480,19 @@ class _Workspace:
                 return [None if f is None else f[: n * w].reshape(n, w)
                         for f, w in zip(flats, widths, strict=True)]
 
+            dh = views([self._dh[i % 2] for i in range(len(sizes) - 1)], sizes[:-1])
+            # The very view object of dL/dh_{k+1} where δ_k overwrites it: NumPy then
+            # sees an in-place ufunc and skips its memory-overlap analysis.
+            delta = [d if d is not None else dh[k + 1]
+                     for k, d in enumerate(views(self._delta, hidden))]
             b = self._views[n] = _Buffers(
                 z=views(self._z, sizes[1:]),
                 u=views(self._u, hidden[: len(self._u)]),
                 zhat=views(self._zhat, hidden[: len(self._zhat)]),
                 a=views(self._a, hidden),
                 h=views(self._h, hidden),
-                delta=views(self._delta, hidden),
-                dh=views([self._dh[i % 2] for i in range(len(sizes) - 1)], sizes[:-1]),
+                delta=delta,
+                dh=dh,
                 gw=self.gw, gb=self.gb, ggamma=self.ggamma, gbeta=self.gbeta,
                 ones=self._ones[:n],
             )
@@ -909,8 +913,7 @@ class MLP:
         X = self._input(X)
         Y = self._targets(y, X.shape[0])
         ws = self._step_ws = self._workspace(self.__dict__.get("_step_ws"), X.shape[0])
-        with np.errstate(under="ignore"):
-            t = self._pass(X, Y, ws.rows(X.shape[0]))
+        t = self._pass(X, Y, ws.rows(X.shape[0]))
         for p, g in zip(self.trainable(), t.grads, strict=True):
             g *= lr  # the gradient buffers are ours to overwrite
             p -= g

@@ -423,3 +423,16 @@ def test_float32_normalised_residual_network() -> None:
     assert all(p.dtype == np.float32 for p in (*model.trainable(), *model.running_var))
     assert model.forward(X).dtype == np.float32
     assert hist.diverged_at is None and hist.train_acc[-1] >= 0.9
+
+
+def test_networks_pickled_before_the_options_still_load() -> None:
+    model = MLP([2, 4, 4, 1], "tanh", seed=0)
+    state = model.__getstate__()
+    for key in ("activations", "residual", "skips", "norm", "gammas", "betas",
+                "running_mean", "running_var"):
+        del state[key]
+    old = MLP.__new__(MLP)
+    old.__setstate__(state)
+    X = np.random.default_rng(0).standard_normal((5, 2))
+    np.testing.assert_array_equal(old.forward(X), model.forward(X))
+    assert old.activations == [ACTIVATIONS["tanh"]] * 2 and old.get_params().gammas == []
