@@ -1,14 +1,18 @@
 """Per-layer statistics of a network: how big the gradient is at every layer, and
 what the forward pass looks like at the same time.
 
-Notation as in :mod:`core.mlp` (``L`` weight layers, ``L − 1`` hidden layers)::
+Notation as in :mod:`core.mlp` (``L`` weight layers, ``L − 1`` hidden layers), for a
+plain network (no normalisation, no skips)::
 
     z_l = h_l W_l + b_l,   h_{l+1} = f(z_l)
     dL/dW_l = h_lᵀ δ_l,    dL/dh_l = δ_l W_lᵀ,    δ_{l−1} = dL/dh_l ⊙ f'(z_{l−1})
 
 so the signal reaching layer ``l`` has been multiplied by ``f'(z_k) W_kᵀ`` for every
-layer ``k`` above it. With the sigmoid, ``f' <= 1/4``: a chain of ``k`` sigmoid
-derivatives is at most ``4^−k`` (``docs/science.md``, C4, C5).
+layer ``k`` above it; a skip connection adds a path around that product, and
+normalisation rescales ``z`` before ``f``. Everything here works on those networks
+too, with each layer's own activation and its input ``ẑ``. With the sigmoid,
+``f' <= 1/4``: a chain of ``k`` sigmoid derivatives is at most ``4^−k``
+(``docs/science.md``, C4, C5).
 
 The weight gradient ``‖dL/dW_l‖ = ‖h_lᵀ δ_l‖`` is a forward size times a backward
 size, so it can stay level while both move in opposite directions; the
