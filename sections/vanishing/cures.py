@@ -159,7 +159,8 @@ def _residual_reading(t: Translator, spec: CureSpec, runs: dict) -> None:
     else:
         st.info(t(f"{NAME}.cures.read.plain_learned", depth=spec.depth, act=spec.act))
     if verdict["residual"] == "diverged":
-        st.warning(t(f"{NAME}.cures.read.residual_exploded", epoch=runs["residual"]["diverged_at"]))
+        st.warning(t(f"{NAME}.cures.read.residual_exploded", epoch=runs["residual"]["diverged_at"],
+                     depth=spec.depth, growth=f"{2.0 ** spec.depth:.1e}"))
     _spread_reading(t, spec, runs)
 
 
