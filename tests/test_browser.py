@@ -65,7 +65,7 @@ def test_deep_link_first_request(info) -> None:
         context.close()
 
 
-def test_korean_home_and_navigation() -> None:
+def test_korean_home_and_navigation_and_a_phone() -> None:
     require_chromium()
     with StreamlitServer() as server, chromium() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -82,6 +82,25 @@ def test_korean_home_and_navigation() -> None:
             app.wait_idle()
             _check_frame(app, "ko")
         context.close()
+        _phone_starts_with_the_sidebar_collapsed(browser, server.url)
+
+
+def _phone_starts_with_the_sidebar_collapsed(browser, url: str) -> None:
+    """On a 390 px screen an open sidebar would cover the page (initial_sidebar_state="auto"):
+    it starts collapsed there, and open on a wide screen (checked on the same server)."""
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                has_touch=True)
+    app = AppPage(phone.new_page(), url).goto("")
+    assert app.wait_charts() >= 1 and app.exceptions() == 0
+    box = app.page.locator('[data-testid="stSidebar"]').bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 0, box  # off screen
+    app.screenshot("home-phone")
+    phone.close()
+    wide = browser.new_context(viewport={"width": 1400, "height": 1000})
+    app = AppPage(wide.new_page(), url).goto("")
+    box = app.page.locator('[data-testid="stSidebar"]').bounding_box()
+    assert box is not None and box["x"] >= 0 and box["width"] > 200, box  # open beside the page
+    wide.close()
 
 
 def test_share_link_reproduces_the_view_in_a_fresh_browser() -> None:
@@ -104,21 +123,3 @@ def test_share_link_reproduces_the_view_in_a_fresh_browser() -> None:
         assert again.exceptions() == 0
         second.close()
 
-
-def test_a_phone_opens_the_page_with_the_sidebar_collapsed() -> None:
-    # On a 390 px screen an open sidebar would cover the page (initial_sidebar_state="auto").
-    require_chromium()
-    with StreamlitServer() as server, chromium() as browser:
-        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                    has_touch=True)
-        app = AppPage(phone.new_page(), server.url).goto("")
-        assert app.wait_charts() >= 1 and app.exceptions() == 0
-        box = app.page.locator('[data-testid="stSidebar"]').bounding_box()
-        assert box is not None and box["x"] + box["width"] <= 0, box  # off screen
-        app.screenshot("home-phone")
-        phone.close()
-        wide = browser.new_context(viewport={"width": 1400, "height": 1000})
-        app = AppPage(wide.new_page(), server.url).goto("")
-        box = app.page.locator('[data-testid="stSidebar"]').bounding_box()
-        assert box is not None and box["x"] >= 0 and box["width"] > 200, box  # open beside the page
-        wide.close()

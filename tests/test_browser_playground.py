@@ -1,6 +1,6 @@
 """The Playground page in real headless Chromium: Play moves the epoch counter, the diagram is drawn.
 
-One fresh ``streamlit run`` server; the page's deep link is its first request. The
+One fresh ``streamlit run`` server for the module; the page's deep link is its first request. The
 test presses the component's own buttons (inside its shadow root, which Playwright's
 locators pierce), so this is the path a visitor takes. Screenshots land in
 ``artifacts/screenshots/playground-play.png`` and ``playground-gradients.png``.
@@ -35,86 +35,93 @@ def _epoch(app: AppPage) -> int:
     return int(re.sub(r"\D", "", app.page.locator(EPOCH).inner_text()) or 0)
 
 
-def test_play_advances_the_counter_and_the_diagram_is_drawn() -> None:
+@pytest.fixture(scope="module")
+def served():
+    """One server and browser for the module (its first test's deep link is the
+    server's first request); starting each costs a test ~5 s."""
     require_chromium()
     with StreamlitServer() as server, chromium() as browser:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                      accept_downloads=True)
-        page = context.new_page()
-        outside: list[str] = []
-        page.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:"))
-                else outside.append(r.url))
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        app = AppPage(page, server.url).goto("playground")
-        assert app.exceptions() == 0, app.text()
-        page.locator(EPOCH).wait_for(timeout=30_000)
-        assert page.locator(EPOCH).inner_text() == "Epoch 0"
-        # Every node's heatmap and the output view are painted before anything plays.
-        assert page.evaluate(PAINTED, "net") > 0.02
-        assert page.evaluate(PAINTED, "out") > 0.99
-        assert app.wait_charts() == 1  # the loss curve under the diagram
-
-        page.locator('[data-cmd="play"]').click()
-        page.wait_for_function(
-            """() => { const h = document.querySelector('[data-testid="stBidiComponentIsolated"]');
-                       const r = h && h.shadowRoot.querySelector('[data-role="root"]');
-                       return r && Number(r.dataset.epoch) >= 40; }""", timeout=60_000)
-        first = _epoch(app)
-        seen = [first]
-        page.wait_for_function(
-            """(e) => { const h = document.querySelector('[data-testid="stBidiComponentIsolated"]');
-                        const r = h.shadowRoot.querySelector('[data-role="root"]');
-                        return Number(r.dataset.epoch) > e + 10; }""",
-            arg=first, timeout=60_000)
-        seen.append(_epoch(app))
-        assert seen[-1] > seen[0], seen
-        assert page.locator('[data-cmd="play"]').inner_text() == "❚❚ Pause"
-        app.screenshot("playground-play")
-
-        page.locator('[data-cmd="play"]').click()
-        app.wait_idle()
-        page.wait_for_timeout(500)
-        shown = _epoch(app)
-        time.sleep(1.0)
-        assert _epoch(app) == shown, "the counter stands still once paused"
-        # The page under the component reads the same epoch (a full rerun on pause).
-        assert f"Epoch {shown}: training loss" in app.text()
-
-        with page.expect_download() as download:
-            page.locator('[data-cmd="png"]').click()
-        assert download.value.suggested_filename == "playground-diagram.png"
-        with open(download.value.path(), "rb") as fh:
-            assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
-        assert errors == [] and outside == [], (errors, outside)
-        context.close()
+        yield server, browser
 
 
-def test_gradient_view_and_step() -> None:
-    require_chromium()
-    with StreamlitServer() as server, chromium() as browser:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        app = AppPage(page, server.url).goto(
-            "playground", "data=spiral&act=sigmoid&shape=6,6,6,6&features=x1,x2,sinx1,sinx2&grad=true")
-        assert app.exceptions() == 0, app.text()
-        page.locator(EPOCH).wait_for(timeout=30_000)
-        legend = page.locator('[data-role="legend"]').inner_text()
-        assert "log₁₀|∂L/∂w|" in legend
-        app.rerun(page.locator('[data-cmd="step"]').click)
-        app.wait_idle()
-        page.wait_for_function(
-            """() => { const h = document.querySelector('[data-testid="stBidiComponentIsolated"]');
-                       const e = h && h.shadowRoot.querySelector('[data-role="epoch"]');
-                       return e && e.textContent === 'Epoch 1'; }""", timeout=30_000)
-        assert "Epoch 1: training loss" in app.text()
-        # A hidden unit's tooltip: hover the first unit of layer 1.
-        box = page.locator('[data-role="net"]').bounding_box()
-        for dx in range(60, int(box["width"]), 12):
-            page.mouse.move(box["x"] + dx, box["y"] + box["height"] / 2)
-            tip = page.locator('[data-role="tip"]')
-            if tip.is_visible() and "‖∂L/∂h‖" in tip.inner_text():
-                break
-        assert "‖∂L/∂h‖" in page.locator('[data-role="tip"]').inner_text()
-        app.screenshot("playground-gradients")
-        context.close()
+def test_play_advances_the_counter_and_the_diagram_is_drawn(served) -> None:
+    server, browser = served
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:"))
+            else outside.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    app = AppPage(page, server.url).goto("playground")
+    assert app.exceptions() == 0, app.text()
+    page.locator(EPOCH).wait_for(timeout=30_000)
+    assert page.locator(EPOCH).inner_text() == "Epoch 0"
+    # Every node's heatmap and the output view are painted before anything plays.
+    assert page.evaluate(PAINTED, "net") > 0.02
+    assert page.evaluate(PAINTED, "out") > 0.99
+    assert app.wait_charts() == 1  # the loss curve under the diagram
+
+    page.locator('[data-cmd="play"]').click()
+    page.wait_for_function(
+        """() => { const h = document.querySelector('[data-testid="stBidiComponentIsolated"]');
+                   const r = h && h.shadowRoot.querySelector('[data-role="root"]');
+                   return r && Number(r.dataset.epoch) >= 40; }""", timeout=60_000)
+    first = _epoch(app)
+    seen = [first]
+    page.wait_for_function(
+        """(e) => { const h = document.querySelector('[data-testid="stBidiComponentIsolated"]');
+                    const r = h.shadowRoot.querySelector('[data-role="root"]');
+                    return Number(r.dataset.epoch) > e + 10; }""",
+        arg=first, timeout=60_000)
+    seen.append(_epoch(app))
+    assert seen[-1] > seen[0], seen
+    assert page.locator('[data-cmd="play"]').inner_text() == "❚❚ Pause"
+    app.screenshot("playground-play")
+
+    page.locator('[data-cmd="play"]').click()
+    app.wait_idle()
+    page.wait_for_timeout(500)
+    shown = _epoch(app)
+    time.sleep(1.0)
+    assert _epoch(app) == shown, "the counter stands still once paused"
+    # The page under the component reads the same epoch (a full rerun on pause).
+    assert f"Epoch {shown}: training loss" in app.text()
+
+    with page.expect_download() as download:
+        page.locator('[data-cmd="png"]').click()
+    assert download.value.suggested_filename == "playground-diagram.png"
+    with open(download.value.path(), "rb") as fh:
+        assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert errors == [] and outside == [], (errors, outside)
+    context.close()
+
+
+def test_gradient_view_and_step(served) -> None:
+    server, browser = served
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    app = AppPage(page, server.url).goto(
+        "playground", "data=spiral&act=sigmoid&shape=6,6,6,6&features=x1,x2,sinx1,sinx2&grad=true")
+    assert app.exceptions() == 0, app.text()
+    page.locator(EPOCH).wait_for(timeout=30_000)
+    legend = page.locator('[data-role="legend"]').inner_text()
+    assert "log₁₀|∂L/∂w|" in legend
+    app.rerun(page.locator('[data-cmd="step"]').click)
+    app.wait_idle()
+    page.wait_for_function(
+        """() => { const h = document.querySelector('[data-testid="stBidiComponentIsolated"]');
+                   const e = h && h.shadowRoot.querySelector('[data-role="epoch"]');
+                   return e && e.textContent === 'Epoch 1'; }""", timeout=30_000)
+    assert "Epoch 1: training loss" in app.text()
+    # A hidden unit's tooltip: hover the first unit of layer 1.
+    box = page.locator('[data-role="net"]').bounding_box()
+    for dx in range(60, int(box["width"]), 12):
+        page.mouse.move(box["x"] + dx, box["y"] + box["height"] / 2)
+        tip = page.locator('[data-role="tip"]')
+        if tip.is_visible() and "‖∂L/∂h‖" in tip.inner_text():
+            break
+    assert "‖∂L/∂h‖" in page.locator('[data-role="tip"]').inner_text()
+    app.screenshot("playground-gradients")
+    context.close()
