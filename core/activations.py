@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import expit as _expit
 from scipy.special import ndtr
 
 __all__ = [
@@ -214,6 +215,20 @@ def d_sigmoid(z: FloatArray) -> FloatArray:
     # avoids the cancellation in 1 - σ(z) for large z.
     e = np.exp(-np.abs(z))
     return e / (1 + e) ** 2
+
+
+def _sigmoid_into(z: FloatArray, out: FloatArray | None) -> FloatArray:
+    # SciPy's logistic ufunc: one call, stable for any z (no overflow, no warning).
+    return _expit(z, out=out)
+
+
+def _sigmoid_backprop(g: FloatArray, z: FloatArray, a: FloatArray,
+                      out: FloatArray | None) -> FloatArray:
+    # σ'(z) = σ(z) σ(−z): the second factor is 1 − a computed without cancellation, so
+    # the slope of a saturated unit (z ≫ 0) stays a tiny positive number, as d_sigmoid.
+    slope = _expit(np.negative(z))
+    slope *= a
+    return np.multiply(g, slope, out=out)
 
 
 # --- tanh ---------------------------------------------------------------------
@@ -531,6 +546,7 @@ ACTIVATIONS: dict[str, Activation] = {
         zero_centred=False, saturates="both", smooth=True, dead_zone=False,
         formula=r"\sigma(z) = \frac{1}{1 + e^{-z}}",
         dformula=r"\sigma(z)\,(1 - \sigma(z))",
+        f_into=_sigmoid_into, backprop_into=_sigmoid_backprop,
     ),
     "tanh": Activation(
         name="tanh", f=tanh, df=d_tanh,

@@ -353,17 +353,47 @@ class _Norm(NamedTuple):
     var: Array
 
 
+#: ``einsum`` subscripts that sum ``a ⊙ b`` along axis 0 (over the samples: batch
+#: norm) or axis 1 (over the units: layer norm), keeping the other axis.
+_SUM_ALONG = ("ij,ij->j", "ij,ij->i")
+
+
+def _mean_of_product(a: Array, b: Array, axis: int) -> Array:
+    """``mean(a ⊙ b)`` along `axis`, kept as a row (axis 0) or a column (axis 1).
+
+    One ``einsum`` call instead of a product and a reduction: on the (batch, width)
+    arrays here a NumPy reduction costs several times a 32 × 32 matrix product,
+    and normalisation needs four of them per layer and pass.
+    """
+    s = np.einsum(_SUM_ALONG[axis], a, b)
+    s *= 1 / a.shape[axis]
+    return s[None, :] if axis == 0 else s[:, None]
+
+
+def _mean(a: Array, axis: int) -> Array:
+    """``mean(a)`` along `axis`, kept as a row (axis 0) or a column (axis 1).
+
+    The ufunc reduction itself, without ``ndarray.mean``'s Python wrapper: the same
+    numbers (sum, then divide by the count), a few microseconds sooner per call.
+    """
+    s = np.add.reduce(a, axis=axis, keepdims=True)
+    s /= a.shape[axis]
+    return s
+
+
 def _normalise(z: Array, axis: int, gamma: Array, beta: Array, u_out: Array | None,
                zhat_out: Array | None, stats: tuple[Array, Array] | None) -> tuple[Array, _Norm]:
     """``ẑ = γ ⊙ (z − μ)/sqrt(σ² + ε) + β``; μ, σ² from ``z`` along ``axis`` or from ``stats``."""
     if stats is None:
-        mean = z.mean(axis=axis, keepdims=True)
+        mean = _mean(z, axis)
         u = np.subtract(z, mean, out=u_out)
-        var = np.mean(u * u, axis=axis, keepdims=True)  # biased: what PyTorch normalises by
+        var = _mean_of_product(u, u, axis)  # biased: what PyTorch normalises by
     else:
         mean, var = stats
         u = np.subtract(z, mean, out=u_out)
-    inv_std = 1 / np.sqrt(var + NORM_EPS)
+    inv_std = var + NORM_EPS
+    np.sqrt(inv_std, out=inv_std)
+    np.divide(1, inv_std, out=inv_std)
     u *= inv_std
     zhat = np.multiply(u, gamma, out=zhat_out)
     zhat += beta
@@ -382,9 +412,10 @@ def _normalise_backward(d: Array, norm: _Norm, axis: int, gamma: Array, ones: Ar
     g_beta = np.matmul(ones, d, out=g_beta)  # Σ_samples dL/dẑ
     g_gamma = np.einsum("ij,ij->j", d, u, out=g_gamma)  # Σ_samples dL/dẑ ⊙ u
     d *= gamma
-    mean_gu = np.mean(d * u, axis=axis, keepdims=True)
-    d -= d.mean(axis=axis, keepdims=True)
-    d -= u * mean_gu
+    mean_gu = _mean_of_product(d, u, axis)
+    d -= _mean(d, axis)
+    mean_gu = u * mean_gu
+    d -= mean_gu
     d *= norm.inv_std
     return d, g_gamma, g_beta
 
