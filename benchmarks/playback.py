@@ -80,7 +80,15 @@ def browser_numbers(app: AppPage, seconds: float) -> dict:
     times = [t for t in end["times"] if t >= start["now"]]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     elapsed = (end["now"] - start["now"]) / 1000
-    pause = app.rerun(page.locator('[data-cmd="play"]').click)
+    # Pause: from the click to an idle app that has stayed idle (the pause's own
+    # rerun done). Timed by the driver's clock: while playing, fragment reruns for
+    # the next chunk are under way, so the page's own "run finished" mark can
+    # belong to one of them and land before the click (it gave negative times).
+    t0 = time.perf_counter()
+    page.locator('[data-cmd="play"]').click()
+    page.wait_for_timeout(100)
+    app.wait_idle()  # idle, then idle again after 0.3 s
+    pause = time.perf_counter() - t0 - 0.3
     return {
         "updates_per_s": (end["updates"] - start["updates"]) / elapsed,
         "epochs_per_s": (end["epoch"] - start["epoch"]) / elapsed,
