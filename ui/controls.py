@@ -369,6 +369,24 @@ class Controls:
 
         return self._bind(key, default, check, make)
 
+    def _url_into_state(
+        self, key: str, state: str, default: Any,
+        check: Callable[[list[str]], tuple[str | None, Any]],
+    ) -> tuple[list[str] | None, dict[str, list[str] | None]]:
+        """A new URL value of `key` (once per session), checked, into ``session_state[state]``.
+
+        Returns the raw URL value and the session's record of values already dealt
+        with (the caller stores what it writes back there).
+        """
+        raw = self.raw(key)
+        seen: dict[str, list[str] | None] = st.session_state.setdefault(_SEEN_STATE, {})
+        if raw is not None and seen.get(f"{self.page}/{key}") != raw:
+            reason, target = self.check_raw(check, raw, default)
+            if reason is not None:
+                self.note(key, raw, reason)
+            st.session_state[state] = target
+        return raw, seen
+
     def by_hand(
         self,
         key: str,
@@ -390,13 +408,7 @@ class Controls:
         """
         if self.is_hidden(key):
             return self._record(key, default, self._pinned(key, default, check))
-        raw = self.raw(key)
-        seen: dict[str, list[str] | None] = st.session_state.setdefault(_SEEN_STATE, {})
-        if raw is not None and seen.get(f"{self.page}/{key}") != raw:
-            reason, target = self.check_raw(check, raw, default)
-            if reason is not None:
-                self.note(key, raw, reason)
-            st.session_state[key] = target
+        raw, seen = self._url_into_state(key, key, default, check)
         st.session_state.setdefault(key, list(default) if isinstance(default, list) else default)
         value = draw(key)
         if _close(value, default):
@@ -611,13 +623,7 @@ class Controls:
             value = self._pinned(key, default, check)
         else:
             state = self._section_state
-            raw = self.raw(key)
-            seen: dict[str, list[str] | None] = st.session_state.setdefault(_SEEN_STATE, {})
-            if raw is not None and seen.get(f"{self.page}/{key}") != raw:
-                reason, target = self.check_raw(check, raw, default)
-                if reason is not None:
-                    self.note(key, raw, reason)
-                st.session_state[state] = target
+            raw, seen = self._url_into_state(key, state, default, check)
             st.session_state.setdefault(state, default)
             if st.session_state[state] not in codes:  # state left by an older run
                 st.session_state[state] = default
