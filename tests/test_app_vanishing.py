@@ -494,7 +494,7 @@ def test_cures_residual_paths_let_a_50_layer_sigmoid_net_learn() -> None:
 
 
 def test_cures_a_plain_residual_relu_stack_explodes_and_the_page_says_why() -> None:
-    shown = _cures({"cact": "relu", "cdepth": "30"})
+    shown = _cures({"cact": "relu"})
     words = " ".join(shown.warning + shown.error)
     assert "The residual network without normalisation overflowed" in words
     assert "+ residual: training diverged" in words

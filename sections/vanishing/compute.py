@@ -20,6 +20,7 @@ from core.gradients import (
 )
 from core.grid import plane_grid
 from core.mlp import MLP
+from sections.vanishing.readings import chance_loss
 from sections.vanishing.settings import (
     N_INITS,
     DataSpec,
@@ -97,7 +98,7 @@ def train_run(spec: RunSpec, act: str, init: str, _text: str = "", _X: np.ndarra
     run = {
         "loss": h.loss, "train_acc": h.train_acc, "test_acc": h.test_acc,
         "grad": h.grad_norms, "signal": h.grad_h, "diverged_at": h.diverged_at,
-        "boundaries": {}, "params": last,
+        "boundaries": {}, "params": last, "chance": chance_loss(info.n_classes),
     }
     if maps:
         points, _, step = plane_grid(X, resolution=spec.res)

@@ -16,6 +16,7 @@ import numpy as np
 from core.gradients import layer_statistics
 from core.mlp import MLP
 from sections.vanishing.compute import split
+from sections.vanishing.readings import chance_loss
 from sections.vanishing.settings import DataSpec, dataset_info, network_shape
 from ui.cache import page_cache
 from ui.progress import progress_bar, progress_callback
@@ -73,6 +74,8 @@ def _fit(model: MLP, spec: CureSpec, data: tuple, callback, clip_norm: float | N
                   y_test=yte, clip_norm=clip_norm, callback=callback)
     weights_finite = all(np.isfinite(w).all() for w in model.weights)
     return {"loss": h.loss, "train_acc": h.train_acc, "test_acc": h.test_acc,
+            "chance": chance_loss(data[0].n_classes),
+            "majority": float(np.bincount(ytr).max() / len(ytr)),
             "diverged_at": h.diverged_at, "clipped": h.clipped, "signal": birth.grad_h,
             "spread": birth.spread, "level": birth.act_mean, "finite": weights_finite,
             "params": model.get_params()}

@@ -19,7 +19,9 @@ LEVEL_WEIGHTS = 10.0
 VANISHED = 1e-2
 #: A layer "has lost its inputs" when its spread is below this share of layer 1's.
 COLLAPSED = 1e-3
-LEARNED = 0.7  # "learned" = final training loss below 70% of the initial loss
+LEARNED = 0.7  # "learned" = final training loss below 70% of the initial loss ...
+#: ... and below this share of a constant answer's loss (see verdict).
+BEATS_CHANCE = 0.85
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,44 @@ def collapsed(m: Measures) -> bool:
 
 
 def verdict(run: dict) -> str:
-    """Did training learn? ``diverged``, ``learned`` (loss fell below LEARNED × start) or ``stuck``."""
+    """Did training learn? ``diverged``, ``learned`` or ``stuck``.
+
+    ``learned``: the final training loss is below ``LEARNED`` × its starting value
+    *and* below ``BEATS_CHANCE`` × ``run["chance"]``, the loss of a constant answer
+    (ln k for k balanced classes). The second condition matters when a network starts
+    far worse than chance: falling to the loss of a constant guess is no learning.
+    """
     if run["diverged_at"] is not None:
         return "diverged"
     loss = run["loss"]
-    return "learned" if math.isfinite(loss[-1]) and loss[-1] < LEARNED * loss[0] else "stuck"
+    last = float(loss[-1])
+    learned = (math.isfinite(last) and last < LEARNED * float(loss[0])
+               and last < BEATS_CHANCE * float(run.get("chance", math.inf)))
+    return "learned" if learned else "stuck"
+
+
+#: A network "learned" a classification when its training accuracy is at least this
+#: much above the share of the most common class (what a constant answer scores).
+ABOVE_MAJORITY = 0.15
+
+
+def accuracy_verdict(run: dict) -> str:
+    """Did a classifier learn, judged by accuracy: ``diverged``, ``learned`` or ``stuck``.
+
+    ``learned``: final training accuracy at least ``ABOVE_MAJORITY`` above
+    ``run["majority"]``, the share of the most common training class. Used where the
+    loss is a poor judge: a deep net that starts saturated can end with most points
+    right and a few so confidently wrong that its mean loss stays above ln 2.
+    """
+    if run["diverged_at"] is not None:
+        return "diverged"
+    acc = float(run["train_acc"][-1])
+    return "learned" if math.isfinite(acc) and acc >= run["majority"] + ABOVE_MAJORITY else "stuck"
+
+
+def chance_loss(n_classes: int) -> float:
+    """Cross-entropy of a constant answer on balanced classes: ``ln k``."""
+    return math.log(max(n_classes, 2))
 
 
 def sci(x: float) -> str:
