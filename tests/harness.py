@@ -261,9 +261,20 @@ class AppPage:
         self.page.wait_for_selector(IDLE, timeout=timeout * 1000)
         return self
 
-    def wait_charts(self, timeout: float = 30.0) -> int:
-        """Wait until every Vega-Lite chart has drawn; return how many there are."""
+    def wait_charts(self, least: int = 0, timeout: float = 30.0) -> int:
+        """Wait until at least `least` Vega-Lite charts are on the page and every one
+        has drawn; return how many there are.
+
+        On a busy machine a run that a first run queues (a URL fix, say) can start
+        after :meth:`wait_idle` has settled, so the page can be idle for a moment
+        before its charts come: `least` waits for them, then for the app to be idle.
+        """
         charts = self.page.locator('[data-testid="stVegaLiteChart"]')
+        if least:
+            self.page.wait_for_function(
+                "n => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length >= n",
+                arg=least, timeout=timeout * 1000)
+            self.wait_idle()
         n = charts.count()
         for i in range(n):
             charts.nth(i).locator("canvas, svg").first.wait_for(

@@ -48,7 +48,7 @@ def test_deep_link_first_request(info) -> None:
                 else outside.append(r.url))
         app = AppPage(page, server.url).goto(info.url_path)
         _check_frame(app, "en")
-        assert app.wait_charts() >= 1
+        assert app.wait_charts(least=1) >= 1
         assert app.exceptions() == 0
         app.screenshot(info.name)
         # Every other section, by its switch: drawn without error, named in the URL.
@@ -72,7 +72,7 @@ def test_korean_home_and_navigation_and_a_phone() -> None:
         app = AppPage(context.new_page(), server.url).goto("", "lang=ko")
         _check_frame(app, "ko")
         assert Translator("ko")("home.title") in app.text()
-        assert app.wait_charts() >= 1
+        assert app.wait_charts(least=1) >= 1
         app.screenshot("home-ko")
         # Following a nav link keeps the language.
         if len(PAGES) > 1:
@@ -91,7 +91,7 @@ def _phone_starts_with_the_sidebar_collapsed(browser, url: str) -> None:
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                 has_touch=True)
     app = AppPage(phone.new_page(), url).goto("")
-    assert app.wait_charts() >= 1 and app.exceptions() == 0
+    assert app.wait_charts(least=1) >= 1 and app.exceptions() == 0
     box = app.page.locator('[data-testid="stSidebar"]').bounding_box()
     assert box is not None and box["x"] + box["width"] <= 0, box  # off screen
     app.screenshot("home-phone")

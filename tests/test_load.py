@@ -39,8 +39,8 @@ from harness import (
 pytestmark = pytest.mark.browser
 
 SESSIONS = 20
-SOAK_WARMUP = 40
-SOAK_RERUNS = 240
+SOAK_WARMUP = 30
+SOAK_RERUNS = 170
 #: Allowed growth of the server's resident memory over the soak, after warm-up.
 SOAK_GROWTH_MB = 100
 
