@@ -78,6 +78,17 @@ def _spec(fr: Frame, su: Setup, depth: int, act: str, runs: int) -> CureSpec:
                     budget.n_samples)
 
 
+def _long(series: dict[str, dict], group: str, x: str, *columns: str) -> pd.DataFrame:
+    """The chart data of named runs: for each, one row per hidden layer (`x` "layer",
+    counted from 1) or per epoch (`x` "epoch", from 0), with the run's `columns`
+    (positive finite values only, for log axes) and its name in column `group`."""
+    start = 1 if x == "layer" else 0
+    return pd.concat([pd.DataFrame({
+        x: np.arange(start, start + len(r[columns[0]])),
+        **{col: finite_positive(r[col]) for col in columns}, group: name})
+        for name, r in series.items()], ignore_index=True)
+
+
 def _recipe(t: Translator, spec: CureSpec, init: str) -> None:
     st.caption(t(f"{NAME}.cures.recipe", depth=spec.depth, width=spec.width, act=spec.act,
                  init=init, lr=spec.lr, batch=spec.batch, epochs=spec.epochs, n=spec.n_fit))
@@ -111,13 +122,9 @@ def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
 def _variant_views(t: Translator, runs: dict) -> dict:
     names = {code: t(f"{NAME}.cures.variant.{code}") for code in runs}
     colours = {names[c]: VARIANT_COLOURS[c] for c in runs}
-    per_layer = pd.concat([pd.DataFrame({
-        "layer": np.arange(1, len(r["signal"]) + 1), "signal": finite_positive(r["signal"]),
-        "spread": finite_positive(r["spread"]), "variant": names[c]}) for c, r in runs.items()],
-        ignore_index=True)
-    loss = pd.concat([pd.DataFrame({"epoch": np.arange(len(r["loss"])),
-                                    "loss": finite_positive(r["loss"]), "variant": names[c]})
-                      for c, r in runs.items()], ignore_index=True)
+    named = {names[c]: r for c, r in runs.items()}
+    per_layer = _long(named, "variant", "layer", "signal", "spread")
+    loss = _long(named, "variant", "epoch", "loss")
     common = {"colour_title": t(f"{NAME}.cures.variant_title"), "colours": colours,
               "log_y": True, "compact": True, "legend": "bottom", "height": 300}
     h_title = t(f"{NAME}.axis.hidden_layer")
@@ -232,13 +239,8 @@ def _explode_frames(t: Translator, runs: dict, healthy: dict) -> dict:
              "plain": t(f"{NAME}.cures.runs.scaled"), "clipped": t(f"{NAME}.cures.runs.clipped")}
     colours = {names["he"]: VARIANT_COLOURS["he"], names["scaled"]: VARIANT_COLOURS["scaled"],
                names["clipped"]: VARIANT_COLOURS["clipped"]}
-    signal = pd.concat([pd.DataFrame({"layer": np.arange(1, len(r["signal"]) + 1),
-                                      "signal": finite_positive(r["signal"]), "run": name})
-                        for name, r in ((names["he"], healthy), (names["scaled"], runs["plain"]))],
-                       ignore_index=True)
-    loss = pd.concat([pd.DataFrame({"epoch": np.arange(len(r["loss"])),
-                                    "loss": finite_positive(r["loss"]), "run": names[code]})
-                      for code, r in runs.items()], ignore_index=True)
+    signal = _long({names["he"]: healthy, names["scaled"]: runs["plain"]}, "run", "layer", "signal")
+    loss = _long({names[c]: r for c, r in runs.items()}, "run", "epoch", "loss")
     return {"signal": signal, "loss": loss, "colours": colours}
 
 
@@ -292,9 +294,7 @@ def _mix(fr: Frame, su: Setup, depth: int, col) -> None:
     profs = memo_run(mixed, spec, low, high, below, init, **su.arrays)
     names = {"low": t(f"{NAME}.cures.mix.all", act=low), "high": t(f"{NAME}.cures.mix.all", act=high),
              "mixed": t(f"{NAME}.cures.mix.mixed", low=low, high=high, k=below)}
-    frame = pd.concat([pd.DataFrame({"layer": np.arange(1, depth + 1),
-                                     "signal": finite_positive(p["signal"]), "net": names[code]})
-                       for code, p in profs.items()], ignore_index=True)
+    frame = _long({names[c]: p for c, p in profs.items()}, "net", "layer", "signal")
     colours = {names[c]: VARIANT_COLOURS[c] for c in profs}
     chart_block(compiled(line_chart, frame, "layer", "signal", "net",
                          x_title=t(f"{NAME}.axis.hidden_layer"), y_title=t(f"{NAME}.axis.signal"),
