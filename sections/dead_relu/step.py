@@ -10,10 +10,10 @@ from sections.dead_relu.compute import HEALTHY_INIT, NORMAL_LR, STEP_ACTS, one_s
 from sections.dead_relu.settings import NAME as P
 from sections.dead_relu.settings import DeadReluSettings, Task, init_label, task
 from ui.cache import memo_run
-from ui.charts import compiled, line_chart
+from ui.charts import activation_legend, compiled, line_chart
 from ui.export import Weights, chart_block, weights_button
 from ui.frame import Frame
-from ui.i18n import Translator, act_labels
+from ui.i18n import Translator
 
 BIG_LRS = (1, 3, 10, 30, 100)
 
@@ -35,8 +35,7 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
                       ignore_index=True).dropna()
     chart_block(
         compiled(line_chart, frame, "epoch", "dead", "act", x_title=t(f"{P}.s3.epoch_axis"),
-                 y_title=t(f"{P}.s3.dead_axis"), colour_title=t("common.axis.activation"),
-                 labels=act_labels(t),
+                 y_title=t(f"{P}.s3.dead_axis"), **activation_legend(t),
                  height=220),
         frame, "big-step-dead", t, caption=t(f"{P}.s3.caption", normal_lr=NORMAL_LR))
     relu = res["relu"]

@@ -10,11 +10,11 @@ from sections.dead_relu.compute import train_runs
 from sections.dead_relu.settings import NAME as P
 from sections.dead_relu.settings import DeadReluSettings, Task, task
 from ui.cache import memo_run, view_memo
-from ui.charts import compiled, line_chart
+from ui.charts import activation_legend, compiled, line_chart
 from ui.charts.dead_relu import dead_heatmap
 from ui.export import Weights, chart_block
 from ui.frame import Frame
-from ui.i18n import Translator, act_labels, percent
+from ui.i18n import Translator, percent
 from ui.references import cite
 
 #: ReLU (Nair & Hinton; Glorot, Bordes & Bengio) and Leaky ReLU (Maas et al.).
@@ -101,8 +101,7 @@ def _views(t: Translator, result: dict, acts: tuple[str, ...]) -> dict:
     ).dropna()
     views["total"] = (
         compiled(line_chart, lines, "epoch", "dead", "act", x_title=t("common.axis.epoch"),
-                 y_title=t(f"{P}.s1.total_axis"), colour_title=t("common.axis.activation"),
-                 labels=act_labels(t),
+                 y_title=t(f"{P}.s1.total_axis"), **activation_legend(t),
                  height=220),
         lines)
     return views

@@ -24,10 +24,10 @@ from sections.home.settings import (
     run_spec,
 )
 from ui.cache import memo_run, view_memo
-from ui.charts import boundary_chart, compiled, downsample, finite_positive, line_chart
+from ui.charts import activation_legend, boundary_chart, compiled, downsample, finite_positive, line_chart
 from ui.export import Weights, chart_block, run_settings
 from ui.frame import Frame, available_pages
-from ui.i18n import Translator, act_labels, percent
+from ui.i18n import Translator, percent
 from ui.references import cite
 
 P = NAME
@@ -150,8 +150,7 @@ def _views(result: dict, t: Translator) -> dict:
     views["loss"] = (
         compiled(line_chart, downsample(loss, "act"), "epoch", "loss", "act",
                  x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
-                 colour_title=t("common.axis.activation"),
-                 labels=act_labels(t), log_y=True),
+                 **activation_legend(t), log_y=True),
         loss)
     signal = pd.concat(
         [pd.DataFrame({"layer": np.arange(1, len(r["grad_h"]) + 1),
@@ -161,8 +160,7 @@ def _views(result: dict, t: Translator) -> dict:
     )
     views["signal"] = (
         compiled(line_chart, signal, "layer", "signal", "act", x_title=t(f"{P}.chart.hidden_layer"),
-                 y_title=t(f"{P}.chart.signal_axis"), colour_title=t("common.axis.activation"),
-                 labels=act_labels(t),
+                 y_title=t(f"{P}.chart.signal_axis"), **activation_legend(t),
                  log_y=True, compact=True),
         signal)
     return views

@@ -15,11 +15,11 @@ from sections.vanishing import readings
 from sections.vanishing.compute import init_profile
 from sections.vanishing.settings import INIT_BUDGET, N_INITS, NAME, InitSpec, Setup, opened
 from ui.cache import memo_run, view_memo
-from ui.charts import compiled, finite_positive, line_chart
+from ui.charts import activation_legend, compiled, finite_positive, line_chart
 from ui.export import Block, chart_block, chart_row
 from ui.frame import Frame
 from ui.guard import budget_epochs
-from ui.i18n import Translator, act_labels, percent
+from ui.i18n import Translator, percent
 from ui.references import cite
 
 SERIES_COLUMNS = ["series", "act", "init"]  # leading columns of every CSV with one row per series
@@ -169,7 +169,7 @@ def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_ti
     if not frame["mid"].notna().any():
         return None
     spec = compiled(line_chart, frame, "layer", "mid", "act", band=("lo", "hi"), x_title=x_title,
-                    y_title=y_title, colour_title=t("common.axis.activation"), labels=act_labels(t),
+                    y_title=y_title, **activation_legend(t),
                     log_y=True, compact=True, height=280, series="series" if su.two else None,
                     dash="init" if su.two else None, shapes=su.two,
                     dash_title=t(f"{NAME}.axis.init"), reference=ref,
@@ -181,7 +181,7 @@ def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_ti
 def _line_view(t: Translator, su: Setup, frame: pd.DataFrame, y: str, x_title: str,
                y_title: str) -> tuple:
     spec = compiled(line_chart, frame, "layer", y, "act", x_title=x_title, y_title=y_title,
-                    colour_title=t("common.axis.activation"), labels=act_labels(t), compact=True, height=280,
+                    **activation_legend(t), compact=True, height=280,
                     series="series" if su.two else None, dash="init" if su.two else None,
                     shapes=su.two, dash_title=t(f"{NAME}.axis.init"))
     return spec, frame[[*SERIES_COLUMNS, "layer", y]]

@@ -12,11 +12,11 @@ from core.gradients import depth_grid
 from sections.vanishing.compute import depth_sweep
 from sections.vanishing.settings import NAME, SWEEP_BUDGET, Setup, opened
 from ui.cache import memo_run
-from ui.charts import compiled, finite_positive, line_chart
+from ui.charts import activation_legend, compiled, finite_positive, line_chart
 from ui.export import chart_block
 from ui.frame import Frame
 from ui.guard import budget_epochs, note_budget
-from ui.i18n import Translator, act_labels
+from ui.i18n import Translator
 
 
 def draw(s, fr: Frame) -> None:
@@ -56,7 +56,7 @@ def _charts(t: Translator, su: Setup, table: pd.DataFrame) -> None:
     with left:
         chart_block(compiled(line_chart, table, "depth", "test_acc", "act",
                              x_title=t(f"{NAME}.axis.depth"), y_title=t(f"{NAME}.axis.test_acc"),
-                             colour_title=t("common.axis.activation"), labels=act_labels(t), compact=True,
+                             **activation_legend(t), compact=True,
                              series="series" if su.two else None, dash="init" if su.two else None,
                              shapes=su.two, dash_title=t(f"{NAME}.axis.init")),
                     table, "sweep-accuracy", t, title=t(f"{NAME}.sweep.acc_title"))
@@ -64,7 +64,7 @@ def _charts(t: Translator, su: Setup, table: pd.DataFrame) -> None:
         if ratios["value"].notna().any():
             chart_block(compiled(line_chart, ratios, "depth", "value", "act",
                                  x_title=t(f"{NAME}.axis.depth"), y_title=t(f"{NAME}.axis.ratio"),
-                                 colour_title=t("common.axis.activation"), labels=act_labels(t),
+                                 **activation_legend(t),
                                  log_y=True, compact=True,
                                  series="_g", dash="measure", shapes=True,
                                  dash_title=t(f"{NAME}.sweep.measure")),

@@ -10,11 +10,11 @@ import streamlit as st
 from sections.vanishing.compute import train_run
 from sections.vanishing.settings import NAME, Setup, opened
 from ui.cache import memo_run, view_memo
-from ui.charts import compiled, downsample, finite_positive, line_chart
+from ui.charts import activation_legend, compiled, downsample, finite_positive, line_chart
 from ui.charts.vanishing import layer_heatmap
 from ui.export import Block, Weights, chart_block, chart_row, run_settings, weights_button
 from ui.frame import Frame
-from ui.i18n import Translator, act_labels
+from ui.i18n import Translator
 
 SERIES_COLUMNS = ["series", "act", "init"]
 #: What the heatmaps show: the back-propagated signal (hidden layers) or ‖∂L/∂W‖ (weight layers).
@@ -84,7 +84,7 @@ def _views(t: Translator, su: Setup, runs: dict) -> dict:
              "shapes": su.two, "dash_title": t(f"{NAME}.axis.init"), "compact": True}
     loss = (compiled(line_chart, downsample(curves, "series"), "epoch", "loss", "act",
                      x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
-                     colour_title=t("common.axis.activation"), labels=act_labels(t), log_y=True, **lines),
+                     **activation_legend(t), log_y=True, **lines),
             curves[[*SERIES_COLUMNS, "epoch", "loss"]])
     acc = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
                       var_name="split", value_name="acc")
@@ -99,7 +99,7 @@ def _views(t: Translator, su: Setup, runs: dict) -> dict:
     acc = acc.assign(_g=acc["series"] + acc["split"])
     acc_spec = compiled(line_chart, downsample(acc, "_g"), "epoch", "acc", "act",
                         x_title=t("common.axis.epoch"), y_title=t("common.axis.accuracy"),
-                        colour_title=t("common.axis.activation"), labels=act_labels(t), **lines)
+                        **activation_legend(t), **lines)
     return {"loss": loss, "acc": (acc_spec, acc_csv),
             "signal": _heatmaps(t, su, runs, "signal", t(f"{NAME}.axis.signal_short")),
             "weights": _heatmaps(t, su, runs, "grad", t(f"{NAME}.axis.norm_short"))}

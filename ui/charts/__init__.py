@@ -18,7 +18,15 @@ its *Download* menu), or several side by side with :func:`ui.export.chart_row`.
 """
 
 from ui.charts.images import MAP_OPACITY, boundary_chart, image_heatmap, png_bytes, probability_png
-from ui.charts.lines import MAX_POINTS, POINT_MARKS, downsample, finite_positive, line_chart, only
+from ui.charts.lines import (
+    MAX_POINTS,
+    POINT_MARKS,
+    activation_legend,
+    downsample,
+    finite_positive,
+    line_chart,
+    only,
+)
 from ui.charts.palette import (
     ACTIVATION_COLOURS,
     BLUE_ORANGE,
@@ -40,6 +48,7 @@ __all__ = [
     "SPEC_CACHE_ENTRIES",
     "VIRIDIS",
     "activation_colour",
+    "activation_legend",
     "activation_scale",
     "boundary_chart",
     "colour_scale",

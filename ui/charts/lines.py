@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.palette import colour_scale
+from ui.i18n import Translator, act_labels
 
 #: Most points a curve sends to the browser per series (see :func:`downsample`).
 MAX_POINTS = 400
@@ -71,6 +72,12 @@ def _scale(log: bool, fixed: tuple[float, float] | None = None) -> alt.Scale:
     if fixed is not None:
         return alt.Scale(domain=list(fixed))
     return alt.Scale(zero=False)
+
+
+def activation_legend(t: Translator) -> dict[str, object]:
+    """:func:`line_chart`'s legend options for curves coloured by activation code: the
+    legend's title and every activation's translated name (``**activation_legend(t)``)."""
+    return {"colour_title": t("common.axis.activation"), "labels": act_labels(t)}
 
 
 def line_chart(
