@@ -28,7 +28,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -94,9 +94,15 @@ class RunSpec:
         return {self.reg: self.reg_rate} if self.reg in ("l1", "l2") and self.reg_rate else {}
 
 
+#: RunSpec's fields that do not come from the page's settings under the same name.
+_NOT_FROM_SETTINGS = ("data_key", "problem", "chunk")
+
+
 def run_spec(s: PlaygroundSettings, plane: PlaneData, chunk: int = CHUNK) -> RunSpec:
-    return RunSpec(plane.key, plane.problem, s.features, s.shape, s.acts, s.residual, s.init,
-                   s.lr, s.batch, s.reg, s.reg_rate, s.seed, chunk)
+    """The training key of `s` on `plane`: every other field is copied from the
+    settings by name, so the key cannot drift from what trains."""
+    same = {f.name: getattr(s, f.name) for f in fields(RunSpec) if f.name not in _NOT_FROM_SETTINGS}
+    return RunSpec(data_key=plane.key, problem=plane.problem, chunk=chunk, **same)
 
 
 def chunk_seed(seed: int, chunk: int) -> int:
