@@ -414,8 +414,7 @@ def _normalise_backward(d: Array, norm: _Norm, axis: int, gamma: Array, ones: Ar
     d *= gamma
     mean_gu = _mean_of_product(d, u, axis)
     d -= _mean(d, axis)
-    mean_gu = u * mean_gu
-    d -= mean_gu
+    d -= u * mean_gu
     d *= norm.inv_std
     return d, g_gamma, g_beta
 

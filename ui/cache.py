@@ -24,11 +24,12 @@ arrays are made read-only (:func:`read_only`), which enforces the rule that
 callers never modify what they get.
 
 **A visitor's own data never enters a shared cache.** When a run uses an
-upload (:func:`keep_private`, called by :func:`ui.upload.load_data`), every
-one of the caches above keeps its values in that visitor's
-``st.session_state`` instead (bounded, least recently used dropped first):
-results, kept results, views and chart specs alike. :func:`ui.frame.frame`
-starts every run public again (:func:`start_run`).
+upload (:func:`keep_private`, called by :func:`ui.upload.load_data`), a
+:func:`page_cache` function computes without Streamlit's cache, and caches 2-4
+keep their values in that visitor's ``st.session_state`` instead (bounded,
+least recently used dropped first): a training reached through
+:func:`memo_run` is still kept, in the session. :func:`ui.frame.frame` starts
+every run public again (:func:`start_run`).
 
 A page script runs again from the top on every rerun, so a plain
 ``@st.cache_data`` on one of its functions would build a new cached-function
