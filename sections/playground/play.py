@@ -194,9 +194,12 @@ def _history(run: Run, upto: int) -> dict[str, list]:
     return {"e": [int(i) for i in idx], "lt": clean(run.train_loss), "lv": clean(run.test_loss)}
 
 
-def _view(s: PlaygroundSettings) -> dict[str, Any]:
-    return {"grad": s.grad, "show_test": s.show_test, "discretize": s.discretize,
-            "draw": s.data == DRAW}
+def _common(s: PlaygroundSettings, problem: str, t: Translator) -> dict[str, Any]:
+    """What every payload holds, a run or none: labels, view switches, texts."""
+    return {"fps": FPS, "net": _net_texts(s, t), "problem": problem, "extent": PLANE_EXTENT,
+            "view": {"grad": s.grad, "show_test": s.show_test, "discretize": s.discretize,
+                     "draw": s.data == DRAW},
+            "hidden": list(s.hidden_buttons), "text": texts(t), "png_name": "playground-diagram.png"}
 
 
 def payload(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -> dict[str, Any]:
@@ -208,25 +211,21 @@ def payload(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) ->
     if run.stop is not None:
         stop = {"kind": run.stop, "epoch": run.diverged_at if run.stop == "diverged" else run.trained}
     return {
+        **_common(s, plane.problem, t),
         "run": run.run_id, "seq": run.seq, "ctl": run.ctl,
         "mode": "playing" if run.playing else "paused", "pointer": run.pointer,
-        "fps": FPS, "chunk": run.chunk, "stride": run.stride, "static": run.static,
-        "net": _net_texts(s, t), "problem": plane.problem, "extent": PLANE_EXTENT,
+        "chunk": run.chunk, "stride": run.stride, "static": run.static,
         "points": {"train": _flat_points(plane.X_train, plane.y_train),
                    "test": _flat_points(plane.X_test, plane.y_test)},
-        "view": _view(s), "hidden": list(s.hidden_buttons),
         "history": _history(run, first), "frames": frames, "stop": stop,
-        "text": texts(t), "png_name": "playground-diagram.png",
     }
 
 
 def empty_payload(s: PlaygroundSettings, t: Translator) -> dict[str, Any]:
     """No points drawn yet: an empty plane to click on."""
-    return {"run": "empty", "seq": 0, "ctl": 0, "mode": "paused", "pointer": 0, "fps": FPS,
-            "chunk": CHUNK, "stride": 1, "static": None, "net": _net_texts(s, t),
-            "problem": s.problem, "extent": PLANE_EXTENT, "points": {"train": [], "test": []},
-            "view": _view(s), "hidden": list(s.hidden_buttons), "history": None, "frames": [],
-            "stop": None, "text": texts(t), "png_name": "playground-diagram.png"}
+    return {**_common(s, s.problem, t), "run": "empty", "seq": 0, "ctl": 0, "mode": "paused",
+            "pointer": 0, "chunk": CHUNK, "stride": 1, "static": None,
+            "points": {"train": [], "test": []}, "history": None, "frames": [], "stop": None}
 
 
 # ------------------------------------------------------------------ readings
@@ -253,7 +252,6 @@ def experiments(fr: Frame) -> None:
         st.markdown("\n".join(
             f"- {t(f'{NAME}.try.{key}', url=f'/{NAME}?{query}{lang}')}"
             for key, query in EXPERIMENTS.items()))
-
 
 
 def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -> None:
