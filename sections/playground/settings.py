@@ -174,9 +174,10 @@ def read_settings(fr: Frame) -> PlaygroundSettings:
                                      REGULARIZATION_RATES, 0))
     seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
     return PlaygroundSettings(
-        data, problem, noise, train, batch, features, shape,
-        per_layer or (act,) * len(shape), residual, init, lr, reg, reg_rate, int(seed),
-        *view_options(c, t), brush, read_points(c, t, problem), hidden_buttons(c),
+        data=data, problem=problem, noise=noise, train=train, batch=batch, features=features,
+        shape=shape, acts=per_layer or (act,) * len(shape), residual=residual, init=init, lr=lr,
+        reg=reg, reg_rate=reg_rate, seed=int(seed), **view_options(c, t), brush=brush,
+        points=read_points(c, t, problem), hidden_buttons=hidden_buttons(c),
     )
 
 
@@ -239,13 +240,13 @@ def read_features(c: Controls, t: Translator) -> tuple[str, ...]:
     return codes
 
 
-def view_options(c: Controls, t: Translator) -> tuple[bool, bool, bool]:
-    """``show_test``, ``discretize`` and ``grad``: what the diagram shows, not what trains."""
+def view_options(c: Controls, t: Translator) -> dict[str, bool]:
+    """``show_test``, ``discretize`` and ``grad`` by name: what the diagram shows, not what trains."""
     c.container.subheader(t(f"{NAME}.controls.view_title"))
     show_test = c.checkbox("show_test", t(f"{NAME}.controls.show_test"), False)
     discretize = c.checkbox("discretize", t(f"{NAME}.controls.discretize"), False)
     grad = c.checkbox("grad", t(f"{NAME}.controls.grad"), False, help=t(f"{NAME}.controls.grad_help"))
-    return show_test, discretize, grad
+    return {"show_test": show_test, "discretize": discretize, "grad": grad}
 
 
 def _drawing(c: Controls, t: Translator) -> tuple[str, float]:
