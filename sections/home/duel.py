@@ -25,7 +25,7 @@ from sections.home.settings import (
 )
 from ui.cache import memo_run, view_memo
 from ui.charts import activation_legend, boundary_chart, compiled, downsample, finite_positive, line_chart
-from ui.export import Weights, chart_block, run_settings
+from ui.export import Block, Weights, chart_block, chart_row, run_settings
 from ui.frame import Frame, available_pages
 from ui.i18n import Translator, percent
 from ui.references import cite
@@ -49,13 +49,10 @@ def draw(s: HomeSettings, fr: Frame) -> None:
     for col, act in zip(st.columns(2), PAIR, strict=True):
         with col:
             _side(t, spec, act, runs[act], views, result["n_train"])
-    left, right = st.columns(2)
-    with left:
-        chart_block(*views["loss"], "loss", t, title=t(f"{P}.chart.loss_title"),
-                    caption=t(f"{P}.chart.loss_caption", target=TARGET_LOSS))
-    with right:
-        chart_block(*views["signal"], "signal-per-layer", t, title=t(f"{P}.chart.signal_title"),
-                    caption=t(f"{P}.chart.signal_caption"))
+    chart_row(t, Block(*views["loss"], "loss", t(f"{P}.chart.loss_title"),
+                       t(f"{P}.chart.loss_caption", target=TARGET_LOSS)),
+              Block(*views["signal"], "signal-per-layer", t(f"{P}.chart.signal_title"),
+                    t(f"{P}.chart.signal_caption")))
     st.info("\n\n".join(reading(t, spec, runs)))
     st.caption(cite(t, *SOURCES))
     _next_pages(fr)

@@ -10,7 +10,7 @@ from sections.piecewise.settings import NAME as P
 from sections.piecewise.settings import PiecewiseSettings
 from ui.charts import compiled, finite_positive
 from ui.charts.piecewise import series_chart
-from ui.export import chart_block
+from ui.export import Block, chart_row
 from ui.frame import Frame
 
 
@@ -20,27 +20,24 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
     st.markdown(t(f"{P}.step.intro"))
     study = step_study(s.seed, STEP_EPOCHS, _text=t(f"{P}.step.training"))
     ramp, trained = study["ramp"], study["trained"]
-    left, right = st.columns(2)
-    with left:
-        names = {"away": t(f"{P}.step.away", eta=STEP_AWAY / 2),
-                 "jump": t(f"{P}.step.jump", eta=STEP_AWAY / 2), "bad": t(f"{P}.step.bad")}
-        long = ramp.melt(id_vars=["slope"], value_vars=list(names), var_name="s", value_name="v")
-        long["s"] = long["s"].map(names)
-        long["v"] = finite_positive(long["v"].to_numpy(), floor=1e-4)
-        chart_block(compiled(series_chart, long.dropna(), "slope", "v", "s",
+    ramp_names = {"away": t(f"{P}.step.away", eta=STEP_AWAY / 2),
+                  "jump": t(f"{P}.step.jump", eta=STEP_AWAY / 2), "bad": t(f"{P}.step.bad")}
+    ramps = ramp.melt(id_vars=["slope"], value_vars=list(ramp_names), var_name="s", value_name="v")
+    ramps["s"] = ramps["s"].map(ramp_names)
+    ramps["v"] = finite_positive(ramps["v"].to_numpy(), floor=1e-4)
+    fit_names = {"away": t(f"{P}.step.away", eta=STEP_AWAY),
+                 "jump": t(f"{P}.step.jump", eta=STEP_AWAY), "rms": t(f"{P}.step.rms")}
+    fits = trained.melt(id_vars=["units"], value_vars=list(fit_names), var_name="s", value_name="v")
+    fits["s"] = fits["s"].map(fit_names)
+    chart_row(t,
+              Block(compiled(series_chart, ramps.dropna(), "slope", "v", "s",
                              x_title=t(f"{P}.axis.slope"), y_title=t(f"{P}.axis.error"),
                              log_x=True, log_y=True),
-                    ramp, "step-ramps", t, caption=t(f"{P}.step.ramp_caption"))
-    with right:
-        names = {"away": t(f"{P}.step.away", eta=STEP_AWAY),
-                 "jump": t(f"{P}.step.jump", eta=STEP_AWAY), "rms": t(f"{P}.step.rms")}
-        long = trained.melt(id_vars=["units"], value_vars=list(names), var_name="s",
-                            value_name="v")
-        long["s"] = long["s"].map(names)
-        chart_block(compiled(series_chart, long, "units", "v", "s", x_title=t(f"{P}.axis.units"),
+                    ramp, "step-ramps", caption=t(f"{P}.step.ramp_caption")),
+              Block(compiled(series_chart, fits, "units", "v", "s", x_title=t(f"{P}.axis.units"),
                              y_title=t(f"{P}.axis.error"), log_x=True),
-                    trained, "step-trained", t,
-                    caption=t(f"{P}.step.trained_caption", epochs=STEP_EPOCHS))
+                    trained, "step-trained",
+                    caption=t(f"{P}.step.trained_caption", epochs=STEP_EPOCHS)))
     st.info(t(f"{P}.step.reading", jump_min=f"{ramp['jump'].min():.2f}",
               bad_last=f"{ramp['bad'].iloc[-1]:.4f}", slope_last=f"{ramp['slope'].iloc[-1]:g}",
               trained_jump=f"{trained['jump'].min():.2f}",

@@ -16,7 +16,7 @@ from sections.shapes.settings import Experiment, RunSpec, ShapesSettings, experi
 from ui.cache import memo_run
 from ui.charts import compiled, finite_positive
 from ui.charts.shapes import run_chart
-from ui.export import Weights, chart_block, weights_button
+from ui.export import Block, Weights, chart_row, weights_button
 from ui.frame import Frame
 from ui.i18n import Translator
 
@@ -38,16 +38,13 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
     for o in RUNS:
         if res[o]["diverged_at"] is not None:
             st.error(f"{names[o]}: {t('common.diverged', epoch=res[o]['diverged_at'])}")
-    left, right = st.columns(2)
-    with left:
-        acc = _curves(res, "acc", names)
-        chart_block(compiled(run_chart, acc, t("common.axis.accuracy"), t, log_y=False), acc,
-                    "c2-accuracy", t, title=t(f"{P}.c2.acc_title"), caption=t(f"{P}.c2.acc_caption"))
-    with right:
-        loss = _curves(res, "loss", names)
-        loss["value"] = finite_positive(loss["value"].to_numpy())
-        chart_block(compiled(run_chart, loss, t(f"{P}.c2.own_loss"), t, log_y=True), loss,
-                    "c2-loss", t, title=t(f"{P}.c2.loss_title"), caption=t(f"{P}.c2.loss_caption"))
+    acc = _curves(res, "acc", names)
+    loss = _curves(res, "loss", names)
+    loss["value"] = finite_positive(loss["value"].to_numpy())
+    chart_row(t, Block(compiled(run_chart, acc, t("common.axis.accuracy"), t, log_y=False), acc,
+                       "c2-accuracy", t(f"{P}.c2.acc_title"), t(f"{P}.c2.acc_caption")),
+              Block(compiled(run_chart, loss, t(f"{P}.c2.own_loss"), t, log_y=True), loss,
+                    "c2-loss", t(f"{P}.c2.loss_title"), t(f"{P}.c2.loss_caption")))
     ratio = res["delta_bce"] / res["delta_mse"] if res["delta_mse"] > 0 else math.inf
     st.info(t(f"{P}.c2.reading", ratio=f"{ratio:.3g}",
               acc_bce=f"{100 * res['sigmoid']['acc'][-1]:.0f}",

@@ -13,7 +13,7 @@ from sections.vanishing.compute import depth_sweep
 from sections.vanishing.settings import NAME, SWEEP_BUDGET, Setup, opened
 from ui.cache import memo_run
 from ui.charts import activation_legend, compiled, finite_positive, line_chart
-from ui.export import chart_block
+from ui.export import Block, chart_row
 from ui.frame import Frame
 from ui.guard import budget_epochs, note_budget
 from ui.i18n import Translator
@@ -52,21 +52,18 @@ def _charts(t: Translator, su: Setup, table: pd.DataFrame) -> None:
         table.assign(measure=t(f"{NAME}.sweep.measure_{m}"), value=finite_positive(table[col].to_numpy()))
         for m, col in (("signal", "signal_ratio"), ("weights", "ratio"))], ignore_index=True)
     ratios = ratios.assign(_g=ratios["series"] + ratios["measure"])
-    left, right = st.columns(2)
-    with left:
-        chart_block(compiled(line_chart, table, "depth", "test_acc", "act",
-                             x_title=t(f"{NAME}.axis.depth"), y_title=t(f"{NAME}.axis.test_acc"),
-                             **activation_legend(t), compact=True,
-                             series="series" if su.two else None, dash="init" if su.two else None,
-                             shapes=su.two, dash_title=t(f"{NAME}.axis.init")),
-                    table, "sweep-accuracy", t, title=t(f"{NAME}.sweep.acc_title"))
-    with right:
-        if ratios["value"].notna().any():
-            chart_block(compiled(line_chart, ratios, "depth", "value", "act",
-                                 x_title=t(f"{NAME}.axis.depth"), y_title=t(f"{NAME}.axis.ratio"),
-                                 **activation_legend(t),
-                                 log_y=True, compact=True,
-                                 series="_g", dash="measure", shapes=True,
-                                 dash_title=t(f"{NAME}.sweep.measure")),
-                        table, "sweep-ratio", t, title=t(f"{NAME}.sweep.ratio_title"))
+    accuracy = Block(compiled(line_chart, table, "depth", "test_acc", "act",
+                              x_title=t(f"{NAME}.axis.depth"), y_title=t(f"{NAME}.axis.test_acc"),
+                              **activation_legend(t), compact=True,
+                              series="series" if su.two else None, dash="init" if su.two else None,
+                              shapes=su.two, dash_title=t(f"{NAME}.axis.init")),
+                     table, "sweep-accuracy", t(f"{NAME}.sweep.acc_title"))
+    ratio = None
+    if ratios["value"].notna().any():
+        ratio = Block(compiled(line_chart, ratios, "depth", "value", "act",
+                               x_title=t(f"{NAME}.axis.depth"), y_title=t(f"{NAME}.axis.ratio"),
+                               **activation_legend(t), log_y=True, compact=True, series="_g",
+                               dash="measure", shapes=True, dash_title=t(f"{NAME}.sweep.measure")),
+                      table, "sweep-ratio", t(f"{NAME}.sweep.ratio_title"))
+    chart_row(t, accuracy, ratio)
     st.caption(t(f"{NAME}.sweep.caption"))
