@@ -99,6 +99,7 @@ def line_chart(
     series: str | None = None,
     colours: Mapping[str, str] | None = None,
     legend: str | None = None,
+    legend_columns: int = 3,
     compact: bool = False,
     y_range: tuple[float, float] | None = None,
     reference: pd.DataFrame | None = None,
@@ -112,7 +113,8 @@ def line_chart(
     `shapes`, point shapes, so the legend reads in black and white); `band` the
     lower and upper edge of a shaded band; `series` a column that tells lines
     apart when colour and dash do not. `colours` maps colour values to colours
-    (default: the activation colours); `legend="bottom"` moves the legend;
+    (default: the activation colours); `legend="bottom"` moves the legend,
+    in at most `legend_columns` columns (one long row would be cut off);
     `compact` gives short y labels (``1e+10``) and whole-number x ticks;
     `y_range` is a fixed y domain (a constant of the page, never a number taken
     from the data); `reference` (columns `x` and ``ref``) is a dotted grey
@@ -128,7 +130,7 @@ def line_chart(
     y_axis = alt.Axis(format="~g") if compact else alt.Undefined
     y_scale = _scale(log_y, y_range)
     enc = _shared_encoding(frame, x, colour, x_title, colour_title, log_x, compact, series,
-                           colours, legend, labels)
+                           colours, legend, legend_columns, labels)
     layers: list = []
     if band is not None:
         layers.append(alt.Chart(frame).mark_area(opacity=0.16).encode(
@@ -151,15 +153,14 @@ def line_chart(
 def _shared_encoding(frame: pd.DataFrame, x: str, colour: str, x_title: str, colour_title: str,
                      log_x: bool, compact: bool, series: str | None,
                      colours: Mapping[str, str] | None, legend: str | None,
-                     labels: Mapping[str, str] | None) -> dict:
+                     legend_columns: int, labels: Mapping[str, str] | None) -> dict:
     """The x and colour (and detail) channels every layer of a line chart shares."""
     names = frame[colour].astype(str).unique().tolist()
     x_axis = alt.Axis(format="d", tickMinStep=1) if compact else alt.Undefined
     # Solid symbols even where a faint band is the first layer drawn in that colour.
     legend_kw: dict = {"symbolOpacity": 1}
     if legend:
-        # Below the plot, in up to three columns: one long row would be cut off.
-        legend_kw.update(orient=legend, labelLimit=400, columns=min(len(names), 3))
+        legend_kw.update(orient=legend, labelLimit=400, columns=min(len(names), legend_columns))
     if labels:
         legend_kw["labelExpr"] = label_expression(labels)
     legend_def = alt.Legend(**legend_kw)

@@ -126,5 +126,5 @@ def series_chart(frame: pd.DataFrame, x: str, y: str, series: str, *, x_title: s
     """
     rows = frame[series].nunique()
     return line_chart(frame, x, y, series, x_title=x_title, y_title=y_title, colour_title=" ",
-                      colours=colours or {}, legend="bottom", height=height + LEGEND_ROW * rows,
-                      **options).configure_legend(columns=1)
+                      colours=colours or {}, legend="bottom", legend_columns=1,
+                      height=height + LEGEND_ROW * rows, **options)
