@@ -491,6 +491,14 @@ def test_cures_residual_paths_let_a_50_layer_sigmoid_net_learn() -> None:
     residual = signal[signal["variant"] == "+ residual"]["signal"].to_numpy()
     assert plain[0] / plain[-1] < 1e-6 < residual[0] / residual[-1]
     _no_bad_numbers(shown.frames)
+    # In Korean the readings name the activation and the initialisation in Korean, not by code
+    # (the same runs, kept by the cache: this costs one rerun).
+    ko = Translator("ko")
+    korean = _cures({"lang": "ko"})
+    helped = next(s for s in korean.success if s.startswith(ko(
+        "vanishing.cures.read.helped", depth=50, act=ko("common.option.act.sigmoid"), which="")[:12]))
+    assert ko("common.option.act.sigmoid") in helped and "sigmoid" not in helped, helped
+    assert any(ko("common.option.init.glorot_uniform") in c for c in korean.caption), korean.caption
 
 
 def test_cures_a_plain_residual_relu_stack_explodes_and_the_page_says_why() -> None:
@@ -524,7 +532,7 @@ def test_cures_mixed_activations_show_where_the_signal_dies() -> None:
     shown = _cures({"cure": "mix", "cdepth": "20", "split": "10"})
     reading = next(m for m in shown.markdown if m.startswith("In the mixed network the signal"))
     sig = float(re.search(r"across the 10 sigmoid layers it shrinks to ([^×]+)×", reading).group(1))
-    relu = float(re.search(r"across the 10 relu layers it shrinks to ([^×]+)×", reading).group(1))
+    relu = float(re.search(r"across the 10 ReLU layers it shrinks to ([^×]+)×", reading).group(1))
     assert sig < 1e-3 < relu  # the sigmoid half swallows the signal, the ReLU half passes it
     assert shown.charts == 1
     # A split beyond the depth: every layer uses the lower activation, and the page says so.

@@ -89,8 +89,14 @@ def _long(series: dict[str, dict], group: str, x: str, *columns: str) -> pd.Data
         for name, r in series.items()], ignore_index=True)
 
 
+def _label(t: Translator, kind: str, code: str) -> str:
+    """An activation's (`kind` "act") or initialisation's ("init") shown name; the URL and
+    the runs keep the code."""
+    return option_labels(t, kind, [code])[code]
+
+
 def _recipe(t: Translator, spec: CureSpec, init: str) -> None:
-    st.caption(t(f"{NAME}.cures.recipe", depth=spec.depth, width=spec.width, act=spec.act,
+    st.caption(t(f"{NAME}.cures.recipe", depth=spec.depth, width=spec.width, act=_label(t, "act", spec.act),
                  init=init, lr=spec.lr, batch=spec.batch, epochs=spec.epochs, n=spec.n_fit))
 
 
@@ -102,7 +108,7 @@ def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
         act = c.select("cact", t(f"{NAME}.cures.act"), acts, "sigmoid",
                        labels=option_labels(t, "act", acts))
     spec = _spec(fr, su, depth, act, len(VARIANTS))
-    _recipe(t, spec, paired_init(act))
+    _recipe(t, spec, _label(t, "init", paired_init(act)))
     runs = memo_run(variants, spec, **su.arrays, _text=t(f"{NAME}.cures.progress"))
     views = view_memo((f"{NAME}.cures", spec, t.lang), lambda: _variant_views(t, runs))
     chart_row(t, *(Block(*views[k], f"cures-{k}", t(f"{NAME}.cures.{k}_title"),
@@ -154,18 +160,19 @@ def _residual_reading(t: Translator, spec: CureSpec, runs: dict) -> None:
     acc = {c: float(r["test_acc"][-1]) for c, r in runs.items()}
     verdict = {c: readings.accuracy_verdict(r) for c, r in runs.items()}
     name = {c: t(f"{NAME}.cures.variant.{c}") for c in runs}
+    act = _label(t, "act", spec.act)
     lines = [t(f"{NAME}.cures.read.line", variant=name[c], acc=percent(acc[c], digits=0),
                verdict=_verdict_text(t, runs[c], verdict[c])) for c in runs]
     st.markdown("\n".join(lines))
     if verdict["plain"] != "learned":
         learned = [name[c] for c in runs if c != "plain" and verdict[c] == "learned"]
         if learned:
-            st.success(t(f"{NAME}.cures.read.helped", depth=spec.depth, act=spec.act,
+            st.success(t(f"{NAME}.cures.read.helped", depth=spec.depth, act=act,
                          which=", ".join(learned)))
         else:
-            st.warning(t(f"{NAME}.cures.read.none_helped", depth=spec.depth, act=spec.act))
+            st.warning(t(f"{NAME}.cures.read.none_helped", depth=spec.depth, act=act))
     else:
-        st.info(t(f"{NAME}.cures.read.plain_learned", depth=spec.depth, act=spec.act))
+        st.info(t(f"{NAME}.cures.read.plain_learned", depth=spec.depth, act=act))
     if verdict["residual"] == "diverged":
         st.warning(t(f"{NAME}.cures.read.residual_exploded", epoch=runs["residual"]["diverged_at"],
                      depth=spec.depth, growth=f"{2.0 ** spec.depth:.1e}"))
@@ -292,8 +299,10 @@ def _mix(fr: Frame, su: Setup, depth: int, col) -> None:
         st.caption(t(f"{NAME}.cures.split_capped", split=split, depth=depth))
     spec = CureSpec(su.data, depth, su.settings.width, low, LR, BATCH, 0, su.n_train)
     profs = memo_run(mixed, spec, low, high, below, init, **su.arrays)
-    names = {"low": t(f"{NAME}.cures.mix.all", act=low), "high": t(f"{NAME}.cures.mix.all", act=high),
-             "mixed": t(f"{NAME}.cures.mix.mixed", low=low, high=high, k=below)}
+    shown = {a: _label(t, "act", a) for a in (low, high)}
+    names = {"low": t(f"{NAME}.cures.mix.all", act=shown[low]),
+             "high": t(f"{NAME}.cures.mix.all", act=shown[high]),
+             "mixed": t(f"{NAME}.cures.mix.mixed", low=shown[low], high=shown[high], k=below)}
     frame = _long({names[c]: p for c, p in profs.items()}, "net", "layer", "signal")
     colours = {names[c]: VARIANT_COLOURS[c] for c in profs}
     chart_block(compiled(line_chart, frame, "layer", "signal", "net",
@@ -301,7 +310,7 @@ def _mix(fr: Frame, su: Setup, depth: int, col) -> None:
                          colour_title=t(f"{NAME}.cures.mix.title_legend"), colours=colours, log_y=True,
                          compact=True, legend="bottom", height=320),
                 frame, "mix-signal", t, title=t(f"{NAME}.cures.mix.chart_title"),
-                caption=t(f"{NAME}.cures.mix.caption", init=init))
+                caption=t(f"{NAME}.cures.mix.caption", init=_label(t, "init", init)))
     _mix_reading(t, profs["mixed"]["signal"], below, depth, low, high)
 
 
@@ -310,10 +319,11 @@ def _mix_reading(t: Translator, signal: np.ndarray, below: int, depth: int, low:
     s = np.asarray(signal, dtype=float)
     parts = []
     if below < depth:  # the `high` layers: from the last hidden layer down to layer below + 1
-        parts.append(t(f"{NAME}.cures.mix.part", act=high, n=depth - below,
+        parts.append(t(f"{NAME}.cures.mix.part", act=_label(t, "act", high), n=depth - below,
                        ratio=sci(_ratio(s[below], s[-1]))))
     if below > 1:  # the `low` layers: down to layer 1
-        parts.append(t(f"{NAME}.cures.mix.part", act=low, n=below, ratio=sci(_ratio(s[0], s[below - 1]))))
+        parts.append(t(f"{NAME}.cures.mix.part", act=_label(t, "act", low), n=below,
+                       ratio=sci(_ratio(s[0], s[below - 1]))))
     st.markdown(t(f"{NAME}.cures.mix.reading", parts="; ".join(parts)))
     if "sigmoid" in (low, high) and {low, high} & {"relu", "leaky_relu"}:
         st.markdown(t(f"{NAME}.cures.mix.sigmoid_note"))
