@@ -116,8 +116,9 @@ def server_numbers(query: str, repeats: int = 3) -> dict:
     features = tuple(q.get("features", "x1,x2").split(","))
     Xtr, ytr, Xte, yte = builtin(data, 0.0, 0, 50)
     plane = PlaneData(data, data, DATASETS[data].task, Xtr, ytr, Xte, yte)
-    spec = RunSpec(data, plane.problem, features, shape, (act,) * len(shape), False,
-                   "glorot_uniform", 0.03, 10, "none", 0.0, 0, CHUNK)
+    spec = RunSpec(data_key=data, problem=plane.problem, features=features, shape=shape,
+                   acts=(act,) * len(shape), residual=False, init="glorot_uniform", lr=0.03,
+                   batch=10, reg="none", reg_rate=0.0, seed=0, chunk=CHUNK)
     times = []
     size = 0
     for _ in range(repeats):

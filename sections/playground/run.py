@@ -38,7 +38,7 @@ from core.mlp import MLP, Params
 from core.network_view import snapshot_views
 from sections.playground.data import PLANE_EXTENT, PlaneData
 from sections.playground.frames import OUTPUT_RESOLUTION, encode, frame_stride, node_resolution, static_part
-from sections.playground.settings import PlaygroundSettings
+from sections.playground.settings import PlaygroundSettings, Training
 
 #: Epochs one request trains.
 CHUNK = 25
@@ -58,21 +58,11 @@ DEAD_ACTS = ("relu", "leaky_relu", "elu", "gelu", "silu")
 
 
 @dataclass(frozen=True)
-class RunSpec:
+class RunSpec(Training):
     """Everything a run's training depends on: a run is kept while this stays the same."""
 
     data_key: str
     problem: str
-    features: tuple[str, ...]
-    shape: tuple[int, ...]
-    acts: tuple[str, ...]
-    residual: bool
-    init: str
-    lr: float
-    batch: int
-    reg: str
-    reg_rate: float
-    seed: int
     chunk: int
 
     @property
@@ -94,15 +84,10 @@ class RunSpec:
         return {self.reg: self.reg_rate} if self.reg in ("l1", "l2") and self.reg_rate else {}
 
 
-#: RunSpec's fields that do not come from the page's settings under the same name.
-_NOT_FROM_SETTINGS = ("data_key", "problem", "chunk")
-
-
 def run_spec(s: PlaygroundSettings, plane: PlaneData, chunk: int = CHUNK) -> RunSpec:
-    """The training key of `s` on `plane`: every other field is copied from the
-    settings by name, so the key cannot drift from what trains."""
-    same = {f.name: getattr(s, f.name) for f in fields(RunSpec) if f.name not in _NOT_FROM_SETTINGS}
-    return RunSpec(data_key=plane.key, problem=plane.problem, chunk=chunk, **same)
+    """The training key of `s` on `plane`: :class:`Training`'s fields as the settings hold them."""
+    training = {f.name: getattr(s, f.name) for f in fields(Training)}
+    return RunSpec(**training, data_key=plane.key, problem=plane.problem, chunk=chunk)
 
 
 def chunk_seed(seed: int, chunk: int) -> int:

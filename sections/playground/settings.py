@@ -62,27 +62,35 @@ BUTTONS = ("play", "step", "reset")
 
 
 @dataclass(frozen=True)
-class PlaygroundSettings:
-    """Every control of the page, validated.
+class Training:
+    """The controls that decide how the network trains, whatever the data: the part of
+    the settings a run is keyed on (:class:`sections.playground.run.RunSpec` adds the
+    data and the chunk size). ``acts`` holds one activation per hidden layer."""
 
-    ``acts`` holds one activation per hidden layer (``act`` repeated unless ``acts``
-    was given); ``points`` the drawn points' text (empty when none).
-    """
-
-    data: str
-    problem: str
-    noise: float
-    train: int
-    batch: int
     features: tuple[str, ...]
     shape: tuple[int, ...]
     acts: tuple[str, ...]
     residual: bool
     init: str
     lr: float
+    batch: int
     reg: str
     reg_rate: float
     seed: int
+
+
+@dataclass(frozen=True)
+class PlaygroundSettings(Training):
+    """Every control of the page, validated: :class:`Training`'s fields and these.
+
+    ``acts`` is ``act`` repeated unless ``acts`` was given; ``points`` the drawn
+    points' text (empty when none).
+    """
+
+    data: str
+    problem: str
+    noise: float
+    train: int
     show_test: bool
     discretize: bool
     grad: bool
