@@ -142,7 +142,9 @@ def act_weights(rates: Work) -> dict[str, tuple[float, float]]:
             ratios.append((t - rest) / (work.units * rates.units))
             shares.append(1 - rest / t)
         out[act] = (statistics.median(ratios), statistics.median(shares))
-    return out
+    # Relative to tanh's, the grid's activation (whose rate `units` is).
+    ref = out["tanh"][0]
+    return {a: (w / ref, share) for a, (w, share) in out.items()}
 
 
 # ------------------------------------------------------------------ 2. frames
@@ -172,7 +174,7 @@ NETWORKS: dict[str, tuple] = {
 
 
 def network(name: str, chunk: int = R.CHUNK) -> tuple[R.RunSpec, PlaneData]:
-    data, rows, train, shape, act, feats, batch = NETWORKS[name]
+    data, rows, train, shape, act, feats, batch = FRAME_NETWORKS[name]
     plane = _plane(data, train, rows)
     spec = R.RunSpec(features=feats, shape=shape, acts=(act,) * len(shape), residual=False,
                      init="glorot_uniform", lr=0.03, batch=batch, reg="none", reg_rate=0.0, seed=0,
@@ -180,10 +182,21 @@ def network(name: str, chunk: int = R.CHUNK) -> tuple[R.RunSpec, PlaneData]:
     return spec, plane
 
 
+#: More networks for the frame fit: other sizes of training sets.
+FRAME_NETWORKS = {
+    **NETWORKS,
+    "plane, 90 % training, 4,2": ("plane", None, 90, (4, 2), "tanh", ("x1", "x2"), 10),
+    "2,000-row upload, 4,2": ("upload", 2000, 90, (4, 2), "tanh", ("x1", "x2"), 10),
+    "5,000-row upload, 4,2": ("upload", 5000, 90, (4, 2), "tanh", ("x1", "x2"), 10),
+    "5,000-row upload, 50 %, ReLU 8 × 8": ("upload", 5000, 50, (8,) * 8, "relu", ALL, 10),
+    "3,000-row upload, sigmoid 4 × 16": ("upload", 3000, 90, (16,) * 4, "sigmoid", ALL, 10),
+}
+
+
 def frame_rows(k: int) -> list[tuple[str, Work, float]]:
     """Per network: one frame's counted work and its measured CPU seconds (k snapshots)."""
     out = []
-    for name in NETWORKS:
+    for name in FRAME_NETWORKS:
         spec, plane = network(name)
         net = R.build(spec)
         X_train, X_test = R._inputs(spec, plane)

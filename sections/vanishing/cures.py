@@ -72,7 +72,7 @@ def draw(s, fr: Frame) -> None:
 def _spec(fr: Frame, su: Setup, depth: int, act: str, runs: int) -> CureSpec:
     """The section's recipe at `depth`, within its compute budget (said when cut)."""
     budget = budget_epochs(depth, su.settings.width, su.n_train, EPOCHS, runs=2 * runs,
-                           n_in=su.n_in, budget=CURES_BUDGET)
+                           n_in=su.n_in, budget=CURES_BUDGET, batch=BATCH, acts=act)
     note_budget(budget, fr.t)
     return CureSpec(su.data, depth, su.settings.width, act, LR, BATCH, budget.epochs,
                     budget.n_samples)
