@@ -69,7 +69,7 @@ def chunk_epochs(s: PlaygroundSettings, plane: PlaneData, t: Translator) -> int:
     chunk = chunk_epochs_for(spec, plane)
     if chunk < CHUNK:
         ratio = chunk_work(spec, plane).seconds() / DEFAULT_CHUNK_SECONDS
-        st.info(t(f"{NAME}.chunk_small", chunk=chunk, full=CHUNK, ratio=f"{ratio:.0f}"),
+        st.info(t(f"{NAME}.chunk_small", chunk=chunk, full=CHUNK, ratio=f"{ratio:.2g}"),
                 icon=":material/speed:")
     run = st.session_state.get(_RUN)
     if run is not None and run.paced and run.spec == run_spec(s, plane, chunk):

@@ -25,9 +25,9 @@ requests, and other sessions are served between them. Training that diverges sto
 What a chunk costs is the compute guard's model (:mod:`ui.guard`, seconds of one core:
 the training, and every frame's maps): :func:`chunk_epochs_for` gives an expensive
 network fewer epochs per chunk (one of :data:`CHUNK_SIZES`, so that the chunks of a
-play are still whole and aligned), so that no chunk costs much more than
-:data:`CHUNK_SECONDS`, the default network's chunk with half as much again (one epoch
-is the least a chunk trains). And each session has a :class:`PlayBudget`: a token
+play are still whole and aligned), so that no chunk costs more than
+:data:`CHUNK_SECONDS`, twice the default network's chunk (unless one epoch alone does:
+one epoch is the least a chunk trains). And each session has a :class:`PlayBudget`: a token
 bucket that refills at :data:`PLAY_RATE` seconds of one core per second, enough for the
 default network at full speed with half as much again; a chunk waits until the bucket
 holds its cost, so a session spends at most :data:`PLAY_BURST` plus ``PLAY_RATE``
@@ -76,7 +76,9 @@ FPS = 30
 #: first, so that one press of Play is always whole chunks.
 CHUNK_SIZES = tuple(k for k in range(CHUNK, 0, -1) if MAX_PLAY % k == 0)
 #: How much more than the default network's chunk a chunk may cost (in the model).
-CHUNK_SLACK = 1.5
+CHUNK_SLACK = 2.0
+#: How much more than the default network at full speed a session may spend playing.
+PLAY_SHARE = 1.5
 #: Activations for which "z <= 0 on every training point" makes a unit dead (flat or
 #: nearly flat there, as on the Dead ReLU page); not sigmoid, tanh or the identity.
 DEAD_ACTS = ("relu", "leaky_relu", "elu", "gelu", "silu")
@@ -142,11 +144,11 @@ def _default_chunk_seconds() -> float:
 
 #: Seconds of one core a chunk of the default network costs (the model's figure).
 DEFAULT_CHUNK_SECONDS = _default_chunk_seconds()
-#: The most a chunk should cost: the default's, with half as much again.
+#: The most a chunk should cost: twice the default's.
 CHUNK_SECONDS = CHUNK_SLACK * DEFAULT_CHUNK_SECONDS
 #: Seconds of one core per second a session may spend playing, on average: the default
 #: network at full speed (:data:`FPS` epochs a second), with half as much again.
-PLAY_RATE = CHUNK_SLACK * DEFAULT_CHUNK_SECONDS * FPS / CHUNK
+PLAY_RATE = PLAY_SHARE * DEFAULT_CHUNK_SECONDS * FPS / CHUNK
 #: What a session that has not played for a while may spend at once (ten seconds' worth).
 PLAY_BURST = 10 * PLAY_RATE
 
