@@ -357,7 +357,8 @@ def test_the_largest_network_keeps_a_chunk_under_a_megabyte() -> None:
     data = payload(at)
     size = len(json.dumps(data))
     assert size < 1_000_000 and len(json.dumps(data["frames"])) <= CHUNK_BYTES * 1.1
-    assert data["stride"] >= 1 and data["frames"][-1]["e"] == CHUNK
+    # a chunk of this dear network is shorter than the default's (tests/test_play_cost.py)
+    assert data["stride"] >= 1 and data["frames"][-1]["e"] == data["chunk"] <= CHUNK
     frame = data["frames"][-1]
     sizes = data["static"]["sizes"]
     assert len(floats(frame["w"])) == sum(a * b for a, b in itertools.pairwise(sizes))

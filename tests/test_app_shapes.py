@@ -450,8 +450,8 @@ def test_guard_cuts_epochs_and_samples_and_says_so(monkeypatch) -> None:
     notes += guard_notes(at)
     assert len(charts(at)) == 2
     n_train = len(train_test_split(X, y, seed=0)[2])
-    b1 = guard.budget_epochs(4, 16, n_train, 200, runs=2, budget=0.1)
-    b2 = guard.budget_epochs(1, 16, n_train, 200, runs=2, budget=0.1)
+    b1 = guard.budget_epochs(4, 16, n_train, 200, runs=2, budget=0.1, acts=["identity", "relu"])
+    b2 = guard.budget_epochs(1, 16, n_train, 200, runs=2, budget=0.1, acts=["relu", "relu"])
     assert b1.capped and b2.capped
     assert T("common.guard.capped", allowed=b1.epochs, requested=200) in notes
     assert T("common.guard.capped", allowed=b2.epochs, requested=200) in notes
