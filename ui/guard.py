@@ -83,14 +83,15 @@ class Work:
 
 #: Seconds of one core per unit of each count of :class:`Work`, fitted by
 #: ``python -m benchmarks.guard`` on 2026-12-05 (AMD EPYC, 2 shared cores, NumPy 2.4 with
-#: OpenBLAS 0.3, one BLAS thread; fit quality in BENCHMARKS.md).
-RATES = Work(passes=6.41e-05, layer_passes=1.86e-05, param_passes=2.58e-09, macs=5.26e-11,
-             units=2.61e-08, epochs=1.64e-04, frames=7.61e-04, nodes=5.0e-06)
+#: OpenBLAS 0.3, one BLAS thread): 8 % rms error over 128 timed fits, −25 % .. +17 % at
+#: worst (BENCHMARKS.md, "The compute guard's cost model").
+RATES = Work(passes=5.67e-05, layer_passes=1.74e-05, param_passes=2.22e-09, macs=4.68e-11,
+             units=2.60e-08, epochs=1.36e-04, frames=9.3e-04, nodes=2.17e-07)
 #: Each activation's elementwise cost (forward and derivative, per unit-sample) relative
 #: to tanh's, measured by the same benchmark. The output unit counts as a sigmoid.
 ACT_WEIGHTS: dict[str, float] = {
-    "identity": 0.40, "sigmoid": 0.94, "tanh": 1.0, "relu": 0.36, "leaky_relu": 0.71, "elu": 1.43,
-    "gelu": 2.0, "silu": 2.0, "softplus": 1.67,
+    "identity": 0.46, "sigmoid": 1.02, "tanh": 1.0, "relu": 0.32, "leaky_relu": 0.62, "elu": 1.47,
+    "gelu": 2.02, "silu": 1.98, "softplus": 1.68,
 }
 #: The weight of a network whose activations are not given: the dearest, so that the
 #: guard errs on the safe side.
