@@ -14,9 +14,10 @@ protobuf, the websocket) is left out of A and B; C includes a whole page rerun.
 A. **First frame after Play**: CPU seconds of the Play request (its first chunk and the
    frames' JSON) for Playground's default network, the issue's worst URL and the worst
    URL on a 5,000-row upload.
-B. **CPU per playing session**: a session plays for ``--seconds`` of simulated time (the
-   clock advances by each request's own CPU time, as on a free core); its CPU time per
-   second of play, and the epochs per second the counter moved.
+B. **CPU per playing session**: a session plays for ``--seconds`` of simulated time, or
+   until its press of Play ends (1,000 epochs); the clock advances by each request's own
+   CPU time, as on a free core. Its CPU time per second of play, and the epochs per
+   second the counter moved.
 C. **A slider move on another session while 10 sessions play**: 10 threads play in real
    time while an ``AppTest`` session moves the Playground's learning-rate slider
    (a whole rerun: a new network at epoch 0, the page drawn), ``--moves`` times; the
@@ -148,13 +149,13 @@ def session_cpu(m, name: str, seconds: float) -> dict:
     """One session playing for `seconds` of simulated time (the clock moves by each
     request's CPU time, as on a free core, and by 1/60 s between ticks)."""
     b = Browser(m, name)
-    now = 1000.0
-    now += b.play(now)
-    start = now
-    while now - start < seconds:
+    start = now = 1000.0
+    now += b.play(now)  # the Play request itself is part of the play
+    while now - start < seconds and not (b.run.stop and b.pos == len(b.frames) - 1):
         now += b.tick(now) + 1 / 60
-    return {"cpu_per_s": b.cpu / seconds, "epochs_per_s": b.epoch / seconds, "asks": b.asks,
-            "chunk": b.run.chunk}
+    played = now - start  # less than `seconds` when the play ended (1,000 epochs)
+    return {"cpu_per_s": b.cpu / played, "epochs_per_s": b.epoch / played, "asks": b.asks,
+            "chunk": b.run.chunk, "played": played}
 
 
 def slider_moves(m, root: Path, players: str | None, n_players: int, moves: int) -> dict:

@@ -72,7 +72,7 @@ def chunk_epochs(s: PlaygroundSettings, plane: PlaneData, t: Translator) -> int:
         st.info(t(f"{NAME}.chunk_small", chunk=chunk, full=CHUNK, ratio=f"{ratio:.2g}"),
                 icon=":material/speed:")
     run = st.session_state.get(_RUN)
-    if run is not None and run.paced and run.spec == run_spec(s, plane, chunk):
+    if run is not None and run.playing and run.paced and run.spec == run_spec(s, plane, chunk):
         eps = min(FPS, run.chunk * PLAY_RATE / run.chunk_cost)
         st.info(t(f"{NAME}.paced", rate=f"{60 * PLAY_RATE:.0f}", eps=f"{eps:.2g}", fps=FPS),
                 icon=":material/hourglass_top:")

@@ -157,8 +157,9 @@ def chunk_epochs_for(spec: RunSpec, plane: PlaneData) -> int:
     """Epochs per chunk for this network and these points: the largest of :data:`CHUNK_SIZES`
     whose chunk costs at most :data:`CHUNK_SECONDS` (one epoch when even that costs more).
 
-    It depends on the settings and the data's size alone, so a shared link gets the same
-    chunks, and so the same network at every epoch, on every machine.
+    It depends on the settings and the data's size alone (the model's rates are constants
+    of the code, not measured while serving), so a shared link gets the same chunks, and so
+    the same network at every epoch, on every machine running this version.
     """
     for k in CHUNK_SIZES:
         if chunk_work(spec, plane, k).seconds() <= CHUNK_SECONDS:
