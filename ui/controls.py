@@ -136,7 +136,7 @@ class Controls:
         ``literal`` already (``common.url.reason.unknown`` does).
         """
         shown = raw if isinstance(raw, str) else "&".join(raw)
-        self.note_line(self.t("common.url.item", param=literal(key, 24), value=literal(shown),
+        self.note_line(self.t("common.url.item", param=literal(key), value=literal(shown),
                               reason=reason))
 
     def note_line(self, line: str) -> None:
