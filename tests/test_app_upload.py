@@ -111,7 +111,8 @@ def test_label_column_choice_and_kind() -> None:
     at.sidebar.multiselect(key="_upload_skip").set_value([3]).run()
     radio = at.sidebar.radio(key="_upload_kind")
     assert radio.value == NUMBERS
-    assert EN("common.upload.ok_numbers", name=L("animals.csv"), n=60, column=L("나이")) in _texts(at, "success")
+    ok = EN("common.upload.ok_numbers", name=L("animals.csv"), n=60, column=L("나이"))
+    assert ok in _texts(at, "success")
     reg = at.session_state[_REGRESSION]
     ages = read_table(CP949, label=2, skip=(3,)).target
     np.testing.assert_allclose(reg["y"], ages)
@@ -214,7 +215,8 @@ def test_headerless_columns_are_named_by_number() -> None:
 def test_regression_target_is_previewed_and_offered_to_pages() -> None:
     rows = "\n".join(f"{i * 0.3:.1f},{(i * 7) % 10},{2.5 * i - 4:.2f}" for i in range(30))
     at = _upload(open_section(SHAPES, "c1"), ("area,rooms,price\n" + rows).encode(), "houses.csv")
-    assert EN("common.upload.ok_numbers", name=L("houses.csv"), n=30, column=L("price")) in _texts(at, "success")
+    ok = EN("common.upload.ok_numbers", name=L("houses.csv"), n=30, column=L("price"))
+    assert ok in _texts(at, "success")
     assert any("-4" in i and "68.5" in i for i in _texts(at, "info"))
     spec = _preview_chart(at)
     assert spec["encoding"]["color"]["field"] == "value"
