@@ -184,11 +184,12 @@ def markdown_texts(at: AppTest) -> list[str]:
     def read(message) -> None:
         name = type(message).__name__
         for fd, value in message.ListFields():
+            items = list(value) if fd.is_repeated else [value]
             if fd.message_type is not None:
-                for item in (value if fd.label == fd.LABEL_REPEATED else [value]):
+                for item in items:
                     read(item)
             elif fd.name in MARKDOWN_FIELDS or (fd.name == "options" and name in MARKDOWN_OPTIONS):
-                found.extend(value if fd.label == fd.LABEL_REPEATED else [value])
+                found.extend(items)
 
     def walk(node) -> None:
         proto = getattr(node, "proto", None)
