@@ -21,7 +21,6 @@ import streamlit as st
 from ui.cache import start_run
 from ui.controls import Bound, Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
-from ui.literal import literal
 from ui.startup import OVERSIZED_KEY, QUERY_PARAMETER_LIMIT, prepare_process
 
 APP_ROOT = Path(__file__).resolve().parent.parent
@@ -180,9 +179,9 @@ def frame(page: str) -> Frame:
     oversized = st.query_params.get_all(OVERSIZED_KEY)
     if oversized:
         # Streamlit refused the whole query string (ui.startup.note_oversized_queries).
-        count = oversized[0] if oversized[0].isascii() and oversized[0].isdigit() else "?"
-        controls.note_line(t("common.url.oversized", count=literal(count, 12),
-                             limit=f"{QUERY_PARAMETER_LIMIT:,}"))
+        raw = oversized[0]
+        count = f"{int(raw):,}" if raw.isascii() and raw.isdigit() and len(raw) < 10 else "?"
+        controls.note_line(t("common.url.oversized", count=count, limit=f"{QUERY_PARAMETER_LIMIT:,}"))
         st.query_params.pop(OVERSIZED_KEY, None)
 
     st.set_page_config(
