@@ -101,6 +101,16 @@ def test_every_page_refuses_foreign_digits_in_its_seed(page: str) -> None:
         assert "seed" not in at.query_params
 
 
+def test_notes_of_a_run_that_reruns_to_fix_a_value_are_kept() -> None:
+    # `seed=٣` is read by Streamlit as 3 and put back to 0 by a rerun; the notes made
+    # before it (the language, the features) must survive that rerun.
+    at = open_page(BY_NAME["playground"], {"lang": "fr", "features": "zz", "seed": "٣"})
+    text = notes(at)
+    for key in ("lang", "features", "seed"):
+        assert f"{literal(key)} = " in text, (key, text)
+    assert text.count(f"{literal('seed')} = ") == 1
+
+
 def test_a_fraction_for_a_whole_number_says_so() -> None:
     at = open_page(BY_NAME["playground"], {"seed": "3.5"})
     assert EN("common.url.reason.whole") in notes(at)

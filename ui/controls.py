@@ -58,6 +58,7 @@ MAX_RAW_LENGTH = 200
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _FIX_STATE = "_url_fix"
 _SEEN_STATE = "_url_seen"
+_CARRY_STATE = "_url_notes_carried"
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,11 @@ class Controls:
         shown = raw if isinstance(raw, str) else "&".join(raw)
         self.note_line(self.t("common.url.item", param=literal(key), value=literal(shown),
                               reason=reason))
+
+    def restore_notes(self) -> None:
+        """Show again the notes of a run that ended in a fix rerun (see :meth:`_widget`)."""
+        for line in st.session_state.pop(_CARRY_STATE, None) or ():
+            self.note_line(line)
 
     def note_line(self, line: str) -> None:
         """Add one line (catalog text, visitor values already :func:`literal`) to the note."""
@@ -247,6 +253,9 @@ class Controls:
                 self.note(key, raw, reason)
             else:
                 fixes[key] = (target, raw, reason)
+                # The rerun draws the page again, and values already dealt with are
+                # not checked twice: this run's notes go with it (restore_notes).
+                st.session_state[_CARRY_STATE] = list(self.notes)
                 st.rerun()
         elif raw is not None and not same(value, target):
             # Streamlit refused a value we found acceptable; say so anyway.

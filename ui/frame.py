@@ -173,6 +173,7 @@ def frame(page: str) -> Frame:
     lang, rejected = _language(lang_box)
     t = Translator(lang)
     controls.t = t
+    controls.restore_notes()
     controls.bound[LANG_KEY] = Bound(LANG_KEY, DEFAULT_LANGUAGE, lang)
     if rejected is not None:
         controls.note(LANG_KEY, rejected, t("common.url.reason.option"))
