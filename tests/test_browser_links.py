@@ -75,7 +75,7 @@ def test_attack_links_leave_no_outside_link_image_or_exception() -> None:
         page.on("request", lambda r: requests.append(r.url))
         app = AppPage(page, server.url)
         # A first, clean page: the server process has started up (and installed the
-        # 1,000-parameter note, ui.startup.note_oversized_queries).
+        # 1,000-parameter note, ui.internals.note_oversized_queries).
         app.goto("")
         assert app.exceptions() == 0
         for path, query in ATTACKS:

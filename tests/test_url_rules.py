@@ -17,8 +17,8 @@ from sections.playground.settings import parse_shape
 from ui.controls import foreign_digits, url_number
 from ui.frame import PAGES
 from ui.i18n import Translator
+from ui.internals import OVERSIZED_KEY, QUERY_PARAMETER_LIMIT, note_oversized_queries
 from ui.literal import literal
-from ui.startup import OVERSIZED_KEY, QUERY_PARAMETER_LIMIT, note_oversized_queries
 
 BY_NAME = {p.name: p for p in PAGES}
 EN = Translator("en")

@@ -21,7 +21,8 @@ import streamlit as st
 from ui.cache import start_run
 from ui.controls import Bound, Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
-from ui.startup import OVERSIZED_KEY, QUERY_PARAMETER_LIMIT, prepare_process
+from ui.internals import OVERSIZED_KEY, QUERY_PARAMETER_LIMIT
+from ui.startup import prepare_process
 
 APP_ROOT = Path(__file__).resolve().parent.parent
 #: URL flag of classroom mode: ``hide=all`` or ``hide=depth,lr``; also
@@ -179,7 +180,7 @@ def frame(page: str) -> Frame:
         controls.note(LANG_KEY, rejected, t("common.url.reason.option"))
     oversized = st.query_params.get_all(OVERSIZED_KEY)
     if oversized:
-        # Streamlit refused the whole query string (ui.startup.note_oversized_queries).
+        # Streamlit refused the whole query string (ui.internals.note_oversized_queries).
         raw = oversized[0]
         count = f"{int(raw):,}" if raw.isascii() and raw.isdigit() and len(raw) < 10 else "?"
         controls.note_line(t("common.url.oversized", count=count, limit=f"{QUERY_PARAMETER_LIMIT:,}"))
