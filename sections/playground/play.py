@@ -360,7 +360,8 @@ def gradient_reading(sizes: list[int], frame: dict, t: Translator) -> str | None
     if signal[-1] <= 0:
         return t(f"{NAME}.grad_none")
     ratio = float(signal[0] / signal[-1])
-    verdict = "grad_fades" if ratio < 0.1 else "grad_grows" if ratio > GROWTH else "grad_keeps"
+    verdict = "grad_zero" if ratio == 0 else "grad_fades" if ratio < 0.1 else \
+        "grad_grows" if ratio > GROWTH else "grad_keeps"
     text = t(f"{NAME}.reading_grad", ratio=f"{ratio:.3g}", last=f"{signal[-1]:.3g}",
              verdict=t(f"{NAME}.{verdict}"))
     gh = np.frombuffer(base64.b64decode(frame["gh"]), dtype="<f4")

@@ -564,8 +564,9 @@ function texts(s) {
   e.step.hidden = hidden.has("step");
   e.reset.hidden = hidden.has("reset");
   e.play.disabled = !f;
-  e.step.disabled = !f;
   const epoch = f ? f.e : 0;
+  // A run that diverged or reached the page's limit trains no more: Step has nowhere to go.
+  e.step.disabled = !f || !!(d.stop && d.stop.kind !== "play_cap" && epoch >= (d.stop.epoch ?? Infinity));
   e.epoch.textContent = fill(T.epoch, { n: epoch.toLocaleString("en-US") });
   s.root.dataset.epoch = String(epoch);
   e.losses.textContent = f ? fill(T.losses, { train: fmt(f.lt), test: fmt(f.lv) }) : "";
@@ -671,7 +672,8 @@ function tooltip(s, x, y) {
   tip.hidden = false;
   const box = s.root.getBoundingClientRect();
   const net = s.el.net.getBoundingClientRect();
-  tip.style.left = `${Math.min(net.left - box.left + x + 14, box.width - 240)}px`;
+  // Long lines wrap (at most 360 px wide): keep the whole box inside the component.
+  tip.style.left = `${Math.max(Math.min(net.left - box.left + x + 14, box.width - tip.offsetWidth - 4), 0)}px`;
   tip.style.top = `${net.top - box.top + y + 14}px`;
 }
 
