@@ -464,8 +464,22 @@ def test_the_dead_relu_link_shows_units_dying(seed: str, lang: str) -> None:
     first, last = dead_count(frames[0]), dead_count(frames[max(frames)])
     assert last >= first + 5 and last >= 2 * max(first, 1), (first, last)
     t = Translator(lang)
-    born = sum(1 for row in frames[max(frames)]["d"] if row[4] and row[3] == 0)
+    epoch = max(frames)
+    born = sum(1 for row in frames[epoch]["d"] if row[4] and row[3] == 0)
     assert t("playground.reading_dead", n=last, total=24, born=born) in text(at)
+    # A hidden layer all dead is said, and then the network does give every training
+    # point the same output (exactly: the layer passes on zeros).
+    dead = {row[0] for row in frames[epoch]["d"] if row[4]}
+    whole = [layer for layer in (1, 2, 3) if all(2 + 8 * (layer - 1) + u in dead for u in range(8))]
+    warnings = " ".join(w.value for w in at.warning)
+    assert (t("playground.dead_layer", layer=whole[0]) in warnings) if whole else \
+        ("playground.dead_layer" not in warnings)
+    run = at.session_state["_pg_run"]
+    net = run.net.copy()
+    net.set_params(run.params[epoch])
+    X_train = builtin("circle", 0.0, int(seed), 50)[0]
+    out = net.forward(X_train)
+    assert (np.ptp(out) == 0) == bool(whole)
 
 
 def test_explode_link_blames_the_step_it_measured() -> None:
@@ -478,6 +492,7 @@ def test_explode_link_blames_the_step_it_measured() -> None:
         data = payload(at)
         assert data["stop"]["kind"] == "diverged"
         diverged = data["stop"]["epoch"]
+        assert diverged <= 2  # "training diverges at once", as the link says
         error = " ".join(e.value for e in at.error)
         assert t("playground.diverged", epoch=diverged) in error
         before = max(e for e in frames if e < diverged)

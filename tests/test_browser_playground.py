@@ -198,7 +198,7 @@ def test_dead_and_below_zero_units_say_what_is_true_of_them(served) -> None:
     dead = [tip for tip in tips if "Dead since epoch" in tip]
     assert dead, tips
     for tip in dead:
-        assert "outputs 0 for every point" in tip and "cannot learn its way back" not in tip
+        assert "outputs 0 on every training point" in tip and "cannot learn its way back" not in tip
         if tip.startswith("Layer 1,"):
             assert "stays dead for good" in tip
         else:
