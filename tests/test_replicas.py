@@ -21,11 +21,19 @@ and each moves one control. Then:
 
 Skips when HAProxy or Chromium is missing, and fails instead when
 ``REQUIRE_BROWSER=1`` (CI installs both, ``.ci/run``).
+
+Two fast checks keep the Docker topology honest where Docker cannot run:
+``haproxy -c`` accepts ``deploy/haproxy.cfg`` in both of its modes (slots filled
+by Docker's DNS, as in ``deploy/compose.yaml``, or by ``replicas.sh``), and the
+image's ``COPY`` lines bring every part of the repository the app imports or
+reads.
 """
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import signal
 import socket
@@ -40,8 +48,6 @@ import pytest
 from harness import RERUN_DONE, ROOT, WATCH_RERUN, AppPage, chromium, free_port, require_chromium
 
 from ui.i18n import Translator, option_labels
-
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SCRIPT = ROOT / "deploy" / "replicas.sh"
 #: (path, query, control moved one step right). Cheap settings: the point is the
@@ -203,6 +209,8 @@ def _url_params(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query))
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_two_replicas_sticky_sessions_and_failover(tmp_path: Path) -> None:
     require_chromium()
     _require_haproxy()
@@ -294,3 +302,56 @@ def test_two_replicas_sticky_sessions_and_failover(tmp_path: Path) -> None:
         phases["reloaded"] = time.monotonic() - t0
     print(f"\nreplicas: sessions per replica {dict((s, servers.count(s)) for s in sorted(set(servers)))}, "
           f"{len(moved)} moved from {dead}; seconds {({k: round(v, 1) for k, v in phases.items()})}")
+
+
+@pytest.mark.parametrize("env", [
+    {"REPLICAS": "2"},  # deploy/replicas.sh: slots filled over the admin socket
+    {"REPLICAS": "3", "REPLICA_HOST": "app", "STATS_BIND": ":8404"},  # deploy/compose.yaml
+], ids=["replicas.sh", "compose"])
+def test_haproxy_config_is_valid_for_both_topologies(env: dict[str, str], tmp_path: Path) -> None:
+    haproxy = _require_haproxy()
+    inherited = {k: v for k, v in os.environ.items()
+                 if k not in ("REPLICAS", "REPLICA_HOST", "STATS_BIND", "BIND")}
+    env = {**inherited, "STATS_SOCKET": str(tmp_path / "s.sock"), **env}
+    check = subprocess.run([haproxy, "-c", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+                           env=env, capture_output=True, text=True, timeout=30)
+    assert check.returncode == 0, check.stdout + check.stderr
+    # Without REPLICAS the file refuses to start, saying why.
+    bare = {k: v for k, v in env.items() if k != "REPLICAS"}
+    check = subprocess.run([haproxy, "-c", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+                           env=bare, capture_output=True, text=True, timeout=30)
+    assert check.returncode != 0 and "REPLICAS" in check.stdout + check.stderr
+
+
+def _image_sources() -> set[str]:
+    """What the ``app`` stage of deploy/Dockerfile copies from the repository."""
+    text = (ROOT / "deploy" / "Dockerfile").read_text()
+    stage = text.split("AS app", 1)[1]
+    sources: set[str] = set()
+    for line in stage.splitlines():
+        if m := re.match(r"COPY\s+(?!--from)(.+)\s+\S+$", line.strip()):
+            sources.update(m.group(1).split())
+    return sources
+
+
+def test_image_copies_what_the_app_runs() -> None:
+    copied = _image_sources()
+    for source in copied:
+        assert (ROOT / source).exists(), source
+    assert {"requirements.txt", "dashboard.py", ".streamlit", "locales"} <= copied
+    # Every top-level package or module that the copied code imports is copied too.
+    top_level = {p.name if p.is_dir() else p.stem: p.name for p in ROOT.iterdir()
+                 if (p.is_dir() and any(p.glob("*.py"))) or p.suffix == ".py"}
+    files = [ROOT / "dashboard.py"] + [f for d in copied if (ROOT / d).is_dir()
+                                        for f in (ROOT / d).rglob("*.py")]
+    missing: set[str] = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                     else [])
+            for name in names:
+                root = name.split(".")[0]
+                if root in top_level and top_level[root] not in copied:
+                    missing.add(f"{path.relative_to(ROOT)} imports {root}")
+    assert not missing, sorted(missing)
