@@ -206,12 +206,36 @@ def frame(page: str) -> Frame:
                 icon=entry.icon,
                 query_params=link_params,
             )
+        _rerun_after_reconnect()
 
     controls.hidden = hidden_keys()
     if controls.hidden:
         pin_box.info(t("common.pinned", url=_unpinned_url(info)), icon=":material/push_pin:")
     _tools(tools_box, page, info, controls, t)
     return Frame(page=page, lang=lang, t=t, controls=controls)
+
+
+#: Seconds between the idle runs of `_rerun_after_reconnect` (it exists for what it
+#: does on a reconnection; its own runs draw nothing).
+RECONNECT_WATCH_S = 3600
+
+
+@st.fragment(run_every=RECONNECT_WATCH_S)
+def _rerun_after_reconnect() -> None:
+    """An empty fragment with ``run_every``: the browser reruns the page when its
+    WebSocket comes back.
+
+    Streamlit's client reruns the page after a reconnection only if the page has
+    an auto-rerunning fragment; otherwise it expects its session to be where it
+    left it. Behind a load balancer (``deploy/``) the reconnection lands on
+    another replica when the one holding the session has died, and that replica
+    has no session for this browser: the page would stay as the dead replica drew
+    it (its download buttons pointing at files that are gone) until the visitor
+    moved a control. With this fragment the new replica runs the page at once,
+    from the URL (which carries every setting) and the widgets' values.
+    ``tests/test_replicas.py`` kills a replica under eight browsers to check it.
+    Its hourly run draws nothing.
+    """
 
 
 def _language(box) -> tuple[str, list[str] | None]:
