@@ -208,7 +208,7 @@ def frame_rows(k: int) -> list[tuple[str, Work, float]]:
             for view in R._views(spec, net, plane, snaps):
                 e = view["epoch"]
                 test = R._test_loss(net, snaps[e], plane, X_test)
-                R.encode(view, e, test, {}, spec.dead_layers)
+                R.encode(view, e, test, {}, spec.marked_layers, spec.dead_layers)
 
         seconds = cpu(frames) / len(snaps)
         work = frame_work(spec.sizes, len(plane.y_train), len(plane.y_test),
