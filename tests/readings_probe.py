@@ -28,6 +28,27 @@ SKIPPED = {"vanishing/cures"}
 KINDS = ("markdown", "info", "success", "warning", "error", "caption")
 
 
+def other_blas_env() -> dict[str, str]:
+    """Environment variables that make a new process multiply matrices with another OpenBLAS
+    kernel than this process uses: ``OPENBLAS_CORETYPE``, on x86-64 with OpenBLAS only
+    (``{}`` elsewhere, where the perturbed weights alone stand for another machine).
+
+    Sandybridge's kernel (AVX) differs from Haswell's, SkylakeX's and Zen's, which
+    processors of the last decade pick; on a machine that picks it, Nehalem's is used.
+    """
+    import platform
+
+    from threadpoolctl import threadpool_info
+
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return {}
+    blas = [i for i in threadpool_info() if i.get("internal_api") == "openblas"]
+    if not blas:
+        return {}
+    here = str(blas[0].get("architecture", "")).lower()
+    return {"OPENBLAS_CORETYPE": "Nehalem" if here == "sandybridge" else "Sandybridge"}
+
+
 def perturb_initial_weights(rel: float) -> None:
     """Multiply every network's initial weights by ``1 + rel · ε`` from now on."""
     import numpy as np

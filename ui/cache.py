@@ -31,6 +31,29 @@ least recently used dropped first): a training reached through
 :func:`memo_run` is still kept, in the session. :func:`ui.frame.frame` starts
 every run public again (:func:`start_run`).
 
+**Memory a visitor's data costs, and giving it back.** A 5,000-row upload on
+a 50 × 128 network takes a few hundred MB while it trains; nothing of that may
+stay once the visitor has gone (issue 25):
+
+* the session store is bounded by size as well as by count
+  (:data:`PRIVATE_BYTES`, :data:`PRIVATE_ENTRIES`; the newest value is always
+  kept);
+* it is emptied when the visitor's browser disconnects (a session-scoped
+  ``st.cache_resource`` whose ``on_release`` clears it; Streamlit keeps a
+  disconnected session's ``st.session_state``, upload included, for two
+  minutes in case the browser reconnects, and a reconnected page simply
+  computes again);
+* after every private computation and every such release, memory that NumPy
+  has freed is handed back to the operating system (:func:`release_memory`:
+  glibc's ``malloc_trim``). Without it glibc keeps the freed training buffers
+  in its per-thread arenas, and every new session's thread could grow another
+  arena: four sessions, three rounds of the upload above left ~900 MB that the
+  process never returned. For the same reason the process uses at most
+  :data:`MALLOC_ARENAS` arenas (:func:`limit_arenas`, at import).
+
+``tests/test_load.py::test_upload_soak_memory_plateaus`` and BENCHMARKS.md
+(*Memory*, "Uploads") measure it on a real server.
+
 A page script runs again from the top on every rerun, so a plain
 ``@st.cache_data`` on one of its functions would build a new cached-function
 wrapper every run, and Streamlit keys each wrapper by reading and tokenising
@@ -44,7 +67,10 @@ copy-on-read. Section modules are imported once, so for them it is simply
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -59,6 +85,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 _MADE: dict[tuple, Callable[..., Any]] = {}
 #: Most values one session keeps of its private data (results, views, specs together).
 PRIVATE_ENTRIES = 32
+#: Most bytes (arrays and frames, as :func:`size_of` counts them) one session keeps of its
+#: private data. A trained 50 × 128 network is ~6.5 MB, its saved states for the
+#: boundary scrubber up to 20 times that: the count alone bounded a session at ~4 GB.
+PRIVATE_BYTES = 48 * 2**20
+#: Most malloc arenas the process uses (:func:`limit_arenas`).
+MALLOC_ARENAS = 2
 _PRIVATE_STATE = "_private_cache"
 #: Session-state flag: the page's last full run used this visitor's own data. Kept in
 #: the session (not in the thread) so that a fragment's rerun, which does not run the
@@ -86,16 +118,118 @@ def is_private() -> bool:
 
 
 def session_memo(key: Hashable, build: Callable[[], T]) -> T:
-    """``build()`` kept in this visitor's ``st.session_state`` (bounded, LRU)."""
+    """``build()`` kept in this visitor's ``st.session_state``.
+
+    Bounded by :data:`PRIVATE_ENTRIES` values and :data:`PRIVATE_BYTES` bytes, least
+    recently used dropped first (the value just built is always kept), and emptied when
+    the visitor's browser disconnects.
+    """
     store: OrderedDict = st.session_state.setdefault(_PRIVATE_STATE, OrderedDict())
+    _released_on_disconnect(store)
     if key in store:
         store.move_to_end(key)
-        return store[key]
+        return store[key][0]
     value = build()
-    store[key] = value
-    while len(store) > PRIVATE_ENTRIES:
-        store.popitem(last=False)
+    store[key] = (value, size_of(value))
+    total = sum(size for _, size in store.values())
+    while len(store) > 1 and (len(store) > PRIVATE_ENTRIES or total > PRIVATE_BYTES):
+        _, (_, size) = store.popitem(last=False)
+        total -= size
     return value
+
+
+def private_bytes() -> int:
+    """Bytes this session's store of private values holds (as :func:`size_of` counts)."""
+    store = st.session_state.get(_PRIVATE_STATE) or {}
+    return sum(size for _, size in store.values())
+
+
+def size_of(value: Any) -> int:
+    """Bytes of the arrays and frames inside `value` (dicts, lists, tuples, dataclasses and
+    other objects with a ``__dict__``, followed once each); other objects count nothing.
+
+    It counts what grows with the data and the network, which is what the session store
+    must bound; the few hundred bytes of each small Python object are left out.
+    """
+    seen: set[int] = set()
+    total = 0
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if id(v) in seen:
+            continue
+        seen.add(id(v))
+        if isinstance(v, np.ndarray):
+            total += v.nbytes if v.base is None or id(v.base) not in seen else 0
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list | tuple | set | frozenset):
+            stack.extend(v)
+        elif hasattr(v, "memory_usage") and hasattr(v, "columns"):  # a pandas DataFrame
+            total += int(v.memory_usage(index=True, deep=False).sum())
+        elif hasattr(v, "__dict__") and not isinstance(v, type):
+            stack.extend(vars(v).values())
+    return total
+
+
+def _release_private(store: OrderedDict) -> None:
+    """The visitor's browser disconnected: drop their private values, give the memory back."""
+    store.clear()
+    release_memory()
+
+
+@st.cache_resource(scope="session", max_entries=1, show_spinner=False, on_release=_release_private)
+def _released_on_disconnect(_store: OrderedDict) -> OrderedDict:
+    """Register this session's store so that Streamlit releases it when the session
+    disconnects (session-scoped caches are cleared then). One entry per session."""
+    return _store
+
+
+def _libc() -> ctypes.CDLL | None:
+    """glibc, or None (macOS, Windows, musl: nothing to trim there)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim  # noqa: B018 - musl has no malloc_trim
+        libc.mallopt  # noqa: B018
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_LIBC = _libc()
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def release_memory() -> bool:
+    """Hand freed heap memory back to the operating system (glibc ``malloc_trim(0)``).
+
+    NumPy frees a training's buffers when it ends, but glibc keeps the pages in its
+    arenas for later allocations, so a process that served one large upload stayed
+    large. ``malloc_trim`` returns every free page of every arena (a few ms). Returns
+    whether anything could be asked (False where the C library is not glibc).
+    """
+    if _LIBC is None:
+        return False
+    _LIBC.malloc_trim(0)
+    return True
+
+
+def limit_arenas(n: int = MALLOC_ARENAS) -> bool:
+    """Use at most `n` malloc arenas (glibc ``mallopt(M_ARENA_MAX, n)``).
+
+    glibc gives threads that contend for the heap arenas of their own, up to 8 per
+    core; each keeps the peak of what its threads allocated. Streamlit runs every
+    session's script in a thread of its own, so each training session could leave
+    a training's peak behind in another arena. Returns whether it could be set.
+    """
+    if _LIBC is None:
+        return False
+    return bool(_LIBC.mallopt(_M_ARENA_MAX, n))
+
+
+limit_arenas()
 
 
 def page_cache(max_entries: int) -> Callable[[F], F]:
@@ -177,7 +311,13 @@ def _public_or_private(fn: Callable[..., Any], cached: Callable[..., Any]) -> Ca
 
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
-        return fn(*args, **kwargs) if is_private() else cached(*args, **kwargs)
+        if not is_private():
+            return cached(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            # The visitor's training buffers are garbage now: return them to the system.
+            release_memory()
 
     call.clear = cached.clear  # type: ignore[attr-defined]
     return call
