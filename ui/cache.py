@@ -32,24 +32,28 @@ least recently used dropped first): a training reached through
 every run public again (:func:`start_run`).
 
 **Memory a visitor's data costs, and giving it back.** A 5,000-row upload on
-a 50 × 128 network takes a few hundred MB while it trains; nothing of that may
-stay once the visitor has gone (issue 25):
+a 50 × 128 network takes a few hundred MB while it trains; what stays after
+the visitor has gone must be bounded and must go back to the system (issue 25):
 
 * the session store is bounded by size as well as by count
   (:data:`PRIVATE_BYTES`, :data:`PRIVATE_ENTRIES`; the newest value is always
   kept);
 * it is emptied when the visitor's browser disconnects (a session-scoped
-  ``st.cache_resource`` whose ``on_release`` clears it; Streamlit keeps a
-  disconnected session's ``st.session_state``, upload included, for two
-  minutes in case the browser reconnects, and a reconnected page simply
-  computes again);
-* after every private computation and every such release, memory that NumPy
-  has freed is handed back to the operating system (:func:`release_memory`:
-  glibc's ``malloc_trim``). Without it glibc keeps the freed training buffers
-  in its per-thread arenas, and every new session's thread could grow another
-  arena: four sessions, three rounds of the upload above left ~900 MB that the
-  process never returned. For the same reason the process uses at most
-  :data:`MALLOC_ARENAS` arenas (:func:`limit_arenas`, at import).
+  ``st.cache_resource`` whose ``on_release`` clears it). Streamlit keeps a
+  disconnected session (its ``st.session_state``, the upload, the last page's
+  elements and deferred downloads) for ``server.disconnectedSessionTTL``
+  seconds (120) in case the browser comes back, and drops it when another
+  session disconnects after that; a reconnected page simply computes again;
+* freed memory goes back to the operating system (:func:`release_memory`,
+  glibc's ``malloc_trim``): after every private computation, on every such
+  release, and at the start of page runs (at most every
+  :data:`RELEASE_EVERY` seconds), which returns what dropped sessions freed.
+  Without it glibc keeps freed training buffers in its arenas for later
+  allocations: four sessions, three rounds of the upload above left the
+  process ~900 MB large. For the same reason the process uses at most
+  :data:`MALLOC_ARENAS` arenas (:func:`limit_arenas`, at import): glibc gives
+  contending threads arenas of their own, and Streamlit runs every session's
+  script in a thread of its own.
 
 ``tests/test_load.py::test_upload_soak_memory_plateaus`` and BENCHMARKS.md
 (*Memory*, "Uploads") measure it on a real server.
@@ -70,8 +74,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import math
 import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -91,6 +97,9 @@ PRIVATE_ENTRIES = 32
 PRIVATE_BYTES = 48 * 2**20
 #: Most malloc arenas the process uses (:func:`limit_arenas`).
 MALLOC_ARENAS = 2
+#: Seconds between two releases of freed memory at the start of page runs (:func:`start_run`).
+RELEASE_EVERY = 2.0
+_last_release = -math.inf
 _PRIVATE_STATE = "_private_cache"
 #: Session-state flag: the page's last full run used this visitor's own data. Kept in
 #: the session (not in the thread) so that a fragment's rerun, which does not run the
@@ -99,8 +108,18 @@ _PRIVATE_RUN = "_private_run"
 
 
 def start_run() -> None:
-    """A new run of a page: nothing of the visitor's own data is in use yet."""
+    """A new run of a page: nothing of the visitor's own data is in use yet.
+
+    Also hands memory that ended sessions freed back to the system
+    (:func:`release_memory`, at most every :data:`RELEASE_EVERY` seconds): Streamlit
+    drops a session some time after its browser has gone, outside any run.
+    """
     st.session_state[_PRIVATE_RUN] = False
+    global _last_release
+    now = time.monotonic()
+    if now - _last_release >= RELEASE_EVERY:
+        _last_release = now
+        release_memory()
 
 
 def keep_private() -> None:
