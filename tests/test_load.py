@@ -172,6 +172,7 @@ def _soak(app: AppPage, reruns: int, rng: random.Random) -> int:
     return errors
 
 
+@pytest.mark.slow
 def test_soak_memory_stays_bounded() -> None:
     require_chromium()
     rng = random.Random(7)
