@@ -36,8 +36,8 @@ a 50 × 128 network takes a few hundred MB while it trains; what stays after
 the visitor has gone must be bounded and must go back to the system (issue 25):
 
 * the session store is bounded by size as well as by count
-  (:data:`PRIVATE_BYTES`, :data:`PRIVATE_ENTRIES`; the newest value is always
-  kept);
+  (:data:`PRIVATE_BYTES`, :data:`PRIVATE_ENTRIES`; what the current run uses is
+  never dropped for size);
 * it is emptied when the visitor's browser disconnects (a session-scoped
   ``st.cache_resource`` whose ``on_release`` clears it). Streamlit keeps a
   disconnected session (its ``st.session_state``, the upload, the last page's
@@ -105,6 +105,9 @@ _PRIVATE_STATE = "_private_cache"
 #: the session (not in the thread) so that a fragment's rerun, which does not run the
 #: page from the top, knows it too.
 _PRIVATE_RUN = "_private_run"
+#: Session-state counter of the page's full runs (the size bound of the store spares
+#: what the current run uses).
+_RUN_SERIAL = "_private_run_serial"
 
 
 def start_run() -> None:
@@ -115,6 +118,7 @@ def start_run() -> None:
     drops a session some time after its browser has gone, outside any run.
     """
     st.session_state[_PRIVATE_RUN] = False
+    st.session_state[_RUN_SERIAL] = st.session_state.get(_RUN_SERIAL, 0) + 1
     global _last_release
     now = time.monotonic()
     if now - _last_release >= RELEASE_EVERY:
@@ -140,37 +144,50 @@ def session_memo(key: Hashable, build: Callable[[], T]) -> T:
     """``build()`` kept in this visitor's ``st.session_state``.
 
     Bounded by :data:`PRIVATE_ENTRIES` values and :data:`PRIVATE_BYTES` bytes, least
-    recently used dropped first (the value just built is always kept), and emptied when
-    the visitor's browser disconnects.
+    recently used dropped first, and emptied when the visitor's browser disconnects.
+    The size bound drops only values that the current run has not used: what one page
+    shows is kept whole (the compute guard bounds it), so a page whose values together
+    exceed the bound does not recompute one of them on every rerun.
     """
     store: OrderedDict = st.session_state.setdefault(_PRIVATE_STATE, OrderedDict())
-    _released_on_disconnect(store)
+    _released_on_disconnect(id(store), store)
+    run = st.session_state.get(_RUN_SERIAL, 0)
     if key in store:
         store.move_to_end(key)
-        return store[key][0]
+        value, size, _ = store[key]
+        store[key] = (value, size, run)
+        return value
     value = build()
-    store[key] = (value, size_of(value))
-    total = sum(size for _, size in store.values())
-    while len(store) > 1 and (len(store) > PRIVATE_ENTRIES or total > PRIVATE_BYTES):
-        _, (_, size) = store.popitem(last=False)
-        total -= size
+    store[key] = (value, size_of(value), run)
+    while len(store) > PRIVATE_ENTRIES:
+        store.popitem(last=False)
+    total = sum(size for _, size, _ in store.values())
+    for old in list(store):
+        if total <= PRIVATE_BYTES:
+            break
+        _, size, used = store[old]
+        if used != run:
+            del store[old]
+            total -= size
     return value
 
 
 def private_bytes() -> int:
     """Bytes this session's store of private values holds (as :func:`size_of` counts)."""
     store = st.session_state.get(_PRIVATE_STATE) or {}
-    return sum(size for _, size in store.values())
+    return sum(size for _, size, _ in store.values())
 
 
 def size_of(value: Any) -> int:
     """Bytes of the arrays and frames inside `value` (dicts, lists, tuples, dataclasses and
-    other objects with a ``__dict__``, followed once each); other objects count nothing.
+    other objects with a ``__dict__``, followed once each; a view counts its whole base,
+    once); other objects count nothing.
 
     It counts what grows with the data and the network, which is what the session store
     must bound; the few hundred bytes of each small Python object are left out.
     """
     seen: set[int] = set()
+    counted: set[int] = set()  # arrays whose memory is counted (bases of views included)
     total = 0
     stack = [value]
     while stack:
@@ -179,7 +196,12 @@ def size_of(value: Any) -> int:
             continue
         seen.add(id(v))
         if isinstance(v, np.ndarray):
-            total += v.nbytes if v.base is None or id(v.base) not in seen else 0
+            base = v
+            while isinstance(base.base, np.ndarray):  # a view keeps its whole base alive
+                base = base.base
+            if id(base) not in counted:
+                counted.add(id(base))
+                total += base.nbytes
         elif isinstance(v, dict):
             stack.extend(v.values())
         elif isinstance(v, list | tuple | set | frozenset):
@@ -198,9 +220,10 @@ def _release_private(store: OrderedDict) -> None:
 
 
 @st.cache_resource(scope="session", max_entries=1, show_spinner=False, on_release=_release_private)
-def _released_on_disconnect(_store: OrderedDict) -> OrderedDict:
+def _released_on_disconnect(store_id: int, _store: OrderedDict) -> OrderedDict:
     """Register this session's store so that Streamlit releases it when the session
-    disconnects (session-scoped caches are cleared then). One entry per session."""
+    disconnects (session-scoped caches are cleared then). One entry per session, keyed
+    by the store's identity (AppTest gives every test session the same id)."""
     return _store
 
 
