@@ -15,7 +15,7 @@ it every 0.1 s for the peak. ``--before REV`` runs the same against the app as i
 git revision REV (a copy made with ``git archive``).
 
 ``tests/test_load.py::test_upload_soak_memory_plateaus`` runs a shorter version (two
-visitors a round) and asserts its bounds.
+visitors a round, one activation) and asserts its bounds.
 """
 
 from __future__ import annotations
@@ -86,13 +86,13 @@ class PeakRss:
         self._thread.join(timeout=5)
 
 
-def upload_session(browser, base: str, path: Path):
-    """A new visitor opens the view, uploads the file and waits for the training to end.
+def upload_session(browser, base: str, path: Path, view: str = UPLOAD_VIEW):
+    """A new visitor opens `view`, uploads the file and waits for the training to end.
 
     Returns the visitor's browser context (still open) and the page's text.
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    app = AppPage(context.new_page(), base).goto("vanishing", UPLOAD_VIEW)
+    app = AppPage(context.new_page(), base).goto("vanishing", view)
     sidebar = app.page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Your own data").click()
     app.rerun(lambda: sidebar.locator('input[type="file"]').set_input_files(str(path)), timeout=600)
@@ -113,8 +113,9 @@ def settled_rss(browser, base: str, pid: int) -> float:
     return rss_mb(pid)
 
 
-def soak(rounds: int, sessions: int, root: Path = ROOT) -> dict:
-    """Run the scenario against the app in `root`; its memory figures (MiB)."""
+def soak(rounds: int, sessions: int, root: Path = ROOT, view: str = UPLOAD_VIEW) -> dict:
+    """Run the scenario against the app in `root` (visitors open `view` of the vanishing
+    page); its memory figures (MiB)."""
     options = {"server.disconnectedSessionTTL": str(SESSION_TTL)}
     with tempfile.TemporaryDirectory() as tmp, StreamlitServer(root=root, options=options) as server, \
             chromium() as browser:
@@ -124,7 +125,7 @@ def soak(rounds: int, sessions: int, root: Path = ROOT) -> dict:
         after, problems = [], []
         with PeakRss(pid) as peak:
             for _ in range(rounds):
-                visits = [upload_session(browser, server.url, path) for _ in range(sessions)]
+                visits = [upload_session(browser, server.url, path, view) for _ in range(sessions)]
                 for context, text, exceptions in visits:
                     if exceptions or "points of your uploaded file" not in text:
                         problems.append(text[-1500:])
