@@ -15,7 +15,7 @@ it every 0.1 s for the peak. ``--before REV`` runs the same against the app as i
 git revision REV (a copy made with ``git archive``).
 
 ``tests/test_load.py::test_upload_soak_memory_plateaus`` runs a shorter version (two
-visitors a round, one activation) and asserts its bounds.
+visitors a round, one activation: the guard then trains it on all 3,750 rows) and asserts its bounds.
 """
 
 from __future__ import annotations
