@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from core.activations import ACTIVATIONS
+from core.datasets import load
 from core.dead import (
     big_step,
     born_dead_first_layer,
@@ -18,8 +20,6 @@ from core.dead import (
     preactivation_summary,
     wilson_interval,
 )
-from core.activations import ACTIVATIONS
-from core.datasets import load
 from core.mlp import MLP, dead_units
 
 # Four samples with positive features.
