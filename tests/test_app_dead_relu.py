@@ -33,7 +33,7 @@ FAST = {"epochs": "20", "mc": "100"}
 SECTIONS = {"training": "s1", "layer": "s2", "step": "s3", "born": "s4", "remedies": "s5",
             "meaning": "s6"}
 # Per section: charts, tables, and weights downloads (.npz) at the default settings.
-CONTENT = {"training": (4, 0, 3), "layer": (2, 0, 0), "step": (1, 0, 2), "born": (1, 1, 0),
+CONTENT = {"training": (5, 0, 3), "layer": (2, 0, 0), "step": (1, 0, 2), "born": (1, 1, 0),
            "remedies": (0, 1, len(REMEDIES)), "meaning": (0, 0, 0)}
 
 
@@ -56,8 +56,8 @@ def test_defaults_show_only_the_first_section_and_a_switch_to_every_section() ->
     switch = at.segmented_control(key=section_state(at))
     assert switch.value == "training"
     assert list(switch.options) == [T(f"dead_relu.nav.{code}") for code in SECTIONS]
-    # 3 heatmaps (ReLU, Leaky ReLU, ELU) + total line; no table of a closed section
-    assert len(charts(at)) == 4
+    # accuracy and no-gradient lines, 3 heatmaps (ReLU, Leaky ReLU, ELU); no closed section's table
+    assert len(charts(at)) == 5
     assert len(at.dataframe) == 0
     m = metrics(at)
     assert len(m[T("dead_relu.metric.test_acc")]) == 3
@@ -385,8 +385,9 @@ def test_every_chart_has_csv_and_every_network_weights() -> None:
         n_npz += _npz(at)
         keys += [b.proto.id for b in at.get("download_button")]
         assert not any(w.value[:30] in guard for w in at.warning), view
-    # charts: 3 heatmaps + total line, unit range + fires, recovery line, born-dead curves
-    assert n_csv == n_charts == 8
+    # charts: accuracy and no-gradient lines + 3 heatmaps, unit range + fires, recovery line,
+    # born-dead curves
+    assert n_csv == n_charts == 9
     # weights for 3 activations + 2 big-step networks + 8 remedies
     assert n_npz == 3 + 2 + len(REMEDIES) == 13
     assert len(set(keys)) == len(keys)  # no two downloads of the page share a key

@@ -14,7 +14,7 @@ from sections.dead_relu.settings import DeadReluSettings, Task, task
 from ui.cache import memo_run, view_memo
 from ui.charts import activation_legend, compiled, line_chart
 from ui.charts.dead_relu import dead_heatmap
-from ui.export import Weights, chart_block
+from ui.export import Block, Weights, chart_block, chart_row
 from ui.frame import Frame
 from ui.i18n import Translator, percent
 from ui.references import cite
@@ -39,10 +39,12 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     runs = result["runs"]
     views = view_memo((f"{P}.training", tk.spec, s.acts, t.lang),
                       lambda: _views(t, result, s.acts))
-    # The key chart first: which units stopped learning, per activation, and the reading.
-    chart_block(*views["total"], "dead-total", t, title=t(f"{P}.s1.total_title"),
-                caption=t(f"{P}.s1.total_caption"))
+    # The key charts first: how each activation learned, and which of its units stopped
+    # learning; then the one-line reading.
+    chart_row(t, Block(*views["acc"], "train-accuracy", title=t(f"{P}.s1.acc_title")),
+              Block(*views["total"], "dead-total", title=t(f"{P}.s1.total_title")))
     st.info(headline(t, s.acts, runs))
+    st.caption(t(f"{P}.s1.total_caption"))
     st.markdown("\n".join(f"- {line}" for line in summary(t, s, tk.spec.epochs, runs)))
     with st.expander(t(f"{P}.s1.how_title"), icon=":material/help:"):
         st.markdown(t(f"{P}.s1.intro"))
@@ -160,10 +162,20 @@ def _views(t: Translator, result: dict, acts: tuple[str, ...]) -> dict:
                        "act": a}) for a, r in result["runs"].items() if a in acts],
         ignore_index=True,
     ).dropna()
+    acc = pd.concat(
+        [pd.DataFrame({"epoch": np.arange(len(r["train_acc"])), "accuracy": r["train_acc"],
+                       "act": a}) for a, r in result["runs"].items() if a in acts],
+        ignore_index=True,
+    ).dropna()
+    views["acc"] = (
+        compiled(line_chart, acc, "epoch", "accuracy", "act", x_title=t("common.axis.epoch"),
+                 y_title=t(f"{P}.s1.acc_axis"), **activation_legend(t), y_range=(0.0, 1.0),
+                 legend="bottom", height=260),
+        acc)
     views["total"] = (
         compiled(line_chart, lines, "epoch", "no_gradient", "act", x_title=t("common.axis.epoch"),
-                 y_title=t(f"{P}.s1.total_axis"), **activation_legend(t),
-                 height=260),
+                 y_title=t(f"{P}.s1.total_axis"), **activation_legend(t), y_range=(0.0, 1.0),
+                 legend="bottom", height=260),
         lines)
     return views
 
