@@ -85,19 +85,28 @@ def floats(b64: str) -> np.ndarray:
 # ------------------------------------------------------------------ the page as it opens
 
 
-def test_defaults_are_playgrounds_and_the_network_is_at_epoch_zero() -> None:
+#: The page opens on its lesson: six sigmoid layers of six units, gradient view on.
+DEFAULT_SIZES = [2, 6, 6, 6, 6, 6, 6, 1]
+DEFAULT_ACTS = ["sigmoid"] * 6
+
+
+def test_defaults_are_the_lesson_and_the_network_is_at_epoch_zero() -> None:
     at = open_page(PAGE)
     assert not at.exception, errors_text(at)
     data = payload(at)
-    assert data["static"]["sizes"] == [2, 4, 2, 1]  # features x1, x2; shape 4,2; one output
+    assert data["static"]["sizes"] == DEFAULT_SIZES  # features x1, x2; six layers; one output
     assert data["mode"] == "paused" and [f["e"] for f in data["frames"]] == [0]
     assert data["problem"] == "classification" and data["extent"] == 6.0
     # Playground's circle: 500 points, half of them for training, as (x1, x2, label) triples
     assert len(data["points"]["train"]) == 3 * 250 and len(data["points"]["test"]) == 3 * 250
     assert data["text"]["epoch"] == "Epoch {n}"
-    assert data["net"]["acts"] == ["tanh", "tanh"]
+    assert data["net"]["acts"] == DEFAULT_ACTS and data["view"]["grad"] is True
     assert "Epoch **0**" in text(at)
-    assert len(charts(at)) == 1 and len(export_buttons(at, "npz")) == 1
+    # At epoch 0 there is no curve yet: a word instead of a one-point chart; the file stays.
+    assert len(charts(at)) == 0 and len(export_buttons(at, "npz")) == 1
+    assert T("playground.curve.none") in text(at)
+    # The reading says, from this run, that the gradient fades on its way to the input.
+    assert T("playground.grad_fades") in text(at)
     assert T("playground.output_line") in text(at)
     widgets = bound_widgets(at)
     for key in ("data", "noise", "train", "batch", "features", "shape", "act", "acts", "residual",
@@ -128,8 +137,8 @@ def test_every_control_through_the_url() -> None:
     assert len(data["points"]["train"]) == 3 * 350  # 70 % of Playground's 500
     w = bound_widgets(at)
     assert w["lr"].value == 0.1 and w["reg"].value == "l2" and w["seed"].value == 7
-    # the settings of the exported network say what trained it
-    assert T("playground.curve.title", epoch=0) in text(at)
+    # at epoch 0 the network's file is there, and no one-point loss chart
+    assert T("playground.curve.none") in text(at) and len(export_buttons(at, "npz")) == 1
 
 
 @pytest.mark.parametrize("shape, sizes", [("", [2, 1]), ("16,16,16,16,16,16,16,16", [2, *[16] * 8, 1]),
@@ -148,8 +157,8 @@ def test_free_text_values_are_checked(query: dict) -> None:
     assert not at.exception, errors_text(at)
     assert url_note_shown(at), query
     data = payload(at)
-    assert data["static"]["sizes"] == [2, 4, 2, 1]  # back to the defaults
-    assert data["net"]["acts"] == ["tanh", "tanh"]
+    assert data["static"]["sizes"] == DEFAULT_SIZES  # back to the defaults
+    assert data["net"]["acts"] == DEFAULT_ACTS
 
 
 def test_regression_uses_identity_and_squared_error() -> None:
@@ -179,14 +188,56 @@ def test_a_playground_link_sets_every_control_after_one_rerun() -> None:
     box.set_value(SPIRAL_LINK).run()
     assert not at.exception, errors_text(at)
     url = dict(at.query_params)
-    assert url["data"] == "spiral" and url["act"] == "sigmoid" and url["shape"] == "6,6,4"
+    assert url["data"] == "spiral" and url["shape"] == "6,6,4"
     assert url["features"] == "x1,x2,sinx1,sinx2"
     assert "lr" not in url and "residual" not in url  # Playground's 0.03; ours back to default
     data = payload(at)
     assert data["static"]["sizes"] == [4, 6, 6, 4, 1]
     assert data["net"]["acts"] == ["sigmoid"] * 3
+    assert data["view"]["grad"] is False  # as Playground shows it: the weights
     assert bound_widgets(at)["seed"].value == 8350  # sha256("0.71562") -> our seed
     assert not url_note_shown(at)
+
+
+def test_a_link_that_leaves_keys_out_gets_playgrounds_defaults_not_the_lesson() -> None:
+    # Playground's own defaults are tanh, 4,2: a pasted link without activation or shape
+    # opens exactly that, not the page's sigmoid lesson, and shows the weights.
+    at = open_page(PAGE)
+    at.text_input(key="_pg_link").set_value(
+        "https://playground.tensorflow.org/#dataset=xor&learningRate=0.1").run()
+    assert not at.exception, errors_text(at)
+    data = payload(at)
+    assert data["static"]["sizes"] == [2, 4, 2, 1] and data["net"]["acts"] == ["tanh", "tanh"]
+    assert data["view"]["grad"] is False
+    assert dict(at.query_params)["data"] == "xor"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_one_click_from_sigmoid_to_relu_and_the_reading_follows_the_run(lang: str) -> None:
+    tr = Translator(lang)
+    at = open_page(PAGE, {"lang": lang})
+    assert not at.exception, errors_text(at)
+    sigmoid = at.button(key="_pg_quick_sigmoid")
+    assert sigmoid.disabled and not at.button(key="_pg_quick_relu").disabled
+    before = _grad_ratio(text(at), tr)
+    assert before < 0.01  # six sigmoid layers: the first gets under 1% of the last's gradient
+    at.button(key="_pg_quick_relu").click().run()
+    assert not at.exception, errors_text(at)
+    assert payload(at)["net"]["acts"] == ["ReLU"] * 6
+    assert dict(at.query_params)["act"] == "relu"
+    after = _grad_ratio(text(at), tr)
+    assert after > 10 * before  # the same network with ReLU: far less fading
+    assert at.button(key="_pg_quick_relu").disabled
+
+
+def _grad_ratio(page: str, tr: Translator) -> float:
+    """The factor the gradient reading states (first hidden layer over the last)."""
+    marks = tr("playground.reading_grad", ratio="\x00", last="\x01", verdict="\x02")
+    pattern = re.escape(marks).replace("\x00", "([0-9.e+-]+)").replace("\x01", ".*?").replace(
+        "\x02", "")
+    found = re.search(pattern, page)
+    assert found, page
+    return float(found.group(1))
 
 
 def test_link_garbage_gets_the_usual_note() -> None:
@@ -425,7 +476,7 @@ def test_the_sidebar_reset_puts_every_control_back() -> None:
     assert not at.exception, errors_text(at)
     assert dict(at.query_params) == {}
     assert at.multiselect(key="features").value == ["x1", "x2"]
-    assert payload(at)["static"]["sizes"] == [2, 4, 2, 1]
+    assert payload(at)["static"]["sizes"] == DEFAULT_SIZES
 
 
 # ------------------------------------------------------------------ readings that follow from the run

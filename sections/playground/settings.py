@@ -44,12 +44,12 @@ MAX_LAYERS = 8
 MAX_WIDTH = 16
 #: Playground's batch slider.
 MAX_BATCH = 30
-#: Our keys at their defaults: Playground's defaults where it has the control.
+#: Our keys at their defaults: Playground's, but for the lesson (6 x 6 sigmoid, gradient view).
 DEFAULTS: dict[str, object] = {
     "data": "circle", "problem": "classification", "noise": 0.0, "train": 50, "batch": 10,
-    "features": list(DEFAULT_FEATURES), "shape": "4,2", "act": "tanh", "acts": "",
+    "features": list(DEFAULT_FEATURES), "shape": "6,6,6,6,6,6", "act": "sigmoid", "acts": "",
     "residual": False, "init": "glorot_uniform", "lr": 0.03, "reg": "none", "reg_rate": 0,
-    "seed": 0, "show_test": False, "discretize": False, "grad": False, "brush": "1", "value": 0.5,
+    "seed": 0, "show_test": False, "discretize": False, "grad": True, "brush": "1", "value": 0.5,
 }
 #: Keys a Playground link sets (the rest go back to their defaults on import).
 LINK_KEYS = ("data", "act", "shape", "lr", "batch", "noise", "train", "reg", "reg_rate",
@@ -169,7 +169,7 @@ def read_settings(fr: Frame) -> PlaygroundSettings:
                                         width=MAX_WIDTH),
                                       lambda s: parse_shape(s) is not None))
     shape = shape if shape is not None else (4, 2)
-    act = c.select("act", t(f"{NAME}.controls.act"), ACTS, "tanh",
+    act = c.select("act", t(f"{NAME}.controls.act"), ACTS, "sigmoid",
                    labels=option_labels(t, "act", ACTS))
     per_layer = parse_acts(_checked_text(c, "acts", t(f"{NAME}.controls.acts"),
                                          t(f"{NAME}.controls.acts_help", codes=", ".join(ACTS)),
@@ -257,7 +257,7 @@ def view_options(c: Controls, t: Translator) -> dict[str, bool]:
     c.container.subheader(t(f"{NAME}.controls.view_title"))
     show_test = c.checkbox("show_test", t(f"{NAME}.controls.show_test"), False)
     discretize = c.checkbox("discretize", t(f"{NAME}.controls.discretize"), False)
-    grad = c.checkbox("grad", t(f"{NAME}.controls.grad"), False, help=t(f"{NAME}.controls.grad_help"))
+    grad = c.checkbox("grad", t(f"{NAME}.controls.grad"), True, help=t(f"{NAME}.controls.grad_help"))
     return {"show_test": show_test, "discretize": discretize, "grad": grad}
 
 
@@ -370,7 +370,7 @@ def import_link() -> None:
     if not settings:
         st.session_state[_LINK_NOTES] = notes or [("link", "")]
         return
-    values = {**DEFAULTS, **{k: settings[k] for k in LINK_KEYS if k in settings}}
+    values = {**DEFAULTS, "grad": False, **{k: settings[k] for k in LINK_KEYS if k in settings}}
     values["train"] = _snap(int(values["train"]), 10, 90, 5)
     values["noise"] = min(_snap_float(float(values["noise"]), 0.05), 0.8)
     values["batch"] = min(max(int(values["batch"]), 1), MAX_BATCH)

@@ -544,6 +544,13 @@ function drawCurve(s, f) {
   };
   line(lt, "#888");
   line(lv, "#111");
+  if (f.e === 0) {  // one point is no curve: say when it starts
+    ctx.fillStyle = "#666";
+    ctx.font = "12px sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(d.text.curve_empty || "", w / 2, h / 2);
+  }
   s.el.curveLegend.textContent = fill(d.text.curve_legend, { top: fmt(top) });
 }
 
