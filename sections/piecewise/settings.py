@@ -113,13 +113,13 @@ def _target_formula(c: Controls, t: Translator) -> tuple[str, str]:
     labels = {code: t(f"{NAME}.target.{code}") for code in TARGETS}
     target = c.select("target", t(f"{NAME}.controls.target"), list(TARGETS), "sine",
                       help=t(f"{NAME}.controls.target_help"), labels=labels)
+    if target != "formula":  # the formula box only beside "your formula" (issue 30)
+        return target, TARGETS[target]
     typed = c.text("f", t(f"{NAME}.controls.formula"), DEFAULT_FORMULA, max_chars=120,
                    help=t(f"{NAME}.controls.formula_help"))
     if not isinstance(typed, str):
         # ui.controls resets an over-long URL value to None rather than the default
         typed = DEFAULT_FORMULA
-    if target != "formula":
-        return target, TARGETS[target]
     last = st.session_state.get(_LAST_FORMULA, DEFAULT_FORMULA)
     try:
         values = parse(typed)(np.linspace(LO, HI, 2001))
