@@ -34,6 +34,7 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     st.header(t(f"{P}.s1.title"))
     if not s.chose_acts:
         st.warning(t(f"{P}.no_act"))
+    key_charts = st.container()  # filled below, drawn above the setup line task() writes
     tk = task(fr, s)
     result = trained(fr, s, tk)
     runs = result["runs"]
@@ -41,10 +42,11 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
                       lambda: _views(t, result, s.acts))
     # The key charts first: how each activation learned, and which of its units stopped
     # learning; then the one-line reading.
-    chart_row(t, Block(*views["acc"], "train-accuracy", title=t(f"{P}.s1.acc_title")),
-              Block(*views["total"], "dead-total", title=t(f"{P}.s1.total_title")))
-    st.info(headline(t, s.acts, runs))
-    st.caption(t(f"{P}.s1.total_caption"))
+    with key_charts:
+        chart_row(t, Block(*views["acc"], "train-accuracy", title=t(f"{P}.s1.acc_title")),
+                  Block(*views["total"], "dead-total", title=t(f"{P}.s1.total_title")))
+        st.info(headline(t, s.acts, runs))
+        st.caption(t(f"{P}.s1.total_caption"))
     st.markdown("\n".join(f"- {line}" for line in summary(t, s, tk.spec.epochs, runs)))
     with st.expander(t(f"{P}.s1.how_title"), icon=":material/help:"):
         st.markdown(t(f"{P}.s1.intro"))
