@@ -8,7 +8,8 @@ import streamlit as st
 
 from core.grid import plane_grid
 from sections.vanishing.compute import split
-from sections.vanishing.settings import GRID, N_SNAPSHOTS, NAME, Setup, opened
+from sections.vanishing.opening import opened
+from sections.vanishing.settings import GRID, N_SNAPSHOTS, NAME, Setup
 from sections.vanishing.training import trained
 from ui.charts import boundary_chart, compiled
 from ui.export import chart_block

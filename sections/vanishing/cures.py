@@ -26,8 +26,9 @@ from sections.vanishing.cures_compute import (
     paired_init,
     variants,
 )
+from sections.vanishing.opening import opened
 from sections.vanishing.readings import sci
-from sections.vanishing.settings import BUDGET, NAME, Setup, opened
+from sections.vanishing.settings import BUDGET, NAME, Setup
 from ui.cache import memo_run, view_memo
 from ui.charts import compiled, finite_positive, line_chart
 from ui.export import Block, Weights, chart_block, chart_row, run_settings

@@ -10,7 +10,8 @@ import streamlit as st
 
 from core.gradients import depth_grid
 from sections.vanishing.compute import depth_sweep
-from sections.vanishing.settings import NAME, SWEEP_BUDGET, Setup, opened
+from sections.vanishing.opening import opened
+from sections.vanishing.settings import NAME, SWEEP_BUDGET, Setup
 from ui.cache import memo_run
 from ui.charts import activation_legend, compiled, finite_positive, line_chart
 from ui.export import Block, chart_row

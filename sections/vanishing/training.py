@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from sections.vanishing.compute import train_run
-from sections.vanishing.settings import NAME, Setup, opened
+from sections.vanishing.opening import opened
+from sections.vanishing.settings import NAME, Setup
 from ui.cache import memo_run, view_memo
 from ui.charts import activation_legend, compiled, downsample, finite_positive, line_chart
 from ui.charts.vanishing import layer_heatmap
