@@ -14,7 +14,7 @@
    does after training) for networks from Playground's default to the page's largest,
    and fits the two frame rates to what the training rates do not explain.
 3. **Out of sample.** Whole requests as the pages make them (the home page's pair, the
-   vanishing page's default series, Playground chunks, the issue's worst URL) against
+   vanishing page's default series, Playground chunks, the worst URL) against
    the fitted model's prediction.
 
 Nothing is asserted. It prints the fitted :data:`ui.guard.RATES` line; ``--write`` puts
@@ -168,7 +168,7 @@ NETWORKS: dict[str, tuple] = {
     "spiral 6,6,4": ("spiral", None, 50, (6, 6, 4), "sigmoid", ("x1", "x2", "sinx1", "sinx2"), 10),
     "Playground's largest": ("spiral", None, 50, (8,) * 6, "relu", ALL, 10),
     "page's largest": ("spiral", None, 50, (16,) * 8, "tanh", ALL, 10),
-    "issue's worst URL": ("plane", None, 90, (16,) * 8, "relu", ALL, 1),
+    "worst URL": ("plane", None, 90, (16,) * 8, "relu", ALL, 1),
     "worst, 5,000-row upload": ("upload", 5000, 90, (16,) * 8, "relu", ALL, 1),
 }
 

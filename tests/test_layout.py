@@ -43,6 +43,15 @@ def _functions(tree: ast.AST):
             yield node.name, node.end_lineno - start + 1
 
 
+@pytest.mark.parametrize("path", SECTION_FILES, ids=_rel)
+def test_every_section_draw_is_typed(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "draw":
+            untyped = [a.arg for a in node.args.args if a.annotation is None]
+            assert not untyped and node.returns is not None, f"{_rel(path)}: draw({untyped})"
+
+
 def _long_functions(path: Path) -> list[tuple[str, int]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [(name, n) for name, n in _functions(tree) if n > MAX_FUNCTION_LINES]
