@@ -317,6 +317,7 @@ commands = st.dictionaries(
     json_values | st.sampled_from(R.ACTIONS), max_size=7) | json_values
 
 
+@pytest.mark.slow  # fuzz: random JSON through the page's command check
 @settings(max_examples=300, deadline=None)
 @given(raw=commands)
 def test_any_json_a_client_sends_is_checked_or_dropped(raw) -> None:

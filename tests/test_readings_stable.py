@@ -23,6 +23,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from readings_probe import HERE, other_blas_env, readings
 
 #: Two numbers of a reading agree within this relative difference (98% against 99%).
@@ -66,6 +67,7 @@ def test_the_comparison_sets_numbers_aside_but_not_words() -> None:
     assert not math.isnan(_number("9.5e−07"))
 
 
+@pytest.mark.slow  # trains every page's defaults twice, once on another BLAS kernel
 def test_readings_at_the_defaults_hold_on_another_processor() -> None:
     here = readings()
     env = {**os.environ, **other_blas_env()}
