@@ -58,6 +58,7 @@ def test_tampered_url_falls_back_with_note(info) -> None:
         assert bound_widgets(at)[key].value == defaults[key].value
 
 
+@pytest.mark.slow  # every section of every page, cold
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
 def test_repeated_and_unknown_keys(info) -> None:
     sections = keys_by_section(info)
