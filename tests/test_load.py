@@ -53,8 +53,9 @@ SESSIONS = 20
 ALONE_MOVES = 3
 #: Most the crowd's median move may take, in moves of one session alone on the same
 #: server. Twenty reruns started at once on two cores, shared fairly, end around ten
-#: reruns' time; one queued behind all the others, or a session starved, would take
-#: twenty. Measured on a shared 2-core machine (load average 20-40): 7.0.
+#: reruns' time; twenty leaves room for the twenty browsers drawing on the same cores,
+#: and fails when a rerun waits for others' work or for a timeout. Measured on a shared
+#: 2-core machine (load average 20-40): 7.0.
 CROWD_RATIO = SESSIONS
 SOAK_WARMUP = 30
 SOAK_RERUNS = 170
