@@ -51,6 +51,7 @@ class PageInfo:
 #: nav never points at a page that has not been built.
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("home", "dashboard.py", ":material/home:"),
+    PageInfo("lesson", "pages/lesson.py", ":material/school:"),
     PageInfo("playground", "pages/playground.py", ":material/play_circle:"),
     PageInfo("shapes", "pages/shapes.py", ":material/show_chart:"),
     PageInfo("vanishing", "pages/vanishing.py", ":material/trending_down:"),

@@ -1,0 +1,96 @@
+"""The teacher's printable Markdown: the worksheet (questions, choices, a link to each
+step, room for answers) and the answer key (each step's answer as measured by a run at
+the lesson's settings, with the run's numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from sections.lesson.settings import NAME, STEP_KEY
+from sections.lesson.steps import STEPS, Step
+from sections.lesson.view import choice_text, names, run, shown_prediction, text
+from ui.i18n import Translator
+
+RULE = "_" * 40
+
+
+def lesson_url() -> str:
+    """The lesson's address as the visitor's browser sees it (``/lesson`` when unknown)."""
+    try:
+        url = st.context.url
+    except Exception:
+        url = None
+    if not url:
+        return f"/{NAME}"
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
+def _head(t: Translator, n: int, step: Step) -> str:
+    return t(f"{NAME}.step_head", n=n, total=len(STEPS), title=t(f"{NAME}.step.{step.code}.title"))
+
+
+def _settings(t: Translator, step: Step, values: Mapping[str, Any]) -> str:
+    """``activation: sigmoid (also: tanh, ReLU); hidden layers: 10 (also: 5, 20)``."""
+    parts = []
+    for c in step.controls:
+        labels = c.labels(t)
+        others = [labels[o] for o in c.options if o != values[c.name]]
+        parts.append(t(f"{NAME}.sheet.setting", name=t(f"{NAME}.control.{c.name}"),
+                       value=labels[values[c.name]], others=", ".join(others)))
+    return "; ".join(parts)
+
+
+def worksheet(t: Translator, base: str) -> str:
+    """The worksheet in Markdown: every step's question at the lesson's settings, its
+    choices as boxes to tick, its link, and lines for the prediction, the measurement and
+    the reason."""
+    out = [f"# {t(f'{NAME}.sheet.title')}", "", t(f"{NAME}.sheet.name_line"), "",
+           t(f"{NAME}.sheet.how"), ""]
+    for n, step in enumerate(STEPS, start=1):
+        v = step.defaults()
+        p = f"{NAME}.step.{step.code}"
+        out += [f"## {_head(t, n, step)}", "", f"{t(f'{NAME}.sheet.link')} <{base}?{STEP_KEY}={n}>", "",
+                t(f"{p}.question", **names(t, step, v)), ""]
+        if step.controls:
+            out += [f"*{t(f'{NAME}.sheet.settings')}* {_settings(t, step, v)}", ""]
+        if step.typed is None:
+            out += [f"- [ ] {choice_text(t, step, c)}" for c in step.choices] + [""]
+        else:
+            out += [f"{t(f'{p}.typed')}: {RULE}", ""]
+        out += [f"**{t(f'{NAME}.sheet.prediction')}** {RULE}", "",
+                f"**{t(f'{NAME}.sheet.measured')}** {RULE}", "",
+                f"**{t(f'{NAME}.sheet.why')}** {RULE}", "", RULE + RULE, ""]
+    out += [f"## {t(f'{NAME}.finale.title')}", "", t(f"{NAME}.sheet.finale"), ""]
+    return "\n".join(out)
+
+
+def exact(x: Any) -> str:
+    """A measured number with every digit the run produced (``float.__repr__``)."""
+    if x is None:
+        return "—"
+    return float.__repr__(float(x)) if isinstance(x, float) else str(x)
+
+
+def answer_key(t: Translator, base: str) -> str:
+    """The answer key in Markdown: each step run at the lesson's settings, its answer as
+    that run gives it, the verdict's sentence, the explanation and every number measured."""
+    out = [f"# {t(f'{NAME}.sheet.key_title')}", "", t(f"{NAME}.sheet.key_how"), ""]
+    for n, step in enumerate(STEPS, start=1):
+        v = step.defaults()
+        measured, answer = run(step, v, t)
+        shown = names(t, step, v)
+        said = text(t, step, "measured", answer, **{**shown, **measured.numbers})
+        out += [f"## {_head(t, n, step)}", "", f"{t(f'{NAME}.sheet.link')} <{base}?{STEP_KEY}={n}>", "",
+                t(f"{NAME}.step.{step.code}.question", **shown), ""]
+        if step.controls:
+            out += [f"*{t(f'{NAME}.sheet.settings')}* {_settings(t, step, v)}", ""]
+        out += [f"**{t(f'{NAME}.sheet.answer')}** {shown_prediction(t, step, answer)}", "",
+                said, "", text(t, step, "explain", answer, **{**shown, **measured.numbers}), "",
+                f"*{t(f'{NAME}.sheet.numbers')}*", ""]
+        out += [f"- `{k}` = {format(x, '') if x is not None else '—'} ({exact(x)})"
+                for k, x in measured.numbers.items()] + [""]
+    return "\n".join(out)
