@@ -97,7 +97,7 @@ def test_every_step_predict_run_verdict(code: str, lang: str) -> None:
     line = verdict(at)
     assert line.startswith("✓"), line
     assert at.get("vega_lite_chart"), "the run's chart"
-    assert any(t(f"refs.lead_one") in c.value or t("refs.lead_many") in c.value for c in at.caption)
+    assert any(t("refs.lead_one") in c.value or t("refs.lead_many") in c.value for c in at.caption)
     link = next(pl.proto for pl in at.get("page_link")
                 if pl.proto.label == t(f"{NAME}.step.{code}.deeper"))
     script, query = step.link(step.defaults())
@@ -291,7 +291,8 @@ def test_the_worksheet_has_every_step(lang: str) -> None:
     t = Translator(lang)
     text = sheets.worksheet(t, "http://host/lesson")
     for n, step in enumerate(STEPS, start=1):
-        assert f"## {t(f'{NAME}.step_head', n=n, total=len(STEPS), title=t(f'{NAME}.step.{step.code}.title'))}" in text
+        title = t(f"{NAME}.step.{step.code}.title")
+        assert f"## {t(f'{NAME}.step_head', n=n, total=len(STEPS), title=title)}" in text
         assert f"<http://host/lesson?step={n}>" in text
         for c in step.choices:
             assert f"- [ ] {choice_text(t, step, c)}" in text

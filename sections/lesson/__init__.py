@@ -14,7 +14,7 @@ train today; then their own turn on the Playground, and a summary.
   worksheet and answer key.
 """
 
-from sections.lesson.page import show, titles
+from sections.lesson.page import draw, titles
 from sections.lesson.settings import NAME, LessonSettings
 from sections.lesson.settings import read_settings as _read
 from ui.frame import Frame
@@ -25,9 +25,11 @@ def read_settings(fr: Frame) -> LessonSettings:
     return _read(fr, titles(fr.t))
 
 
+#: The page is one section: the open step (its own picker chooses it, ``step`` in the URL).
+SECTIONS = {"steps": draw}
 #: Every paper a step cites, in the order of the steps, for the page's References expander.
 REFERENCES = ("glorot2010", "nair2010", "glorot2011", "nielsen2015", "he2015", "poole2016",
               "schoenholz2017", "lu2020", "maas2013", "telgarsky2016", "hanin2019", "he2016",
               "ba2016", "ioffe2015")
 
-__all__ = ["NAME", "REFERENCES", "read_settings", "show"]
+__all__ = ["NAME", "REFERENCES", "SECTIONS", "read_settings"]

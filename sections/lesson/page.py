@@ -1,9 +1,7 @@
 """The lesson page around its steps: the progress line, the open step, the way to the
-next one, the teacher's tools and the sources."""
+next one and the teacher's tools (the frame adds the sources)."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import streamlit as st
 
@@ -15,7 +13,6 @@ from sections.lesson.steps import CODES, STEPS
 from sections.lesson.view import draw_step
 from ui.frame import Frame
 from ui.i18n import Translator
-from ui.references import references_expander
 
 _KEY_STATE = "_lesson_answer_key"
 
@@ -25,7 +22,7 @@ def titles(t: Translator) -> list[str]:
     return [t(f"{NAME}.step.{c}.title") for c in CODES] + [t(f"{NAME}.finale.title")]
 
 
-def show(fr: Frame, s: LessonSettings, references: Sequence[str]) -> None:
+def draw(s: LessonSettings, fr: Frame) -> None:
     """The open step (or the closing page), framed by the progress line and the step buttons."""
     t = fr.t
     line = st.empty()
@@ -40,7 +37,6 @@ def show(fr: Frame, s: LessonSettings, references: Sequence[str]) -> None:
     line.markdown(t(f"{NAME}.progress", predicted=p.predicted, ran=p.ran, right=p.right,
                     total=p.total))
     _teacher(fr, s)
-    references_expander(t, list(references))
 
 
 def _step_buttons(fr: Frame, s: LessonSettings) -> None:
@@ -74,7 +70,8 @@ def _teacher(fr: Frame, s: LessonSettings) -> None:
         else:
             _answer_key(t, base)
         st.caption(t(f"{NAME}.teacher.classroom"))
-        st.code(f"{base}?{STEP_KEY}={s.step}&hide={ANSWERS}", language=None, wrap_lines=True)
+        # Plain text, never markdown: the address comes from the visitor's browser.
+        st.text(f"{base}?{STEP_KEY}={s.step}&hide={ANSWERS}")
 
 
 def _answer_key(t: Translator, base: str) -> None:
