@@ -70,9 +70,7 @@ def wrong_for(step: Step, answer):
 
 def set_control(at, step: Step, name: str, value):
     ctl = next(c for c in step.controls if c.name == name)
-    key = ctl.key(step.code)
-    widget = at.selectbox(key=key) if ctl.names else at.select_slider(key=key)
-    widget.set_value(value).run()
+    at.radio(key=ctl.key(step.code)).set_value(f"{value:g}" if isinstance(value, float) else str(value)).run()
     assert not at.exception, errors_text(at)
     return at
 
@@ -90,7 +88,7 @@ def test_every_step_predict_run_verdict(code: str, lang: str) -> None:
     assert run_button.label.startswith("Run" if lang == "en" else "실행")
     assert run_button.disabled  # predict first
     for c in step.controls:
-        assert c.key(code) in {w.key for w in (*at.selectbox, *at.select_slider)}
+        assert c.key(code) in {w.key for w in at.radio}
     answer = answer_at(step)
     # The right answer gets ✓, with what the run measured.
     at = press_run(predict(at, step, answer), step)
@@ -192,15 +190,15 @@ def test_a_tampered_step_falls_back_to_step_one_with_a_note(raw) -> None:
 def test_a_tampered_control_falls_back_with_a_note() -> None:
     at = open_step("signal", signal_depth="7", signal_act="tanh")
     assert url_note_shown(at)
-    assert at.select_slider(key="signal_depth").value == 10
-    assert at.selectbox(key="signal_act").value == "sigmoid"
+    assert at.radio(key="signal_depth").value == "10"
+    assert at.radio(key="signal_act").value == "sigmoid"
 
 
 def test_a_link_to_a_step_with_settings_opens_them() -> None:
     at = open_step("signal", signal_depth="5", signal_act="relu")
     assert not url_note_shown(at)
-    assert at.select_slider(key="signal_depth").value == 5
-    assert at.selectbox(key="signal_act").value == "relu"
+    assert at.radio(key="signal_depth").value == "5"
+    assert at.radio(key="signal_act").value == "relu"
 
 
 def test_the_closing_page_and_the_step_buttons() -> None:

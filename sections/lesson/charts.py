@@ -73,7 +73,7 @@ def _per_layer(frame: pd.DataFrame, y: str, colour: str, t: Translator, y_title:
 
 
 def _signal(m: Measured, v: Mapping[str, Any], t: Translator) -> Chart:
-    return _per_layer(m.frame, "signal", "act", t, t("vanishing.axis.signal"), ("lo", "hi"),
+    return _per_layer(m.frame, "signal", "act", t, t("vanishing.axis.signal_short"), ("lo", "hi"),
                       **activation_legend(t))
 
 

@@ -106,23 +106,27 @@ def draw_step(fr: Frame, s: LessonSettings, step: Step) -> None:
 
 
 def _controls(fr: Frame, step: Step) -> dict[str, Any]:
-    """The step's controls, side by side in the page (URL-bound: ``<code>_<name>``)."""
+    """The step's controls, side by side in the page: a row of options each, so the learner
+    sees every choice a setting offers (URL-bound as ``<code>_<name>``; a number's option is
+    written as in the URL, ``lr=0.3``)."""
     t, c = fr.t, fr.controls
     values: dict[str, Any] = {}
     if not step.controls:
         return values
     for col, ctl in zip(st.columns(len(step.controls)), step.controls, strict=True):
-        label = t(f"{NAME}.control.{ctl.name}")
+        codes = {_code(o): o for o in ctl.options}
+        shown = ctl.labels(t)
         with c.placed(col):
-            if ctl.names:
-                values[ctl.name] = c.select(ctl.key(step.code), label, ctl.options, ctl.default,
-                                            labels=ctl.labels(t))
-            else:
-                values[ctl.name] = c.select_slider(ctl.key(step.code), label, ctl.options,
-                                                   ctl.default)
-    # A number the URL wrote as 10.0 is the option 10 (the experiments index with it).
-    return {ctl.name: next(o for o in ctl.options if o == values[ctl.name])
-            for ctl in step.controls}
+            code = c.select(ctl.key(step.code), t(f"{NAME}.control.{ctl.name}"), list(codes),
+                            _code(ctl.default), radio=True, horizontal=True,
+                            labels={k: shown[o] for k, o in codes.items()})
+        values[ctl.name] = codes[code]
+    return values
+
+
+def _code(option: Any) -> str:
+    """An option as the URL writes it (``0.3``, ``10``, ``sigmoid``)."""
+    return f"{option:g}" if isinstance(option, float) else str(option)
 
 
 def _predict(t: Translator, step: Step, rec: Record) -> Any:
