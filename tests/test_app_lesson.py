@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+import altair as alt
 import pytest
-from apptest_utils import errors_text, open_page, url_note_shown
+from apptest_utils import drawn_spec, errors_text, open_page, url_note_shown
 
 from sections.lesson import sheets
 from sections.lesson.settings import NAME
@@ -94,7 +95,10 @@ def test_every_step_predict_run_verdict(code: str, lang: str) -> None:
     at = press_run(predict(at, step, answer), step)
     line = verdict(at)
     assert line.startswith("✓"), line
-    assert at.get("vega_lite_chart"), "the run's chart"
+    drawn = list(at.get("vega_lite_chart"))
+    assert drawn, "the run's chart"
+    for chart in drawn:  # valid Vega-Lite (pages skip Altair's check at run time)
+        alt.Root.validate(drawn_spec(chart))
     assert any(t("refs.lead_one") in c.value or t("refs.lead_many") in c.value for c in at.caption)
     link = next(pl.proto for pl in at.get("page_link")
                 if pl.proto.label == t(f"{NAME}.step.{code}.deeper"))

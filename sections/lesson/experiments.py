@@ -275,6 +275,7 @@ def cures(v: Mapping[str, Any], text: str) -> Measured:
             bad = r["diverged_at"] is not None
             numbers[code] = Pct(float("nan") if bad else _last(r["test_acc"]))
             numbers[f"{code}_diverged"] = r["diverged_at"]
-        return Measured(numbers, _loss_frame(runs, "variant"))
+        overflowed = {c: r["diverged_at"] for c, r in runs.items() if r["diverged_at"] is not None}
+        return Measured(numbers, _loss_frame(runs, "variant"), {"overflowed": overflowed})
 
     return view_memo(("lesson.cures", spec), measure)

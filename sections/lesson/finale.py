@@ -40,7 +40,7 @@ def summary(t: Translator, hide_answers: bool) -> str:
     lines = []
     for n, step in enumerate(STEPS, start=1):
         rec = record(step.code)
-        head = f"**{n} · {t(f'{NAME}.step.{step.code}.title')}.** {t(f'{NAME}.step.{step.code}.takeaway')}"
+        head = f"**{n} · {t(f'{NAME}.step.{step.code}.title')}** — {t(f'{NAME}.step.{step.code}.takeaway')}"
         if rec.ran is None:
             mine = t(f"{NAME}.summary.not_run")
         elif hide_answers and not rec.revealed:

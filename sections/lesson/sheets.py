@@ -12,7 +12,7 @@ import streamlit as st
 
 from sections.lesson.settings import NAME, STEP_KEY
 from sections.lesson.steps import STEPS, Step
-from sections.lesson.view import choice_text, names, run, shown_prediction, text
+from sections.lesson.view import choice_text, measured_text, names, run, shown_prediction, text
 from ui.i18n import Translator
 
 RULE = "_" * 40
@@ -83,7 +83,7 @@ def answer_key(t: Translator, base: str) -> str:
         v = step.defaults()
         measured, answer = run(step, v, t)
         shown = names(t, step, v)
-        said = text(t, step, "measured", answer, **{**shown, **measured.numbers})
+        said = measured_text(t, step, measured, answer, v)
         out += [f"## {_head(t, n, step)}", "", f"{t(f'{NAME}.sheet.link')} <{base}?{STEP_KEY}={n}>", "",
                 t(f"{NAME}.step.{step.code}.question", **shown), ""]
         if step.controls:

@@ -56,11 +56,20 @@ def run(step: Step, values: Mapping[str, Any], t: Translator) -> tuple[Measured,
     return measured, step.rule(measured)
 
 
+def measured_text(t: Translator, step: Step, measured: Measured, answer: Any,
+                  values: Mapping[str, Any]) -> str:
+    """What the run measured, in one or two sentences (with a note for a run that overflowed)."""
+    said = text(t, step, "measured", answer, **{**names(t, step, values), **measured.numbers})
+    for run_name, epoch in measured.extra.get("overflowed", {}).items():
+        said += " " + t(f"{NAME}.overflow", run=t(f"{NAME}.run_name.{run_name}"), epoch=epoch)
+    return said
+
+
 def verdict(t: Translator, step: Step, prediction: Any, measured: Measured, answer: Any,
             values: Mapping[str, Any]) -> tuple[bool, str]:
     """Whether `prediction` is right, and the verdict line (✓ or ✗, then what the run measured)."""
     right = step.is_right(prediction, answer)
-    said = text(t, step, "measured", answer, **{**names(t, step, values), **measured.numbers})
+    said = measured_text(t, step, measured, answer, values)
     mine = shown_prediction(t, step, prediction)
     if right:
         return True, t(f"{NAME}.right", measured=said, prediction=mine)
