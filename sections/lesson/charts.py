@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sections.lesson.experiments import Measured
@@ -28,13 +27,14 @@ def _linear(m: Measured, v: Mapping[str, Any], t: Translator) -> Chart:
 
 
 def before_linear(dots: pd.DataFrame, t: Translator) -> Chart:
-    """Step 1 before its run: the data on an undecided plane (P = ½ everywhere), the same
-    chart the run then fills in."""
-    g = np.linspace(-1.0, 1.0, 2)
-    lo, hi = dots[["x1", "x2"]].min().to_numpy(), dots[["x1", "x2"]].max().to_numpy()
-    x1, x2 = np.meshgrid(lo[0] + (hi[0] - lo[0]) * (g + 1) / 2, lo[1] + (hi[1] - lo[1]) * (g + 1) / 2)
-    grid = pd.DataFrame({"x1": x1.ravel(), "x2": x2.ravel(), "p": 0.5})
-    return compiled(c1_chart, grid, dots, None, 1.0, t), dots
+    """Step 1 before its run: the data on an undecided plane (P = ½ everywhere), on the
+    grid the run then fills in (the Function shapes page's)."""
+    from core.grid import plane_grid
+    from sections.shapes.compute import GRID
+
+    points, _, step = plane_grid(dots[["x1", "x2"]].to_numpy(), resolution=GRID)
+    grid = pd.DataFrame(points, columns=["x1", "x2"]).assign(p=0.5)
+    return compiled(c1_chart, grid, dots, None, step, t), dots
 
 
 def _slope_curves(m: Measured, v: Mapping[str, Any], t: Translator, deriv: bool) -> Chart:
