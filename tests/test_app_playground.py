@@ -48,6 +48,7 @@ from sections.playground.play import (
 from sections.playground.run import CHUNK, MAX_EPOCHS, RunSpec, chunk_seed, command, new_run, train_chunk
 from ui.frame import PAGES
 from ui.i18n import Translator, catalog
+from ui.literal import literal
 
 PAGE = next(p for p in PAGES if p.name == "playground")
 T = Translator("en")
@@ -194,7 +195,7 @@ def test_link_garbage_gets_the_usual_note() -> None:
     assert not at.exception, errors_text(at)
     assert url_note_shown(at)
     notes = " ".join(w.value for w in at.warning)
-    assert "`bogus`" in notes and "`learningRate`" in notes
+    assert literal("bogus") in notes and literal("learningRate") in notes
     assert dict(at.query_params)["data"] == "spiral"  # the usable keys still apply
     at.text_input(key="_pg_link").set_value("not a link at all").run()
     assert url_note_shown(at) and not at.exception
