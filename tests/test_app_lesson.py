@@ -16,7 +16,7 @@ from apptest_utils import drawn_spec, errors_text, open_page, url_note_shown
 from sections.lesson import sheets
 from sections.lesson.settings import NAME
 from sections.lesson.steps import STEPS, Step
-from sections.lesson.view import choice_text
+from sections.lesson.view import choice_text, shown_answer
 from ui.frame import PAGES
 from ui.i18n import Translator
 
@@ -113,8 +113,7 @@ def test_every_step_predict_run_verdict(code: str, lang: str) -> None:
     assert any(t(f"{NAME}.stale") == i.value for i in at.info)
     line = verdict(press_run(at, step))
     assert line.startswith("✗"), line
-    shown = choice_text(t, step, answer) if step.typed is None else f"{float(answer):g}"
-    assert f"“{shown}”" in line
+    assert shown_answer(t, step, answer) in line
 
 
 # ------------------------------------------- verdicts derived from the run
@@ -153,8 +152,7 @@ def test_a_setting_that_flips_the_outcome_flips_the_verdict(code: str) -> None:
     assert not verdicts(at)  # the settings changed: a new Run is needed
     line = verdict(press_run(at, step))
     assert line.startswith("✗"), line
-    shown = choice_text(t, step, after) if step.typed is None else f"{float(after):g}"
-    assert f"“{shown}”" in line
+    assert shown_answer(t, step, after) in line
     # The setting is in the share link, and the deeper link carries it.
     ctl = next(c for c in step.controls if c.name == name)
     share = parse_qs(at.sidebar.get("code")[0].value.split("?", 1)[1])
@@ -318,8 +316,7 @@ def test_the_answer_key_is_measured_by_the_runs(lang: str) -> None:
                                  title=t(f"{NAME}.step.{step.code}.title")))
         m = step.experiment(step.defaults(), "")
         answer = step.rule(m)
-        shown = choice_text(t, step, answer) if step.typed is None else f"{float(answer):g}"
-        assert f"**{t(f'{NAME}.sheet.answer')}** {shown}" in part
+        assert f"**{t(f'{NAME}.sheet.answer')}** {shown_answer(t, step, answer)}" in part
         for k, x in m.numbers.items():
             assert f"- `{k}` = " in part and f"({sheets.exact(x)})" in part, (step.code, k)
             if isinstance(x, float):  # the digits printed read back as the run's number

@@ -5,28 +5,37 @@ the lesson's settings, with the run's numbers).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from sections.lesson.settings import NAME, STEP_KEY
 from sections.lesson.steps import STEPS, Step
-from sections.lesson.view import choice_text, measured_text, names, run, shown_prediction, text
+from sections.lesson.view import choice_text, measured_text, names, run, shown_answer, text
 from ui.i18n import Translator
 
 RULE = "_" * 40
+#: A host name or address with an optional port, as a browser writes it.
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
 def lesson_url() -> str:
-    """The lesson's address as the visitor's browser sees it (``/lesson`` when unknown)."""
+    """The lesson's address on the server the visitor reached (``/lesson`` when unknown).
+
+    Only the scheme and the host are taken from the browser's address, and only when
+    they look like one: the path is the lesson's own, so nothing else a visitor typed
+    reaches the worksheet.
+    """
     try:
-        url = st.context.url
+        parts = urlsplit(st.context.url or "")
     except Exception:
-        url = None
-    if not url:
         return f"/{NAME}"
-    return url.split("?", 1)[0].split("#", 1)[0]
+    if parts.scheme in ("http", "https") and _HOST.fullmatch(parts.netloc or ""):
+        return f"{parts.scheme}://{parts.netloc}/{NAME}"
+    return f"/{NAME}"
 
 
 def _head(t: Translator, n: int, step: Step) -> str:
@@ -88,7 +97,7 @@ def answer_key(t: Translator, base: str) -> str:
                 t(f"{NAME}.step.{step.code}.question", **shown), ""]
         if step.controls:
             out += [f"*{t(f'{NAME}.sheet.settings')}* {_settings(t, step, v)}", ""]
-        out += [f"**{t(f'{NAME}.sheet.answer')}** {shown_prediction(t, step, answer)}", "",
+        out += [f"**{t(f'{NAME}.sheet.answer')}** {shown_answer(t, step, answer)}", "",
                 said, "", text(t, step, "explain", answer, **{**shown, **measured.numbers}), "",
                 f"*{t(f'{NAME}.sheet.numbers')}*", ""]
         out += [f"- `{k}` = {format(x, '') if x is not None else '—'} ({exact(x)})"

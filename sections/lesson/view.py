@@ -16,11 +16,13 @@ import streamlit as st
 
 from sections.lesson import charts
 from sections.lesson.experiments import Measured, moons_dots
+from sections.lesson.numbers import Num
 from sections.lesson.settings import NAME, LessonSettings
 from sections.lesson.state import Record, frozen, record
 from sections.lesson.steps import Step
 from ui.frame import Frame
 from ui.i18n import DEFAULT_LANGUAGE, Translator
+from ui.literal import literal
 from ui.references import cite
 
 
@@ -39,10 +41,18 @@ def text(t: Translator, step: Step, part: str, answer: Any, **values: Any) -> st
 
 
 def shown_prediction(t: Translator, step: Step, prediction: Any) -> str:
-    """A prediction as the learner chose it: the choice's text, or the number typed."""
+    """A prediction as the learner chose it, for a sentence: the choice's text in quotes, or
+    the number typed, which is the visitor's own and goes through :func:`ui.literal.literal`."""
     if step.typed is None:
-        return choice_text(t, step, prediction)
-    return f"{float(prediction):g}"
+        return f"“{choice_text(t, step, prediction)}”"
+    return literal(f"{float(prediction):g}")
+
+
+def shown_answer(t: Translator, step: Step, answer: Any) -> str:
+    """The measured answer for a sentence: the choice's text in quotes, or the number."""
+    if step.typed is None:
+        return f"“{choice_text(t, step, answer)}”"
+    return f"{Num(answer)}"
 
 
 def choice_text(t: Translator, step: Step, choice: str) -> str:
@@ -74,7 +84,7 @@ def verdict(t: Translator, step: Step, prediction: Any, measured: Measured, answ
     if right:
         return True, t(f"{NAME}.right", measured=said, prediction=mine)
     return False, t(f"{NAME}.wrong", measured=said, prediction=mine,
-                    answer=shown_prediction(t, step, answer))
+                    answer=shown_answer(t, step, answer))
 
 
 def draw_step(fr: Frame, s: LessonSettings, step: Step) -> None:
