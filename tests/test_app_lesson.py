@@ -114,6 +114,14 @@ def test_every_step_predict_run_verdict(code: str, lang: str) -> None:
     line = verdict(press_run(at, step))
     assert line.startswith("✗"), line
     assert shown_answer(t, step, answer) in line
+    # A changed control: the step runs again there, and the verdict is the run's.
+    ctl = step.controls[0]
+    other = next(o for o in ctl.options if o != ctl.default)
+    set_control(at, step, ctl.name, other)
+    assert not verdicts(at)
+    line = verdict(press_run(at, step))
+    there = answer_at(step, {**step.defaults(), ctl.name: other})
+    assert line.startswith("✓" if step.is_right(wrong_for(step, answer), there) else "✗"), line
 
 
 # ------------------------------------------- verdicts derived from the run
@@ -179,12 +187,13 @@ def test_spread_flips_with_the_activation_and_the_initialisation() -> None:
 
 
 # ---------------------------------------------------------------- the URL
-@pytest.mark.parametrize("raw", ["zzz", "99", "0", "1.5", "-2", "٣", ["2", "3"]])
+@pytest.mark.parametrize("raw", ["zzz", "99", "0", "1.5", "-2", "٣", ["2", "3"], "ko:zzz", "ko:99"])
 def test_a_tampered_step_falls_back_to_step_one_with_a_note(raw) -> None:
-    at = open_page(LESSON, {"step": raw})
+    lang, _, value = raw.rpartition(":") if isinstance(raw, str) else ("", "", raw)
+    at = open_page(LESSON, {"step": value, **({"lang": lang} if lang else {})})
     assert not at.exception, errors_text(at)
     assert url_note_shown(at)
-    t = Translator("en")
+    t = Translator(lang or "en")
     assert [h.value for h in at.header] == [
         t(f"{NAME}.step_head", n=1, total=len(STEPS), title=t(f"{NAME}.step.{STEPS[0].code}.title"))]
 
@@ -327,3 +336,20 @@ def test_the_answer_key_is_measured_by_the_runs(lang: str) -> None:
     at.sidebar.button(key="_lesson_prepare").click().run()
     assert not at.exception, errors_text(at)
     assert [b for b in at.sidebar.get("download_button") if b.proto.label == t(f"{NAME}.teacher.key")]
+
+
+def test_reset_puts_the_steps_settings_back_and_keeps_the_step() -> None:
+    at = open_step("signal", signal_depth="5", signal_act="relu")
+    at.button(key="_reset").click().run()
+    assert not at.exception, errors_text(at)
+    assert at.radio(key="signal_depth").value == "10" and at.radio(key="signal_act").value == "sigmoid"
+    t = Translator("en")
+    assert [h.value for h in at.header] == [
+        t(f"{NAME}.step_head", n=NUMBER["signal"], total=len(STEPS), title=t(f"{NAME}.step.signal.title"))]
+
+
+def test_no_answer_key_for_any_classroom_link() -> None:
+    for hide in ("all", "step", "answers"):
+        at = open_page(LESSON, {"hide": hide})
+        assert not [b for b in at.sidebar.button if b.key == "_lesson_prepare"], hide
+    assert [b for b in open_page(LESSON).sidebar.button if b.key == "_lesson_prepare"]

@@ -55,8 +55,8 @@ def _step_buttons(fr: Frame, s: LessonSettings) -> None:
 
 
 def _teacher(fr: Frame, s: LessonSettings) -> None:
-    """The sidebar's teacher tools: the worksheet, the answer key (not in classroom mode)
-    and the classroom link of the open step."""
+    """The sidebar's teacher tools: the worksheet, the answer key (not in any classroom
+    mode: a link with ``hide`` goes to a class) and the classroom link of the open step."""
     t = fr.t
     base = sheets.lesson_url()
     with st.sidebar:
@@ -65,7 +65,7 @@ def _teacher(fr: Frame, s: LessonSettings) -> None:
                            file_name=f"activation-lab-worksheet-{t.lang}.md", mime="text/markdown",
                            key="_lesson_worksheet", icon=":material/description:",
                            on_click="ignore", width="stretch")
-        if s.hide_answers:
+        if fr.controls.hidden:
             st.caption(t(f"{NAME}.teacher.no_key"))
         else:
             _answer_key(t, base)

@@ -16,11 +16,10 @@ from typing import Any
 
 import streamlit as st
 
-from ui.frame import Frame
+from ui.frame import STEP_KEY, Frame
 from ui.i18n import Translator, option_labels
 
 NAME = "lesson"
-STEP_KEY = "step"
 #: ``hide=answers``: verdicts stay hidden until revealed (classroom mode).
 ANSWERS = "answers"
 #: Every step's runs use this seed: the data, the split and the initial weights.
