@@ -23,7 +23,6 @@ from sections.lesson.numbers import Num, Pct
 from sections.lesson.settings import Control
 from sections.shapes.compute import DEEP_EPOCHS, DEEP_SIZES
 from sections.shapes.settings import N_SAMPLES as SHAPES_SAMPLES
-from sections.vanishing.cures import EPOCHS as CURE_EPOCHS
 
 #: Where a deeper link goes: the page's script and the query that reproduces the step.
 Link = tuple[str, dict[str, Any]]
@@ -150,7 +149,7 @@ STEPS: tuple[Step, ...] = (
          lambda v: ("pages/vanishing.py", {"view": "cures", "cdepth": ex.CURE_DEPTH,
                                            "cact": v["act"]}),
          ("he2016", "ba2016", "ioffe2015"), choices=("residual", "plain", "both", "neither"),
-         fixed=(("depth", ex.CURE_DEPTH), ("epochs", CURE_EPOCHS), WIDTH, LEARNED)),
+         fixed=(("depth", ex.CURE_DEPTH), ("epochs", ex.CURE_EPOCHS), WIDTH, LEARNED)),
 )
 #: The closing page after the steps: your turn on the Playground, and the summary.
 FINALE = "finale"
