@@ -101,7 +101,7 @@ def test_every_step_predict_run_verdict(code: str, lang: str) -> None:
         alt.Root.validate(drawn_spec(chart))
     assert any(t("refs.lead_one") in c.value or t("refs.lead_many") in c.value for c in at.caption)
     link = next(pl.proto for pl in at.get("page_link")
-                if pl.proto.label == t(f"{NAME}.step.{code}.deeper"))
+                if pl.proto.label == t(f"{NAME}.step.{code}.where"))
     script, query = step.link(step.defaults())
     assert link.page == script.removeprefix("pages/").removesuffix(".py").replace("dashboard", "")
     sent = {k: v[0] for k, v in parse_qs(link.query_string).items()}
@@ -166,7 +166,7 @@ def test_a_setting_that_flips_the_outcome_flips_the_verdict(code: str) -> None:
     share = parse_qs(at.sidebar.get("code")[0].value.split("?", 1)[1])
     assert share[ctl.key(code)] == [f"{second:g}" if isinstance(second, float) else str(second)]
     link = next(pl.proto for pl in at.get("page_link")
-                if pl.proto.label == t(f"{NAME}.step.{code}.deeper"))
+                if pl.proto.label == t(f"{NAME}.step.{code}.where"))
     _, query = step.link({**step.defaults(), name: second})
     assert parse_qs(link.query_string) == {k: [f"{v:g}" if isinstance(v, float) else str(v)]
                                            for k, v in query.items()}

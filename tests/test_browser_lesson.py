@@ -54,7 +54,7 @@ def _walk(app: AppPage, lang: str) -> None:
         alerts = main.locator('[data-testid="stAlert"]').all_inner_texts()
         verdicts = [a.strip() for a in alerts if a.strip()[:1] in "✓✗"]
         assert len(verdicts) == 1 and verdicts[0].startswith(mark), alerts
-        assert t(f"{NAME}.step.{code}.deeper") in main.inner_text()
+        assert t(f"{NAME}.step.{code}.where") in main.inner_text()
         assert app.exceptions() == 0, app.text()
         app.screenshot(f"lesson-{code}-{lang}")
     progress = t(f"{NAME}.progress", predicted=3, ran=3, right=2, total=len(STEPS))

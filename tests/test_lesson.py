@@ -54,7 +54,7 @@ def test_every_text_a_step_needs_is_in_the_catalog(lang: str) -> None:
     t = Translator(lang)
     for step in STEPS:
         p = f"{NAME}.step.{step.code}"
-        for part in ("title", "question", "deeper", "takeaway", "chart", "caption"):
+        for part in ("title", "question", "deeper", "where", "takeaway", "chart", "caption"):
             assert t.has(f"{p}.{part}"), (lang, step.code, part)
         for c in step.choices:
             assert t.has(f"{p}.choice.{c}"), (lang, step.code, c)

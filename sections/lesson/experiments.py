@@ -34,8 +34,9 @@ PAIRED = {"sigmoid": "glorot_uniform", "relu": "he_normal", "tanh": "glorot_unif
 WIDTH = 32
 #: Home's head-to-head at its default length.
 DUEL_EPOCHS = 150
-#: He et al.'s experiment as the vanishing page's preset runs it.
-INIT_EPOCHS, INIT_LR, INIT_BATCH = 60, 0.01, 32
+#: He et al.'s experiment as the vanishing page's preset runs it (learning rate 0.003: at
+#: 0.01 the 30-layer He network sits at the edge of stability, docs/science.md §2.4).
+INIT_EPOCHS, INIT_LR, INIT_BATCH = 60, 0.003, 32
 #: The Dead ReLU page's network and training at its defaults.
 DEAD_DEPTH, DEAD_WIDTH, DEAD_EPOCHS = 4, 8, 80
 #: The Function shapes page's curve range and family parameters at its defaults.
@@ -81,7 +82,7 @@ def linear(v: Mapping[str, Any], text: str) -> Measured:
     n_train = len(train_test_split(X, y, seed=SEED)[2])
     layers = len(DEEP_SIZES) - 2
     budget = budget_epochs(layers, DEEP_SIZES[1], n_train, DEEP_EPOCHS, runs=2, n_in=2,
-                           budget=guard.BUDGET / 2)
+                           budget=guard.BUDGET / 2, acts=[a for a, _ in C1_NETS])
     spec = RunSpec("moons", SEED, budget.epochs, budget.n_samples)
     res = memo_run(linear_vs_relu, spec, _X=X, _y=y, _text=text)
 
@@ -184,9 +185,10 @@ def _loss_frame(runs: Mapping[str, Mapping[str, Any]], group: str) -> pd.DataFra
 def duel(v: Mapping[str, Any], text: str) -> Measured:
     """Home's head-to-head: the same network with sigmoid and with ReLU hidden units."""
     from sections.home.compute import head_to_head
-    from sections.home.settings import N_TRAIN, PAIR, RunSpec
+    from sections.home.settings import BATCH, N_TRAIN, PAIR, RunSpec
 
-    budget = budget_epochs(v["depth"], WIDTH, N_TRAIN, DUEL_EPOCHS, runs=len(PAIR))
+    budget = budget_epochs(v["depth"], WIDTH, N_TRAIN, DUEL_EPOCHS, runs=len(PAIR), batch=BATCH,
+                           acts=PAIR)
     spec = RunSpec(v["depth"], WIDTH, budget.epochs, SEED)
     runs = memo_run(head_to_head, spec, _text=text)["runs"]
     return view_memo(("lesson.duel", spec), lambda: Measured(
@@ -204,7 +206,8 @@ def init(v: Mapping[str, Any], text: str) -> Measured:
     depth, inits = v["depth"], ("glorot_uniform", "he_normal")
     data = DataSpec(MOONS["key"], MOONS["n"], MOONS["noise"], SEED)
     n_train = len(split(data)[2][2])
-    budget = budget_epochs(depth, WIDTH, n_train, INIT_EPOCHS, runs=len(inits), n_in=2)
+    budget = budget_epochs(depth, WIDTH, n_train, INIT_EPOCHS, runs=len(inits), n_in=2,
+                           batch=INIT_BATCH, acts="relu")
     n_snap, res = boundary_plan(depth, WIDTH, len(inits), 2)
     spec = RunSpec(data, depth, WIDTH, 0.01, "momentum", INIT_LR, budget.epochs, INIT_BATCH,
                    budget.n_samples, n_snap, res)
@@ -225,11 +228,13 @@ def dead(v: Mapping[str, Any], text: str) -> Measured:
 
     X, y = load("moons", n_samples=N_SAMPLES, noise=NOISE, seed=SEED)
     n_train = len(train_test_split(X, y, seed=SEED)[2])
-    depth, width, epochs = DEAD_DEPTH, DEAD_WIDTH, DEAD_EPOCHS
+    depth, width, acts = DEAD_DEPTH, DEAD_WIDTH, ("relu", "leaky_relu")
+    budget = budget_epochs(depth, width, n_train, DEAD_EPOCHS, runs=len(acts), n_in=2, acts=acts)
+    epochs = budget.epochs
     spec = RunSpec(depth=depth, width=width, lr=float(v["lr"]), bias=0.0, shift=0.0,
                    init="glorot_uniform", opt="sgd", data_key="moons", epochs=epochs, seed=SEED,
-                   n_train=n_train)
-    run = memo_run(train_runs, spec, ("relu", "leaky_relu"), _X=X, _y=y, _text=text)["runs"]["relu"]
+                   n_train=budget.n_samples)
+    run = memo_run(train_runs, spec, acts, _X=X, _y=y, _text=text)["runs"]["relu"]
     share = np.asarray(run["dead_total"], dtype=float)
     units = depth * width
     return Measured({"dead": Pct(share[-1]), "born": Pct(share[0]),
@@ -271,7 +276,7 @@ def cures(v: Mapping[str, Any], text: str) -> Measured:
     data = DataSpec(MOONS["key"], MOONS["n"], MOONS["noise"], SEED)
     n_train = len(split(data)[2][2])
     budget = budget_epochs(CURE_DEPTH, WIDTH, n_train, CURE_EPOCHS, runs=2 * len(CURE_VARIANTS),
-                           n_in=2, budget=CURES_BUDGET)
+                           n_in=2, budget=CURES_BUDGET, batch=CURE_BATCH, acts=v["act"])
     spec = CureSpec(data, CURE_DEPTH, WIDTH, v["act"], CURE_LR, CURE_BATCH, budget.epochs,
                     budget.n_samples)
     runs = memo_run(some_variants, spec, CURE_VARIANTS, _text=text)

@@ -115,11 +115,16 @@ def draw_step(fr: Frame, s: LessonSettings, step: Step) -> None:
     if s.hide_answers and not rec.revealed:
         _hidden(t, step, rec, prediction)
         return
-    charts.draw(step.code, measured, values, t, {**shown, **measured.numbers})
+    # The verdict first, right under Run (the learner's question was "was I right?"),
+    # then the run that says so, and why.
     (st.success if rec.right else st.error)(line)
+    charts.draw(step.code, measured, values, t, {**shown, **measured.numbers})
     st.markdown(text(t, step, "explain", answer, **{**shown, **measured.numbers}))
     script, query = step.link(values)
-    st.page_link(script, label=t(f"{p}.deeper"), icon=":material/arrow_outward:",
+    # What the page adds in a sentence, then a short link (a link's label stays on one
+    # line and is cut on a phone).
+    st.markdown(t(f"{NAME}.deeper", what=t(f"{p}.deeper")))
+    st.page_link(script, label=t(f"{p}.where"), icon=":material/arrow_outward:",
                  query_params=_query(query, fr.lang))
     st.caption(cite(t, *step.cites))
 
