@@ -37,7 +37,7 @@ from benchmarks.common import table, write_section  # noqa: E402
 from ui.cache import clear_view_memo  # noqa: E402
 
 #: Steps whose Run trains networks for more than a moment (timed through AppTest too).
-TRAINING = ("duel", "init", "cures")
+TRAINING = ("duel", "init", "cures", "today")
 
 
 def _cold(fn: Callable[[], object]) -> tuple[float, float]:

@@ -1,8 +1,8 @@
 """The lesson in a real browser: three steps walked as a learner does (predict, Run, read
 the verdict), in English and in Korean, and one step on a phone.
 
-Screenshots land in ``artifacts/screenshots/lesson-<step>-<lang>.png`` and
-``lesson-phone.png``; look at them.
+Screenshots land in ``artifacts/screenshots/lesson-<step>-<lang>.png``,
+``lesson-finale-<lang>.png`` and ``lesson-phone.png``; look at them.
 """
 
 from __future__ import annotations
@@ -59,6 +59,16 @@ def _walk(app: AppPage, lang: str) -> None:
         app.screenshot(f"lesson-{code}-{lang}")
     progress = t(f"{NAME}.progress", predicted=3, ran=3, right=2, total=len(STEPS))
     assert progress.replace("**", "") in main.inner_text()
+    # The closing page: the Playground links and the summary, with the learner's three runs.
+    main.locator('[data-testid="stSelectbox"]').first.click()
+    finale = t(f"{NAME}.finale.title")
+    app.rerun(page.get_by_role("option", name=t(f"{NAME}.step_option", n=len(STEPS) + 1,
+                                                   total=len(STEPS) + 1, title=finale)).click)
+    app.wait_idle()
+    text = main.inner_text()
+    assert t(f"{NAME}.finale.summary_title") in text and app.exceptions() == 0
+    assert text.count(t(f"{NAME}.summary.not_run")) == len(STEPS) - len(WALK)
+    app.screenshot(f"lesson-finale-{lang}")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

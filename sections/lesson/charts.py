@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from sections.lesson.experiments import Measured
+from sections.lesson.experiments import CURE_VARIANTS, TODAY_VARIANTS, Measured
 from sections.lesson.settings import NAME
 from ui.charts import activation_legend, compiled, finite_positive, line_chart
 from ui.charts.lesson import SERIES_COLOURS
@@ -106,9 +106,18 @@ def _init(m: Measured, v: Mapping[str, Any], t: Translator) -> Chart:
                                           t("vanishing.axis.init")))
 
 
-def _cures(m: Measured, v: Mapping[str, Any], t: Translator) -> Chart:
-    names = {c: t(f"{NAME}.variant.{c}") for c in ("plain", "residual")}
-    return _losses(m, "variant", t, **_named(names, t(f"{NAME}.axis.variant")))
+def _variants(codes: tuple[str, ...]) -> Callable[[Measured, Mapping[str, Any], Translator], Chart]:
+    """The losses of the Cures section's networks `codes`, named as the lesson names them."""
+
+    def chart(m: Measured, v: Mapping[str, Any], t: Translator) -> Chart:
+        names = {c: t(f"{NAME}.variant.{c}") for c in codes}
+        return _losses(m, "variant", t, **_named(names, t(f"{NAME}.axis.variant")))
+
+    return chart
+
+
+_cures = _variants(CURE_VARIANTS)
+_today = _variants(TODAY_VARIANTS)
 
 
 def _dead(m: Measured, v: Mapping[str, Any], t: Translator) -> Chart:
@@ -125,6 +134,7 @@ def _pieces(m: Measured, v: Mapping[str, Any], t: Translator) -> Chart:
 CHARTS: dict[str, Callable[[Measured, Mapping[str, Any], Translator], Chart]] = {
     "linear": _linear, "slope": _slope, "chain": _chain, "signal": _signal, "spread": _spread,
     "duel": _duel, "init": _init, "dead": _dead, "pieces": _pieces, "cures": _cures,
+    "today": _today,
 }
 
 

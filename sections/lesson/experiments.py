@@ -268,6 +268,28 @@ CURE_LR, CURE_BATCH, CURE_EPOCHS = 0.1, 64, 60
 def cures(v: Mapping[str, Any], text: str) -> Measured:
     """Two of the Cures section's networks at depth 20, the plain one and the one with
     residual connections, trained the same way (``cures_compute.some_variants``)."""
+    return _variants(CURE_DEPTH, v["act"], CURE_VARIANTS, text)
+
+
+#: Step 11's networks: plain, and what deep networks use today, residual connections with
+#: layer normalisation (the Cures section's last variant), with ReLU and He initialisation.
+TODAY_VARIANTS = ("plain", "residual_layer")
+#: Its depths: at 20 both learn; at 50 only the one with residual connections and layer
+#: normalisation does (over seeds' perturbed copies and BLAS kernels, docs/science.md §2.11).
+TODAY_DEPTHS = (20, 50)
+
+
+def today(v: Mapping[str, Any], text: str) -> Measured:
+    """The plain ReLU network against the one with residual connections and layer
+    normalisation, at the chosen depth (the Cures section's recipe)."""
+    return _variants(v["depth"], "relu", TODAY_VARIANTS, text)
+
+
+def _variants(depth: int, act: str, codes: tuple[str, ...], text: str) -> Measured:
+    """Variants `codes` of the Cures section at `depth`, trained with the lesson's recipe
+    (``cures_compute.some_variants``, within the section's budget); each one's final test
+    accuracy (— when it overflowed), the epoch it overflowed at, and at birth the spread of
+    its last hidden layer as a share of its first's."""
     from sections.vanishing.compute import split
     from sections.vanishing.cures import CURES_BUDGET
     from sections.vanishing.cures_compute import CureSpec, some_variants
@@ -275,19 +297,21 @@ def cures(v: Mapping[str, Any], text: str) -> Measured:
 
     data = DataSpec(MOONS["key"], MOONS["n"], MOONS["noise"], SEED)
     n_train = len(split(data)[2][2])
-    budget = budget_epochs(CURE_DEPTH, WIDTH, n_train, CURE_EPOCHS, runs=2 * len(CURE_VARIANTS),
-                           n_in=2, budget=CURES_BUDGET, batch=CURE_BATCH, acts=v["act"])
-    spec = CureSpec(data, CURE_DEPTH, WIDTH, v["act"], CURE_LR, CURE_BATCH, budget.epochs,
+    budget = budget_epochs(depth, WIDTH, n_train, CURE_EPOCHS, runs=2 * len(codes),
+                           n_in=2, budget=CURES_BUDGET, batch=CURE_BATCH, acts=act)
+    spec = CureSpec(data, depth, WIDTH, act, CURE_LR, CURE_BATCH, budget.epochs,
                     budget.n_samples)
-    runs = memo_run(some_variants, spec, CURE_VARIANTS, _text=text)
+    runs = memo_run(some_variants, spec, codes, _text=text)
 
     def measure() -> Measured:
-        numbers: dict[str, Any] = {"depth": CURE_DEPTH, "epochs": spec.epochs}
+        numbers: dict[str, Any] = {"depth": depth, "epochs": spec.epochs}
         for code, r in runs.items():
             bad = r["diverged_at"] is not None
             numbers[code] = Pct(float("nan") if bad else _last(r["test_acc"]))
             numbers[f"{code}_diverged"] = r["diverged_at"]
+            spread_ = np.asarray(r["spread"], dtype=float)  # at birth, per hidden layer
+            numbers[f"{code}_spread"] = Sci(spread_[-1] / spread_[0])
         overflowed = {c: r["diverged_at"] for c, r in runs.items() if r["diverged_at"] is not None}
         return Measured(numbers, _loss_frame(runs, "variant"), {"overflowed": overflowed})
 
-    return view_memo(("lesson.cures", spec), measure)
+    return view_memo(("lesson.variants", spec, codes), measure)

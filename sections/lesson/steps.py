@@ -150,6 +150,16 @@ STEPS: tuple[Step, ...] = (
                                            "cact": v["act"]}),
          ("he2016", "ba2016", "ioffe2015"), choices=("residual", "plain", "both", "neither"),
          fixed=(("depth", ex.CURE_DEPTH), ("epochs", ex.CURE_EPOCHS), WIDTH, LEARNED)),
+    Step("today",
+         (Control("depth", ex.TODAY_DEPTHS, ex.TODAY_DEPTHS[-1]),),
+         ex.today,
+         lambda m: rules.pair(rules.learned(m.numbers["plain"], m.numbers["plain_diverged"]),
+                              rules.learned(m.numbers["residual_layer"],
+                                            m.numbers["residual_layer_diverged"]),
+                              ("plain", "residual_layer")),
+         lambda v: ("pages/vanishing.py", {"view": "cures", "cdepth": v["depth"], "cact": "relu"}),
+         ("he2016", "ba2016", "he2015"), choices=("residual_layer", "plain", "both", "neither"),
+         fixed=(("epochs", ex.CURE_EPOCHS), WIDTH, LEARNED)),
 )
 #: The closing page after the steps: your turn on the Playground, and the summary.
 FINALE = "finale"

@@ -17,4 +17,5 @@ SERIES_COLOURS: dict[str, str] = {
     "he_normal": ACTIVATION_COLOURS["relu"],
     "plain": ACTIVATION_COLOURS["identity"],
     "residual": ACTIVATION_COLOURS["leaky_relu"],
+    "residual_layer": ACTIVATION_COLOURS["relu"],
 }
