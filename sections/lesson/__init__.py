@@ -1,6 +1,6 @@
 """The lesson: the question answered step by step. At each step the learner predicts,
 presses Run, and the run on screen gives the verdict (predict-observe-explain, White &
-Gunstone 1992), from why depth needs a non-linearity (C1) to how 20-layer networks
+Gunstone 1992), from why depth needs a non-linearity (C1) to how 50-layer networks
 train today; then their own turn on the Playground, and a summary.
 
 * ``settings.py`` — the step picker (``step`` in the URL), classroom mode
