@@ -260,15 +260,26 @@ def test_predictions_and_progress_are_kept_in_the_session() -> None:
 
 
 def test_the_summary_quotes_the_learners_runs() -> None:
+    """Two steps run (one whose texts quote fixed numbers, one typed), then Next to the
+    closing page: the summary quotes both verdicts and the settings the learner chose."""
     t = Translator("ko")
-    at = open_step("pieces", "ko")
-    step = BY_CODE["pieces"]
-    at = press_run(predict(at, step, 8), step)
-    at.button(key="_lesson_next").click().run()
-    at.button(key="_lesson_next").click().run()  # past the last step: the closing page
+    at = open_step("dead", "ko")
+    at = press_run(predict(at, BY_CODE["dead"], "none"), BY_CODE["dead"])
+    assert verdict(at).startswith("✗")
+    at.button(key="_lesson_next").click().run()  # step 9
+    at = press_run(predict(at, BY_CODE["pieces"], 8), BY_CODE["pieces"])
+    assert verdict(at).startswith("✓")
+    for _ in range(len(STEPS) - NUMBER["pieces"] + 1):  # past the last step: the closing page
+        at.button(key="_lesson_next").click().run()
+        assert not at.exception, errors_text(at)
     assert [h.value for h in at.header] == [t(f"{NAME}.finale.title")]
     summary = next(m.value for m in at.markdown if t(f"{NAME}.step.pieces.takeaway") in m.value)
-    assert "✓" in summary and summary.count(t(f"{NAME}.summary.not_run")) == len(STEPS) - 1
+    assert summary.count(t(f"{NAME}.summary.not_run")) == len(STEPS) - 2
+    lines = summary.split("\n- ")
+    dead = next(x for x in lines if t(f"{NAME}.step.dead.title") in x)
+    pieces = next(x for x in lines if t(f"{NAME}.step.pieces.title") in x)
+    assert "✗" in dead and "lr" not in dead and "3" in dead, dead
+    assert "✓" in pieces, pieces
 
 
 # ------------------------------------------------------------- classroom

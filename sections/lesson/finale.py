@@ -9,7 +9,7 @@ import streamlit as st
 from sections.lesson.settings import NAME, LessonSettings
 from sections.lesson.state import record
 from sections.lesson.steps import STEPS
-from sections.lesson.view import names, run, verdict
+from sections.lesson.view import run, verdict
 from ui.frame import Frame
 from ui.i18n import DEFAULT_LANGUAGE, Translator
 
@@ -49,7 +49,8 @@ def summary(t: Translator, hide_answers: bool) -> str:
             values, prediction = dict(rec.ran[0]), rec.ran[1]
             measured, answer = run(step, values, t)
             mine = verdict(t, step, prediction, measured, answer, values)[1]
-            mine = t(f"{NAME}.summary.yours", settings=", ".join(names(t, step, values).values()),
-                     verdict=mine) if step.controls else mine
+            # The settings the learner chose (the step's controls, not its fixed settings).
+            chosen = ", ".join(c.labels(t)[values[c.name]] for c in step.controls)
+            mine = t(f"{NAME}.summary.yours", settings=chosen, verdict=mine) if chosen else mine
         lines.append(f"- {head}  \n  {mine}")
     return "\n".join(lines)
