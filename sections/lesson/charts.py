@@ -13,7 +13,7 @@ import pandas as pd
 from sections.lesson.experiments import CURE_VARIANTS, TODAY_VARIANTS, Measured
 from sections.lesson.settings import NAME
 from ui.charts import activation_legend, compiled, finite_positive, line_chart
-from ui.charts.lesson import SERIES_COLOURS
+from ui.charts.lesson import SERIES_COLOURS, per_layer_chart
 from ui.charts.shapes import c1_chart, chain_chart, shapes_chart
 from ui.export import chart_block
 from ui.i18n import Translator, option_labels
@@ -67,9 +67,9 @@ def _per_layer(frame: pd.DataFrame, y: str, colour: str, t: Translator, y_title:
                band: tuple[str, str] | None = None, **kw: Any) -> Chart:
     clean = frame.assign(**{c: finite_positive(frame[c].to_numpy())
                             for c in (y, *(band or ()))})
-    return compiled(line_chart, clean, "layer", y, colour, x_title=t("vanishing.axis.hidden_layer"),
-                    y_title=y_title, log_y=True, band=band, compact=True, legend="bottom",
-                    **kw), clean
+    return compiled(per_layer_chart, clean, "layer", y, colour,
+                    x_title=t("vanishing.axis.hidden_layer"), y_title=y_title, band=band,
+                    compact=True, legend="bottom", **kw), clean
 
 
 def _signal(m: Measured, v: Mapping[str, Any], t: Translator) -> Chart:

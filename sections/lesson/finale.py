@@ -50,7 +50,8 @@ def summary(t: Translator, hide_answers: bool) -> str:
             measured, answer = run(step, values, t)
             mine = verdict(t, step, prediction, measured, answer, values)[1]
             # The settings the learner chose (the step's controls, not its fixed settings).
-            chosen = ", ".join(c.labels(t)[values[c.name]] for c in step.controls)
+            chosen = ", ".join(f"{t(f'{NAME}.control.{c.name}')}: {c.labels(t)[values[c.name]]}"
+                               for c in step.controls)
             mine = t(f"{NAME}.summary.yours", settings=chosen, verdict=mine) if chosen else mine
         lines.append(f"- {head}  \n  {mine}")
     return "\n".join(lines)

@@ -7,6 +7,12 @@ with ReLU's green), the rest the neutral grey and the class colours.
 
 from __future__ import annotations
 
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from ui.charts.lines import line_chart
 from ui.charts.palette import ACTIVATION_COLOURS, CLASS_COLOURS
 
 #: Series code -> colour, for the lesson's charts whose series are not activations.
@@ -19,3 +25,14 @@ SERIES_COLOURS: dict[str, str] = {
     "residual": ACTIVATION_COLOURS["leaky_relu"],
     "residual_layer": ACTIVATION_COLOURS["relu"],
 }
+
+
+def per_layer_chart(frame: pd.DataFrame, x: str, y: str, colour: str, **kw: Any) -> alt.LayerChart:
+    """:func:`ui.charts.line_chart` on a log y axis whose labels are all powers of ten
+    written alike (``1e-8``, ``1e-6``, …, ``1e-2``), for quantities per layer that span
+    many decades (the builder's compact ``~g`` mixes ``0.000001`` with ``1e-8``)."""
+    chart = line_chart(frame, x, y, colour, log_y=True, **kw)
+    for layer in chart.layer:
+        if layer.encoding.y is not alt.Undefined:
+            layer.encoding.y.axis = alt.Axis(format="~e")
+    return chart
