@@ -133,6 +133,7 @@ FLIPS = {
     "spread": ("init", ("glorot_uniform", "spread"), ("he_normal", "spread")),
     "dead": ("lr", (3, "many"), (1, "few")),
     "pieces": ("k", (3, 8), (5, 32)),
+    "today": ("depth", (50, "residual_layer"), (20, "both")),
 }
 
 
@@ -147,7 +148,8 @@ def test_each_option_right_or_wrong_as_the_run_says(code: str) -> None:
         assert line.startswith("✓" if choice == expected else "✗"), (choice, line)
 
 
-@pytest.mark.parametrize("code", ["linear", "chain", "signal", "dead", "pieces"])
+@pytest.mark.parametrize("code", ["linear", "chain", "signal", "dead", "pieces",
+                                  pytest.param("today", marks=pytest.mark.slow)])
 def test_a_setting_that_flips_the_outcome_flips_the_verdict(code: str) -> None:
     step, t = BY_CODE[code], Translator("en")
     name, (first, before), (second, after) = FLIPS[code]
