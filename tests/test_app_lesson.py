@@ -229,6 +229,12 @@ def test_the_closing_page_and_the_step_buttons() -> None:
     assert len(links) == 2 and all("grad=true" in q for q in links)
     assert {parse_qs(q)["act"][0] for q in links} == {"sigmoid", "relu"}
     assert "_lesson_next" not in {b.key for b in at.button}  # the last page
+    # Each link opens the Playground as asked: no note that a setting was refused.
+    playground = next(p for p in PAGES if p.name == "playground")
+    for q in links:
+        there = open_page(playground, {k: v[0] for k, v in parse_qs(q).items()})
+        assert not there.exception, errors_text(there)
+        assert not there.warning, [w.value for w in there.warning]
 
 
 def test_a_pinned_step_has_no_picker_and_no_step_buttons() -> None:
