@@ -232,7 +232,7 @@ def test_soak_memory_stays_bounded() -> None:
 
 UPLOAD_ROUNDS = 3
 UPLOAD_SESSIONS = 2
-#: The issue's request with one activation instead of three: the compute guard then lets
+#: The heaviest upload request with one activation instead of three: the compute guard then lets
 #: that one network train on all 3,750 training rows (three got 1,652 each), the largest
 #: training this request can make, in about half the time.
 UPLOAD_VIEW = upload_memory.UPLOAD_VIEW + "&act=relu"

@@ -1,4 +1,4 @@
-"""A shared link shows the same conclusions on any machine (issue 25).
+"""A shared link shows the same conclusions on any machine.
 
 On one deployment a link reproduces the same numbers: every run is deterministic for
 its settings. Another machine rounds differently (OpenBLAS picks a matrix-multiply

@@ -55,7 +55,7 @@ def shown_literally(at, payload: str) -> bool:
     return any(head in span for md in markdown_texts(at) for span in split_code_spans(md)[0])
 
 
-# ----------------------------------------------------------- the attacks
+# ------------------------------------------------------- links built to attack
 
 ATTACKS = [
     ("playground", {"features": LINK}),
