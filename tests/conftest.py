@@ -7,8 +7,9 @@ when
 
 * it drives a real browser (marked ``browser``: the browser, load, soak and replica
   tests), marked here so that no browser test can be forgotten;
-* it is in a page's own AppTest module (``test_app_<page>.py``): each of those trains the
-  page's networks for several settings, marked here so that a new page's module starts
+* it is in an AppTest module other than ``test_app_pages.py`` (a page's own
+  ``test_app_<page>.py``, and ``test_app_share.py``, ``test_app_upload.py``): each trains
+  pages' networks for several settings; marked here so that a new page's module starts
   in the right tier;
 * or it is marked ``@pytest.mark.slow`` where it is written: fuzzers, sweeps over every
   control or chart of every page, and long trainings.
@@ -29,7 +30,7 @@ TIERS = pytest.StashKey[dict[str, bool]]()
 
 
 def is_page_module(path: Path) -> bool:
-    """A page's own AppTest module: ``test_app_<page>.py``."""
+    """An AppTest module of one page or feature: ``test_app_*.py`` but ``test_app_pages.py``."""
     return path.name.startswith("test_app_") and path.name != FAST_APP_MODULE
 
 
