@@ -21,7 +21,7 @@ import streamlit as st
 from ui.cache import start_run
 from ui.controls import Bound, Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
-from ui.internals import OVERSIZED_KEY, QUERY_PARAMETER_LIMIT
+from ui.internals import OVERSIZED_BY_LENGTH, OVERSIZED_KEY, QUERY_LENGTH_LIMIT, QUERY_PARAMETER_LIMIT
 from ui.startup import prepare_process
 
 APP_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,9 @@ HIDE_KEY = "hide"
 LANG_KEY = "lang"
 #: URL parameter of the section a page shows (see :meth:`Frame.sections`).
 SECTION_KEY = "view"
+#: URL parameter of the lesson's open step (``sections/lesson``): like the open section,
+#: where the visitor is rather than a setting, so Reset keeps it.
+STEP_KEY = "step"
 _DEFAULTS_STATE = "_control_defaults"
 
 
@@ -52,6 +55,7 @@ class PageInfo:
 #: nav never points at a page that has not been built.
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("home", "dashboard.py", ":material/home:"),
+    PageInfo("lesson", "pages/lesson.py", ":material/school:"),
     PageInfo("playground", "pages/playground.py", ":material/play_circle:"),
     PageInfo("shapes", "pages/shapes.py", ":material/show_chart:"),
     PageInfo("vanishing", "pages/vanishing.py", ":material/trending_down:"),
@@ -191,8 +195,13 @@ def frame(page: str) -> Frame:
     if oversized:
         # Streamlit refused the whole query string (ui.internals.note_oversized_queries).
         raw = oversized[0]
-        count = f"{int(raw):,}" if raw.isascii() and raw.isdigit() and len(raw) < 10 else "?"
-        controls.note_line(t("common.url.oversized", count=count, limit=f"{QUERY_PARAMETER_LIMIT:,}"))
+        by_length = raw.startswith(OVERSIZED_BY_LENGTH)
+        digits = raw.removeprefix(OVERSIZED_BY_LENGTH)
+        count = f"{int(digits):,}" if digits.isascii() and digits.isdigit() and len(digits) < 10 else "?"
+        if by_length:
+            controls.note_line(t("common.url.too_long", count=count, limit=f"{QUERY_LENGTH_LIMIT:,}"))
+        else:
+            controls.note_line(t("common.url.oversized", count=count, limit=f"{QUERY_PARAMETER_LIMIT:,}"))
         st.query_params.pop(OVERSIZED_KEY, None)
 
     st.set_page_config(
@@ -353,7 +362,7 @@ def share_url(
 def _reset(page: str) -> None:
     """Button callback: every control of `page` back to its default."""
     for key, default in st.session_state.get(_DEFAULTS_STATE, {}).get(page, {}).items():
-        if key not in (LANG_KEY, SECTION_KEY):
+        if key not in (LANG_KEY, SECTION_KEY, STEP_KEY):
             st.session_state[key] = default
 
 

@@ -55,7 +55,7 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
         run = runs[act]
         st.subheader(t(f"{P}.act.{act}"))
         dies = ACTIVATIONS[act].can_die
-        row = st.container(horizontal=True)  # one element, where columns were four
+        row = st.container(horizontal=True)  # one flex row: the buttons wrap on a narrow screen
         row.metric(t(f"{P}.metric.train_acc"), percent(run["train_acc"][-1]))
         row.metric(t(f"{P}.metric.test_acc"), percent(run["test_acc"][-1]))
         row.metric(t(f"{P}.metric.no_grad_end"), percent(run["no_grad_total"][-1]),
