@@ -44,7 +44,7 @@ def draw(s: HomeSettings, fr: Frame) -> None:
     runs = result["runs"]
     # The result in one line first: on a phone the two cards below stack, so this is
     # the comparison the first screen shows.
-    st.markdown(compare_line(t, runs))
+    st.container(key="home_compare").markdown(compare_line(t, runs))
     # Tables and chart specs from the cached runs: built once per setting and language.
     views = view_memo((f"{P}.views", spec, t.lang), lambda: _views(result, t))
     for col, act in zip(st.columns(2), PAIR, strict=True):
