@@ -17,9 +17,10 @@ PAGES = available_pages()
 pytestmark = pytest.mark.browser
 
 SIZES = {"laptop": (1400, 900), "phone": (390, 844)}
-#: Pages whose first chart a phone's first screen does not reach yet (their section
-#: switch and presets come first): their screenshots are saved, the check waits.
-PHONE_PENDING = ("vanishing", "piecewise")
+#: Pages whose first chart a phone's first screen does not reach: vanishing and piecewise
+#: not yet (their section switch and presets come first); the lesson by design (the
+#: learner predicts before the chart). Their screenshots are saved, the check waits.
+PHONE_PENDING = ("vanishing", "piecewise", "lesson")
 
 
 def _first_chart_top(app: AppPage) -> float:
