@@ -183,9 +183,16 @@ def test_all_features_off_is_reported() -> None:
     assert link.settings["features"] == ["x1", "x2"]
 
 
-def test_cosine_and_zero_init_only_when_on() -> None:
-    assert parse("cosX=false&cosY=false&initZero=false").unknown == ()
-    assert parse("cosX=true&cosY=banana&initZero=true").unknown == ("cosX", "cosY", "initZero")
+def test_cosine_only_when_off() -> None:
+    assert parse("cosX=false&cosY=false").unknown == ()
+    assert parse("cosX=true&cosY=banana").unknown == ("cosX", "cosY")
+
+
+def test_zero_init_is_read() -> None:
+    assert parse("initZero=true").settings["init_zero"] is True
+    assert parse("initZero=false").settings["init_zero"] is False
+    assert parse("activation=relu").settings["init_zero"] is False  # Playground's default
+    assert parse("initZero=banana").unknown == ("initZero",)
 
 
 def test_booleans_are_true_or_false() -> None:
@@ -285,7 +292,7 @@ def assert_valid(link: PlaygroundLink) -> None:
     if "features" in s:
         assert s["features"] and all(c in FEATURES for c in s["features"])
     assert 0 <= s.get("seed", 0) < SEED_RANGE
-    assert all(isinstance(s.get(k, False), bool) for k in ("show_test", "discretize"))
+    assert all(isinstance(s.get(k, False), bool) for k in ("show_test", "discretize", "init_zero"))
 
 
 @settings(max_examples=300, deadline=None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -38,7 +38,15 @@ from sections.playground.run import (
     run_spec,
     valid_command,
 )
-from sections.playground.settings import DRAW, LINK_BOX, NAME, POINTS_KEY, PlaygroundSettings, import_link
+from sections.playground.settings import (
+    CONTROLS,
+    DRAW,
+    LINK_BOX,
+    NAME,
+    POINTS_KEY,
+    PlaygroundSettings,
+    import_link,
+)
 from ui.charts import compiled
 from ui.charts.playground import loss_chart
 from ui.components.playground import command as sent_command
@@ -497,15 +505,23 @@ def _loss_chart(s: PlaygroundSettings, plane: PlaneData, run: Run, epoch: int, t
     spec = compiled(loss_chart, t, frame, (t(f"{NAME}.curve.train"), t(f"{NAME}.curve.test")))
     sizes = run.spec.sizes
     settings = run_settings(
-        NAME, data=plane.used, n_samples=plane.n_samples, noise=s.noise if s.data != DRAW else None,
-        seed=s.seed, n_train=len(plane.y_train), sizes=sizes, activation=list(s.acts),
-        output=run.spec.output, init=s.init, optimizer="sgd", lr=s.lr, batch_size=s.batch,
-        epochs=epoch, features=list(s.features), train_percent=s.train, reg=s.reg,
-        reg_rate=s.reg_rate, residual=s.residual, extent=PLANE_EXTENT,
+        NAME, data=plane.used, n_samples=plane.n_samples, n_train=len(plane.y_train), sizes=sizes,
+        output=run.spec.output, optimizer="sgd", epochs=epoch, extent=PLANE_EXTENT,
         points=s.points or None, loss="cross_entropy" if run.spec.output == "sigmoid" else "squared_error",
+        **stored_settings(s),
     )
     chart_block(spec, frame, "playground-loss", t, title=t(f"{NAME}.curve.title", epoch=epoch),
                 caption=t(f"{NAME}.curve.caption"),
                 weights=Weights(run.params.get(epoch, run.net.get_params()), settings,
                                 f"playground-network-epoch-{epoch}"))
 
+
+
+def stored_settings(s: PlaygroundSettings) -> dict[str, Any]:
+    """The controls' part of an exported network's settings: every row of
+    :data:`~sections.playground.settings.CONTROLS` that names an ``npz`` entry,
+    as the run used it (one activation per layer; no noise for drawn points)."""
+    values = {f.name: getattr(s, f.name) for f in fields(s)}
+    values.update(acts=list(s.acts), features=list(s.features),
+                  noise=s.noise if s.data != DRAW else None)
+    return CONTROLS.stored(values)
