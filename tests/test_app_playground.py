@@ -46,6 +46,7 @@ from sections.playground.play import (
     layer_signal,
 )
 from sections.playground.run import CHUNK, MAX_EPOCHS, RunSpec, chunk_seed, command, new_run, train_chunk
+from sections.playground.settings import training_values
 from ui.frame import PAGES
 from ui.i18n import Translator, catalog
 from ui.literal import literal
@@ -294,10 +295,10 @@ def test_step_play_more_pause() -> None:
 
 
 def _spec(**kw) -> RunSpec:
-    base = dict(data_key="circle", problem="classification", features=("x1", "x2"), shape=(4, 2),
-                acts=("tanh", "tanh"), residual=False, init="glorot_uniform", lr=0.03, batch=10,
-                reg="none", reg_rate=0.0, seed=3, chunk=CHUNK)
-    return RunSpec(**{**base, **kw})
+    """The page's default network (its control table's defaults), seed 3, with `kw` changed."""
+    where = {k: kw.pop(k) for k in ("data_key", "problem", "chunk") if k in kw}
+    return RunSpec(**training_values(**{"seed": 3, **kw}),
+                   **{"data_key": "circle", "problem": "classification", "chunk": CHUNK, **where})
 
 
 def _plane(name: str = "circle", seed: int = 3) -> PlaneData:
