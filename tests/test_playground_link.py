@@ -41,7 +41,7 @@ def test_sigmoid_spiral_link() -> None:
         "problem": "classification", "data": "spiral", "act": "sigmoid", "shape": "6,6,4",
         "lr": 0.03, "batch": 10, "noise": 0.0, "train": 50, "reg": "none", "reg_rate": 0,
         "features": ["x1", "x2", "sinx1", "sinx2"], "seed": playground_seed("0.85643"),
-        "show_test": False, "discretize": False,
+        "show_test": False, "discretize": False, "init_zero": False,
     }
     assert link.raw["seed"] == "0.85643" and link.raw["networkShape"] == "6,6,4"
 
