@@ -411,7 +411,8 @@ class Controls:
         The URL check is the widget's (:meth:`slider`, :meth:`select` ...), from the
         row's range or options. `help_args` fill the help text's placeholders. A
         ``text`` row with `valid` is kept by hand, and a URL value `valid` refuses
-        gets the note ``<label>_bad``.
+        gets the note ``<label>_bad``; a typed one, the warning ``<label>_typed_bad``
+        beside the box.
         """
         t = self.t
         label = t(row.label)
@@ -454,8 +455,14 @@ class Controls:
                 return self.t(f"{row.label}_bad"), default
             return None, raw[0]
 
-        return self.by_hand(row.key, default, check,
+        text = self.by_hand(row.key, default, check,
                             lambda state: self.container.text_input(label, key=state, help=help))
+        if not valid(text):
+            # Typed into the box (a URL value was checked above): say so beside it.
+            self.container.warning(self.t(f"{row.label}_typed_bad", value=literal(text),
+                                          reason=self.t(f"{row.label}_bad"),
+                                          default=literal(default)))
+        return text
 
     def _pinned(
         self, key: str, default: Any, check: Callable[[list[str]], tuple[str | None, Any]]

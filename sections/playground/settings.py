@@ -208,7 +208,7 @@ def read_settings(fr: Frame) -> PlaygroundSettings:
     v["features"] = read_features(c, t)
     shape = parse_shape(c.draw(row("shape"), help_args={"layers": MAX_LAYERS, "width": MAX_WIDTH},
                                valid=lambda s: parse_shape(s) is not None))
-    v["shape"] = shape if shape is not None else (4, 2)
+    v["shape"] = shape if shape is not None else parse_shape(str(DEFAULTS["shape"]))
     act = c.draw(row("act"))
     n = len(v["shape"])
     per_layer = parse_acts(c.draw(row("acts"), help_args={"codes": ", ".join(ACTS)},
