@@ -348,8 +348,10 @@ def share_url(
 
 def _reset(page: str) -> None:
     """Button callback: every control of `page` back to its default."""
-    # The page's declared table first (controls not drawn this session too), then
-    # what the bound controls said, which may be a by-hand control's URL form.
+    # The page's declared table first, so that a value a preset or a pasted link wrote
+    # for a control not drawn yet goes back too; then what the bound controls said,
+    # which may be a by-hand control's URL form. (A bound control that first appears
+    # after this takes the request URL's value: Streamlit seeds it from there.)
     declared = st.session_state.get(DECLARED_STATE, {}).get(page, {})
     for key, default in {**declared, **st.session_state.get(_DEFAULTS_STATE, {}).get(page, {})}.items():
         if key not in (LANG_KEY, SECTION_KEY):

@@ -191,37 +191,56 @@ def parse_acts(text: str, n_layers: int) -> tuple[str, ...] | None:
     return codes
 
 
+#: The sidebar's headings, above the row they open.
+HEADINGS = {"data": "data_title", "features": "net_title", "lr": "train_title",
+            "show_test": "view_title"}
+
+
 def read_settings(fr: Frame) -> PlaygroundSettings:
-    """Draw the sidebar controls and return their values."""
-    t, c, row = fr.t, fr.controls, CONTROLS.__getitem__
+    """Draw the sidebar controls, row by row of :data:`CONTROLS`, and return their values.
+
+    A row is drawn by its kind (:meth:`ui.controls.Controls.draw`) unless :func:`_read`
+    reads it in a way of its own; a new row therefore appears in its place in the table.
+    """
+    t, c = fr.t, fr.controls
     c.declare(CONTROLS)
     _show_link_notes(c)
-    c.container.subheader(t(f"{NAME}.controls.data_title"))
-    v: dict[str, object] = {"data": c.draw(row("data"))}
-    v["problem"], v["brush"] = _drawing(c, t) if v["data"] == DRAW else ("classification", 1.0)
-    v["noise"], v["train"] = DEFAULTS["noise"], DEFAULTS["train"]
-    if v["data"] != DRAW:
-        v["noise"], v["train"] = c.draw(row("noise")), c.draw(row("train"))
-    v["batch"] = c.draw(row("batch"))
-    uploader(t)
-    c.container.subheader(t(f"{NAME}.controls.net_title"))
-    v["features"] = read_features(c, t)
-    shape = parse_shape(c.draw(row("shape"), help_args={"layers": MAX_LAYERS, "width": MAX_WIDTH},
-                               valid=lambda s: parse_shape(s) is not None))
-    v["shape"] = shape if shape is not None else parse_shape(str(DEFAULTS["shape"]))
-    act = c.draw(row("act"))
-    n = len(v["shape"])
-    per_layer = parse_acts(c.draw(row("acts"), help_args={"codes": ", ".join(ACTS)},
-                                  valid=lambda s: parse_acts(s, n) is not None), n)
-    v["acts"] = per_layer or (act,) * n
-    for key in ("residual", "init", "init_zero"):
-        v[key] = c.draw(row(key))
-    c.container.subheader(t(f"{NAME}.controls.train_title"))
-    for key in ("lr", "reg", "reg_rate", "seed"):
-        v[key] = c.draw(row(key))
-    v.update(view_options(c, t))
-    return PlaygroundSettings(**v, points=read_points(c, t, str(v["problem"])),
+    v: dict[str, object] = {}
+    for row in CONTROLS:
+        if row.key == "features":
+            uploader(t)  # the data's last control
+        if row.key in HEADINGS:
+            c.container.subheader(t(f"{NAME}.controls.{HEADINGS[row.key]}"))
+        v[row.key] = _read(c, t, row, v)
+    # One number for a click: the class drawn, or the value of a regression point.
+    v["brush"] = float(v["brush"]) if v["problem"] == "classification" else v["value"]
+    v["acts"] = v["acts"] or (v["act"],) * len(v["shape"])
+    settings = {f.name: v[f.name] for f in fields(PlaygroundSettings) if f.name in v}
+    return PlaygroundSettings(**settings, points=read_points(c, t, str(v["problem"])),
                               hidden_buttons=hidden_buttons(c))
+
+
+def _read(c: Controls, t: Translator, row: Control, v: dict[str, object]) -> object:
+    """The value of `row`, given the rows read before it (`v`); a row that does not apply
+    (drawing's controls for a data set, a data set's for drawn points) is not drawn and
+    keeps its default."""
+    drawn = v.get("data") == DRAW
+    applies = {"problem": drawn, "brush": drawn and v.get("problem") == "classification",
+               "value": drawn and v.get("problem") == "regression",
+               "noise": not drawn, "train": not drawn}
+    if not applies.get(row.key, True):
+        return row.default
+    if row.key == "features":
+        return read_features(c, t)
+    if row.key == "shape":
+        shape = parse_shape(c.draw(row, help_args={"layers": MAX_LAYERS, "width": MAX_WIDTH},
+                                   valid=lambda s: parse_shape(s) is not None))
+        return shape if shape is not None else parse_shape(str(DEFAULTS["shape"]))
+    if row.key == "acts":  # one per hidden layer; () for `act` in every layer
+        n = len(v["shape"])  # type: ignore[arg-type]
+        return parse_acts(c.draw(row, help_args={"codes": ", ".join(ACTS)},
+                                 valid=lambda s: parse_acts(s, n) is not None), n)
+    return c.draw(row)
 
 
 def _feature_codes(raw: list[str]) -> list[str]:
@@ -279,20 +298,6 @@ def read_features(c: Controls, t: Translator) -> tuple[str, ...]:
     st.session_state["_pg_features_seen"] = written
     c.keep("features", default, text)
     return codes
-
-
-def view_options(c: Controls, t: Translator) -> dict[str, bool]:
-    """``show_test``, ``discretize`` and ``grad`` by name: what the diagram shows, not what trains."""
-    c.container.subheader(t(f"{NAME}.controls.view_title"))
-    return {key: c.draw(CONTROLS[key]) for key in ("show_test", "discretize", "grad")}
-
-
-def _drawing(c: Controls, t: Translator) -> tuple[str, float]:
-    """The problem of the drawn points and the class or value a click adds."""
-    problem = c.draw(CONTROLS["problem"])
-    if problem == "classification":
-        return problem, float(c.draw(CONTROLS["brush"]))
-    return problem, c.draw(CONTROLS["value"])
 
 
 def hidden_buttons(c: Controls) -> tuple[str, ...]:
