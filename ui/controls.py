@@ -39,9 +39,9 @@ A page declares its controls once, as a :class:`ControlTable` of
 of its label, help and option labels, classroom hide key, and where it is
 written elsewhere: a Playground link's key, the exported ``.npz``). The page
 draws a row with :meth:`Controls.draw`, which picks the widget and the URL
-check from the row; the page's ``DEFAULTS``, its Reset, the share link's
-order, the ``.npz`` settings and the tests' and benchmarks' default specs are
-read from the same table.
+check from the row; the page's ``DEFAULTS``, its Reset, the ``.npz`` settings
+and the tests' and benchmarks' default specs are read from the same table. A
+value the page keeps in the URL by hand is bound with :meth:`Controls.keep`.
 
 Visitor text in notes
 ---------------------
