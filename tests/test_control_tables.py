@@ -13,14 +13,18 @@ from ui.controls import Control, ControlTable
 from ui.frame import PAGES
 from ui.i18n import Translator
 
-PAGE_NAMES = [p.name for p in PAGES]
-TABLES = {name: importlib.import_module(f"sections.{name}.settings").CONTROLS for name in PAGE_NAMES}
+#: Pages whose controls are declared another way: the lesson's belong to its steps
+#: (``sections/lesson/steps.py``, one ``lesson.settings.Control`` per step's choice).
+OWN_DECLARATION = {"lesson"}
+SETTINGS = {p.name: importlib.import_module(f"sections.{p.name}.settings") for p in PAGES}
+TABLES = {name: m.CONTROLS for name, m in SETTINGS.items() if name not in OWN_DECLARATION}
+PAGE_NAMES = list(TABLES)
 
 
 def test_every_page_has_a_table() -> None:
-    assert set(TABLES) == set(PAGE_NAMES) and len(TABLES) >= 6
+    assert len(TABLES) >= 6
     for name, table in TABLES.items():
-        assert table.page == name and len(table.rows) >= 3
+        assert isinstance(table, ControlTable) and table.page == name and len(table.rows) >= 3
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
