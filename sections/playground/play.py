@@ -310,7 +310,7 @@ EXPERIMENTS = {
     "xor": "data=xor&shape=&features=x1x2&lr=0.1",
     "dead": "data=circle&act=relu&shape=8,8,8&lr=3",
     "explode": f"data=spiral&act=relu&shape=16,16,16,16,16,16&lr=10&init=he_normal&features={_ALL}",
-    "zero": "data=circle&init_zero=true&lr=0.1",
+    "zero": "data=circle&shape=4,2&act=tanh&init_zero=true&lr=0.1",
 }
 #: Units of a layer whose spread (:func:`core.init.unit_spread`) is at most this are one
 #: unit copied: rounding alone leaves about 1e-16.
