@@ -24,12 +24,21 @@ the app as it was at git revision ``REV`` (a temporary ``git worktree``) and one
 the working tree, taking turns move by move. A busy spell on the shared machine
 then falls on both alike, which two separate runs cannot promise (their
 medians differ by ~±10%).
+
+With ``--floor`` every page's default section is measured against Streamlit's
+own floor: a second server runs a one-slider app (one sidebar slider and one
+line of text that shows its value; the app's ``.streamlit/config.toml``, served
+by the same ``streamlit run``), and the two take turns move by move as with
+``--before``. The table gives each page's warm median and the ratio to the
+floor's warm median over the same turns (issue 29's goal: at most 2x).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -134,6 +143,78 @@ def compare(rev: str, pages: list[str] | None, moves: int, section_moves: int) -
                   f"drawn at {rev}", "drawn now", "now / before"], rows)
 
 
+#: The floor: a one-slider Streamlit app, the least a slider move can cost.
+FLOOR_APP = """import streamlit as st
+
+value = st.sidebar.slider("x", 0, 100, 50)
+st.write(f"x = {value}")
+"""
+
+
+@contextlib.contextmanager
+def floor_server() -> Iterator[StreamlitServer]:
+    """``streamlit run`` on :data:`FLOOR_APP`, with the app's own config."""
+    path = Path(tempfile.mkdtemp(prefix="activation-lab-floor-"))
+    (path / ".streamlit").mkdir()
+    (path / ".streamlit" / "config.toml").write_text(
+        (ROOT / ".streamlit" / "config.toml").read_text())
+    (path / "dashboard.py").write_text(FLOOR_APP)
+    try:
+        with StreamlitServer(root=path) as server:
+            yield server
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def open_floor(context: object, server: StreamlitServer) -> AppPage:
+    """The floor app in a new tab, idle after its first run."""
+    app = AppPage(context.new_page(), server.url)
+    app.page.goto(server.url, wait_until="domcontentloaded")
+    app.page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSlider"]',
+                               timeout=90_000)
+    return app.wait_idle()
+
+
+def floor(pages: list[str] | None, moves: int) -> str:
+    """Each page's default section against the one-slider app, moves interleaved."""
+    rows = []
+    load = []
+    with floor_server() as base, StreamlitServer() as server, chromium() as browser:
+        for info in available_pages():
+            if pages and info.name not in pages:
+                continue
+            contexts = [browser.new_context(viewport={"width": 1400, "height": 1000})
+                        for _ in range(2)]
+            apps = [open_floor(contexts[0], base),
+                    AppPage(contexts[1].new_page(), server.url).goto(info.url_path)]
+            slider = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]'
+            if not apps[1].page.locator(slider).count():
+                rows.append([info.name, "no sidebar slider", "", "", "", ""])
+                print(rows[-1], flush=True)
+                for c in contexts:
+                    c.close()
+                continue
+            times: tuple[list, list] = ([], [])
+            for r in range(moves):
+                for j in ((0, 1) if r % 2 == 0 else (1, 0)):
+                    times[j].extend(measure(apps[j], 1, first=r))
+            load.append(os.getloadavg()[0])
+            row = [info.name]
+            for k in (0, 1):  # idle, then charts drawn
+                (m0, _), (m1, p1) = (_warm([m[k] for m in t]) for t in times)
+                row += [f"{m0:.3f} s", f"{m1:.3f} s / {p1:.3f} s", f"**{m1 / m0:.2f}**"]
+            rows.append(row)
+            print(rows[-1], flush=True)
+            for c in contexts:
+                c.close()
+    body = table(["page (default section)", "floor, idle (median)", "page, idle (median / p95)",
+                  "page / floor", "floor, drawn", "page, drawn", "page / floor"], rows)
+    body += (f"\n\nWarm medians of {moves} moves per page (moves 3 onwards), the page and the "
+             "one-slider app taking turns move by move; 1-minute load average during the run "
+             f"{min(load, default=0):.1f}-{max(load, default=0):.1f} on {os.cpu_count()} cores.")
+    return body
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--write", action="store_true")
@@ -145,9 +226,15 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--before", metavar="REV",
                    help="compare with the app at git revision REV (two servers, moves "
                         "interleaved); prints a table, never writes")
+    p.add_argument("--floor", action="store_true",
+                   help="each page's default section against a one-slider app (two servers, "
+                        "moves interleaved); prints a table, never writes")
     args = p.parse_args(argv)
     if args.write and (args.pages or args.before):
         p.error("--write records every page as it is now: leave out --pages and --before")
+    if args.floor:
+        print(floor(args.pages, args.moves))
+        return
     if args.before:
         print(compare(args.before, args.pages, args.moves, args.section_moves))
         return
