@@ -144,10 +144,14 @@ def compare(rev: str, pages: list[str] | None, moves: int, section_moves: int) -
 
 
 #: The floor: a one-slider Streamlit app, the least a slider move can cost.
+#: ``?n=N`` adds N lines of markdown that change with the slider, to price an element
+#: in the same run (``--lines``).
 FLOOR_APP = """import streamlit as st
 
 value = st.sidebar.slider("x", 0, 100, 50)
 st.write(f"x = {value}")
+for i in range(int(st.query_params.get("n", "0"))):
+    st.markdown(f"Line {i}: x = {value}")
 """
 
 
@@ -166,40 +170,56 @@ def floor_server() -> Iterator[StreamlitServer]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def open_floor(context: object, server: StreamlitServer) -> AppPage:
-    """The floor app in a new tab, idle after its first run."""
-    app = AppPage(context.new_page(), server.url)
-    app.page.goto(server.url, wait_until="domcontentloaded")
-    app.page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSlider"]',
-                               timeout=90_000)
-    return app.wait_idle()
+def _count_messages(app: AppPage) -> list[int]:
+    """A list that grows by one per WebSocket message the tab receives."""
+    seen: list[int] = []
+    app.page.on("websocket", lambda ws: ws.on("framereceived", lambda _: seen.append(1)))
+    return seen
 
 
-def floor(pages: list[str] | None, moves: int) -> str:
-    """Each page's default section against the one-slider app, moves interleaved."""
+def floor(pages: list[str] | None, moves: int, lines: list[int]) -> str:
+    """Each page's default section against the one-slider app, moves interleaved.
+
+    Also counts the WebSocket messages a move brings (one per element or block
+    sent, plus a few for the run's start and end), and with `lines` measures the
+    one-slider app with that many more lines of text against the plain one: what
+    elements alone cost, in the same run.
+    """
     rows = []
     load = []
+    targets = [(info.name, info.url_path) for info in available_pages()
+               if not pages or info.name in pages]
+    targets += [(f"one slider + {n} lines of text", n) for n in lines]
     with floor_server() as base, StreamlitServer() as server, chromium() as browser:
-        for info in available_pages():
-            if pages and info.name not in pages:
-                continue
+        for name, where in targets:
             contexts = [browser.new_context(viewport={"width": 1400, "height": 1000})
                         for _ in range(2)]
-            apps = [open_floor(contexts[0], base),
-                    AppPage(contexts[1].new_page(), server.url).goto(info.url_path)]
+            seen = [[], []]
+            tabs = [AppPage(c.new_page(), "") for c in contexts]
+            for tab, box in zip(tabs, seen, strict=True):
+                box.append(_count_messages(tab))
+            apps = [_open_floor_tab(tabs[0], base, 0)]
+            if isinstance(where, int):
+                apps.append(_open_floor_tab(tabs[1], base, where))
+            else:
+                tabs[1].base_url = server.url
+                apps.append(tabs[1].goto(where))
             slider = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]'
             if not apps[1].page.locator(slider).count():
-                rows.append([info.name, "no sidebar slider", "", "", "", ""])
+                rows.append([name, "no sidebar slider", "", "", "", "", "", ""])
                 print(rows[-1], flush=True)
                 for c in contexts:
                     c.close()
                 continue
             times: tuple[list, list] = ([], [])
+            counts: tuple[list, list] = ([], [])
             for r in range(moves):
                 for j in ((0, 1) if r % 2 == 0 else (1, 0)):
+                    before = len(seen[j][0])
                     times[j].extend(measure(apps[j], 1, first=r))
+                    counts[j].append(len(seen[j][0]) - before)
             load.append(os.getloadavg()[0])
-            row = [info.name]
+            row = [name, f"{statistics.median(counts[1][2:]):.0f} / {statistics.median(counts[0][2:]):.0f}"]
             for k in (0, 1):  # idle, then charts drawn
                 (m0, _), (m1, p1) = (_warm([m[k] for m in t]) for t in times)
                 row += [f"{m0:.3f} s", f"{m1:.3f} s / {p1:.3f} s", f"**{m1 / m0:.2f}**"]
@@ -207,12 +227,25 @@ def floor(pages: list[str] | None, moves: int) -> str:
             print(rows[-1], flush=True)
             for c in contexts:
                 c.close()
-    body = table(["page (default section)", "floor, idle (median)", "page, idle (median / p95)",
-                  "page / floor", "floor, drawn", "page, drawn", "page / floor"], rows)
+    body = table(["page (default section)", "messages per move (page / floor)",
+                  "floor, idle (median)", "page, idle (median / p95)", "page / floor",
+                  "floor, drawn", "page, drawn", "page / floor"], rows)
     body += (f"\n\nWarm medians of {moves} moves per page (moves 3 onwards), the page and the "
              "one-slider app taking turns move by move; 1-minute load average during the run "
-             f"{min(load, default=0):.1f}-{max(load, default=0):.1f} on {os.cpu_count()} cores.")
+             f"{min(load, default=0):.1f}-{max(load, default=0):.1f} on {os.cpu_count()} cores. "
+             "*Messages per move*: WebSocket messages the tab receives from the key press to "
+             "the end of the run, about one per element or block the run sends. The last "
+             "rows put the one-slider app with that many more lines of markdown (changing "
+             "with the slider) against the plain one: what elements alone cost.")
     return body
+
+
+def _open_floor_tab(app: AppPage, server: StreamlitServer, lines: int) -> AppPage:
+    app.base_url = server.url
+    app.page.goto(server.url + (f"/?n={lines}" if lines else ""), wait_until="domcontentloaded")
+    app.page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSlider"]',
+                               timeout=90_000)
+    return app.wait_idle()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -229,11 +262,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--floor", action="store_true",
                    help="each page's default section against a one-slider app (two servers, "
                         "moves interleaved); prints a table, never writes")
+    p.add_argument("--lines", type=int, nargs="*", default=[50, 100],
+                   help="with --floor: also the one-slider app with this many lines of text")
     args = p.parse_args(argv)
     if args.write and (args.pages or args.before):
         p.error("--write records every page as it is now: leave out --pages and --before")
     if args.floor:
-        print(floor(args.pages, args.moves))
+        print(floor(args.pages, args.moves, args.lines))
         return
     if args.before:
         print(compare(args.before, args.pages, args.moves, args.section_moves))
