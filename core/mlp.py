@@ -76,6 +76,7 @@ Losses (all means over the ``n`` samples)
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -90,10 +91,13 @@ from core.activations import Activation
 from core.dead import count_firing, dead_units
 from core.init import init_weights, resolve
 
+#: The sigmoid's own formula, without its wrapper (for passes whose warnings are silenced).
+_SIGMOID = _act.sigmoid.__wrapped__
+
 try:  # threadpoolctl ships with scikit-learn
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import ThreadpoolController
 except ImportError:  # pragma: no cover - keep core usable without it
-    threadpool_limits = None
+    ThreadpoolController = None
 
 __all__ = [
     "MLP",
@@ -719,18 +723,22 @@ class MLP:
 
     # --- forward ---------------------------------------------------------------
 
-    def _output_activation(self, z: Array) -> Array:
+    def _output_activation(self, z: Array, quiet: bool = False) -> Array:
         if self.output == "softmax":
             return _softmax(z)
         if self.output == "identity":
             return z
-        return _act.sigmoid(z)
+        # Inside fit every floating-point warning is already silenced: the same
+        # formula without the wrapper's own errstate and dtype check (~10 µs a step).
+        return _SIGMOID(z) if quiet else _act.sigmoid(z)
 
-    def _forward_pass(self, X: Array, buf: _Buffers, batch_stats: bool) -> _Forward:
+    def _forward_pass(self, X: Array, buf: _Buffers, batch_stats: bool,
+                      quiet: bool = False) -> _Forward:
         """``z_l``, ``ẑ_l``, ``f_l(ẑ_l)`` and ``h_l`` of every layer (module docstring).
 
         ``batch_stats`` picks batch norm's statistics: the batch's own (training,
-        losses, gradients) or the running averages (prediction).
+        losses, gradients) or the running averages (prediction). ``quiet``: the
+        caller has silenced floating-point warnings (:meth:`fit`).
         """
         L = self.n_layers
         zs, zhats, acts, norms = [], [], [], []
@@ -754,7 +762,7 @@ class MLP:
             zhats.append(zhat)
             acts.append(a)
             hs.append(h)
-        hs.append(self._output_activation(zs[-1]))
+        hs.append(self._output_activation(zs[-1], quiet))
         return _Forward(zs, zhats, acts, hs, norms)
 
     @property
@@ -824,18 +832,22 @@ class MLP:
         return 2 * (a - Y) / n * _act.ACTIVATIONS["sigmoid"].df(z)
 
     def _pass(self, X: Array, Y: np.ndarray, buf: _Buffers, *, input_grad: bool = False,
-              grad_h: np.ndarray | None = None) -> BackwardTrace:
+              grad_h: np.ndarray | None = None, loss: bool = True,
+              quiet: bool = False) -> BackwardTrace:
         """One forward and backward pass with batch statistics (module docstring).
 
         With ``buf = _FRESH`` every array is new and kept in the trace; with a
         workspace's buffers (training) the arrays are views the next pass
         overwrites, and ``deltas`` / ``dh`` are left empty. ``grad_h``, if given,
-        receives ``‖dL/dh_l‖`` for the hidden layers ``l = 1 .. L−1``.
+        receives ``‖dL/dh_l‖`` for the hidden layers ``l = 1 .. L−1``. Without
+        ``loss`` the trace's loss is NaN: a mini-batch step of :meth:`fit` only needs
+        the gradients (its losses are those of the per-epoch pass over the whole set).
+        ``quiet``: floating-point warnings are silenced by the caller.
         """
-        fw = self._forward_pass(X, buf, batch_stats=True)
+        fw = self._forward_pass(X, buf, batch_stats=True, quiet=quiet)
         zs, zhats, acts, hs = fw.zs, fw.zhats, fw.acts, fw.hs
         L = self.n_layers
-        loss = self._loss(zs[-1], hs[-1], Y)
+        loss_value = self._loss(zs[-1], hs[-1], Y) if loss else math.nan
         keep = buf is _FRESH
         ones = np.ones(X.shape[0], self.dtype) if buf.ones is None else buf.ones
         grads_w, grads_b = [None] * L, [None] * L
@@ -870,7 +882,7 @@ class MLP:
                     buf.ggamma[k], buf.gbeta[k])
             delta, dh_above = d, g  # δ_k = dL/dz_k
         return BackwardTrace(
-            loss, grads_w, grads_b, deltas, dh, zs, hs, grads_gamma, grads_beta, zhats,
+            loss_value, grads_w, grads_b, deltas, dh, zs, hs, grads_gamma, grads_beta, zhats,
             [nrm.mean for nrm in fw.norms], [nrm.var for nrm in fw.norms],
         )
 
@@ -1251,7 +1263,7 @@ class MLP:
 
             def metrics_pass(e: int) -> BackwardTrace:
                 """The full-training-set pass of state ``e``; its ‖dL/dh_l‖ go to row ``e``."""
-                return self._pass(X, Y, ws.rows(n), grad_h=grad_h[e])
+                return self._pass(X, Y, ws.rows(n), grad_h=grad_h[e], quiet=True)
 
             def record(e: int, t: BackwardTrace) -> bool:
                 """Store the metrics of state ``e``; return False if it is non-finite."""
@@ -1297,7 +1309,8 @@ class MLP:
                     perm = rng.permutation(n)
                     Xp, Yp = X[perm], Y[perm]
                     for batch in batches:
-                        t = self._pass(Xp[batch], Yp[batch], ws.rows(batch.stop - batch.start))
+                        t = self._pass(Xp[batch], Yp[batch], ws.rows(batch.stop - batch.start),
+                                       loss=False, quiet=True)
                         clipped[done] |= train_step(t)
                 trace = metrics_pass(done)
                 if not record(done, trace):
@@ -1426,6 +1439,18 @@ def single_threaded_blas() -> contextlib.AbstractContextManager[object]:
     Streamlit host, tests in parallel) measured full-batch passes ran up to ~80x
     slower with two OpenBLAS threads than with one.
     """
-    if threadpool_limits is None:  # pragma: no cover
+    if ThreadpoolController is None:  # pragma: no cover
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    return _blas_controller().limit(limits=1, user_api="blas")
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    """The process's BLAS libraries, found once.
+
+    ``threadpoolctl.threadpool_limits`` looks for them on every call, reading the
+    list of loaded libraries (~3 ms: as much as a Playground chunk's frames); a
+    controller made once sets the limit in ~20 µs. Made on first use, after NumPy
+    and SciPy (``core.activations``) have loaded theirs.
+    """
+    return ThreadpoolController()
