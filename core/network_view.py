@@ -20,7 +20,8 @@ of the plane, what the node computes there: the feature ``φ_j(p)``, the hidden 
 Heatmaps are sent as bytes: node ``k``'s values ``v`` become
 ``q = round(255 (v − lo_k) / (hi_k − lo_k))`` with its own range ``[lo_k, hi_k]``
 (``q = 0`` everywhere when ``hi_k = lo_k``), and are read back as
-``lo_k + q (hi_k − lo_k) / 255``, within ``(hi_k − lo_k) / 510`` of the true value. The
+``lo_k + q (hi_k − lo_k) / 255``, within ``(hi_k − lo_k) / 510`` of the value computed
+(in float32: within ~1e-6 of the float64 value, relative to its size). The
 range only makes the transfer compact: the browser may colour the values on any scale
 (Playground's fixed ``[−1, 1]``, say). Row 0 of a heatmap is the *top* of the plane
 (largest ``x₂``), column 0 its left (smallest ``x₁``), as an image is drawn. Values
@@ -51,20 +52,24 @@ says on which side of its range the unit works. A dead unit's own weights never
 change, so it comes back only if its inputs do: never in the first layer (fixed
 features, no penalty), and in a deeper layer only when a layer below it changes.
 
-Payload size
-------------
-:func:`payload` turns a view into plain JSON-ready data (heatmaps as base64, numbers
-to 4 significant digits). Measured as compact JSON, per snapshot, with a 16 × 16 node
-grid (20 × 20 in brackets) and the 48 × 48 output view: Playground's default network
-(2 features, hidden 4, 2) 7.9 kB (9.7 kB); Playground's largest (7 features, 6 × 8)
-32 kB (43 kB); 7 features and 8 × 16, the most the page offers, 88 kB (114 kB), of
-which 46 kB are the 136 heatmaps and most of the rest the 1 920 weights with their
-gradients. A chunk of 10 snapshots of the largest network thus stays under 1 MB.
+Cost
+----
+:func:`snapshot_views` evaluates all the snapshots of a network without normalisation
+(every Playground network, :func:`stackable`) together: the weights of the S states are
+stacked into (S, fan_in, fan_out) arrays, and each forward or backward pass is one
+matrix product per layer over the stack (the states share the grid, the inputs and the
+training data). The same operations as :class:`core.mlp.MLP`'s passes, in the same
+order, so the gradients, losses and dead units are the model's own numbers; only the
+Python and NumPy overhead is paid once instead of S times. The heatmaps are computed
+in float32 (:data:`MAP_DTYPE`): they are sent as 255 levels, float32 is ~10⁴ times
+finer than that, and its ``tanh`` and ``exp`` cost a third to a seventh of float64's.
+A state whose float32 maps would not be finite (weights beyond float32's range) gets
+them in float64. Everything else is float64. The wire format of what is sent is
+``sections.playground.frames.WireFrame``.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -76,7 +81,7 @@ from core.features import expand
 from core.grid import plane_grid
 from core.mlp import MLP, single_threaded_blas
 
-__all__ = ["dequantise", "network_view", "payload", "plane_points", "quantise", "snapshot_views"]
+__all__ = ["MAP_DTYPE", "network_view", "plane_points", "quantise", "snapshot_views", "stackable"]
 
 Array = npt.NDArray[np.float64]
 _LEVELS = 255
@@ -157,15 +162,6 @@ def quantise(values: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         scaled = np.where(span[:, None] > 0, (v - lo[:, None]) / span[:, None], 0.0)
     q = np.rint(np.clip(np.where(finite, scaled, 0.0), 0.0, 1.0) * _LEVELS).astype(np.uint8)
     return q, np.column_stack([lo, hi]), (~finite).sum(axis=1).astype(np.int64)
-
-
-def dequantise(q: npt.ArrayLike, ranges: npt.ArrayLike) -> Array:
-    """Values back from :func:`quantise`: ``lo + q (hi − lo) / 255`` per row (any trailing shape)."""
-    q = np.asarray(q, dtype=np.float64)
-    ranges = np.asarray(ranges, dtype=np.float64)
-    shape = (-1,) + (1,) * (q.ndim - 1)
-    lo, hi = ranges[:, 0].reshape(shape), ranges[:, 1].reshape(shape)
-    return lo + q * (hi - lo) / _LEVELS
 
 
 class _Plane:
@@ -447,10 +443,12 @@ def network_view(
         the output view at ``output_resolution`` (``axes``, ``maps`` (n_out, R, R),
         ``ranges``, ``nonfinite``); ``weights``, ``biases`` (lists of arrays shaped
         like the model's); ``grad_w``, ``grad_b`` (``|∂L/∂W_l|``, ``|∂L/∂b_l|``, the
-        same shapes); ``grad_h`` (n_nodes,) per-node gradient norms; ``dead``, a list
-        of ``{"node", "layer", "unit", "reason", "max_z", "gets_gradient"}``; and
-        ``loss``, the mean training loss. Arrays become JSON with ``.tolist()``, or
-        all at once with :func:`payload`.
+        same shapes); ``grad_h`` (n_nodes,) per-node gradient norms;
+        ``layer_signal`` (n_hidden_layers,) ``‖∂L/∂h_l‖`` over samples and units of each
+        hidden layer; ``weight_norms`` and ``grad_w_norms`` (n_layers,) ``‖W_l‖`` and
+        ``‖∂L/∂W_l‖``; ``dead``, a list of ``{"node", "layer", "unit", "reason",
+        "max_z", "gets_gradient"}``; and ``loss``, the mean training loss. All norms
+        are Frobenius norms in float64 (inf when their squares overflow).
     """
     plane = _Plane(X_train, features, extent, resolution, output_resolution, margin)
     with single_threaded_blas():
@@ -497,8 +495,8 @@ def snapshot_views(
         the list) added, and every dead unit's record extended by ``dead_since``: the
         epoch of the earliest snapshot from which it has been dead in every snapshot
         up to this one. The grid and the inputs are computed once: every view shares
-        the same input-node heatmaps, which a client needs only once
-        (``payload(view, inputs=False)``).
+        the same input-node heatmaps, which a client needs only once. Stackable
+        networks are evaluated all at once (module docstring, *Cost*).
     """
     plane = _Plane(X_train, features, extent, resolution, output_resolution, margin)
     items = sorted(snapshots.items()) if isinstance(snapshots, Mapping) else list(enumerate(snapshots))
@@ -523,66 +521,3 @@ def snapshot_views(
         view["epoch"] = int(epoch)
         views.append(view)
     return views
-
-
-def _short(a: npt.ArrayLike) -> Any:
-    """Nested lists of floats kept to 4 significant digits (plenty for a drawing)."""
-    a = np.asarray(a, dtype=np.float64)
-    flat = [float(f"{v:.4g}") if np.isfinite(v) else None for v in a.ravel().tolist()]
-    return np.array(flat, dtype=object).reshape(a.shape).tolist() if a.ndim else flat[0]
-
-
-def _b64(q: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(q, dtype=np.uint8).tobytes()).decode("ascii")
-
-
-def payload(view: Mapping[str, Any], inputs: bool = True) -> dict[str, Any]:
-    """A view as JSON-ready data, compact enough to send a chunk of snapshots at once.
-
-    Parameters
-    ----------
-    view : dict
-        From :func:`network_view` or :func:`snapshot_views`.
-    inputs : bool, default True
-        Include the input nodes' heatmaps (they never change during training).
-
-    Returns
-    -------
-    dict
-        The view's keys with every array as nested lists, numbers to 4 significant
-        digits and non-finite numbers as None; ``heatmaps`` and ``output["maps"]``
-        become base64 strings of their uint8 bytes in C order (shape in
-        ``heatmap_shape`` / ``output["shape"]``). Without ``inputs``, heatmaps,
-        ranges and ``nonfinite`` start at the first hidden node (``offsets[1]``).
-    """
-    start = 0 if inputs else view["sizes"][0]
-    heat = view["heatmaps"][start:]
-    out = view["output"]
-    data = {
-        "sizes": list(view["sizes"]),
-        "offsets": list(view["offsets"]),
-        "features": view["features"],
-        "axes": _short(view["axes"]),
-        "heatmap_start": start,
-        "heatmap_shape": list(heat.shape),
-        "heatmaps": _b64(heat),
-        "ranges": _short(view["ranges"][start:]),
-        "nonfinite": np.asarray(view["nonfinite"][start:]).tolist(),
-        "output": {
-            "axes": _short(out["axes"]),
-            "shape": list(out["maps"].shape),
-            "maps": _b64(out["maps"]),
-            "ranges": _short(out["ranges"]),
-            "nonfinite": np.asarray(out["nonfinite"]).tolist(),
-        },
-        "weights": [_short(w) for w in view["weights"]],
-        "biases": [_short(b) for b in view["biases"]],
-        "grad_w": [_short(g) for g in view["grad_w"]],
-        "grad_b": [_short(g) for g in view["grad_b"]],
-        "grad_h": _short(view["grad_h"]),
-        "dead": [{**d, "max_z": _short(d["max_z"])} for d in view["dead"]],
-        "loss": _short(view["loss"]),
-    }
-    if "epoch" in view:
-        data["epoch"] = view["epoch"]
-    return data

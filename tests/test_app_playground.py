@@ -36,7 +36,7 @@ from core.network_view import network_view
 from core.points import decode_points, encode_points
 from sections.playground import run as play_run
 from sections.playground.data import PlaneData, builtin, scaled
-from sections.playground.frames import CHUNK_BYTES, F32_MAX, encode, next_frame
+from sections.playground.frames import CHUNK_BYTES, F32_MAX, encode, next_frame, reading
 from sections.playground.play import (
     EXPERIMENTS,
     GROWTH,
@@ -371,8 +371,7 @@ def test_the_gradient_reading_is_computed_from_the_frame_shown() -> None:
     deep = {"data": "spiral", "act": "sigmoid", "shape": "6,6,6,6,6,6", "features": "x1,x2,sinx1,sinx2"}
     at = open_page(PAGE, deep)
     frame = payload(at)["frames"][0]
-    sizes = payload(at)["static"]["sizes"]
-    signal = layer_signal(sizes, frame)
+    signal = layer_signal(at.session_state["_pg_run"].readings[frame["e"]])
     assert len(signal) == 6
     ratio = signal[0] / signal[-1]
     assert ratio < 0.1  # sigmoid at initialisation: the signal fades towards the input
@@ -499,7 +498,7 @@ def test_explode_link_blames_the_step_it_measured() -> None:
         error = " ".join(e.value for e in at.error)
         assert t("playground.diverged", epoch=diverged) in error
         before = max(e for e in frames if e < diverged)
-        signal = layer_signal([7, *[16] * 6, 1], frames[before])
+        signal = layer_signal(at.session_state["_pg_run"].readings[before])
         ratio = signal[0] / signal[-1]
         assert ratio < GROWTH  # nothing grew from layer to layer ...
         assert f"**{ratio:.3g}×**" in error or f"**{ratio:.3g}배**" in error
@@ -543,7 +542,7 @@ def test_the_divergence_message_names_the_cause_the_run_shows(kw: dict, cause: s
     b = blowup(run, len(plane.y_train))
     assert b is not None and b.cause == cause, b
     assert b.epoch == max(e for e in run.frames if e < run.diverged_at)
-    signal = layer_signal(run.spec.sizes, run.frames[b.epoch])
+    signal = layer_signal(run.readings[b.epoch])
     assert b.ratio == pytest.approx(signal[0] / signal[-1])
     assert (b.ratio > GROWTH) == (cause in ("growth", "both"))
     assert (b.step >= 1) == (cause in ("step", "both"))
@@ -570,8 +569,10 @@ def test_the_residual_explode_network_is_said_to_be_mostly_dead_and_its_gradient
         assert t("playground.dead_most", n=dead, total=96) in " ".join(w.value for w in at.warning)
         gh = floats(frame["gh"])
         assert np.all(np.isfinite(gh)) and np.any(gh == np.float32(F32_MAX))  # clipped, not inf
-        signal = layer_signal([7, *[16] * 6, 1], frame)
+        r = at.session_state["_pg_run"].readings[frame["e"]]
+        signal = layer_signal(r)
         assert np.all(np.isfinite(signal)) and signal.max() > F32_MAX  # the reading has float64
+        assert r.beyond_f32
         assert t("playground.grad_beyond_f32") in text(at)
         assert t("playground.reading_grad", ratio=f"{signal[0] / signal[-1]:.3g}", last=f"{signal[-1]:.3g}",
                  verdict=t("playground.grad_keeps")) in text(at)
@@ -674,28 +675,30 @@ def test_the_step_label_templates_say_how_many_epochs(lang: str) -> None:
 def test_frames_send_values_beyond_float32_as_its_largest_and_the_readings_keep_float64() -> None:
     plane = _plane()
     net = MLP([2, 4, 3, 1], activation="relu", output="sigmoid", init="he_normal", seed=0)
-    sizes = [2, 4, 3, 1]
 
     def view(scale: float = 1e45) -> dict:
         v = network_view(net, plane.X_train, plane.y_train, ["x1", "x2"], extent=6.0)
         v["grad_h"] = v["grad_h"] * scale
         v["grad_w"] = [g * scale for g in v["grad_w"]]
+        v["layer_signal"] = v["layer_signal"] * scale
         return v
 
-    norms = layer_signal(sizes, encode(view(1.0), 0, None, {}))
+    norms = layer_signal(reading(view(1.0)))
     frame = encode(view(), 0, None, {})
     gh, gw = floats(frame["gh"]), floats(frame["gw"])
     assert np.all(np.isfinite(gh)) and np.all(np.isfinite(gw))
     assert gh.max() == np.float32(F32_MAX) and gw.max() == np.float32(F32_MAX)
-    assert np.allclose(layer_signal(sizes, frame), norms * 1e45, rtol=1e-12)
+    big = reading(view())
+    assert np.allclose(layer_signal(big), norms * 1e45, rtol=1e-12) and big.beyond_f32
+    assert not reading(view(1.0)).beyond_f32
     huge = view()
-    huge["grad_h"][3] = np.inf  # a unit of hidden layer 1 beyond even float64
-    overflowed = encode(huge, 0, None, {})
-    assert overflowed["gl"][0] == "inf" and json.loads(json.dumps(overflowed)) == overflowed
-    silent = encode(view(0.0), 0, None, {})
+    huge["layer_signal"][0] = np.inf  # hidden layer 1 beyond even float64
+    overflowed = reading(huge)
+    json.dumps(encode(huge, 0, None, {}), allow_nan=False)
+    silent = reading(view(0.0))
     for lang in ("en", "ko"):
         t = Translator(lang)
-        reading = gradient_reading(sizes, frame, t)
-        assert reading is not None and reading.endswith(t("playground.grad_beyond_f32"))
-        assert gradient_reading(sizes, overflowed, t) == t("playground.grad_overflow", layer=1)
-        assert gradient_reading(sizes, silent, t) == t("playground.grad_none")
+        said = gradient_reading(big, t)
+        assert said is not None and said.endswith(t("playground.grad_beyond_f32"))
+        assert gradient_reading(overflowed, t) == t("playground.grad_overflow", layer=1)
+        assert gradient_reading(silent, t) == t("playground.grad_none")

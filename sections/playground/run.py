@@ -57,7 +57,16 @@ from core.features import expand
 from core.mlp import MLP, Params
 from core.network_view import snapshot_views
 from sections.playground.data import PLANE_EXTENT, PlaneData
-from sections.playground.frames import OUTPUT_RESOLUTION, encode, frame_stride, node_resolution, static_part
+from sections.playground.frames import (
+    OUTPUT_RESOLUTION,
+    Reading,
+    WireFrame,
+    encode,
+    frame_stride,
+    node_resolution,
+    reading,
+    static_part,
+)
 from sections.playground.settings import DEFAULTS, PlaygroundSettings, Training
 from ui.guard import Work, fit_work, frame_work
 
@@ -240,7 +249,9 @@ class Run:
     diverged_at: int | None = None
     #: Why playback stopped by itself: "diverged", "play_cap" or "limit" (None while it may go on).
     stop: str | None = None
-    frames: dict[int, dict[str, Any]] = field(default_factory=dict)
+    frames: dict[int, WireFrame] = field(default_factory=dict)
+    #: What the page under the diagram reads of each kept frame's state (never sent).
+    readings: dict[int, Reading] = field(default_factory=dict)
     params: dict[int, Params] = field(default_factory=dict)
     train_loss: list[float] = field(default_factory=list)
     test_loss: list[float] = field(default_factory=list)
@@ -300,6 +311,7 @@ def new_run(spec: RunSpec, plane: PlaneData) -> Run:
     _, X_test = _inputs(spec, plane)
     test = _test_loss(net, params, plane, X_test)
     run.frames[0] = encode(view, 0, test, {}, spec.marked_layers, spec.dead_layers)
+    run.readings[0] = reading(view)
     run.params[0] = params
     run.train_loss = [float(view["loss"])]
     run.test_loss = [np.nan if test is None else test]
@@ -351,6 +363,7 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
         test = _test_loss(run.net, snaps[epoch], plane, X_test)
         run.frames[epoch] = encode(view, epoch, test, run.dead_since, spec.marked_layers,
                                    spec.dead_layers)
+        run.readings[epoch] = reading(view)
         run.params[epoch] = snaps[epoch]
     done = len(h.loss) - 1
     run.train_loss.extend(float(v) for v in h.loss[1:])
@@ -370,6 +383,7 @@ def _forget_old(run: Run) -> None:
     keep_from = run.trained - KEEP_CHUNKS * run.chunk
     for epoch in [e for e in run.frames if e < keep_from and e != run.pointer]:
         del run.frames[epoch]
+        run.readings.pop(epoch, None)
         run.params.pop(epoch, None)
 
 

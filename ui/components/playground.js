@@ -225,7 +225,7 @@ function decoded(s, f) {
   const st = s.data.static;
   const res = st.res;
   f._d = {
-    heat: bytes(f.h), w: floats(f.w), b: floats(f.b), gw: floats(f.gw), gb: floats(f.gb),
+    heat: bytes(f.h), w: floats(f.w), b: floats(f.b), gw: floats(f.gw),
     gh: floats(f.gh), out: bytes(f.o), dead: new Map((f.d || []).map((r) => [r[0], r])),
     res,
   };
