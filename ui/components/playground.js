@@ -739,7 +739,8 @@ function savePng(s) {
 
 // ---------------------------------------------------------------- entry
 
-// Streamlit dims an element while its script reruns; while playing, the fragment holding
+// Streamlit dims an element while its script reruns (a Streamlit-internal hook, listed in
+// ui/internals.py: STALE_RULE is this rule); while playing, the fragment holding
 // this component reruns for every chunk, and a dimmed diagram would flicker. One rule
 // for the page keeps this component's container at full opacity.
 function keepBright() {
