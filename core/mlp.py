@@ -898,6 +898,52 @@ class MLP:
             [nrm.mean for nrm in fw.norms], [nrm.var for nrm in fw.norms],
         )
 
+    def _sgd_step(self, X: Array, Y: np.ndarray, buf: _Buffers, lr: float) -> None:
+        """One plain SGD step on a mini-batch, in place: :meth:`_pass` then ``θ ← θ − η g``.
+
+        The same operations, on the same buffers and in the same order, as
+        ``_pass(X, Y, buf, loss=False, quiet=True)`` followed by :meth:`fit`'s SGD
+        update, so the numbers are the same to the last bit; what it leaves out is the
+        bookkeeping (the trace record, the lists, the per-parameter update loop), which
+        is most of a small network's step. Only for a network without normalisation
+        and a step without penalty or clipping (:meth:`fit` checks). Each layer's
+        parameters are updated as soon as the signal passed below them has been
+        computed with their old values.
+        """
+        L = self.n_layers
+        W, B, acts_f, skips = self.weights, self.biases, self.activations, self.skips
+        hs, acts, zs = [X], [], []
+        h = X
+        for i in range(L):
+            z = np.matmul(h, W[i], out=buf.z[i])  # z_i = h_i W_i + b_i
+            z += B[i]
+            if i == L - 1:
+                break
+            zs.append(z)
+            a = acts_f[i].forward(z, buf.a[i])
+            h = np.add(h, a, out=buf.h[i]) if skips[i] else a
+            acts.append(a)
+            hs.append(h)
+        out = self._output_activation(z, True)
+        delta = self._output_delta(z, out, Y)
+        ones = buf.ones
+        dh_above = None
+        for i in reversed(range(L)):
+            gw = np.matmul(hs[i].T, delta, out=buf.gw[i])
+            gb = np.matmul(ones, delta, out=buf.gb[i])
+            g = None
+            if i > 0:
+                g = np.matmul(delta, W[i].T, out=buf.dh[i])  # with W_i before its update
+                if i < L - 1 and skips[i]:
+                    g += dh_above
+            W[i] -= lr * gw
+            B[i] -= lr * gb
+            if i == 0:
+                break
+            k = i - 1
+            delta = acts_f[k].backward(g, zs[k], acts[k], buf.delta[k])  # δ_k = dL/dz_k
+            dh_above = g
+
     # --- penalties, clipping, running averages --------------------------------------
 
     def penalty(self, l1: float = 0.0, l2: float = 0.0) -> float:
@@ -1307,6 +1353,9 @@ class MLP:
                 self._update_running(t)
                 return acted
 
+            # Plain SGD on a plain network: each mini-batch step in one lean pass
+            # (_sgd_step: the same numbers as _pass + train_step, less bookkeeping).
+            lean = optimizer == "sgd" and self.norm is None and not (l1 or l2) and clip_norm is None
             rng = np.random.default_rng(self.seed if seed is None else seed)
             trace = metrics_pass(0)
             done = 0
@@ -1321,8 +1370,11 @@ class MLP:
                     perm = rng.permutation(n)
                     Xp, Yp = X[perm], Y[perm]
                     for batch in batches:
-                        t = self._pass(Xp[batch], Yp[batch], ws.rows(batch.stop - batch.start),
-                                       loss=False, quiet=True)
+                        rows_b = ws.rows(batch.stop - batch.start)
+                        if lean:
+                            self._sgd_step(Xp[batch], Yp[batch], rows_b, lr)
+                            continue
+                        t = self._pass(Xp[batch], Yp[batch], rows_b, loss=False, quiet=True)
                         clipped[done] |= train_step(t)
                 trace = metrics_pass(done)
                 if not record(done, trace):
