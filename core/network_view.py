@@ -314,6 +314,17 @@ class _Stack:
         hs.append(_act.sigmoid(zs[-1]) if m.output == "sigmoid" else zs[-1].copy())
         return zs, acts, hs
 
+    def loss(self, X: Array, y: npt.ArrayLike) -> Array:
+        """The mean loss of each state on ``(X, y)``, shape (S,) (:meth:`core.mlp.MLP.loss`)."""
+        zs, _, hs = self.forward(X)
+        return self._loss(zs[-1], hs[-1], self.model._targets(y, X.shape[0]))
+
+    def _loss(self, z: Array, a: Array, Y: np.ndarray) -> Array:
+        if self.model.output == "sigmoid":
+            # −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y z, finite for any z.
+            return np.mean(_act.softplus(z) - Y * z, axis=(1, 2))
+        return np.mean((a - Y) ** 2, axis=(1, 2))  # identity: no ½ factor
+
     def backward(self, X: Array, y: npt.ArrayLike) -> dict[str, Any]:
         """Loss per state, ``|∂L/∂W_l|``, ``|∂L/∂b_l|``, ``∂L/∂h_l`` and the output delta."""
         m = self.model
@@ -322,12 +333,10 @@ class _Stack:
         zs, acts, hs = self.forward(X)
         z, a = zs[-1], hs[-1]
         n = X.shape[0]
-        if m.output == "sigmoid":
-            # −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y z; dL/dz = (a − y)/n.
-            loss = np.mean(_act.softplus(z) - Y * z, axis=(1, 2))
+        loss = self._loss(z, a, Y)
+        if m.output == "sigmoid":  # σ'(z) cancels against the loss: dL/dz = (a − y)/n
             delta = (a - Y) / n
         else:  # identity: the mean squared error over all n · n_out elements
-            loss = np.mean((a - Y) ** 2, axis=(1, 2))
             delta = 2 * (a - Y) / (n * a.shape[2])
         out_delta = delta
         ones = np.ones(n)
@@ -357,8 +366,8 @@ def _maps(stack: _Stack, plane: _Plane, dtype: type) -> tuple[np.ndarray, np.nda
     return moving, stack.forward(plane.out_in.astype(dtype))[2][-1]
 
 
-def _stacked_views(model: MLP, params: Sequence[Any], y: npt.ArrayLike,
-                   plane: _Plane) -> list[dict[str, Any]]:
+def _stacked_views(model: MLP, params: Sequence[Any], y: npt.ArrayLike, plane: _Plane,
+                   test: tuple[Array, npt.ArrayLike] | None = None) -> list[dict[str, Any]]:
     """:func:`_view` of every state in `params` (weights, biases), in one pass of each kind."""
     sizes = [int(s) for s in model.sizes]
     _check_inputs(sizes, plane)
@@ -379,6 +388,8 @@ def _stacked_views(model: MLP, params: Sequence[Any], y: npt.ArrayLike,
         node_g = [np.linalg.norm(d, axis=1) for d in tr["dh"]] + [
             np.linalg.norm(tr["out_delta"], axis=1)]  # (S, width) per layer
         signal = [np.sqrt(np.sum(d * d, axis=(1, 2))) for d in tr["dh"][1:]]  # (S,) per hidden layer
+        test_loss = None if test is None else stack.loss(plane.inputs(np.asarray(test[0], np.float64)),
+                                                         test[1])
     m_nodes, n_out = moving.shape[1], sizes[-1]
     offsets = _node_offsets(sizes)
     views = []
@@ -395,6 +406,8 @@ def _stacked_views(model: MLP, params: Sequence[Any], y: npt.ArrayLike,
             [stack.b[k][s, 0].copy() for k in range(len(stack.b))], grad_w, grad_b,
             np.concatenate([g[s] for g in node_g]), np.array([v[s] for v in signal], dtype=np.float64),
             _dead_records([z[s] for z in tr["zs"][:-1]], grad_w, grad_b, offsets), float(tr["loss"][s])))
+        if test_loss is not None:
+            views[-1]["test_loss"] = float(test_loss[s])
     return views
 
 
@@ -476,6 +489,7 @@ def snapshot_views(
     resolution: int = 16,
     output_resolution: int = 48,
     margin: float = 0.5,
+    test: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`network_view` for each of a list of training snapshots.
 
@@ -487,6 +501,9 @@ def snapshot_views(
         ``History.snapshots`` (epoch -> parameters, taken in epoch order) or a list.
     X_train, y_train, features, extent, resolution, output_resolution, margin
         As for :func:`network_view`.
+    test : (X_test, y_test), optional
+        Test points in the plane and their targets: each view then has ``test_loss``,
+        the mean loss on them (:meth:`core.mlp.MLP.loss`, no penalty).
 
     Returns
     -------
@@ -506,13 +523,18 @@ def snapshot_views(
     # small network's view.
     with single_threaded_blas():
         if stackable(model):  # all the snapshots in one pass of each kind
-            states = _stacked_views(model, [snap for _, snap in items], y_train, plane) if items else []
+            states = _stacked_views(model, [snap for _, snap in items], y_train, plane,
+                                    test) if items else []
         else:
             work = model.copy()
             states = []
             for _, snapshot in items:
                 _apply(work, snapshot)
                 states.append(_view(work, y_train, plane))
+                if test is not None:
+                    with _quiet():
+                        states[-1]["test_loss"] = float(work.loss(plane.inputs(
+                            np.asarray(test[0], np.float64)), test[1]))
     for (epoch, _), view in zip(items, states, strict=True):
         dead_now = {d["node"] for d in view["dead"]}
         since = {node: since.get(node, int(epoch)) for node in dead_now}

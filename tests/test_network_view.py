@@ -314,3 +314,17 @@ def test_inputs_must_match_the_network(trained) -> None:
         network_view(model, X[:, :1], y, ["x1"], extent=6.0)
     with pytest.raises(ValueError):
         network_view(model, X, y, ["nope"], extent=6.0)
+
+
+def test_snapshot_views_give_each_states_test_loss() -> None:
+    X, y = spiral(80)
+    Xt, yt = load("spiral", n_samples=40, noise=0.1, seed=1)
+    codes = ["x1", "x2", "sinx1"]
+    model = MLP([3, 5, 4, 1], activation="tanh", seed=3)
+    history = model.fit(expand(X, codes), y, epochs=4, lr=0.1, batch_size=8, snapshot_epochs=[0, 2, 4])
+    views = snapshot_views(model, history.snapshots, X, y, codes, extent=6.0, test=(Xt, yt))
+    for v in views:
+        m = model.copy()
+        m.set_params(history.snapshots[v["epoch"]])
+        assert v["test_loss"] == pytest.approx(m.loss(expand(Xt, codes), yt), rel=1e-12)
+    assert "test_loss" not in snapshot_views(model, history.snapshots, X, y, codes, extent=6.0)[0]

@@ -287,18 +287,11 @@ def _inputs(spec: RunSpec, plane: PlaneData) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _views(spec: RunSpec, net: MLP, plane: PlaneData, snaps: Mapping[int, Params]) -> list[dict]:
+    """The snapshots' views, each with its ``test_loss`` when there are test points."""
+    test = (plane.X_test, plane.y_test) if len(plane.y_test) else None
     return snapshot_views(net, snaps, plane.X_train, plane.y_train, list(spec.features),
                           extent=PLANE_EXTENT, resolution=node_resolution(spec.sizes),
-                          output_resolution=OUTPUT_RESOLUTION)
-
-
-def _test_loss(net: MLP, params: Params, plane: PlaneData, X_test: np.ndarray) -> float | None:
-    if not len(plane.y_test):
-        return None
-    probe = net.copy()
-    probe.set_params(params)
-    with np.errstate(all="ignore"):
-        return float(probe.loss(X_test, plane.y_test))
+                          output_resolution=OUTPUT_RESOLUTION, test=test)
 
 
 def new_run(spec: RunSpec, plane: PlaneData) -> Run:
@@ -308,8 +301,7 @@ def new_run(spec: RunSpec, plane: PlaneData) -> Run:
     view = _views(spec, net, plane, {0: params})[0]
     run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex,
               chunk_cost=chunk_work(spec, plane).seconds())
-    _, X_test = _inputs(spec, plane)
-    test = _test_loss(net, params, plane, X_test)
+    test = view.get("test_loss")
     run.frames[0] = encode(view, 0, test, {}, spec.marked_layers, spec.dead_layers)
     run.readings[0] = reading(view)
     run.params[0] = params
@@ -351,7 +343,7 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
     run.waited = 0.0
     spec, before = run.spec, run.trained
     epochs = min(spec.chunk - before % spec.chunk, MAX_EPOCHS - before)
-    X_train, X_test = _inputs(spec, plane)
+    X_train, _ = _inputs(spec, plane)
     wanted = [e for e in range(1, epochs + 1) if (before + e) % run.stride == 0] + [epochs]
     h = run.net.fit(X_train, plane.y_train, epochs=epochs, lr=spec.lr, optimizer="sgd",
                     batch_size=spec.batch, snapshot_epochs=wanted,
@@ -360,8 +352,7 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
     for view in _views(spec, run.net, plane, snaps):
         epoch = view["epoch"]
         _note_dead(run, view, epoch)
-        test = _test_loss(run.net, snaps[epoch], plane, X_test)
-        run.frames[epoch] = encode(view, epoch, test, run.dead_since, spec.marked_layers,
+        run.frames[epoch] = encode(view, epoch, view.get("test_loss"), run.dead_since, spec.marked_layers,
                                    spec.dead_layers)
         run.readings[epoch] = reading(view)
         run.params[epoch] = snaps[epoch]
