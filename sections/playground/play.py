@@ -36,6 +36,7 @@ from sections.playground.run import (
     new_run,
     run_spec,
     valid_command,
+    wait_hint,
 )
 from sections.playground.settings import DRAW, LINK_BOX, NAME, POINTS_KEY, PlaygroundSettings, import_link
 from ui.charts import compiled
@@ -247,6 +248,8 @@ def payload(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) ->
         "points": {"train": _flat_points(plane.X_train, plane.y_train),
                    "test": _flat_points(plane.X_test, plane.y_test)},
         "history": _history(run, first), "frames": frames, "stop": stop,
+        # While the play waits for the session's budget: when to ask again (seconds).
+        "wait": round(wait_hint(run), 3),
     }
 
 
@@ -254,7 +257,8 @@ def empty_payload(s: PlaygroundSettings, t: Translator) -> dict[str, Any]:
     """No points drawn yet: an empty plane to click on."""
     return {**_common(s, s.problem, t), "run": "empty", "seq": 0, "ctl": 0, "mode": "paused",
             "pointer": 0, "chunk": CHUNK, "stride": 1, "static": None,
-            "points": {"train": [], "test": []}, "history": None, "frames": [], "stop": None}
+            "points": {"train": [], "test": []}, "history": None, "frames": [], "stop": None,
+            "wait": 0}
 
 
 # ------------------------------------------------------------------ readings

@@ -72,8 +72,10 @@ from ui.guard import Work, fit_work, frame_work
 
 #: Epochs one request trains.
 CHUNK = 25
-#: Chunks whose frames are kept for a pause.
+#: Requests' worth of chunks whose frames are kept for a pause.
 KEEP_CHUNKS = 2
+#: Most chunks one request for more frames trains (:func:`chunks_per_request`).
+REQUEST_CHUNKS = 2
 #: Epochs one press of Play trains before playback pauses by itself.
 MAX_PLAY = 1000
 #: Epochs a network may train in all (then Reset or change a setting).
@@ -222,6 +224,19 @@ class PlayBudget:
         self.tokens, self.at = self.level(now) - cost, now
 
 
+def chunks_per_request(spec: RunSpec) -> int:
+    """Chunks a request for more frames trains: :data:`REQUEST_CHUNKS` when their frames
+    still fit in one message (``frames.CHUNK_BYTES``) at the run's stride, else one.
+
+    Each request costs the server a fragment rerun on top of its chunks (the component's
+    data is serialised and hashed, the message sent): fewer, larger requests pay that
+    less often. Chunks stay the unit of training (aligned, each with its own seed), so
+    the network at epoch N is the same however many a request trains.
+    """
+    k = REQUEST_CHUNKS
+    return k if frame_stride(spec.sizes, k * spec.chunk) <= frame_stride(spec.sizes, spec.chunk) else 1
+
+
 def chunk_seed(seed: int, chunk: int) -> int:
     """The shuffling seed of chunk ``chunk`` of a run seeded ``seed``: the same on every machine."""
     return int(np.random.SeedSequence([seed, chunk]).generate_state(1)[0])
@@ -270,6 +285,8 @@ class Run:
     waited: float = 0.0
     #: Whether this play has waited for the budget (the page then says so).
     paced: bool = False
+    #: Chunks a request for more frames trains (:func:`chunks_per_request`).
+    per_request: int = 1
 
     @property
     def chunk(self) -> int:
@@ -300,7 +317,7 @@ def new_run(spec: RunSpec, plane: PlaneData) -> Run:
     params = net.get_params()
     view = _views(spec, net, plane, {0: params})[0]
     run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex,
-              chunk_cost=chunk_work(spec, plane).seconds())
+              chunk_cost=chunk_work(spec, plane).seconds(), per_request=chunks_per_request(spec))
     test = view.get("test_loss")
     run.frames[0] = encode(view, 0, test, {}, spec.marked_layers, spec.dead_layers)
     run.readings[0] = reading(view)
@@ -370,8 +387,17 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
     return True
 
 
+def wait_hint(run: Run, now: float | None = None) -> float:
+    """Seconds the browser should wait before asking for more frames: how long until the
+    session's budget holds the next chunk, while a play waits for it (0 otherwise)."""
+    if not (run.playing and run.paced) or blocked(run) is not None:
+        return 0.0
+    now = time.monotonic() if now is None else now
+    return run.budget.wait(run.chunk_cost, now)
+
+
 def _forget_old(run: Run) -> None:
-    keep_from = run.trained - KEEP_CHUNKS * run.chunk
+    keep_from = run.trained - KEEP_CHUNKS * run.per_request * run.chunk
     for epoch in [e for e in run.frames if e < keep_from and e != run.pointer]:
         del run.frames[epoch]
         run.readings.pop(epoch, None)
@@ -491,14 +517,18 @@ def command(run: Run, plane: PlaneData, cmd: Command | Mapping[str, Any], now: f
 
 
 def _feed(run: Run, plane: PlaneData, have: int, now: float, force: bool = False) -> str:
-    """Make sure frames after `have` are on their way: train a chunk when fewer than one are
-    ready. ``"app"`` the first time a play waits for the budget (the page then says so)."""
+    """Make sure frames after `have` are on their way: when fewer than a chunk's are ready,
+    train ``run.per_request`` chunks (one for Play, whose first frame should come soon).
+    ``"app"`` the first time a play waits for the budget (the page then says so)."""
     ready = _ahead(run, have)
     soon = force or now - run.last_chunk >= MIN_INTERVAL
     scope = "fragment"
     if len(ready) * run.stride < run.chunk and soon:
         said = run.paced
-        train_chunk(run, plane, now)
+        for k in range(1 if force else run.per_request):
+            # A further chunk only when the budget holds it now: the play is not waiting.
+            if k and not run.budget.allows(run.chunk_cost, now) or not train_chunk(run, plane, now):
+                break
         ready = _ahead(run, have)
         if run.paced and not said:
             scope = "app"
