@@ -898,7 +898,29 @@ class MLP:
             [nrm.mean for nrm in fw.norms], [nrm.var for nrm in fw.norms],
         )
 
-    def _sgd_step(self, X: Array, Y: np.ndarray, buf: _Buffers, lr: float) -> None:
+    def _flat_sgd(self, ws: _Workspace) -> tuple[Array, Array]:
+        """Hold the weights and biases in one array, and `ws`'s gradients in another.
+
+        The arrays become views of ``params`` (their values copied unchanged), and the
+        workspace's ``gw``/``gb`` buffers views of ``grads`` laid out alike, so one SGD
+        update is ``params -= lr * grads``: two NumPy calls instead of two per array,
+        with the same numbers (elementwise). Call before any pass uses `ws`.
+        """
+        arrays = [*self.weights, *self.biases]
+        params = np.concatenate([a.ravel() for a in arrays])
+        grads = np.empty_like(params)
+        views_p, views_g, start = [], [], 0
+        for a in arrays:
+            views_p.append(params[start:start + a.size].reshape(a.shape))
+            views_g.append(grads[start:start + a.size].reshape(a.shape))
+            start += a.size
+        L = self.n_layers
+        self.weights[:], self.biases[:] = views_p[:L], views_p[L:]
+        ws.gw[:], ws.gb[:] = views_g[:L], views_g[L:]
+        return params, grads
+
+    def _sgd_step(self, X: Array, Y: np.ndarray, buf: _Buffers, lr: float,
+                  flat: tuple[Array, Array] | None = None) -> None:
         """One plain SGD step on a mini-batch, in place: :meth:`_pass` then ``θ ← θ − η g``.
 
         The same operations, on the same buffers and in the same order, as
@@ -908,7 +930,8 @@ class MLP:
         is most of a small network's step. Only for a network without normalisation
         and a step without penalty or clipping (:meth:`fit` checks). Each layer's
         parameters are updated as soon as the signal passed below them has been
-        computed with their old values.
+        computed with their old values, or, with ``flat`` (:meth:`_flat_sgd`), all at
+        once at the end.
         """
         L = self.n_layers
         W, B, acts_f, skips = self.weights, self.biases, self.activations, self.skips
@@ -936,13 +959,17 @@ class MLP:
                 g = np.matmul(delta, W[i].T, out=buf.dh[i])  # with W_i before its update
                 if i < L - 1 and skips[i]:
                     g += dh_above
-            W[i] -= lr * gw
-            B[i] -= lr * gb
+            if flat is None:
+                W[i] -= lr * gw
+                B[i] -= lr * gb
             if i == 0:
                 break
             k = i - 1
             delta = acts_f[k].backward(g, zs[k], acts[k], buf.delta[k])  # δ_k = dL/dz_k
             dh_above = g
+        if flat is not None:
+            params, grads = flat
+            params -= lr * grads
 
     # --- penalties, clipping, running averages --------------------------------------
 
@@ -1342,6 +1369,11 @@ class MLP:
                 return math.isfinite(t.loss) and math.isfinite(penalty_h[e]) and all(
                     np.isfinite(p).all() for p in state)
 
+            # Plain SGD on a plain network: each mini-batch step in one lean pass
+            # (_sgd_step: the same numbers as _pass + train_step, less bookkeeping), and
+            # one update of all the parameters, held in one array (_flat_sgd).
+            lean = optimizer == "sgd" and self.norm is None and not (l1 or l2) and clip_norm is None
+            flat = self._flat_sgd(ws) if lean else None
             update = self._make_step(optimizer, lr, momentum, betas, eps)
 
             def train_step(t: BackwardTrace) -> bool:
@@ -1353,9 +1385,6 @@ class MLP:
                 self._update_running(t)
                 return acted
 
-            # Plain SGD on a plain network: each mini-batch step in one lean pass
-            # (_sgd_step: the same numbers as _pass + train_step, less bookkeeping).
-            lean = optimizer == "sgd" and self.norm is None and not (l1 or l2) and clip_norm is None
             rng = np.random.default_rng(self.seed if seed is None else seed)
             trace = metrics_pass(0)
             done = 0
@@ -1372,7 +1401,7 @@ class MLP:
                     for batch in batches:
                         rows_b = ws.rows(batch.stop - batch.start)
                         if lean:
-                            self._sgd_step(Xp[batch], Yp[batch], rows_b, lr)
+                            self._sgd_step(Xp[batch], Yp[batch], rows_b, lr, flat)
                             continue
                         t = self._pass(Xp[batch], Yp[batch], rows_b, loss=False, quiet=True)
                         clipped[done] |= train_step(t)
