@@ -34,6 +34,10 @@ D. **Capacity**: the server's CPU per playing session per second of play, for
    share. Sessions per core is ``1 / (browser cores per session)`` at the updates per
    second the browser showed (the page's ``data-updates`` counter).
 
+E. **Where a default chunk's time goes**: CPU milliseconds (median of 15) of the stages
+   of one 25-epoch chunk of the default network: training, the snapshots' views, the
+   test losses (where they are separate), encoding the frames, their JSON.
+
 ``--before REV`` runs the same measurements on ``git archive REV`` (a copy of the app as
 it was) in a subprocess (D's browser part serves that copy), for the before/after table.
 Nothing is asserted; ``--write`` puts the tables into BENCHMARKS.md, in the section
@@ -174,7 +178,8 @@ def session_cpu(m, name: str, seconds: float) -> dict:
         now += b.tick(now) + 1 / 60
     played = now - start  # less than `seconds` when the play ended (1,000 epochs)
     return {"cpu_per_s": b.cpu / played, "epochs_per_s": b.epoch / played, "asks": b.asks,
-            "asks_per_s": b.asks / played, "chunk": b.run.chunk, "played": played}
+            "asks_per_s": b.asks / played, "updates_per_s": b.pos / played, "chunk": b.run.chunk,
+            "played": played}
 
 
 def slider_moves(m, root: Path, players: str | None, n_players: int, moves: int) -> dict:
@@ -258,6 +263,88 @@ def browser_session(root: Path, query: str, seconds: float, warm: float = 3.0) -
             "updates_per_s": (u1 - u0) / wall, "epoch_end": e1}
 
 
+def _bare_steps(net, X, y, epochs: int = 25, batch: int = 10, lr: float = 0.03) -> None:
+    """The floor of a chunk's training: exactly the NumPy calls of its SGD steps (forward,
+    backward, update; tanh hidden layers, sigmoid output) in a bare loop, without the
+    metrics passes or any bookkeeping. A reference, not the app's code."""
+    import numpy as np
+
+    W = [w.copy() for w in net.weights]
+    B = [b.copy() for b in net.biases]
+    Y = np.asarray(y, dtype=np.float64)[:, None]
+    L, n = len(W), batch
+    ones = np.ones(n)
+    z = [np.empty((n, w.shape[1])) for w in W]
+    gw, gb = [np.empty_like(w) for w in W], [np.empty_like(b) for b in B]
+    dh = [np.empty((n, w.shape[0])) for w in W]
+    rng = np.random.default_rng(0)
+    for _ in range(epochs):
+        perm = rng.permutation(len(X))
+        Xp, Yp = X[perm], Y[perm]
+        for k in range(0, len(X) - n + 1, n):
+            h, hs = Xp[k:k + n], [Xp[k:k + n]]
+            for i in range(L):
+                np.matmul(h, W[i], out=z[i])
+                z[i] += B[i]
+                if i < L - 1:
+                    h = np.tanh(z[i])
+                    hs.append(h)
+            e = np.exp(-np.abs(z[-1]))
+            r = 1 / (1 + e)
+            delta = (np.where(z[-1] >= 0, r, e * r) - Yp[k:k + n]) / n
+            for i in reversed(range(L)):
+                np.matmul(hs[i].T, delta, out=gw[i])
+                np.matmul(ones, delta, out=gb[i])
+                if i == 0:
+                    break
+                g = np.matmul(delta, W[i].T, out=dh[i])
+                slope = np.multiply(hs[i], hs[i])
+                np.subtract(1, slope, out=slope)
+                delta = np.multiply(g, slope, out=g)
+            for p, g in zip(W + B, gw + gb, strict=True):
+                p -= lr * g
+
+
+def stages(m, repeats: int = 15) -> dict:
+    """Part E: median CPU milliseconds of each stage of a default 25-epoch chunk."""
+    b = Browser(m, "default")
+    run, plane, R = b.run, b.plane, m.R
+    X, Xt = R._inputs(run.spec, plane)
+    net = run.net.copy()
+
+    def fit():
+        return net.fit(X, plane.y_train, epochs=25, lr=0.03, optimizer="sgd", batch_size=10,
+                       snapshot_epochs=list(range(1, 26)), seed=1)
+
+    snaps = {k: p for k, p in fit().snapshots.items() if k > 0}
+    views = R._views(run.spec, net, plane, snaps)
+    frames = [R.encode(v, v["epoch"], v.get("test_loss", 0.5), {}, (), ()) for v in views]
+    steps = {
+        "training": fit,
+        "views": lambda: R._views(run.spec, net, plane, snaps),
+        "test losses": (lambda: [R._test_loss(net, snaps[k], plane, Xt) for k in snaps])
+        if hasattr(R, "_test_loss") else None,  # before: a model copy and a pass per frame
+        "encoding": lambda: [R.encode(v, v["epoch"], v.get("test_loss", 0.5), {}, (), ())
+                             for v in views],
+        "JSON": lambda: json.dumps(frames),
+    }
+    out = {}
+    steps["floor: the SGD steps' NumPy calls alone"] = lambda: _bare_steps(net, X, plane.y_train)
+    for name, f in steps.items():
+        if f is None:
+            continue
+        for _ in range(2):
+            f()
+        times = []
+        for _ in range(repeats):
+            t0 = time.process_time()
+            f()
+            times.append(time.process_time() - t0)
+        out[name] = 1000 * statistics.median(times)
+    out["bytes"] = len(json.dumps(frames))
+    return out
+
+
 def measure(root: Path, seconds: float, moves: int, parts: str = "ABCD") -> dict:
     sys.path.insert(0, str(root))
     os.chdir(root)
@@ -271,6 +358,9 @@ def measure(root: Path, seconds: float, moves: int, parts: str = "ABCD") -> dict
         for name in NETWORKS if "B" in parts else CAPACITY:
             out["session"][name] = session_cpu(m, name, seconds)
             print("session", name, out["session"][name], flush=True)
+    if "E" in parts:
+        out["stages"] = stages(m)
+        print("stages", out["stages"], flush=True)
     if "C" in parts:
         for players in (None, "default", "worst URL"):
             out["slider"][players or "nobody"] = slider_moves(m, root, players, 10, moves)
@@ -288,22 +378,28 @@ def capacity(root: Path, seconds: float) -> dict:
     return out
 
 
+def per_update(r: dict) -> float:
+    """CPU seconds of the server per frame update (per epoch at stride 1)."""
+    return r["cpu_per_s"] / r.get("updates_per_s", r["epochs_per_s"])
+
+
 def _capacity_table(runs: list[dict], cols: list[str]) -> str:
     from benchmarks.common import table
 
     rows = []
     for name in CAPACITY:
-        row = [name]
-        for r in runs:
+        for col, r in zip(cols, runs, strict=True):
             s, b = r["session"][name], r["browser"][name]
-            per_request = (b["cpu_per_s"] - s["cpu_per_s"]) / s["asks_per_s"] if s["asks_per_s"] else 0.0
-            row += [f"{s['cpu_per_s']:.3f}", f"{s['asks_per_s']:.2f}", f"{b['cpu_per_s']:.3f}",
-                    f"{b['updates_per_s']:.1f}", f"{1000 * per_request:.0f} ms",
-                    f"{1 / b['cpu_per_s']:.1f}" if b["cpu_per_s"] > 0 else "—"]
-        rows.append(row)
-    heads = ("in-process: cores per session", "requests / s", "one browser: cores per session",
-             "updates / s", "Streamlit per request", "sessions per core")
-    return table(["network", *[f"{c}: {h}" for c in cols for h in heads]], rows)
+            inside, whole = per_update(s), per_update(b)
+            per_ask = s.get("updates_per_s", s["epochs_per_s"]) / s["asks_per_s"]  # updates a request
+            rows.append([name, col, f"{s['asks_per_s']:.2f}", f"{1000 * inside:.2f} ms",
+                         f"{1000 * whole:.2f} ms", f"{b['updates_per_s']:.1f}",
+                         f"{1000 * (whole - inside) * per_ask:+.0f} ms", f"{30 * whole:.3f}",
+                         f"**{1 / (30 * whole):.1f}**", f"{1 / (20 * whole):.1f}"])
+    heads = ("requests / s", "in-process: CPU per update", "one browser: CPU per update",
+             "browser's updates / s", "Streamlit's share per request", "cores per session at 30 / s",
+             "sessions per core at 30 / s", "at 20 / s")
+    return table(["network", "", *heads], rows)
 
 
 def report(before: dict | None, after: dict, args: argparse.Namespace) -> str:
@@ -359,11 +455,25 @@ def report(before: dict | None, after: dict, args: argparse.Namespace) -> str:
                     f"{c}: {h}" for c in cols for h in ("move, median", "move, worst", "players' cores",
                                                         "players' epochs / s")]], rows)]
     if "D" in parts:
-        out += [f"**D. Capacity**: cores = CPU seconds of the server per second of play; in-process "
-                f"over {args.seconds:g} s of simulated play, one browser over "
-                f"{args.browser_seconds:g} s of real play; Streamlit per request = (browser − "
-                "in-process) / requests; sessions per core = 1 / browser cores:",
-                _capacity_table(runs, cols)]
+        out += [f"**D. Capacity**: CPU seconds of the server per frame update (one epoch at "
+                f"stride 1), in-process over {args.seconds:g} s of simulated play and with one "
+                f"browser over {args.browser_seconds:g} s of real play; Streamlit's share = the "
+                "difference, times the updates one request brings; cores per session and sessions "
+                "per core from the browser's figure:", _capacity_table(runs, cols)]
+    if "E" in parts:
+        names = [k for k in ("training", "views", "test losses", "encoding", "JSON")
+                 if any(k in r["stages"] for r in runs)]
+        floor = "floor: the SGD steps' NumPy calls alone"
+        rows = [[k, *[f"{r['stages'][k]:.1f} ms" if k in r["stages"] else "(in views)"
+                      for r in runs]] for k in names]
+        rows.append(["**a chunk**", *[
+            f"**{sum(v for k, v in r['stages'].items() if k not in ('bytes', floor)):.0f} ms**"
+            for r in runs]])
+        rows.append([floor + " (a reference, not the app)",
+                     *[f"{r['stages'][floor]:.1f} ms" if floor in r["stages"] else "—" for r in runs]])
+        rows.append(["frames' JSON size", *[f"{r['stages']['bytes'] / 1000:.0f} kB" for r in runs]])
+        out += ["**E. Where a default chunk's time goes** (25 epochs and their 25 frames, CPU, "
+                "median of 15):", table(["stage", *cols], rows)]
     return "\n\n".join(out)
 
 
@@ -373,7 +483,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--before", metavar="REV", help="also measure the app at git revision REV")
     p.add_argument("--seconds", type=float, default=20.0, help="simulated seconds of play (B, D)")
     p.add_argument("--moves", type=int, default=7, help="slider moves per condition (C)")
-    p.add_argument("--parts", default="ABCD", help="which parts to run (letters of A, B, C, D)")
+    p.add_argument("--parts", default="ABCD", help="which parts to run (letters of A-E)")
     p.add_argument("--browser-seconds", type=float, default=20.0,
                    help="seconds of real play per network (D)")
     p.add_argument("--section", default="play_capacity", help="BENCHMARKS.md section for --write")
