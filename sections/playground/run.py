@@ -527,7 +527,7 @@ def _feed(run: Run, plane: PlaneData, have: int, now: float, force: bool = False
         said = run.paced
         for k in range(1 if force else run.per_request):
             # A further chunk only when the budget holds it now: the play is not waiting.
-            if k and not run.budget.allows(run.chunk_cost, now) or not train_chunk(run, plane, now):
+            if (k and not run.budget.allows(run.chunk_cost, now)) or not train_chunk(run, plane, now):
                 break
         ready = _ahead(run, have)
         if run.paced and not said:
