@@ -11,15 +11,20 @@ only move a pointer over the trained timeline, so the network at epoch ``N`` dep
 on the settings and the seed alone: a shared link reproduces it however it was played.
 
 Every ``Run.stride``-th epoch of a chunk becomes a *frame* (:mod:`sections.playground.frames`,
-numbers from :func:`core.network_view.snapshot_views`); the frames of the last
-:data:`KEEP_CHUNKS` chunks are kept, so that a pause at the epoch the browser shows
-can show that very network.
+numbers from :func:`core.network_view.snapshot_views`, all of a chunk's snapshots in
+one stacked pass); the frames of the last :data:`KEEP_CHUNKS` requests' chunks are kept,
+so that a pause at the epoch the browser shows can show that very network. Beside each
+frame the run keeps its :class:`~sections.playground.frames.Reading` (what the page under
+the diagram reads, never sent).
 
 Limits
 ------
-One request trains at most one chunk; one press of Play trains at most
-:data:`MAX_PLAY` epochs, a network at most :data:`MAX_EPOCHS`; a session gets a
-chunk at most every :data:`MIN_INTERVAL` seconds. So a long play is a series of short
+Play trains one chunk; a request for more frames trains :func:`chunks_per_request`
+(two for a network whose frames are small, so that the per-request overhead is paid
+half as often); while a play waits for the budget the answer carries
+:func:`wait_hint`, when to ask again. One press of Play trains at most
+:data:`MAX_PLAY` epochs, a network at most :data:`MAX_EPOCHS`; a session gets new
+chunks at most every :data:`MIN_INTERVAL` seconds. So a long play is a series of short
 requests, and other sessions are served between them. Training that diverges stops.
 
 What a chunk costs is the compute guard's model (:mod:`ui.guard`, seconds of one core:
