@@ -45,7 +45,16 @@ from sections.playground.play import (
     gradient_reading,
     layer_signal,
 )
-from sections.playground.run import CHUNK, MAX_EPOCHS, RunSpec, chunk_seed, command, new_run, train_chunk
+from sections.playground.run import (
+    CHUNK,
+    MAX_EPOCHS,
+    REQUEST_CHUNKS,
+    RunSpec,
+    chunk_seed,
+    command,
+    new_run,
+    train_chunk,
+)
 from ui.frame import PAGES
 from ui.i18n import Translator, catalog
 from ui.literal import literal
@@ -283,8 +292,8 @@ def test_step_play_more_pause() -> None:
     # every epoch after the one shown, up to the end of a chunk, at least a chunk ahead
     assert epochs == list(range(2, last + 1)) and last % CHUNK == 0 and len(epochs) >= CHUNK
     play_run_wait()
-    at = send(at, "more", have=last)
-    assert [f["e"] for f in payload(at)["frames"]] == list(range(last + 1, last + CHUNK + 1))
+    at = send(at, "more", have=last)  # two chunks a request, for this small network
+    assert [f["e"] for f in payload(at)["frames"]] == list(range(last + 1, last + REQUEST_CHUNKS * CHUNK + 1))
     at = send(at, "pause", at=30)
     data = payload(at)
     assert data["mode"] == "paused" and data["pointer"] == 30 and [f["e"] for f in data["frames"]] == [30]
@@ -309,11 +318,11 @@ def test_epoch_n_is_the_same_however_it_was_played() -> None:
     plane = _plane()
     a, b = new_run(_spec(), plane), new_run(_spec(), plane)
     command(a, plane, {"action": "play", "at": 0, "have": 0}, now=0.0)
-    command(a, plane, {"action": "more", "have": CHUNK}, now=1.0)
-    for e in range(2 * CHUNK):  # b: one Step at a time, with pauses in between
+    command(a, plane, {"action": "more", "have": CHUNK}, now=1.0)  # two chunks at once
+    for e in range(3 * CHUNK):  # b: one Step at a time, with pauses in between
         command(b, plane, {"action": "step", "at": e}, now=float(e))
-    assert a.trained == b.trained == 2 * CHUNK and b.pointer == 2 * CHUNK
-    for epoch in (7, CHUNK, 2 * CHUNK):
+    assert a.trained == b.trained == 3 * CHUNK and b.pointer == 3 * CHUNK
+    for epoch in (7, CHUNK, 2 * CHUNK, 3 * CHUNK):
         for wa, wb in zip(a.params[epoch].weights, b.params[epoch].weights, strict=True):
             assert np.array_equal(wa, wb)
         assert a.frames[epoch] == b.frames[epoch]
