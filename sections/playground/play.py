@@ -323,8 +323,9 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     if grad:
         st.markdown(grad)
     _loss_chart(s, plane, run, epoch, t)
-    st.caption(t(f"{NAME}.limits", chunk=run.chunk, play=f"{MAX_PLAY:,}", total=f"{MAX_EPOCHS:,}",
-                 rate=f"{60 * PLAY_RATE:.0f}"))
+    # A request for more frames trains run.per_request chunks (Play: one).
+    st.caption(t(f"{NAME}.limits", chunk=run.chunk * run.per_request, play=f"{MAX_PLAY:,}",
+                 total=f"{MAX_EPOCHS:,}", rate=f"{60 * PLAY_RATE:.0f}"))
 
 
 def marked_units(frame: WireFrame) -> tuple[list[list], list[list]]:

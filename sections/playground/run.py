@@ -229,9 +229,11 @@ class PlayBudget:
         self.tokens, self.at = self.level(now) - cost, now
 
 
-def chunks_per_request(spec: RunSpec) -> int:
-    """Chunks a request for more frames trains: :data:`REQUEST_CHUNKS` when their frames
-    still fit in one message (``frames.CHUNK_BYTES``) at the run's stride, else one.
+def chunks_per_request(spec: RunSpec, plane: PlaneData) -> int:
+    """Chunks a request for more frames trains: :data:`REQUEST_CHUNKS` when together they
+    cost no more than one request may (:data:`CHUNK_SECONDS`, in the guard's model) and
+    their frames still fit in one message (``frames.CHUNK_BYTES``) at the run's stride;
+    else one.
 
     Each request costs the server a fragment rerun on top of its chunks (the component's
     data is serialised and hashed, the message sent): fewer, larger requests pay that
@@ -239,7 +241,9 @@ def chunks_per_request(spec: RunSpec) -> int:
     the network at epoch N is the same however many a request trains.
     """
     k = REQUEST_CHUNKS
-    return k if frame_stride(spec.sizes, k * spec.chunk) <= frame_stride(spec.sizes, spec.chunk) else 1
+    cheap = k * chunk_work(spec, plane).seconds() <= CHUNK_SECONDS * (1 + 1e-9)
+    small = frame_stride(spec.sizes, k * spec.chunk) <= frame_stride(spec.sizes, spec.chunk)
+    return k if cheap and small else 1
 
 
 def chunk_seed(seed: int, chunk: int) -> int:
@@ -322,7 +326,7 @@ def new_run(spec: RunSpec, plane: PlaneData) -> Run:
     params = net.get_params()
     view = _views(spec, net, plane, {0: params})[0]
     run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex,
-              chunk_cost=chunk_work(spec, plane).seconds(), per_request=chunks_per_request(spec))
+              chunk_cost=chunk_work(spec, plane).seconds(), per_request=chunks_per_request(spec, plane))
     test = view.get("test_loss")
     run.frames[0] = encode(view, 0, test, {}, spec.marked_layers, spec.dead_layers)
     run.readings[0] = reading(view)
