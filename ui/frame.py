@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 import streamlit as st
 
 from ui.cache import start_run
-from ui.controls import Bound, Controls
+from ui.controls import DECLARED_STATE, Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 from ui.internals import OVERSIZED_BY_LENGTH, OVERSIZED_KEY, QUERY_LENGTH_LIMIT, QUERY_PARAMETER_LIMIT
 from ui.startup import prepare_process
@@ -31,6 +31,9 @@ HIDE_KEY = "hide"
 LANG_KEY = "lang"
 #: URL parameter of the section a page shows (see :meth:`Frame.sections`).
 SECTION_KEY = "view"
+#: URL parameter of the lesson's open step (``sections/lesson``): like the open section,
+#: where the visitor is rather than a setting, so Reset keeps it.
+STEP_KEY = "step"
 _DEFAULTS_STATE = "_control_defaults"
 
 
@@ -52,6 +55,7 @@ class PageInfo:
 #: nav never points at a page that has not been built.
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("home", "dashboard.py", ":material/home:"),
+    PageInfo("lesson", "pages/lesson.py", ":material/school:"),
     PageInfo("playground", "pages/playground.py", ":material/play_circle:"),
     PageInfo("shapes", "pages/shapes.py", ":material/show_chart:"),
     PageInfo("vanishing", "pages/vanishing.py", ":material/trending_down:"),
@@ -175,7 +179,7 @@ def frame(page: str) -> Frame:
     t = Translator(lang)
     controls.t = t
     controls.restore_notes()
-    controls.bound[LANG_KEY] = Bound(LANG_KEY, DEFAULT_LANGUAGE, lang)
+    controls.keep(LANG_KEY, DEFAULT_LANGUAGE, lang)
     if rejected is not None:
         controls.note(LANG_KEY, rejected, t("common.url.reason.option"))
     oversized = st.query_params.get_all(OVERSIZED_KEY)
@@ -348,8 +352,13 @@ def share_url(
 
 def _reset(page: str) -> None:
     """Button callback: every control of `page` back to its default."""
-    for key, default in st.session_state.get(_DEFAULTS_STATE, {}).get(page, {}).items():
-        if key not in (LANG_KEY, SECTION_KEY):
+    # The page's declared table first, so that a value a preset or a pasted link wrote
+    # for a control not drawn yet goes back too; then what the bound controls said,
+    # which may be a by-hand control's URL form. (A bound control that first appears
+    # after this takes the request URL's value: Streamlit seeds it from there.)
+    declared = st.session_state.get(DECLARED_STATE, {}).get(page, {})
+    for key, default in {**declared, **st.session_state.get(_DEFAULTS_STATE, {}).get(page, {})}.items():
+        if key not in (LANG_KEY, SECTION_KEY, STEP_KEY):
             st.session_state[key] = default
 
 
