@@ -69,3 +69,14 @@ def test_translator_falls_back_and_formats() -> None:
     assert t("common.diverged", epoch=3).count("3") >= 1
     assert Translator("xx").lang == "en"
     assert t("no.such.key") == "no.such.key"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_home_says_what_every_other_page_shows(lang: str) -> None:
+    """Home's "explore" list names every page with a line of its own (a key built from
+    the page's name, which no literal-key scan sees)."""
+    t = Translator(lang)
+    for info in PAGES:
+        if info.name != "home":
+            line = t(f"home.next.{info.name}")
+            assert line and line != f"home.next.{info.name}", (lang, info.name)
