@@ -482,7 +482,7 @@ function powerOfTen(k) {
 
 // The gradient view's colour bars, one per row of [label, log10 range]: the ramp from
 // pale (the range's low end) to dark (its largest value), with a tick and a label at
-// every power of ten inside the range, and a swatch for "no gradient at all".
+// every power of ten inside the range; beside the first, a swatch for "no gradient at all".
 function drawColourBars(s, rows) {
   const T = s.data.text;
   const width = Math.min(Math.max(320, s.el.net.parentElement.clientWidth || 600), 640);
@@ -517,6 +517,7 @@ function drawColourBars(s, rows) {
     } else {
       ctx.fillText("—", x0 + barW / 2, y + barH + 5);
     }
+    if (r > 0) return; // one swatch for both bars
     const sx = x0 + barW + 16;
     ctx.fillStyle = PAL.no_gradient;
     ctx.fillRect(sx, y, 14, barH);
