@@ -136,6 +136,8 @@ def _class_colours(spec: dict) -> tuple[dict[str, str], list[str]]:
         if colour.get("field") == "label":
             classes = dict(zip(scale["domain"], scale["range"], strict=True))
         elif colour.get("field") == "p":
+            # in RGB, as the map's pixels: Vega's default (HCL) passes through green
+            assert scale.get("interpolate") == "rgb"
             prob = scale["range"]
     return classes, prob
 

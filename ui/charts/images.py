@@ -197,8 +197,9 @@ def image_heatmap(
     )
     # The colour legend: an invisible two-point layer on the same colour scale.
     ends = [float(domain[0]), float(domain[1])]
-    scale = alt.Scale(type="log", range=list(stops), nice=False) if log else alt.Scale(
-        range=list(stops), nice=False, zero=False)
+    # Interpolated in RGB, as the picture's pixels are (see :func:`_ramp`).
+    scale = alt.Scale(type="log", range=list(stops), nice=False, interpolate="rgb") if log else \
+        alt.Scale(range=list(stops), nice=False, zero=False, interpolate="rgb")
     legend = alt.Chart(pd.DataFrame({"v": ends, "x": [0.0, 0.0], "y": [1.0, 1.0]})).mark_point(
         opacity=0).encode(
         x=alt.X("x:Q"), y=alt.Y("y:Q"),

@@ -197,5 +197,9 @@ def class_scale(labels: Sequence[str]) -> alt.Scale:
 
 
 def probability_scale() -> alt.Scale:
-    """P(class 1) over [0, 1] on :data:`SIGN_RAMP`: orange (class 0) to blue (class 1)."""
-    return alt.Scale(domain=[0, 1], range=list(SIGN_RAMP))
+    """P(class 1) over [0, 1] on :data:`SIGN_RAMP`: orange (class 0) to blue (class 1).
+
+    Interpolated in RGB, as the maps' pixels are (Vega's default, HCL, would pass
+    through green between orange and white).
+    """
+    return alt.Scale(domain=[0, 1], range=list(SIGN_RAMP), interpolate="rgb")
