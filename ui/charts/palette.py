@@ -18,15 +18,16 @@ Magnitude of a signed number (a weight):
     the line's width and opacity; its hue is still its sign.
 Size of a gradient (never signed, read on a log scale):
     :data:`GRADIENT_RAMP`, pale green (tiny) to dark green (large), a hue no
-    class, sign or activation map uses. Its legend is a colour bar with ticks at
+    class or sign uses (so in the Playground's gradient view the units' maps
+    keep their blue and orange). Its legend is a colour bar with ticks at
     powers of ten. :data:`NO_GRADIENT` (grey) is exactly no gradient at all.
 Activations:
     one Okabe-Ito colour each (:data:`ACTIVATION_COLOURS`, colour-blind-safe),
     identical in registry order to the theme's ``chartCategoricalColors``; used
     for curves, never for a class or a sign.
 Other meanings:
-    dead units :data:`DEAD` (and the share of them, :data:`DEAD_RAMP`, white to
-    dark red), live units :data:`ALIVE`; losses :data:`LOSS_COLOURS` (training
+    dead units red, :data:`DEAD` (and the share of them, :data:`DEAD_RAMP`, white
+    to dark red), live units :data:`ALIVE`; losses :data:`LOSS_COLOURS` (training
     grey, test black); reference lines and marks in the greys of :data:`INK`,
     :data:`INK_SOFT`, :data:`REFERENCE` and :data:`SAMPLE`; other continuous
     values :data:`VIRIDIS`.
@@ -39,8 +40,8 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 
 # ---------------------------------------------------------------- Okabe-Ito
-# The eight colours of Okabe & Ito's colour-blind-safe set, plus a darker
-# yellow that reads on white. Charts that need a few series name them here.
+# Okabe & Ito's colour-blind-safe set (its yellow darkened to OLIVE, which reads
+# on white) and a mid grey. Charts that need a few series name them here.
 GREY = "#7F7F7F"
 ORANGE = "#E69F00"
 SKY = "#56B4E9"
@@ -97,14 +98,14 @@ OTHER_COLOUR = "#444444"
 SERIES: tuple[str, ...] = (BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, OLIVE, GREY)
 
 # ---------------------------------------------------------------- other meanings
-#: A unit that is dead (outputs one value, receives no gradient).
-DEAD = VERMILLION
+#: A unit that is dead (outputs one value, receives no gradient): red on every
+#: page, the Playground's crossed-out units included.
+DEAD = "#C62828"
 #: A unit that fires on some sample.
 ALIVE = GREEN
 #: The share of a layer's units that are dead, 0 (white) to 1 (dark red).
 DEAD_RAMP: tuple[str, str] = ("#FFFFFF", "#A50F15")
-#: The playground's dead-unit cross and a below-zero unit's frame.
-DEAD_MARK = "#C62828"
+#: The Playground's frame for a unit below zero on every point that still learns.
 BELOW_MARK = "#546E7A"
 #: Loss curves: training grey, test black (as in TensorFlow Playground's chart).
 LOSS_COLOURS: dict[str, str] = {"train": "#8A8A8A", "test": "#111111"}
@@ -151,7 +152,7 @@ def component_colours() -> dict[str, object]:
         "negative": NEGATIVE, "neutral": NEUTRAL, "positive": POSITIVE,
         "gradient": list(GRADIENT_RAMP), "no_gradient": NO_GRADIENT,
         "gradient_decades": GRADIENT_DECADES,
-        "dead": DEAD_MARK, "below": BELOW_MARK, "ink": INK, "paper": PAPER, "ring": BLACK,
+        "dead": DEAD, "below": BELOW_MARK, "ink": INK, "paper": PAPER, "ring": BLACK,
         "loss_train": LOSS_COLOURS["train"], "loss_test": LOSS_COLOURS["test"],
     }
 
