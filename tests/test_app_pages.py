@@ -30,6 +30,7 @@ def test_defaults_render(info) -> None:
     assert bound_widgets(at), "a page has at least one URL-bound control"
 
 
+@pytest.mark.slow  # every section of every page
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
 def test_korean_in_every_section(info) -> None:
     ko = Translator("ko")
@@ -40,6 +41,7 @@ def test_korean_in_every_section(info) -> None:
             assert ko(f"{info.name}.nav.{view}") in at.segmented_control[0].options
 
 
+@pytest.mark.slow  # every control of every page
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
 def test_tampered_url_falls_back_with_note(info) -> None:
     # Every control of every section, opened in the section that draws it.
@@ -56,6 +58,7 @@ def test_tampered_url_falls_back_with_note(info) -> None:
         assert bound_widgets(at)[key].value == defaults[key].value
 
 
+@pytest.mark.slow  # every section of every page, cold
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
 def test_repeated_and_unknown_keys(info) -> None:
     sections = keys_by_section(info)

@@ -38,6 +38,7 @@ from sections.playground.run import (
     new_run,
     valid_command,
 )
+from sections.playground.settings import training_values
 from ui import guard
 from ui.frame import PAGES
 from ui.i18n import Translator
@@ -45,7 +46,7 @@ from ui.i18n import Translator
 PAGE = next(p for p in PAGES if p.name == "playground")
 T = Translator("en")
 ALL = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
-#: The issue's worst URL: eight layers of 16 ReLU units, every feature, batches of one.
+#: The worst URL: eight layers of 16 ReLU units, every feature, batches of one.
 WORST = {"data": "plane", "shape": ",".join(["16"] * 8), "act": "relu", "features": ",".join(ALL),
          "batch": "1", "train": "90"}
 
@@ -62,10 +63,7 @@ def _rows(n_train: int, n_test: int) -> PlaneData:
 
 
 def _spec(plane: PlaneData, chunk: int = CHUNK, **kw) -> RunSpec:
-    base = dict(features=("x1", "x2"), shape=(4, 2), acts=("tanh", "tanh"), residual=False,
-                init="glorot_uniform", lr=0.03, batch=10, reg="none", reg_rate=0.0, seed=0)
-    base.update(kw)
-    return RunSpec(**base, data_key=plane.key, problem=plane.problem, chunk=chunk)
+    return RunSpec(**training_values(**kw), data_key=plane.key, problem=plane.problem, chunk=chunk)
 
 
 def _worst(plane: PlaneData, chunk: int = CHUNK) -> RunSpec:
@@ -317,6 +315,7 @@ commands = st.dictionaries(
     json_values | st.sampled_from(R.ACTIONS), max_size=7) | json_values
 
 
+@pytest.mark.slow  # fuzz: random JSON through the page's command check
 @settings(max_examples=300, deadline=None)
 @given(raw=commands)
 def test_any_json_a_client_sends_is_checked_or_dropped(raw) -> None:

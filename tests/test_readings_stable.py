@@ -1,4 +1,4 @@
-"""A shared link shows the same conclusions on any machine (issue 25).
+"""A shared link shows the same conclusions on any machine.
 
 On one deployment a link reproduces the same numbers: every run is deterministic for
 its settings. Another machine rounds differently (OpenBLAS picks a matrix-multiply
@@ -72,6 +72,7 @@ def test_the_comparison_sets_numbers_aside_but_not_words() -> None:
     assert not math.isnan(_number("9.5e−07"))
 
 
+@pytest.mark.slow  # trains every page's defaults twice, once on another BLAS kernel
 def test_readings_at_the_defaults_hold_on_another_processor() -> None:
     here = readings()
     env = {**os.environ, **other_blas_env()}

@@ -5,13 +5,17 @@ epoch shown (losses, a diverged run, the loss curve with the network's ``.npz``)
 The component sits in a fragment: while playing, its requests for more frames rerun
 only the fragment, which trains the next chunk (:mod:`sections.playground.run`).
 Pause, Step, Reset and a click on the plane rerun the whole page.
+
+Names: a *frame* is one epoch's drawing as the component receives it
+(:mod:`sections.playground.frames`); the page's :class:`ui.frame.Frame` is always
+``fr``, and a pandas table is a *table*.
 """
 
 from __future__ import annotations
 
 import base64
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -19,6 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from core.features import FEATURES
+from core.init import unit_spread
 from core.points import MAX_POINTS, PointsError, decode_points, encode_points, toggle_point
 from sections.playground.data import PLANE_EXTENT, PlaneData, plane_data
 from sections.playground.frames import F32_MAX, full_value
@@ -38,7 +43,15 @@ from sections.playground.run import (
     run_spec,
     valid_command,
 )
-from sections.playground.settings import DRAW, LINK_BOX, NAME, POINTS_KEY, PlaygroundSettings, import_link
+from sections.playground.settings import (
+    CONTROLS,
+    DRAW,
+    LINK_BOX,
+    NAME,
+    POINTS_KEY,
+    PlaygroundSettings,
+    import_link,
+)
 from ui.charts import compiled
 from ui.charts.palette import component_colours
 from ui.charts.playground import loss_chart
@@ -278,7 +291,11 @@ EXPERIMENTS = {
     "xor": "data=xor&shape=&features=x1x2&lr=0.1",
     "dead": "data=circle&act=relu&shape=8,8,8&lr=3",
     "explode": f"data=spiral&act=relu&shape=16,16,16,16,16,16&lr=10&init=he_normal&features={_ALL}",
+    "zero": "data=circle&init_zero=true&lr=0.1",
 }
+#: Units of a layer whose spread (:func:`core.init.unit_spread`) is at most this are one
+#: unit copied: rounding alone leaves about 1e-16.
+SAME_UNITS = 1e-9
 #: The gradient *grows* on its way back when the first hidden layer gets more than this
 #: many times the last one's (as the gradient reading's "grad_grows" says).
 GROWTH = 10.0
@@ -322,9 +339,30 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     grad = gradient_reading(run.spec.sizes, frame, t)
     if grad:
         st.markdown(grad)
+    same = symmetry_reading(run, epoch, t)
+    if same:
+        st.info(same, icon=":material/content_copy:")
     _loss_chart(s, plane, run, epoch, t)
     st.caption(t(f"{NAME}.limits", chunk=run.chunk, play=f"{MAX_PLAY:,}", total=f"{MAX_EPOCHS:,}",
                  rate=f"{60 * PLAY_RATE:.0f}"))
+
+
+def symmetry_reading(run: Run, epoch: int, t: Translator) -> str | None:
+    """With every weight started at zero (``init_zero``): whether each hidden layer's
+    units are still one unit copied, measured on the network at `epoch`.
+
+    None for a random start, or when no hidden layer has two units to compare.
+    """
+    layers = [i for i, width in enumerate(run.spec.shape) if width > 1]
+    if not run.spec.init_zero or not layers:
+        return None
+    params = run.params.get(epoch) or run.net.get_params()
+    spread = unit_spread(params.weights, params.biases)
+    apart = [i + 1 for i in layers if spread[i] > SAME_UNITS]
+    if not apart:
+        return t(f"{NAME}.zero.same", epoch=epoch, units=sum(run.spec.shape[i] for i in layers))
+    return t(f"{NAME}.zero.apart", epoch=epoch, layers=", ".join(map(str, apart)),
+             spread=f"{max(spread[i - 1] for i in apart):.1e}")
 
 
 def marked_units(frame: dict) -> tuple[list[list], list[list]]:
@@ -483,7 +521,7 @@ def _fmt(v: float | None) -> str:
     return "—" if v is None else f"{v:.4g}"
 
 
-def loss_frame(run: Run, upto: int, t: Translator) -> pd.DataFrame:
+def loss_table(run: Run, upto: int, t: Translator) -> pd.DataFrame:
     """The loss curve up to epoch `upto`: one row per (curve, epoch)."""
     e = np.arange(min(upto, len(run.train_loss) - 1) + 1)
     rows = [pd.DataFrame({"epoch": e, "loss": np.asarray(run.train_loss)[e],
@@ -496,19 +534,27 @@ def loss_frame(run: Run, upto: int, t: Translator) -> pd.DataFrame:
 
 
 def _loss_chart(s: PlaygroundSettings, plane: PlaneData, run: Run, epoch: int, t: Translator) -> None:
-    frame = loss_frame(run, epoch, t)
-    spec = compiled(loss_chart, t, frame, (t(f"{NAME}.curve.train"), t(f"{NAME}.curve.test")))
+    table = loss_table(run, epoch, t)
+    spec = compiled(loss_chart, t, table, (t(f"{NAME}.curve.train"), t(f"{NAME}.curve.test")))
     sizes = run.spec.sizes
     settings = run_settings(
-        NAME, data=plane.used, n_samples=plane.n_samples, noise=s.noise if s.data != DRAW else None,
-        seed=s.seed, n_train=len(plane.y_train), sizes=sizes, activation=list(s.acts),
-        output=run.spec.output, init=s.init, optimizer="sgd", lr=s.lr, batch_size=s.batch,
-        epochs=epoch, features=list(s.features), train_percent=s.train, reg=s.reg,
-        reg_rate=s.reg_rate, residual=s.residual, extent=PLANE_EXTENT,
+        NAME, data=plane.used, n_samples=plane.n_samples, n_train=len(plane.y_train), sizes=sizes,
+        output=run.spec.output, optimizer="sgd", epochs=epoch, extent=PLANE_EXTENT,
         points=s.points or None, loss="cross_entropy" if run.spec.output == "sigmoid" else "squared_error",
+        **stored_settings(s),
     )
-    chart_block(spec, frame, "playground-loss", t, title=t(f"{NAME}.curve.title", epoch=epoch),
+    chart_block(spec, table, "playground-loss", t, title=t(f"{NAME}.curve.title", epoch=epoch),
                 caption=t(f"{NAME}.curve.caption"),
                 weights=Weights(run.params.get(epoch, run.net.get_params()), settings,
                                 f"playground-network-epoch-{epoch}"))
 
+
+
+def stored_settings(s: PlaygroundSettings) -> dict[str, Any]:
+    """The controls' part of an exported network's settings: every row of
+    :data:`~sections.playground.settings.CONTROLS` that names an ``npz`` entry,
+    as the run used it (one activation per layer; no noise for drawn points)."""
+    values = {f.name: getattr(s, f.name) for f in fields(s)}
+    values.update(acts=list(s.acts), features=list(s.features),
+                  noise=s.noise if s.data != DRAW else None)
+    return CONTROLS.stored(values)

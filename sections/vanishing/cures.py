@@ -26,8 +26,9 @@ from sections.vanishing.cures_compute import (
     paired_init,
     variants,
 )
+from sections.vanishing.opening import opened
 from sections.vanishing.readings import sci
-from sections.vanishing.settings import BUDGET, NAME, Setup, opened
+from sections.vanishing.settings import BUDGET, NAME, Setup, VanishingSettings
 from ui.cache import memo_run, view_memo
 from ui.charts import compiled, finite_positive, line_chart
 from ui.charts.palette import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
@@ -57,7 +58,7 @@ VARIANT_COLOURS = {"plain": GREY, "residual": ORANGE, "layer": SKY,
                    "he": GREEN, "scaled": VERMILLION, "clipped": BLUE}
 
 
-def draw(s, fr: Frame) -> None:
+def draw(s: VanishingSettings, fr: Frame) -> None:
     su = opened(fr, s, "cures", describe=False)  # the section trains with its own recipe (said below)
     if su is None:
         return

@@ -12,16 +12,15 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import streamlit as st
 
 from core.activations import ACTIVATIONS
 from core.datasets import DATASETS, DatasetInfo
 from core.init import INITIALISERS
 from core.mlp import OPTIMIZERS
+from ui.controls import Control, ControlTable
 from ui.frame import Frame
-from ui.guard import BUDGET, budget_epochs, forward_cost, note_budget
-from ui.i18n import Translator, option_labels
-from ui.upload import UPLOAD, load_data, uploader, user_data
+from ui.guard import BUDGET, forward_cost
+from ui.upload import UPLOAD, uploader
 
 NAME = "vanishing"
 N_INITS = 5  # random initialisations averaged at initialisation
@@ -45,11 +44,34 @@ NO_INIT2 = "none"
 # scikit-learn's standardised sets; TensorFlow Playground's (some of them regression) are the playground's.
 DATA = (*(k for k, v in DATASETS.items() if v.standardised), UPLOAD)
 
-DEFAULTS: dict[str, object] = {
-    "data": "moons", "n": 300, "noise": 0.2, "depth": 10, "width": 32,
-    "act": ["sigmoid", "tanh", "relu"], "init": "he_normal", "init2": NO_INIT2, "std": 0.01,
-    "opt": "sgd", "lr": 0.1, "epochs": 60, "batch": 32, "seed": 0,
-}
+_INITS = tuple(INITIALISERS)
+#: Every sidebar control of the page, in sidebar order (``act``: the activations
+#: compared, ``VanishingSettings.acts``; ``std`` is drawn only for a normal initialiser).
+CONTROLS = ControlTable(NAME, (
+    Control("data", "moons", "choice", options=DATA, labels="data"),
+    Control("n", 300, "int", lo=50, hi=1000, step=50, help=f"{NAME}.controls.n_help"),
+    Control("noise", 0.2, "float", lo=0.0, hi=1.0, step=0.05),
+    Control("depth", 10, "int", lo=1, hi=50),
+    Control("width", 32, "int", lo=2, hi=128),
+    Control("act", ["sigmoid", "tanh", "relu"], "list", options=tuple(ACTIVATIONS), labels="act"),
+    Control("init", "he_normal", "choice", options=_INITS, labels="init",
+            help=f"{NAME}.controls.init_help"),
+    Control("init2", NO_INIT2, "choice", options=(NO_INIT2, *_INITS), labels="init",
+            help=f"{NAME}.controls.init2_help"),
+    Control("std", 0.01, "float", options=tuple(STDS)),
+    Control("opt", "sgd", "choice", options=tuple(OPTIMIZERS), labels="opt", widget="radio"),
+    Control("lr", 0.1, "float", options=tuple(LRS)),
+    Control("epochs", 60, "int", lo=1, hi=300),
+    Control("batch", 32, "int", options=tuple(BATCHES), help=f"{NAME}.controls.batch_help"),
+    Control("seed", 0, "int", lo=0, hi=9999, widget="number", help="common.seed_help"),
+    Control("sweep", False, "bool", help=f"{NAME}.controls.sweep_help"),
+))
+#: What the presets start from: every control but the sweep's switch, which opens a
+#: section of its own and is left as the visitor set it.
+DEFAULTS: dict[str, object] = {k: v for k, v in CONTROLS.defaults.items() if k != "sweep"}
+#: The sidebar's headings, above the control they open.
+HEADINGS = {"data": "data_title", "depth": "net_title", "opt": "train_title",
+            "sweep": "sweep_title"}
 
 
 @dataclass(frozen=True)
@@ -74,47 +96,21 @@ class VanishingSettings:
 
 
 def read_settings(fr: Frame) -> VanishingSettings:
-    """Draw the presets row and the sidebar controls; return their values."""
-    from sections.vanishing.presets import preset_row  # the presets write these controls
-
+    """Draw the sidebar controls; return their values (the presets row is drawn before them,
+    by :func:`sections.vanishing.read_settings`)."""
     t, c = fr.t, fr.controls
-    preset_row(t)
-    sb, d = c.container, DEFAULTS
-    sb.subheader(t(f"{NAME}.controls.data_title"))
-    data = c.select("data", t(f"{NAME}.controls.data"), DATA, d["data"],
-                    labels=option_labels(t, "data", DATA))
-    n = c.slider("n", t(f"{NAME}.controls.n"), 50, 1000, d["n"], step=50,
-                 help=t(f"{NAME}.controls.n_help"))
-    noise = c.slider("noise", t(f"{NAME}.controls.noise"), 0.0, 1.0, d["noise"], step=0.05)
-    sb.subheader(t(f"{NAME}.controls.net_title"))
-    depth = c.slider("depth", t(f"{NAME}.controls.depth"), 1, 50, d["depth"])
-    width = c.slider("width", t(f"{NAME}.controls.width"), 2, 128, d["width"])
-    acts = c.multiselect("act", t(f"{NAME}.controls.act"), list(ACTIVATIONS), d["act"],
-                         labels=option_labels(t, "act", ACTIVATIONS))
-    inits = list(INITIALISERS)
-    init = c.select("init", t(f"{NAME}.controls.init"), inits, d["init"],
-                    help=t(f"{NAME}.controls.init_help"), labels=option_labels(t, "init", inits))
-    init2 = c.select("init2", t(f"{NAME}.controls.init2"), [NO_INIT2, *inits], NO_INIT2,
-                     help=t(f"{NAME}.controls.init2_help"),
-                     labels=option_labels(t, "init", [NO_INIT2, *inits]))
-    std = d["std"]
-    if "normal" in (init, init2):
-        std = c.select_slider("std", t(f"{NAME}.controls.std"), STDS, d["std"])
-    sb.subheader(t(f"{NAME}.controls.train_title"))
-    opt = c.select("opt", t(f"{NAME}.controls.opt"), list(OPTIMIZERS), d["opt"], radio=True,
-                   horizontal=True, labels=option_labels(t, "opt", OPTIMIZERS))
-    lr = c.select_slider("lr", t(f"{NAME}.controls.lr"), LRS, d["lr"])
-    epochs = c.slider("epochs", t(f"{NAME}.controls.epochs"), 1, 300, d["epochs"])
-    batch = int(c.select_slider("batch", t(f"{NAME}.controls.batch"), BATCHES, d["batch"],
-                                help=t(f"{NAME}.controls.batch_help")))
-    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, d["seed"],
-                    help=t("common.seed_help"))
-    sb.subheader(t(f"{NAME}.controls.sweep_title"))
-    sweep = c.checkbox("sweep", t(f"{NAME}.controls.sweep"), False,
-                       help=t(f"{NAME}.controls.sweep_help"))
+    c.declare(CONTROLS)
+    v: dict[str, object] = {}
+    for row in CONTROLS:
+        if row.key in HEADINGS:
+            c.container.subheader(t(f"{NAME}.controls.{HEADINGS[row.key]}"))
+        if row.key == "std" and "normal" not in (v["init"], v["init2"]):
+            v["std"] = float(row.default)  # no normal initialiser: the spread does not apply
+            continue
+        v[row.key] = c.draw(row)
     uploader(t)
-    return VanishingSettings(data, n, noise, depth, width, tuple(acts), init, init2, float(std),
-                             opt, float(lr), epochs, batch, seed, sweep)
+    v["acts"] = tuple(v.pop("act"))
+    return VanishingSettings(**v)
 
 
 @dataclass(frozen=True)
@@ -201,87 +197,6 @@ def network_shape(info: DatasetInfo, depth: int, width: int) -> tuple[tuple[int,
     n_out = 1 if info.n_classes == 2 else info.n_classes
     sizes = (int(info.n_features), *[width] * depth, n_out)
     return sizes, ("sigmoid" if n_out == 1 else "softmax")
-
-
-def setup(fr: Frame, s: VanishingSettings, describe: bool = True) -> Setup | None:
-    """Resolve the data and the series and apply the compute guard, saying on the page
-    what the reader must know (data notes, inconsistent choices, a cut budget, and with
-    `describe` the setup line). None when there is nothing to show (no activation chosen)."""
-    from sections.vanishing.compute import split
-
-    t = fr.t
-    data, arrays, shown = _resolve_data(t, s)
-    X_all, y_all, (Xtr, Xte, _, _) = split(data, **arrays)
-    info = dataset_info(data.key, X_all, y_all)
-    init2 = s.init2
-    if init2 == s.init:
-        st.info(t(f"{NAME}.note.same_init", init=s.init))
-        init2 = NO_INIT2
-    if not s.acts:
-        st.warning(t(f"{NAME}.note.no_act"))
-        return None
-    two = init2 != NO_INIT2
-    series = tuple((a, i) for a in s.acts for i in ([s.init, init2] if two else [s.init]))
-    n_train, n_test = len(Xtr), len(Xte)
-    _data_note(t, info, arrays, data, n_train + n_test)
-    budget = budget_epochs(s.depth, s.width, n_train, s.epochs, runs=len(series),
-                           n_in=int(info.n_features), batch=s.batch, acts=[a for a, _ in series])
-    if describe:
-        note_budget(budget, t)
-    maps = info.two_d and info.n_classes == 2
-    n_snap, res = (boundary_plan(s.depth, s.width, len(series), int(info.n_features)) if maps
-                   else (N_SNAPSHOTS, GRID))
-    run = RunSpec(data, s.depth, s.width, s.std, s.opt, s.lr, budget.epochs, s.batch,
-                  budget.n_samples, n_snap, res)
-    sizes, output = network_shape(info, s.depth, s.width)
-    if describe:
-        _describe(t, s, run, output, n_test, shown, series)
-    return Setup(s, data, info, shown, series, two, init2, n_train, n_test, run, sizes, output,
-                 arrays)
-
-
-def _describe(t: Translator, s: VanishingSettings, run: RunSpec, output: str, n_test: int,
-              shown: str, series: tuple) -> None:
-    """The setup line every section but "Cures" starts with."""
-    st.markdown(t(f"{NAME}.setup", depth=s.depth, width=s.width, layers=s.depth + 1,
-                  output=t(f"{NAME}.output.{output}"), n_train=run.n_fit, n_test=n_test,
-                  data=shown, opt=s.opt, lr=s.lr, epochs=run.epochs,
-                  batch=t(f"{NAME}.full_batch") if s.batch >= run.n_fit else s.batch,
-                  inits=", ".join(dict.fromkeys(i for _, i in series))))
-
-
-def opened(fr: Frame, s: VanishingSettings, section: str, describe: bool = True) -> Setup | None:
-    """A section's opening: the shared :func:`setup`, then the section's header.
-
-    None (nothing drawn but the notes) when there is nothing to show.
-    """
-    su = setup(fr, s, describe)
-    if su is not None:
-        st.header(fr.t(f"{NAME}.{section}.title"))
-    return su
-
-
-def _resolve_data(t: Translator, s: VanishingSettings) -> tuple[DataSpec, dict, str]:
-    """A built-in set by name, or this session's upload (said on the page)."""
-    if s.data != UPLOAD:
-        return DataSpec(s.data, s.n, s.noise, s.seed), {}, s.data
-    X_up, y_up, used = load_data(UPLOAD, s.n, s.noise, s.seed, t, two_d=False)
-    if used != UPLOAD:  # nothing uploaded: load_data said which set is used instead
-        return DataSpec(used, s.n, s.noise, s.seed), {}, used
-    # Arrays unhashed, the file's digest as the key; n and noise do not apply.
-    key = f"{UPLOAD}-{user_data()[2]}"
-    return (DataSpec(key, len(y_up), 0.0, s.seed), {"_X": X_up, "_y": y_up},
-            t(f"{NAME}.upload_name"))
-
-
-def _data_note(t: Translator, info: DatasetInfo, arrays: dict, data: DataSpec, rows: int) -> None:
-    if arrays:
-        st.caption(t(f"{NAME}.note.upload", rows=rows, classes=info.n_classes))
-    elif not info.generated:
-        st.caption(t(f"{NAME}.note.bundled", data=data.key, rows=rows, features=info.n_features,
-                     classes=info.n_classes))
-    elif not info.uses_noise:
-        st.caption(t(f"{NAME}.note.no_noise", data=data.key))
 
 
 def boundary_plan(depth: int, width: int, runs: int, n_in: int) -> tuple[int, int]:
