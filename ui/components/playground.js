@@ -5,7 +5,8 @@
 // The module is loaded once per page, so `STATES` keeps one playback state per
 // mounted element: new data with the same key extends the animation instead of
 // restarting it. Playback shows one frame every 1000/fps ms and asks the server for
-// the next chunk of frames (`cmd` = {action: "more"}) while one chunk is still left.
+// the next chunk of frames (`cmd` = {action: "more"}) while one chunk is still left,
+// or, while the play waits for the session's budget, after the `wait` seconds it says.
 
 const STATES = new WeakMap();
 // The colours, from the payload (`colours`, ui/charts/palette.py, which states the
@@ -160,6 +161,9 @@ function receive(s, data) {
   }
   if (data.seq !== s.seq) s.pending = false;
   s.seq = data.seq;
+  // The play waits for the session's share of the server: ask again when it says, not
+  // every REQUEST_GAP_MS (each ask is a rerun on the server).
+  if (data.wait > 0) s.nextRequestAt = Math.max(s.nextRequestAt, performance.now() + 1000 * data.wait);
   const last = lastEpoch(s);
   for (const f of data.frames || []) {
     if (!s.frames.length || f.e > last) s.frames.push(f);
@@ -239,7 +243,7 @@ function decoded(s, f) {
   const st = s.data.static;
   const res = st.res;
   f._d = {
-    heat: bytes(f.h), w: floats(f.w), b: floats(f.b), gw: floats(f.gw), gb: floats(f.gb),
+    heat: bytes(f.h), w: floats(f.w), b: floats(f.b), gw: floats(f.gw),
     gh: floats(f.gh), out: bytes(f.o), dead: new Map((f.d || []).map((r) => [r[0], r])),
     res,
   };
@@ -811,7 +815,8 @@ function savePng(s) {
 
 // ---------------------------------------------------------------- entry
 
-// Streamlit dims an element while its script reruns; while playing, the fragment holding
+// Streamlit dims an element while its script reruns (a Streamlit-internal hook, listed in
+// ui/internals.py: STALE_RULE is this rule); while playing, the fragment holding
 // this component reruns for every chunk, and a dimmed diagram would flicker. One rule
 // for the page keeps this component's container at full opacity.
 function keepBright() {
