@@ -239,7 +239,8 @@ def _history(run: Run, upto: int) -> dict[str, list]:
 
 
 def _common(s: PlaygroundSettings, problem: str, t: Translator) -> dict[str, Any]:
-    """What every payload holds, a run or none: labels, view switches, texts."""
+    """What every payload holds, a run or none: labels, view switches, texts, and the
+    colours the component draws with (``colours``: :func:`ui.charts.palette.component_colours`)."""
     return {"fps": FPS, "net": _net_texts(s, t), "problem": problem, "extent": PLANE_EXTENT,
             "max_epochs": MAX_EPOCHS,
             "view": {"grad": s.grad, "show_test": s.show_test, "discretize": s.discretize,
