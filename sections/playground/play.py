@@ -53,6 +53,7 @@ from sections.playground.settings import (
     import_link,
 )
 from ui.charts import compiled
+from ui.charts.palette import component_colours
 from ui.charts.playground import loss_chart
 from ui.components.playground import command as sent_command
 from ui.components.playground import playground
@@ -197,7 +198,8 @@ def texts(t: Translator) -> dict[str, str]:
             "output_name", "unit_name", "tip_range", "tip_bias", "tip_act", "tip_grad",
             "tip_grad_out", "tip_dead", "tip_dead_first", "tip_dead_first_reg", "tip_dead_deep",
             "tip_dead_deep_frozen", "tip_dead_deep_frozen_reg", "tip_below", "tip_below_learns",
-            "tip_below_none", "tip_edge", "tip_w", "tip_gw")
+            "tip_below_none", "tip_edge", "tip_w", "tip_gw", "grad_bar_w", "grad_bar_h",
+            "grad_bar_none")
     values = {"max_play": MAX_PLAY, "max_epochs": MAX_EPOCHS}
     out = {}
     for k in keys:
@@ -237,12 +239,14 @@ def _history(run: Run, upto: int) -> dict[str, list]:
 
 
 def _common(s: PlaygroundSettings, problem: str, t: Translator) -> dict[str, Any]:
-    """What every payload holds, a run or none: labels, view switches, texts."""
+    """What every payload holds, a run or none: labels, view switches, texts, and the
+    colours the component draws with (``colours``: :func:`ui.charts.palette.component_colours`)."""
     return {"fps": FPS, "net": _net_texts(s, t), "problem": problem, "extent": PLANE_EXTENT,
             "max_epochs": MAX_EPOCHS,
             "view": {"grad": s.grad, "show_test": s.show_test, "discretize": s.discretize,
                      "draw": s.data == DRAW},
-            "hidden": list(s.hidden_buttons), "text": texts(t), "png_name": "playground-diagram.png"}
+            "hidden": list(s.hidden_buttons), "text": texts(t), "png_name": "playground-diagram.png",
+            "colours": component_colours()}
 
 
 def payload(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -> dict[str, Any]:
