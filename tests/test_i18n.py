@@ -102,3 +102,14 @@ def test_the_notation_scan_finds_what_it_is_for() -> None:
     for fine in ("‖∂L/∂hₗ‖", "$h_{l-1}$", "`leaky_relu`", "[x](/dead_relu?view=layer)",
                  "leaky_relu", "x_1"):
         assert not RAW_NOTATION.search(_prose(fine)), fine
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_home_says_what_every_other_page_shows(lang: str) -> None:
+    """Home's "explore" list names every page with a line of its own (a key built from
+    the page's name, which no literal-key scan sees)."""
+    t = Translator(lang)
+    for info in PAGES:
+        if info.name != "home":
+            line = t(f"home.next.{info.name}")
+            assert line and line != f"home.next.{info.name}", (lang, info.name)

@@ -50,6 +50,7 @@ def draw(s: HomeSettings, fr: Frame) -> None:
     for col, act in zip(st.columns(2), PAIR, strict=True):
         with col:
             _side(t, spec, act, runs[act], views, result["n_train"])
+    st.caption(t(f"{P}.chart.map_caption"))
     st.caption(t(f"{P}.setup", depth=spec.depth, width=spec.width, n=N_SAMPLES, epochs=spec.epochs,
                  lr=LEARNING_RATE, batch=BATCH))
     chart_row(t, Block(*views["loss"], "loss", t(f"{P}.chart.loss_title"),

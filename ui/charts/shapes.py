@@ -11,7 +11,14 @@ import pandas as pd
 
 from ui.charts.images import boundary_chart
 from ui.charts.lines import line_chart
-from ui.charts.palette import ACTIVATION_COLOURS, activation_colour, activation_scale
+from ui.charts.palette import (
+    ACTIVATION_COLOURS,
+    INK,
+    INK_SOFT,
+    SAMPLE,
+    activation_colour,
+    activation_scale,
+)
 from ui.i18n import Translator
 
 P = "shapes"
@@ -264,7 +271,7 @@ def _hover_rule(data: dict[str, dict], show_deriv: bool, nearest, t: Translator)
         if show_deriv:
             wide[f"{name}_df"] = d["df"]
             tips.append(alt.Tooltip(f"{name}_df:Q", title=f"{name}: {df_label}", format=".4f"))
-    rule = alt.Chart(wide.iloc[::2 * DRAW_EVERY]).mark_rule(color="#555555").encode(
+    rule = alt.Chart(wide.iloc[::2 * DRAW_EVERY]).mark_rule(color=INK_SOFT).encode(
         x=alt.X("x:Q"), tooltip=tips,
         # What alt.when(nearest).then(0.5).otherwise(0) builds, without its slow
         # schema look-up (~40 ms a call).
@@ -296,13 +303,13 @@ def _marks(p: Panel) -> list[alt.Chart]:
                      columns=["x", "y", "label", "tx", "ty", "leader"]).astype(
         {"x": float, "y": float, "tx": float, "ty": float, "leader": bool})
     # Every layer is there even when it has nothing to mark (an empty data set).
-    leader = alt.Chart(m[m["leader"]]).mark_rule(color="#777777", strokeWidth=1,
+    leader = alt.Chart(m[m["leader"]]).mark_rule(color=INK_SOFT, strokeWidth=1,
                                                  strokeDash=[2, 2]).encode(
         x=alt.X("x:Q"), y=alt.Y("y:Q"), x2=alt.X2("tx:Q"), y2=alt.Y2("ty:Q"))
-    point = alt.Chart(m).mark_point(size=160, shape="diamond", filled=True, color="#222222",
+    point = alt.Chart(m).mark_point(size=160, shape="diamond", filled=True, color=INK,
                                     opacity=1).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
     text = alt.Chart(m).mark_text(align="left", baseline="middle", fontSize=12,
-                                  color="#222222").encode(
+                                  color=INK).encode(
         x=alt.X("tx:Q"), y=alt.Y("ty:Q"), text=alt.Text("label:N"))
     return [leader, point, text]
 
@@ -319,13 +326,13 @@ def chain_chart(rows: pd.DataFrame, t: Translator) -> alt.LayerChart:
     x_enc = alt.X("L:Q", title=t(f"{P}.chain.x"))
     y_enc = alt.Y("value:Q", title=t(f"{P}.chain.y"), scale=alt.Scale(type="log"),
                   axis=alt.Axis(format=".0e"))
-    halo = alt.Chart(ref).mark_line(color="#999999", strokeWidth=8, opacity=0.35).encode(
+    halo = alt.Chart(ref).mark_line(color=SAMPLE, strokeWidth=8, opacity=0.35).encode(
         x=x_enc, y=y_enc,
         tooltip=[alt.Tooltip("L:Q", title="L"),
                  alt.Tooltip("value:Q", title=t(f"{P}.chain.ref"), format=".3~g")],
     )
     label = alt.Chart(ref[ref.L == 12]).mark_text(
-        align="left", dx=8, dy=-12, color="#555555", fontSize=13, fontWeight="bold"
+        align="left", dx=8, dy=-12, color=INK_SOFT, fontSize=13, fontWeight="bold"
     ).encode(x=alt.X("L:Q"), y=alt.Y("value:Q"), text=alt.TextValue(t(f"{P}.chain.ref")))
     best, rms = t(f"{P}.chain.best"), t(f"{P}.chain.rms")
     # Its own dash scale (not line_chart's): the best case must be the solid line in
@@ -360,6 +367,6 @@ def c1_chart(grid: pd.DataFrame, dots: pd.DataFrame, segment: np.ndarray | None,
                            class_title=t(f"{P}.c1.class"), step=step, height=320)
     if segment is not None:
         chart = chart + alt.Chart(pd.DataFrame(segment, columns=["x1", "x2"])).mark_line(
-            color="#111111", strokeWidth=2.5, strokeDash=[7, 4]
+            color=INK, strokeWidth=2.5, strokeDash=[7, 4]
         ).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
     return chart
