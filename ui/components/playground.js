@@ -619,7 +619,7 @@ function drawCurve(s, f) {
   line(lt, PAL.loss_train);
   line(lv, PAL.loss_test);
   if (f.e === 0) {  // one point is no curve: say when it starts
-    ctx.fillStyle = "#666";
+    ctx.fillStyle = PAL.ink;
     ctx.font = "12px sans-serif";
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
