@@ -390,7 +390,7 @@ def test_a_hundred_points_is_the_most() -> None:
 
 
 def test_step_play_more_pause() -> None:
-    at = open_page(PAGE)
+    at = open_page(PAGE, {"shape": "4,2", "act": "tanh"})  # Playground's network
     at = send(at, "step", at=0)
     assert "Epoch **1**" in text(at) and payload(at)["pointer"] == 1
     at = send(at, "play", at=1, have=1)
@@ -412,9 +412,11 @@ def test_step_play_more_pause() -> None:
 
 
 def _spec(**kw) -> RunSpec:
-    """The page's default network (its control table's defaults), seed 3, with `kw` changed."""
+    """Playground's default network (4,2 tanh; the page opens on a deeper one), seed 3,
+    the control table's other defaults, with `kw` changed."""
     where = {k: kw.pop(k) for k in ("data_key", "problem", "chunk") if k in kw}
-    return RunSpec(**training_values(**{"seed": 3, **kw}),
+    return RunSpec(**training_values(**{"seed": 3, "shape": (4, 2), "acts": ("tanh", "tanh"),
+                                        **kw}),
                    **{"data_key": "circle", "problem": "classification", "chunk": CHUNK, **where})
 
 
