@@ -9,7 +9,14 @@ receive exactly zero gradient from ``X``; under plain gradient descent the unit 
 only come back if the layers *below* it change its inputs. A first-layer unit sees
 the fixed data, so for it death is permanent. The same test is computed for every
 activation, but only for ReLU does "z <= 0 everywhere" mean "no gradient": Leaky
-ReLU, ELU, GELU and SiLU have a non-zero slope for ``z < 0``.
+ReLU, ELU, GELU and SiLU have a non-zero slope for ``z < 0``, so such a unit is only
+*below zero on every sample* and still learns (:attr:`core.activations.Activation.can_die`).
+
+What is true for every activation is measured directly: a unit **gets no gradient** on
+``X`` when the gradient of the loss with respect to its incoming weights and bias is
+exactly zero (:func:`no_gradient_units`). For ReLU every dead unit gets no gradient (and
+so does every unit below a layer that is entirely dead); for Leaky ReLU, ELU, GELU and
+SiLU a unit below zero on every sample still gets one.
 
 A network is **born dead** (Lu et al. 2019) when at initialisation it computes a
 constant function on the input domain. This module checks the sufficient condition
@@ -43,6 +50,8 @@ __all__ = [
     "count_firing",
     "dead_units",
     "fire_counts",
+    "no_gradient",
+    "no_gradient_units",
     "preactivation_summary",
     "wilson_interval",
 ]
@@ -83,18 +92,65 @@ def fire_counts(model: MLP, X: npt.ArrayLike) -> list[np.ndarray]:
 
 
 def dead_units(model: MLP, X: npt.ArrayLike) -> list[np.ndarray]:
-    """Which hidden units are dead on a data set.
+    """Which hidden units are below zero on every sample of a data set (dead, for ReLU).
 
     A unit is *dead on X* when the input of its activation satisfies ``ẑ <= 0`` for
     **every** sample in ``X`` (``docs/science.md``; the usual operational
     definition), i.e. its :func:`fire_counts` entry is 0. For ReLU such a unit
     outputs 0 and, by the left-derivative convention ``relu'(0) = 0``, passes no
     gradient on this data. The test is exact over the whole set and computed the same
-    way for every activation, though it only means "cannot learn" for ReLU-like ones.
+    way for every activation, but it means "dead" only where
+    :attr:`~core.activations.Activation.can_die` holds; for the others such a unit is
+    merely below zero and still learns (:func:`no_gradient_units` measures that).
     Takes what :func:`fire_counts` takes and returns, per hidden layer, a bool array
     of shape (sizes[l+1],), True where the unit is dead.
     """
     return [c == 0 for c in fire_counts(model, X)]
+
+
+def no_gradient(grads_w: Sequence[np.ndarray], grads_b: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Per hidden layer, the units whose incoming weights and bias got exactly zero gradient.
+
+    Parameters
+    ----------
+    grads_w, grads_b : sequences of ndarray
+        ``dL/dW_l`` of shape (sizes[l], sizes[l+1]) and ``dL/db_l`` of shape
+        (sizes[l+1],) for every layer; the last (output) layer is ignored.
+
+    Returns
+    -------
+    list of ndarray of bool
+        One array of shape (sizes[l+1],) per hidden layer: True where
+        ``dL/dW_l[:, j] = 0`` and ``dL/db_l[j] = 0`` exactly. A NaN gradient is not
+        zero (a diverged network is not said to have stopped learning).
+    """
+    return [~np.any(gw != 0, axis=0) & (gb == 0)
+            for gw, gb in zip(grads_w[:-1], grads_b[:-1], strict=True)]
+
+
+def no_gradient_units(model: MLP, X: npt.ArrayLike, y: npt.ArrayLike) -> list[np.ndarray]:
+    """Which hidden units get no gradient from the data loss on ``(X, y)``.
+
+    The test that holds for every activation: a ReLU unit dead on ``X``
+    (:func:`dead_units`) gets none, and neither does a unit of any activation whose
+    output reaches the loss only through a layer that is entirely dead. A Leaky ReLU,
+    ELU, GELU or SiLU unit below zero on every sample still gets one.
+
+    Parameters
+    ----------
+    model : MLP
+    X : array_like of shape (n, n_in)
+    y : array_like
+        Targets as for :meth:`MLP.loss`.
+
+    Returns
+    -------
+    list of ndarray of bool
+        Per hidden layer, shape (sizes[l+1],); see :func:`no_gradient`.
+    """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        _, gw, gb = model.loss_and_grads(X, y)
+    return no_gradient(gw, gb)
 
 
 def preactivation_summary(z: npt.ArrayLike) -> dict[str, np.ndarray]:

@@ -88,7 +88,7 @@ import numpy.typing as npt
 
 from core import activations as _act
 from core.activations import Activation
-from core.dead import count_firing, dead_units
+from core.dead import count_firing, dead_units, no_gradient
 from core.init import init_weights, resolve
 
 #: The sigmoid's own formula, without its wrapper (for passes whose warnings are silenced).
@@ -291,10 +291,18 @@ class History:
         ``dL/dh_l`` at each hidden layer ``l = 1 .. L−1``, for the mean loss on the
         training set: ``core.gradients.layer_statistics(...).grad_h`` at each state.
     dead_fraction : ndarray of shape (E_done + 1, n_hidden_layers)
-        Fraction of each hidden layer's units that are dead on the training set
-        (see :func:`core.dead.dead_units`; with normalisation, on ``ẑ``).
+        Fraction of each hidden layer's units with ``ẑ <= 0`` on every training
+        sample (see :func:`core.dead.dead_units`; with normalisation, on ``ẑ``):
+        dead for ReLU, merely below zero for activations that cannot die.
     dead_total : ndarray of shape (E_done + 1,)
-        Fraction of all hidden units that are dead (0 if there are none).
+        The same over all hidden units (0 if there are none).
+    no_grad_fraction : ndarray of shape (E_done + 1, n_hidden_layers)
+        Fraction of each hidden layer's units whose incoming weights and bias get
+        exactly zero gradient from the data loss on the training set
+        (:func:`core.dead.no_gradient`): the units that have stopped learning, for
+        every activation.
+    no_grad_total : ndarray of shape (E_done + 1,)
+        The same over all hidden units (0 if there are none).
     clipped : ndarray of bool of shape (E_done + 1,)
         ``clipped[e]``: gradient clipping rescaled at least one step of epoch ``e``
         (``clipped[0]`` is False: no step leads to the initial state).
@@ -312,6 +320,8 @@ class History:
     grad_h: np.ndarray
     dead_fraction: np.ndarray
     dead_total: np.ndarray
+    no_grad_fraction: np.ndarray
+    no_grad_total: np.ndarray
     penalty: np.ndarray
     clipped: np.ndarray
     diverged_at: int | None = None
@@ -1338,6 +1348,8 @@ class MLP:
             grad_h = np.full((rows, n_hidden), np.nan)
             dead_fraction = np.full((rows, n_hidden), np.nan)
             dead_total = np.full(rows, np.nan)
+            no_grad_fraction = np.full((rows, n_hidden), np.nan)
+            no_grad_total = np.full(rows, np.nan)
             clipped = np.zeros(rows, bool)
             snapshots: dict[int, Params] = {}
             hidden_total = sum(self.sizes[1:-1])
@@ -1358,6 +1370,10 @@ class MLP:
                 dead = [c == 0 for c in count_firing(t.zhats)]
                 dead_fraction[e] = [d.mean() for d in dead]
                 dead_total[e] = sum(int(d.sum()) for d in dead) / hidden_total if n_hidden else 0.0
+                frozen = no_gradient(t.grads_w, t.grads_b)  # before the penalty is added
+                no_grad_fraction[e] = [d.mean() for d in frozen]
+                no_grad_total[e] = (sum(int(d.sum()) for d in frozen) / hidden_total
+                                    if n_hidden else 0.0)
                 if classify:
                     train_acc[e] = np.mean(self._labels_from_output(t.hs[-1]) == labels)
                     if X_test is not None:
@@ -1423,6 +1439,8 @@ class MLP:
                 grad_h=grad_h[:k],
                 dead_fraction=dead_fraction[:k],
                 dead_total=dead_total[:k],
+                no_grad_fraction=no_grad_fraction[:k],
+                no_grad_total=no_grad_total[:k],
                 penalty=penalty_h[:k],
                 clipped=clipped[:k],
                 diverged_at=diverged_at,

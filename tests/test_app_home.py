@@ -29,14 +29,21 @@ def _birth(act: str, depth: int = 10, width: int = 32, seed: int = 0):
 
 
 def _reading(at) -> str:
-    return next(i.value for i in at.info if i.value.startswith(T("home.reading", sig_ratio="",
+    """The reading: its first paragraph (shown) and the rest (in the expander under it)."""
+    head = next(i.value for i in at.info if i.value.startswith(T("home.reading", sig_ratio="",
                                                                    relu_ratio="", gaps="", power="",
                                                                    bound="")[:20]))
+    more = [e for e in at.expander if e.label == T("home.more_reading")]
+    return "\n\n".join([head, *[m.value for e in more for m in e.markdown]])
 
 
 def test_defaults_show_both_networks_and_the_gradient_gap() -> None:
     at = open_page(HOME)
     assert not at.exception, errors_text(at)
+    # The comparison in one line comes first (a phone's first screen), from this run.
+    first = next(m.value for m in at.markdown if m.value.startswith("**"))
+    accs = metrics(at)[T("home.metric.test_acc")]
+    assert first.startswith("**Sigmoid** " + accs[0]) and f"**ReLU** {accs[1]}" in first
     t = Translator("en")
     subheaders = [s.value for s in at.subheader]
     assert t("home.side.sigmoid") in subheaders and t("home.side.relu") in subheaders

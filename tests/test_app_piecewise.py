@@ -380,3 +380,15 @@ def test_sections_resting_on_a_paper_cite_it_and_the_page_lists_its_sources() ->
         assert not at.exception, errors_text(at)
         assert cite(T, *keys) in [c.value for c in at.caption], view
         assert T("refs.expander") in [e.label for e in at.expander]
+
+
+def test_the_formula_box_shows_only_beside_your_formula() -> None:
+    at = open_page(INFO)
+    assert not at.exception, errors_text(at)
+    assert "f" not in bound_widgets(at)  # the sine target: no box with another formula in it
+    at.selectbox(key="target").set_value("formula").run()
+    assert not at.exception, errors_text(at)
+    assert bound_widgets(at)["f"].value == "sin(3*x) + 0.3*x**2"
+    # A link to "your formula" opens the box with its formula.
+    at = open_page(INFO, {"target": "formula", "f": "abs(x)"})
+    assert not at.exception and bound_widgets(at)["f"].value == "abs(x)"

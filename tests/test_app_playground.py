@@ -101,19 +101,28 @@ def floats(b64: str) -> np.ndarray:
 # ------------------------------------------------------------------ the page as it opens
 
 
-def test_defaults_are_playgrounds_and_the_network_is_at_epoch_zero() -> None:
+#: The page opens on its lesson: six sigmoid layers of six units, gradient view on.
+DEFAULT_SIZES = [2, 6, 6, 6, 6, 6, 6, 1]
+DEFAULT_ACTS = ["sigmoid"] * 6
+
+
+def test_defaults_are_the_lesson_and_the_network_is_at_epoch_zero() -> None:
     at = open_page(PAGE)
     assert not at.exception, errors_text(at)
     data = payload(at)
-    assert data["static"]["sizes"] == [2, 4, 2, 1]  # features x1, x2; shape 4,2; one output
+    assert data["static"]["sizes"] == DEFAULT_SIZES  # features x1, x2; six layers; one output
     assert data["mode"] == "paused" and [f["e"] for f in data["frames"]] == [0]
     assert data["problem"] == "classification" and data["extent"] == 6.0
     # Playground's circle: 500 points, half of them for training, as (x1, x2, label) triples
     assert len(data["points"]["train"]) == 3 * 250 and len(data["points"]["test"]) == 3 * 250
     assert data["text"]["epoch"] == "Epoch {n}"
-    assert data["net"]["acts"] == ["tanh", "tanh"]
+    assert data["net"]["acts"] == DEFAULT_ACTS and data["view"]["grad"] is True
     assert "Epoch **0**" in text(at)
-    assert len(charts(at)) == 1 and len(export_buttons(at, "npz")) == 1
+    # At epoch 0 there is no curve yet: a word instead of a one-point chart; the file stays.
+    assert len(charts(at)) == 0 and len(export_buttons(at, "npz")) == 1
+    assert T("playground.curve.none") in text(at)
+    # The reading says, from this run, that the gradient fades on its way to the input.
+    assert T("playground.grad_fades") in text(at)
     assert T("playground.output_line") in text(at)
     widgets = bound_widgets(at)
     for key in ("data", "noise", "train", "batch", "features", "shape", "act", "acts", "residual",
@@ -168,8 +177,9 @@ def test_every_control_through_the_url(monkeypatch) -> None:
     assert len(data["points"]["train"]) == 3 * 350  # 70 % of Playground's 500
     w = bound_widgets(at)
     assert w["lr"].value == 0.1 and w["reg"].value == "l2" and w["seed"].value == 7
-    # the settings of the exported network say what trained it: every row the table stores
-    assert T("playground.curve.title", epoch=0) in text(at)
+    # at epoch 0 the network's file is there, and no one-point loss chart; its settings
+    # say what trained it: every row the table stores
+    assert T("playground.curve.none") in text(at) and len(export_buttons(at, "npz")) == 1
     (settings,) = exported
     assert settings == {**settings, **{
         "data": "xor", "noise": 0.3, "train_percent": 70, "batch_size": 5,
@@ -186,9 +196,12 @@ def test_the_control_table_is_the_one_place() -> None:
     assert RunSpec(**training_values(), data_key="circle", problem="classification", chunk=CHUNK)
     # What a link can say (a link without a seed has none: Playground would draw one) ...
     assert set(LINK_KEYS) | {"problem"} == set(PLAYGROUND_DEFAULTS) | {"seed"}
-    # ... and the page's defaults are Playground's.
-    shared = set(LINK_KEYS) & set(PLAYGROUND_DEFAULTS)
+    # ... and the page's defaults are Playground's, but for the lesson's network (issue 30):
+    # six sigmoid layers of six (a pasted link still gets Playground's own).
+    shared = set(LINK_KEYS) & set(PLAYGROUND_DEFAULTS) - {"act", "shape"}
     assert {k: DEFAULTS[k] for k in shared} == {k: PLAYGROUND_DEFAULTS[k] for k in shared}
+    assert (DEFAULTS["act"], DEFAULTS["shape"], DEFAULTS["grad"]) == ("sigmoid", "6,6,6,6,6,6", True)
+    assert (PLAYGROUND_DEFAULTS["act"], PLAYGROUND_DEFAULTS["shape"]) == ("tanh", "4,2")
     for row in CONTROLS:
         assert T.has(row.label), row.key
         assert Translator("ko").has(row.label), row.key
@@ -211,8 +224,8 @@ def test_free_text_values_are_checked(query: dict) -> None:
     assert not at.exception, errors_text(at)
     assert url_note_shown(at), query
     data = payload(at)
-    assert data["static"]["sizes"] == [2, 4, 2, 1]  # back to the defaults
-    assert data["net"]["acts"] == ["tanh", "tanh"]
+    assert data["static"]["sizes"] == DEFAULT_SIZES  # back to the defaults
+    assert data["net"]["acts"] == DEFAULT_ACTS
 
 
 def test_regression_uses_identity_and_squared_error() -> None:
@@ -242,14 +255,56 @@ def test_a_playground_link_sets_every_control_after_one_rerun() -> None:
     box.set_value(SPIRAL_LINK).run()
     assert not at.exception, errors_text(at)
     url = dict(at.query_params)
-    assert url["data"] == "spiral" and url["act"] == "sigmoid" and url["shape"] == "6,6,4"
+    assert url["data"] == "spiral" and url["shape"] == "6,6,4"
     assert url["features"] == "x1,x2,sinx1,sinx2"
     assert "lr" not in url and "residual" not in url  # Playground's 0.03; ours back to default
     data = payload(at)
     assert data["static"]["sizes"] == [4, 6, 6, 4, 1]
     assert data["net"]["acts"] == ["sigmoid"] * 3
+    assert data["view"]["grad"] is False  # as Playground shows it: the weights
     assert bound_widgets(at)["seed"].value == 8350  # sha256("0.71562") -> our seed
     assert not url_note_shown(at)
+
+
+def test_a_link_that_leaves_keys_out_gets_playgrounds_defaults_not_the_lesson() -> None:
+    # Playground's own defaults are tanh, 4,2: a pasted link without activation or shape
+    # opens exactly that, not the page's sigmoid lesson, and shows the weights.
+    at = open_page(PAGE)
+    at.text_input(key="_pg_link").set_value(
+        "https://playground.tensorflow.org/#dataset=xor&learningRate=0.1").run()
+    assert not at.exception, errors_text(at)
+    data = payload(at)
+    assert data["static"]["sizes"] == [2, 4, 2, 1] and data["net"]["acts"] == ["tanh", "tanh"]
+    assert data["view"]["grad"] is False
+    assert dict(at.query_params)["data"] == "xor"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_one_click_from_sigmoid_to_relu_and_the_reading_follows_the_run(lang: str) -> None:
+    tr = Translator(lang)
+    at = open_page(PAGE, {"lang": lang})
+    assert not at.exception, errors_text(at)
+    sigmoid = at.button(key="_pg_quick_sigmoid")
+    assert sigmoid.disabled and not at.button(key="_pg_quick_relu").disabled
+    before = _grad_ratio(text(at), tr)
+    assert before < 0.01  # six sigmoid layers: the first gets under 1% of the last's gradient
+    at.button(key="_pg_quick_relu").click().run()
+    assert not at.exception, errors_text(at)
+    assert payload(at)["net"]["acts"] == ["ReLU"] * 6
+    assert dict(at.query_params)["act"] == "relu"
+    after = _grad_ratio(text(at), tr)
+    assert after > 10 * before  # the same network with ReLU: far less fading
+    assert at.button(key="_pg_quick_relu").disabled
+
+
+def _grad_ratio(page: str, tr: Translator) -> float:
+    """The factor the gradient reading states (first hidden layer over the last)."""
+    marks = tr("playground.reading_grad", ratio="\x00", last="\x01", verdict="\x02")
+    pattern = re.escape(marks).replace("\x00", "([0-9.e+-]+)").replace("\x01", ".*?").replace(
+        "\x02", "")
+    found = re.search(pattern, page)
+    assert found, page
+    return float(found.group(1))
 
 
 def test_link_garbage_gets_the_usual_note() -> None:
@@ -335,7 +390,7 @@ def test_a_hundred_points_is_the_most() -> None:
 
 
 def test_step_play_more_pause() -> None:
-    at = open_page(PAGE)
+    at = open_page(PAGE, {"shape": "4,2", "act": "tanh"})  # Playground's network
     at = send(at, "step", at=0)
     assert "Epoch **1**" in text(at) and payload(at)["pointer"] == 1
     at = send(at, "play", at=1, have=1)
@@ -357,9 +412,11 @@ def test_step_play_more_pause() -> None:
 
 
 def _spec(**kw) -> RunSpec:
-    """The page's default network (its control table's defaults), seed 3, with `kw` changed."""
+    """Playground's default network (4,2 tanh; the page opens on a deeper one), seed 3,
+    the control table's other defaults, with `kw` changed."""
     where = {k: kw.pop(k) for k in ("data_key", "problem", "chunk") if k in kw}
-    return RunSpec(**training_values(**{"seed": 3, **kw}),
+    return RunSpec(**training_values(**{"seed": 3, "shape": (4, 2), "acts": ("tanh", "tanh"),
+                                        **kw}),
                    **{"data_key": "circle", "problem": "classification", "chunk": CHUNK, **where})
 
 
@@ -487,7 +544,7 @@ def test_the_sidebar_reset_puts_every_control_back() -> None:
     assert not at.exception, errors_text(at)
     assert dict(at.query_params) == {}
     assert at.multiselect(key="features").value == ["x1", "x2"]
-    assert payload(at)["static"]["sizes"] == [2, 4, 2, 1]
+    assert payload(at)["static"]["sizes"] == DEFAULT_SIZES
 
 
 # ------------------------------------------------------------------ readings that follow from the run

@@ -62,7 +62,7 @@ def test_defaults_show_the_first_section_and_a_switch_to_every_section() -> None
     switch = at.segmented_control(key=section_state(at))
     assert list(switch.options) == [T(f"shapes.nav.{c}") for c in SECTIONS]
     assert switch.value == "curves"
-    assert len(charts(at)) == 1
+    assert len(charts(at)) == 2  # the functions, then their slopes
     # Nothing of the other sections ran: no table, no training, no metrics.
     assert len(at.dataframe) == 0 and len(at.metric) == 0
     # The hover rule: a nearest-x point selection drives a rule with tooltips.
@@ -86,7 +86,7 @@ def test_a_link_opens_each_section_alone(view) -> None:
     assert not url_note_shown(at)
     assert headers(at) == [T(f"shapes.{view}.title")]
     assert at.segmented_control(key=section_state(at)).value == view
-    assert len(charts(at)) == {"curves": 1, "facts": 0, "chain": 1, "c1": 2, "c2": 2}[view]
+    assert len(charts(at)) == {"curves": 2, "facts": 0, "chain": 1, "c1": 2, "c2": 2}[view]
     if view == "c2":  # the last section has no "next" button
         assert not [b for b in at.button if b.key == "_next_view"]
 
@@ -261,7 +261,7 @@ def test_tampered_url_falls_back_with_a_note(query, key, default) -> None:
     assert not at.exception, errors_text(at)
     assert url_note_shown(at)
     assert bound_widgets(at)[key].value == default
-    assert len(charts(at)) == 1
+    assert len(charts(at)) == 2
 
 
 def test_nothing_selected_says_so_and_keeps_the_experiments() -> None:
@@ -281,12 +281,15 @@ def test_nothing_selected_says_so_and_keeps_the_experiments() -> None:
 
 
 def _labels(at) -> list[str]:
-    """The text marks of the curves chart (each text layer's rows; the layers
-    are always there, empty when there is nothing to mark)."""
-    spec = drawn_spec(charts(at)[0])
-    texts = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "text"]
-    assert len(texts) == 4  # peaks, kink, dead zone, flat tails: the spec never changes
-    return [row["label"] for layer in texts for row in spec["datasets"][layer["data"]["name"]]]
+    """The text marks of the functions' and the slopes' charts (one text layer each,
+    always there, empty when there is nothing to mark)."""
+    out = []
+    for chart in charts(at)[:2]:
+        spec = drawn_spec(chart)
+        texts = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "text"]
+        assert len(texts) == 1  # the spec never changes, only its data
+        out += [row["label"] for layer in texts for row in spec["datasets"][layer["data"]["name"]]]
+    return out
 
 
 def test_marks_follow_the_visible_range() -> None:
@@ -294,7 +297,7 @@ def test_marks_follow_the_visible_range() -> None:
     at = open_page(SHAPES)
     assert not at.exception, errors_text(at)
     labels = _labels(at)
-    for key in ("mark_kink", "mark_dead", "mark_flat"):
+    for key in ("mark_kink", "mark_dead"):
         assert T(f"shapes.curves.{key}") in labels
     peak = T("shapes.curves.mark_peak", slope="|", x="|").split("|")[0]  # "largest slope "
     assert any(label.startswith(peak) for label in labels)
@@ -302,7 +305,7 @@ def test_marks_follow_the_visible_range() -> None:
     # because the steepest point (x = 0) is not visible.
     at = open_page(SHAPES, {"x": ["1", "4"]})
     assert not at.exception, errors_text(at)
-    assert set(_labels(at)) <= {T("shapes.curves.mark_flat")}  # at most the flat-tail label
+    assert _labels(at) == []
 
 
 def _downloads(at) -> list:
@@ -320,14 +323,14 @@ def test_every_chart_has_a_csv_and_every_network_its_weights() -> None:
         n_charts += len(charts(at))
     csv = [b for b in buttons if b.proto.label == T("common.export.csv")]
     npz = [b for b in buttons if b.proto.label == T("common.export.npz")]
-    assert len(csv) == n_charts == 6
+    assert len(csv) == n_charts == 7
     assert len(npz) == 4  # C1: linear and ReLU; C2: BCE and MSE
     # The widget id ends in the key, which ui.export derives from the file stem.
     keys = {b.proto.id.rsplit("-_", 1)[-1] for b in buttons if b.proto.label != T("common.export.svg")}
     svg = {b.proto.id.rsplit("-_", 1)[-1] for b in buttons if b.proto.label == T("common.export.svg")}
     assert svg == {k.replace("csv_", "svg_") for k in keys if k.startswith("csv_")}
     assert keys == {
-        "csv_curves", "csv_chain-of-slopes", "csv_c1-boundary-identity", "csv_c1-boundary-relu",
+        "csv_curves", "csv_slopes", "csv_chain-of-slopes", "csv_c1-boundary-identity", "csv_c1-boundary-relu",
         "csv_c2-accuracy", "csv_c2-loss", "npz_c1-weights-identity", "npz_c1-weights-relu",
         "npz_c2-weights-bce", "npz_c2-weights-mse",
     }

@@ -7,12 +7,16 @@ import math
 import numpy as np
 import pytest
 
+from core.activations import ACTIVATIONS
+from core.datasets import load
 from core.dead import (
     big_step,
     born_dead_first_layer,
     box_grid,
     constant_counts,
     fire_counts,
+    no_gradient,
+    no_gradient_units,
     preactivation_summary,
     wilson_interval,
 )
@@ -205,3 +209,45 @@ def test_born_dead_rejects_bad_input() -> None:
         born_dead_first_layer(box_grid(2, 2), 0, 2, 10)
     with pytest.raises(KeyError):
         born_dead_first_layer(box_grid(2, 2), 2, 2, 10, init="nope")
+
+
+def test_no_gradient_units_match_dead_relu_units_and_leaky_units_still_learn() -> None:
+    """Dead (z <= 0 everywhere) means no gradient for ReLU only; Leaky ReLU keeps learning."""
+    m = _hand_net()
+    np.testing.assert_array_equal(no_gradient_units(m, X, Y)[0], dead_units(m, X)[0])
+    leaky = MLP([2, 3, 1], activation="leaky_relu", seed=0)
+    leaky.set_params(m.weights, m.biases)
+    assert dead_units(leaky, X)[0].tolist() == [True, False, False]  # below zero everywhere
+    assert not no_gradient_units(leaky, X, Y)[0].any()  # and still gets a gradient
+    assert not ACTIVATIONS["leaky_relu"].can_die and ACTIVATIONS["relu"].can_die
+
+
+def test_units_below_an_all_dead_layer_get_no_gradient() -> None:
+    m = MLP([2, 3, 3, 1], activation="relu", seed=5)
+    m.biases[1][:] = -1e6  # the second hidden layer never fires
+    frozen = no_gradient_units(m, X, Y)
+    assert frozen[1].all() and frozen[0].all()  # layer 1 fires but nothing reaches it
+    assert not dead_units(m, X)[0].all()
+
+
+def test_no_gradient_counts_nan_as_learning() -> None:
+    gw = [np.array([[0.0, np.nan], [0.0, 0.0]]), np.zeros((2, 1))]
+    gb = [np.array([0.0, 0.0]), np.zeros(1)]
+    assert no_gradient(gw, gb)[0].tolist() == [True, False]
+
+
+@pytest.mark.parametrize("act", ["relu", "leaky_relu", "elu"])
+def test_history_records_the_no_gradient_share(act: str) -> None:
+    Xm, ym = load("moons", n_samples=80, noise=0.2, seed=0)
+    net = MLP([2, 6, 6, 1], activation=act, seed=1, bias_init=-0.5)
+    h = net.fit(Xm, ym, epochs=4, lr=1.0, snapshot_epochs=[0, 4])
+    for e in (0, 4):
+        net.set_params(*h.snapshots[e])
+        frozen = no_gradient_units(net, Xm, ym)
+        np.testing.assert_allclose(h.no_grad_fraction[e], [f.mean() for f in frozen])
+        assert h.no_grad_total[e] == pytest.approx(sum(f.sum() for f in frozen) / 12)
+        if act == "relu":  # every dead ReLU unit gets no gradient
+            dead = dead_units(net, Xm)
+            assert all(np.all(f[d]) for f, d in zip(frozen, dead, strict=True))
+        else:
+            assert h.no_grad_total[e] == 0

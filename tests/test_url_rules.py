@@ -94,7 +94,7 @@ def test_foreign_digits_get_the_note_and_the_default(query: dict, key: str) -> N
     assert f"{literal(key)} = {literal(query[key])}: {DIGITS}" in notes(at)
     widget = bound_widgets(at).get(key)
     if widget is not None:  # drawn (not pinned): at its default, and gone from the URL
-        assert widget.value == {"shape": "4,2", "seed": 0, "batch": 10, "lr": 0.03, "noise": 0}[key]
+        assert widget.value == {"shape": "6,6,6,6,6,6", "seed": 0, "batch": 10, "lr": 0.03, "noise": 0}[key]
         assert key not in at.query_params
 
 

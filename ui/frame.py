@@ -92,9 +92,18 @@ class Frame:
     _sections: dict[str, str] = field(default_factory=dict)
 
     def heading(self) -> None:
-        """The page's title and one-line lead, from the catalog."""
+        """The page's title and one-line lead, from the catalog.
+
+        A page whose catalog has a ``lead_short`` shows that one sentence, and its full
+        ``lead`` in an expander: the key chart comes on the first screen, even on a phone.
+        """
         st.title(self.t(f"{self.page}.title"))
-        st.markdown(self.t(f"{self.page}.lead"))
+        if self.t.has(f"{self.page}.lead_short"):
+            st.markdown(self.t(f"{self.page}.lead_short"))
+            with st.expander(self.t("common.about_page"), icon=":material/info:"):
+                st.markdown(self.t(f"{self.page}.lead"))
+        else:
+            st.markdown(self.t(f"{self.page}.lead"))
 
     def sections(self, codes: Sequence[str]) -> str:
         """The switch between the page's sections; returns the open one's code.

@@ -84,6 +84,7 @@ def train_runs(spec: RunSpec, acts: tuple[str, ...], _X: np.ndarray, _y: np.ndar
             views = {e: _layer_summaries(net, h.snapshots[e], Xtr) for e in sorted(h.snapshots)}
             runs[act] = {
                 "dead_fraction": h.dead_fraction, "dead_total": h.dead_total,
+                "no_grad_fraction": h.no_grad_fraction, "no_grad_total": h.no_grad_total,
                 "train_acc": h.train_acc, "test_acc": h.test_acc,
                 "diverged_at": h.diverged_at, "views": views,
                 "params": net.get_params(),
@@ -141,7 +142,8 @@ def compare(spec: RunSpec, variants: tuple[tuple[str, str, str, float, float], .
     """The same task under each variant ``(key, activation, init, lr, bias)``: final numbers.
 
     ``dead`` is the final share of hidden units with z <= 0 on every training
-    sample, ``dead_birth`` the same at initialisation.
+    sample, ``dead_birth`` the same at initialisation; ``no_grad`` the final share
+    that gets no gradient (the units that stopped learning, for every activation).
     """
     Xtr, Xte, ytr, yte = split(spec, _X, _y)
     rows = []
@@ -154,6 +156,7 @@ def compare(spec: RunSpec, variants: tuple[tuple[str, str, str, float, float], .
             rows.append({"key": key, "act": act, "init": init, "lr": rate, "bias": bias,
                          "train_acc": float(h.train_acc[-1]), "test_acc": float(h.test_acc[-1]),
                          "dead": float(h.dead_total[-1]), "dead_birth": float(h.dead_total[0]),
+                         "no_grad": float(h.no_grad_total[-1]),
                          "diverged_at": h.diverged_at,
                          "params": net.get_params()})
     return rows

@@ -61,6 +61,7 @@ def _table(t: Translator, rows: list[dict]) -> pd.DataFrame:
         t(f"{P}.s5.col.setting"): [_row_name(t, r) for r in rows],
         t(f"{P}.s5.col.train"): [percent(r["train_acc"]) for r in rows],
         t(f"{P}.s5.col.test"): [percent(r["test_acc"]) for r in rows],
+        t(f"{P}.s5.col.no_grad"): [percent(r["no_grad"]) for r in rows],
         t(f"{P}.s5.col.dead"): [percent(r["dead"]) for r in rows],
         t(f"{P}.s5.col.neg_slope"): [
             t(f"{P}.s5.slope.{'zero' if r['act'] == 'relu' else 'nonzero'}") for r in rows],

@@ -42,21 +42,36 @@ def draw(s: HomeSettings, fr: Frame) -> None:
     # Kept by memo_run (read-only): a warm rerun skips unpickling a copy.
     result = memo_run(head_to_head, spec, _text=t(f"{P}.training"))
     runs = result["runs"]
-    st.markdown(t(f"{P}.setup", depth=spec.depth, width=spec.width, n=N_SAMPLES, epochs=spec.epochs,
-                  lr=LEARNING_RATE, batch=BATCH))
+    # The result in one line first: on a phone the two cards below stack, so this is
+    # the comparison the first screen shows.
+    st.container(key="home_compare").markdown(compare_line(t, runs))
     # Tables and chart specs from the cached runs: built once per setting and language.
     views = view_memo((f"{P}.views", spec, t.lang), lambda: _views(result, t))
     for col, act in zip(st.columns(2), PAIR, strict=True):
         with col:
             _side(t, spec, act, runs[act], views, result["n_train"])
     st.caption(t(f"{P}.chart.map_caption"))
+    st.caption(t(f"{P}.setup", depth=spec.depth, width=spec.width, n=N_SAMPLES, epochs=spec.epochs,
+                 lr=LEARNING_RATE, batch=BATCH))
     chart_row(t, Block(*views["loss"], "loss", t(f"{P}.chart.loss_title"),
                        t(f"{P}.chart.loss_caption", target=TARGET_LOSS)),
               Block(*views["signal"], "signal-per-layer", t(f"{P}.chart.signal_title"),
                     t(f"{P}.chart.signal_caption")))
-    st.info("\n\n".join(reading(t, spec, runs)))
+    first, *more = reading(t, spec, runs)
+    st.info(first)
+    if more:
+        with st.expander(t(f"{P}.more_reading"), icon=":material/help:"):
+            st.markdown("\n\n".join(more))
     st.caption(cite(t, *SOURCES))
     _next_pages(fr)
+
+
+def compare_line(t: Translator, runs: dict) -> str:
+    """Both networks' test accuracy and signal ratio in one line, from this run."""
+    sig, relu = runs["sigmoid"], runs["relu"]
+    return t(f"{P}.compare", sig_acc=percent(sig["test_acc"][-1]), relu_acc=percent(relu["test_acc"][-1]),
+             sig_ratio=ratio_text(signal_ratio(sig["grad_h"])),
+             relu_ratio=ratio_text(signal_ratio(relu["grad_h"])))
 
 
 def _side(t: Translator, spec: RunSpec, act: str, run: dict, views: dict, n_train: int) -> None:

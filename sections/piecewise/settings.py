@@ -122,12 +122,12 @@ def read_settings(fr: Frame) -> PiecewiseSettings:
 def _target_formula(c: Controls, t: Translator) -> tuple[str, str]:
     """The chosen target's formula, after checking a typed one; returns (code, formula)."""
     target = c.draw(CONTROLS["target"])
+    if target != "formula":  # the formula box only beside "your formula" (issue 30)
+        return target, TARGETS[target]
     typed = c.draw(CONTROLS["f"])
     if not isinstance(typed, str):
         # ui.controls resets an over-long URL value to None rather than the default
         typed = DEFAULT_FORMULA
-    if target != "formula":
-        return target, TARGETS[target]
     last = st.session_state.get(_LAST_FORMULA, DEFAULT_FORMULA)
     try:
         values = parse(typed)(np.linspace(LO, HI, 2001))

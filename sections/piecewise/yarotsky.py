@@ -19,6 +19,9 @@ from ui.references import cite
 
 MEASURED_COLOUR, REFERENCE_COLOUR = GREEN, INK
 
+#: Digits as subscripts, for the name of the m-th approximation (f₂).
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
 
 def draw(s: PiecewiseSettings, fr: Frame) -> None:
     t, c = fr.t, fr.controls
@@ -32,7 +35,8 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
     right.metric(t(f"{P}.yarotsky.measured"), f"{measured:.3g}")
     right.metric(t(f"{P}.yarotsky.bound"), f"{2.0 ** (-2 * m - 2):.3g}")
     with left:
-        fm_name, sq_name = t(f"{P}.yarotsky.fm", m=m), "x²"
+        sub = str(m).translate(SUBSCRIPTS)  # f₂, not f_2
+        fm_name, sq_name = t(f"{P}.yarotsky.fm", m=sub), "x²"
         curve = pd.concat([pd.DataFrame({"x": yc["x"], "y": yc["sq"], "s": sq_name}),
                            pd.DataFrame({"x": yc["x"], "y": yc["f"], "s": fm_name})],
                           ignore_index=True)
@@ -40,7 +44,7 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
                              y_title=t(f"{P}.axis.y"),
                              colours={sq_name: REFERENCE_COLOUR, fm_name: MEASURED_COLOUR}),
                     curve, f"yarotsky-m{m}", t,
-                    caption=t(f"{P}.yarotsky.curve_caption", m=m, knots=2**m + 1))
+                    caption=t(f"{P}.yarotsky.curve_caption", m=sub, knots=2**m + 1))
     with mid:
         meas, bnd = t(f"{P}.yarotsky.measured"), t(f"{P}.yarotsky.bound")
         errs = pd.concat([pd.DataFrame({"m": yt.m, "e": finite_positive(yt.measured), "s": meas}),

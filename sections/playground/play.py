@@ -57,7 +57,7 @@ from ui.charts.palette import component_colours
 from ui.charts.playground import loss_chart
 from ui.components.playground import command as sent_command
 from ui.components.playground import playground
-from ui.export import Weights, chart_block, run_settings
+from ui.export import Weights, chart_block, run_settings, weights_button
 from ui.frame import Frame
 from ui.i18n import Translator, option_labels
 from ui.references import cite
@@ -116,6 +116,8 @@ def draw(s: PlaygroundSettings, fr: Frame) -> None:
         st.text_input(t(f"{NAME}.link.label"), key=LINK_BOX, on_change=import_link,
                       placeholder="https://playground.tensorflow.org/#activation=tanh&…",
                       help=t(f"{NAME}.link.help"))
+    if not hidden:
+        quick_switch(s, t)
     plane = plane_data(s, t)
     if not len(plane.y_train):
         st.info(t(f"{NAME}.draw.empty"), icon=":material/touch_app:")
@@ -128,6 +130,26 @@ def draw(s: PlaygroundSettings, fr: Frame) -> None:
     experiments(fr)
     st.caption(t(f"{NAME}.output_line"))
     st.caption(cite(t, *SOURCES))
+
+
+#: The first screen's choice: the same network with sigmoid or with ReLU hidden units.
+QUICK_ACTS = ("sigmoid", "relu")
+
+
+def _choose(act: str) -> None:
+    """Callback of a quick-switch button: every hidden layer to `act` (before the widgets)."""
+    st.session_state["act"] = act
+    st.session_state["acts"] = ""
+
+
+def quick_switch(s: PlaygroundSettings, t: Translator) -> None:
+    """Two buttons above the diagram: the same network with sigmoid or with ReLU units."""
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.markdown(t(f"{NAME}.quick.label"))
+    for act in QUICK_ACTS:
+        current = set(s.acts) == {act}
+        row.button(t(f"{NAME}.quick.{act}"), key=f"_pg_quick_{act}", on_click=_choose, args=(act,),
+                   type="primary" if current else "secondary", disabled=current)
 
 
 @st.fragment
@@ -194,7 +216,7 @@ def texts(t: Translator) -> dict[str, str]:
     """Every text the component shows, from the catalog (``playground.ui.*``)."""
     keys = ("play", "pause", "step_one", "step_many", "reset", "png", "epoch", "losses",
             "output_title", "output_hint", "draw_hint", "empty", "waiting", "stop_diverged",
-            "stop_play_cap", "stop_limit", "grad_legend", "weight_legend", "curve_legend",
+            "stop_play_cap", "stop_limit", "grad_legend", "weight_legend", "curve_legend", "curve_empty",
             "output_name", "unit_name", "tip_range", "tip_bias", "tip_act", "tip_grad",
             "tip_grad_out", "tip_dead", "tip_dead_first", "tip_dead_first_reg", "tip_dead_deep",
             "tip_dead_deep_frozen", "tip_dead_deep_frozen_reg", "tip_below", "tip_below_learns",
@@ -295,7 +317,7 @@ EXPERIMENTS = {
     "xor": "data=xor&shape=&features=x1x2&lr=0.1",
     "dead": "data=circle&act=relu&shape=8,8,8&lr=3",
     "explode": f"data=spiral&act=relu&shape=16,16,16,16,16,16&lr=10&init=he_normal&features={_ALL}",
-    "zero": "data=circle&init_zero=true&lr=0.1",
+    "zero": "data=circle&shape=4,2&act=tanh&init_zero=true&lr=0.1",
 }
 #: Units of a layer whose spread (:func:`core.init.unit_spread`) is at most this are one
 #: unit copied: rounding alone leaves about 1e-16.
@@ -323,7 +345,10 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     epoch = run.frame_at(run.pointer)
     frame = run.frames[epoch]
     if run.playing:
+        # The diagram trains on; numbers and a chart for the epoch Play started from would
+        # contradict its header, so they wait for the pause.
         st.info(t(f"{NAME}.playing", epoch=epoch), icon=":material/play_circle:")
+        return
     if run.diverged_at is not None and epoch >= run.diverged_at:
         st.error(divergence_text(run, len(plane.y_train), t), icon=":material/warning:")
     elif run.stop == "limit" and not run.playing:
@@ -538,7 +563,6 @@ def loss_table(run: Run, upto: int, t: Translator) -> pd.DataFrame:
 
 def _loss_chart(s: PlaygroundSettings, plane: PlaneData, run: Run, epoch: int, t: Translator) -> None:
     table = loss_table(run, epoch, t)
-    spec = compiled(loss_chart, t, table, (t(f"{NAME}.curve.train"), t(f"{NAME}.curve.test")))
     sizes = run.spec.sizes
     settings = run_settings(
         NAME, data=plane.used, n_samples=plane.n_samples, n_train=len(plane.y_train), sizes=sizes,
@@ -546,10 +570,15 @@ def _loss_chart(s: PlaygroundSettings, plane: PlaneData, run: Run, epoch: int, t
         points=s.points or None, loss="cross_entropy" if run.spec.output == "sigmoid" else "squared_error",
         **stored_settings(s),
     )
+    weights = Weights(run.params.get(epoch, run.net.get_params()), settings,
+                      f"playground-network-epoch-{epoch}")
+    if epoch == 0:  # one point is no curve: say when it comes, keep the network's file
+        st.caption(t(f"{NAME}.curve.none"))
+        weights_button(weights, t)
+        return
+    spec = compiled(loss_chart, t, table, (t(f"{NAME}.curve.train"), t(f"{NAME}.curve.test")))
     chart_block(spec, table, "playground-loss", t, title=t(f"{NAME}.curve.title", epoch=epoch),
-                caption=t(f"{NAME}.curve.caption"),
-                weights=Weights(run.params.get(epoch, run.net.get_params()), settings,
-                                f"playground-network-epoch-{epoch}"))
+                caption=t(f"{NAME}.curve.caption"), weights=weights)
 
 
 

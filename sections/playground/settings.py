@@ -62,8 +62,10 @@ def reg_labels(t: Translator) -> dict[str, str]:
 
 
 #: Every control of the page, in sidebar order: Playground's defaults where it has the
-#: control. ``link``: a pasted Playground link sets it (the rest go back to their
-#: defaults on import); ``npz``: its name in the exported network's settings.
+#: control, but for the lesson (6 x 6 sigmoid, gradient view; a pasted link gets
+#: Playground's own, see :func:`import_link`). ``link``: a pasted Playground link sets
+#: it (the rest go back to their defaults on import); ``npz``: its name in the exported
+#: network's settings.
 CONTROLS = ControlTable(NAME, (
     Control("data", "circle", "choice", options=DATA, labels=data_labels, link=True, npz=""),
     Control("problem", "classification", "choice", options=PROBLEMS, widget="radio", npz="",
@@ -79,8 +81,8 @@ CONTROLS = ControlTable(NAME, (
             npz="batch_size"),
     Control("features", list(DEFAULT_FEATURES), "list", options=tuple(FEATURES),
             labels=feature_labels, help=f"{NAME}.controls.features_help", link=True),
-    Control("shape", "4,2", "text", help=f"{NAME}.controls.shape_help", link=True, npz=""),
-    Control("act", "tanh", "choice", options=ACTS, labels="act", link=True, npz=""),
+    Control("shape", "6,6,6,6,6,6", "text", help=f"{NAME}.controls.shape_help", link=True, npz=""),
+    Control("act", "sigmoid", "choice", options=ACTS, labels="act", link=True, npz=""),
     Control("acts", "", "text", help=f"{NAME}.controls.acts_help", npz="activation"),
     Control("residual", False, "bool", help=f"{NAME}.controls.residual_help"),
     Control("init", "glorot_uniform", "choice", options=INITS, labels="init"),
@@ -91,7 +93,7 @@ CONTROLS = ControlTable(NAME, (
     Control("seed", 0, "int", lo=0, hi=9999, widget="number", help="common.seed_help", link=True),
     Control("show_test", False, "bool", link=True, npz=""),
     Control("discretize", False, "bool", link=True, npz=""),
-    Control("grad", False, "bool", help=f"{NAME}.controls.grad_help", npz=""),
+    Control("grad", True, "bool", help=f"{NAME}.controls.grad_help", npz=""),
 ))
 #: Our keys at their defaults.
 DEFAULTS: dict[str, object] = CONTROLS.defaults
@@ -378,7 +380,7 @@ def import_link() -> None:
     if not settings:
         st.session_state[_LINK_NOTES] = notes or [("link", "")]
         return
-    values = {**DEFAULTS, **{k: settings[k] for k in LINK_KEYS if k in settings}}
+    values = {**DEFAULTS, "grad": False, **{k: settings[k] for k in LINK_KEYS if k in settings}}
     for key, value in values.items():
         st.session_state[key] = _widget_value(key, value)
     st.session_state[POINTS_KEY] = ""

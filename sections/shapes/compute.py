@@ -52,6 +52,8 @@ def shape_data(name: str, lo: float, hi: float, slope: float, alpha: float) -> d
         "flat": flat_intervals(x, df, act.max_slope, FLAT_TOL) if act.saturates == "both" else [],
         "f0": float(act.f(0.0)),
         "smooth": act.smooth, "dead_zone": act.dead_zone, "saturates": act.saturates,
+        # Both ends of the output range finite (sigmoid, tanh): the panel is fitted to these.
+        "bounded": bool(np.all(np.isfinite(act.output_range))),
     }
 
 

@@ -12,10 +12,10 @@ from sections.shapes.numbers import num
 from sections.shapes.settings import NAME as P
 from sections.shapes.settings import ShapesSettings
 from ui.charts import compiled
-from ui.charts.shapes import shapes_chart
+from ui.charts.shapes import clip_range, clipped, shapes_chart
 from ui.export import chart_block
 from ui.frame import Frame
-from ui.i18n import Translator
+from ui.i18n import Translator, act_labels
 from ui.references import cite
 
 
@@ -27,9 +27,17 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
     else:
         data = {n: shape_data(n, s.lo, s.hi, s.slope, s.alpha) for n in s.acts}
         long = curves_frame(data, s.deriv, t)
-        chart_block(compiled(shapes_chart, data, s.deriv, t, long), long, "curves", t,
-                    caption=t(f"{P}.curves.caption" if s.deriv else f"{P}.curves.caption_no_deriv",
-                              tol=f"{100 * FLAT_TOL:.0f}"))
+        if s.deriv:  # the functions, then their slopes: two charts, each on its own axis
+            f_rows = long[long["kind"] == t(f"{P}.curves.f")]
+            chart_block(compiled(shapes_chart, data, s.deriv, t, long, "f"), f_rows, "curves", t)
+            long = long[long["kind"] == t(f"{P}.curves.df")]
+        chart_block(compiled(shapes_chart, data, s.deriv, t, long, "df" if s.deriv else "f"),
+                    long, "slopes" if s.deriv else "curves", t,
+                    caption=" ".join([t(f"{P}.curves.caption" if s.deriv
+                                        else f"{P}.curves.caption_no_deriv"),
+                                      *_clip_note(t, data),
+                                      *([t(f"{P}.curves.bands", tol=f"{100 * FLAT_TOL:.0f}")]
+                                        if any(d["flat"] for d in data.values()) else [])]))
         with st.expander(t(f"{P}.curves.formulas")):
             for n in s.acts:
                 act = s.act(n)
@@ -39,6 +47,19 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
     st.info(t(f"{P}.curves.reading", sig_max=num(sig.max_slope), sig_f0=num(sig.f0),
               tanh_max=num(tanh.max_slope)))
     cited(t, s.acts)
+
+
+def _clip_note(t: Translator, data: dict[str, dict]) -> list[str]:
+    """Say which functions leave the top panel, and how far they go (nothing if none)."""
+    lo, hi = clip_range(data)
+    cut = clipped(data)
+    if not cut:
+        return []
+    labels = act_labels(t)
+    names = t(f"{P}.curves.list_sep").join(
+        t(f"{P}.curves.clipped_one", act=labels.get(n, n), lo=f"{a:.3g}", hi=f"{b:.3g}")
+        for n, (a, b) in cut.items())
+    return [t(f"{P}.curves.clipped", lo=f"{lo:.3g}", hi=f"{hi:.3g}", names=names)]
 
 
 def cited(t: Translator, names: tuple[str, ...]) -> None:

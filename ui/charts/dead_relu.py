@@ -25,22 +25,28 @@ def heatmap_height(n_layers: int) -> int:
     return (240, 330, 420, 520)[min((n_layers - 1) // 8, 3)]
 
 
-def dead_heatmap(t: Translator, frac: np.ndarray) -> alt.LayerChart:
-    """Epoch x layer share of dead units (one image; layer 1 at the bottom)."""
+def dead_heatmap(t: Translator, frac: np.ndarray, can_die: bool = True) -> alt.LayerChart:
+    """Epoch x layer share of units with z <= 0 on every sample (one image; layer 1 at the bottom).
+
+    Titled "dead" for an activation whose units can die, "below zero" for the others.
+    """
+    title = t(f"{P}.s1.dead_axis" if can_die else f"{P}.s1.below_axis")
     return image_heatmap(frac, x_title=t("common.axis.epoch"), y_title=t(f"{P}.s1.layer_axis"),
-                         value_title=t(f"{P}.s1.dead_axis"), domain=(0.0, 1.0),
+                         value_title=title, domain=(0.0, 1.0),
                          stops=DEAD_RAMP, legend_format=".0%",
                          height=heatmap_height(frac.shape[1]))
 
 
-def _state_colour(t: Translator, legend: bool) -> alt.Color:
+def _state_colour(t: Translator, legend: bool, can_die: bool = True) -> alt.Color:
+    """Alive units green; units below zero everywhere red, named "dead" only where they can die."""
+    silent = t(f"{P}.s2.dead" if can_die else f"{P}.s2.below")
     return alt.Color("state:N", title=t(f"{P}.s2.state"),
                      legend=alt.Undefined if legend else None,
-                     scale=alt.Scale(domain=[t(f"{P}.s2.alive"), t(f"{P}.s2.dead")],
+                     scale=alt.Scale(domain=[t(f"{P}.s2.alive"), silent],
                                      range=[ALIVE, DEAD]))
 
 
-def unit_chart(t: Translator, frame: pd.DataFrame) -> alt.LayerChart:
+def unit_chart(t: Translator, frame: pd.DataFrame, can_die: bool = True) -> alt.LayerChart:
     """Per-unit pre-activation range (min–max rule, quartile bar, median tick), zero line."""
     x = alt.X("unit:O", title=t(f"{P}.s2.unit_axis"))
     y_title = t(f"{P}.s2.z_axis")
@@ -48,7 +54,8 @@ def unit_chart(t: Translator, frame: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("min:Q", format=".3~g"), alt.Tooltip("median:Q", format=".3~g"),
             alt.Tooltip("max:Q", format=".3~g"),
             alt.Tooltip("fires:Q", title=t(f"{P}.s2.fires_axis"))]
-    base = alt.Chart(frame).encode(x=x, color=_state_colour(t, legend=True), tooltip=tips)
+    base = alt.Chart(frame).encode(x=x, color=_state_colour(t, legend=True, can_die=can_die),
+                                   tooltip=tips)
     rule = base.mark_rule(strokeWidth=2).encode(y=alt.Y("min:Q", title=y_title), y2=alt.Y2("max:Q"))
     box = base.mark_bar(size=14, opacity=0.8).encode(y=alt.Y("q25:Q"), y2=alt.Y2("q75:Q"))
     mid = base.mark_tick(color=INK, size=16, thickness=2).encode(y=alt.Y("median:Q"))
@@ -57,12 +64,12 @@ def unit_chart(t: Translator, frame: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(rule, box, mid, zero).properties(height=260)
 
 
-def fires_chart(fires: pd.DataFrame, n_train: int, t: Translator) -> alt.Chart:
+def fires_chart(fires: pd.DataFrame, n_train: int, t: Translator, can_die: bool = True) -> alt.Chart:
     """How many training samples each unit of the layer fires on, dead units marked."""
     return alt.Chart(fires).mark_bar().encode(
         x=alt.X("unit:O", title=t(f"{P}.s2.unit_axis")),
         y=alt.Y("fires:Q", title=t(f"{P}.s2.fires_axis"), scale=alt.Scale(domain=[0, n_train])),
-        color=_state_colour(t, legend=False),
+        color=_state_colour(t, legend=False, can_die=can_die),
         tooltip=[alt.Tooltip("unit:O"), alt.Tooltip("fires:Q")],
     ).properties(height=260)
 

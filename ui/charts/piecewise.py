@@ -12,6 +12,7 @@ from ui.charts.palette import (
     ACTIVATION_COLOURS,
     INK,
     OTHER_COLOUR,
+    PAPER,
     REGION_COLOURS,
     SAMPLE,
     VERMILLION,
@@ -58,7 +59,8 @@ def fit_chart(res: dict, snap: dict, t: Translator, act: str) -> alt.LayerChart:
         alt.Chart(net).mark_line(color=ACTIVATION_COLOURS.get(act, OTHER_COLOUR), strokeWidth=2.5)
         .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
         # Always a layer (empty without kinks), so the spec keeps its shape.
-        alt.Chart(kinks).mark_point(shape="diamond", size=45, filled=True, color=KINK_COLOUR)
+        alt.Chart(kinks).mark_point(shape="diamond", size=130, filled=True,
+                                    color=KINK_COLOUR, stroke=PAPER, strokeWidth=1)
         .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"),
                 tooltip=[alt.Tooltip("x:Q", title=t(f"{P}.fit.kink"), format=".3f")]),
     ]

@@ -618,6 +618,13 @@ function drawCurve(s, f) {
   };
   line(lt, PAL.loss_train);
   line(lv, PAL.loss_test);
+  if (f.e === 0) {  // one point is no curve: say when it starts
+    ctx.fillStyle = PAL.ink;
+    ctx.font = "12px sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(d.text.curve_empty || "", w / 2, h / 2);
+  }
   s.el.curveLegend.textContent = fill(d.text.curve_legend, { top: fmt(top) });
 }
 
