@@ -88,6 +88,11 @@ class LayerStats:
         Fraction of (sample, unit) pairs of each hidden layer with
         ``|f'(ẑ)| < SATURATION · max|f'|``, for that layer's activation ``f`` and its
         input ``ẑ`` (the pre-activation ``z`` itself without normalisation).
+    slope_sq : ndarray of shape (L − 1,)
+        ``E[f'(ẑ)²]``, the mean over (sample, unit) pairs of the squared slope of each
+        hidden layer. Back-propagation through hidden layer ``l`` multiplies the
+        squared size of the signal by about ``fan_out · Var W · E[f'(ẑ_l)²]`` when
+        weights and slopes are independent (the mean-field estimate).
     """
 
     loss: float
@@ -97,6 +102,7 @@ class LayerStats:
     act_std: np.ndarray
     saturated: np.ndarray
     spread: np.ndarray
+    slope_sq: np.ndarray
 
 
 def layer_statistics(
@@ -127,12 +133,15 @@ def layer_statistics(
         grad_h = np.array([np.linalg.norm(d) for d in trace.dh[1:]], dtype=float)
         act_mean = np.array([float(np.mean(h)) for h in hidden_h], dtype=float)
         act_std = np.array([float(np.std(h)) for h in hidden_h], dtype=float)
+        slopes = [f.df(z) for f, z in zip(model.activations, trace.zhats, strict=True)]
         saturated = np.array([
-            float(np.mean(np.abs(f.df(z)) < saturation * f.max_slope))
-            for f, z in zip(model.activations, trace.zhats, strict=True)
+            float(np.mean(np.abs(d) < saturation * f.max_slope))
+            for f, d in zip(model.activations, slopes, strict=True)
         ], dtype=float)
         spread = np.array([float(np.mean(np.std(h, axis=0))) for h in hidden_h], dtype=float)
-    return LayerStats(float(trace.loss), grad_w, grad_h, act_mean, act_std, saturated, spread)
+        slope_sq = np.array([float(np.mean(np.square(d))) for d in slopes], dtype=float)
+    return LayerStats(float(trace.loss), grad_w, grad_h, act_mean, act_std, saturated, spread,
+                      slope_sq)
 
 
 def init_statistics(
@@ -166,8 +175,8 @@ def init_statistics(
     -------
     dict of ndarray
         ``loss`` of shape (S,), and ``grad_w`` (S, L), ``grad_h``, ``act_mean``,
-        ``act_std``, ``saturated``, ``spread`` (S, L − 1), one row per seed (the
-        fields of :class:`LayerStats`).
+        ``act_std``, ``saturated``, ``spread``, ``slope_sq`` (S, L − 1), one row per
+        seed (the fields of :class:`LayerStats`).
     """
     rows = [
         layer_statistics(
@@ -177,7 +186,7 @@ def init_statistics(
         )
         for s in seeds
     ]
-    fields = ("grad_w", "grad_h", "act_mean", "act_std", "saturated", "spread")
+    fields = ("grad_w", "grad_h", "act_mean", "act_std", "saturated", "spread", "slope_sq")
     out = {f: np.array([getattr(r, f) for r in rows], dtype=float) for f in fields}
     out["loss"] = np.array([r.loss for r in rows], dtype=float)
     return out

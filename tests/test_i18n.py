@@ -94,11 +94,12 @@ def test_a_template_writes_the_particle_as_a_format_spec() -> None:
     assert _FORMATTER.format("노름 {clip:으로} 클리핑", clip=0.5) == "노름 0.5로 클리핑"
     assert _FORMATTER.format("50층 {x:으로}", x="0.033") == "50층 0.033으로"
     assert _FORMATTER.format("{s:**는} 배웠다", s="시그모이드") == "**시그모이드**는 배웠다"
+    assert _FORMATTER.format("{d:*은}", d="붓꽃 (특성 4개)") == "*붓꽃 (특성 4개)*은"
     assert _FORMATTER.format("{x:.2g}", x=0.0333) == "0.033"  # other specs as str.format
 
 
 #: A placeholder followed by a particle it does not choose (``{x}으로``, ``**{x}**는``).
-_BARE_PARTICLE = re.compile(r"\{[^{}:]*\}(\*\*)?(으로|로|이|가|을|를|은|는|과|와|이나|나)"
+_BARE_PARTICLE = re.compile(r"\{[^{}:]*\}\*{0,2}(으로|로|이|가|을|를|은|는|과|와|이나|나|이라|라)"
                             r"(\([^)]*\))?(?![가-힣])")
 
 

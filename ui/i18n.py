@@ -147,15 +147,16 @@ def particle(word: object, form: str) -> str:
 
 class _Formatter(string.Formatter):
     """``str.format`` plus Korean particles: ``{x:으로}`` formats `x` followed by the
-    particle its reading takes (:func:`particle`), ``{x:**는}`` the same with `x` in bold.
-    Every other format spec works as in ``str.format``."""
+    particle its reading takes (:func:`particle`); ``{x:**는}`` (``{x:*는}``) the same
+    with `x` in bold (in italics) and the particle after it. Every other format spec
+    works as in ``str.format``."""
 
     def format_field(self, value: object, format_spec: str) -> str:
-        bold = format_spec.startswith("**")
-        spec = format_spec[2:] if bold else format_spec
-        if spec in PARTICLES:
+        stars = format_spec[:len(format_spec) - len(format_spec.lstrip("*"))]
+        spec = format_spec[len(stars):]
+        if spec in PARTICLES and len(stars) <= 2:
             text = format(value, "")
-            return (f"**{text}**" if bold else text) + particle(text, spec)
+            return f"{stars}{text}{stars}{particle(text, spec)}"
         return super().format_field(value, format_spec)
 
 

@@ -172,7 +172,7 @@ def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_ti
                     y_title=y_title, **activation_legend(t),
                     log_y=True, compact=True, height=280, series="series" if su.two else None,
                     dash="init" if su.two else None, shapes=su.two,
-                    dash_title=t(f"{NAME}.axis.init"), reference=ref,
+                    dash_title=t(f"{NAME}.axis.init"), dash_labels=su.init_labels(), reference=ref,
                     reference_title=t(f"{NAME}.init.ref_label"))
     csv = frame.merge(ref, on="layer", how="left") if ref is not None else frame
     return spec, csv[[*SERIES_COLUMNS, "layer", "mid", "lo", "hi", *(["ref"] if ref is not None else [])]]
@@ -183,5 +183,5 @@ def _line_view(t: Translator, su: Setup, frame: pd.DataFrame, y: str, x_title: s
     spec = compiled(line_chart, frame, "layer", y, "act", x_title=x_title, y_title=y_title,
                     **activation_legend(t), compact=True, height=280,
                     series="series" if su.two else None, dash="init" if su.two else None,
-                    shapes=su.two, dash_title=t(f"{NAME}.axis.init"))
+                    shapes=su.two, dash_title=t(f"{NAME}.axis.init"), dash_labels=su.init_labels())
     return spec, frame[[*SERIES_COLUMNS, "layer", y]]

@@ -81,7 +81,8 @@ def _views(t: Translator, su: Setup, runs: dict) -> dict:
                       "series": su.label(a, i)})
         for (a, i), r in runs.items()], ignore_index=True)
     lines = {"series": "series" if su.two else None, "dash": "init" if su.two else None,
-             "shapes": su.two, "dash_title": t(f"{NAME}.axis.init"), "compact": True}
+             "shapes": su.two, "dash_title": t(f"{NAME}.axis.init"), "compact": True,
+             "dash_labels": su.init_labels()}
     loss = (compiled(line_chart, downsample(curves, "series"), "epoch", "loss", "act",
                      x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
                      **activation_legend(t), log_y=True, **lines),
@@ -95,7 +96,7 @@ def _views(t: Translator, su: Setup, runs: dict) -> dict:
         acc = acc[acc["split"] == t(f"{NAME}.train.split_test")]
     else:
         lines = {**lines, "dash": "split", "dash_title": t(f"{NAME}.train.split"), "shapes": True,
-                 "series": "_g"}
+                 "series": "_g", "dash_labels": None}
     acc = acc.assign(_g=acc["series"] + acc["split"])
     acc_spec = compiled(line_chart, downsample(acc, "_g"), "epoch", "acc", "act",
                         x_title=t("common.axis.epoch"), y_title=t("common.axis.accuracy"),

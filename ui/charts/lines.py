@@ -105,6 +105,7 @@ def line_chart(
     reference: pd.DataFrame | None = None,
     reference_title: str | None = None,
     labels: Mapping[str, str] | None = None,
+    dash_labels: Mapping[str, str] | None = None,
 ) -> alt.LayerChart:
     """Lines, one per series, with hover points that show the values.
 
@@ -120,6 +121,7 @@ def line_chart(
     from the data); `reference` (columns `x` and ``ref``) is a dotted grey
     curve such as a bound. `labels` maps values of the colour column to the text
     the legend shows (translated activation names, say); the data keep the codes.
+    `dash_labels` does the same for the `dash` column's legend.
 
     A series of up to :data:`POINT_MARKS` rows gets a hover point at each row;
     longer ones (training curves) at :data:`POINT_MARKS` evenly spaced rows
@@ -139,12 +141,14 @@ def line_chart(
     line_enc = dict(enc, y=alt.Y(f"{y}:Q", title=y_title, scale=y_scale, axis=y_axis))
     if dash is not None:
         # Vega-Lite's own dash sequence (solid first): no domain taken from the data.
-        line_enc["strokeDash"] = alt.StrokeDash(
-            f"{dash}:N", title=dash_title or dash,
-            legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2))
+        dash_legend: dict = {"symbolType": "stroke", "symbolStrokeWidth": 2}
+        if dash_labels:
+            dash_legend["labelExpr"] = label_expression(dash_labels)
+        line_enc["strokeDash"] = alt.StrokeDash(f"{dash}:N", title=dash_title or dash,
+                                                legend=alt.Legend(**dash_legend))
     layers.append(alt.Chart(frame).mark_line(strokeWidth=2).encode(**line_enc))
     layers.append(_hover_points(frame, enc, x, y, colour, dash, series, x_title, y_title,
-                                colour_title, dash_title, shapes))
+                                colour_title, dash_title, shapes, dash_labels))
     if reference is not None:
         layers.append(_reference(reference, x, x_title, reference_title))
     return alt.layer(*layers).properties(height=height)
@@ -186,7 +190,8 @@ def label_expression(labels: Mapping[str, str]) -> str:
 
 def _hover_points(frame: pd.DataFrame, enc: dict, x: str, y: str, colour: str, dash: str | None,
                   series: str | None, x_title: str, y_title: str, colour_title: str,
-                  dash_title: str | None, shapes: bool) -> alt.Chart:
+                  dash_title: str | None, shapes: bool,
+                  dash_labels: Mapping[str, str] | None = None) -> alt.Chart:
     """Points with tooltips: every row of a short series, :data:`POINT_MARKS` of a long one."""
     groups = [g for g in (colour, dash, series) if g is not None]
     tips = [alt.Tooltip(f"{colour}:N", title=colour_title), alt.Tooltip(f"{x}:Q", title=x_title),
@@ -200,7 +205,8 @@ def _hover_points(frame: pd.DataFrame, enc: dict, x: str, y: str, colour: str, d
     data = frame if longest <= POINT_MARKS else downsample(frame, groups, POINT_MARKS)
     dot_enc = dict(enc, y=alt.Y(f"{y}:Q"), tooltip=tips)
     if dash is not None and shapes:
-        dot_enc["shape"] = alt.Shape(f"{dash}:N", title=dash_title or dash)
+        dot_enc["shape"] = alt.Shape(f"{dash}:N", title=dash_title or dash, legend=alt.Legend(
+            labelExpr=label_expression(dash_labels)) if dash_labels else alt.Undefined)
     return alt.Chart(data).mark_point(size=18, filled=True, opacity=1).encode(**dot_enc)
 
 
