@@ -52,6 +52,11 @@ def catalog(lang: str) -> dict[str, str]:
     return flat
 
 
+def superscript(n: int) -> str:
+    """A whole number in superscript digits (``9 -> "⁹"``), for powers such as ``¼⁹``."""
+    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+
+
 def percent(fraction: float, digits: int = 1) -> str:
     """A fraction as a percentage (``0.934 -> "93.4%"``); "—" when not finite."""
     return "—" if not math.isfinite(fraction) else f"{100 * fraction:.{digits}f}%"

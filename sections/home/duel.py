@@ -27,7 +27,7 @@ from ui.cache import memo_run, view_memo
 from ui.charts import activation_legend, boundary_chart, compiled, downsample, finite_positive, line_chart
 from ui.export import Block, Weights, chart_block, chart_row, run_settings
 from ui.frame import Frame, available_pages
-from ui.i18n import Translator, percent
+from ui.i18n import Translator, percent, superscript
 from ui.references import cite
 
 P = NAME
@@ -96,8 +96,6 @@ def ratio_text(ratio: float) -> str:
     return f"{mantissa}e{int(exponent)}" if exponent else mantissa
 
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
 
 def first_epoch_below(loss: np.ndarray, target: float) -> int | None:
     """The first epoch whose training loss is at most `target` (0 = at initialisation), or None."""
@@ -112,7 +110,7 @@ def reading(t: Translator, spec: RunSpec, runs: dict) -> list[str]:
     ratio = signal_ratio(sig["grad_h"])
     bound = 0.25 ** gaps
     out = [t(f"{P}.reading", sig_ratio=ratio_text(ratio), relu_ratio=ratio_text(signal_ratio(relu["grad_h"])),
-             gaps=gaps, power="¼" + str(gaps).translate(_SUPERSCRIPT), bound=f"{bound:.1e}")]
+             gaps=gaps, power="¼" + superscript(gaps), bound=f"{bound:.1e}")]
     if math.isfinite(ratio) and ratio > 0:
         factor = ratio / bound
         key = "near" if 0.5 <= factor <= 2 else "below" if factor < 0.5 else "above"

@@ -64,6 +64,16 @@ def measures(p: dict) -> Measures:
                     _at(floors, -1))
 
 
+def mean_slope_sq(p: dict) -> float:
+    """E[f′(ẑ)²] of the hidden layers the signal crosses on its way from the last hidden
+    layer to the first (layers 2 .. L: layer 1's slopes act below h_1), as their geometric
+    mean, so that ``mean ** (L − 1)`` is their product (NaN when one is not positive)."""
+    values = np.asarray(p["slope_sq"], dtype=float)[1:]
+    if not values.size or not (np.isfinite(values).all() and (values > 0).all()):
+        return math.nan
+    return float(np.exp(np.mean(np.log(values))))
+
+
 def rounding_floor(level: np.ndarray, level_std: np.ndarray) -> np.ndarray:
     """Per layer, the spread below which the measurement is rounding noise:
     ``ROUNDING × √(mean² + std²)`` of the layer's activations (NaN where not finite)."""

@@ -49,8 +49,10 @@ def draw(s, fr: Frame) -> None:
         if r["diverged_at"] is not None:
             st.error(f"**{su.label(a, i)}** — " + t("common.diverged", epoch=r["diverged_at"]))
     views = view_memo((f"{NAME}.train", su.run, su.series, t.lang), lambda: _views(t, su, runs))
+    first = next(iter(runs.values()))
     chart_row(t, Block(*views["loss"], "train-loss", t(f"{NAME}.train.loss_title"),
-                       t(f"{NAME}.train.loss_caption")),
+                       t(f"{NAME}.train.loss_caption", k=first["classes"],
+                         chance=f"{first['chance']:.2f}")),
               Block(*views["acc"], "train-accuracy", t(f"{NAME}.train.acc_title"),
                     t(f"{NAME}.train.acc_caption_two" if su.two else f"{NAME}.train.acc_caption")))
     with c.placed(st.container()):
