@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.gradients import first_last_ratio
+from core.gradients import below_rounding, first_last_ratio, rounding_floor
+
+__all__ = ["below_rounding", "rounding_floor"]  # re-exported: the readings use them by this module
 
 #: ‖∂L/∂W‖ "looks level" between the first and the output layer within this factor.
 LEVEL_WEIGHTS = 10.0
@@ -19,11 +21,6 @@ LEVEL_WEIGHTS = 10.0
 VANISHED = 1e-2
 #: A layer "has lost its inputs" when its spread is below this share of layer 1's.
 COLLAPSED = 1e-3
-#: float64 keeps about 16 significant digits, and a 50-layer forward pass rounds at every
-#: layer. A spread across inputs below this share of the layer's typical value (the root
-#: mean square of its activations) is rounding noise, not a measurement: plain sigmoid at
-#: depth 50 computes about 4e-15 of its level where the linearised propagation gives 1e-33.
-ROUNDING = 100 * float(np.finfo(float).eps)  # ≈ 2.2e-14
 LEARNED = 0.7  # "learned" = final training loss below 70% of the initial loss ...
 #: ... and below this share of a constant answer's loss (see verdict).
 BEATS_CHANCE = 0.85
@@ -74,22 +71,13 @@ def mean_slope_sq(p: dict) -> float:
     return float(np.exp(np.mean(np.log(values))))
 
 
-def rounding_floor(level: np.ndarray, level_std: np.ndarray) -> np.ndarray:
-    """Per layer, the spread below which the measurement is rounding noise:
-    ``ROUNDING × √(mean² + std²)`` of the layer's activations (NaN where not finite)."""
-    with np.errstate(all="ignore"):
-        return ROUNDING * np.hypot(np.asarray(level, dtype=float), np.asarray(level_std, dtype=float))
-
-
 def resolved(values: np.ndarray, floors: np.ndarray) -> np.ndarray:
     """`values` where they are above their rounding floor, NaN where they are not (for charts)."""
     v = np.asarray(values, dtype=float)
     return np.where(v > np.asarray(floors, dtype=float), v, np.nan)
 
 
-def below_rounding(value: float, floor: float) -> bool:
-    """Is a measured spread rounding noise? (False when either number is unknown.)"""
-    return math.isfinite(value) and math.isfinite(floor) and value <= floor
+
 
 
 def masked(m: Measures) -> bool:
