@@ -15,7 +15,7 @@ from ui.charts import compiled
 from ui.charts.shapes import shapes_chart
 from ui.export import chart_block
 from ui.frame import Frame
-from ui.i18n import Translator
+from ui.i18n import Translator, shown_name
 from ui.references import cite
 
 #: The paper that introduced or named each activation the page can show.
@@ -37,7 +37,7 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
         with st.expander(t(f"{P}.curves.formulas")):
             for n in s.acts:
                 act = s.act(n)
-                st.markdown(f"**{n}**")
+                st.markdown(f"**{shown_name(t, 'act', n)}**")
                 st.latex(rf"f(z) = {act.formula} \qquad f'(z) = {act.dformula}")
     sig, tanh = facts(ACTIVATIONS["sigmoid"]), facts(ACTIVATIONS["tanh"])
     st.info(t(f"{P}.curves.reading", sig_max=num(sig.max_slope), sig_f0=num(sig.f0),

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.images import boundary_chart
-from ui.charts.lines import line_chart
+from ui.charts.lines import label_expression, line_chart
 from ui.charts.palette import ACTIVATION_COLOURS, activation_colour, activation_scale
-from ui.i18n import Translator
+from ui.i18n import Translator, act_labels
 
 P = "shapes"
 DRAW_EVERY = 2  # draw every 2nd point of the 401-point curves
@@ -33,7 +33,8 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t: Translator,
     # Stroke symbols at full opacity: the faint flat-tail bands share this legend.
     colour = alt.Color("act:N", scale=activation_scale(names), title=t("common.axis.activation"),
                        legend=alt.Legend(symbolType="stroke", symbolOpacity=1,
-                                         symbolStrokeWidth=3))
+                                         symbolStrokeWidth=3,
+                                         labelExpr=label_expression(act_labels(t))))
     nearest = alt.selection_point(nearest=True, on="pointerover", fields=["x"], empty=False)
     lines = alt.Chart(long).mark_line(strokeWidth=2.2).encode(
         x=alt.X("x:Q", title=t(f"{P}.curves.x")), y=alt.Y("y:Q", title=t(f"{P}.curves.y")),
@@ -59,12 +60,14 @@ def _hover_rule(data: dict[str, dict], show_deriv: bool, nearest, t: Translator)
     f_label, df_label = t(f"{P}.curves.f"), t(f"{P}.curves.df")
     wide = pd.DataFrame({"x": next(iter(data.values()))["x"]})
     tips = [alt.Tooltip("x:Q", title="x", format=".2f")]
+    shown = act_labels(t)
     for name, d in data.items():
         wide[f"{name}_f"] = d["f"]
-        tips.append(alt.Tooltip(f"{name}_f:Q", title=f"{name}: {f_label}", format=".4f"))
+        label = shown.get(name, name)
+        tips.append(alt.Tooltip(f"{name}_f:Q", title=f"{label}: {f_label}", format=".4f"))
         if show_deriv:
             wide[f"{name}_df"] = d["df"]
-            tips.append(alt.Tooltip(f"{name}_df:Q", title=f"{name}: {df_label}", format=".4f"))
+            tips.append(alt.Tooltip(f"{name}_df:Q", title=f"{label}: {df_label}", format=".4f"))
     return alt.Chart(wide.iloc[::2 * DRAW_EVERY]).mark_rule(color="#555555").encode(
         x=alt.X("x:Q"), tooltip=tips,
         # What alt.when(nearest).then(0.5).otherwise(0) builds, without its slow
