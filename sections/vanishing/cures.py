@@ -502,8 +502,13 @@ def mix_parts(signal: np.ndarray, below: int, depth: int) -> list[tuple[str, int
 def _mix_reading(t: Translator, signal: np.ndarray, below: int, depth: int, low: str, high: str) -> None:
     """How much the signal changes across each part of the mixed network, verb from the number."""
     act = {"low": shown_name(t, "act", low), "high": shown_name(t, "act", high)}
-    parts = [t(f"{NAME}.cures.mix.part.{change(r)}", act=act[part], n=n, start=start, end=end,
-               ratio=sci(r))
+    def layers(n: int, start: int) -> str:
+        """The hidden layers whose slopes a part crosses: start, start − 1, …, start − n + 1."""
+        first = start - n + 1
+        return t(f"{NAME}.cures.mix.part.{'one' if n == 1 else 'many'}", first=first, last=start)
+
+    parts = [t(f"{NAME}.cures.mix.part.{change(r)}", act=act[part], start=start, end=end,
+               layers=layers(n, start), ratio=sci(r))
              for part, n, start, end, r in mix_parts(signal, below, depth)]
     if parts:
         st.markdown(t(f"{NAME}.cures.mix.reading", parts="; ".join(parts)))
