@@ -67,7 +67,7 @@ def _net(act: str, depth: int, **options) -> MLP:
 def _variant_line(at, t: Translator, code: str) -> str:
     name = t(f"vanishing.cures.variant.{code}")
     return next(line for m in _texts(at, "markdown") for line in m.split("\n")
-                if line.startswith(f"- **{name}**"))
+                if line.startswith(f"- **{name}**:"))
 
 
 # ------------------------------------------------------------ batch norm as it predicts
@@ -122,7 +122,7 @@ def test_the_overflow_explanation_states_the_runs_own_factor(query: dict, lang: 
              last="", total="", per_block="", why="")[:12]
     said = [w for w in _texts(at, "warning") if w.startswith(head)]
     diverged = t("vanishing.cures.diverged", variant=t("vanishing.cures.variant.residual"),
-                 epoch=0)[:20]
+                 epoch="§").split("§")[0]
     assert bool(said) == any(e.startswith(diverged) for e in _texts(at, "error"))
     if said:
         text = said[0]

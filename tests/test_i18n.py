@@ -108,3 +108,14 @@ def test_korean_particles_after_a_value_are_chosen_by_the_helper() -> None:
     # catalog writes {x:으로}, and ui.i18n.particle picks 으로 or 로 from how x is read.
     bare = [(k, m.group(0)) for k, v in catalog("ko").items() for m in _BARE_PARTICLE.finditer(v)]
     assert not bare, bare
+
+
+def test_every_korean_format_spec_in_hangul_is_a_known_particle() -> None:
+    # {x:의} would reach str.format as a format code and crash the page.
+    from ui.i18n import PARTICLES
+
+    for key, value in catalog("ko").items():
+        for _, name, spec, _ in string.Formatter().parse(value):
+            hangul = spec and any("가" <= ch <= "힣" for ch in spec)
+            if name is not None and hangul:
+                assert spec.lstrip("*") in PARTICLES, (key, spec)
