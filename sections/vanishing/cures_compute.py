@@ -105,13 +105,13 @@ def _fit(model: MLP, spec: CureSpec, data: tuple, callback, clip_norm: float | N
     _, Xtr, Xte, ytr, yte = data
     stats = layer_statistics(model, Xtr, ytr) if birth else None
     h = model.fit(Xtr, ytr, epochs=spec.epochs, lr=spec.lr, optimizer="sgd",
-                  batch_size=None if spec.batch >= len(Xtr) else spec.batch, X_test=Xte,
-                  y_test=yte, clip_norm=clip_norm, callback=callback,
-                  record="loss" if birth else "ends")
+                  batch_size=None if spec.batch >= len(Xtr) else spec.batch,
+                  clip_norm=clip_norm, callback=callback, record="loss" if birth else "ends")
     weights_finite = all(np.isfinite(w).all() for w in model.weights)
     with np.errstate(all="ignore"):
-        predict_acc = model.accuracy(Xtr, ytr) if h.diverged_at is None else math.nan
-    run = {"loss": h.loss, "test_acc": float(h.test_acc[-1]), "train_acc": predict_acc,
+        predict_acc, test_acc = ((model.accuracy(Xtr, ytr), model.accuracy(Xte, yte))
+                                 if h.diverged_at is None else (math.nan, math.nan))
+    run = {"loss": h.loss, "test_acc": test_acc, "train_acc": predict_acc,
            "batch_train_acc": float(h.train_acc[-1]),
            "chance": chance_loss(data[0].n_classes), "classes": max(int(data[0].n_classes), 2),
            "majority": float(np.bincount(ytr).max() / len(ytr)),
