@@ -48,6 +48,11 @@ PRESETS = {
 STARTED = {"depth": 3, "epochs": 4, "n": 150, "noise": 0.35, "width": 9, "seed": 7}
 
 
+def _label(act: str, init: str) -> str:
+    """A series' name as the page shows it when two initialisations are compared."""
+    return f"{EN(f'common.option.act.{act}')} · {EN(f'common.option.init.{init}')}"
+
+
 def _ratios(markdown: list[str]) -> dict[str, float]:
     """Back-propagated signal at hidden layer 1 ÷ at the last hidden layer, per series,
     parsed from section 1's reading lines."""
@@ -246,7 +251,7 @@ def test_each_preset_sets_every_control(name: str) -> None:
         # The next rerun, in the section with the per-series readings, sees the preset in the URL.
         switch_section(at, "init")
         ratios = _ratios([m.value for m in at.markdown])
-        assert set(ratios) == {"relu · glorot_uniform", "relu · he_normal"}
+        assert set(ratios) == {_label("relu", "glorot_uniform"), _label("relu", "he_normal")}
     else:
         # The next rerun sees the preset in the URL too.
         at.run()
@@ -276,7 +281,7 @@ def test_every_control_can_be_changed() -> None:
         assert bound_widgets(at)[key].value == value, key
         if k == check:
             assert set(_ratios([m.value for m in at.markdown])) == {
-                "relu · lecun_normal", "relu · standard", "gelu · lecun_normal", "gelu · standard"}
+                _label(a, i) for a in ("relu", "gelu") for i in ("lecun_normal", "standard")}
 
 
 def test_boundary_scrubber_reads_snapshots() -> None:
@@ -338,7 +343,8 @@ def test_tampered_url_and_inconsistent_choices() -> None:
     w = bound_widgets(at)
     assert (w["depth"].value, w["lr"].value, w["act"].value) == (10, 0.1, ["relu"])
     # Same initialisation twice is not an error, but the page says it compares nothing.
-    assert EN("vanishing.note.same_init", init="he_normal") in [i.value for i in at.info]
+    same = EN("vanishing.note.same_init", init=EN("common.option.init.he_normal"))  # its shown name
+    assert same in [i.value for i in at.info]
 
 
 def test_no_activation_chosen() -> None:
@@ -539,7 +545,7 @@ def test_cures_mixed_activations_show_where_the_signal_dies() -> None:
     reading = next(m for m in shown.markdown if m.startswith("In the mixed network"))
     sig = float(re.search(r"sigmoid slopes of hidden layers 11–20, the signal shrinks to ([^×]+)×",
                           reading).group(1))
-    relu = float(re.search(r"ReLU slopes of hidden layers 2–10, the signal \w+ (?:to )?\(?([^×]+)×",
+    relu = float(re.search(r"ReLU slopes of hidden layers 2–10, the signal [^(×]*?\(?([\d.e+-]+)×",
                            reading).group(1))
     assert sig < 1e-3 < relu  # the sigmoid half swallows the signal, the ReLU half passes it
     assert shown.charts == 1
