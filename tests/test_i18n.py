@@ -99,7 +99,7 @@ def test_a_template_writes_the_particle_as_a_format_spec() -> None:
 
 
 #: A placeholder followed by a particle it does not choose (``{x}으로``, ``**{x}**는``).
-_BARE_PARTICLE = re.compile(r"\{[^{}:]*\}\*{0,2}(으로|로|이|가|을|를|은|는|과|와|이나|나|이라|라)"
+_BARE_PARTICLE = re.compile(r"\{[^{}:]*\}\*{0,2}(으로|로|이|가|을|를|은|는|과|와|이나|나|이라|라|이면|면)"
                             r"(\([^)]*\))?(?![가-힣])")
 
 
