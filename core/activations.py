@@ -4,8 +4,11 @@ Every activation is one immutable :class:`Activation` record holding ``f``, its
 derivative ``df`` (evaluated at the *input* ``z``, because GELU and SiLU cannot be
 written from their output) and the facts a page states about it: output range,
 ``f(0)``, ``f'(0)``, the largest slope, whether it is zero-centred, on which side it
-saturates, whether it is smooth and whether it has a dead zone. The records live in
-one registry, :data:`ACTIVATIONS`, keyed by the name users see and URLs carry.
+saturates, whether it is smooth and whether it has a dead zone. Two facts the pages
+state about *units* follow from those: whether a unit can die (:attr:`Activation.can_die`)
+and whether the activation is a rectifier, ReLU or one of its variants
+(:attr:`Activation.rectifier`). The records live in one registry, :data:`ACTIVATIONS`,
+keyed by the name users see and URLs carry.
 
 Conventions
 -----------
@@ -95,8 +98,8 @@ class Activation:
     smooth : bool
         ``f`` is continuously differentiable (C^1) everywhere.
     dead_zone : bool
-        ``f'`` is exactly 0 on a whole half-line (ReLU), so a unit stuck there
-        never receives gradient.
+        ``f'`` is exactly 0 on the whole half-line ``z <= 0`` (ReLU), so ``f`` is the
+        constant ``f(0)`` there and a unit stuck there never receives gradient.
     params : tuple of (str, float)
         Parameters of a parameterised family, e.g. ``(("slope", 0.01),)``.
     formula : str
@@ -133,6 +136,31 @@ class Activation:
     def __call__(self, z: ArrayLike) -> FloatArray:
         """Shorthand for ``self.f(z)``."""
         return self.f(z)
+
+    @property
+    def can_die(self) -> bool:
+        """Whether a unit with ``z <= 0`` on every point of a data set is *dead* on it.
+
+        True exactly when ``f'(z) = 0`` and ``f(z) = f(0)`` for every ``z <= 0``
+        (:attr:`dead_zone`): such a unit outputs the same value for every point, and
+        no gradient reaches its incoming weights and bias. ReLU (and Leaky ReLU with
+        slope 0); not Leaky ReLU, ELU, GELU or SiLU, whose slope below zero is not 0.
+        """
+        return self.dead_zone
+
+    @property
+    def rectifier(self) -> bool:
+        """ReLU or one of its variants: ``f(0) = 0``, unbounded above, and weaker below 0.
+
+        "Weaker below 0" is read from the facts: the slope vanishes as ``z -> -inf``
+        (``saturates == "negative"``: ReLU, ELU, GELU, SiLU) or is smaller at and
+        below the kink than the steepest slope (``df0 < max_slope``: Leaky ReLU with a
+        slope below 1). For these ``z <= 0`` on every point has a meaning: the unit is
+        dead (:attr:`can_die`) or works on its weak side only, where ``f(z) <= 0``.
+        The identity, sigmoid, tanh and softplus (``f(0) = ln 2``) are not rectifiers.
+        """
+        weaker_below = self.saturates == "negative" or self.df0 < self.max_slope
+        return self.f0 == 0.0 and self.output_range[1] == _INF and weaker_below
 
     def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
         """``f(z)`` for a floating array ``z``, in ``out`` when the record can write there.

@@ -39,12 +39,17 @@ All of them are for the mean training loss ``L`` of :meth:`core.mlp.MLP.backward
 
 Dead units
 ----------
-A hidden unit is dead on the training data when its pre-activation satisfies
-``z <= 0`` on every sample (the definition of :func:`core.mlp.dead_units`). Each dead
-unit is reported with the reason code ``"never_fires"``, its largest pre-activation
-``max_z`` (how far it is from firing), and whether any gradient still reaches its
-incoming weights: none for ReLU, some for activations with a slope below zero (Leaky
-ReLU, ELU, sigmoid…), which can still learn their way back.
+Every hidden unit whose pre-activation satisfies ``z <= 0`` on every training sample
+(the test of :func:`core.mlp.dead_units`) is reported in ``dead``, with the reason code
+``"never_fires"``, its largest pre-activation ``max_z`` (how far it is from firing), and
+whether any gradient still reaches its incoming weights. Whether that makes the unit
+*dead* is a fact of its activation (:attr:`core.activations.Activation.can_die`): a
+ReLU unit outputs 0 for every sample and gets no gradient; a Leaky ReLU, ELU, GELU or
+SiLU unit is only below zero and still gets one through its slope there (unless that
+slope, or the gradient from above, rounds to 0); for sigmoid or tanh ``z <= 0`` only
+says on which side of its range the unit works. A dead unit's own weights never
+change, so it comes back only if its inputs do: never in the first layer (fixed
+features, no penalty), and in a deeper layer only when a layer below it changes.
 
 Payload size
 ------------

@@ -131,7 +131,9 @@ _MAX_TEXT = 20_000  # characters read; a real link is well under 1 000
 _MAX_PAIRS = 200
 _MAX_NOISE_PERCENT = 80.0
 _MAX_BATCH = 10_000
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+#: ASCII digits only (``\d`` would also match ``٣`` or ``１``, which ``float`` reads):
+#: the rule of the app's own links (ui.controls).
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)

@@ -248,3 +248,86 @@ def page_text(at: AppTest) -> list[str]:
                 if isinstance(value, str) and value:
                     out.append(value)
     return out
+
+
+#: Proto fields Streamlit renders as markdown (alert and markdown bodies, headings,
+#: widget and expander labels, help tooltips, radio captions).
+MARKDOWN_FIELDS = frozenset({"body", "label", "help", "captions"})
+#: Elements whose options are markdown too (select boxes and multiselects show plain text).
+MARKDOWN_OPTIONS = frozenset({"Radio", "ButtonGroup"})
+
+
+def markdown_texts(at: AppTest) -> list[str]:
+    """Every string the page hands Streamlit's markdown renderer, in main and sidebar.
+
+    Walks the element tree and reads the markdown fields of each element's proto
+    (and of a block's expander, tab or popover).
+    """
+    found: list[str] = []
+
+    def read(message) -> None:
+        name = type(message).__name__
+        for fd, value in message.ListFields():
+            items = list(value) if fd.is_repeated else [value]
+            if fd.message_type is not None:
+                for item in items:
+                    read(item)
+            elif fd.name in MARKDOWN_FIELDS or (fd.name == "options" and name in MARKDOWN_OPTIONS):
+                found.extend(items)
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ListFields"):
+            read(proto)
+        for child in (getattr(node, "children", None) or {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return [s for s in found if isinstance(s, str)]
+
+
+def split_code_spans(md: str) -> tuple[list[str], str]:
+    """A markdown text's inline code spans (as shown) and everything outside them.
+
+    The CommonMark rule: a run of n backticks opens a span closed by the next run
+    of exactly n backticks (none: the run is literal text); a backslash-escaped
+    backtick opens nothing; line endings inside become spaces, and one space is
+    stripped from each end when both ends have one and the span is not all spaces.
+    """
+    spans: list[str] = []
+    outside: list[str] = []
+    i, n = 0, len(md)
+    while i < n:
+        if md[i] == "\\" and i + 1 < n:
+            outside.append(md[i:i + 2])
+            i += 2
+            continue
+        if md[i] != "`":
+            outside.append(md[i])
+            i += 1
+            continue
+        j = i
+        while j < n and md[j] == "`":
+            j += 1
+        run, k, close = j - i, j, None
+        while k < n:
+            if md[k] != "`":
+                k += 1
+                continue
+            m = k
+            while m < n and md[m] == "`":
+                m += 1
+            if m - k == run:
+                close = k
+                break
+            k = m
+        if close is None:
+            outside.append(md[i:j])
+            i = j
+            continue
+        content = md[j:close].replace("\r\n", " ").replace("\n", " ")
+        if len(content) >= 2 and content[0] == content[-1] == " " and content.strip(" "):
+            content = content[1:-1]
+        spans.append(content)
+        i = close + run
+    return spans, "".join(outside)

@@ -25,6 +25,8 @@ VARIANTS: dict[str, Activation] = {
     "leaky_relu(0)": A.leaky_relu(0.0),
     "elu(2)": A.elu(2.0),
     "elu(0.5)": A.elu(0.5),
+    "leaky_relu(1)": A.leaky_relu(1.0),
+    "leaky_relu(2)": A.leaky_relu(2.0),
 }
 
 SQRT_2PI = math.sqrt(2 * math.pi)
@@ -116,6 +118,30 @@ def test_facts_match_numeric_evaluation(name: str) -> None:
     # Every kink in this family sits at 0, so C^1 means df is continuous there.
     jump = abs(float(act.df(1e-9)) - float(act.df(-1e-9)))
     assert act.smooth == (jump < 1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_which_units_can_die_follows_from_the_function(name: str) -> None:
+    """can_die: f is the constant f(0) and f' = 0 on every z <= 0, checked on the grid and far out."""
+    act = VARIANTS[name]
+    z = np.concatenate([GRID[GRID <= 0], [-1e4, -1e3]])
+    f, df = act.f(z), act.df(z)
+    assert act.can_die == bool(np.all(f == act.f0) and np.all(df == 0))
+    # A rectifier: f(0) = 0, unbounded above, and its slope below 0 is weaker than
+    # its steepest (it vanishes far below 0, or stays below the slope above 0).
+    below, above = np.abs(act.df(GRID[GRID < 0])), np.abs(act.df(GRID[GRID > 0]))
+    weaker = float(np.abs(act.df(-50.0))) < 1e-6 or below.max() < above.max()
+    rectifier = float(act.f(0.0)) == 0 and float(act.f(1e6)) > 1e3 and weaker
+    assert act.rectifier == rectifier
+    # For a rectifier, z <= 0 means f(z) <= 0: a unit below zero outputs nothing positive.
+    if act.rectifier:
+        assert np.all(f <= 0)
+
+
+def test_only_relu_of_the_registry_can_die() -> None:
+    assert [n for n, a in ACTIVATIONS.items() if a.can_die] == ["relu"]
+    assert [n for n, a in ACTIVATIONS.items() if a.rectifier] == [
+        "relu", "leaky_relu", "elu", "gelu", "silu"]
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))

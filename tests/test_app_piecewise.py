@@ -29,6 +29,7 @@ from core.pieces import affine_pieces, count_pieces, tent_params
 from sections.piecewise.compute import WIDE
 from ui.frame import PAGES
 from ui.i18n import Translator
+from ui.literal import literal
 from ui.references import cite
 
 INFO = next(p for p in PAGES if p.name == "piecewise")
@@ -37,7 +38,7 @@ FAST = {"epochs": "50", "n": "60"}
 
 
 def _formula_warning(at) -> bool:
-    head = T("piecewise.formula.rejected", text="", reason="", used="").split("`")[0]
+    head = T("piecewise.formula.rejected", text="\0", reason="", used="").split("\0")[0]
     return any(head in w.value for w in at.warning)
 
 
@@ -230,7 +231,7 @@ def test_scrubbing_and_other_controls() -> None:
 
 def _noted(at, key: str) -> bool:
     """The URL note is shown and names `key`."""
-    return url_note_shown(at) and any(f"`{key}`" in w.value for w in at.warning)
+    return url_note_shown(at) and any(literal(key) in w.value for w in at.warning)
 
 
 def test_tampered_url_falls_back_with_note() -> None:

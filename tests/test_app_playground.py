@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import re
 import time
+from urllib.parse import parse_qsl
 
 import numpy as np
 import pytest
@@ -30,14 +32,23 @@ from streamlit.testing.v1 import AppTest
 
 from core.features import expand
 from core.mlp import MLP
+from core.network_view import network_view
 from core.points import decode_points, encode_points
 from sections.playground import run as play_run
 from sections.playground.data import PlaneData, builtin, scaled
-from sections.playground.frames import CHUNK_BYTES
-from sections.playground.play import layer_signal
-from sections.playground.run import CHUNK, RunSpec, chunk_seed, command, new_run, train_chunk
+from sections.playground.frames import CHUNK_BYTES, F32_MAX, encode, next_frame
+from sections.playground.play import (
+    EXPERIMENTS,
+    GROWTH,
+    blowup,
+    divergence_text,
+    gradient_reading,
+    layer_signal,
+)
+from sections.playground.run import CHUNK, MAX_EPOCHS, RunSpec, chunk_seed, command, new_run, train_chunk
 from ui.frame import PAGES
-from ui.i18n import Translator
+from ui.i18n import Translator, catalog
+from ui.literal import literal
 
 PAGE = next(p for p in PAGES if p.name == "playground")
 T = Translator("en")
@@ -184,7 +195,7 @@ def test_link_garbage_gets_the_usual_note() -> None:
     assert not at.exception, errors_text(at)
     assert url_note_shown(at)
     notes = " ".join(w.value for w in at.warning)
-    assert "`bogus`" in notes and "`learningRate`" in notes
+    assert literal("bogus") in notes and literal("learningRate") in notes
     assert dict(at.query_params)["data"] == "spiral"  # the usable keys still apply
     at.text_input(key="_pg_link").set_value("not a link at all").run()
     assert url_note_shown(at) and not at.exception
@@ -323,27 +334,6 @@ def test_a_session_gets_at_most_one_chunk_per_interval_and_one_play_is_capped(mo
     assert run.trained == 3 * CHUNK and run.stop is None  # a new press plays on
 
 
-def test_divergence_stops_and_explains_exploding() -> None:
-    query = {"data": "spiral", "act": "relu", "shape": "16,16,16,16,16,16", "lr": "10",
-             "init": "he_normal", "features": "x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2"}
-    at = open_page(PAGE, query)
-    at = send(at, "play", at=0, have=0)
-    for _ in range(6):
-        data = payload(at)
-        if data["stop"]:
-            break
-        at.session_state["_pg_cmd"] = {"action": "more", "have": data["frames"][-1]["e"], "ctl": 1}
-        play_run_wait()
-        at.run()
-    data = payload(at)
-    assert data["stop"]["kind"] == "diverged"
-    diverged = data["stop"]["epoch"]
-    at = send(at, "pause", at=diverged)
-    assert not at.exception, errors_text(at)
-    errors = " ".join(e.value for e in at.error)
-    assert f"epoch {diverged}" in errors and "exploding" in errors and "/vanishing?view=cures" in errors
-
-
 def play_run_wait() -> None:
     """Let the page's per-session interval between chunks pass (MIN_INTERVAL)."""
     time.sleep(play_run.MIN_INTERVAL + 0.01)
@@ -362,18 +352,6 @@ def test_the_largest_network_keeps_a_chunk_under_a_megabyte() -> None:
     sizes = data["static"]["sizes"]
     assert len(floats(frame["w"])) == sum(a * b for a, b in itertools.pairwise(sizes))
     assert len(floats(frame["gh"])) == sum(sizes)
-
-
-def test_dead_units_are_marked_only_where_dead_means_something() -> None:
-    plane = _plane()
-    relu = new_run(_spec(acts=("relu", "relu")), plane)
-    train_chunk(relu, plane, now=0.0)
-    sig = new_run(_spec(acts=("sigmoid", "sigmoid")), plane)
-    train_chunk(sig, plane, now=0.0)
-    assert all(d == [] for d in (f["d"] for f in sig.frames.values()))
-    for f in relu.frames.values():
-        for node, max_z, gets, since in f["d"]:
-            assert 2 <= node < 8 and max_z <= 0 and gets == 0 and since <= f["e"]
 
 
 def test_uploads_two_classes_or_fall_back() -> None:
@@ -446,3 +424,276 @@ def test_the_sidebar_reset_puts_every_control_back() -> None:
     assert dict(at.query_params) == {}
     assert at.multiselect(key="features").value == ["x1", "x2"]
     assert payload(at)["static"]["sizes"] == [2, 4, 2, 1]
+
+
+# ------------------------------------------------------------------ readings that follow from the run
+
+
+def link_query(key: str, **extra: str) -> dict[str, str]:
+    """The query of one of the page's one-click experiments, with settings changed."""
+    return {**dict(parse_qsl(EXPERIMENTS[key], keep_blank_values=True)), **extra}
+
+
+def played(query: dict, lang: str = "en", chunks: int = 1):
+    """Open the page at `query` and press Play, asking for `chunks` chunks (fewer if it stops);
+    then pause at the last epoch received, as the browser does. Returns (app, frames)."""
+    at = open_page(PAGE, {**query, "lang": lang})
+    frames = {f["e"]: f for f in payload(at)["frames"]}
+    at = send(at, "play", at=0, have=0)
+    for n in range(chunks):
+        data = payload(at)
+        frames.update({f["e"]: f for f in data["frames"]})
+        if data["stop"] or n == chunks - 1:
+            break
+        play_run_wait()
+        at.session_state["_pg_cmd"] = {"action": "more", "have": max(frames), "ctl": 1}
+        at.run()
+    at = send(at, "pause", at=max(frames))
+    assert not at.exception, errors_text(at)
+    return at, frames
+
+
+def dead_count(frame: dict) -> int:
+    return sum(1 for row in frame["d"] if row[4])
+
+
+@pytest.mark.parametrize("seed, lang", [("0", "en"), ("1", "ko"), ("2", "en")])
+def test_the_dead_relu_link_shows_units_dying(seed: str, lang: str) -> None:
+    """Played through the page, the one-click "ReLU with a large learning rate" kills units:
+    the dead count rises clearly within the first chunk, at the link's seed and others."""
+    at, frames = played(link_query("dead", seed=seed), lang)
+    first, last = dead_count(frames[0]), dead_count(frames[max(frames)])
+    assert last >= first + 5 and last >= 2 * max(first, 1), (first, last)
+    t = Translator(lang)
+    epoch = max(frames)
+    born = sum(1 for row in frames[epoch]["d"] if row[4] and row[3] == 0)
+    assert t("playground.reading_dead", n=last, total=24, born=born) in text(at)
+    # A hidden layer all dead is said, and then the network does give every training
+    # point the same output (exactly: the layer passes on zeros).
+    dead = {row[0] for row in frames[epoch]["d"] if row[4]}
+    whole = [layer for layer in (1, 2, 3) if all(2 + 8 * (layer - 1) + u in dead for u in range(8))]
+    warnings = " ".join(w.value for w in at.warning)
+    assert (t("playground.dead_layer", layer=whole[0]) in warnings) if whole else \
+        ("playground.dead_layer" not in warnings)
+    run = at.session_state["_pg_run"]
+    net = run.net.copy()
+    net.set_params(run.params[epoch])
+    X_train = builtin("circle", 0.0, int(seed), 50)[0]
+    out = net.forward(X_train)
+    assert (np.ptp(out) == 0) == bool(whole)
+
+
+def test_explode_link_blames_the_step_it_measured() -> None:
+    """The one-click explode link diverges at epoch 1 from a step ~4x the weights' size; the
+    gradient did not grow from layer to layer, and the message says so (both languages)."""
+    query = link_query("explode")
+    for lang in ("en", "ko"):
+        t = Translator(lang)
+        at, frames = played(query, lang, chunks=3)
+        data = payload(at)
+        assert data["stop"]["kind"] == "diverged"
+        diverged = data["stop"]["epoch"]
+        assert diverged <= 2  # "training diverges at once", as the link says
+        error = " ".join(e.value for e in at.error)
+        assert t("playground.diverged", epoch=diverged) in error
+        before = max(e for e in frames if e < diverged)
+        signal = layer_signal([7, *[16] * 6, 1], frames[before])
+        ratio = signal[0] / signal[-1]
+        assert ratio < GROWTH  # nothing grew from layer to layer ...
+        assert f"**{ratio:.3g}×**" in error or f"**{ratio:.3g}배**" in error
+        link = "/vanishing?view=cures&cure=explode" + ("" if lang == "en" else "&lang=ko")
+        assert t("playground.explode.step", explode=link) in error  # ... the step was too large
+        for wrong in ("growth", "both", "unclear"):
+            assert t(f"playground.explode.{wrong}", at=before, growth="10", explode=link) not in error
+
+
+def _diverged_run(data: str, **kw):
+    """A run trained chunk by chunk until it stops, as a play does (no page around it)."""
+    plane = _plane(data, seed=kw.get("seed", 0))
+    run = new_run(_spec(**kw), plane)
+    for _ in range(4):
+        if not train_chunk(run, plane, now=0.0):
+            break
+    return run, plane
+
+
+_EXPLODE = dict(shape=(16,) * 6, acts=("relu",) * 6, init="he_normal", lr=10.0,
+                features=("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"))
+
+
+@pytest.mark.parametrize("kw, cause", [
+    # A residual ReLU net: every block adds its branch, the gradient grows ×1.5 a layer on
+    # its way back (×23 in all), while one step changes the weights by 0.7× their size.
+    (dict(shape=(16,) * 8, acts=("relu",) * 8, residual=True, init="he_uniform", lr=0.1, seed=0),
+     "growth"),
+    # The same network at a larger rate: both.
+    (dict(shape=(16,) * 8, acts=("relu",) * 8, residual=True, init="he_uniform", lr=1.0, seed=0),
+     "both"),
+    # The explode link at other seeds: no growth (He keeps a plain ReLU net's gradient
+    # level); at seed 3 a step 1.6x the weights' size, at seed 1 one of 0.2x: neither
+    # stands out at epoch 0, and the page says so instead of naming a cause.
+    (dict(data="spiral", **_EXPLODE, seed=3), "step"),
+    (dict(data="spiral", **_EXPLODE, seed=1), "unclear"),
+])
+def test_the_divergence_message_names_the_cause_the_run_shows(kw: dict, cause: str) -> None:
+    run, plane = _diverged_run(**{"data": "circle", **kw})
+    assert run.diverged_at is not None
+    b = blowup(run, len(plane.y_train))
+    assert b is not None and b.cause == cause, b
+    assert b.epoch == max(e for e in run.frames if e < run.diverged_at)
+    signal = layer_signal(run.spec.sizes, run.frames[b.epoch])
+    assert b.ratio == pytest.approx(signal[0] / signal[-1])
+    assert (b.ratio > GROWTH) == (cause in ("growth", "both"))
+    assert (b.step >= 1) == (cause in ("step", "both"))
+    for lang in ("en", "ko"):
+        t = Translator(lang)
+        message = divergence_text(run, len(plane.y_train), t)
+        assert t(f"playground.explode.{cause}", at=b.epoch, growth="10",
+                 explode=f"/vanishing?view=cures&cure=explode{'' if lang == 'en' else '&lang=ko'}") in message
+        # residual networks that grew are told why skips can make the gradient grow
+        assert (t("playground.explode.residual", residual="X").split("[")[0] in message) == \
+            (cause in ("growth", "both"))
+
+
+def test_the_residual_explode_network_is_said_to_be_mostly_dead_and_its_gradients_overflow() -> None:
+    """With residual=true the explode link does not diverge, but 90-odd of 96 units die and the
+    gradient reaches ~1e51, beyond float32: the page says both, and sends no infinity."""
+    for lang in ("en", "ko"):
+        t = Translator(lang)
+        at, frames = played(link_query("explode", residual="true"), lang)
+        frame = frames[max(frames)]
+        assert payload(at)["stop"] is None  # not diverged
+        dead = dead_count(frame)
+        assert dead > 96 / 2
+        assert t("playground.dead_most", n=dead, total=96) in " ".join(w.value for w in at.warning)
+        gh = floats(frame["gh"])
+        assert np.all(np.isfinite(gh)) and np.any(gh == np.float32(F32_MAX))  # clipped, not inf
+        signal = layer_signal([7, *[16] * 6, 1], frame)
+        assert np.all(np.isfinite(signal)) and signal.max() > F32_MAX  # the reading has float64
+        assert t("playground.grad_beyond_f32") in text(at)
+        assert t("playground.reading_grad", ratio=f"{signal[0] / signal[-1]:.3g}", last=f"{signal[-1]:.3g}",
+                 verdict=t("playground.grad_keeps")) in text(at)
+
+
+@pytest.mark.parametrize("acts, lr, dies", [(("relu",) * 3, 3.0, True), (("leaky_relu",) * 3, 1.0, False),
+                                            (("elu",) * 3, 1.0, False), (("gelu",) * 3, 3.0, False),
+                                            (("silu",) * 3, 3.0, False), (("sigmoid",) * 3, 3.0, None)])
+def test_dead_marks_only_on_units_that_can_die(acts: tuple, lr: float, dies: bool | None) -> None:
+    """ReLU units with z <= 0 on every point are dead; Leaky ReLU's and ELU's are below zero
+    (marked, not dead: their slope there is not 0); sigmoid's are not marked."""
+    plane = _plane("circle", seed=0)
+    run = new_run(_spec(shape=(8, 8, 8), acts=acts, lr=lr, seed=0), plane)
+    train_chunk(run, plane, now=0.0)
+    rows = [row for f in run.frames.values() for row in f["d"]]
+    if dies is None:
+        assert rows == []
+        return
+    assert len({row[0] for row in rows}) >= 2, "the setting should mark some units"
+    for node, max_z, gets, _since, dead, frozen in rows:
+        assert 2 <= node < 26 and max_z <= 0 and dead == int(dies) and frozen in (0, 1)
+        if dies:
+            assert gets == 0  # ReLU: no gradient reaches a dead unit's weights
+
+
+@pytest.mark.parametrize("act, lr, lang", [("leaky_relu", "1", "en"), ("gelu", "3", "ko")])
+def test_the_page_says_below_zero_not_dead(act: str, lr: str, lang: str) -> None:
+    """The issue's example: Leaky ReLU, circle, 8,8,8, lr 1 has units below zero on every
+    point; the page counts them as below zero, never as dead."""
+    t = Translator(lang)
+    at, frames = played({"data": "circle", "act": act, "shape": "8,8,8", "lr": lr}, lang)
+    frame = frames[max(frames)]
+    assert frame["d"] and not any(row[4] for row in frame["d"])
+    assert t("playground.reading_below", n=len(frame["d"]), total=24) in text(at)
+    template = catalog(lang)["playground.reading_dead"]
+    literal = max(re.split(r"\{\w+\}", template), key=len)  # its longest fixed words
+    assert len(literal) > 10 and literal not in text(at)
+
+
+@pytest.mark.parametrize("query", [EXPERIMENTS["relu"], EXPERIMENTS["dead"],
+                                   "data=xor&act=relu&shape=4,4,4&lr=1&seed=2"])
+def test_a_dead_unit_that_comes_back_is_never_one_said_to_stay_dead(query: str) -> None:
+    """The tooltip's rule: a first-layer dead unit (no penalty) stays dead for good; a deeper
+    one can come back when the layers below it change. Check it on every epoch of a play."""
+    q = dict(parse_qsl(query, keep_blank_values=True))
+    shape = tuple(int(w) for w in q["shape"].split(","))
+    features = tuple(q.get("features", "x1,x2").split(","))
+    plane = _plane(q["data"], seed=int(q.get("seed", 0)))
+    run = new_run(_spec(shape=shape, acts=(q["act"],) * len(shape), lr=float(q.get("lr", 0.03)),
+                        init=q.get("init", "glorot_uniform"), features=features,
+                        seed=int(q.get("seed", 0))), plane)
+    seen = {0: run.frames[0]}
+    for _ in range(2):
+        train_chunk(run, plane, now=0.0)
+        seen.update(run.frames)
+    first_layer = range(len(features), len(features) + shape[0])
+    epochs = sorted(seen)
+    revived = 0
+    for a, b in itertools.pairwise(epochs):
+        dead_a = {row[0] for row in seen[a]["d"] if row[4]}
+        dead_b = {row[0] for row in seen[b]["d"] if row[4]}
+        for node in dead_a:
+            if node in first_layer:
+                assert node in dead_b, f"first-layer unit {node} came back at epoch {b}"
+            elif node not in dead_b:
+                revived += 1
+    if query == EXPERIMENTS["relu"]:
+        assert revived > 0  # deeper units do come back here: "it can come back" is shown on screen
+
+
+def test_step_moves_by_what_its_label_says() -> None:
+    """Step goes to the next kept frame: `stride` epochs, or to the end of a chunk first."""
+    plane = _plane("spiral")
+    spec = _spec(shape=(16,) * 6, acts=("relu",) * 6, features=("x1", "x2", "x1sq", "x2sq", "x1x2",
+                                                                     "sinx1", "sinx2"), lr=0.03)
+    run = new_run(spec, plane)
+    assert run.stride == 2  # the explode experiment's network: frames every 2 epochs
+    at = 0
+    for _ in range(16):
+        expected = next_frame(at, run.stride, run.chunk, MAX_EPOCHS)
+        command(run, plane, {"action": "step", "at": at}, now=float(at))
+        assert run.pointer == expected, (at, run.pointer)
+        at = run.pointer
+    assert 25 in [next_frame(e, 2, 25, MAX_EPOCHS) for e in (24,)]  # a chunk's end comes first
+    assert next_frame(25, 2, 25, MAX_EPOCHS) == 26 and next_frame(26, 2, 25, MAX_EPOCHS) == 28
+    assert next_frame(9_999, 2, 25, MAX_EPOCHS) == MAX_EPOCHS
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_step_label_templates_say_how_many_epochs(lang: str) -> None:
+    t = Translator(lang)
+    at = open_page(PAGE, {"data": "spiral", "act": "relu", "shape": "16,16,16,16,16,16",
+                          "features": "x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2", "lang": lang})
+    data = payload(at)
+    assert data["stride"] == 2 and data["chunk"] == CHUNK and data["max_epochs"] == MAX_EPOCHS
+    assert data["text"]["step_one"] == t("playground.ui.step_one")
+    assert "{n}" in data["text"]["step_many"] and "1" in data["text"]["step_one"]
+
+
+def test_frames_send_values_beyond_float32_as_its_largest_and_the_readings_keep_float64() -> None:
+    plane = _plane()
+    net = MLP([2, 4, 3, 1], activation="relu", output="sigmoid", init="he_normal", seed=0)
+    sizes = [2, 4, 3, 1]
+
+    def view(scale: float = 1e45) -> dict:
+        v = network_view(net, plane.X_train, plane.y_train, ["x1", "x2"], extent=6.0)
+        v["grad_h"] = v["grad_h"] * scale
+        v["grad_w"] = [g * scale for g in v["grad_w"]]
+        return v
+
+    norms = layer_signal(sizes, encode(view(1.0), 0, None, {}))
+    frame = encode(view(), 0, None, {})
+    gh, gw = floats(frame["gh"]), floats(frame["gw"])
+    assert np.all(np.isfinite(gh)) and np.all(np.isfinite(gw))
+    assert gh.max() == np.float32(F32_MAX) and gw.max() == np.float32(F32_MAX)
+    assert np.allclose(layer_signal(sizes, frame), norms * 1e45, rtol=1e-12)
+    huge = view()
+    huge["grad_h"][3] = np.inf  # a unit of hidden layer 1 beyond even float64
+    overflowed = encode(huge, 0, None, {})
+    assert overflowed["gl"][0] == "inf" and json.loads(json.dumps(overflowed)) == overflowed
+    silent = encode(view(0.0), 0, None, {})
+    for lang in ("en", "ko"):
+        t = Translator(lang)
+        reading = gradient_reading(sizes, frame, t)
+        assert reading is not None and reading.endswith(t("playground.grad_beyond_f32"))
+        assert gradient_reading(sizes, overflowed, t) == t("playground.grad_overflow", layer=1)
+        assert gradient_reading(sizes, silent, t) == t("playground.grad_none")

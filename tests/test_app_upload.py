@@ -14,6 +14,7 @@ from core.userdata import CLASSES, NUMBERS, read_table
 from ui.charts import CLASS_COLOURS
 from ui.frame import PAGES
 from ui.i18n import Translator
+from ui.literal import literal as L
 from ui.upload import _REGRESSION, _STATE
 
 SHAPES = next(p for p in PAGES if p.name == "shapes")
@@ -51,9 +52,9 @@ def test_cp949_file_with_text_labels_preview_and_state() -> None:
     at = _upload(open_page(SHAPES), CP949)
     assert not at.exception
     table = read_table(CP949)
-    assert EN("common.upload.ok", name="animals.csv", n=60, k=2) in _texts(at, "success")
-    counts = EN("common.upload.class_count", c=0, label="강아지", n=30) + ", " + \
-        EN("common.upload.class_count", c=1, label="고양이", n=30)
+    assert EN("common.upload.ok", name=L("animals.csv"), n=60, k=2) in _texts(at, "success")
+    counts = EN("common.upload.class_count", c=0, label=L("강아지"), n=30) + ", " + \
+        EN("common.upload.class_count", c=1, label=L("고양이"), n=30)
     assert EN("common.upload.classes", counts=counts) in _texts(at, "markdown")
     assert any("CP949" in c and "comma" in c for c in _texts(at, "caption"))
     # The first rows, labels as the file writes them.
@@ -103,14 +104,15 @@ def test_label_column_choice_and_kind() -> None:
     # Age as the label: the animal column becomes a feature, which words cannot be.
     at.sidebar.selectbox(key="_upload_label").set_value(2).run()
     assert not at.exception
-    assert EN("common.upload.error.not_numeric", row=2, column=4, name=" (`동물`)",
-              value="고양이") in _texts(at, "error")
+    assert EN("common.upload.error.not_numeric", row=2, column=4, name=f" ({L('동물')})",
+              value=L("고양이")) in _texts(at, "error")
     assert _STATE not in at.session_state and _REGRESSION not in at.session_state
     # Left out, it leaves age (whole numbers 1..14, more values than classes allow): a target.
     at.sidebar.multiselect(key="_upload_skip").set_value([3]).run()
     radio = at.sidebar.radio(key="_upload_kind")
     assert radio.value == NUMBERS
-    assert EN("common.upload.ok_numbers", name="animals.csv", n=60, column="나이") in _texts(at, "success")
+    ok = EN("common.upload.ok_numbers", name=L("animals.csv"), n=60, column=L("나이"))
+    assert ok in _texts(at, "success")
     reg = at.session_state[_REGRESSION]
     ages = read_table(CP949, label=2, skip=(3,)).target
     np.testing.assert_allclose(reg["y"], ages)
@@ -119,7 +121,7 @@ def test_label_column_choice_and_kind() -> None:
     radio.set_value(CLASSES).run()
     count = len(np.unique(ages))
     assert EN("common.upload.error.too_many_classes", count=count, limit=5, column=3,
-              name=" (`나이`)") in _texts(at, "error")
+              name=f" ({L('나이')})") in _texts(at, "error")
     assert _STATE not in at.session_state and _REGRESSION not in at.session_state
     # Back to the animal column: classes again, the same data as at first.
     at.sidebar.selectbox(key="_upload_label").set_value(3).run()
@@ -130,7 +132,7 @@ def test_a_text_feature_is_refused_where_it_is_and_can_be_left_out() -> None:
     rows = "\n".join(f"id{i},{i * 0.5},{i % 4},{'ab'[i % 2]}" for i in range(20))
     raw = ("name,x1,x2,label\n" + rows).encode()
     at = _upload(open_page(SHAPES), raw, "ids.csv")
-    msg = EN("common.upload.error.not_numeric", row=2, column=1, name=" (`name`)", value="id0")
+    msg = EN("common.upload.error.not_numeric", row=2, column=1, name=f" ({L('name')})", value=L("id0"))
     assert msg in _texts(at, "error")
     assert _STATE not in at.session_state
     at.sidebar.multiselect(key="_upload_skip").set_value([0]).run()
@@ -146,7 +148,7 @@ def test_pasted_spreadsheet_cells() -> None:
     assert not at.exception
     name = EN("common.upload.pasted_name")
     assert EN("common.upload.ok", name=name, n=14, k=2) in _texts(at, "success")
-    assert any("tab" in c and "`,`" in c for c in _texts(at, "caption"))
+    assert any("tab" in c and L(",") in c for c in _texts(at, "caption"))
     assert at.session_state[_STATE]["mapping"] == "0 = no, 1 = yes"
     # Emptying the box forgets the data.
     at.sidebar.text_area(key="_upload_paste").input("").run()
@@ -184,7 +186,7 @@ def test_removing_the_file_forgets_the_data() -> None:
         (b"x1,x2,label\n" + b"1,2,0\n" * 3 + b"1,2\n" + b"2,1,1\n" * 10, "columns",
          {"row": 5, "count": 2, "expected": 3}),
         (b"x1,x2,label\n" + b"1,2,0\n" * 3 + b"1,nan,1\n" + b"2,1,1\n" * 10, "not_finite",
-         {"row": 5, "column": 2, "name": " (`x2`)", "value": "nan"}),
+         {"row": 5, "column": 2, "name": f" ({L('x2')})", "value": L("nan")}),
     ],
 )
 def test_refusals_are_explained_in_both_languages(raw: bytes, code: str, details: dict) -> None:
@@ -197,7 +199,7 @@ def test_refusals_are_explained_in_both_languages(raw: bytes, code: str, details
 
 def test_korean_preview() -> None:
     at = _upload(open_page(SHAPES, {"lang": "ko"}), CP949)
-    assert KO("common.upload.ok", name="animals.csv", n=60, k=2) in _texts(at, "success")
+    assert KO("common.upload.ok", name=L("animals.csv"), n=60, k=2) in _texts(at, "success")
     assert any("CP949" in c and KO("common.upload.delimiter.comma") in c for c in _texts(at, "caption"))
     assert at.sidebar.selectbox(key="_upload_label").label == KO("common.upload.label_column")
 
@@ -213,7 +215,8 @@ def test_headerless_columns_are_named_by_number() -> None:
 def test_regression_target_is_previewed_and_offered_to_pages() -> None:
     rows = "\n".join(f"{i * 0.3:.1f},{(i * 7) % 10},{2.5 * i - 4:.2f}" for i in range(30))
     at = _upload(open_section(SHAPES, "c1"), ("area,rooms,price\n" + rows).encode(), "houses.csv")
-    assert EN("common.upload.ok_numbers", name="houses.csv", n=30, column="price") in _texts(at, "success")
+    ok = EN("common.upload.ok_numbers", name=L("houses.csv"), n=30, column=L("price"))
+    assert ok in _texts(at, "success")
     assert any("-4" in i and "68.5" in i for i in _texts(at, "info"))
     spec = _preview_chart(at)
     assert spec["encoding"]["color"]["field"] == "value"
@@ -270,7 +273,7 @@ def test_the_data_follows_the_visitor_to_another_page() -> None:
 def test_data_set_by_a_test_without_a_source_can_be_forgotten() -> None:
     X = np.random.default_rng(0).normal(size=(20, 2))
     at = open_page(SHAPES, upload=(X, (X[:, 0] > 0).astype(np.int64), "abc"))
-    assert EN("common.upload.kept", name="mine.csv") in _texts(at, "caption")
+    assert EN("common.upload.kept", name=L("mine.csv")) in _texts(at, "caption")
     at.sidebar.button(key="_upload_forget").click().run()
     assert _STATE not in at.session_state
 
@@ -280,6 +283,7 @@ import json
 import numpy as np
 import streamlit as st
 from ui.i18n import Translator
+from ui.literal import literal as L
 from ui.upload import load_data, user_data, user_regression
 
 t = Translator("en")

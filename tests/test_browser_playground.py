@@ -125,3 +125,109 @@ def test_gradient_view_and_step(served) -> None:
     assert "‖∂L/∂h‖" in page.locator('[data-role="tip"]').inner_text()
     app.screenshot("playground-gradients")
     context.close()
+
+
+STEP = '[data-cmd="step"]'
+_ALL = "x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2"
+
+
+def _step(app: AppPage, expect: int) -> None:
+    """Press Step and wait until the counter shows epoch `expect`."""
+    app.rerun(app.page.locator(STEP).click)
+    app.wait_idle()
+    app.page.wait_for_function(
+        """(e) => { const h = document.querySelector('[data-testid="stBidiComponentIsolated"]');
+                    const r = h && h.shadowRoot.querySelector('[data-role="root"]');
+                    return r && Number(r.dataset.epoch) === e; }""", arg=expect, timeout=30_000)
+
+
+def _tips(app: AppPage, want: str, limit: int = 4000) -> list[str]:
+    """Hover the diagram from its right side leftwards, row by row, until a unit's tooltip
+    holds `want`; return every distinct unit tooltip seen on the way."""
+    page = app.page
+    box = page.locator('[data-role="net"]').bounding_box()
+    tip = page.locator('[data-role="tip"]')
+    seen: list[str] = []
+    tries = 0
+    for dx in range(int(box["width"]) - 20, 40, -10):
+        for dy in range(30, int(box["height"]) - 10, 9):
+            tries += 1
+            if tries > limit:
+                return seen
+            page.mouse.move(box["x"] + dx, box["y"] + dy)
+            if not tip.is_visible():
+                continue
+            text = tip.inner_text()
+            if "‖∂L/∂h‖" in text and text not in seen:
+                seen.append(text)
+                if want in text:
+                    return seen
+    return seen
+
+
+@pytest.mark.parametrize("lang, one, two", [("en", "Step: 1 epoch", "Step: 2 epochs"),
+                                            ("ko", "1 에포크 진행", "2 에포크 진행")])
+def test_the_step_label_says_how_far_it_moves(served, lang: str, one: str, two: str) -> None:
+    """A network whose frames come every 2 epochs steps by 2, and its button says so."""
+    server, browser = served
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    app = AppPage(page, server.url).goto("playground", f"lang={lang}")
+    page.locator(EPOCH).wait_for(timeout=30_000)
+    assert page.locator(STEP).inner_text() == one
+    app.goto("playground", f"data=spiral&act=relu&shape=16,16,16,16,16,16&features={_ALL}&lang={lang}")
+    page.locator(EPOCH).wait_for(timeout=30_000)
+    assert page.locator(STEP).inner_text() == two
+    _step(app, 2)
+    _step(app, 4)
+    assert page.locator(STEP).inner_text() == two
+    context.close()
+
+
+def test_dead_and_below_zero_units_say_what_is_true_of_them(served) -> None:
+    """ReLU units of the one-click dead link die at its first step, and their tooltips say
+    whether they can come back; Leaky ReLU units below zero are not called dead."""
+    server, browser = served
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    app = AppPage(page, server.url).goto("playground", "data=circle&act=relu&shape=8,8,8&lr=3")
+    page.locator(EPOCH).wait_for(timeout=30_000)
+    _step(app, 1)
+    assert re.search(r"\*?\*?\d+\*?\*? of the 24 hidden units are dead", app.text())
+    tips = _tips(app, "Dead since epoch")
+    dead = [tip for tip in tips if "Dead since epoch" in tip]
+    assert dead, tips
+    for tip in dead:
+        assert "outputs 0 on every training point" in tip and "cannot learn its way back" not in tip
+        if tip.startswith("Layer 1,"):
+            assert "stays dead for good" in tip
+        else:
+            assert "It can come back" in tip or "while that lasts" in tip
+    app.screenshot("playground-dead")
+
+    app.goto("playground", "data=circle&act=leaky_relu&shape=8,8,8&lr=1")
+    page.locator(EPOCH).wait_for(timeout=30_000)
+    for e in (1, 2, 3):
+        _step(app, e)
+    assert "below zero on every training point" in app.text()
+    tips = _tips(app, "Below zero since epoch")
+    assert any("Below zero since epoch" in tip and "It is not dead" in tip for tip in tips), tips
+    assert not any("Dead since" in tip or "outputs the same for every point" in tip for tip in tips)
+    app.screenshot("playground-below-zero")
+    context.close()
+
+
+def test_the_explode_link_in_korean_names_the_step(served) -> None:
+    server, browser = served
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    app = AppPage(page, server.url).goto(
+        "playground", f"data=spiral&act=relu&shape=16,16,16,16,16,16&lr=10&init=he_normal"
+                      f"&features={_ALL}&lang=ko")
+    page.locator(EPOCH).wait_for(timeout=30_000)
+    _step(app, 1)
+    text = app.text()
+    assert "에포크 1에서 학습이 발산했습니다" in text and "업데이트 한 번이 너무 컸습니다" in text
+    assert "처방" not in text and "치료법" in text
+    app.screenshot("playground-explode-ko")
+    context.close()

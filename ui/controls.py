@@ -14,11 +14,34 @@ raw value from ``st.query_params``, validates it here, and:
 Options are short codes (``relu``, ``he_normal``), never translated labels:
 Streamlit writes the *displayed* option into the URL, and a link must mean the
 same thing in every language.
+
+Numbers in a link: ASCII only
+-----------------------------
+One rule for every numeric key of every page, applied where raw URL values are
+checked (:meth:`Controls.check_raw` and :meth:`Controls._number`): a number is
+written with the ASCII digits 0-9, an optional sign, decimal point and
+exponent (:data:`NUMBER`; ``5``, ``-0.25``, ``1e-05``: what Streamlit itself
+writes). Python's ``float``/``int`` also accept other scripts' digits
+(``٣``), full-width ones (``１６``), underscores (``1_0``) and spaces, and
+``str.isdigit`` accepts ``²`` and ``①``, which ``int`` then refuses. None of
+them is a number here: such a value gets the note (``common.url.reason.digits``)
+and the control its default, and the link the page writes back is ASCII. A
+value with a non-ASCII digit is refused for every key, numeric or not, before
+the key's own check, so a page's free-text parser (the playground's ``shape``)
+never sees one. Normalising instead (NFKC, then ``int``) would read ``²`` as
+``2`` and keep a link that means different things to different parsers; the
+strict rule keeps one spelling per value.
+
+Visitor text in notes
+---------------------
+Keys and values from the URL are shown only through :func:`ui.literal.literal`
+(literal text in a code span, cut short); see :meth:`Controls.note`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,11 +50,15 @@ from typing import Any
 import streamlit as st
 
 from ui.i18n import Translator
+from ui.literal import literal
 
 #: Longest URL value we even try to parse; anything longer is garbage.
 MAX_RAW_LENGTH = 200
+#: A number as a link may write it (ASCII only; see the module docstring).
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _FIX_STATE = "_url_fix"
 _SEEN_STATE = "_url_seen"
+_CARRY_STATE = "_url_notes_carried"
 
 
 @dataclass(frozen=True)
@@ -102,11 +129,25 @@ class Controls:
 
     # ----------------------------------------------------------------- notes
     def note(self, key: str, raw: Sequence[str] | str, reason: str) -> None:
-        """Record that URL parameter `key` was rejected and show the note."""
+        """Record that URL parameter `key` was rejected and show the note.
+
+        `key` and `raw` came from the visitor: they are shown through
+        :func:`ui.literal.literal` (literal text, cut short). `reason` is
+        catalog text; a visitor value inside it must have gone through
+        ``literal`` already (``common.url.reason.unknown`` does).
+        """
         shown = raw if isinstance(raw, str) else "&".join(raw)
-        if len(shown) > 40:
-            shown = shown[:37] + "…"
-        self.notes.append(self.t("common.url.item", param=key, value=shown, reason=reason))
+        self.note_line(self.t("common.url.item", param=literal(key), value=literal(shown),
+                              reason=reason))
+
+    def restore_notes(self) -> None:
+        """Show again the notes of a run that ended in a fix rerun (see :meth:`_widget`)."""
+        for line in st.session_state.pop(_CARRY_STATE, None) or ():
+            self.note_line(line)
+
+    def note_line(self, line: str) -> None:
+        """Add one line (catalog text, visitor values already :func:`literal`) to the note."""
+        self.notes.append(line)
         body = "\n".join(f"- {line}" for line in self.notes)
         self.note_box.warning(
             f"**{self.t('common.url.title')}**\n\n{body}\n\n{self.t('common.url.after')}",
@@ -191,7 +232,12 @@ class Controls:
             target, raw, reason = fixes.pop(key)
             st.session_state[key] = target
             self.note(key, raw, reason)
-            return make()
+            value = make()
+            # A bound value put back to its default leaves Streamlit's copy of the
+            # query silently (no message to the browser), so the address bar would
+            # keep the refused value: send the query as it now is.
+            st.query_params.update()
+            return value
         raw = self.raw(key)
         # Check a URL value once per session: later reruns carry the same value
         # (or, in AppTest, a stale one) and it has been dealt with already.
@@ -207,6 +253,9 @@ class Controls:
                 self.note(key, raw, reason)
             else:
                 fixes[key] = (target, raw, reason)
+                # The rerun draws the page again, and values already dealt with are
+                # not checked twice: this run's notes go with it (restore_notes).
+                st.session_state[_CARRY_STATE] = list(self.notes)
                 st.rerun()
         elif raw is not None and not same(value, target):
             # Streamlit refused a value we found acceptable; say so anyway.
@@ -216,26 +265,47 @@ class Controls:
     def check_raw(
         self, check: Callable[[list[str]], tuple[str | None, Any]], raw: list[str], default: Any
     ) -> tuple[str | None, Any]:
-        """``check(raw)``, refusing overlong values first: ``(reason or None, value to use)``."""
+        """``check(raw)``, refusing overlong values and foreign digits first:
+        ``(reason or None, value to use)``."""
         if any(len(r) > MAX_RAW_LENGTH for r in raw):
             return self.t("common.url.reason.too_long"), default
+        if any(foreign_digits(r) for r in raw):
+            return self.t("common.url.reason.digits"), default
         return check(raw)
+
+    def unused(self, key: str, allowed: Sequence[str]) -> None:
+        """A URL key the page draws no control for: a value other than one of
+        `allowed` gets the usual note and is dropped from the URL."""
+        raw = self.raw(key)
+        if raw is None:
+            return
+        reason, _ = self.check_raw(lambda r: self._check_option(r, allowed, ""), raw, "")
+        if reason is not None:
+            self.note(key, raw, reason)
+            st.query_params.pop(key, None)
 
     def _single(self, raw: list[str]) -> str | None:
         return raw[0] if len(raw) == 1 else None
 
     def _number(self, text: str, integer: bool) -> float | int | None:
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-        if not math.isfinite(value):
+        """`text` as a number by the link rule (:data:`NUMBER`), or None."""
+        value = url_number(text)
+        if value is None:
             return None
         if integer:
             if value != int(value):
                 return None
             return int(value)
         return value
+
+    def _not_number(self, texts: Sequence[str], integer: bool = False) -> str:
+        """Why :meth:`_number` refused `texts`: a fraction where a whole number is
+        needed, not written with 0-9 (though Python would read it), or no finite
+        number at all."""
+        if integer and all(url_number(t) is not None for t in texts):
+            return self.t("common.url.reason.whole")
+        loose = any(url_number(t) is None and _python_number(t) for t in texts)
+        return self.t("common.url.reason.digits" if loose else "common.url.reason.not_number")
 
     def _check_option(
         self, raw: list[str], options: Sequence[str], default: str
@@ -256,7 +326,7 @@ class Controls:
             return self.t("common.url.reason.repeated"), default
         value = self._number(text, integer)
         if value is None:
-            return self.t("common.url.reason.not_number"), default
+            return self._not_number([text], integer), default
         if not lo <= value <= hi:
             return self.t("common.url.reason.range", lo=lo, hi=hi), default
         return None, value
@@ -306,7 +376,7 @@ class Controls:
                 return self.t("common.url.reason.pair"), default
             values = [self._number(r, integer=False) for r in raw]
             if any(v is None for v in values):
-                return self.t("common.url.reason.not_number"), default
+                return self._not_number(raw), default
             a, b = values
             if not (lo <= a <= hi and lo <= b <= hi):
                 return self.t("common.url.reason.range", lo=lo, hi=hi), default
@@ -440,7 +510,7 @@ class Controls:
                 return self.t("common.url.reason.repeated"), default
             value = self._number(text, integer=False)
             if value is None:
-                return self.t("common.url.reason.not_number"), default
+                return self._not_number([text]), default
             match = [o for o in options if _close(o, value)]
             if not match:
                 return self.t("common.url.reason.option"), default
@@ -480,7 +550,7 @@ class Controls:
             if len(known) != len(items):
                 bad = [r for r in items if r not in options]
                 reason = (
-                    self.t("common.url.reason.unknown", items=", ".join(bad[:5]))
+                    self.t("common.url.reason.unknown", items=literal_items(bad))
                     if bad
                     else self.t("common.url.reason.repeated")
                 )
@@ -673,6 +743,33 @@ class Controls:
 
         st.button(text(labels[nxt]), key=f"_next_{key}", on_click=go,
                   icon=":material/arrow_forward:", type="tertiary")
+
+
+def literal_items(items: Sequence[str], most: int = 5) -> str:
+    """Up to `most` visitor values, each shown literally, comma-separated (with "…" if more)."""
+    shown = ", ".join(literal(item, 20) for item in items[:most])
+    return shown + (", …" if len(items) > most else "")
+
+
+def url_number(text: str) -> float | None:
+    """A finite number written by the link rule (ASCII digits, :data:`NUMBER`), or None."""
+    if not NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def foreign_digits(text: str) -> bool:
+    """Whether `text` holds a digit or numeral other than ASCII 0-9 (``٣``, ``１``, ``²``, ``①``)."""
+    return not text.isascii() and any(c.isnumeric() and not c.isascii() for c in text)
+
+
+def _python_number(text: str) -> bool:
+    """Whether Python's ``float`` reads `text` as a finite number (it is laxer than a link)."""
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def _as_list(value: Any) -> list[Any]:

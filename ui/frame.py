@@ -14,13 +14,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
 from ui.cache import start_run
 from ui.controls import Bound, Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
+from ui.internals import OVERSIZED_KEY, QUERY_PARAMETER_LIMIT
 from ui.startup import prepare_process
 
 APP_ROOT = Path(__file__).resolve().parent.parent
@@ -120,13 +121,22 @@ class Frame:
             The page's sources (:data:`ui.references.PAPERS` keys), listed in a
             *References* expander at the foot of every section.
         """
-        view = self.sections(list(sections)) if len(sections) > 1 else next(iter(sections))
+        if len(sections) > 1:
+            view = self.sections(list(sections))
+        else:
+            view = next(iter(sections))
+            self._single_section(view)
         sections[view](settings, self)
         self.next_section()
         if references:
             from ui.references import references_expander
 
             references_expander(self.t, list(references))
+
+    def _single_section(self, code: str) -> None:
+        """A page of one section has no switch: a ``view`` in its URL other than that
+        section's code gets the usual note, and leaves the URL."""
+        self.controls.unused(SECTION_KEY, [code])
 
     def next_section(self) -> None:
         """A button at the foot of the open section that opens the next one."""
@@ -164,9 +174,17 @@ def frame(page: str) -> Frame:
     lang, rejected = _language(lang_box)
     t = Translator(lang)
     controls.t = t
+    controls.restore_notes()
     controls.bound[LANG_KEY] = Bound(LANG_KEY, DEFAULT_LANGUAGE, lang)
     if rejected is not None:
         controls.note(LANG_KEY, rejected, t("common.url.reason.option"))
+    oversized = st.query_params.get_all(OVERSIZED_KEY)
+    if oversized:
+        # Streamlit refused the whole query string (ui.internals.note_oversized_queries).
+        raw = oversized[0]
+        count = f"{int(raw):,}" if raw.isascii() and raw.isdigit() and len(raw) < 10 else "?"
+        controls.note_line(t("common.url.oversized", count=count, limit=f"{QUERY_PARAMETER_LIMIT:,}"))
+        st.query_params.pop(OVERSIZED_KEY, None)
 
     st.set_page_config(
         page_title=f"{t(f'common.nav.{page}')} · Activation Lab",
@@ -188,12 +206,36 @@ def frame(page: str) -> Frame:
                 icon=entry.icon,
                 query_params=link_params,
             )
+        _rerun_after_reconnect()
 
     controls.hidden = hidden_keys()
     if controls.hidden:
         pin_box.info(t("common.pinned", url=_unpinned_url(info)), icon=":material/push_pin:")
     _tools(tools_box, page, info, controls, t)
     return Frame(page=page, lang=lang, t=t, controls=controls)
+
+
+#: Seconds between the idle runs of `_rerun_after_reconnect` (it exists for what it
+#: does on a reconnection; its own runs draw nothing).
+RECONNECT_WATCH_S = 3600
+
+
+@st.fragment(run_every=RECONNECT_WATCH_S)
+def _rerun_after_reconnect() -> None:
+    """An empty fragment with ``run_every``: the browser reruns the page when its
+    WebSocket comes back.
+
+    Streamlit's client reruns the page after a reconnection only if the page has
+    an auto-rerunning fragment; otherwise it expects its session to be where it
+    left it. Behind a load balancer (``deploy/``) the reconnection lands on
+    another replica when the one holding the session has died, and that replica
+    has no session for this browser: the page would stay as the dead replica drew
+    it (its download buttons pointing at files that are gone) until the visitor
+    moved a control. With this fragment the new replica runs the page at once,
+    from the URL (which carries every setting) and the widgets' values.
+    ``tests/test_replicas.py`` kills a replica under eight browsers to check it.
+    Its hourly run draws nothing.
+    """
 
 
 def _language(box) -> tuple[str, list[str] | None]:
@@ -244,7 +286,10 @@ def _base_url(info: PageInfo) -> str:
         url = st.context.url
     except Exception:
         url = None
-    return url.split("?", 1)[0] if url else f"/{info.url_path}"
+    base = url.split("?", 1)[0] if url else f"/{info.url_path}"
+    # The browser's address is the visitor's: percent-encode what could end a
+    # markdown link target (brackets, parentheses, spaces, angle brackets).
+    return quote(base, safe=":/@%-._~!$&'*+,;=")
 
 
 def _url_now() -> dict[str, list[str]]:

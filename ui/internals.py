@@ -1,6 +1,6 @@
 """Everything Activation Lab takes from Streamlit's private modules, in one place.
 
-Two things public Streamlit does not offer, each used for speed:
+Three things public Streamlit does not offer, two of them for speed:
 
 * :func:`arrow_bytes` — how ``st.dataframe`` and ``st.altair_chart`` turn a
   DataFrame into Arrow IPC bytes. :func:`ui.charts.vega_spec` sends chart
@@ -11,20 +11,27 @@ Two things public Streamlit does not offer, each used for speed:
   it (:mod:`ui.progress`): a bar replayed on every cache hit would be one more
   element for the browser to draw and remove on every rerun.
 
-``tests/test_internals.py`` imports both names and checks what they do, so a
-Streamlit upgrade that moves them fails the suite loudly instead of silently
-slowing the app down. Pin Streamlit (``requirements.txt``) and run that test
+* :func:`note_oversized_queries` — a note for a link whose query string
+  Streamlit refuses whole (over 1,000 parameters): Streamlit's own check is
+  wrapped so the refusal reaches the page as one parameter.
+
+``tests/test_internals.py`` imports the first two names and checks what they do,
+``tests/test_url_rules.py`` the third, so a Streamlit upgrade that moves them
+fails the suite loudly instead of silently slowing the app down (or silencing
+the note). Pin Streamlit (``requirements.txt``) and run that test
 before changing the pin.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from streamlit import dataframe_util
+from streamlit.runtime import app_session
 from streamlit.runtime.caching.cached_message_replay import in_cached_function
+from streamlit.runtime.state import query_params
 
 
 def arrow_bytes(frame: Any) -> bytes:
@@ -45,3 +52,50 @@ def unrecorded() -> Iterator[None]:
         yield
     finally:
         in_cached_function.reset(token)
+
+
+#: Query parameter that stands for a query string Streamlit refused as too big
+#: (its value: how many parameters the link had). Pages show the note for it.
+OVERSIZED_KEY = "_url_oversized"
+#: Most query parameters Streamlit reads in one query string.
+QUERY_PARAMETER_LIMIT: int = query_params.CLIENT_STATE_QUERY_STRING_MAX_FIELDS
+
+
+def note_oversized_queries() -> bool:
+    """Make a refused query string reach the page as ``?_url_oversized=<count>``.
+
+    Streamlit 1.67 drops the whole query string of a run when it holds more than
+    1,000 parameters or 512 Ki characters
+    (``streamlit.runtime.state.query_params.sanitize_query_string``, called by
+    ``AppSession`` on every rerun request and again when the query parameters
+    are parsed): the page opens at its defaults and only the server log says
+    why. This wraps that function in both modules that call it, so a refused
+    string becomes the one parameter :data:`OVERSIZED_KEY` and the frame tells
+    the visitor (:func:`ui.frame.frame`). The limits stay Streamlit's; counting
+    ``&`` is all the wrapper adds. Idempotent.
+
+    A process installs it in its first page run, after that run's request was
+    read: the very first session of a fresh server is not told.
+
+    Returns
+    -------
+    bool
+        True if Streamlit's function was found and wrapped (now or before).
+    """
+    original: Callable[[str], str] | None = getattr(query_params, "sanitize_query_string", None)
+    if original is None:  # pragma: no cover - another Streamlit version
+        return False
+    if getattr(original, "_notes_oversized", False):
+        return True
+
+    def sanitize(query_string: str) -> str:
+        kept = original(query_string)
+        if query_string and not kept:
+            return f"{OVERSIZED_KEY}={query_string.count('&') + 1}"
+        return kept
+
+    sanitize._notes_oversized = True  # type: ignore[attr-defined]
+    query_params.sanitize_query_string = sanitize
+    if getattr(app_session, "sanitize_query_string", None) is original:
+        app_session.sanitize_query_string = sanitize
+    return True

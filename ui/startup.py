@@ -9,6 +9,9 @@ process, so they are moved once into the permanent generation
 (:func:`gc.freeze`); the per-run collection then scans only what the runs
 created (a few thousand objects, ~2-7 ms) and still frees their cycles.
 
+It also makes Streamlit's silent refusal of an oversized query string visible
+(:func:`ui.internals.note_oversized_queries`).
+
 Every page calls it through :func:`ui.frame.frame` (a deep link can be the
 first request a fresh server sees, so no single page can be relied on to run
 first); only the first call does anything.
@@ -19,6 +22,8 @@ from __future__ import annotations
 import gc
 import importlib
 import threading
+
+from ui.internals import note_oversized_queries
 
 #: Modules imported before freezing: everything a page run needs, so their
 #: objects are frozen too (scikit-learn and SciPy come with core).
@@ -46,6 +51,7 @@ def prepare_process() -> bool:
     with _lock:
         if _done:
             return False
+        note_oversized_queries()
         for module in PRELOAD:
             importlib.import_module(module)
         gc.collect()

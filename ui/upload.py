@@ -60,6 +60,7 @@ from ui.cache import keep_private
 from ui.charts import CLASS_COLOURS, vega_spec
 from ui.frame import hidden_keys
 from ui.i18n import Translator
+from ui.literal import literal
 
 UPLOAD = "upload"
 _STATE = "_user_data"
@@ -83,12 +84,19 @@ def _digest(*parts: object) -> str:
 # ------------------------------------------------------------------- messages
 
 
+#: Details of a refusal that hold the file's own text (cells, labels, column names).
+_FILE_TEXT = ("value", "label", "name")
+
+
 def explain(err: UserDataError, t: Translator) -> str:
-    """A refusal in the visitor's language, naming the row and column it is about."""
-    details: dict[str, Any] = {k: (str(v).replace("`", "'") if isinstance(v, str) else v)
+    """A refusal in the visitor's language, naming the row and column it is about.
+
+    The file's own text in it is shown literally (:func:`ui.literal.literal`).
+    """
+    details: dict[str, Any] = {k: (literal(v, 20) if k in _FILE_TEXT and isinstance(v, str) else v)
                                for k, v in err.details.items()}
     if "name" in details:
-        details["name"] = f" (`{details['name']}`)" if details["name"] else ""
+        details["name"] = f" ({details['name']})" if err.details["name"] else ""
     return t(f"common.upload.error.{err.code}", **details)
 
 
@@ -97,7 +105,8 @@ def _column_label(sheet: Sheet, j: int, t: Translator) -> str:
 
 
 def _source_name(source: dict, t: Translator) -> str:
-    return source["name"] or t("common.upload.pasted_name")
+    """The file's name as markdown (literal text), or "pasted cells"."""
+    return literal(source["name"]) if source["name"] else t("common.upload.pasted_name")
 
 
 # ---------------------------------------------------------------------- state
@@ -263,17 +272,17 @@ def _preview(source: dict, table: UserTable, pair: tuple[int, int], t: Translato
     name = _source_name(source, t)
     if table.kind == CLASSES:
         st.success(t("common.upload.ok", name=name, n=table.n_rows, k=len(table.classes)))
-        counts = ", ".join(t("common.upload.class_count", c=c, label=label, n=n)
+        counts = ", ".join(t("common.upload.class_count", c=c, label=literal(label, 20), n=n)
                            for c, (label, n) in enumerate(zip(table.classes, table.counts(), strict=True)))
         st.markdown(t("common.upload.classes", counts=counts))
     else:
         target = table.target
         st.success(t("common.upload.ok_numbers", name=name, n=table.n_rows,
-                     column=_column_label(sheet, table.label, t)))
+                     column=literal(_column_label(sheet, table.label, t))))
         st.info(t("common.upload.numbers_note", lo=f"{target.min():.4g}", hi=f"{target.max():.4g}"))
     st.caption(t("common.upload.read_as", encoding=sheet.encoding,
                  delimiter=t(f"common.upload.delimiter.{_DELIMITER_NAMES[sheet.delimiter]}"),
-                 decimal=sheet.decimal, header=t("common.upload.header_yes" if sheet.header
+                 decimal=literal(sheet.decimal), header=t("common.upload.header_yes" if sheet.header
                                                  else "common.upload.header_no"),
                  d=len(table.features)))
 
@@ -372,7 +381,8 @@ def _kept(t: Translator) -> None:
     stored = st.session_state.get(_STATE) or st.session_state.get(_REGRESSION)
     if stored is None:
         return
-    st.caption(t("common.upload.kept", name=stored.get("name") or t("common.upload.pasted_name")))
+    name = stored.get("name")
+    st.caption(t("common.upload.kept", name=literal(name) if name else t("common.upload.pasted_name")))
     st.button(t("common.upload.forget"), key="_upload_forget", on_click=_forget,
               icon=":material/delete:", type="tertiary")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
+from core.activations import ACTIVATIONS
 from core.datasets import train_test_split
 from ui.export import run_settings
 from ui.frame import Frame
@@ -21,7 +22,10 @@ from ui.i18n import Translator, option_labels
 from ui.upload import UPLOAD, load_data, uploader, user_data
 
 NAME = "dead_relu"
-ACTS = ("relu", "leaky_relu", "elu", "gelu", "silu")
+#: The activations the page compares: the rectifiers (ReLU and its variants, from the
+#: facts in core.activations), in registry order. Of these only the ones that can die
+#: (``can_die``) have dead units; the others have units below zero that still learn.
+ACTS = tuple(name for name, act in ACTIVATIONS.items() if act.rectifier)
 DATA = ("moons", "circles", "blobs", "gaussian_quantiles", "classification",
         "iris", "wine", "breast_cancer", UPLOAD)
 INITS = ("glorot_uniform", "he_normal", "lecun_normal", "standard")

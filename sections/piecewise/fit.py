@@ -16,6 +16,7 @@ from ui.export import Weights, chart_block, run_settings
 from ui.frame import Frame
 from ui.guard import note_budget
 from ui.i18n import Translator
+from ui.literal import literal
 
 
 def draw(s: PiecewiseSettings, fr: Frame) -> None:
@@ -43,7 +44,8 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
     if snap["kinks"] is not None:
         right.metric(t(f"{P}.fit.pieces"), len(snap["kinks"]) + 1, help=t(f"{P}.fit.pieces_help"))
     with left:
-        st.caption(t(f"{P}.fit.target_is", name=t(f"{P}.target.{s.target}"), formula=spec.formula))
+        st.caption(t(f"{P}.fit.target_is", name=t(f"{P}.target.{s.target}"),
+                     formula=literal(spec.formula, 120)))
         chart_block(compiled(fit_chart, res, snap, t, spec.act), _fit_data(res, snap),
                     f"fit-{spec.act}", t, caption=t(f"{P}.fit.caption"),
                     weights=Weights(res["params"], curve_settings(spec, s.target),

@@ -15,10 +15,11 @@ import numpy as np
 import streamlit as st
 
 from core.formula import FormulaError, parse
-from ui.controls import Controls
+from ui.controls import NUMBER, Controls
 from ui.frame import Frame
 from ui.guard import Budget, budget_epochs
 from ui.i18n import Translator, option_labels
+from ui.literal import literal
 from ui.upload import uploader
 
 NAME = "piecewise"
@@ -125,9 +126,11 @@ def _target_formula(c: Controls, t: Translator) -> tuple[str, str]:
         if np.max(np.abs(values)) > MAX_TARGET:
             raise FormulaError("target_large", f"{MAX_TARGET:g}")
     except FormulaError as err:
-        reason = t(f"{NAME}.formula.err.{err.code}", detail=err.detail)
-        st.warning(t(f"{NAME}.formula.rejected", text=typed[:60], reason=reason,
-                     used=last), icon="⚠️")
+        # A detail is a limit (a number) or a piece of the typed text: shown literally.
+        detail = err.detail if NUMBER.fullmatch(str(err.detail)) else literal(err.detail, 20)
+        reason = t(f"{NAME}.formula.err.{err.code}", detail=detail)
+        st.warning(t(f"{NAME}.formula.rejected", text=literal(typed, 60), reason=reason,
+                     used=literal(last, 60)), icon="⚠️")
         return target, last
     st.session_state[_LAST_FORMULA] = typed.strip()
     return target, typed.strip()

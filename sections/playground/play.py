@@ -10,7 +10,8 @@ Pause, Step, Reset and a click on the plane rerun the whole page.
 from __future__ import annotations
 
 import base64
-import itertools
+import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ import streamlit as st
 from core.features import FEATURES
 from core.points import MAX_POINTS, PointsError, decode_points, encode_points, toggle_point
 from sections.playground.data import PLANE_EXTENT, PlaneData, plane_data
+from sections.playground.frames import F32_MAX, full_value
 from sections.playground.run import CHUNK, FPS, MAX_EPOCHS, MAX_PLAY, Run, command, new_run, run_spec
 from sections.playground.settings import DRAW, LINK_BOX, NAME, POINTS_KEY, PlaygroundSettings, import_link
 from ui.charts import compiled
@@ -152,11 +154,13 @@ def _points(s: PlaygroundSettings) -> list:
 
 def texts(t: Translator) -> dict[str, str]:
     """Every text the component shows, from the catalog (``playground.ui.*``)."""
-    keys = ("play", "pause", "step", "reset", "png", "epoch", "losses", "output_title",
-            "output_hint", "draw_hint", "empty", "waiting", "stop_diverged", "stop_play_cap",
-            "stop_limit", "grad_legend", "weight_legend", "curve_legend", "output_name",
-            "unit_name", "tip_range", "tip_bias", "tip_act", "tip_grad", "tip_grad_out",
-            "tip_dead", "tip_dead_learns", "tip_dead_stuck", "tip_edge", "tip_w", "tip_gw")
+    keys = ("play", "pause", "step_one", "step_many", "reset", "png", "epoch", "losses",
+            "output_title", "output_hint", "draw_hint", "empty", "waiting", "stop_diverged",
+            "stop_play_cap", "stop_limit", "grad_legend", "weight_legend", "curve_legend",
+            "output_name", "unit_name", "tip_range", "tip_bias", "tip_act", "tip_grad",
+            "tip_grad_out", "tip_dead", "tip_dead_first", "tip_dead_first_reg", "tip_dead_deep",
+            "tip_dead_deep_frozen", "tip_dead_deep_frozen_reg", "tip_below", "tip_below_learns",
+            "tip_below_none", "tip_edge", "tip_w", "tip_gw")
     values = {"max_play": MAX_PLAY, "max_epochs": MAX_EPOCHS}
     out = {}
     for k in keys:
@@ -173,8 +177,9 @@ def _net_texts(s: PlaygroundSettings, t: Translator) -> dict[str, Any]:
     for i, (w, a) in enumerate(zip(s.shape, s.acts, strict=True), start=1):
         headers.append(t(f"{NAME}.ui.head_layer", layer=i, act=acts[a], width=w))
     headers.append(t(f"{NAME}.ui.head_output"))
+    reg = t(f"{NAME}.option.reg.{s.reg}") if s.reg != "none" and s.reg_rate else ""
     return {"labels": [t(FEATURES[f].label_key) for f in s.features],
-            "acts": [acts[a] for a in s.acts], "headers": headers}
+            "acts": [acts[a] for a in s.acts], "headers": headers, "reg": reg}
 
 
 def _flat_points(X: np.ndarray, y: np.ndarray) -> list[float]:
@@ -197,6 +202,7 @@ def _history(run: Run, upto: int) -> dict[str, list]:
 def _common(s: PlaygroundSettings, problem: str, t: Translator) -> dict[str, Any]:
     """What every payload holds, a run or none: labels, view switches, texts."""
     return {"fps": FPS, "net": _net_texts(s, t), "problem": problem, "extent": PLANE_EXTENT,
+            "max_epochs": MAX_EPOCHS,
             "view": {"grad": s.grad, "show_test": s.show_test, "discretize": s.discretize,
                      "draw": s.data == DRAW},
             "hidden": list(s.hidden_buttons), "text": texts(t), "png_name": "playground-diagram.png"}
@@ -232,16 +238,26 @@ def empty_payload(s: PlaygroundSettings, t: Translator) -> dict[str, Any]:
 
 _ALL = "x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2"
 _DEEP = "data=spiral&shape=6,6,6,6,6,6&features=x1,x2,sinx1,sinx2&grad=true"
-#: One-click experiments: catalog key -> the page's query.
+#: One-click experiments: catalog key -> the page's query. The two whose text promises
+#: an effect were chosen by playing them (tests/test_app_playground.py plays both):
+#: ``dead`` at learning rate 3 goes from 0-3 dead units of 24 at epoch 0 to 11-19 within
+#: its first epochs at seeds 0-4 (at learning rate 1, seed 0 stays at 2); ``explode``
+#: diverges at epoch 1 from a step ~4x the size of the weights, not from growth.
 EXPERIMENTS = {
     "vanish": f"{_DEEP}&act=sigmoid",
     "relu": f"{_DEEP}&act=relu&init=he_normal",
     "residual": f"{_DEEP}&act=sigmoid&residual=true",
     "circle": "data=circle&shape=&features=x1sq,x2sq&lr=0.1",
     "xor": "data=xor&shape=&features=x1x2&lr=0.1",
-    "dead": "data=circle&act=relu&shape=8,8,8&lr=1",
+    "dead": "data=circle&act=relu&shape=8,8,8&lr=3",
     "explode": f"data=spiral&act=relu&shape=16,16,16,16,16,16&lr=10&init=he_normal&features={_ALL}",
 }
+#: The gradient *grows* on its way back when the first hidden layer gets more than this
+#: many times the last one's (as the gradient reading's "grad_grows" says).
+GROWTH = 10.0
+#: A step is *too large* when one step along the whole training set's gradient changes
+#: the last hidden layer's weights by at least this share of their size.
+BIG_STEP = 1.0
 
 
 def experiments(fr: Frame) -> None:
@@ -261,16 +277,21 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     if run.playing:
         st.info(t(f"{NAME}.playing", epoch=epoch), icon=":material/play_circle:")
     if run.diverged_at is not None and epoch >= run.diverged_at:
-        st.error(t(f"{NAME}.diverged", epoch=run.diverged_at), icon=":material/warning:")
+        st.error(divergence_text(run, len(plane.y_train), t), icon=":material/warning:")
     elif run.stop == "limit" and not run.playing:
         st.info(t(f"{NAME}.limit", epochs=f"{MAX_EPOCHS:,}"))
     if st.session_state.pop("_pg_points_full", False):
         st.warning(t(f"{NAME}.draw.full"))
     losses = t(f"{NAME}.reading", epoch=epoch, train=_fmt(frame["lt"]), test=_fmt(frame["lv"]))
-    dead = len(frame["d"])
+    dead, below = marked_units(frame)
     if dead:
-        losses += " " + t(f"{NAME}.reading_dead", n=dead, total=sum(s.shape))
+        born = sum(1 for row in dead if row[3] == 0)
+        losses += " " + t(f"{NAME}.reading_dead", n=len(dead), total=sum(s.shape), born=born)
+    if below:
+        losses += " " + t(f"{NAME}.reading_below", n=len(below), total=sum(s.shape))
     st.markdown(losses)
+    for note in dead_notes(run, frame, t):
+        st.warning(note, icon=":material/block:")
     grad = gradient_reading(run.spec.sizes, frame, t)
     if grad:
         st.markdown(grad)
@@ -278,27 +299,156 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     st.caption(t(f"{NAME}.limits", chunk=run.chunk, play=f"{MAX_PLAY:,}", total=f"{MAX_EPOCHS:,}"))
 
 
+def marked_units(frame: dict) -> tuple[list[list], list[list]]:
+    """A frame's marked units: (dead ones, ones below zero that can still learn)."""
+    rows = frame["d"]
+    return [r for r in rows if r[4]], [r for r in rows if not r[4]]
+
+
+def dead_notes(run: Run, frame: dict, t: Translator) -> list[str]:
+    """What the dead units of a frame do to the network, when it is more than a few units.
+
+    * A hidden layer all of whose units are dead, with no skip around it, outputs the
+      same for every point: so does the network, and no gradient passes below it.
+    * When more than half of the units that can die are dead, the page says so, and
+      whether any gradient still reaches a hidden layer's weights.
+    """
+    spec = run.spec
+    dead_nodes = {r[0] for r in marked_units(frame)[0]}
+    if not dead_nodes:
+        return []
+    sizes = spec.sizes
+    offsets = np.cumsum([0, *sizes])
+    notes = []
+    for layer in spec.dead_layers:
+        units = range(int(offsets[layer]), int(offsets[layer + 1]))
+        if all(u in dead_nodes for u in units) and not run.net.skips[layer - 1]:
+            notes.append(t(f"{NAME}.dead_layer", layer=layer))
+            break
+    can_die = sum(spec.shape[layer - 1] for layer in spec.dead_layers)
+    if len(dead_nodes) * 2 > can_die:
+        note = t(f"{NAME}.dead_most", n=len(dead_nodes), total=can_die)
+        gn = [full_value(v) for v in frame["gn"][:len(spec.shape)]]
+        if gn and all(v == 0 for v in gn):
+            note += " " + t(f"{NAME}.dead_frozen")
+        notes.append(note)
+    return notes
+
+
 def layer_signal(sizes: list[int], frame: dict) -> np.ndarray:
     """‖∂L/∂h_l‖ of every hidden layer of a frame (Frobenius norm over samples and units).
 
-    A frame holds each node's norm over the samples; a layer's norm is the root of
-    the sum of their squares.
+    The frame holds them in float64 (``gl``: the root of the sum of the layer's units'
+    squared norms), so a gradient beyond float32's range is still a number here; one
+    beyond float64's is inf.
     """
-    gh = np.frombuffer(base64.b64decode(frame["gh"]), dtype="<f4").astype(np.float64)
-    bounds = np.cumsum([0, *sizes])
-    with np.errstate(over="ignore", invalid="ignore"):
-        return np.array([np.sqrt(np.sum(gh[a:b] ** 2)) for a, b in itertools.pairwise(bounds[1:-1])])
+    return np.array([full_value(v) for v in frame["gl"]], dtype=np.float64)
+
+
+def _sci(v: float) -> str:
+    return "∞" if math.isinf(v) else f"{v:.3g}"
 
 
 def gradient_reading(sizes: list[int], frame: dict, t: Translator) -> str | None:
     """How the back-propagated signal at the first hidden layer compares with the last's."""
     signal = layer_signal(sizes, frame)
-    if len(signal) < 2 or not np.all(np.isfinite(signal)) or signal[-1] <= 0:
+    if len(signal) < 2 or np.isnan(signal).any():
         return None
+    if np.isinf(signal).any():
+        layer = int(np.flatnonzero(np.isinf(signal))[0]) + 1
+        return t(f"{NAME}.grad_overflow", layer=layer)
+    if signal[-1] <= 0:
+        return t(f"{NAME}.grad_none")
     ratio = float(signal[0] / signal[-1])
-    verdict = "grad_fades" if ratio < 0.1 else "grad_grows" if ratio > 10 else "grad_keeps"
-    return t(f"{NAME}.reading_grad", ratio=f"{ratio:.3g}", last=f"{signal[-1]:.3g}",
+    verdict = "grad_zero" if ratio == 0 else "grad_fades" if ratio < 0.1 else \
+        "grad_grows" if ratio > GROWTH else "grad_keeps"
+    text = t(f"{NAME}.reading_grad", ratio=f"{ratio:.3g}", last=f"{signal[-1]:.3g}",
              verdict=t(f"{NAME}.{verdict}"))
+    gh = np.frombuffer(base64.b64decode(frame["gh"]), dtype="<f4")
+    if np.any(np.abs(gh) >= np.float32(F32_MAX)):
+        text += " " + t(f"{NAME}.grad_beyond_f32")
+    return text
+
+
+@dataclass(frozen=True)
+class Blowup:
+    """What the run measured just before it diverged (:func:`blowup`)."""
+
+    #: The epoch measured: the last frame before the divergence.
+    epoch: int
+    #: ‖∂L/∂h₁‖ / ‖∂L/∂h_last‖ and its per-layer factor (NaN with fewer than two hidden layers).
+    ratio: float
+    per_layer: float
+    #: lr · ‖∂L/∂W‖ / ‖W‖ of the last hidden layer's weights (the output's without hidden
+    #: layers): by what share of their size one full-batch step changes them.
+    step: float
+    #: Hidden layer whose weights `step` measures (0: the output unit's).
+    layer: int
+    #: Steps one epoch takes (batches).
+    steps: int
+    #: "growth", "step", "both" or "unclear".
+    cause: str
+
+
+def blowup(run: Run, n_train: int) -> Blowup | None:
+    """Tell per-layer growth of the gradient from a too-large step, from the run itself.
+
+    Measured on the last frame before ``run.diverged_at``: the gradient *grew* when the
+    first hidden layer got more than :data:`GROWTH` times what the last one got; the
+    step was *too large* when one step along the gradient of the whole training set
+    changes the last hidden layer's weights by at least :data:`BIG_STEP` times their
+    size. None when the run did not diverge or no earlier frame is kept.
+    """
+    if run.diverged_at is None:
+        return None
+    before = [e for e in run.frames if e < run.diverged_at]
+    if not before:
+        return None
+    epoch = max(before)
+    frame = run.frames[epoch]
+    spec = run.spec
+    signal = layer_signal(spec.sizes, frame)
+    ratio = per_layer = math.nan
+    if len(signal) >= 2 and signal[-1] > 0:
+        with np.errstate(over="ignore", invalid="ignore"):
+            ratio = float(signal[0] / signal[-1])
+            per_layer = ratio ** (1 / (len(signal) - 1))
+    index = max(len(spec.shape) - 1, 0)
+    w, g = full_value(frame["wn"][index]), full_value(frame["gn"][index])
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        step = float(spec.lr * g / w) if w > 0 else math.inf
+    growth = bool(ratio > GROWTH)
+    big = bool(step >= BIG_STEP)
+    cause = "both" if growth and big else "growth" if growth else "step" if big else "unclear"
+    steps = max(math.ceil(n_train / spec.batch), 1)
+    return Blowup(epoch, ratio, per_layer, step, len(spec.shape), steps, cause)
+
+
+def _cures_link(t: Translator, part: str) -> str:
+    lang = "" if t.lang == "en" else f"&lang={t.lang}"
+    return f"/vanishing?view=cures&cure={part}{lang}"
+
+
+def divergence_text(run: Run, n_train: int, t: Translator) -> str:
+    """The error under the diagram of a diverged run: where, and what the run says grew too large."""
+    text = t(f"{NAME}.diverged", epoch=run.diverged_at)
+    b = blowup(run, n_train)
+    if b is None:
+        return text + " " + t(f"{NAME}.explode.unknown")
+    parts = [t(f"{NAME}.explode.m_at", at=b.epoch)]
+    if math.isnan(b.ratio):
+        parts.append(t(f"{NAME}.explode.m_shallow"))
+    else:
+        parts.append(t(f"{NAME}.explode.m_grad", ratio=_sci(b.ratio), per_layer=_sci(b.per_layer)))
+    where = t(f"{NAME}.explode.where_hidden", layer=b.layer) if b.layer else \
+        t(f"{NAME}.explode.where_output")
+    parts.append(t(f"{NAME}.explode.m_step", lr=f"{run.spec.lr:g}", where=where, step=_sci(b.step),
+                   steps=b.steps))
+    parts.append(t(f"{NAME}.explode.{b.cause}", at=b.epoch, growth=f"{GROWTH:g}",
+                   explode=_cures_link(t, "explode")))
+    if b.cause in ("growth", "both") and any(run.net.skips):
+        parts.append(t(f"{NAME}.explode.residual", residual=_cures_link(t, "residual")))
+    return text + "\n\n" + " ".join(parts)
 
 
 def _fmt(v: float | None) -> str:

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from core.activations import ACTIVATIONS
 from core.features import expand
 from core.mlp import MLP, Params
 from core.network_view import snapshot_views
@@ -52,9 +53,13 @@ MAX_EPOCHS = 10_000
 MIN_INTERVAL = 0.2
 #: Frames a second the browser shows while playing.
 FPS = 30
-#: Activations for which "z <= 0 on every training point" makes a unit dead (flat or
-#: nearly flat there, as on the Dead ReLU page); not sigmoid, tanh or the identity.
-DEAD_ACTS = ("relu", "leaky_relu", "elu", "gelu", "silu")
+#: Activations for which "z <= 0 on every training point" makes a unit dead: it outputs
+#: f(0) for every point and no gradient reaches its weights (``can_die``: ReLU).
+DEAD_ACTS = tuple(name for name, act in ACTIVATIONS.items() if act.can_die)
+#: Activations whose units with z <= 0 on every training point the diagram marks: the
+#: rectifiers (ReLU and its variants). Those not in :data:`DEAD_ACTS` (Leaky ReLU, ELU,
+#: GELU, SiLU) are *below zero* there, not dead: their slope below 0 is not 0.
+MARKED_ACTS = tuple(name for name, act in ACTIVATIONS.items() if act.rectifier)
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,11 @@ class RunSpec(Training):
     def dead_layers(self) -> tuple[int, ...]:
         """Hidden layers (from 1) whose activation is in :data:`DEAD_ACTS`."""
         return tuple(i for i, a in enumerate(self.acts, start=1) if a in DEAD_ACTS)
+
+    @property
+    def marked_layers(self) -> tuple[int, ...]:
+        """Hidden layers (from 1) whose activation is in :data:`MARKED_ACTS`."""
+        return tuple(i for i, a in enumerate(self.acts, start=1) if a in MARKED_ACTS)
 
     @property
     def penalty(self) -> dict[str, float]:
@@ -167,7 +177,7 @@ def new_run(spec: RunSpec, plane: PlaneData) -> Run:
     run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex)
     _, X_test = _inputs(spec, plane)
     test = _test_loss(net, params, plane, X_test)
-    run.frames[0] = encode(view, 0, test, {}, spec.dead_layers)
+    run.frames[0] = encode(view, 0, test, {}, spec.marked_layers, spec.dead_layers)
     run.params[0] = params
     run.train_loss = [float(view["loss"])]
     run.test_loss = [np.nan if test is None else test]
@@ -209,7 +219,8 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
         epoch = view["epoch"]
         _note_dead(run, view, epoch)
         test = _test_loss(run.net, snaps[epoch], plane, X_test)
-        run.frames[epoch] = encode(view, epoch, test, run.dead_since, spec.dead_layers)
+        run.frames[epoch] = encode(view, epoch, test, run.dead_since, spec.marked_layers,
+                                   spec.dead_layers)
         run.params[epoch] = snaps[epoch]
     done = len(h.loss) - 1
     run.train_loss.extend(float(v) for v in h.loss[1:])

@@ -24,7 +24,7 @@ from core.activations import ACTIVATIONS
 from core.features import DEFAULT_FEATURES, FEATURES
 from core.playground_link import LEARNING_RATES, REGULARIZATION_RATES, parse_playground_link
 from core.points import PointsError, decode_points
-from ui.controls import Bound, Controls
+from ui.controls import Bound, Controls, literal_items
 from ui.frame import Frame
 from ui.i18n import Translator, option_labels
 from ui.upload import UPLOAD, uploader
@@ -101,14 +101,18 @@ class PlaygroundSettings(Training):
 
 
 def parse_shape(text: str) -> tuple[int, ...] | None:
-    """``"4,2"`` -> ``(4, 2)``; ``""`` is no hidden layer; None when unusable."""
+    """``"4,2"`` -> ``(4, 2)``; ``""`` is no hidden layer; None when unusable.
+
+    Widths are written with the ASCII digits 0-9 (the link rule of :mod:`ui.controls`):
+    ``²``, ``①`` or ``１６`` make the text unusable, never an exception.
+    """
     text = text.strip()
     if text == "":
         return ()
     widths = []
     for item in text.split(","):
         item = item.strip()
-        if not item.isdigit() or not 1 <= int(item) <= MAX_WIDTH:
+        if not (item.isascii() and item.isdigit()) or not 1 <= int(item) <= MAX_WIDTH:
             return None
         widths.append(int(item))
     return tuple(widths) if len(widths) <= MAX_LAYERS else None
@@ -207,7 +211,7 @@ def read_features(c: Controls, t: Translator) -> tuple[str, ...]:
         codes = _feature_codes(raw)
         bad = [code for code in codes if code not in FEATURES]
         if bad:
-            return t("common.url.reason.unknown", items=", ".join(bad[:5])), list(DEFAULT_FEATURES)
+            return t("common.url.reason.unknown", items=literal_items(bad)), list(DEFAULT_FEATURES)
         if not codes or len(set(codes)) != len(codes):
             return t(f"{NAME}.controls.features_bad"), list(DEFAULT_FEATURES)
         return None, [code for code in FEATURES if code in codes]
@@ -343,9 +347,11 @@ def reg_labels(t: Translator) -> dict[str, str]:
 
 def _widget_value(key: str, value: object) -> object:
     """A link's value as the widget of `key` holds it."""
-    if key in ("seed", "noise"):
-        return float(value)  # integer boxes are float boxes (ui.controls.number)
-    if key in ("batch", "train"):
+    if key == "noise":
+        return float(value)
+    if key in ("seed", "batch", "train"):
+        # An int, also for the seed's box (a float box, ui.controls.number): Streamlit
+        # writes a float set here into the URL as it prints it, "seed=9323.0".
         return int(value)
     return list(value) if isinstance(value, list) else value
 

@@ -16,6 +16,9 @@ const HEAT = [[40, 30, 60], [110, 40, 120], [200, 60, 90], [245, 140, 40], [250,
 const REQUEST_GAP_MS = 250;
 const PENDING_TIMEOUT_MS = 8000;
 const MAX_KEPT_FRAMES = 160;
+// The largest float32: the server sends values beyond float32's range as ±this
+// (sections/playground/frames.py), shown as "≥ 3.4e38" rather than as infinity.
+const F32_MAX = 3.4028234663852886e38;
 
 function fill(tpl, values) {
   return String(tpl ?? "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
@@ -56,6 +59,7 @@ function rgb(c, alpha = 1) {
 function fmt(v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return "—";
   const a = Math.abs(v);
+  if (a >= F32_MAX) return v > 0 ? "≥ 3.4e38" : "≤ −3.4e38";
   if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(2);
   return v.toPrecision(3);
 }
@@ -90,6 +94,17 @@ function create(root) {
 function shown(s) {
   const f = s.frames[s.pos];
   return f ? f.e : 0;
+}
+
+// How many epochs Step advances from epoch e: to the next kept frame, which the server
+// makes every `stride` epochs and at the end of every chunk (sections/playground/
+// frames.py, next_frame; the same rule).
+function stepSize(d, e) {
+  const stride = Math.max(d.stride || 1, 1), chunk = Math.max(d.chunk || 1, 1);
+  const next = Math.min(
+    (Math.floor(e / stride) + 1) * stride, (Math.floor(e / chunk) + 1) * chunk,
+    Math.max(d.max_epochs || Infinity, e + 1));
+  return next - e;
 }
 
 function control(s, action, fields) {
@@ -380,7 +395,8 @@ function drawNet(s, f) {
     ctx.lineWidth = grad ? 3 : 1;
     ctx.strokeStyle = grad ? rgb(gradColour(dd.gh[k], ghRange)) : "rgba(0,0,0,0.35)";
     ctx.strokeRect(n.x - 0.5, n.y - 0.5, L.node + 1, L.node + 1);
-    if (dd.dead.has(k)) drawDead(ctx, n, L.node);
+    const mark = dd.dead.get(k);
+    if (mark) (mark[4] ? drawDead : drawBelow)(ctx, n, L.node);
     if (n.layer === 0) {
       ctx.fillStyle = "#333";
       ctx.textAlign = "right";
@@ -402,6 +418,17 @@ function drawDead(ctx, n, size) {
   ctx.moveTo(n.x + 3, n.y + 3); ctx.lineTo(n.x + size - 3, n.y + size - 3);
   ctx.moveTo(n.x + size - 3, n.y + 3); ctx.lineTo(n.x + 3, n.y + size - 3);
   ctx.stroke();
+  ctx.restore();
+}
+
+// A unit below zero on every training point whose activation still has a slope there
+// (Leaky ReLU, ELU, GELU, SiLU): a grey dashed frame, no cross, since it is not dead.
+function drawBelow(ctx, n, size) {
+  ctx.save();
+  ctx.strokeStyle = "#546e7a";
+  ctx.lineWidth = 2;
+  ctx.setLineDash([4, 3]);
+  ctx.strokeRect(n.x - 2, n.y - 2, size + 4, size + 4);
   ctx.restore();
 }
 
@@ -528,7 +555,8 @@ function texts(s) {
   const e = s.el;
   e.play.textContent = s.playing ? T.pause : T.play;
   e.play.setAttribute("aria-label", s.playing ? T.pause : T.play);
-  e.step.textContent = T.step;
+  const n = stepSize(d, f ? f.e : 0);
+  e.step.textContent = fill(n === 1 ? T.step_one : T.step_many, { n });
   e.reset.textContent = T.reset;
   e.png.textContent = T.png;
   const hidden = new Set(d.hidden || []);
@@ -536,8 +564,9 @@ function texts(s) {
   e.step.hidden = hidden.has("step");
   e.reset.hidden = hidden.has("reset");
   e.play.disabled = !f;
-  e.step.disabled = !f;
   const epoch = f ? f.e : 0;
+  // A run that diverged or reached the page's limit trains no more: Step has nowhere to go.
+  e.step.disabled = !f || !!(d.stop && d.stop.kind !== "play_cap" && epoch >= (d.stop.epoch ?? Infinity));
   e.epoch.textContent = fill(T.epoch, { n: epoch.toLocaleString("en-US") });
   s.root.dataset.epoch = String(epoch);
   e.losses.textContent = f ? fill(T.losses, { train: fmt(f.lt), test: fmt(f.lv) }) : "";
@@ -625,11 +654,8 @@ function tooltip(s, x, y) {
       if (n.layer < L.sizes.length - 1) lines.push(fill(T.tip_act, { act: s.data.net.acts[n.layer - 1] }));
     }
     lines.push(fill(n.layer === L.sizes.length - 1 ? T.tip_grad_out : T.tip_grad, { g: fmt(dd.gh[k]) }));
-    const dead = dd.dead.get(k);
-    if (dead) {
-      lines.push(fill(T.tip_dead, { z: fmt(dead[1]), since: dead[3] }));
-      lines.push(dead[2] ? T.tip_dead_learns : T.tip_dead_stuck);
-    }
+    const mark = dd.dead.get(k);
+    if (mark) lines.push(...markLines(s, n, mark));
     text = lines.join("\n");
   } else {
     const hit = hitEdge(L, x, y);
@@ -646,8 +672,28 @@ function tooltip(s, x, y) {
   tip.hidden = false;
   const box = s.root.getBoundingClientRect();
   const net = s.el.net.getBoundingClientRect();
-  tip.style.left = `${Math.min(net.left - box.left + x + 14, box.width - 240)}px`;
+  // Long lines wrap (at most 360 px wide): keep the whole box inside the component.
+  tip.style.left = `${Math.max(Math.min(net.left - box.left + x + 14, box.width - tip.offsetWidth - 4), 0)}px`;
   tip.style.top = `${net.top - box.top + y + 14}px`;
+}
+
+// A marked unit's tooltip lines. mark = [node, largest z, gets gradient, since, dead,
+// layers below frozen]. Whether a dead unit can come back depends on where it sits: a
+// first-layer unit sees the fixed features; a deeper one's inputs change when the
+// layers below it do (a regularisation penalty changes weights without the loss).
+function markLines(s, n, mark) {
+  const T = s.data.text;
+  const reg = s.data.net.reg || "";
+  const [, z, gets, since, dead, frozen] = mark;
+  if (!dead) {
+    const act = s.data.net.acts[n.layer - 1];
+    return [fill(T.tip_below, { z: fmt(z), since, act }), gets ? T.tip_below_learns : T.tip_below_none];
+  }
+  const lines = [fill(T.tip_dead, { z: fmt(z), since })];
+  if (n.layer === 1) lines.push(fill(reg ? T.tip_dead_first_reg : T.tip_dead_first, { reg }));
+  else if (!frozen) lines.push(T.tip_dead_deep);
+  else lines.push(fill(reg ? T.tip_dead_deep_frozen_reg : T.tip_dead_deep_frozen, { reg }));
+  return lines;
 }
 
 // ---------------------------------------------------------------- drawing your own data
