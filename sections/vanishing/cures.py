@@ -169,7 +169,7 @@ def _verdict_line(t: Translator, name: str, runs: list[dict]) -> str:
              base=percent(runs[0]["majority"], digits=0))
 
 
-def _judge(t: Translator, copies: dict, main: dict) -> dict[str, list[dict]]:
+def _judge(copies: dict, main: dict) -> dict[str, list[dict]]:
     """Each training's run first, then its copies."""
     return {code: [main[code], *copies.get(code, [])] for code in main}
 
@@ -202,7 +202,7 @@ def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
     # The copies last: everything above is on screen while they train.
     copies = memo_run(variant_copies, spec, **su.arrays,
                       _text=t(f"{NAME}.cures.copies_progress", copies=COPIES))
-    _residual_reading(t, spec, _judge(t, copies, runs))
+    _residual_reading(t, spec, _judge(copies, runs))
     st.caption(cite(t, "he2016", "ba2016", "ioffe2015"))
 
 
@@ -378,7 +378,7 @@ def _explode(fr: Frame, su: Setup, depth: int, col) -> None:
     growth = _explode_growth(t, spec, runs["plain"], healthy, scale)
     copies = memo_run(explode_copies, spec, scale, clip, **su.arrays,
                       _text=t(f"{NAME}.cures.copies_progress", copies=COPIES))
-    _explode_reading(t, spec, _judge(t, copies, runs), growth, scale_name, clip_norm if clip_on else None)
+    _explode_reading(t, spec, _judge(copies, runs), growth, scale_name, clip_norm if clip_on else None)
     st.caption(cite(t, "pascanu2013", "he2015"))
 
 
