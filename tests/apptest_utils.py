@@ -192,16 +192,26 @@ def _chart_text(chart) -> list[str]:
     spec = drawn_spec(chart)
     out: list[str] = []
 
+    datasets = spec.get("datasets", {})
+
     def visit(obj, data: list | None) -> None:
         if isinstance(obj, dict):
-            data = obj.get("data", {}).get("values", data) if isinstance(obj.get("data"), dict) else data
+            source = obj.get("data")
+            if isinstance(source, dict):
+                data = source.get("values", datasets.get(source.get("name"), data))
             for key, value in obj.items():
                 if key in ("title", "text") and isinstance(value, str | list):
                     out.extend([value] if isinstance(value, str) else [str(v) for v in value])
                 elif key == "labelExpr" and isinstance(value, str):
                     out.extend(json.loads(s) for s in re.findall(r'\? ("(?:[^"\\]|\\.)*")', value))
                 elif key == "encoding" and isinstance(value, dict):
-                    for channel in value.values():
+                    for name, channel in value.items():
+                        # A tooltip shows its fields' values as they are (computed "_…"
+                        # fields hold names already).
+                        for tip in (channel if name == "tooltip" and isinstance(channel, list) else []):
+                            field = tip.get("field", "") if isinstance(tip, dict) else ""
+                            if tip.get("type") == "nominal" and data and not field.startswith("_"):
+                                out.extend({str(row.get(field)) for row in data if field in row})
                         if not isinstance(channel, dict) or "field" not in channel:
                             continue
                         legend = channel.get("legend", {})

@@ -148,7 +148,7 @@ def line_chart(
                                                 legend=alt.Legend(**dash_legend))
     layers.append(alt.Chart(frame).mark_line(strokeWidth=2).encode(**line_enc))
     layers.append(_hover_points(frame, enc, x, y, colour, dash, series, x_title, y_title,
-                                colour_title, dash_title, shapes, dash_labels))
+                                colour_title, dash_title, shapes, dash_labels, labels))
     if reference is not None:
         layers.append(_reference(reference, x, x_title, reference_title))
     return alt.layer(*layers).properties(height=height)
@@ -178,12 +178,14 @@ def _shared_encoding(frame: pd.DataFrame, x: str, colour: str, x_title: str, col
     return enc
 
 
-def label_expression(labels: Mapping[str, str]) -> str:
+def label_expression(labels: Mapping[str, str], value: str = "datum.label") -> str:
     """A Vega expression showing ``labels[value]`` for a legend value (the value itself
-    when it is not listed). Every string is JSON-quoted, so no text can break out."""
-    expr = "datum.label"
+    when it is not listed); `value` is the expression read (a legend's ``datum.label``,
+    or ``datum["act"]`` for a field in a calculate transform). Every string is
+    JSON-quoted, so no text can break out."""
+    expr = value
     for code, text in reversed(list(labels.items())):
-        expr = (f"datum.label === {json.dumps(str(code), ensure_ascii=False)} ? "
+        expr = (f"{value} === {json.dumps(str(code), ensure_ascii=False)} ? "
                 f"{json.dumps(str(text), ensure_ascii=False)} : ({expr})")
     return expr
 
@@ -191,13 +193,23 @@ def label_expression(labels: Mapping[str, str]) -> str:
 def _hover_points(frame: pd.DataFrame, enc: dict, x: str, y: str, colour: str, dash: str | None,
                   series: str | None, x_title: str, y_title: str, colour_title: str,
                   dash_title: str | None, shapes: bool,
-                  dash_labels: Mapping[str, str] | None = None) -> alt.Chart:
-    """Points with tooltips: every row of a short series, :data:`POINT_MARKS` of a long one."""
+                  dash_labels: Mapping[str, str] | None = None,
+                  labels: Mapping[str, str] | None = None) -> alt.Chart:
+    """Points with tooltips: every row of a short series, :data:`POINT_MARKS` of a long one.
+
+    Where the legend shows names for codes (`labels`, `dash_labels`), the tooltip shows
+    the same names, through a calculated field; the data keep the codes."""
     groups = [g for g in (colour, dash, series) if g is not None]
-    tips = [alt.Tooltip(f"{colour}:N", title=colour_title), alt.Tooltip(f"{x}:Q", title=x_title),
-            alt.Tooltip(f"{y}:Q", title=y_title, format=".3~g")]
+    names: dict[str, str] = {}
+    if labels:
+        names["_colour_name"] = label_expression(labels, f"datum[{json.dumps(colour)}]")
+    if dash is not None and dash_labels:
+        names["_dash_name"] = label_expression(dash_labels, f"datum[{json.dumps(dash)}]")
+    tips = [alt.Tooltip("_colour_name:N" if labels else f"{colour}:N", title=colour_title),
+            alt.Tooltip(f"{x}:Q", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=".3~g")]
     if dash is not None:
-        tips.append(alt.Tooltip(f"{dash}:N", title=dash_title or dash))
+        tips.append(alt.Tooltip("_dash_name:N" if "_dash_name" in names else f"{dash}:N",
+                                title=dash_title or dash))
     if series is not None:
         tips.insert(0, alt.Tooltip(f"{series}:N", title=colour_title))
     longest = int(frame.groupby(groups, sort=False).size().max()) if len(frame) else 0
@@ -207,7 +219,10 @@ def _hover_points(frame: pd.DataFrame, enc: dict, x: str, y: str, colour: str, d
     if dash is not None and shapes:
         dot_enc["shape"] = alt.Shape(f"{dash}:N", title=dash_title or dash, legend=alt.Legend(
             labelExpr=label_expression(dash_labels)) if dash_labels else alt.Undefined)
-    return alt.Chart(data).mark_point(size=18, filled=True, opacity=1).encode(**dot_enc)
+    chart = alt.Chart(data).mark_point(size=18, filled=True, opacity=1)
+    if names:
+        chart = chart.transform_calculate(**names)
+    return chart.encode(**dot_enc)
 
 
 def _reference(reference: pd.DataFrame, x: str, x_title: str, title: str | None) -> alt.Chart:

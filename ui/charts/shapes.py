@@ -84,9 +84,10 @@ def _flat_bands(data: dict[str, dict], colour: alt.Color, t: Translator) -> alt.
     # a chart whose layers come and go is rebuilt from scratch in the browser,
     # one whose data alone changes is updated in place (ui.charts).
     band = pd.DataFrame(flats, columns=["a", "b", "act"]).astype({"a": float, "b": float})
-    return alt.Chart(band).mark_rect(opacity=0.10).encode(
+    return alt.Chart(band).mark_rect(opacity=0.10).transform_calculate(
+        _act_name=label_expression(act_labels(t), 'datum["act"]')).encode(
         x=alt.X("a:Q"), x2=alt.X2("b:Q"), color=colour,
-        tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
+        tooltip=[alt.Tooltip("_act_name:N", title=t("common.axis.activation")),
                  alt.Tooltip("a:Q", title=t(f"{P}.curves.flat_from"), format=".2f"),
                  alt.Tooltip("b:Q", title=t(f"{P}.curves.flat_to"), format=".2f")],
     )
@@ -151,13 +152,17 @@ def chain_chart(rows: pd.DataFrame, t: Translator) -> alt.LayerChart:
     best, rms = t(f"{P}.chain.best"), t(f"{P}.chain.rms")
     # Its own dash scale (not line_chart's): the best case must be the solid line in
     # every language, whatever order the two labels sort in.
-    lines = alt.Chart(rows).mark_line(strokeWidth=2.2).encode(
+    # The legend and the tooltip show the activations' names; the data keep the codes.
+    colour = activation_colour("act", names, t("common.axis.activation"))
+    colour.legend = alt.Legend(labelExpr=label_expression(act_labels(t)))
+    lines = alt.Chart(rows).mark_line(strokeWidth=2.2).transform_calculate(
+        _act_name=label_expression(act_labels(t), 'datum["act"]')).encode(
         x=x_enc, y=y_enc,
-        color=activation_colour("act", names, t("common.axis.activation")),
+        color=colour,
         strokeDash=alt.StrokeDash("case:N", title=t(f"{P}.chain.case"),
                                   scale=alt.Scale(domain=[best, rms], range=[[1, 0], [6, 3]]),
                                   legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2)),
-        tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
+        tooltip=[alt.Tooltip("_act_name:N", title=t("common.axis.activation")),
                  alt.Tooltip("case:N", title=t(f"{P}.chain.case")),
                  alt.Tooltip("L:Q", title="L"),
                  alt.Tooltip("value:Q", title=t(f"{P}.chain.y"), format=".3~g")],
