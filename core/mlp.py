@@ -728,11 +728,16 @@ class MLP:
             return z
         return _act.sigmoid(z)
 
-    def _forward_pass(self, X: Array, buf: _Buffers, batch_stats: bool) -> _Forward:
+    def _forward_pass(self, X: Array, buf: _Buffers, batch_stats: bool, keep: bool = True) -> _Forward:
         """``z_l``, ``ẑ_l``, ``f_l(ẑ_l)`` and ``h_l`` of every layer (module docstring).
 
         ``batch_stats`` picks batch norm's statistics: the batch's own (training,
-        losses, gradients) or the running averages (prediction).
+        losses, gradients) or the running averages (prediction). ``keep=False``
+        keeps only the output: ``zs`` is ``[logits]``, ``hs`` is ``[output]`` and
+        the other lists are empty. Each layer's arrays are then freed as soon as
+        the next layer has been computed, so a prediction on ``n`` samples needs a
+        few ``n × width`` arrays instead of ``2 · depth`` of them (the numbers are
+        the same: the same operations run in the same order).
         """
         L = self.n_layers
         zs, zhats, acts, norms = [], [], [], []
@@ -741,22 +746,29 @@ class MLP:
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             z = np.matmul(h, W, out=buf.z[i])  # z_i = h_i W_i + b_i
             z += b
-            zs.append(z)
             if i == L - 1:
                 break
+            if keep:
+                zs.append(z)
             zhat = z
             if self.norm is not None:  # ẑ_i = γ ⊙ (z_i − μ)/sqrt(σ² + ε) + β
                 running = None if batch_stats or self.norm == "layer" else (
                     self.running_mean[i], self.running_var[i])
                 zhat, nrm = _normalise(z, self._norm_axis, self.gammas[i], self.betas[i],
                                        buf.u[i], buf.zhat[i], running)
-                norms.append(nrm)
+                if keep:
+                    norms.append(nrm)
             a = self.activations[i].forward(zhat, buf.a[i])  # f_i(ẑ_i)
             h = np.add(h, a, out=buf.h[i]) if self.skips[i] else a  # h_{i+1} (= h_i + f_i(ẑ_i))
-            zhats.append(zhat)
-            acts.append(a)
-            hs.append(h)
-        hs.append(self._output_activation(zs[-1]))
+            if keep:
+                zhats.append(zhat)
+                acts.append(a)
+                hs.append(h)
+        zs.append(z)
+        out = self._output_activation(z)
+        if not keep:
+            return _Forward(zs, [], [], [out], [])
+        hs.append(out)
         return _Forward(zs, zhats, acts, hs, norms)
 
     @property
@@ -796,7 +808,7 @@ class MLP:
 
     def forward(self, X: npt.ArrayLike) -> Array:
         """Network output after the output activation, shape (n, n_out) (prediction mode)."""
-        return self._predict_pass(X).hs[-1]
+        return self._forward_pass(self._input(X), _FRESH, batch_stats=False, keep=False).hs[-1]
 
     # --- loss and backward -----------------------------------------------------
 
@@ -990,7 +1002,7 @@ class MLP:
         _check_penalty(l1, l2)
         X = self._input(X)
         with np.errstate(under="ignore"):
-            fw = self._forward_pass(X, _FRESH, batch_stats=True)
+            fw = self._forward_pass(X, _FRESH, batch_stats=True, keep=False)
         return self._loss(fw.zs[-1], fw.hs[-1], self._targets(y, X.shape[0])) + self.penalty(l1, l2)
 
     def loss_and_grads(self, X: npt.ArrayLike, y: npt.ArrayLike, l1: float = 0.0,
@@ -1281,7 +1293,7 @@ class MLP:
                 if classify:
                     train_acc[e] = np.mean(self._labels_from_output(t.hs[-1]) == labels)
                     if X_test is not None:
-                        out = self._forward_pass(Xt, _FRESH, batch_stats=False).hs[-1]
+                        out = self._forward_pass(Xt, _FRESH, batch_stats=False, keep=False).hs[-1]
                         test_acc[e] = np.mean(self._labels_from_output(out) == yt)
                 if e in wanted:
                     snapshots[e] = self.get_params()

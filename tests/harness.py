@@ -172,8 +172,11 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run dashboard.py`` on 127.0.0.1, started fresh and stopped after."""
 
-    def __init__(self, startup_timeout: float = 60.0, root: Path = ROOT) -> None:
+    def __init__(self, startup_timeout: float = 60.0, root: Path = ROOT,
+                 options: dict[str, str] | None = None) -> None:
         self.root = root  # the app's directory (another checkout, for A/B benchmarks)
+        #: Extra ``--section.option value`` pairs for ``streamlit run``.
+        self.options = dict(options or {})
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup_timeout = startup_timeout
@@ -192,6 +195,7 @@ class StreamlitServer:
                 "--server.headless", "true",
                 "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none",
+                *[part for key, value in self.options.items() for part in (f"--{key}", value)],
             ],
             cwd=self.root, stdout=log, stderr=subprocess.STDOUT, env=env,
         )

@@ -444,7 +444,7 @@ def test_largest_upload_stays_within_budget_and_fast() -> None:
 def test_guard_cuts_epochs_and_samples_and_says_so(monkeypatch) -> None:
     # A tiny budget stands in for a request that is too large: the page must cut, say
     # so, show the epochs it used and still draw everything.
-    monkeypatch.setattr(guard, "BUDGET", 2e7)
+    monkeypatch.setattr(guard, "BUDGET", 0.2)  # seconds of one core
     X, y = load("circles", n_samples=MAX_ROWS, noise=0.1, seed=1)
     at = _with_upload(X, y, digest="guarded")
     assert not at.exception, errors_text(at)
@@ -455,15 +455,15 @@ def test_guard_cuts_epochs_and_samples_and_says_so(monkeypatch) -> None:
     notes += guard_notes(at)
     assert len(charts(at)) == 2
     n_train = len(train_test_split(X, y, seed=0)[2])
-    b1 = guard.budget_epochs(4, 16, n_train, 200, runs=2, budget=1e7)
-    b2 = guard.budget_epochs(1, 16, n_train, 200, runs=2, budget=1e7)
+    b1 = guard.budget_epochs(4, 16, n_train, 200, runs=2, budget=0.1, acts=["identity", "relu"])
+    b2 = guard.budget_epochs(1, 16, n_train, 200, runs=2, budget=0.1, acts=["relu", "relu"])
     assert b1.capped and b2.capped
     assert T("common.guard.capped", allowed=b1.epochs, requested=200) in notes
     assert T("common.guard.capped", allowed=b2.epochs, requested=200) in notes
     switch_section(at, "c1")
     assert T("shapes.c1.setup", layers=4, width=16, epochs=b1.epochs,
              data=T("shapes.upload.name"), n=MAX_ROWS) in texts(at, "markdown")
-    monkeypatch.setattr(guard, "BUDGET", 1e5)  # not even one epoch: samples are cut too
+    monkeypatch.setattr(guard, "BUDGET", 1e-3)  # not even one epoch: samples are cut too
     at = _with_upload(X, y, digest="guarded")
     assert not at.exception, errors_text(at)
     sample_head = T("common.guard.samples", allowed=0, requested=0).split("**")[0]

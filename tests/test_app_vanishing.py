@@ -42,7 +42,7 @@ PRESETS = {
     "glorot": {"depth": 5, "act": ["sigmoid", "tanh"], "init": "standard",
                "init2": "glorot_uniform", "opt": "sgd"},
     "he": {"depth": 30, "act": ["relu"], "init": "glorot_uniform", "init2": "he_normal",
-           "opt": "momentum", "lr": 0.01, "epochs": 60, "batch": 32},
+           "opt": "momentum", "lr": 0.003, "epochs": 60, "batch": 32},
 }
 # Controls every preset sets; none may keep the value the test started from.
 STARTED = {"depth": 3, "epochs": 4, "n": 150, "noise": 0.35, "width": 9, "seed": 7}

@@ -75,3 +75,75 @@ def test_the_session_store_is_bounded() -> None:
     at = AppTest.from_function(app).run()
     assert not at.exception
     assert at.markdown[0].value == str(ui.cache.PRIVATE_ENTRIES)
+
+
+def test_size_of_counts_arrays_and_frames_once() -> None:
+    import numpy as np
+    import pandas as pd
+
+    a = np.zeros((100, 10))  # 8,000 bytes
+    frame = pd.DataFrame({"x": np.zeros(50)})
+    value = {"a": a, "again": a, "view": a[:10], "nested": [(a.copy(),)], "frame": frame, "n": 3}
+    # a (its view and second name count nothing more), its copy, the frame's column and index
+    assert ui.cache.size_of(value) == 16_000 + int(frame.memory_usage(index=True).sum())
+    assert ui.cache.size_of([a[:10], a]) == ui.cache.size_of(a[:10]) == 8_000
+
+
+def _store_app() -> None:
+    import numpy as np
+    import streamlit as st
+
+    from ui.cache import keep_private, session_memo, start_run
+
+    start_run()
+    keep_private()
+    # Each run uses three values of 20 MiB: 60 MiB, over the bound, all kept this run.
+    base = st.session_state.setdefault("_base", 0)
+    for i in range(base, base + 3):
+        session_memo(("big", i), lambda: np.zeros(20 * 2**20 // 8))
+    st.session_state["_base"] = base + 1
+
+
+def test_the_session_store_is_bounded_by_size_but_keeps_what_a_run_uses() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_store_app).run()
+    assert not at.exception
+    assert [k[1] for k in at.session_state["_private_cache"]] == [0, 1, 2]  # over the bound, kept
+    at.run()  # uses 1, 2, 3: 0 is from an earlier run and goes
+    assert [k[1] for k in at.session_state["_private_cache"]] == [1, 2, 3]
+    at.run()
+    assert [k[1] for k in at.session_state["_private_cache"]] == [2, 3, 4]
+
+
+def _release_app() -> None:
+    import numpy as np
+    import streamlit as st
+
+    from ui.cache import keep_private, session_memo, start_run
+
+    start_run()
+    keep_private()
+    session_memo(("kept", 1), lambda: np.zeros(10))
+    if st.session_state.get("_disconnect"):
+        # What Streamlit does to a session's caches when its browser disconnects (and
+        # to every cache on a clear): the store's release hook runs.
+        st.cache_resource.clear()
+    st.markdown(str(len(st.session_state["_private_cache"])))
+
+
+def test_the_session_store_is_emptied_when_the_session_is_released() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_release_app).run()
+    assert not at.exception and at.markdown[0].value == "1"
+    at.session_state["_disconnect"] = True
+    at.run()
+    assert not at.exception and at.markdown[0].value == "0"
+
+
+def test_memory_can_be_handed_back_on_linux() -> None:
+    import sys
+
+    assert ui.cache.release_memory() is sys.platform.startswith("linux")
+    assert ui.cache.limit_arenas() is sys.platform.startswith("linux")

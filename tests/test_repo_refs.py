@@ -4,13 +4,18 @@
   machine it was written on, someone's home directory), nor to a science file that is
   not in the repository: the science reference is ``docs/science.md``.
 * Every relative link in the Markdown documents points to a file that exists.
-* Every command on the science page prints what the page says it prints.
+* Every command on the science page prints what the page says it prints. A command that
+  trains a network prints its outcome in a form that holds on any processor (the page's
+  *Exact numbers and numbers "about"*), so it is run once more in a new process with
+  another OpenBLAS kernel and initial weights perturbed by one part in 10^12, and must
+  print the same lines there too.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import shlex
 import subprocess
@@ -21,6 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from readings_probe import other_blas_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,3 +181,27 @@ def test_science_page_commands_print_what_it_says(command: str, expected: list[s
         assert done.returncode == 0, done.stderr[-2000:]
         printed = done.stdout
     assert printed.strip().splitlines() == expected
+
+
+def training_commands() -> list[tuple[str, list[str]]]:
+    """The science page's commands that train a network (their outcomes are "about")."""
+    return [(c, e) for c, e in science_commands() if ".fit(" in c]
+
+
+def test_the_page_has_training_commands() -> None:
+    assert len(training_commands()) >= 4
+
+
+@pytest.mark.parametrize(("command", "expected"), training_commands())
+def test_training_commands_print_the_same_on_another_processor(command: str, expected: list[str]) -> None:
+    words = shlex.split(command)
+    assert len(words) == 3 and words[:2] == ["python", "-c"], "training commands are `python -c CODE`"
+    # Another BLAS kernel, and every network's initial weights times 1 + 1e-12 ε: the
+    # last-bit differences another processor makes, before training amplifies them.
+    prelude = ("import sys; sys.path.insert(0, 'tests')\n"
+               "from readings_probe import perturb_initial_weights\n"
+               "perturb_initial_weights(1e-12)\n")
+    done = subprocess.run([sys.executable, "-c", prelude + words[2]], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, **other_blas_env()})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines() == expected

@@ -1,4 +1,4 @@
-"""Pure-Python parts of the UI package: exports and the compute guard."""
+"""Pure-Python parts of the UI package: exports (the compute guard: tests/test_guard.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import numpy as np
 
 from core.mlp import MLP
 from ui.export import weights_npz
-from ui.guard import BUDGET, budget_epochs, training_cost
 
 
 def test_weights_npz_round_trip() -> None:
@@ -28,32 +27,6 @@ def test_weights_npz_round_trip() -> None:
     clone.set_params([archive[f"W{i}"] for i in range(3)], [archive[f"b{i}"] for i in range(3)])
     X = np.random.default_rng(0).normal(size=(7, 2))
     np.testing.assert_array_equal(clone.forward(X), model.forward(X))
-
-
-def test_budget_leaves_small_requests_alone() -> None:
-    b = budget_epochs(depth=10, width=32, n_samples=300, epochs=150, runs=2)
-    assert not b.capped and b.epochs == 150
-    assert b.cost == training_cost(10, 32, 300, 150, 2)
-
-
-def test_budget_caps_huge_requests_to_the_budget() -> None:
-    b = budget_epochs(depth=20, width=128, n_samples=2000, epochs=1000, runs=3)
-    assert b.capped and 1 <= b.epochs < 1000 and b.n_samples == 2000
-    assert training_cost(20, 128, 2000, b.epochs, 3) <= BUDGET
-    assert training_cost(20, 128, 2000, b.epochs + 1, 3) > BUDGET
-
-
-def test_budget_cuts_samples_when_one_epoch_is_too_much() -> None:
-    b = budget_epochs(depth=50, width=128, n_samples=50_000, epochs=100, runs=3)
-    assert b.capped and b.epochs == 1 and 10 <= b.n_samples < 50_000
-    assert training_cost(50, 128, b.n_samples, 1, 3) <= BUDGET
-
-
-def test_budget_cost_grows_linearly_in_depth_samples_and_epochs() -> None:
-    base = training_cost(10, 32, 100, 10)
-    assert training_cost(10, 32, 200, 10) == 2 * base
-    assert training_cost(10, 32, 100, 20) == 2 * base
-    assert training_cost(20, 32, 100, 10) > 1.9 * base
 
 
 def test_chart_svg_renders_offline() -> None:

@@ -17,7 +17,13 @@ from sections.playground.settings import parse_shape
 from ui.controls import foreign_digits, url_number
 from ui.frame import PAGES
 from ui.i18n import Translator
-from ui.internals import OVERSIZED_KEY, QUERY_PARAMETER_LIMIT, note_oversized_queries
+from ui.internals import (
+    OVERSIZED_BY_LENGTH,
+    OVERSIZED_KEY,
+    QUERY_LENGTH_LIMIT,
+    QUERY_PARAMETER_LIMIT,
+    note_oversized_queries,
+)
 from ui.literal import literal
 
 BY_NAME = {p.name: p for p in PAGES}
@@ -153,7 +159,8 @@ def test_a_refused_query_string_becomes_one_marker() -> None:
     assert sanitize("a=1&b=2") == "a=1&b=2" and sanitize("") == ""
     big = "&".join(f"k{i}=1" for i in range(1200))
     assert sanitize(big) == f"{OVERSIZED_KEY}=1200"
-    assert sanitize("x=" + "y" * (512 * 1024)) == f"{OVERSIZED_KEY}=1"
+    long = "x=" + "y" * (512 * 1024)
+    assert sanitize(long) == f"{OVERSIZED_KEY}={OVERSIZED_BY_LENGTH}{len(long)}"
 
 
 def test_a_link_over_the_parameter_limit_gets_a_note() -> None:
@@ -166,4 +173,16 @@ def test_a_link_over_the_parameter_limit_gets_a_note() -> None:
     assert line in notes(at)
     assert OVERSIZED_KEY not in at.query_params
     # Nothing of the link was used: English, defaults.
+    assert bound_widgets(at)["seed"].value == 0
+
+
+def test_a_link_over_the_length_limit_says_length_not_count() -> None:
+    """Three parameters, but longer than Streamlit reads: the note names the length."""
+    note_oversized_queries()
+    query = {"seed": "5", "lang": "ko", "pad": "y" * QUERY_LENGTH_LIMIT}
+    at = open_page(BY_NAME["playground"], query)
+    assert not at.exception, errors_text(at)
+    shown = notes(at)
+    assert f"{QUERY_LENGTH_LIMIT:,} the server reads" in shown and "characters long" in shown, shown
+    assert "settings, more than" not in shown, shown
     assert bound_widgets(at)["seed"].value == 0

@@ -31,6 +31,33 @@ least recently used dropped first): a training reached through
 :func:`memo_run` is still kept, in the session. :func:`ui.frame.frame` starts
 every run public again (:func:`start_run`).
 
+**Memory a visitor's data costs, and giving it back.** A 5,000-row upload on
+a 50 × 128 network takes a few hundred MB while it trains; what stays after
+the visitor has gone must be bounded and must go back to the system (issue 25):
+
+* the session store is bounded by size as well as by count
+  (:data:`PRIVATE_BYTES`, :data:`PRIVATE_ENTRIES`; what the current run uses is
+  never dropped for size);
+* it is emptied when the visitor's browser disconnects (a session-scoped
+  ``st.cache_resource`` whose ``on_release`` clears it). Streamlit keeps a
+  disconnected session (its ``st.session_state``, the upload, the last page's
+  elements and deferred downloads) for ``server.disconnectedSessionTTL``
+  seconds (120) in case the browser comes back, and drops it when another
+  session disconnects after that; a reconnected page simply computes again;
+* freed memory goes back to the operating system (:func:`release_memory`,
+  glibc's ``malloc_trim``): after every private computation, on every such
+  release, and at the start of page runs (at most every
+  :data:`RELEASE_EVERY` seconds), which returns what dropped sessions freed.
+  Without it glibc keeps freed training buffers in its arenas for later
+  allocations: four sessions, three rounds of the upload above left the
+  process ~900 MB large. For the same reason the process uses at most
+  :data:`MALLOC_ARENAS` arenas (:func:`limit_arenas`, at import): glibc gives
+  contending threads arenas of their own, and Streamlit runs every session's
+  script in a thread of its own.
+
+``tests/test_load.py::test_upload_soak_memory_plateaus`` and BENCHMARKS.md
+(*Memory*, "Uploads") measure it on a real server.
+
 A page script runs again from the top on every rerun, so a plain
 ``@st.cache_data`` on one of its functions would build a new cached-function
 wrapper every run, and Streamlit keys each wrapper by reading and tokenising
@@ -44,8 +71,13 @@ copy-on-read. Section modules are imported once, so for them it is simply
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
+import math
+import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -59,16 +91,39 @@ F = TypeVar("F", bound=Callable[..., Any])
 _MADE: dict[tuple, Callable[..., Any]] = {}
 #: Most values one session keeps of its private data (results, views, specs together).
 PRIVATE_ENTRIES = 32
+#: Most bytes (arrays and frames, as :func:`size_of` counts them) one session keeps of its
+#: private data. A trained 50 × 128 network is ~6.5 MB, its saved states for the
+#: boundary scrubber up to 20 times that: the count alone bounded a session at ~4 GB.
+PRIVATE_BYTES = 48 * 2**20
+#: Most malloc arenas the process uses (:func:`limit_arenas`).
+MALLOC_ARENAS = 2
+#: Seconds between two releases of freed memory at the start of page runs (:func:`start_run`).
+RELEASE_EVERY = 2.0
+_last_release = -math.inf
 _PRIVATE_STATE = "_private_cache"
 #: Session-state flag: the page's last full run used this visitor's own data. Kept in
 #: the session (not in the thread) so that a fragment's rerun, which does not run the
 #: page from the top, knows it too.
 _PRIVATE_RUN = "_private_run"
+#: Session-state counter of the page's full runs (the size bound of the store spares
+#: what the current run uses).
+_RUN_SERIAL = "_private_run_serial"
 
 
 def start_run() -> None:
-    """A new run of a page: nothing of the visitor's own data is in use yet."""
+    """A new run of a page: nothing of the visitor's own data is in use yet.
+
+    Also hands memory that ended sessions freed back to the system
+    (:func:`release_memory`, at most every :data:`RELEASE_EVERY` seconds): Streamlit
+    drops a session some time after its browser has gone, outside any run.
+    """
     st.session_state[_PRIVATE_RUN] = False
+    st.session_state[_RUN_SERIAL] = st.session_state.get(_RUN_SERIAL, 0) + 1
+    global _last_release
+    now = time.monotonic()
+    if now - _last_release >= RELEASE_EVERY:
+        _last_release = now
+        release_memory()
 
 
 def keep_private() -> None:
@@ -86,16 +141,137 @@ def is_private() -> bool:
 
 
 def session_memo(key: Hashable, build: Callable[[], T]) -> T:
-    """``build()`` kept in this visitor's ``st.session_state`` (bounded, LRU)."""
+    """``build()`` kept in this visitor's ``st.session_state``.
+
+    Bounded by :data:`PRIVATE_ENTRIES` values and :data:`PRIVATE_BYTES` bytes, least
+    recently used dropped first, and emptied when the visitor's browser disconnects.
+    The size bound drops only values that the current run has not used: what one page
+    shows is kept whole (the compute guard bounds it), so a page whose values together
+    exceed the bound does not recompute one of them on every rerun.
+    """
     store: OrderedDict = st.session_state.setdefault(_PRIVATE_STATE, OrderedDict())
+    _released_on_disconnect(id(store), store)
+    run = st.session_state.get(_RUN_SERIAL, 0)
     if key in store:
         store.move_to_end(key)
-        return store[key]
+        value, size, _ = store[key]
+        store[key] = (value, size, run)
+        return value
     value = build()
-    store[key] = value
+    store[key] = (value, size_of(value), run)
     while len(store) > PRIVATE_ENTRIES:
         store.popitem(last=False)
+    total = sum(size for _, size, _ in store.values())
+    for old in list(store):
+        if total <= PRIVATE_BYTES:
+            break
+        _, size, used = store[old]
+        if used != run:
+            del store[old]
+            total -= size
     return value
+
+
+def private_bytes() -> int:
+    """Bytes this session's store of private values holds (as :func:`size_of` counts)."""
+    store = st.session_state.get(_PRIVATE_STATE) or {}
+    return sum(size for _, size, _ in store.values())
+
+
+def size_of(value: Any) -> int:
+    """Bytes of the arrays and frames inside `value` (dicts, lists, tuples, dataclasses and
+    other objects with a ``__dict__``, followed once each; a view counts its whole base,
+    once); other objects count nothing.
+
+    It counts what grows with the data and the network, which is what the session store
+    must bound; the few hundred bytes of each small Python object are left out.
+    """
+    seen: set[int] = set()
+    counted: set[int] = set()  # arrays whose memory is counted (bases of views included)
+    total = 0
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if id(v) in seen:
+            continue
+        seen.add(id(v))
+        if isinstance(v, np.ndarray):
+            base = v
+            while isinstance(base.base, np.ndarray):  # a view keeps its whole base alive
+                base = base.base
+            if id(base) not in counted:
+                counted.add(id(base))
+                total += base.nbytes
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list | tuple | set | frozenset):
+            stack.extend(v)
+        elif hasattr(v, "memory_usage") and hasattr(v, "columns"):  # a pandas DataFrame
+            total += int(v.memory_usage(index=True, deep=False).sum())
+        elif hasattr(v, "__dict__") and not isinstance(v, type):
+            stack.extend(vars(v).values())
+    return total
+
+
+def _release_private(store: OrderedDict) -> None:
+    """The visitor's browser disconnected: drop their private values, give the memory back."""
+    store.clear()
+    release_memory()
+
+
+@st.cache_resource(scope="session", max_entries=1, show_spinner=False, on_release=_release_private)
+def _released_on_disconnect(store_id: int, _store: OrderedDict) -> OrderedDict:
+    """Register this session's store so that Streamlit releases it when the session
+    disconnects (session-scoped caches are cleared then). One entry per session, keyed
+    by the store's identity (AppTest gives every test session the same id)."""
+    return _store
+
+
+def _libc() -> ctypes.CDLL | None:
+    """glibc, or None (macOS, Windows, musl: nothing to trim there)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim  # noqa: B018 - musl has no malloc_trim
+        libc.mallopt  # noqa: B018
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_LIBC = _libc()
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def release_memory() -> bool:
+    """Hand freed heap memory back to the operating system (glibc ``malloc_trim(0)``).
+
+    NumPy frees a training's buffers when it ends, but glibc keeps the pages in its
+    arenas for later allocations, so a process that served one large upload stayed
+    large. ``malloc_trim`` returns every free page of every arena (a few ms). Returns
+    whether anything could be asked (False where the C library is not glibc).
+    """
+    if _LIBC is None:
+        return False
+    _LIBC.malloc_trim(0)
+    return True
+
+
+def limit_arenas(n: int = MALLOC_ARENAS) -> bool:
+    """Use at most `n` malloc arenas (glibc ``mallopt(M_ARENA_MAX, n)``).
+
+    glibc gives threads that contend for the heap arenas of their own, up to 8 per
+    core; each keeps the peak of what its threads allocated. Streamlit runs every
+    session's script in a thread of its own, so each training session could leave
+    a training's peak behind in another arena. Returns whether it could be set.
+    """
+    if _LIBC is None:
+        return False
+    return bool(_LIBC.mallopt(_M_ARENA_MAX, n))
+
+
+limit_arenas()
 
 
 def page_cache(max_entries: int) -> Callable[[F], F]:
@@ -177,7 +353,13 @@ def _public_or_private(fn: Callable[..., Any], cached: Callable[..., Any]) -> Ca
 
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
-        return fn(*args, **kwargs) if is_private() else cached(*args, **kwargs)
+        if not is_private():
+            return cached(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            # The visitor's training buffers are garbage now: return them to the system.
+            release_memory()
 
     call.clear = cached.clear  # type: ignore[attr-defined]
     return call

@@ -21,7 +21,7 @@ import streamlit as st
 from ui.cache import start_run
 from ui.controls import Bound, Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
-from ui.internals import OVERSIZED_KEY, QUERY_PARAMETER_LIMIT
+from ui.internals import OVERSIZED_BY_LENGTH, OVERSIZED_KEY, QUERY_LENGTH_LIMIT, QUERY_PARAMETER_LIMIT
 from ui.startup import prepare_process
 
 APP_ROOT = Path(__file__).resolve().parent.parent
@@ -182,8 +182,13 @@ def frame(page: str) -> Frame:
     if oversized:
         # Streamlit refused the whole query string (ui.internals.note_oversized_queries).
         raw = oversized[0]
-        count = f"{int(raw):,}" if raw.isascii() and raw.isdigit() and len(raw) < 10 else "?"
-        controls.note_line(t("common.url.oversized", count=count, limit=f"{QUERY_PARAMETER_LIMIT:,}"))
+        by_length = raw.startswith(OVERSIZED_BY_LENGTH)
+        digits = raw.removeprefix(OVERSIZED_BY_LENGTH)
+        count = f"{int(digits):,}" if digits.isascii() and digits.isdigit() and len(digits) < 10 else "?"
+        if by_length:
+            controls.note_line(t("common.url.too_long", count=count, limit=f"{QUERY_LENGTH_LIMIT:,}"))
+        else:
+            controls.note_line(t("common.url.oversized", count=count, limit=f"{QUERY_PARAMETER_LIMIT:,}"))
         st.query_params.pop(OVERSIZED_KEY, None)
 
     st.set_page_config(

@@ -59,6 +59,11 @@ def unrecorded() -> Iterator[None]:
 OVERSIZED_KEY = "_url_oversized"
 #: Most query parameters Streamlit reads in one query string.
 QUERY_PARAMETER_LIMIT: int = query_params.CLIENT_STATE_QUERY_STRING_MAX_FIELDS
+#: Longest query string Streamlit reads, in characters.
+QUERY_LENGTH_LIMIT: int = query_params.CLIENT_STATE_QUERY_STRING_MAX_LENGTH
+#: Prefix of the marker's value when the string was refused for its length (the
+#: value is then ``chars<length>``; otherwise it is the parameter count).
+OVERSIZED_BY_LENGTH = "chars"
 
 
 def note_oversized_queries() -> bool:
@@ -71,8 +76,10 @@ def note_oversized_queries() -> bool:
     are parsed): the page opens at its defaults and only the server log says
     why. This wraps that function in both modules that call it, so a refused
     string becomes the one parameter :data:`OVERSIZED_KEY` and the frame tells
-    the visitor (:func:`ui.frame.frame`). The limits stay Streamlit's; counting
-    ``&`` is all the wrapper adds. Idempotent.
+    the visitor (:func:`ui.frame.frame`). Its value says which limit the string
+    broke: the parameter count (counted as Streamlit counts, ``&`` + 1) when
+    there were too many, else ``chars<length>`` for a string that was too long.
+    The limits stay Streamlit's. Idempotent.
 
     A process installs it in its first page run, after that run's request was
     read: the very first session of a fresh server is not told.
@@ -91,7 +98,10 @@ def note_oversized_queries() -> bool:
     def sanitize(query_string: str) -> str:
         kept = original(query_string)
         if query_string and not kept:
-            return f"{OVERSIZED_KEY}={query_string.count('&') + 1}"
+            fields = query_string.count("&") + 1
+            if fields > QUERY_PARAMETER_LIMIT:
+                return f"{OVERSIZED_KEY}={fields}"
+            return f"{OVERSIZED_KEY}={OVERSIZED_BY_LENGTH}{len(query_string)}"
         return kept
 
     sanitize._notes_oversized = True  # type: ignore[attr-defined]

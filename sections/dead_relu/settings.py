@@ -188,7 +188,8 @@ def task(fr: Frame, s: DeadReluSettings) -> Task:
     # section's networks, but the shared budget keeps epochs and rows the same in
     # every section.
     budget = budget_epochs(s.depth, s.width, n_train, s.epochs,
-                           runs=len(s.acts) + STEP_RUNS + len(REMEDIES), n_in=X.shape[1])
+                           runs=len(s.acts) + STEP_RUNS + len(REMEDIES), n_in=X.shape[1],
+                           acts=[*s.acts, "relu", "leaky_relu", *(r[1] for r in REMEDIES)])
     note_budget(budget, t)
     spec = RunSpec(**dataclasses.asdict(s.network), data_key=data_key, epochs=budget.epochs,
                    seed=s.seed, n_train=budget.n_samples)

@@ -68,6 +68,7 @@ class RunSpec:
 
 def run_spec(fr: Frame, s: HomeSettings) -> RunSpec:
     """Apply the compute guard (and say so when it cuts the epochs)."""
-    budget = budget_epochs(s.depth, s.width, N_TRAIN, s.epochs, runs=len(PAIR))
+    budget = budget_epochs(s.depth, s.width, N_TRAIN, s.epochs, runs=len(PAIR), batch=BATCH,
+                           acts=PAIR)
     note_budget(budget, fr.t)
     return RunSpec(s.depth, s.width, budget.epochs, s.seed)

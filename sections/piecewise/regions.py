@@ -43,7 +43,7 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
     with left:
         X, y, used = load_data(data, N_2D, NOISE_2D, s.seed, t)
     mine = user_data() if used == UPLOAD else None
-    budget = budget_epochs(depth, width, len(X), EPOCHS_2D, runs=1, n_in=2)
+    budget = budget_epochs(depth, width, len(X), EPOCHS_2D, runs=1, n_in=2, acts="relu")
     X, y = X[:budget.n_samples], y[:budget.n_samples]
     with left:
         note_budget(budget, t)

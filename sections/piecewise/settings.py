@@ -74,7 +74,7 @@ class PiecewiseSettings:
     def budget(self) -> Budget:
         """The compute guard's verdict for the fit (plain arithmetic, no data needed)."""
         a = self.asked
-        return budget_epochs(a.depth, a.width, a.n, a.epochs, runs=1, n_in=1)
+        return budget_epochs(a.depth, a.width, a.n, a.epochs, runs=1, n_in=1, acts=a.act)
 
     def fit_spec(self) -> FitSpec:
         """The curve fit's record: the sidebar's network, with the guard's epochs and samples."""

@@ -22,7 +22,22 @@ from core.features import FEATURES
 from core.points import MAX_POINTS, PointsError, decode_points, encode_points, toggle_point
 from sections.playground.data import PLANE_EXTENT, PlaneData, plane_data
 from sections.playground.frames import F32_MAX, full_value
-from sections.playground.run import CHUNK, FPS, MAX_EPOCHS, MAX_PLAY, Run, command, new_run, run_spec
+from sections.playground.run import (
+    CHUNK,
+    DEFAULT_CHUNK_SECONDS,
+    FPS,
+    MAX_EPOCHS,
+    MAX_PLAY,
+    PLAY_RATE,
+    Command,
+    Run,
+    chunk_epochs_for,
+    chunk_work,
+    command,
+    new_run,
+    run_spec,
+    valid_command,
+)
 from sections.playground.settings import DRAW, LINK_BOX, NAME, POINTS_KEY, PlaygroundSettings, import_link
 from ui.charts import compiled
 from ui.charts.playground import loss_chart
@@ -30,7 +45,6 @@ from ui.components.playground import command as sent_command
 from ui.components.playground import playground
 from ui.export import Weights, chart_block, run_settings
 from ui.frame import Frame
-from ui.guard import budget_epochs, note_budget
 from ui.i18n import Translator, option_labels
 from ui.references import cite
 
@@ -50,21 +64,33 @@ def _stash() -> None:
 
 
 def chunk_epochs(s: PlaygroundSettings, plane: PlaneData, t: Translator) -> int:
-    """Epochs per request: :data:`CHUNK`, fewer when the compute guard says so."""
-    width = max(s.shape, default=1)
-    budget = budget_epochs(len(s.shape), width, max(len(plane.y_train), 1), CHUNK, runs=2,
-                           n_in=len(s.features))
-    note_budget(budget, t)
-    return max(budget.epochs, 1)
+    """Epochs per request: :data:`CHUNK`, fewer for a network that costs more to train
+    (``run.chunk_epochs_for``), and the page says so; and says when playing waits for the
+    session's share of the server (``run.PlayBudget``)."""
+    spec = run_spec(s, plane)
+    chunk = chunk_epochs_for(spec, plane)
+    if chunk < CHUNK:
+        ratio = chunk_work(spec, plane).seconds() / DEFAULT_CHUNK_SECONDS
+        st.info(t(f"{NAME}.chunk_small", chunk=chunk, full=CHUNK, ratio=f"{ratio:.2g}"),
+                icon=":material/speed:")
+    run = st.session_state.get(_RUN)
+    if run is not None and run.playing and run.paced and run.spec == run_spec(s, plane, chunk):
+        eps = min(FPS, run.chunk * PLAY_RATE / run.chunk_cost)
+        st.info(t(f"{NAME}.paced", rate=f"{60 * PLAY_RATE:.0f}", eps=f"{eps:.2g}", fps=FPS),
+                icon=":material/hourglass_top:")
+    return chunk
 
 
 def current_run(s: PlaygroundSettings, plane: PlaneData, chunk: int) -> Run:
-    """This session's run for these settings: kept while they stay, new when they change."""
+    """This session's run for these settings: kept while they stay, new when they change.
+    A new run keeps the session's play budget."""
     spec = run_spec(s, plane, chunk)
     run = st.session_state.get(_RUN)
     if run is None or run.spec != spec:
-        run = new_run(spec, plane)
-        st.session_state[_RUN] = run
+        fresh = new_run(spec, plane)
+        if run is not None:
+            fresh.budget = run.budget
+        run = st.session_state[_RUN] = fresh
     return run
 
 
@@ -95,12 +121,13 @@ def player(s: PlaygroundSettings, plane: PlaneData, chunk: int | None, t: Transl
     """The component and the commands it sends; a fragment, so playback reruns only this."""
     cmd = st.session_state.pop(_CMD, None)
     if chunk is None:  # nothing to train yet: only the plane to click on
-        if cmd and cmd.get("action") == "click" and _click(s, cmd, t) == "app":
+        click = valid_command(cmd)
+        if click is not None and click.action == "click" and _click(s, click, t) == "app":
             st.rerun()
         playground(empty_payload(s, t), key=KEY, on_command=_stash)
         return
     run = current_run(s, plane, chunk)
-    if cmd:
+    if cmd is not None:
         scope = _apply(s, plane, run, cmd, t)
         if scope == "app":
             st.rerun()
@@ -108,33 +135,30 @@ def player(s: PlaygroundSettings, plane: PlaneData, chunk: int | None, t: Transl
     playground(payload(s, plane, run, t), key=KEY, on_command=_stash)
 
 
-def _apply(s: PlaygroundSettings, plane: PlaneData, run: Run, cmd: dict, t: Translator) -> str:
-    action = cmd.get("action")
-    run.ctl = max(run.ctl, _whole(cmd.get("ctl")))
-    if action == "reset":
+def _apply(s: PlaygroundSettings, plane: PlaneData, run: Run, raw: object, t: Translator) -> str:
+    cmd = valid_command(raw)  # the one check of what the browser sent
+    if cmd is None:
+        return "fragment"
+    run.ctl = max(run.ctl, cmd.ctl)
+    if cmd.action == "reset":
         fresh = new_run(run.spec, plane)
-        fresh.ctl = run.ctl
+        fresh.ctl, fresh.budget = run.ctl, run.budget
         st.session_state[_RUN] = fresh
         return "app"
-    if action == "click":
+    if cmd.action == "click":
         return _click(s, cmd, t)
     scope = command(run, plane, cmd)
     run.seq += 1
     return scope
 
 
-def _whole(value: object) -> int:
-    return int(value) if isinstance(value, int | float) and np.isfinite(value) else 0
-
-
-def _click(s: PlaygroundSettings, cmd: dict, t: Translator) -> str:
+def _click(s: PlaygroundSettings, cmd: Command, t: Translator) -> str:
     """A click on the plane while drawing: add a point there, or remove the one it hit."""
-    if s.data != DRAW:
+    if s.data != DRAW or cmd.x1 is None or cmd.x2 is None:
         return "fragment"
     current = [] if not s.points else _points(s)
     try:
-        points = toggle_point(current, float(cmd.get("x1", 0)), float(cmd.get("x2", 0)), s.brush,
-                              s.problem)
+        points = toggle_point(current, cmd.x1, cmd.x2, s.brush, s.problem)
     except (PointsError, TypeError, ValueError):
         # A 101st point; anything else (a click off the plane) changes nothing.
         if len(current) >= MAX_POINTS:
@@ -296,7 +320,8 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     if grad:
         st.markdown(grad)
     _loss_chart(s, plane, run, epoch, t)
-    st.caption(t(f"{NAME}.limits", chunk=run.chunk, play=f"{MAX_PLAY:,}", total=f"{MAX_EPOCHS:,}"))
+    st.caption(t(f"{NAME}.limits", chunk=run.chunk, play=f"{MAX_PLAY:,}", total=f"{MAX_EPOCHS:,}",
+                 rate=f"{60 * PLAY_RATE:.0f}"))
 
 
 def marked_units(frame: dict) -> tuple[list[list], list[list]]:

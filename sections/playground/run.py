@@ -21,10 +21,28 @@ One request trains at most one chunk; one press of Play trains at most
 :data:`MAX_PLAY` epochs, a network at most :data:`MAX_EPOCHS`; a session gets a
 chunk at most every :data:`MIN_INTERVAL` seconds. So a long play is a series of short
 requests, and other sessions are served between them. Training that diverges stops.
+
+What a chunk costs is the compute guard's model (:mod:`ui.guard`, seconds of one core:
+the training, and every frame's maps): :func:`chunk_epochs_for` gives an expensive
+network fewer epochs per chunk (one of :data:`CHUNK_SIZES`, so that the chunks of a
+play are still whole and aligned), so that no chunk costs more than
+:data:`CHUNK_SECONDS`, twice the default network's chunk (unless one epoch alone does:
+one epoch is the least a chunk trains). And each session has a :class:`PlayBudget`: a token
+bucket that refills at :data:`PLAY_RATE` seconds of one core per second, enough for the
+default network at full speed with half as much again; a chunk waits until the bucket
+holds its cost, so a session spends at most :data:`PLAY_BURST` plus ``PLAY_RATE``
+per second, whatever it plays, and thirty playing students share the server alike.
+
+Commands
+--------
+What the browser sends is checked in one place, :func:`valid_command`, before anything
+reads it: a known ``action``, epochs and the control counter as whole numbers clipped
+into range, click coordinates as finite numbers; anything else is dropped.
 """
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Mapping
@@ -34,12 +52,14 @@ from typing import Any
 import numpy as np
 
 from core.activations import ACTIVATIONS
+from core.datasets import PLAYGROUND_SAMPLES
 from core.features import expand
 from core.mlp import MLP, Params
 from core.network_view import snapshot_views
 from sections.playground.data import PLANE_EXTENT, PlaneData
 from sections.playground.frames import OUTPUT_RESOLUTION, encode, frame_stride, node_resolution, static_part
-from sections.playground.settings import PlaygroundSettings, Training
+from sections.playground.settings import DEFAULTS, PlaygroundSettings, Training
+from ui.guard import Work, fit_work, frame_work
 
 #: Epochs one request trains.
 CHUNK = 25
@@ -53,6 +73,13 @@ MAX_EPOCHS = 10_000
 MIN_INTERVAL = 0.2
 #: Frames a second the browser shows while playing.
 FPS = 30
+#: Epochs a chunk may have: the divisors of :data:`MAX_PLAY` up to :data:`CHUNK`, largest
+#: first, so that one press of Play is always whole chunks.
+CHUNK_SIZES = tuple(k for k in range(CHUNK, 0, -1) if MAX_PLAY % k == 0)
+#: How much more than the default network's chunk a chunk may cost (in the model).
+CHUNK_SLACK = 2.0
+#: How much more than the default network at full speed a session may spend playing.
+PLAY_SHARE = 1.5
 #: Activations for which "z <= 0 on every training point" makes a unit dead: it outputs
 #: f(0) for every point and no gradient reaches its weights (``can_die``: ReLU).
 DEAD_ACTS = tuple(name for name, act in ACTIVATIONS.items() if act.can_die)
@@ -100,6 +127,92 @@ def run_spec(s: PlaygroundSettings, plane: PlaneData, chunk: int = CHUNK) -> Run
     return RunSpec(**training, data_key=plane.key, problem=plane.problem, chunk=chunk)
 
 
+def chunk_work(spec: RunSpec, plane: PlaneData, chunk: int | None = None) -> Work:
+    """What one chunk of `chunk` epochs (``spec.chunk`` by default) does: :meth:`MLP.fit` over
+    the training points, and the frames of every ``stride``-th epoch (:mod:`ui.guard`)."""
+    return _chunk_work(spec.sizes, spec.acts, len(plane.y_train), len(plane.y_test), spec.batch,
+                       spec.chunk if chunk is None else chunk)
+
+
+def _chunk_work(sizes: list[int], acts: tuple[str, ...], n_train: int, n_test: int, batch: int,
+                chunk: int) -> Work:
+    stride = frame_stride(sizes, chunk)
+    frames = len({e for e in range(1, chunk + 1) if e % stride == 0} | {chunk})
+    view = frame_work(sizes, n_train, n_test, node_resolution(sizes), OUTPUT_RESOLUTION, acts)
+    return fit_work(sizes, n_train, chunk, batch, acts) + view * frames
+
+
+def _default_chunk_seconds() -> float:
+    """The model's cost of a chunk of Playground's default network (circle, 4,2, batch 10)."""
+    n = PLAYGROUND_SAMPLES["classification"]
+    n_train = round(n * int(DEFAULTS["train"]) / 100)
+    shape = [int(w) for w in str(DEFAULTS["shape"]).split(",")]
+    sizes = [len(DEFAULTS["features"]), *shape, 1]
+    acts = (str(DEFAULTS["act"]),) * len(shape)
+    return _chunk_work(sizes, acts, n_train, n - n_train, int(DEFAULTS["batch"]), CHUNK).seconds()
+
+
+#: Seconds of one core a chunk of the default network costs (the model's figure).
+DEFAULT_CHUNK_SECONDS = _default_chunk_seconds()
+#: The most a chunk should cost: twice the default's.
+CHUNK_SECONDS = CHUNK_SLACK * DEFAULT_CHUNK_SECONDS
+#: Seconds of one core per second a session may spend playing, on average: the default
+#: network at full speed (:data:`FPS` epochs a second), with half as much again.
+PLAY_RATE = PLAY_SHARE * DEFAULT_CHUNK_SECONDS * FPS / CHUNK
+#: What a session that has not played for a while may spend at once (ten seconds' worth).
+PLAY_BURST = 10 * PLAY_RATE
+
+
+def chunk_epochs_for(spec: RunSpec, plane: PlaneData) -> int:
+    """Epochs per chunk for this network and these points: the largest of :data:`CHUNK_SIZES`
+    whose chunk costs at most :data:`CHUNK_SECONDS` (one epoch when even that costs more).
+
+    It depends on the settings and the data's size alone (the model's rates are constants
+    of the code, not measured while serving), so a shared link gets the same chunks, and so
+    the same network at every epoch, on every machine running this version.
+    """
+    for k in CHUNK_SIZES:
+        if chunk_work(spec, plane, k).seconds() <= CHUNK_SECONDS:
+            return k
+    return 1
+
+
+@dataclass
+class PlayBudget:
+    """One session's play budget: a token bucket of seconds of one core.
+
+    The bucket holds at most `burst` and refills at `rate` per second. A chunk may start
+    when the bucket holds its modelled cost (or is full, for a chunk that costs more than
+    `burst`), and takes that cost, so the level may go below zero until it refills. In any
+    ``t`` seconds a session thus starts chunks worth at most ``burst + rate · t`` (plus one
+    chunk dearer than `burst`). ``now`` is any monotonic clock, in seconds.
+    """
+
+    rate: float = PLAY_RATE
+    burst: float = PLAY_BURST
+    #: The level at `at` (None: full).
+    tokens: float | None = None
+    at: float | None = None
+
+    def level(self, now: float) -> float:
+        """Seconds of one core in the bucket at `now`."""
+        if self.tokens is None or self.at is None:
+            return self.burst
+        return min(self.burst, self.tokens + self.rate * max(now - self.at, 0.0))
+
+    def allows(self, cost: float, now: float) -> bool:
+        """Whether a chunk costing `cost` may start at `now`."""
+        return self.level(now) >= min(cost, self.burst)
+
+    def wait(self, cost: float, now: float) -> float:
+        """Seconds from `now` until a chunk costing `cost` may start (0 if it may now)."""
+        return max(0.0, (min(cost, self.burst) - self.level(now)) / self.rate)
+
+    def spend(self, cost: float, now: float) -> None:
+        """Take `cost` out of the bucket at `now`."""
+        self.tokens, self.at = self.level(now) - cost, now
+
+
 def chunk_seed(seed: int, chunk: int) -> int:
     """The shuffling seed of chunk ``chunk`` of a run seeded ``seed``: the same on every machine."""
     return int(np.random.SeedSequence([seed, chunk]).generate_state(1)[0])
@@ -138,6 +251,14 @@ class Run:
     seq: int = 0
     ctl: int = 0
     last_chunk: float = 0.0
+    #: The model's cost of one chunk, seconds of one core (:func:`chunk_work`).
+    chunk_cost: float = 0.0
+    #: The session's play budget (a new run keeps the old run's: see ``play.current_run``).
+    budget: PlayBudget = field(default_factory=PlayBudget)
+    #: Seconds the next chunk had to wait for the budget, when it last did (0: it did not).
+    waited: float = 0.0
+    #: Whether this play has waited for the budget (the page then says so).
+    paced: bool = False
 
     @property
     def chunk(self) -> int:
@@ -174,7 +295,8 @@ def new_run(spec: RunSpec, plane: PlaneData) -> Run:
     net = build(spec)
     params = net.get_params()
     view = _views(spec, net, plane, {0: params})[0]
-    run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex)
+    run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex,
+              chunk_cost=chunk_work(spec, plane).seconds())
     _, X_test = _inputs(spec, plane)
     test = _test_loss(net, params, plane, X_test)
     run.frames[0] = encode(view, 0, test, {}, spec.marked_layers, spec.dead_layers)
@@ -202,11 +324,19 @@ def blocked(run: Run) -> str | None:
 
 
 def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
-    """Train the run's next chunk and make its frames; False when it may not (see :func:`blocked`)."""
+    """Train the run's next chunk and make its frames, and charge its cost to the session's
+    budget; False when it may not (see :func:`blocked`) or must wait for the budget
+    (``run.waited`` then says how long, and ``run.paced`` is set)."""
     reason = blocked(run)
     if reason is not None:
         run.stop = reason
         return False
+    now = time.monotonic() if now is None else now
+    if not run.budget.allows(run.chunk_cost, now):
+        run.waited, run.paced = run.budget.wait(run.chunk_cost, now), True
+        return False
+    run.budget.spend(run.chunk_cost, now)
+    run.waited = 0.0
     spec, before = run.spec, run.trained
     epochs = min(spec.chunk - before % spec.chunk, MAX_EPOCHS - before)
     X_train, X_test = _inputs(spec, plane)
@@ -232,7 +362,7 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
         run.diverged_at = before + h.diverged_at
         run.stop = "diverged"
     _forget_old(run)
-    run.last_chunk = time.monotonic() if now is None else now
+    run.last_chunk = now
     return True
 
 
@@ -247,29 +377,100 @@ def _ahead(run: Run, have: int) -> list[int]:
     return sorted(e for e in run.frames if e > have)
 
 
-def command(run: Run, plane: PlaneData, cmd: Mapping[str, Any], now: float | None = None) -> str:
+#: What the browser may ask (ui/components/playground.py).
+ACTIONS = ("play", "more", "pause", "step", "reset", "click")
+#: The largest control counter kept (the browser's counts from 1; JavaScript's safe integers).
+MAX_CTL = 2**53 - 1
+#: Click coordinates beyond this are off any plane (the plane is ±6).
+MAX_COORD = 1e6
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command from the browser, checked (:func:`valid_command`).
+
+    ``at``, ``have``: epochs in ``[0, MAX_EPOCHS]`` (None when absent or unusable);
+    ``ctl``: the browser's control counter in ``[0, MAX_CTL]`` (0 when unusable);
+    ``x1``, ``x2``: a click's finite coordinates (None when absent or unusable).
+    """
+
+    action: str
+    ctl: int = 0
+    at: int | None = None
+    have: int | None = None
+    x1: float | None = None
+    x2: float | None = None
+
+
+def _whole(value: object, top: int) -> int | None:
+    """`value` as a whole number in ``[0, top]``: ints and finite floats (truncated), clipped;
+    None for anything else (bools, strings, NaN, infinities, containers)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):  # exact, however large: no float conversion to overflow
+        return min(max(value, 0), top)
+    if isinstance(value, float) and math.isfinite(value):
+        return min(max(int(value), 0), top)
+    return None
+
+
+def _coordinate(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, int) and abs(value) > MAX_COORD:
+        return None
+    v = float(value)
+    return v if math.isfinite(v) and abs(v) <= MAX_COORD else None
+
+
+def valid_command(raw: object) -> Command | None:
+    """The one check of what the browser sent: a :class:`Command`, or None to ignore it.
+
+    The component sends a JSON object; a tampered client can send anything JSON holds
+    (numbers of any size, strings, booleans, nested lists and objects). Unknown keys are
+    dropped; a value of the wrong type counts as absent.
+    """
+    if not isinstance(raw, Mapping):
+        return None
+    action = raw.get("action")
+    if not isinstance(action, str) or action not in ACTIONS:
+        return None
+    return Command(action, _whole(raw.get("ctl"), MAX_CTL) or 0, _whole(raw.get("at"), MAX_EPOCHS),
+                   _whole(raw.get("have"), MAX_EPOCHS), _coordinate(raw.get("x1")),
+                   _coordinate(raw.get("x2")))
+
+
+def command(run: Run, plane: PlaneData, cmd: Command | Mapping[str, Any], now: float | None = None) -> str:
     """Apply one command from the browser; return ``"fragment"`` or ``"app"`` (what to rerun).
 
     Only ``more`` reruns just the fragment: the other commands change what the page
-    under the diagram says, once each.
+    under the diagram says, once each (and ``more`` the first time a play waits for the
+    session's budget, so that the page says so).
 
-    ``cmd["action"]`` is ``play`` (from ``at``, the epoch shown), ``more`` (the browser
+    ``cmd.action`` is ``play`` (from ``at``, the epoch shown), ``more`` (the browser
     holds frames up to ``have``), ``pause`` (at ``at``) or ``step``. Reset and clicks
-    on the plane change the run itself and are handled by the caller.
+    on the plane change the run itself and are handled by the caller. A mapping is
+    checked with :func:`valid_command` first.
     """
+    if not isinstance(cmd, Command):
+        checked = valid_command(cmd)
+        if checked is None:
+            return "fragment"
+        cmd = checked
     now = time.monotonic() if now is None else now
-    action = cmd.get("action")
-    at = _epoch(cmd.get("at"), run.pointer)
+    action = cmd.action
+    at = run.pointer if cmd.at is None else cmd.at
+    have = run.pointer if cmd.have is None else cmd.have
     if action == "play":
-        run.playing, run.stop = True, None
+        run.playing, run.stop, run.paced = True, None, False
         run.pointer = run.frame_at(min(at, run.trained))
         run.play_start = run.pointer
-        _feed(run, plane, _epoch(cmd.get("have"), run.pointer), now, force=True)
+        _feed(run, plane, have, now, force=True)
         return "app"  # once, so the page under the diagram says that it plays
     if action == "more":
         if not run.playing:
             return "fragment"
-        return _feed(run, plane, _epoch(cmd.get("have"), run.pointer), now)
+        return _feed(run, plane, have, now)
     if action == "pause":
         run.playing = False
         run.pointer = run.frame_at(min(at, run.trained))
@@ -284,20 +485,19 @@ def command(run: Run, plane: PlaneData, cmd: Mapping[str, Any], now: float | Non
     return "fragment"
 
 
-def _epoch(value: object, default: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
-        return default
-    return max(int(value), 0)
-
-
 def _feed(run: Run, plane: PlaneData, have: int, now: float, force: bool = False) -> str:
-    """Make sure frames after `have` are on their way: train a chunk when fewer than one are ready."""
+    """Make sure frames after `have` are on their way: train a chunk when fewer than one are
+    ready. ``"app"`` the first time a play waits for the budget (the page then says so)."""
     ready = _ahead(run, have)
     soon = force or now - run.last_chunk >= MIN_INTERVAL
+    scope = "fragment"
     if len(ready) * run.stride < run.chunk and soon:
+        said = run.paced
         train_chunk(run, plane, now)
         ready = _ahead(run, have)
+        if run.paced and not said:
+            scope = "app"
     elif blocked(run) is not None:
         run.stop = blocked(run)
     run.sent = ready
-    return "fragment"
+    return scope

@@ -27,6 +27,7 @@ from core.points import PointsError, decode_points
 from ui.controls import Bound, Controls, literal_items
 from ui.frame import Frame
 from ui.i18n import Translator, option_labels
+from ui.literal import literal
 from ui.upload import UPLOAD, uploader
 
 NAME = "playground"
@@ -142,8 +143,13 @@ def _checked_text(c: Controls, key: str, label: str, help: str, valid) -> str:
 
     # Controls.by_hand keeps a value the page checks in the URL by hand, as the
     # labelled selects do; Streamlit's binding could not refuse a typed value.
-    return c.by_hand(key, default, check,
-                       lambda state: c.container.text_input(label, key=state, help=help))
+    text = c.by_hand(key, default, check,
+                     lambda state: c.container.text_input(label, key=state, help=help))
+    if not valid(text):
+        # Typed into the box (a URL value was checked above): say so beside it.
+        c.container.warning(c.t(f"{NAME}.controls.{key}_typed_bad", value=literal(text),
+                                reason=c.t(f"{NAME}.controls.{key}_bad"), default=literal(default)))
+    return text
 
 
 def read_settings(fr: Frame) -> PlaygroundSettings:
@@ -168,7 +174,7 @@ def read_settings(fr: Frame) -> PlaygroundSettings:
                                       t(f"{NAME}.controls.shape_help", layers=MAX_LAYERS,
                                         width=MAX_WIDTH),
                                       lambda s: parse_shape(s) is not None))
-    shape = shape if shape is not None else (4, 2)
+    shape = shape if shape is not None else parse_shape(str(DEFAULTS["shape"]))
     act = c.select("act", t(f"{NAME}.controls.act"), ACTS, "tanh",
                    labels=option_labels(t, "act", ACTS))
     per_layer = parse_acts(_checked_text(c, "acts", t(f"{NAME}.controls.acts"),

@@ -25,7 +25,7 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
     t = fr.t
     ex = experiment(fr, s)
     st.header(t(f"{P}.c1.title"))
-    spec = ex.spec(fr, LAYERS, DEEP_SIZES[1], DEEP_EPOCHS)
+    spec = ex.spec(fr, LAYERS, DEEP_SIZES[1], DEEP_EPOCHS, activations=[a for a, _ in C1_NETS])
     res = memo_run(linear_vs_relu, spec, _X=ex.X, _y=ex.y, _text=t(f"{P}.c1.training"))
     data_name = t(f"{P}.upload.name") if ex.used == UPLOAD else ex.used
     st.markdown(t(f"{P}.c1.setup", layers=LAYERS, width=DEEP_SIZES[1], epochs=spec.epochs,

@@ -28,7 +28,7 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
     t = fr.t
     ex = experiment(fr, s)
     st.header(t(f"{P}.c2.title"))
-    spec = ex.spec(fr, len(SMALL_SIZES) - 2, SMALL_SIZES[1], SMALL_EPOCHS)
+    spec = ex.spec(fr, len(SMALL_SIZES) - 2, SMALL_SIZES[1], SMALL_EPOCHS, activations=["relu"] * 2)
     res = memo_run(bce_vs_mse, spec, s.logit, _X=ex.X, _y=ex.y, _text=t(f"{P}.c2.training"))
     st.markdown(t(f"{P}.c2.setup", width=SMALL_SIZES[1], logit=f"{s.logit:g}",
                   start_acc=f"{100 * res['start_acc']:.0f}", epochs=spec.epochs, lr=SMALL_LR))

@@ -7,6 +7,7 @@ cached trainings are keyed on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,14 +120,16 @@ class Experiment:
     #: Rows of the training part of the split, before the guard.
     n_train: int
 
-    def spec(self, fr: Frame, depth: int, width: int, epochs: int) -> RunSpec:
+    def spec(self, fr: Frame, depth: int, width: int, epochs: int,
+             activations: Sequence[str] | None = None) -> RunSpec:
         """Apply the compute guard for one experiment of two networks (saying so if it cuts).
 
         Only an upload (up to core.userdata.MAX_ROWS rows) makes these fixed networks
-        bigger; each experiment may use half of a request's budget.
+        bigger; each experiment may use half of a request's budget. ``activations``: the
+        two networks' (None: priced as the dearest).
         """
         budget = budget_epochs(depth, width, self.n_train, epochs, runs=2, n_in=2,
-                               budget=guard.BUDGET / 2)
+                               budget=guard.BUDGET / 2, acts=activations)
         note_budget(budget, fr.t)
         return RunSpec(self.data_key, self.seed, budget.epochs, budget.n_samples)
 

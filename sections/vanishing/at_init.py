@@ -34,7 +34,8 @@ def profiles(fr: Frame, su: Setup) -> dict:
     n_stat = budget_epochs(s.depth, s.width, su.n_train, 1, runs=N_INITS * len(su.series),
                            n_in=su.n_in, budget=INIT_BUDGET).n_samples
     if n_stat < su.n_train:
-        st.warning(fr.t(f"{NAME}.guard.init", allowed=n_stat, requested=su.n_train),
+        st.warning(fr.t(f"{NAME}.guard.init", allowed=n_stat, requested=su.n_train,
+                        seconds=f"{INIT_BUDGET:g}"),
                    icon=":material/speed:")
     spec = InitSpec(su.data, s.depth, s.width, s.std, n_stat)
     return {(a, i): memo_run(init_profile, spec, a, i, **su.arrays) for a, i in su.series}

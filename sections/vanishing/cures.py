@@ -22,7 +22,6 @@ from core.init import INITIALISERS
 from sections.vanishing import readings
 from sections.vanishing.cures_compute import (
     COPIES,
-    COPY_COST,
     SCALES,
     VARIANTS,
     CureSpec,
@@ -39,7 +38,7 @@ from ui.cache import memo_run, view_memo
 from ui.charts import compiled, finite_positive, line_chart
 from ui.export import Block, Weights, chart_block, chart_row, run_settings
 from ui.frame import Frame
-from ui.guard import budget_epochs, note_budget
+from ui.guard import Budget, budget_epochs, note_budget
 from ui.i18n import Translator, option_labels, percent, shown_name
 from ui.references import cite
 
@@ -53,11 +52,14 @@ PARTS = ("residual", "explode", "mix")
 #: batches of 64 for 60 epochs (68% and one below); at learning rate 0.1, residual +
 #: layer norm was a coin toss (2 of 4 copies learned).
 LR, BATCH, EPOCHS = 0.2, 128, 120
-#: What one request of this section may spend (multiply-adds, as ui.guard counts them):
-#: normalised layers cost about twice a plain one (the cost model counts them twice), so
-#: six plain budgets fit five 50-layer networks at 120 epochs; each of the COPIES reruns
-#: costs COPY_COST of that again.
-CURES_BUDGET = 6 * BUDGET * (1 + COPIES * COPY_COST)
+#: What one request of this section may spend, in seconds of one core as ui.guard counts
+#: them. A network with layer or batch norm is counted NORM_COST times (measured at the
+#: defaults: 1.5–1.9 times a plain one); the runs shown record their loss every epoch, the
+#: COPIES their ends only (ui.guard.fit_work's record). The default request (five
+#: 50-layer sigmoid networks, each trained 1 + COPIES times) is 45 s by that count, about
+#: 36 s of one core measured (BENCHMARKS.md), so it is not cut; depth 100 is.
+CURES_BUDGET = 12 * BUDGET
+NORM_COST = 2
 CLIP_NORMS = [0.1, 0.5, 1, 2, 5]
 #: A variant "keeps" the differences between inputs when its last hidden layer's spread
 #: is at least this share of its first hidden layer's.
@@ -87,12 +89,22 @@ def draw(s, fr: Frame) -> None:
     {"residual": _residual, "explode": _explode, "mix": _mix}[part](fr, su, depth, cols[2])
 
 
-def _spec(fr: Frame, su: Setup, depth: int, act: str, runs: int) -> CureSpec:
-    """The section's recipe at `depth`, within its compute budget (said when cut): `runs`
-    networks, each trained once more on every copy."""
-    budget = budget_epochs(depth, su.settings.width, su.n_train, EPOCHS,
-                           runs=2 * runs * (1 + COPIES * COPY_COST), n_in=su.n_in,
-                           budget=CURES_BUDGET)
+def request_budget(depth: int, width: int, n_train: int, n_in: int, act: str,
+                   norms: list[str | None]) -> Budget:
+    """The epochs one request of the section may train: one network per entry of `norms`
+    (its normalisation, counted :data:`NORM_COST` times when set), each shown (recording
+    its loss every epoch) and trained again on every copy (recording its ends), within
+    :data:`CURES_BUDGET`."""
+    shown = sum(NORM_COST if norm else 1 for norm in norms)
+    copies = shown * COPIES
+    return budget_epochs(depth, width, n_train, EPOCHS, runs=shown + copies, n_in=n_in,
+                         budget=CURES_BUDGET, batch=BATCH, acts=act,
+                         record=["loss"] * shown + ["ends"] * copies)
+
+
+def _spec(fr: Frame, su: Setup, depth: int, act: str, norms: list[str | None]) -> CureSpec:
+    """The section's recipe at `depth`, within its compute budget (said when cut)."""
+    budget = request_budget(depth, su.settings.width, su.n_train, su.n_in, act, norms)
     note_budget(budget, fr.t)
     return CureSpec(su.data, depth, su.settings.width, act, LR, BATCH, budget.epochs,
                     budget.n_samples)
@@ -181,7 +193,7 @@ def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
     with c.placed(col):
         act = c.select("cact", t(f"{NAME}.cures.act"), acts, "sigmoid",
                        labels=option_labels(t, "act", acts))
-    spec = _spec(fr, su, depth, act, len(VARIANTS))
+    spec = _spec(fr, su, depth, act, [norm for _, norm in VARIANTS.values()])
     _recipe(t, spec, shown_name(t, "init", paired_init(act)))
     runs = memo_run(variants, spec, **su.arrays, _text=t(f"{NAME}.cures.progress"))
     views = view_memo((f"{NAME}.cures", spec, t.lang), lambda: _variant_views(t, runs))
@@ -355,7 +367,7 @@ def _explode(fr: Frame, su: Setup, depth: int, col) -> None:
         clip_on = c.checkbox("clip", t(f"{NAME}.cures.clip"), True, help=t(f"{NAME}.cures.clip_help"))
     with c.placed(cols[1]):
         clip_norm = float(c.select_slider("clip_norm", t(f"{NAME}.cures.clip_norm"), CLIP_NORMS, 1))
-    spec = _spec(fr, su, depth, "relu", 2)
+    spec = _spec(fr, su, depth, "relu", [None, None])
     scale_name = t(f"{NAME}.cures.scales.{scale}")
     _recipe(t, spec, scale_name)
     clip = clip_norm if clip_on else None

@@ -46,9 +46,6 @@ SCALES = {"he": 1.0, "he2": 2.0, "he4": 4.0}
 #: are moved: each weight is multiplied by (1 + PERTURBATION · N(0, 1)).
 COPIES = 2
 PERTURBATION = 1e-12
-#: What a copy costs next to a run that is shown: it records only its first and last state
-#: (``MLP.fit(record="ends")``); measured at the defaults, a copy costs 0.7 of a run shown.
-COPY_COST = 0.7
 
 
 def paired_init(act: str) -> str:

@@ -19,7 +19,7 @@ from core.datasets import DATASETS, DatasetInfo
 from core.init import INITIALISERS
 from core.mlp import OPTIMIZERS
 from ui.frame import Frame
-from ui.guard import BUDGET, budget_epochs, note_budget, training_cost
+from ui.guard import BUDGET, budget_epochs, forward_cost, note_budget
 from ui.i18n import Translator, option_labels, shown_name
 from ui.upload import UPLOAD, load_data, uploader, user_data
 
@@ -36,7 +36,7 @@ MIN_GRID = 12  # coarsest grid the compute guard may fall back to
 # about twice what one request may spend.
 INIT_BUDGET = BUDGET / 4
 BOUNDARY_BUDGET = BUDGET / 4
-SWEEP_BUDGET = BUDGET / 2
+SWEEP_BUDGET = BUDGET  # the sweep is a request of its own (a section)
 # Whole numbers as ints: the URL then reads `lr=10`, the way people type it.
 LRS = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
 STDS = [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10]
@@ -233,7 +233,7 @@ def setup(fr: Frame, s: VanishingSettings, describe: bool = True) -> Setup | Non
     n_train, n_test = len(Xtr), len(Xte)
     _data_note(t, info, arrays, data, n_train + n_test)
     budget = budget_epochs(s.depth, s.width, n_train, s.epochs, runs=len(series),
-                           n_in=int(info.n_features))
+                           n_in=int(info.n_features), batch=s.batch, acts=[a for a, _ in series])
     if describe:
         note_budget(budget, t)
     maps = info.two_d and info.n_classes == 2
@@ -298,7 +298,7 @@ def boundary_plan(depth: int, width: int, runs: int, n_in: int) -> tuple[int, in
 
     States are thinned first (never below epoch 0 and the last); then the grid is coarsened.
     """
-    per_state = training_cost(depth, width, GRID * GRID, 1, runs, n_in) / 3  # forward only
+    per_state = forward_cost(depth, width, GRID * GRID, runs, n_in)
     states = int(BOUNDARY_BUDGET // per_state)
     if states >= 2:
         return min(N_SNAPSHOTS, states - 1), GRID

@@ -29,7 +29,8 @@ def draw(s, fr: Frame) -> None:
     # Cost grows linearly with depth, so the mean depth stands for all of them.
     mean_depth = math.ceil(1 + sum(d - 1 for d in depths) / len(depths))
     budget = budget_epochs(mean_depth, s.width, su.n_train, s.epochs,
-                           runs=len(depths) * len(su.series), n_in=su.n_in, budget=SWEEP_BUDGET)
+                           runs=len(depths) * len(su.series), n_in=su.n_in, budget=SWEEP_BUDGET,
+                           batch=s.batch, acts=[a for _ in depths for a, _ in su.series])
     st.markdown(t(f"{NAME}.sweep.lead", depths=", ".join(map(str, depths)),
                   count=len(depths) * len(su.series), epochs=budget.epochs))
     if not s.sweep:
