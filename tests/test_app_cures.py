@@ -21,7 +21,6 @@ from core.mlp import MLP
 from sections.vanishing import cures, cures_compute
 from sections.vanishing.cures_compute import COPIES, SCALES, paired_init
 from sections.vanishing.readings import change
-from sections.vanishing.settings import DataSpec
 from ui.frame import PAGES
 from ui.i18n import Translator, particle, percent
 
@@ -246,34 +245,18 @@ def _printed_kinds(at, t: Translator) -> dict[str, str]:
     return kinds
 
 
-def test_every_verdict_at_the_defaults_survives_a_1e12_change_of_the_initial_weights(monkeypatch) -> None:
-    t = Translator("en")
-    at = _open({})
-    printed = _printed_kinds(at, t)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_no_verdict_at_the_defaults_rests_on_rounding(lang: str) -> None:
     # Every verdict rests on runs that agree, so the defaults show no "rounding decides".
+    # That each verdict survives a 1e-12 change of the initial weights (with another BLAS
+    # kernel) is tests/test_readings_stable.py::test_the_cures_verdicts_hold_on_another_processor.
+    t = Translator(lang)
+    at = _open({}, lang)
+    printed = _printed_kinds(at, t)
     assert set(printed.values()) <= {"all", "none", "diverged"}, printed
+    assert printed["batch"] == "all" and printed["plain"] == "none", printed
     assert not any(w.startswith(t("vanishing.cures.read.fragile", which="§", n=RUNS).split("§")[0])
                    for w in _texts(at, "warning"))
-    # The same trainings, every initial weight moved by a relative 1e-12 first (the page's
-    # own code, uncached, so the shared cache keeps the page's runs).
-    original = cures_compute._model
-
-    def nudged(*args, **kwargs):
-        model = original(*args, **kwargs)
-        params = model.get_params()
-        rng = np.random.default_rng(12)
-        model.set_params(params._replace(
-            weights=[w * (1 + 1e-12 * rng.standard_normal(w.shape)) for w in params.weights]))
-        return model
-
-    monkeypatch.setattr(cures_compute, "_model", nudged)
-    epochs, n_fit = _recipe(at, t)
-    spec = cures_compute.CureSpec(DataSpec("moons", 300, 0.2, 0), 50, 32, "sigmoid", cures.LR,
-                                  cures.BATCH, epochs, n_fit)
-    main = cures_compute.variants.__wrapped__(spec)
-    copies = cures_compute.variant_copies.__wrapped__(spec)
-    after = {code: cures.verdict([main[code], *copies[code]]).kind for code in main}
-    assert after == printed
 
 
 @pytest.mark.parametrize(("query", "lang", "expected"), [

@@ -27,6 +27,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from readings_probe import EXTRA, HERE, SKIPPED, other_blas_env, readings
 
 #: Two numbers of a reading agree within this relative difference (98% against 99%).
@@ -89,6 +90,7 @@ def test_readings_at_the_defaults_hold_on_another_processor() -> None:
     assert not found, "\n".join(found)
 
 
+@pytest.mark.slow
 def test_the_cures_verdicts_hold_on_another_processor() -> None:
     # Issue 31: every verdict the Cures section prints at its defaults (each experiment's)
     # stays the same when every initial weight moves by 1e-12 (and the matrices are
