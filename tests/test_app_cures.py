@@ -306,6 +306,14 @@ def test_the_exploding_section_says_what_its_initialisation_does(query: dict, la
 
 
 # ------------------------------------------------------------ loss caption, names, particles
+@pytest.mark.parametrize(("data", "lang", "k"), [("iris", "ko", 3), ("digits", "en", 10), ("wine", "en", 3)])
+def test_the_loss_caption_names_ln_k_for_the_datas_classes(data: str, lang: str, k: int) -> None:
+    t = Translator(lang)
+    at = _open({"data": data, "cdepth": "3"}, lang)
+    assert t("vanishing.cures.loss_caption", k=k, chance=f"{math.log(k):.2f}") in _texts(at, "caption")
+    assert "0.69" not in " ".join(_texts(at, "caption"))
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_loss_caption_and_readings_name_things_as_the_page_shows_them(lang: str) -> None:
     t = Translator(lang)
