@@ -462,7 +462,7 @@ def test_largest_request_is_cut_down_and_says_so() -> None:
     allowed = int(re.search(r"\*\*(\d+)\*\* of the 300", capped("train")[0]).group(1))
     setup = next(m for m in shown["train"].markdown if m.startswith("Every network"))
     assert f"{allowed} epochs" in setup  # the page trains with what the guard allowed
-    guard_init = EN("vanishing.guard.init", allowed=0, requested=0)[:40]
+    guard_init = EN("vanishing.guard.init", allowed=0, requested=0, seconds=0)[:40]
     assert any(w.startswith(guard_init) for w in shown["init"].warning)
     assert any("decision boundaries are kept at" in c for c in shown["boundary"].caption)
     # Every section still drawn: 5 + (2 + 6 heatmaps) + 6 boundaries + 2 sweep charts.
