@@ -10,9 +10,9 @@ other sections with its switch and does the same (``--section-moves`` times).
 Each move is timed from the key press reaching the page (a ``keydown``
 listener) to the app's ``data-test-script-state`` returning to ``notRunning``
 (a MutationObserver in the page records the moment; see ``AppPage.rerun``).
-Until session 4 the clock started before the driver focused the slider and
-sent the key, ~15 ms of Playwright round trips that no learner waits for.
-Since session 5 each move is also timed to the last change inside any chart
+The clock starts at the key press, not before the driver focuses the slider and
+sends the key: that is ~15 ms of Playwright round trips that no learner waits for.
+Each move is also timed to the last change inside any chart
 (*charts drawn*; ``AppPage.rerun_drawn``): Vega draws a chart from promises
 that can settle after the run has ended, most of all when a chart is built
 again rather than updated, so the app can be idle before its charts are.
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     body += (f"\n\nHeadless Chromium, {args.moves} moves per page of the first sidebar slider, "
              "in the section a page opens with; warm = moves back to settings already computed "
              "(moves 3 onwards). *Warm median / p95*: key press to the app's script state "
-             "returning to not running (the issue's measure). *Charts drawn*: key press to the "
+             "returning to not running (the page is usable again). *Charts drawn*: key press to the "
              "later of that and the last change inside a chart (Vega can finish drawing after "
              "the run has ended).")
     if section_rows:

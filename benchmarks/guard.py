@@ -14,7 +14,7 @@
    does after training) for networks from Playground's default to the page's largest,
    and fits the two frame rates to what the training rates do not explain.
 3. **Out of sample.** Whole requests as the pages make them (the home page's pair, the
-   vanishing page's default series, Playground chunks, the issue's worst URL) against
+   vanishing page's default series, Playground chunks, the worst URL) against
    the fitted model's prediction.
 
 Nothing is asserted. It prints the fitted :data:`ui.guard.RATES` line; ``--write`` puts
@@ -168,7 +168,7 @@ NETWORKS: dict[str, tuple] = {
     "spiral 6,6,4": ("spiral", None, 50, (6, 6, 4), "sigmoid", ("x1", "x2", "sinx1", "sinx2"), 10),
     "Playground's largest": ("spiral", None, 50, (8,) * 6, "relu", ALL, 10),
     "page's largest": ("spiral", None, 50, (16,) * 8, "tanh", ALL, 10),
-    "issue's worst URL": ("plane", None, 90, (16,) * 8, "relu", ALL, 1),
+    "worst URL": ("plane", None, 90, (16,) * 8, "relu", ALL, 1),
     "worst, 5,000-row upload": ("upload", 5000, 90, (16,) * 8, "relu", ALL, 1),
 }
 
@@ -268,6 +268,44 @@ def page_requests() -> list[tuple[str, Work, Callable[[], object]]]:
 # ------------------------------------------------------------------ report
 
 
+def fit_frames(rates: Work, frows: list) -> Work:
+    """`rates` with the frame rates fitted: what the training rates leave unexplained of
+    each frame row, fitted to frames and pixels (weighted least squares, relative errors)."""
+    fmeasured = np.array([s for _, _, s in frows])
+    fbase = np.array([w.seconds(rates) for _, w, _ in frows])
+    A = np.array([[getattr(w, f) for f in FRAME_FIELDS] for _, w, _ in frows])
+    wts = 1 / fmeasured
+    coef, *_ = np.linalg.lstsq(A * wts[:, None], (fmeasured - fbase) * wts, rcond=None)
+    return replace(rates, **dict(zip(FRAME_FIELDS, (float(c) for c in coef), strict=True)))
+
+
+def out_of_sample(rates: Work, two_rates: Work) -> list[list[str]]:
+    """Whole page requests measured, against the rates just fitted and the two-constant model."""
+    checks = []
+    for what, work, call in page_requests():
+        measured = cpu(call, repeats=3)
+        checks.append([what, f"{measured:.3f} s", f"{work.seconds(rates):.3f} s",
+                       f"{work.seconds(rates) / measured - 1:+.0%}",
+                       f"{work.seconds(two_rates) / measured - 1:+.0%}"])
+        print(checks[-1], flush=True)
+    return checks
+
+
+def _pct(x: float) -> str:
+    return f"{x:+.0%}"
+
+
+def outlier_table(labels: list[dict], t: np.ndarray, pred: np.ndarray, pred2: np.ndarray) -> str:
+    """The grid's rows the six-rate model misses most: three under, three over."""
+    worst = np.argsort(pred / t - 1)
+    return table(["depth × width", "batch", "samples", "inputs", "epochs", "measured",
+                  "six rates", "two constants"],
+                 [[f"{labels[i]['depth']} × {labels[i]['width']}", labels[i]["batch"] or "full",
+                   labels[i]["n"], labels[i]["n_in"], labels[i]["epochs"],
+                   f"{t[i] * 1e3:.1f} ms", _pct(pred[i] / t[i] - 1), _pct(pred2[i] / t[i] - 1)]
+                  for i in [*worst[:3], *worst[-3:]]])
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--write", action="store_true", help="write the tables into BENCHMARKS.md")
@@ -294,14 +332,8 @@ def main(argv: list[str] | None = None) -> None:
     old = np.array([w.seconds(guard.RATES) for w in works])
     err, err2, err_old = errors(pred, t), errors(pred2, t), errors(old, t)
 
-    # Frames: what the training rates leave unexplained, fitted to frames and pixels.
     frows = frame_rows(k=8 if args.quick else 16)
-    fmeasured = np.array([s for _, _, s in frows])
-    fbase = np.array([w.seconds(rates) for _, w, _ in frows])
-    A = np.array([[getattr(w, f) for f in FRAME_FIELDS] for _, w, _ in frows])
-    wts = 1 / fmeasured
-    coef, *_ = np.linalg.lstsq(A * wts[:, None], (fmeasured - fbase) * wts, rcond=None)
-    rates = replace(rates, **dict(zip(FRAME_FIELDS, (float(c) for c in coef), strict=True)))
+    rates = fit_frames(rates, frows)
     fpred = np.array([w.seconds(rates) for _, w, _ in frows])
 
     line = ", ".join(f"{f.name}={getattr(rates, f.name):.3g}" for f in fields(Work))
@@ -309,39 +341,22 @@ def main(argv: list[str] | None = None) -> None:
     print("ACT_WEIGHTS = {" + ", ".join(f'"{a}": {w:.2g}' for a, (w, _) in weights.items()) + "}")
     print("fit:", err, "\ntwo constants:", err2, "\nrates in ui/guard.py now:", err_old)
 
-    # Out of sample, with the rates just fitted and with those in ui/guard.py.
-    checks = []
-    for what, work, call in page_requests():
-        measured = cpu(call, repeats=3)
-        checks.append([what, f"{measured:.3f} s", f"{work.seconds(rates):.3f} s",
-                       f"{work.seconds(rates) / measured - 1:+.0%}",
-                       f"{work.seconds(two_rates) / measured - 1:+.0%}"])
-        print(checks[-1], flush=True)
-
-    def pct(x: float) -> str:
-        return f"{x:+.0%}"
-
+    checks = out_of_sample(rates, two_rates)
     fit_table = table(
         ["model", "rows", "rms error", "median abs. error", "worst under", "worst over"],
         [["six rates (ui/guard.py)", len(t), f"{err['rms']:.1%}", f"{err['median_abs']:.1%}",
-          pct(err["under"]), pct(err["over"])],
+          _pct(err["under"]), _pct(err["over"])],
          ["two constants: per step + per multiply-add", len(t), f"{err2['rms']:.1%}",
-          f"{err2['median_abs']:.1%}", pct(err2["under"]), pct(err2["over"])]])
+          f"{err2['median_abs']:.1%}", _pct(err2["under"]), _pct(err2["over"])]])
     rate_table = table(["count", "rate (s of one core)"],
                        [[f.name, f"{getattr(rates, f.name):.3g}"] for f in fields(Work)]
                        + [["two constants: passes", f"{two['passes']:.3g}"],
                           ["two constants: macs", f"{two['macs']:.3g}"]])
-    worst = np.argsort(pred / t - 1)
-    outliers = table(["depth × width", "batch", "samples", "inputs", "epochs", "measured",
-                      "six rates", "two constants"],
-                     [[f"{labels[i]['depth']} × {labels[i]['width']}", labels[i]["batch"] or "full",
-                       labels[i]["n"], labels[i]["n_in"], labels[i]["epochs"],
-                       f"{t[i] * 1e3:.1f} ms", pct(pred[i] / t[i] - 1), pct(pred2[i] / t[i] - 1)]
-                      for i in [*worst[:3], *worst[-3:]]])
+    outliers = outlier_table(labels, t, pred, pred2)
     act_table = table(["activation", "elementwise cost / tanh's", "share of the time"],
                       [[a, f"{w:.2f}", f"{sh:.0%}"] for a, (w, sh) in weights.items()])
     frame_table = table(["network", "one frame, measured", "model", "error"],
-                        [[n, f"{s * 1e3:.2f} ms", f"{q * 1e3:.2f} ms", pct(q / s - 1)]
+                        [[n, f"{s * 1e3:.2f} ms", f"{q * 1e3:.2f} ms", _pct(q / s - 1)]
                          for (n, _, s), q in zip(frows, fpred, strict=True)])
     check_table = table(["request", "measured", "model", "error", "two-constant model"], checks)
     body = "\n\n".join([

@@ -9,7 +9,7 @@
   rerun back to the cached state is timed — a learner returning to a setting.
 
 Wall time (``time.perf_counter``), median and maximum over ``--runs`` runs.
-Targets (issue 8, on a 2-core machine): warm median < 0.3 s and p95 < 0.8 s,
+Targets (on a 2-core machine): warm median < 0.3 s and p95 < 0.8 s,
 cold < 3 s with progress shown for anything longer. AppTest runs the script in
 this process, so these numbers leave out the browser and the network.
 """

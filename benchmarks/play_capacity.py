@@ -12,7 +12,8 @@ Chromiums on two cores. What Streamlit adds to each request (the fragment rerun,
 protobuf, the websocket) is left out of A and B; C includes a whole page rerun.
 
 A. **First frame after Play**: CPU seconds of the Play request (its first chunk and the
-   frames' JSON) for Playground's default network, the issue's worst URL and the worst
+   frames' JSON) for Playground's default network, the worst URL (8 layers of 16 ReLU units, every
+   feature, batch 1, 90% training data) and the worst
    URL on a 5,000-row upload.
 B. **CPU per playing session**: a session plays for ``--seconds`` of simulated time, or
    until its press of Play ends (1,000 epochs); the clock advances by each request's own

@@ -10,7 +10,7 @@ component counts its own updates in ``data-updates``) and how far N went. A
 ``requestAnimationFrame`` sampler in the page records when each update landed, so
 the longest wait between two updates (a stall while the next chunk is on its way)
 is reported too. Then Pause is pressed and timed from the click to the app being
-idle again (``AppPage.rerun``), which is the normal rerun the issue asks for.
+idle again (``AppPage.rerun``): the normal rerun a learner waits for.
 
 In the same process, without a browser, it also times the server's side of one
 chunk (``sections.playground.run.train_chunk``: training plus every frame's

@@ -1,4 +1,4 @@
-"""Server memory under uploads: the issue-25 scenario on a real `streamlit run` server.
+"""Server memory under uploads: the largest training, uploaded, on a real `streamlit run` server.
 
     python -m benchmarks.upload_memory                       # print the table
     python -m benchmarks.upload_memory --before 8b3cac3      # ... and the app at a git revision
@@ -40,7 +40,7 @@ from harness import AppPage, StreamlitServer, chromium  # noqa: E402
 
 from benchmarks.common import table, write_section  # noqa: E402
 
-#: The issue's request: the largest network the vanishing page trains, on an upload.
+#: The heaviest request: the largest network the vanishing page trains, on an upload.
 UPLOAD_VIEW = "view=train&data=upload&depth=50&width=128&epochs=300"
 #: Seconds a disconnected session is kept by the measured server (Streamlit: 120).
 SESSION_TTL = 1

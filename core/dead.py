@@ -287,27 +287,42 @@ def born_dead_first_layer(
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         while done < n_inits:
             m = min(chunk, n_inits - done)
-            idx = np.arange(done, done + m)  # networks of this chunk still alive
-            H = np.broadcast_to(P, (m, *P.shape))
-            for layer in range(1, depth + 1):
-                fan_in = H.shape[2]
-                var = weight_variance(init, fan_in, width)
-                W = draw(init, (m, fan_in, width), rng, var)
-                Z = np.matmul(H, W)  # batched over networks: (m,p,i) @ (m,i,j)
-                if random_bias:
-                    Z += draw(init, (m, 1, width), rng, var)
-                dead = ~np.any(Z > 0, axis=(1, 2))
-                if dead.any():
-                    first[idx[dead]] = layer
-                    keep = ~dead
-                    idx, Z = idx[keep], Z[keep]
-                    m = idx.size
-                    if m == 0:
-                        break
-                H = np.maximum(Z, 0.0)
-            done += min(chunk, n_inits - done)
+            first[done:done + m] = _first_dead_of_chunk(P, m, width, depth, init, random_bias, rng)
+            done += m
             if callback is not None:
                 callback(done, n_inits)
+    return first
+
+
+def _first_dead_of_chunk(P: np.ndarray, m: int, width: int, depth: int, init: str,
+                         random_bias: bool, rng: np.random.Generator) -> np.ndarray:
+    """:func:`born_dead_first_layer` for ``m`` networks run as one batch.
+
+    The weights are drawn layer by layer, only for the networks still alive, so the
+    random stream (and the result for a seed) does not depend on anything else.
+
+    Returns
+    -------
+    ndarray of int of shape (m,)
+        The first dead hidden layer of each network, ``depth + 1`` when none is.
+    """
+    first = np.full(m, depth + 1, dtype=np.int64)
+    idx = np.arange(m)  # networks of this chunk still alive
+    H = np.broadcast_to(P, (m, *P.shape))
+    for layer in range(1, depth + 1):
+        fan_in = H.shape[2]
+        var = weight_variance(init, fan_in, width)
+        W = draw(init, (idx.size, fan_in, width), rng, var)
+        Z = np.matmul(H, W)  # batched over networks: (m,p,i) @ (m,i,j)
+        if random_bias:
+            Z += draw(init, (idx.size, 1, width), rng, var)
+        dead = ~np.any(Z > 0, axis=(1, 2))
+        if dead.any():
+            first[idx[dead]] = layer
+            idx, Z = idx[~dead], Z[~dead]
+            if idx.size == 0:
+                break
+        H = np.maximum(Z, 0.0)
     return first
 
 

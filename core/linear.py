@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["affine_logits", "boundary_segment", "collapse_linear"]
+__all__ = ["affine_fit", "affine_logits", "boundary_segment", "collapse_linear"]
 
 Array = npt.NDArray[np.floating]
 
@@ -113,3 +113,41 @@ def boundary_segment(
     if len(ends) < 2:
         return None
     return ends[0], ends[1]
+
+
+def affine_fit(X: npt.ArrayLike, z: npt.ArrayLike) -> tuple[Array, Array, float]:
+    """The best single affine map ``z ≈ X W + b`` (least squares) and how far ``z`` is from it.
+
+    A network whose output ``z`` is an affine function of its input draws a straight
+    decision boundary; one that bends it is not affine. The relative residual
+
+        r = ‖z − (X W + b)‖ / ‖z − z̄‖
+
+    (Frobenius norms; ``z̄`` the column means of ``z``) is 0 up to rounding for an
+    affine ``z`` and of order 1 for a function that bends across the data.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The inputs, ``n >= d + 1``.
+    z : array_like of shape (n,) or (n, k)
+        The outputs at those inputs (a network's logits, say).
+
+    Returns
+    -------
+    W : ndarray of shape (d, k)
+    b : ndarray of shape (k,)
+    r : float
+        The relative residual; 0 when ``z`` is constant (a constant is affine).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    z = np.asarray(z, dtype=np.float64)
+    z2 = z[:, None] if z.ndim == 1 else z
+    if X.ndim != 2 or z2.ndim != 2 or len(X) != len(z2) or len(X) < X.shape[1] + 1:
+        raise ValueError(f"need X of shape (n, d) with n > d and z with n rows, got {X.shape}, {z.shape}")
+    A = np.hstack([X, np.ones((len(X), 1))])
+    coef, *_ = np.linalg.lstsq(A, z2, rcond=None)
+    spread = float(np.linalg.norm(z2 - z2.mean(axis=0)))
+    residual = float(np.linalg.norm(z2 - A @ coef))
+    r = 0.0 if spread == 0.0 else residual / spread
+    return coef[:-1], coef[-1], r

@@ -286,6 +286,50 @@ def _as_numbers(cells: pd.DataFrame, decimal_comma: bool) -> tuple[np.ndarray, n
     return numbers, numeric, commas
 
 
+def _text_of(raw: bytes) -> tuple[str, str]:
+    """``(text, encoding)`` of a file within :data:`MAX_BYTES`, with ``\\n`` line ends only
+    (so the row index of pandas is the line number)."""
+    if len(raw) > MAX_BYTES:
+        raise UserDataError("too_large", {"limit_kb": MAX_BYTES // 1000,
+                                          "size_kb": -(-len(raw) // 1000)})
+    text, encoding = _decode(raw)
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        raise UserDataError("binary", {"position": bad.start() + 1})
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def _cells(text: str, delim: str) -> pd.DataFrame:
+    """The non-blank rows of `text` as string cells indexed by line number, every row as
+    wide as most are (the first that is not is refused), columns empty in every row dropped."""
+    try:
+        # The python engine tells a missing cell (None) from an empty one (""),
+        # which the ragged-row check needs; the C engine writes "" for both.
+        cells = pd.read_csv(io.StringIO(text), sep=delim, header=None, names=range(MAX_COLUMNS),
+                            dtype=object, keep_default_na=False, engine="python",
+                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL)
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise UserDataError("unreadable", {"reason": str(exc)[:80]}) from None
+    cells.index = np.arange(1, len(cells) + 1)  # line numbers
+    widths = cells.notna().to_numpy().sum(axis=1)
+    # Blank lines (and lines of blanks only) are no rows.
+    blank = (cells.fillna("").apply(lambda col: col.str.strip()) == "").to_numpy().all(axis=1)
+    cells, widths = cells[~blank], widths[~blank]
+    if len(cells) == 0:
+        raise UserDataError("empty")
+    # The width most rows have is the file's; the first row with another is refused.
+    expected = int(np.bincount(widths).argmax())
+    off = np.flatnonzero(widths != expected)
+    if off.size:
+        i = int(off[0])
+        raise UserDataError("columns", {"row": int(cells.index[i]), "count": int(widths[i]),
+                                        "expected": expected})
+    cells = cells.iloc[:, :expected]
+    # Columns with nothing in them at all (a trailing delimiter on every line).
+    empty_col = (cells.apply(lambda col: col.str.strip()) == "").to_numpy().all(axis=0)
+    return cells.loc[:, ~empty_col]
+
+
 def read_sheet(raw: bytes, max_rows: int = MAX_ROWS) -> Sheet:
     """Decode a file and split it into cells.
 
@@ -309,15 +353,7 @@ def read_sheet(raw: bytes, max_rows: int = MAX_ROWS) -> Sheet:
         ``too_large``, ``encoding``, ``binary``, ``empty``, ``header_only``,
         ``unreadable``, ``too_many_columns``, ``too_many_rows`` or ``columns``.
     """
-    if len(raw) > MAX_BYTES:
-        raise UserDataError("too_large", {"limit_kb": MAX_BYTES // 1000,
-                                          "size_kb": -(-len(raw) // 1000)})
-    text, encoding = _decode(raw)
-    bad = _CONTROL.search(text)
-    if bad is not None:
-        raise UserDataError("binary", {"position": bad.start() + 1})
-    # One line ending everywhere, so the row index of pandas is the line number.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, encoding = _text_of(raw)
     lines = text.split("\n")
     filled = [line for line in lines if line.strip()]
     if not filled:
@@ -330,35 +366,7 @@ def read_sheet(raw: bytes, max_rows: int = MAX_ROWS) -> Sheet:
         if line.count(delim) >= MAX_COLUMNS:
             raise UserDataError("too_many_columns", {"row": number, "count": line.count(delim) + 1,
                                                      "limit": MAX_COLUMNS})
-    try:
-        # The python engine tells a missing cell (None) from an empty one (""),
-        # which the ragged-row check needs; the C engine writes "" for both.
-        cells = pd.read_csv(io.StringIO(text), sep=delim, header=None, names=range(MAX_COLUMNS),
-                            dtype=object, keep_default_na=False, engine="python",
-                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL)
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise UserDataError("unreadable", {"reason": str(exc)[:80]}) from None
-    cells.index = np.arange(1, len(cells) + 1)  # line numbers
-    present = cells.notna().to_numpy()
-    widths = present.sum(axis=1)
-    # Blank lines (and lines of blanks only) are no rows.
-    blank = (cells.fillna("").apply(lambda col: col.str.strip()) == "").to_numpy().all(axis=1)
-    cells, present, widths = cells[~blank], present[~blank], widths[~blank]
-    if len(cells) == 0:
-        raise UserDataError("empty")
-
-    # The width most rows have is the file's; the first row with another is refused.
-    expected = int(np.bincount(widths).argmax())
-    off = np.flatnonzero(widths != expected)
-    if off.size:
-        i = int(off[0])
-        raise UserDataError("columns", {"row": int(cells.index[i]), "count": int(widths[i]),
-                                        "expected": expected})
-    cells = cells.iloc[:, :expected]
-    # Columns with nothing in them at all (a trailing delimiter on every line).
-    empty_col = (cells.apply(lambda col: col.str.strip()) == "").to_numpy().all(axis=0)
-    cells = cells.loc[:, ~empty_col]
-
+    cells = _cells(text, delim)
     decimal_comma = delim != ","
     numbers, numeric, commas = _as_numbers(cells, decimal_comma)
     stripped = cells.apply(lambda col: col.str.strip())
@@ -479,6 +487,32 @@ def guess_kind(sheet: Sheet, label: int, max_classes: int = MAX_CLASSES) -> str:
     return CLASSES if whole and np.unique(values).size <= max_classes else NUMBERS
 
 
+def _target(sheet: Sheet, j: int) -> np.ndarray:
+    """Column `j` as a continuous target: numbers only, not all equal."""
+    if j in sheet.text:
+        i = int(np.flatnonzero(~sheet.numeric[:, j])[0])
+        raise UserDataError("target_text", {**sheet.where(i, j), "value": sheet.cell(i, j)[:20]})
+    target = sheet.numbers[:, j].copy()
+    if np.ptp(target) == 0:
+        raise UserDataError("constant", {"column": j + 1, "name": sheet.names[j]})
+    return target
+
+
+def _classes(sheet: Sheet, j: int, max_classes: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Column `j` as classes ``0 .. k-1`` and their names, with 2 <= k <= `max_classes`."""
+    if j in sheet.text:
+        y, classes = _classes_of_text(sheet, j)
+    else:
+        y, classes = _classes_of_numbers(sheet, j, max_classes)
+    if len(classes) > max_classes:
+        raise UserDataError("too_many_classes", {"count": len(classes), "limit": max_classes,
+                                                 "column": j + 1, "name": sheet.names[j]})
+    if len(classes) < 2:
+        raise UserDataError("one_class", {"label": classes[0], "column": j + 1,
+                                          "name": sheet.names[j]})
+    return y, classes
+
+
 def read_table(
     source: bytes | Sheet,
     label: int | str | None = None,
@@ -548,23 +582,9 @@ def read_table(
     target: np.ndarray | None = None
     classes: tuple[str, ...] = ()
     if chosen == NUMBERS:
-        if j in sheet.text:
-            i = int(np.flatnonzero(~sheet.numeric[:, j])[0])
-            raise UserDataError("target_text", {**sheet.where(i, j), "value": sheet.cell(i, j)[:20]})
-        target = sheet.numbers[:, j].copy()
-        if np.ptp(target) == 0:
-            raise UserDataError("constant", {"column": j + 1, "name": sheet.names[j]})
+        target = _target(sheet, j)
     else:
-        if j in sheet.text:
-            y, classes = _classes_of_text(sheet, j)
-        else:
-            y, classes = _classes_of_numbers(sheet, j, max_classes)
-        if len(classes) > max_classes:
-            raise UserDataError("too_many_classes", {"count": len(classes), "limit": max_classes,
-                                                     "column": j + 1, "name": sheet.names[j]})
-        if len(classes) < 2:
-            raise UserDataError("one_class", {"label": classes[0], "column": j + 1,
-                                              "name": sheet.names[j]})
+        y, classes = _classes(sheet, j, max_classes)
 
     values = sheet.numbers[:, features]
     flat = np.flatnonzero(np.ptp(values, axis=0) == 0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 import pytest
@@ -389,13 +388,10 @@ def test_largest_settings_are_capped_and_say_so() -> None:
     # Every section that trains is one request within the (shared) budget, and says so.
     at = None
     for view in ("training", "step", "remedies"):
-        start = time.perf_counter()
         at = open_page(PAGE, query) if at is None else switch_section(at, view)
-        elapsed = time.perf_counter() - start
         assert not at.exception, (view, errors_text(at))
         assert not url_note_shown(at), view
         assert headers(at) == [T(f"dead_relu.{SECTIONS[view]}.title")]
         assert T("common.guard.capped", allowed=budget.epochs, requested=300) in [
             w.value for w in at.warning], view
         assert f"{budget.epochs} epochs" in _text(at), view
-        assert elapsed < 60, (view, elapsed)

@@ -70,6 +70,7 @@ def _text_faults(texts: list[str], lang: str) -> list[str]:
     return faults
 
 
+@pytest.mark.slow  # every section of every page
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
 def test_korean_in_every_section(info) -> None:
     ko = Translator("ko")
@@ -83,6 +84,7 @@ def test_korean_in_every_section(info) -> None:
     assert not faults, "\n".join(faults)
 
 
+@pytest.mark.slow  # every section of every page
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
 def test_every_section_names_things_as_shown_in_english(info) -> None:
     faults = []
@@ -92,6 +94,7 @@ def test_every_section_names_things_as_shown_in_english(info) -> None:
     assert not faults, "\n".join(faults)
 
 
+@pytest.mark.slow  # every section of the vanishing page but Cures, twice
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_two_initialisations_are_named_as_shown(lang: str) -> None:
     # A second initialisation puts initialisation names into legends, headings and the
@@ -119,6 +122,7 @@ def test_the_text_check_finds_what_it_should() -> None:
     assert _text_faults(["시그모이드 sigmoid"], "ko") and not _text_faults(["sigmoid"], "en")
 
 
+@pytest.mark.slow  # every control of every page
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
 def test_tampered_url_falls_back_with_note(info) -> None:
     # Every control of every section, opened in the section that draws it.
@@ -135,6 +139,7 @@ def test_tampered_url_falls_back_with_note(info) -> None:
         assert bound_widgets(at)[key].value == defaults[key].value
 
 
+@pytest.mark.slow  # every section of every page, cold
 @pytest.mark.parametrize("info", PAGES, ids=IDS)
 def test_repeated_and_unknown_keys(info) -> None:
     sections = keys_by_section(info)

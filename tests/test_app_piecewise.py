@@ -3,8 +3,6 @@ each shows, every target, the formula box, k at its maximum, tampered URLs."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from apptest_utils import (
@@ -299,7 +297,6 @@ def test_upload_chosen_without_a_file_falls_back_to_moons_and_says_so() -> None:
 
 
 def test_largest_settings_are_capped_with_a_note() -> None:
-    start = time.perf_counter()
     at = open_page(INFO, {"depth": "6", "width": "64", "n": "400", "epochs": "3000",
                           "w2": "32", "d2": "4", "units": "24"})
     assert not at.exception, errors_text(at)
@@ -314,8 +311,6 @@ def test_largest_settings_are_capped_with_a_note() -> None:
         assert not at.exception, errors_text(at)
         assert headers(at) == [T(f"piecewise.{view}.title")]
         assert not guard_notes(at)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 60  # generous: the machine is shared; alone it is a few seconds
 
 
 # ------------------------------------------------- training against the tent, labels, sources

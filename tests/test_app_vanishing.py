@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -448,9 +447,7 @@ def test_largest_request_is_cut_down_and_says_so() -> None:
     # Every size control at its maximum, a second initialisation and the sweep on.
     query = {"depth": "50", "width": "128", "n": "1000", "epochs": "300",
              "init2": "glorot_uniform", "sweep": "true"}
-    start = time.perf_counter()
     shown = _tour(query)
-    elapsed = time.perf_counter() - start
     assert not any(s.url_note for s in shown.values())
 
     def capped(view: str) -> list[str]:
@@ -468,7 +465,6 @@ def test_largest_request_is_cut_down_and_says_so() -> None:
     # Every section still drawn: 5 + (2 + 6 heatmaps) + 6 boundaries + 2 sweep charts.
     assert sum(s.charts for s in shown.values()) == 21
     _no_bad_numbers(_all(shown, "frames"))
-    assert elapsed < 60, elapsed  # all five sections together; generous: CI machines are shared
 
 
 # ------------------------------------------------------------------ cures (issue 19)

@@ -1,6 +1,6 @@
-"""The issue's attack links in real Chromium: no outside link or image, no exception.
+"""Links built to attack, in real Chromium: no outside link or image, no exception.
 
-One `streamlit run` server and one browser open every attack URL of issue 25 on
+One `streamlit run` server and one browser open every attack URL on
 every page that has it: markup in a URL value (links, a tracking pixel, a bare
 address, raw HTML), digits Python reads but a link must not carry, ``view`` on a
 page of one section, and a query string over Streamlit's 1,000-parameter limit.

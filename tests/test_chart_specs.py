@@ -107,6 +107,7 @@ def test_line_and_band_charts_send_only_the_columns_they_draw() -> None:
     assert list(frame.columns)[-1] == "seed"  # the caller's frame is left whole
 
 
+@pytest.mark.slow  # every section of every page
 @pytest.mark.parametrize("info", available_pages(), ids=lambda p: p.name)
 def test_every_chart_on_every_page_is_valid_vega_lite(info) -> None:
     drawn = [c for _, at in every_section(info) for c in charts(at)]

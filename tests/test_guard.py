@@ -193,6 +193,7 @@ def test_the_budget_is_read_when_called(monkeypatch) -> None:
         budget_epochs(4, 16, 300, 200, runs=2, acts=["relu"])
 
 
+@pytest.mark.slow  # fuzz: random requests through the cost model
 @settings(max_examples=300, deadline=None)
 @given(depth=st.integers(1, 100), width=st.integers(1, 256), n=st.integers(10, 50_000),
        epochs=st.integers(1, 3000), runs=st.integers(1, 20), n_in=st.integers(1, 30),

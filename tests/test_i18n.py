@@ -55,9 +55,13 @@ def test_every_page_has_nav_title_and_lead(lang: str) -> None:
 
 
 def test_catalogs_are_valid_toml() -> None:
-    for path in Path(LOCALES_DIR).rglob("*.toml"):
+    paths = sorted(Path(LOCALES_DIR).rglob("*.toml"))
+    for lang in LANGUAGES:  # every page's catalog, in every language, is among them
+        for name in ("common", *(info.name for info in PAGES)):
+            assert Path(LOCALES_DIR) / lang / f"{name}.toml" in paths, (lang, name)
+    for path in paths:
         with path.open("rb") as fh:
-            tomllib.load(fh)
+            assert tomllib.load(fh), f"{path} is empty"
 
 
 def test_translator_falls_back_and_formats() -> None:

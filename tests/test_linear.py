@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.linear import affine_logits, boundary_segment, collapse_linear
+from core.linear import affine_fit, affine_logits, boundary_segment, collapse_linear
 from core.mlp import MLP
 
 
@@ -106,3 +106,31 @@ def test_boundary_segment_axis_parallel_and_degenerate() -> None:
     assert p[0] == q[0] == 0.5 and {p[1], q[1]} == {-1.0, 1.0}
     assert boundary_segment(np.array([0.0, 0.0]), 1.0, lo, hi) is None
     assert boundary_segment(np.array([1.0, 0.0]), -5.0, lo, hi) is None
+
+
+def test_affine_fit_recovers_an_affine_map_exactly() -> None:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 2))
+    W0, b0 = np.array([[1.5], [-0.5]]), np.array([0.25])
+    W, b, r = affine_fit(X, X @ W0 + b0)
+    np.testing.assert_allclose(W, W0, atol=1e-12)
+    np.testing.assert_allclose(b, b0, atol=1e-12)
+    assert r < 1e-12
+
+
+def test_affine_fit_of_a_deep_linear_network_is_exact_and_of_a_relu_network_is_not() -> None:
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 2))
+    lin = MLP([2, 16, 16, 16, 1], activation="identity", output="identity", seed=1)
+    relu = MLP([2, 16, 16, 16, 1], activation="relu", output="identity", seed=1)
+    assert affine_fit(X, lin.forward(X))[2] < 1e-10
+    assert affine_fit(X, relu.forward(X))[2] > 0.05
+
+
+def test_affine_fit_of_a_bend_is_order_one_and_of_a_constant_is_zero() -> None:
+    x = np.linspace(-1.0, 1.0, 101)[:, None]
+    # |x| is as far from a line as it gets: the best line is flat, residual ‖|x| − mean‖.
+    assert affine_fit(x, np.abs(x[:, 0]))[2] == pytest.approx(1.0, abs=1e-12)
+    assert affine_fit(x, np.full(101, 3.0))[2] == 0.0
+    with pytest.raises(ValueError):
+        affine_fit(x[:1], np.zeros(1))

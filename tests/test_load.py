@@ -1,10 +1,12 @@
 """Many users at once, and many reruns: a real server under load, on loopback.
 
-* Load: 20 headless-Chromium sessions (separate browser contexts) open
-  different shared links at the same time and each moves a control. Every
-  session must show its own state (no leakage), none an exception; the median
-  and p95 time from the control change to the finished rerun are reported
-  (``artifacts/load.json``), not asserted against a clock.
+* Load: one session alone moves a control three times (the reference); then 20
+  headless-Chromium sessions (separate browser contexts) open different shared
+  links at the same time and, once all are open, each moves a control. Every
+  session must show its own state (no leakage), none an exception, and the
+  crowd's median time from the key press to the finished rerun must stay within
+  `CROWD_RATIO` times the lone session's, measured on the same server in the same
+  run (``artifacts/load.json``); no absolute clock is asserted.
 * Soak: a few hundred reruns with random settings (random slider moves, each a
   new setting to compute or a cached one) against one server; its
   resident memory after the soak stays within `SOAK_GROWTH_MB` of where it was
@@ -47,6 +49,14 @@ from benchmarks import upload_memory
 pytestmark = pytest.mark.browser
 
 SESSIONS = 20
+#: Moves of the session measured alone (its median is the reference).
+ALONE_MOVES = 3
+#: Most the crowd's median move may take, in moves of one session alone on the same
+#: server. Twenty reruns started at once on two cores, shared fairly, end around ten
+#: reruns' time; twenty leaves room for the twenty browsers drawing on the same cores,
+#: and fails when a rerun waits for others' work or for a timeout. Measured on a shared
+#: 2-core machine (load average 20-40): 7.0.
+CROWD_RATIO = SESSIONS
 SOAK_WARMUP = 30
 SOAK_RERUNS = 170
 #: Allowed growth of the server's resident memory over the soak, after warm-up.
@@ -74,7 +84,11 @@ async def _seed_of(page) -> int:
     return round(float(await box.input_value()))
 
 
-async def _session(browser, base: str, i: int) -> dict:
+async def _session(browser, base: str, i: int, together: asyncio.Barrier | None = None,
+                   moves: int = 1) -> dict:
+    """Open link `i`, then move the depth slider one step right `moves` times (each a new
+    setting to train), timing each move; with `together`, the first move waits until every
+    session has opened its link."""
     from playwright.async_api import expect
 
     link, depth, seed = _link(i)
@@ -92,54 +106,77 @@ async def _session(browser, base: str, i: int) -> dict:
                 str(seed), timeout=30_000
             )
         opened = (await _depth_of(page), await _seed_of(page))
-        # Move a control: one step right on the depth slider.
-        t0 = await page.evaluate(WATCH_RERUN)
-        await _depth_thumb(page).focus()
-        await page.keyboard.press("ArrowRight")
-        await page.wait_for_function(RERUN_DONE, timeout=120_000)
-        latency = await page.evaluate(ELAPSED, t0)  # from the key press reaching the page
+        if together is not None:
+            await together.wait()
+        latencies = []
+        for _ in range(moves):
+            t0 = await page.evaluate(WATCH_RERUN)
+            await _depth_thumb(page).focus()
+            await page.keyboard.press("ArrowRight")
+            await page.wait_for_function(RERUN_DONE, timeout=120_000)
+            latencies.append(await page.evaluate(ELAPSED, t0))  # from the key press reaching the page
         after = (await _depth_of(page), await _seed_of(page))
         exceptions = await page.locator('[data-testid="stException"]').count()
         return {"i": i, "expected": (depth, seed), "opened": opened, "after": after,
-                "latency": latency, "exceptions": exceptions, "url": page.url}
+                "latency": statistics.median(latencies), "exceptions": exceptions, "url": page.url}
+    except BaseException:
+        if together is not None:
+            await together.abort()  # the others stop waiting for this session
+        raise
     finally:
         await context.close()
 
 
-async def _run_load(base: str, path: str) -> list[dict]:
+async def _run_load(base: str, path: str) -> tuple[dict, list[dict]]:
+    """One session alone (`ALONE_MOVES` moves), then `SESSIONS` at once on the same server."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         try:
-            return await asyncio.wait_for(
-                asyncio.gather(*(_session(browser, base, i) for i in range(SESSIONS))), timeout=600
+            alone = await asyncio.wait_for(_session(browser, base, SESSIONS, moves=ALONE_MOVES),
+                                           timeout=300)
+            together = asyncio.Barrier(SESSIONS)
+            crowd = await asyncio.wait_for(
+                asyncio.gather(*(_session(browser, base, i, together) for i in range(SESSIONS))),
+                timeout=600,
             )
+            return alone, crowd
         finally:
             await browser.close()
 
 
 def test_twenty_concurrent_sessions_keep_their_own_state() -> None:
+    """Twenty sessions open twenty links, then all move a control at once: each keeps its
+    own state, and the crowd's median wait stays within `CROWD_RATIO` of one session's."""
     path = require_chromium()
     with StreamlitServer() as server:
-        results = asyncio.run(_run_load(server.url, path))
-    for r in results:
+        alone, results = asyncio.run(_run_load(server.url, path))
+    for r in [alone, *results]:
         depth, seed = r["expected"]
         assert r["exceptions"] == 0, r
         assert r["opened"] == (depth, seed), r
+    assert alone["after"] == (alone["expected"][0] + ALONE_MOVES, alone["expected"][1]), alone
+    for r in results:
+        depth, seed = r["expected"]
         assert r["after"] == (depth + 1, seed), r
         assert f"depth={depth + 1}" in r["url"] and f"seed={seed}" in r["url"], r
     latencies = sorted(r["latency"] for r in results)
+    median = statistics.median(latencies)
     report = {
         "sessions": SESSIONS,
-        "median_s": statistics.median(latencies),
+        "alone_median_s": alone["latency"],
+        "median_s": median,
         "p95_s": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
         "max_s": latencies[-1],
+        "median_over_alone": median / alone["latency"],
+        "bound": CROWD_RATIO,
     }
     out = ROOT / "artifacts" / "load.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(f"\nload: {report}")
+    assert report["median_over_alone"] < CROWD_RATIO, report
 
 
 def _rss_mb(pid: int) -> float:
@@ -195,7 +232,7 @@ def test_soak_memory_stays_bounded() -> None:
 
 UPLOAD_ROUNDS = 3
 UPLOAD_SESSIONS = 2
-#: The issue's request with one activation instead of three: the compute guard then lets
+#: The heaviest upload request with one activation instead of three: the compute guard then lets
 #: that one network train on all 3,750 training rows (three got 1,652 each), the largest
 #: training this request can make, in about half the time.
 UPLOAD_VIEW = upload_memory.UPLOAD_VIEW + "&act=relu"

@@ -45,7 +45,7 @@ from ui.i18n import Translator
 PAGE = next(p for p in PAGES if p.name == "playground")
 T = Translator("en")
 ALL = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
-#: The issue's worst URL: eight layers of 16 ReLU units, every feature, batches of one.
+#: The worst URL: eight layers of 16 ReLU units, every feature, batches of one.
 WORST = {"data": "plane", "shape": ",".join(["16"] * 8), "act": "relu", "features": ",".join(ALL),
          "batch": "1", "train": "90"}
 
@@ -317,6 +317,7 @@ commands = st.dictionaries(
     json_values | st.sampled_from(R.ACTIONS), max_size=7) | json_values
 
 
+@pytest.mark.slow  # fuzz: random JSON through the page's command check
 @settings(max_examples=300, deadline=None)
 @given(raw=commands)
 def test_any_json_a_client_sends_is_checked_or_dropped(raw) -> None:

@@ -1,4 +1,4 @@
-"""A visitor's own data stays in their session: no shared cache ever holds it (issue 17).
+"""A visitor's own data stays in their session: no shared cache ever holds it.
 
 Pages keep trained runs, views and chart specs in process-wide caches shared by every
 session. A run that uses an upload must keep all of them in that visitor's

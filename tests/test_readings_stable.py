@@ -1,4 +1,4 @@
-"""A shared link shows the same conclusions on any machine (issue 25).
+"""A shared link shows the same conclusions on any machine.
 
 On one deployment a link reproduces the same numbers: every run is deterministic for
 its settings. Another machine rounds differently (OpenBLAS picks a matrix-multiply
@@ -16,6 +16,10 @@ of 1.2e−16 against 1.3e−16 says the same thing).
 may differ between machines, so its experiments are compared in their own test, word
 for word with their numbers set aside. Every verdict it prints (which networks learned,
 over the run and its copies; batch norm's two modes; the overflow; clipping) is words.
+
+The lesson's page opens on a question, before any run; its verdicts are compared on
+their own, at every setting each step offers (``lesson_probe.py``), with one BLAS
+thread as well.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import subprocess
 import sys
 
 import pytest
+from lesson_probe import answers
 from readings_probe import EXTRA, HERE, SKIPPED, other_blas_env, readings
 
 #: Two numbers of a reading agree within this relative difference (98% against 99%).
@@ -81,6 +86,7 @@ def _there(*args: str, timeout: float = 600) -> dict[str, list[str]]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # trains every page's defaults twice, once on another BLAS kernel
 def test_readings_at_the_defaults_hold_on_another_processor() -> None:
     here = readings()
     there = _there()
@@ -107,4 +113,49 @@ def test_the_cures_verdicts_hold_on_another_processor() -> None:
             found.append(f"{name}: {len(a)} texts here, {len(b)} there")
         found += [f"{name}: words differ:\n  here:  {x}\n  there: {y}"
                   for x, y in zip(a, b, strict=False) if NUMBER.sub("#", x) != NUMBER.sub("#", y)]
+    assert not found, "\n".join(found)
+
+
+def lesson_differences(here: dict, there: dict) -> list[str]:
+    """What differs between two runs of the lesson's steps: any answer (the verdict a
+    learner gets), or a number beyond ``REL`` (both below ``TINY``: rounding errors)."""
+    found = []
+    for code, runs in here.items():
+        for settings, (answer, numbers) in runs.items():
+            other, other_numbers = there[code][settings]
+            if answer != other:
+                found.append(f"{code} {settings}: answer {answer!r} here, {other!r} there")
+            for k, x in numbers.items():
+                y = other_numbers[k]
+                if x is None or y is None or isinstance(x, str):
+                    if x != y:
+                        found.append(f"{code} {settings}: {k} {x!r} here, {y!r} there")
+                elif not (x == y or max(abs(x), abs(y)) < TINY
+                          or abs(x - y) <= REL * max(abs(x), abs(y))):
+                    found.append(f"{code} {settings}: {k} {x:g} here, {y:g} there")
+    return found
+
+
+def test_the_lesson_comparison_sees_answers_and_numbers() -> None:
+    here = {"dead": {"{}": ["few", {"dead": 0.03, "epoch": None}]}}
+    assert lesson_differences(here, here) == []
+    assert lesson_differences(here, {"dead": {"{}": ["few", {"dead": 0.031, "epoch": None}]}}) == []
+    assert lesson_differences(here, {"dead": {"{}": ["many", {"dead": 0.03, "epoch": None}]}})
+    assert lesson_differences(here, {"dead": {"{}": ["few", {"dead": 0.5, "epoch": None}]}})
+    assert lesson_differences(here, {"dead": {"{}": ["few", {"dead": 0.03, "epoch": 1}]}})
+
+
+@pytest.mark.slow
+def test_the_lessons_verdicts_hold_on_another_processor() -> None:
+    """Every step of the lesson at every setting it offers (its trainings included): the
+    answer its rule derives is the same with another BLAS kernel, one BLAS thread and
+    initial weights changed by one part in 10^12, and its numbers are close."""
+    here = json.loads(json.dumps(answers()))  # the probe's JSON form (settings as keys)
+    env = {**os.environ, **other_blas_env(), "OPENBLAS_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, str(HERE / "lesson_probe.py"), "--perturb", "1e-12"],
+                          capture_output=True, text=True, env=env, timeout=600, cwd=HERE.parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    there = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(there) == set(here) and all(set(there[c]) == set(here[c]) for c in here)
+    found = lesson_differences(here, there)
     assert not found, "\n".join(found)

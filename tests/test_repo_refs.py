@@ -163,6 +163,7 @@ def science_commands() -> list[tuple[str, list[str]]]:
     return out
 
 
+@pytest.mark.slow  # runs every command of docs/science.md (trainings)
 @pytest.mark.parametrize(("command", "expected"), science_commands())
 def test_science_page_commands_print_what_it_says(command: str, expected: list[str]) -> None:
     assert expected, "a command on the science page needs its output under it"
@@ -192,6 +193,7 @@ def test_the_page_has_training_commands() -> None:
     assert len(training_commands()) >= 4
 
 
+@pytest.mark.slow  # trainings, on another BLAS kernel
 @pytest.mark.parametrize(("command", "expected"), training_commands())
 def test_training_commands_print_the_same_on_another_processor(command: str, expected: list[str]) -> None:
     words = shlex.split(command)

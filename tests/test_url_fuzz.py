@@ -42,6 +42,7 @@ values = st.one_of(
 one_param = st.one_of(values, st.lists(values, min_size=2, max_size=4))
 
 
+@pytest.mark.slow  # fuzz: a dozen random links through every page
 @pytest.mark.parametrize("info", PAGES, ids=[p.name for p in PAGES])
 @settings(max_examples=12, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -55,7 +55,7 @@ def shown_literally(at, payload: str) -> bool:
     return any(head in span for md in markdown_texts(at) for span in split_code_spans(md)[0])
 
 
-# ----------------------------------------------------------- the attacks
+# ------------------------------------------------------- links built to attack
 
 ATTACKS = [
     ("playground", {"features": LINK}),
@@ -108,6 +108,7 @@ one_value = st.one_of(payloads, st.lists(payloads, min_size=2, max_size=3))
 PAGE_LIST = available_pages()
 
 
+@pytest.mark.slow  # fuzz: markup in every key of every page
 @pytest.mark.parametrize("info", PAGE_LIST, ids=[p.name for p in PAGE_LIST])
 @settings(max_examples=8, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -125,6 +126,7 @@ def test_markup_in_any_url_key_stays_text(info, data) -> None:
     assert leaks(at) == [], query
 
 
+@pytest.mark.slow  # fuzz: markup in pasted links
 @settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(keys=st.lists(st.sampled_from(["activation", "dataset", "networkShape", "seed", "noise",

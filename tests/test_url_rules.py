@@ -71,7 +71,7 @@ def test_a_pasted_link_follows_the_same_rule() -> None:
     assert link.settings["noise"] == 0.1
 
 
-# ----------------------------------------------------------- the attacks
+# ------------------------------------------------------- links built to attack
 
 DIGIT_ATTACKS = [
     ({"shape": "²"}, "shape"),

@@ -10,6 +10,7 @@ NumPy warning, which the suite turns into an error) fails the test.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +83,7 @@ VALID = st.builds(
 ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp949"])
 
 
+@pytest.mark.slow  # fuzz
 @FUZZ
 @given(st.binary(max_size=3000))
 @example(b"")
@@ -95,12 +97,14 @@ def test_random_bytes(raw: bytes) -> None:
     _check(raw)
 
 
+@pytest.mark.slow  # fuzz
 @FUZZ
 @given(st.text(alphabet=st.sampled_from(list('0123456789.,;\t\n\r "-+eEnaifINF가xyz#')), max_size=600))
 def test_random_text_of_csv_characters(text: str) -> None:
     _check(text.encode())
 
 
+@pytest.mark.slow  # fuzz
 @FUZZ
 @given(VALID, ENCODINGS, st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255),
                                             st.sampled_from(["set", "insert", "delete"])), max_size=6))
@@ -124,6 +128,7 @@ CELLS = st.sampled_from(["0", "1", "-1", "+1", "2.5", "1,5", "-0.0", "1e3", "1e9
                          "label", "0x10", "١"])
 
 
+@pytest.mark.slow  # fuzz
 @FUZZ
 @given(st.lists(st.lists(CELLS, min_size=1, max_size=5), min_size=1, max_size=30),
        st.sampled_from([",", ";", "\t"]), ENCODINGS)
@@ -132,6 +137,7 @@ def test_grids_of_spreadsheet_cells(grid: list[list[str]], sep: str, encoding: s
     _check(text.encode(encoding, errors="replace"))
 
 
+@pytest.mark.slow  # fuzz
 @FUZZ
 @given(VALID, st.integers(0, 10**6), st.sampled_from(["", "nan", "abc", "1e999", "1,2", "x;y", '"']),
        st.sampled_from(["cell", "drop_line", "dup_line", "add_cell"]))

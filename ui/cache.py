@@ -33,7 +33,7 @@ every run public again (:func:`start_run`).
 
 **Memory a visitor's data costs, and giving it back.** A 5,000-row upload on
 a 50 × 128 network takes a few hundred MB while it trains; what stays after
-the visitor has gone must be bounded and must go back to the system (issue 25):
+the visitor has gone must be bounded and must go back to the system:
 
 * the session store is bounded by size as well as by count
   (:data:`PRIVATE_BYTES`, :data:`PRIVATE_ENTRIES`; what the current run uses is

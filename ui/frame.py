@@ -31,6 +31,9 @@ HIDE_KEY = "hide"
 LANG_KEY = "lang"
 #: URL parameter of the section a page shows (see :meth:`Frame.sections`).
 SECTION_KEY = "view"
+#: URL parameter of the lesson's open step (``sections/lesson``): like the open section,
+#: where the visitor is rather than a setting, so Reset keeps it.
+STEP_KEY = "step"
 _DEFAULTS_STATE = "_control_defaults"
 
 
@@ -52,6 +55,7 @@ class PageInfo:
 #: nav never points at a page that has not been built.
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("home", "dashboard.py", ":material/home:"),
+    PageInfo("lesson", "pages/lesson.py", ":material/school:"),
     PageInfo("playground", "pages/playground.py", ":material/play_circle:"),
     PageInfo("shapes", "pages/shapes.py", ":material/show_chart:"),
     PageInfo("vanishing", "pages/vanishing.py", ":material/trending_down:"),
@@ -349,7 +353,7 @@ def share_url(
 def _reset(page: str) -> None:
     """Button callback: every control of `page` back to its default."""
     for key, default in st.session_state.get(_DEFAULTS_STATE, {}).get(page, {}).items():
-        if key not in (LANG_KEY, SECTION_KEY):
+        if key not in (LANG_KEY, SECTION_KEY, STEP_KEY):
             st.session_state[key] = default
 
 

@@ -40,7 +40,7 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     for act in s.acts:
         run = result["runs"][act]
         st.subheader(t(f"{P}.act.{act}"))
-        row = st.container(horizontal=True)  # one element, where columns were four
+        row = st.container(horizontal=True)  # one flex row: the buttons wrap on a narrow screen
         row.metric(t(f"{P}.metric.train_acc"), percent(run["train_acc"][-1]))
         row.metric(t(f"{P}.metric.test_acc"), percent(run["test_acc"][-1]))
         row.metric(t(f"{P}.metric.dead_end"), percent(run["dead_total"][-1]),

@@ -62,7 +62,7 @@ def draw(s: HomeSettings, fr: Frame) -> None:
 def _side(t: Translator, spec: RunSpec, act: str, run: dict, views: dict, n_train: int) -> None:
     """One network: its numbers at a glance and its decision boundary."""
     st.subheader(t(f"{P}.side.{act}"))
-    row = st.container(horizontal=True)  # one element, where columns were four
+    row = st.container(horizontal=True)  # one flex row: the buttons wrap on a narrow screen
     row.metric(t(f"{P}.metric.test_acc"), percent(run["test_acc"][-1]))
     row.metric(t(f"{P}.metric.train_acc"), percent(run["train_acc"][-1]))
     row.metric(t(f"{P}.metric.ratio"), ratio_text(signal_ratio(run["grad_h"])),

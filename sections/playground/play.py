@@ -5,6 +5,10 @@ epoch shown (losses, a diverged run, the loss curve with the network's ``.npz``)
 The component sits in a fragment: while playing, its requests for more frames rerun
 only the fragment, which trains the next chunk (:mod:`sections.playground.run`).
 Pause, Step, Reset and a click on the plane rerun the whole page.
+
+Names: a *frame* is one epoch's drawing as the component receives it
+(:mod:`sections.playground.frames`); the page's :class:`ui.frame.Frame` is always
+``fr``, and a pandas table is a *table*.
 """
 
 from __future__ import annotations
@@ -480,7 +484,7 @@ def _fmt(v: float | None) -> str:
     return "—" if v is None else f"{v:.4g}"
 
 
-def loss_frame(run: Run, upto: int, t: Translator) -> pd.DataFrame:
+def loss_table(run: Run, upto: int, t: Translator) -> pd.DataFrame:
     """The loss curve up to epoch `upto`: one row per (curve, epoch)."""
     e = np.arange(min(upto, len(run.train_loss) - 1) + 1)
     rows = [pd.DataFrame({"epoch": e, "loss": np.asarray(run.train_loss)[e],
@@ -493,8 +497,8 @@ def loss_frame(run: Run, upto: int, t: Translator) -> pd.DataFrame:
 
 
 def _loss_chart(s: PlaygroundSettings, plane: PlaneData, run: Run, epoch: int, t: Translator) -> None:
-    frame = loss_frame(run, epoch, t)
-    spec = compiled(loss_chart, t, frame, (t(f"{NAME}.curve.train"), t(f"{NAME}.curve.test")))
+    table = loss_table(run, epoch, t)
+    spec = compiled(loss_chart, t, table, (t(f"{NAME}.curve.train"), t(f"{NAME}.curve.test")))
     sizes = run.spec.sizes
     settings = run_settings(
         NAME, data=plane.used, n_samples=plane.n_samples, noise=s.noise if s.data != DRAW else None,
@@ -504,7 +508,7 @@ def _loss_chart(s: PlaygroundSettings, plane: PlaneData, run: Run, epoch: int, t
         reg_rate=s.reg_rate, residual=s.residual, extent=PLANE_EXTENT,
         points=s.points or None, loss="cross_entropy" if run.spec.output == "sigmoid" else "squared_error",
     )
-    chart_block(spec, frame, "playground-loss", t, title=t(f"{NAME}.curve.title", epoch=epoch),
+    chart_block(spec, table, "playground-loss", t, title=t(f"{NAME}.curve.title", epoch=epoch),
                 caption=t(f"{NAME}.curve.caption"),
                 weights=Weights(run.params.get(epoch, run.net.get_params()), settings,
                                 f"playground-network-epoch-{epoch}"))

@@ -2,8 +2,10 @@
 still depends on the input, and the weight gradient — at initialisation and during
 training, across depth, activation and initialisation (claims C4–C7 of docs/science.md)."""
 
-from sections.vanishing import at_init, boundary, cures, explain, sweep, training
-from sections.vanishing.settings import NAME, read_settings
+from sections.vanishing import at_init, boundary, cures, explain, settings, sweep, training
+from sections.vanishing.presets import preset_row
+from sections.vanishing.settings import NAME, VanishingSettings
+from ui.frame import Frame
 
 #: The page's sections in reading order (URL ``view``; the first is the default).
 SECTIONS = {
@@ -17,5 +19,17 @@ SECTIONS = {
 #: The page's sources, listed in its References expander (ui.references keys).
 REFERENCES = ("glorot2010", "he2015", "nielsen2015", "kingma2015", "pascanu2013", "he2016",
               "ioffe2015", "ba2016", "poole2016", "schoenholz2017")
+
+
+
+def read_settings(fr: Frame) -> VanishingSettings:
+    """The row of classic experiments, then the sidebar controls and their values.
+
+    The presets come first: their buttons write the controls' values before the widgets
+    exist (:func:`sections.vanishing.presets.apply`).
+    """
+    preset_row(fr.t)
+    return settings.read_settings(fr)
+
 
 __all__ = ["NAME", "REFERENCES", "SECTIONS", "read_settings"]

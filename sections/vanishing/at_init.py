@@ -15,7 +15,8 @@ from core.gradients import SATURATION, TINY, describe_health, slope_bound
 from core.init import weight_variance
 from sections.vanishing import readings
 from sections.vanishing.compute import init_profile
-from sections.vanishing.settings import INIT_BUDGET, N_INITS, NAME, InitSpec, Setup, opened
+from sections.vanishing.opening import opened
+from sections.vanishing.settings import INIT_BUDGET, N_INITS, NAME, InitSpec, Setup, VanishingSettings
 from ui.cache import memo_run, view_memo
 from ui.charts import activation_legend, compiled, finite_positive, line_chart
 from ui.export import Block, chart_block, chart_row
@@ -41,7 +42,7 @@ def profiles(fr: Frame, su: Setup) -> dict:
     return {(a, i): memo_run(init_profile, spec, a, i, **su.arrays) for a, i in su.series}
 
 
-def draw(s, fr: Frame) -> None:
+def draw(s: VanishingSettings, fr: Frame) -> None:
     su = opened(fr, s, "init")
     if su is None:
         return

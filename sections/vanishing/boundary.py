@@ -9,7 +9,8 @@ import streamlit as st
 from core.datasets import DATASETS
 from core.grid import plane_grid
 from sections.vanishing.compute import split
-from sections.vanishing.settings import DATA, GRID, N_SNAPSHOTS, NAME, Setup, opened
+from sections.vanishing.opening import opened
+from sections.vanishing.settings import DATA, GRID, N_SNAPSHOTS, NAME, Setup, VanishingSettings
 from sections.vanishing.training import trained
 from ui.charts import boundary_chart, compiled
 from ui.export import chart_block
@@ -17,7 +18,7 @@ from ui.frame import Frame
 from ui.i18n import Translator, percent, shown_name
 
 
-def draw(s, fr: Frame) -> None:
+def draw(s: VanishingSettings, fr: Frame) -> None:
     su = opened(fr, s, "boundary")
     if su is None:
         return

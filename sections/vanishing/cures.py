@@ -32,8 +32,9 @@ from sections.vanishing.cures_compute import (
     variant_copies,
     variants,
 )
+from sections.vanishing.opening import opened
 from sections.vanishing.readings import change, sci
-from sections.vanishing.settings import BUDGET, NAME, Setup, opened
+from sections.vanishing.settings import BUDGET, NAME, Setup, VanishingSettings
 from ui.cache import memo_run, view_memo
 from ui.charts import compiled, finite_positive, line_chart
 from ui.export import Block, Weights, chart_block, chart_row, run_settings
@@ -74,7 +75,7 @@ VARIANT_COLOURS = {"plain": "#7F7F7F", "residual": "#E69F00", "layer": "#56B4E9"
                    "he": "#009E73", "scaled": "#D55E00", "clipped": "#0072B2"}
 
 
-def draw(s, fr: Frame) -> None:
+def draw(s: VanishingSettings, fr: Frame) -> None:
     su = opened(fr, s, "cures", describe=False)  # the section trains with its own recipe (said below)
     if su is None:
         return

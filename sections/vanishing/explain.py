@@ -12,16 +12,17 @@ from core.gradients import slope_bound
 from core.init import weight_variance
 from sections.vanishing import readings
 from sections.vanishing.at_init import profiles
+from sections.vanishing.opening import opened
 from sections.vanishing.presets import question_button
 from sections.vanishing.readings import sci
-from sections.vanishing.settings import NAME, Setup, opened
+from sections.vanishing.settings import NAME, Setup, VanishingSettings
 from sections.vanishing.training import trained
 from ui.frame import Frame
 from ui.i18n import Translator, percent, shown_name, superscript
 from ui.references import cite
 
 
-def draw(s, fr: Frame) -> None:
+def draw(s: VanishingSettings, fr: Frame) -> None:
     su = opened(fr, s, "explain")
     if su is None:
         return

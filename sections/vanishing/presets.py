@@ -42,7 +42,7 @@ def apply(values: dict[str, object]) -> None:
 def preset_row(t: Translator) -> None:
     """The row of classic experiments under the page's lead."""
     st.markdown(f"**{t(f'{NAME}.preset.title')}**")
-    row = st.container(horizontal=True, gap="small")  # one element, where columns were four
+    row = st.container(horizontal=True, gap="small")  # one flex row: the buttons wrap on a narrow screen
     for name, values in PRESETS.items():
         row.button(t(f"{NAME}.preset.{name}"), key=f"_preset_{name}", on_click=apply,
                    args=(values,), width="stretch", help=t(f"{NAME}.preset.{name}_help"))

@@ -12,16 +12,15 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-import streamlit as st
 
 from core.activations import ACTIVATIONS
 from core.datasets import DATASETS, DatasetInfo
 from core.init import INITIALISERS
 from core.mlp import OPTIMIZERS
 from ui.frame import Frame
-from ui.guard import BUDGET, budget_epochs, forward_cost, note_budget
+from ui.guard import BUDGET, forward_cost
 from ui.i18n import Translator, option_labels, shown_name
-from ui.upload import UPLOAD, load_data, uploader, user_data
+from ui.upload import UPLOAD, uploader
 
 NAME = "vanishing"
 N_INITS = 5  # random initialisations averaged at initialisation
@@ -74,11 +73,9 @@ class VanishingSettings:
 
 
 def read_settings(fr: Frame) -> VanishingSettings:
-    """Draw the presets row and the sidebar controls; return their values."""
-    from sections.vanishing.presets import preset_row  # the presets write these controls
-
+    """Draw the sidebar controls; return their values (the presets row is drawn before them,
+    by :func:`sections.vanishing.read_settings`)."""
     t, c = fr.t, fr.controls
-    preset_row(t)
     sb, d = c.container, DEFAULTS
     sb.subheader(t(f"{NAME}.controls.data_title"))
     data = c.select("data", t(f"{NAME}.controls.data"), DATA, d["data"],
@@ -209,87 +206,6 @@ def network_shape(info: DatasetInfo, depth: int, width: int) -> tuple[tuple[int,
     n_out = 1 if info.n_classes == 2 else info.n_classes
     sizes = (int(info.n_features), *[width] * depth, n_out)
     return sizes, ("sigmoid" if n_out == 1 else "softmax")
-
-
-def setup(fr: Frame, s: VanishingSettings, describe: bool = True) -> Setup | None:
-    """Resolve the data and the series and apply the compute guard, saying on the page
-    what the reader must know (data notes, inconsistent choices, a cut budget, and with
-    `describe` the setup line). None when there is nothing to show (no activation chosen)."""
-    from sections.vanishing.compute import split
-
-    t = fr.t
-    data, arrays, shown = _resolve_data(t, s)
-    X_all, y_all, (Xtr, Xte, _, _) = split(data, **arrays)
-    info = dataset_info(data.key, X_all, y_all)
-    init2 = s.init2
-    if init2 == s.init:
-        st.info(t(f"{NAME}.note.same_init", init=shown_name(t, "init", s.init)))
-        init2 = NO_INIT2
-    if not s.acts:
-        st.warning(t(f"{NAME}.note.no_act"))
-        return None
-    two = init2 != NO_INIT2
-    series = tuple((a, i) for a in s.acts for i in ([s.init, init2] if two else [s.init]))
-    n_train, n_test = len(Xtr), len(Xte)
-    _data_note(t, info, arrays, data, n_train + n_test)
-    budget = budget_epochs(s.depth, s.width, n_train, s.epochs, runs=len(series),
-                           n_in=int(info.n_features), batch=s.batch, acts=[a for a, _ in series])
-    if describe:
-        note_budget(budget, t)
-    maps = info.two_d and info.n_classes == 2
-    n_snap, res = (boundary_plan(s.depth, s.width, len(series), int(info.n_features)) if maps
-                   else (N_SNAPSHOTS, GRID))
-    run = RunSpec(data, s.depth, s.width, s.std, s.opt, s.lr, budget.epochs, s.batch,
-                  budget.n_samples, n_snap, res)
-    sizes, output = network_shape(info, s.depth, s.width)
-    if describe:
-        _describe(t, s, run, output, n_test, shown, series)
-    return Setup(s, data, info, shown, series, two, init2, n_train, n_test, run, sizes, output,
-                 arrays, t)
-
-
-def _describe(t: Translator, s: VanishingSettings, run: RunSpec, output: str, n_test: int,
-              shown: str, series: tuple) -> None:
-    """The setup line every section but "Cures" starts with."""
-    st.markdown(t(f"{NAME}.setup", depth=s.depth, width=s.width, layers=s.depth + 1,
-                  output=t(f"{NAME}.output.{output}"), n_train=run.n_fit, n_test=n_test,
-                  data=shown, opt=shown_name(t, "opt", s.opt), lr=s.lr, epochs=run.epochs,
-                  batch=t(f"{NAME}.full_batch") if s.batch >= run.n_fit else s.batch,
-                  inits=", ".join(dict.fromkeys(shown_name(t, "init", i) for _, i in series))))
-
-
-def opened(fr: Frame, s: VanishingSettings, section: str, describe: bool = True) -> Setup | None:
-    """A section's opening: the shared :func:`setup`, then the section's header.
-
-    None (nothing drawn but the notes) when there is nothing to show.
-    """
-    su = setup(fr, s, describe)
-    if su is not None:
-        st.header(fr.t(f"{NAME}.{section}.title"))
-    return su
-
-
-def _resolve_data(t: Translator, s: VanishingSettings) -> tuple[DataSpec, dict, str]:
-    """A built-in set by name, or this session's upload (said on the page)."""
-    if s.data != UPLOAD:
-        return DataSpec(s.data, s.n, s.noise, s.seed), {}, shown_name(t, "data", s.data)
-    X_up, y_up, used = load_data(UPLOAD, s.n, s.noise, s.seed, t, two_d=False)
-    if used != UPLOAD:  # nothing uploaded: load_data said which set is used instead
-        return DataSpec(used, s.n, s.noise, s.seed), {}, shown_name(t, "data", used)
-    # Arrays unhashed, the file's digest as the key; n and noise do not apply.
-    key = f"{UPLOAD}-{user_data()[2]}"
-    return (DataSpec(key, len(y_up), 0.0, s.seed), {"_X": X_up, "_y": y_up},
-            t(f"{NAME}.upload_name"))
-
-
-def _data_note(t: Translator, info: DatasetInfo, arrays: dict, data: DataSpec, rows: int) -> None:
-    if arrays:
-        st.caption(t(f"{NAME}.note.upload", rows=rows, classes=info.n_classes))
-    elif not info.generated:
-        st.caption(t(f"{NAME}.note.bundled", data=shown_name(t, "data", data.key), rows=rows,
-                     features=info.n_features, classes=info.n_classes))
-    elif not info.uses_noise:
-        st.caption(t(f"{NAME}.note.no_noise", data=shown_name(t, "data", data.key)))
 
 
 def boundary_plan(depth: int, width: int, runs: int, n_in: int) -> tuple[int, int]:

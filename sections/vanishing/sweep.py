@@ -10,7 +10,8 @@ import streamlit as st
 
 from core.gradients import depth_grid
 from sections.vanishing.compute import depth_sweep
-from sections.vanishing.settings import NAME, SWEEP_BUDGET, Setup, opened
+from sections.vanishing.opening import opened
+from sections.vanishing.settings import NAME, SWEEP_BUDGET, Setup, VanishingSettings
 from ui.cache import memo_run
 from ui.charts import activation_legend, compiled, finite_positive, line_chart
 from ui.export import Block, chart_row
@@ -19,7 +20,7 @@ from ui.guard import budget_epochs, note_budget
 from ui.i18n import Translator
 
 
-def draw(s, fr: Frame) -> None:
+def draw(s: VanishingSettings, fr: Frame) -> None:
     su = opened(fr, s, "sweep")
     if su is None:
         return

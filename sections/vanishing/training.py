@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from sections.vanishing.compute import train_run
-from sections.vanishing.settings import NAME, Setup, opened
+from sections.vanishing.opening import opened
+from sections.vanishing.settings import NAME, Setup, VanishingSettings
 from ui.cache import memo_run, view_memo
 from ui.charts import activation_legend, compiled, downsample, finite_positive, line_chart
 from ui.charts.vanishing import layer_heatmap
@@ -39,7 +40,7 @@ def settings_of(su: Setup, act: str, init: str, run: dict) -> dict:
                         init_std=s.std, diverged_at=run["diverged_at"])
 
 
-def draw(s, fr: Frame) -> None:
+def draw(s: VanishingSettings, fr: Frame) -> None:
     su = opened(fr, s, "train")
     if su is None:
         return
@@ -89,21 +90,21 @@ def _views(t: Translator, su: Setup, runs: dict) -> dict:
                      x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
                      **activation_legend(t), log_y=True, **lines),
             curves[[*SERIES_COLUMNS, "epoch", "loss"]])
-    acc = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
-                      var_name="split", value_name="acc")
-    acc_csv = acc.copy()  # split codes: what a re-plot needs
-    acc["split"] = acc["split"].map({"train": t(f"{NAME}.train.split_train"),
-                                     "test": t(f"{NAME}.train.split_test")})
+    by_split = curves.melt(id_vars=["epoch", "act", "init", "series"], value_vars=["train", "test"],
+                           var_name="split", value_name="acc")  # split codes: the CSV a re-plot needs
     if su.two:  # test accuracy only; line style is the initialisation
-        acc = acc[acc["split"] == t(f"{NAME}.train.split_test")]
+        drawn = by_split[by_split["split"] == "test"]
     else:
+        drawn = by_split
         lines = {**lines, "dash": "split", "dash_title": t(f"{NAME}.train.split"), "shapes": True,
                  "series": "_g", "dash_labels": None}
-    acc = acc.assign(_g=acc["series"] + acc["split"])
-    acc_spec = compiled(line_chart, downsample(acc, "_g"), "epoch", "acc", "act",
+    split_names = drawn["split"].map({"train": t(f"{NAME}.train.split_train"),
+                                      "test": t(f"{NAME}.train.split_test")})
+    plotted = drawn.assign(split=split_names, _g=drawn["series"] + split_names)
+    acc_spec = compiled(line_chart, downsample(plotted, "_g"), "epoch", "acc", "act",
                         x_title=t("common.axis.epoch"), y_title=t("common.axis.accuracy"),
                         **activation_legend(t), **lines)
-    return {"loss": loss, "acc": (acc_spec, acc_csv),
+    return {"loss": loss, "acc": (acc_spec, by_split),
             "signal": _heatmaps(t, su, runs, "signal", t(f"{NAME}.axis.signal_short")),
             "weights": _heatmaps(t, su, runs, "grad", t(f"{NAME}.axis.norm_short"))}
 

@@ -91,7 +91,7 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     # Drawn on a canvas, not as SVG (Streamlit's default): a chart updated in place
     # then repaints its pixels instead of rewriting hundreds of SVG nodes, which the
     # browser must restyle and lay out again; on chart-heavy sections the charts
-    # are drawn ~18% sooner after a slider move (BENCHMARKS.md, session 5).
+    # are drawn ~18% sooner after a slider move (BENCHMARKS.md, "Charts drawn on a canvas").
     spec["usermeta"] = {**spec.get("usermeta", {}), "embedOptions": {"renderer": "canvas"}}
     # No ARIA descriptions: Vega-Lite would give every mark item a text
     # description ("epoch: 3; loss: 0.41; ...", three number formats each), built
