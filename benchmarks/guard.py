@@ -38,6 +38,7 @@ from benchmarks.common import machine, table, write_section
 from core.mlp import MLP
 from sections.playground import run as R
 from sections.playground.data import PlaneData, builtin
+from sections.playground.settings import training_values
 from ui import guard
 from ui.guard import Work, fit_work, frame_work
 
@@ -176,8 +177,8 @@ NETWORKS: dict[str, tuple] = {
 def network(name: str, chunk: int = R.CHUNK) -> tuple[R.RunSpec, PlaneData]:
     data, rows, train, shape, act, feats, batch = FRAME_NETWORKS[name]
     plane = _plane(data, train, rows)
-    spec = R.RunSpec(features=feats, shape=shape, acts=(act,) * len(shape), residual=False,
-                     init="glorot_uniform", lr=0.03, batch=batch, reg="none", reg_rate=0.0, seed=0,
+    spec = R.RunSpec(**training_values(features=feats, shape=shape, acts=(act,) * len(shape),
+                                       batch=batch),
                      data_key=plane.key, problem=plane.problem, chunk=chunk)
     return spec, plane
 

@@ -59,10 +59,12 @@ def _modules():
     """The app's modules, from whichever tree is first on ``sys.path``."""
     from sections.playground import play as P
     from sections.playground import run as R
+    from sections.playground import settings as S
     from sections.playground.data import PlaneData, builtin
     from ui.i18n import Translator
 
-    return SimpleNamespace(R=R, P=P, PlaneData=PlaneData, builtin=builtin, Translator=Translator)
+    return SimpleNamespace(R=R, P=P, S=S, PlaneData=PlaneData, builtin=builtin,
+                           Translator=Translator)
 
 
 def plane_of(m, name: str):
@@ -83,9 +85,13 @@ def plane_of(m, name: str):
 def spec_of(m, name: str, plane):
     """The run the page would make: its chunk as the tree's own page code chooses it."""
     _, _, _, shape, act, feats, batch = NETWORKS[name]
-    spec = m.R.RunSpec(features=feats, shape=shape, acts=(act,) * len(shape), residual=False,
-                       init="glorot_uniform", lr=0.03, batch=batch, reg="none", reg_rate=0.0,
-                       seed=0, data_key=plane.key, problem=plane.problem, chunk=m.R.CHUNK)
+    chosen = dict(features=feats, shape=shape, acts=(act,) * len(shape), batch=batch)
+    if hasattr(m.S, "training_values"):  # the page's defaults, from its control table
+        training = m.S.training_values(**chosen)
+    else:  # a tree from before the control table: its fields written out
+        training = dict(residual=False, init="glorot_uniform", lr=0.03, reg="none", reg_rate=0.0,
+                        seed=0, **chosen)
+    spec = m.R.RunSpec(**training, data_key=plane.key, problem=plane.problem, chunk=m.R.CHUNK)
     if hasattr(m.R, "chunk_epochs_for"):
         chunk = m.R.chunk_epochs_for(spec, plane)
     else:  # before: the page asked the old guard (play.chunk_epochs reads shape and features)

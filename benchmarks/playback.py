@@ -107,6 +107,7 @@ def server_numbers(query: str, repeats: int = 3) -> dict:
     from sections.playground.data import PlaneData, builtin
     from sections.playground.frames import frame_stride
     from sections.playground.run import CHUNK, RunSpec, new_run, train_chunk
+    from sections.playground.settings import training_values
 
     q = {k: v[0] for k, v in parse_qs(query).items()}
     data = q.get("data", "circle")
@@ -116,9 +117,8 @@ def server_numbers(query: str, repeats: int = 3) -> dict:
     features = tuple(q.get("features", "x1,x2").split(","))
     Xtr, ytr, Xte, yte = builtin(data, 0.0, 0, 50)
     plane = PlaneData(data, data, DATASETS[data].task, Xtr, ytr, Xte, yte)
-    spec = RunSpec(data_key=data, problem=plane.problem, features=features, shape=shape,
-                   acts=(act,) * len(shape), residual=False, init="glorot_uniform", lr=0.03,
-                   batch=10, reg="none", reg_rate=0.0, seed=0, chunk=CHUNK)
+    spec = RunSpec(**training_values(features=features, shape=shape, acts=(act,) * len(shape)),
+                   data_key=data, problem=plane.problem, chunk=CHUNK)
     times = []
     size = 0
     for _ in range(repeats):

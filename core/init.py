@@ -20,14 +20,15 @@ exactly the one stated; Keras' defaults truncate at two standard deviations.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "ALIASES", "INITIALISERS", "Initialiser", "draw", "init_weights", "resolve", "weight_variance",
+    "ALIASES", "INITIALISERS", "Initialiser", "draw", "init_weights", "resolve", "unit_spread",
+    "weight_variance",
 ]
 
 
@@ -208,3 +209,35 @@ def init_weights(
     """
     var = weight_variance(name, fan_in, fan_out, std)
     return draw(name, (int(fan_in), int(fan_out)), rng, var).astype(dtype, copy=False)
+
+
+def unit_spread(
+    weights: Sequence[npt.ArrayLike], biases: Sequence[npt.ArrayLike]
+) -> list[float]:
+    """How far apart the units of each hidden layer are: 0 when they are all the same.
+
+    Unit ``j`` of layer ``l`` is its incoming weights ``W_l[:, j]`` and its bias
+    ``b_l[j]``. Started from all-zero weights, every unit of a layer computes the
+    same value and gets the same gradient, so in exact arithmetic the units of a
+    layer stay identical for ever (the *symmetry* a random start breaks).
+
+    Parameters
+    ----------
+    weights, biases : sequence of array_like
+        ``W_l`` of shape (fan_in, fan_out) and ``b_l`` of shape (fan_out,), first
+        layer first, as :meth:`core.mlp.MLP.get_params` returns them; the last pair
+        (the output layer) is not a hidden layer and is left out.
+
+    Returns
+    -------
+    list of float
+        Per hidden layer, ``max_j max |u_j - u_0| / max(max |u|, 1e-300)`` over the
+        units ``u_j = (W_l[:, j], b_l[j])``: 0 for identical units, about 1 for
+        unrelated ones. A layer of one unit gives 0.
+    """
+    out = []
+    for w, b in list(zip(weights, biases, strict=True))[:-1]:
+        units = np.vstack([np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64)])
+        scale = max(float(np.max(np.abs(units))), 1e-300)
+        out.append(float(np.max(np.abs(units - units[:, :1]))) / scale)
+    return out

@@ -45,18 +45,22 @@ How each Playground key maps to ours
     Playground's own points.
 ``showTestData`` -> ``show_test``, ``discretize`` -> ``discretize``
     ``true`` / ``false``.
+``initZero`` -> ``init_zero``
+    ``true`` / ``false``: every weight starts at zero (Playground's way to show why
+    the symmetry between units must be broken).
 ``<name>_hide=true`` -> ``hide``
     The control's key joins the list ``hide`` (classroom mode); a hidden input feature
     is removed from ``features``, since Playground then drops that input altogether.
 
 Booleans must read ``true`` or ``false``. An empty value counts as absent, as in
 Playground, except for ``networkShape``. ``collectStats`` and ``hideText`` change
-nothing a network computes here and are read silently; ``initZero=true`` and a
-``tutorial`` are reported. Keys and values are percent-decoded first.
+nothing a network computes here and are read silently; a ``tutorial`` is reported.
+Keys and values are percent-decoded first.
 
 A link holding at least one of Playground's keys is completed with Playground's own
 defaults for the keys it leaves out (tanh, ``4,2``, rate 0.03, batch 10, noise 0, 50 %
-training data, no regularisation, features x₁ and x₂, classification on ``circle``),
+training data, no regularisation, features x₁ and x₂, random initial weights,
+classification on ``circle``),
 since those are what Playground shows for it; pass ``fill_defaults=False`` to get only
 what the link says. A missing seed stays missing (Playground would draw a random one).
 """
@@ -105,6 +109,7 @@ PLAYGROUND_DEFAULTS: dict[str, object] = {
     "features": list(_DEFAULT_FEATURES),
     "show_test": False,
     "discretize": False,
+    "init_zero": False,
 }
 _DEFAULT_REG_DATA = "plane"
 
@@ -125,7 +130,7 @@ _HIDE_KEYS = {
 # Read without effect: they only change what Playground's page shows around the network.
 _SILENT = ("collectStats", "hideText")
 _ORDER = ("problem", "data", "act", "shape", "lr", "batch", "noise", "train", "reg", "reg_rate",
-          "features", "seed", "show_test", "discretize", "hide")
+          "features", "seed", "show_test", "discretize", "init_zero", "hide")
 
 _MAX_TEXT = 20_000  # characters read; a real link is well under 1 000
 _MAX_PAIRS = 200
@@ -144,11 +149,12 @@ class PlaygroundLink:
     ----------
     settings : dict
         Our URL keys, in the order ``problem, data, act, shape, lr, batch, noise, train,
-        reg, reg_rate, features, seed, show_test, discretize, hide``, each present only
+        reg, reg_rate, features, seed, show_test, discretize, init_zero, hide``, each present only
         when known: ``problem``, ``data``, ``act``, ``reg`` str; ``shape`` str such as
         ``"6,6,4"`` (``""`` for no hidden layer); ``lr``, ``reg_rate`` a menu value;
         ``batch``, ``train`` (percent), ``seed`` int; ``noise`` float (fraction);
-        ``features`` list of codes; ``show_test``, ``discretize`` bool; ``hide`` list of
+        ``features`` list of codes; ``show_test``, ``discretize``, ``init_zero`` bool;
+        ``hide`` list of
         our control keys.
     unknown : tuple of str
         Playground keys that were not understood or whose value was unusable, in the
@@ -272,6 +278,7 @@ class _Reader:
             "networkShape": ("shape", lambda v: _shape(v, self.max_layers, self.max_width)),
             "showTestData": ("show_test", _bool),
             "discretize": ("discretize", _bool),
+            "initZero": ("init_zero", _bool),
         }
         if key in simple:
             ours, parse = simple[key]
@@ -297,8 +304,8 @@ class _Reader:
                 self.bad(key)
             else:
                 self.flags[_FEATURE_FLAGS[key]] = flag
-        elif key in ("cosX", "cosY", "initZero"):
-            if _bool(value) is not False:  # no cosine inputs, no all-zero init here
+        elif key in ("cosX", "cosY"):
+            if _bool(value) is not False:  # no cosine inputs here
                 self.bad(key)
         elif key == "tutorial":
             self.bad(key)  # Playground's tutorial texts are its own

@@ -9,10 +9,12 @@ through ``st.session_state["_pg_cmd"]``.
 from __future__ import annotations
 
 import base64
+import io
 import itertools
 import json
 import re
 import time
+from dataclasses import fields, replace
 from urllib.parse import parse_qsl
 
 import numpy as np
@@ -31,8 +33,10 @@ from apptest_utils import (
 from streamlit.testing.v1 import AppTest
 
 from core.features import expand
+from core.init import unit_spread
 from core.mlp import MLP
 from core.network_view import network_view
+from core.playground_link import PLAYGROUND_DEFAULTS
 from core.points import decode_points, encode_points
 from sections.playground import run as play_run
 from sections.playground.data import PlaneData, builtin, scaled
@@ -40,12 +44,15 @@ from sections.playground.frames import CHUNK_BYTES, F32_MAX, encode, next_frame
 from sections.playground.play import (
     EXPERIMENTS,
     GROWTH,
+    SAME_UNITS,
     blowup,
     divergence_text,
     gradient_reading,
     layer_signal,
+    symmetry_reading,
 )
 from sections.playground.run import CHUNK, MAX_EPOCHS, RunSpec, chunk_seed, command, new_run, train_chunk
+from sections.playground.settings import CONTROLS, DEFAULTS, LINK_KEYS, Training, training_values
 from ui.frame import PAGES
 from ui.i18n import Translator, catalog
 from ui.literal import literal
@@ -113,12 +120,36 @@ def test_korean_counter_and_labels() -> None:
     assert data["text"]["play"] == Translator("ko")("playground.ui.play")
 
 
-def test_every_control_through_the_url() -> None:
-    query = {"data": "xor", "noise": "0.3", "train": "70", "batch": "5", "features": "x1,x2,x1x2",
-             "shape": "3,3,3", "act": "relu", "acts": "relu,elu,tanh", "residual": "true",
-             "init": "he_normal", "lr": "0.1", "reg": "l2", "reg_rate": "0.001", "seed": "7",
-             "show_test": "true", "discretize": "true", "grad": "true"}
-    at = open_page(PAGE, query)
+def _exported(monkeypatch) -> list[dict]:
+    """Record the settings inside every ``.npz`` the page offers (the file is made on
+    click, so the recorder makes it at once and opens it)."""
+    import ui.export
+
+    seen: list[dict] = []
+    draw = ui.export._download
+
+    def recording(box, label, data, slug, ext, mime, icon) -> None:
+        if ext == "npz":
+            seen.append(json.loads(str(np.load(io.BytesIO(data()))["settings"])))
+        draw(box, label, data, slug, ext, mime, icon)
+
+    monkeypatch.setattr(ui.export, "_download", recording)
+    return seen
+
+
+#: Every control of the page through the URL (a row added to CONTROLS must be added here),
+#: except the three that only drawn points have.
+EVERY_CONTROL = {"data": "xor", "noise": "0.3", "train": "70", "batch": "5", "features": "x1,x2,x1x2",
+                 "shape": "3,3,3", "act": "relu", "acts": "relu,elu,tanh", "residual": "true",
+                 "init": "he_normal", "init_zero": "true", "lr": "0.1", "reg": "l2",
+                 "reg_rate": "0.001", "seed": "7", "show_test": "true", "discretize": "true",
+                 "grad": "true"}
+
+
+def test_every_control_through_the_url(monkeypatch) -> None:
+    assert set(CONTROLS.keys) - set(EVERY_CONTROL) == {"problem", "brush", "value"}
+    exported = _exported(monkeypatch)
+    at = open_page(PAGE, EVERY_CONTROL)
     assert not at.exception, errors_text(at)
     assert not url_note_shown(at)
     data = payload(at)
@@ -128,8 +159,31 @@ def test_every_control_through_the_url() -> None:
     assert len(data["points"]["train"]) == 3 * 350  # 70 % of Playground's 500
     w = bound_widgets(at)
     assert w["lr"].value == 0.1 and w["reg"].value == "l2" and w["seed"].value == 7
-    # the settings of the exported network say what trained it
+    # the settings of the exported network say what trained it: every row the table stores
     assert T("playground.curve.title", epoch=0) in text(at)
+    (settings,) = exported
+    assert settings == {**settings, **{
+        "data": "xor", "noise": 0.3, "train_percent": 70, "batch_size": 5,
+        "features": ["x1", "x2", "x1x2"], "activation": ["relu", "elu", "tanh"], "residual": True,
+        "init": "he_normal", "init_zero": True, "lr": 0.1, "reg": "l2", "reg_rate": 0.001,
+        "seed": 7, "sizes": [3, 3, 3, 3, 1], "epochs": 0, "page": "playground"}}
+    stored = {row.stored for row in CONTROLS if row.stored}
+    assert stored <= set(settings), stored - set(settings)
+
+
+def test_the_control_table_is_the_one_place() -> None:
+    """What the page derives from its table agrees with what reads it elsewhere."""
+    assert set(training_values()) == {f.name for f in fields(Training)}
+    assert RunSpec(**training_values(), data_key="circle", problem="classification", chunk=CHUNK)
+    # What a link can say (a link without a seed has none: Playground would draw one) ...
+    assert set(LINK_KEYS) | {"problem"} == set(PLAYGROUND_DEFAULTS) | {"seed"}
+    # ... and the page's defaults are Playground's.
+    shared = set(LINK_KEYS) & set(PLAYGROUND_DEFAULTS)
+    assert {k: DEFAULTS[k] for k in shared} == {k: PLAYGROUND_DEFAULTS[k] for k in shared}
+    for row in CONTROLS:
+        assert T.has(row.label), row.key
+        assert Translator("ko").has(row.label), row.key
+        assert row.help is None or T.has(row.help), row.key
 
 
 @pytest.mark.parametrize("shape, sizes", [("", [2, 1]), ("16,16,16,16,16,16,16,16", [2, *[16] * 8, 1]),
@@ -294,10 +348,10 @@ def test_step_play_more_pause() -> None:
 
 
 def _spec(**kw) -> RunSpec:
-    base = dict(data_key="circle", problem="classification", features=("x1", "x2"), shape=(4, 2),
-                acts=("tanh", "tanh"), residual=False, init="glorot_uniform", lr=0.03, batch=10,
-                reg="none", reg_rate=0.0, seed=3, chunk=CHUNK)
-    return RunSpec(**{**base, **kw})
+    """The page's default network (its control table's defaults), seed 3, with `kw` changed."""
+    where = {k: kw.pop(k) for k in ("data_key", "problem", "chunk") if k in kw}
+    return RunSpec(**training_values(**{"seed": 3, **kw}),
+                   **{"data_key": "circle", "problem": "classification", "chunk": CHUNK, **where})
 
 
 def _plane(name: str = "circle", seed: int = 3) -> PlaneData:
@@ -483,6 +537,42 @@ def test_the_dead_relu_link_shows_units_dying(seed: str, lang: str) -> None:
     X_train = builtin("circle", 0.0, int(seed), 50)[0]
     out = net.forward(X_train)
     assert (np.ptp(out) == 0) == bool(whole)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_zero_link_keeps_each_layer_one_unit_copied(lang: str) -> None:
+    """Playground's initZero, played through the page: at the epoch shown every hidden
+    layer's units are still copies (so the network is a one-unit-per-layer network, whose
+    boundary is a straight line: no circle), and the reading says so from that network."""
+    at, frames = played(link_query("zero"), lang, chunks=2)
+    epoch = max(frames)
+    assert epoch >= 2 * CHUNK - 1
+    run = at.session_state["_pg_run"]
+    params = run.params[epoch]
+    assert max(unit_spread(params.weights, params.biases)) <= SAME_UNITS
+    assert np.abs(params.weights[0]).min() > 0  # every weight has moved, all units alike
+    assert Translator(lang)("playground.zero.same", epoch=epoch, units=6) in text(at)
+    # The same outputs from one unit per layer: 2 -> 1 -> 1 -> 1.
+    (W0, W1, W2), (b0, b1, b2) = params.weights, params.biases
+    narrow = MLP([2, 1, 1, 1], activation="tanh", output="sigmoid")
+    narrow.set_params([W0[:, :1], 4 * W1[:1, :1], 2 * W2[:1, :]], [b0[:1], b1[:1], b2])
+    net = run.net.copy()
+    net.set_params(params)
+    X = builtin("circle", 0.0, 0, 50)[0]
+    np.testing.assert_allclose(net.forward(X), narrow.forward(X), rtol=1e-12, atol=1e-12)
+
+
+def test_a_random_start_has_no_copies_and_no_symmetry_reading() -> None:
+    at, frames = played(link_query("zero", init_zero="false"))
+    run = at.session_state["_pg_run"]
+    params = run.params[max(frames)]
+    assert min(unit_spread(params.weights, params.biases)) > 0.1
+    assert "Every weight started at zero" not in text(at)
+    # and the rule that picks the reading: a layer whose units drifted apart is named
+    drifted = replace(run, spec=replace(run.spec, init_zero=True))
+    assert symmetry_reading(drifted, max(frames), T) == T(
+        "playground.zero.apart", epoch=max(frames), layers="1, 2",
+        spread=f"{max(unit_spread(params.weights, params.biases)):.1e}")
 
 
 def test_explode_link_blames_the_step_it_measured() -> None:

@@ -38,6 +38,7 @@ from sections.playground.run import (
     new_run,
     valid_command,
 )
+from sections.playground.settings import training_values
 from ui import guard
 from ui.frame import PAGES
 from ui.i18n import Translator
@@ -62,10 +63,7 @@ def _rows(n_train: int, n_test: int) -> PlaneData:
 
 
 def _spec(plane: PlaneData, chunk: int = CHUNK, **kw) -> RunSpec:
-    base = dict(features=("x1", "x2"), shape=(4, 2), acts=("tanh", "tanh"), residual=False,
-                init="glorot_uniform", lr=0.03, batch=10, reg="none", reg_rate=0.0, seed=0)
-    base.update(kw)
-    return RunSpec(**base, data_key=plane.key, problem=plane.problem, chunk=chunk)
+    return RunSpec(**training_values(**kw), data_key=plane.key, problem=plane.problem, chunk=chunk)
 
 
 def _worst(plane: PlaneData, chunk: int = CHUNK) -> RunSpec:

@@ -41,7 +41,7 @@ def test_sigmoid_spiral_link() -> None:
         "problem": "classification", "data": "spiral", "act": "sigmoid", "shape": "6,6,4",
         "lr": 0.03, "batch": 10, "noise": 0.0, "train": 50, "reg": "none", "reg_rate": 0,
         "features": ["x1", "x2", "sinx1", "sinx2"], "seed": playground_seed("0.85643"),
-        "show_test": False, "discretize": False,
+        "show_test": False, "discretize": False, "init_zero": False,
     }
     assert link.raw["seed"] == "0.85643" and link.raw["networkShape"] == "6,6,4"
 
@@ -183,9 +183,16 @@ def test_all_features_off_is_reported() -> None:
     assert link.settings["features"] == ["x1", "x2"]
 
 
-def test_cosine_and_zero_init_only_when_on() -> None:
-    assert parse("cosX=false&cosY=false&initZero=false").unknown == ()
-    assert parse("cosX=true&cosY=banana&initZero=true").unknown == ("cosX", "cosY", "initZero")
+def test_cosine_only_when_off() -> None:
+    assert parse("cosX=false&cosY=false").unknown == ()
+    assert parse("cosX=true&cosY=banana").unknown == ("cosX", "cosY")
+
+
+def test_zero_init_is_read() -> None:
+    assert parse("initZero=true").settings["init_zero"] is True
+    assert parse("initZero=false").settings["init_zero"] is False
+    assert parse("activation=relu").settings["init_zero"] is False  # Playground's default
+    assert parse("initZero=banana").unknown == ("initZero",)
 
 
 def test_booleans_are_true_or_false() -> None:
@@ -285,7 +292,7 @@ def assert_valid(link: PlaygroundLink) -> None:
     if "features" in s:
         assert s["features"] and all(c in FEATURES for c in s["features"])
     assert 0 <= s.get("seed", 0) < SEED_RANGE
-    assert all(isinstance(s.get(k, False), bool) for k in ("show_test", "discretize"))
+    assert all(isinstance(s.get(k, False), bool) for k in ("show_test", "discretize", "init_zero"))
 
 
 @settings(max_examples=300, deadline=None)

@@ -32,6 +32,17 @@ never sees one. Normalising instead (NFKC, then ``int``) would read ``²`` as
 ``2`` and keep a link that means different things to different parsers; the
 strict rule keeps one spelling per value.
 
+One declaration per control
+---------------------------
+A page declares its controls once, as a :class:`ControlTable` of
+:class:`Control` records (key, default, kind, range or options, catalog keys
+of its label, help and option labels, classroom hide key, and where it is
+written elsewhere: a Playground link's key, the exported ``.npz``). The page
+draws a row with :meth:`Controls.draw`, which picks the widget and the URL
+check from the row; the page's ``DEFAULTS``, its Reset, the ``.npz`` settings
+and the tests' and benchmarks' default specs are read from the same table. A
+value the page keeps in the URL by hand is bound with :meth:`Controls.keep`.
+
 Visitor text in notes
 ---------------------
 Keys and values from the URL are shown only through :func:`ui.literal.literal`
@@ -44,12 +55,12 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import streamlit as st
 
-from ui.i18n import Translator
+from ui.i18n import Translator, option_labels
 from ui.literal import literal
 
 #: Longest URL value we even try to parse; anything longer is garbage.
@@ -59,6 +70,8 @@ NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _FIX_STATE = "_url_fix"
 _SEEN_STATE = "_url_seen"
 _CARRY_STATE = "_url_notes_carried"
+#: Session state: page -> the defaults of its declared table (:meth:`Controls.declare`).
+DECLARED_STATE = "_control_declared"
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,171 @@ class Bound:
     key: str
     default: Any
     value: Any
+
+
+#: What a control holds: a whole number, a number, one option code, several
+#: option codes, on/off, or free text.
+Kind = Literal["int", "float", "choice", "list", "bool", "text"]
+KINDS: tuple[str, ...] = ("int", "float", "choice", "list", "bool", "text")
+#: How a row is drawn when its kind allows more than one widget.
+WIDGETS: tuple[str, ...] = ("", "slider", "number", "radio", "range")
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of a page, declared once (see "One declaration per control").
+
+    Attributes
+    ----------
+    key : str
+        The URL parameter, the widget's key and the settings field's name.
+    default : object
+        The value without a URL value (and after Reset).
+    kind : {"int", "float", "choice", "list", "bool", "text"}
+        What the value is.
+    lo, hi, step : number, optional
+        The range of an ``int``/``float`` slider or number box.
+    options : tuple
+        The codes of a ``choice``/``list``; for an ``int``/``float`` a menu of
+        values (drawn as a select slider).
+    labels : str or callable, optional
+        What options show: ``common.option.<labels>.<code>`` for a string (see
+        :func:`ui.i18n.option_labels`), or ``labels(t)`` -> code -> text.
+    help : str, optional
+        Catalog key of the help text.
+    label : str
+        Catalog key of the label (the table fills ``<page>.controls.<key>``).
+    hide : str
+        The classroom key that pins it (``<hide>_hide=true``, ``hide=<hide>``);
+        the table fills the `key`.
+    widget : {"", "slider", "number", "radio", "range"}
+        How to draw it when the kind allows more than one way ("" = the usual).
+    link : bool
+        A pasted TensorFlow Playground link sets it: :mod:`core.playground_link`
+        reports the link's value under this row's key (``initZero`` -> ``init_zero``).
+    npz : str, optional
+        The name it is stored under in an exported ``.npz``'s settings (the key
+        when None; ``""`` leaves it out).
+    max_chars : int
+        Longest ``text`` value.
+    fmt : str, optional
+        printf-style format of a numeric widget.
+    """
+
+    key: str
+    default: Any
+    kind: Kind
+    lo: int | float | None = None
+    hi: int | float | None = None
+    step: int | float | None = None
+    options: tuple[Any, ...] = ()
+    labels: str | Callable[[Translator], Mapping[str, str]] | None = None
+    help: str | None = None
+    label: str = ""
+    hide: str = ""
+    widget: str = ""
+    link: bool = False
+    npz: str | None = None
+    max_chars: int = 120
+    fmt: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.key}: kind must be one of {KINDS}, got {self.kind!r}")
+        if self.widget not in WIDGETS:
+            raise ValueError(f"{self.key}: widget must be one of {WIDGETS}, got {self.widget!r}")
+        if self.kind in ("int", "float") and not self.options and (self.lo is None or self.hi is None):
+            raise ValueError(f"{self.key}: a number needs lo and hi, or a menu of options")
+        if self.kind in ("choice", "list") and not self.options:
+            raise ValueError(f"{self.key}: a {self.kind} needs options")
+        allowed = self.default if self.kind == "list" else [self.default]
+        if self.kind in ("choice", "list") and any(v not in self.options for v in allowed):
+            raise ValueError(f"{self.key}: default {self.default!r} is not among the options")
+
+    @property
+    def stored(self) -> str:
+        """The name in an exported ``.npz``'s settings (``""``: not stored)."""
+        return self.key if self.npz is None else self.npz
+
+    def fresh_default(self) -> Any:
+        """The default, a new list for a ``list`` (callers may change it)."""
+        return list(self.default) if isinstance(self.default, list) else self.default
+
+    def option_labels(self, t: Translator) -> dict[str, str] | None:
+        """Code -> shown text of each option, or None when options show their codes."""
+        if self.labels is None:
+            return None
+        if isinstance(self.labels, str):
+            return option_labels(t, self.labels, self.options)
+        return dict(self.labels(t))
+
+    def snap(self, value: Any) -> Any:
+        """`value` moved onto the control: into ``[lo, hi]`` and onto its steps.
+
+        Used where values come from elsewhere than the URL (a pasted Playground link).
+        """
+        if isinstance(value, list | tuple) and self.kind == "list":
+            return list(value)
+        if self.kind not in ("int", "float") or self.options or self.lo is None or self.hi is None:
+            return value
+        v = float(value)
+        if not math.isfinite(v):
+            return self.default
+        if self.step:
+            v = round(self.lo + self.step * round((v - self.lo) / self.step), 10)
+        v = min(max(v, self.lo), self.hi)
+        return round(v) if self.kind == "int" else float(v)
+
+
+@dataclass(frozen=True)
+class ControlTable:
+    """A page's controls, in the order the page draws them (see :class:`Control`)."""
+
+    page: str
+    rows: tuple[Control, ...]
+
+    def __post_init__(self) -> None:
+        keys = [r.key for r in self.rows]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"{self.page}: a key is declared twice in {keys}")
+        rows = tuple(replace(r, label=r.label or f"{self.page}.controls.{r.key}",
+                             hide=r.hide or r.key) for r in self.rows)
+        object.__setattr__(self, "rows", rows)
+
+    def __getitem__(self, key: str) -> Control:
+        for row in self.rows:
+            if row.key == key:
+                return row
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return any(row.key == key for row in self.rows)
+
+    def __iter__(self) -> Iterator[Control]:
+        return iter(self.rows)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(r.key for r in self.rows)
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Key -> default of every control (lists are new each time)."""
+        return {r.key: r.fresh_default() for r in self.rows}
+
+    @property
+    def hide_keys(self) -> tuple[str, ...]:
+        """The classroom keys of the page's controls (``<name>_hide=true``)."""
+        return tuple(r.hide for r in self.rows)
+
+    @property
+    def link_keys(self) -> tuple[str, ...]:
+        """The keys a pasted TensorFlow Playground link sets (the rest go back to defaults)."""
+        return tuple(r.key for r in self.rows if r.link)
+
+    def stored(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The ``.npz`` settings of the controls in `values` (by key), under their stored names."""
+        return {r.stored: values[r.key] for r in self.rows if r.stored and r.key in values}
 
 
 @dataclass
@@ -199,11 +377,92 @@ class Controls:
         return self._record(key, default, value)
 
     def _record(self, key: str, default: Any, value: Any) -> Any:
-        """Remember a bound value (for share links) and tell the share box."""
+        return self.keep(key, default, value)
+
+    def keep(self, key: str, default: Any, value: Any) -> Any:
+        """Bind a value the page keeps in the URL by hand: the share link, Reset and the
+        share box then treat it as any bound control. Returns `value`.
+
+        For a value whose URL text the page reads and writes itself (the playground's
+        drawn points and features, the language): ``value`` is what the link must
+        carry, `default` what it leaves out.
+        """
         self.bound[key] = Bound(key, default, value)
         if self.on_bind is not None:
             self.on_bind()
         return value
+
+    # ------------------------------------------------------------ declared rows
+    def declare(self, table: ControlTable) -> None:
+        """Make the page's table known: Reset sets every row back, drawn this run or not."""
+        declared = st.session_state.setdefault(DECLARED_STATE, {})
+        declared[self.page or table.page] = table.defaults
+
+    def draw(
+        self,
+        row: Control,
+        *,
+        help_args: Mapping[str, Any] | None = None,
+        valid: Callable[[str], bool] | None = None,
+        captions: Sequence[str] | None = None,
+    ) -> Any:
+        """Draw `row` with the widget its kind calls for and return its checked value.
+
+        The URL check is the widget's (:meth:`slider`, :meth:`select` ...), from the
+        row's range or options. `help_args` fill the help text's placeholders. A
+        ``text`` row with `valid` is kept by hand, and a URL value `valid` refuses
+        gets the note ``<label>_bad``; a typed one, the warning ``<label>_typed_bad``
+        beside the box.
+        """
+        t = self.t
+        label = t(row.label)
+        help = t(row.help, **(help_args or {})) if row.help else None
+        labels = row.option_labels(t)
+        kind, d = row.kind, row.default
+        if kind in ("int", "float"):
+            cast = int if kind == "int" else float
+            if row.options:
+                return cast(self.select_slider(row.key, label, row.options, d, help=help))
+            if row.widget == "range":
+                lo, hi = self.range_slider(row.key, label, row.lo, row.hi, d, step=row.step,
+                                           help=help)
+                return (float(lo), float(hi))
+            make = self.number if row.widget == "number" else self.slider
+            return cast(make(row.key, label, row.lo, row.hi, d, step=row.step, help=help,
+                             fmt=row.fmt))
+        if kind == "choice":
+            return self.select(row.key, label, row.options, d, help=help,
+                               radio=row.widget == "radio", horizontal=row.widget == "radio",
+                               captions=captions, labels=labels)
+        if kind == "list":
+            return self.multiselect(row.key, label, row.options, d, help=help, labels=labels)
+        if kind == "bool":
+            return bool(self.checkbox(row.key, label, d, help=help))
+        if valid is None:
+            return self.text(row.key, label, d, max_chars=row.max_chars, help=help)
+        return self._checked_text(row, label, help, valid)
+
+    def _checked_text(self, row: Control, label: str, help: str | None,
+                      valid: Callable[[str], bool]) -> str:
+        """Free text whose meaning `valid(text)` checks, kept in the URL by hand
+        (Streamlit's binding could not refuse a typed value)."""
+        default = str(row.default)
+
+        def check(raw: list[str]) -> tuple[str | None, Any]:
+            if len(raw) != 1:
+                return self.t("common.url.reason.repeated"), default
+            if not valid(raw[0]):
+                return self.t(f"{row.label}_bad"), default
+            return None, raw[0]
+
+        text = self.by_hand(row.key, default, check,
+                            lambda state: self.container.text_input(label, key=state, help=help))
+        if not valid(text):
+            # Typed into the box (a URL value was checked above): say so beside it.
+            self.container.warning(self.t(f"{row.label}_typed_bad", value=literal(text),
+                                          reason=self.t(f"{row.label}_bad"),
+                                          default=literal(default)))
+        return text
 
     def _pinned(
         self, key: str, default: Any, check: Callable[[list[str]], tuple[str | None, Any]]

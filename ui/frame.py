@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 import streamlit as st
 
 from ui.cache import start_run
-from ui.controls import Bound, Controls
+from ui.controls import DECLARED_STATE, Controls
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 from ui.internals import OVERSIZED_BY_LENGTH, OVERSIZED_KEY, QUERY_LENGTH_LIMIT, QUERY_PARAMETER_LIMIT
 from ui.startup import prepare_process
@@ -179,7 +179,7 @@ def frame(page: str) -> Frame:
     t = Translator(lang)
     controls.t = t
     controls.restore_notes()
-    controls.bound[LANG_KEY] = Bound(LANG_KEY, DEFAULT_LANGUAGE, lang)
+    controls.keep(LANG_KEY, DEFAULT_LANGUAGE, lang)
     if rejected is not None:
         controls.note(LANG_KEY, rejected, t("common.url.reason.option"))
     oversized = st.query_params.get_all(OVERSIZED_KEY)
@@ -352,7 +352,12 @@ def share_url(
 
 def _reset(page: str) -> None:
     """Button callback: every control of `page` back to its default."""
-    for key, default in st.session_state.get(_DEFAULTS_STATE, {}).get(page, {}).items():
+    # The page's declared table first, so that a value a preset or a pasted link wrote
+    # for a control not drawn yet goes back too; then what the bound controls said,
+    # which may be a by-hand control's URL form. (A bound control that first appears
+    # after this takes the request URL's value: Streamlit seeds it from there.)
+    declared = st.session_state.get(DECLARED_STATE, {}).get(page, {})
+    for key, default in {**declared, **st.session_state.get(_DEFAULTS_STATE, {}).get(page, {})}.items():
         if key not in (LANG_KEY, SECTION_KEY, STEP_KEY):
             st.session_state[key] = default
 

@@ -15,6 +15,7 @@ import streamlit as st
 
 from core.activations import ACTIVATIONS
 from core.datasets import train_test_split
+from ui.controls import Control, ControlTable
 from ui.export import run_settings
 from ui.frame import Frame
 from ui.guard import budget_epochs, note_budget
@@ -89,35 +90,36 @@ class DeadReluSettings(Network):
 def read_settings(fr: Frame) -> DeadReluSettings:
     """Draw the sidebar controls and return their values."""
     t, c = fr.t, fr.controls
+    c.declare(CONTROLS)
     c.container.subheader(t(f"{NAME}.controls.title"))
-    data = c.select("data", t(f"{NAME}.controls.data"), DATA, "moons",
-                    labels=option_labels(t, "data", DATA))
-    depth = c.slider("depth", t(f"{NAME}.controls.depth"), 1, 50, 4)
-    width = int(c.select_slider("width", t(f"{NAME}.controls.width"), WIDTHS, 8))
-    lr = float(c.select_slider("lr", t(f"{NAME}.controls.lr"), LRS, DEFAULT_LR,
-                               help=t(f"{NAME}.controls.lr_help")))
-    bias = float(c.slider("bias", t(f"{NAME}.controls.bias"), -10.0, 2.0, 0.0, step=0.5,
-                          help=t(f"{NAME}.controls.bias_help")))
-    shift = float(c.slider("shift", t(f"{NAME}.controls.shift"), -5.0, 5.0, 0.0, step=0.5,
-                           help=t(f"{NAME}.controls.shift_help")))
-    init = c.select("init", t(f"{NAME}.controls.init"), INITS, "glorot_uniform",
-                    labels=option_labels(t, "init", INITS))
-    chosen = c.multiselect("act", t(f"{NAME}.controls.act"), ACTS, ["relu", "leaky_relu"],
-                           labels=act_labels(t))
-    opt = c.select("opt", t(f"{NAME}.controls.opt"), OPTIMIZERS, "sgd",
-                   labels=option_labels(t, "opt", OPTIMIZERS))
-    epochs = c.slider("epochs", t(f"{NAME}.controls.epochs"), 10, 300, 80, step=10)
-    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+    values = {row.key: c.draw(row) for row in CONTROLS}
     uploader(t)
+    chosen = values.pop("act")
     acts = tuple(a for a in ACTS if a in chosen) or ("relu",)
-    return DeadReluSettings(depth=depth, width=width, lr=lr, bias=bias, shift=shift, init=init,
-                            opt=opt, data=data, acts=acts, chose_acts=bool(chosen), epochs=epochs,
-                            seed=seed)
+    return DeadReluSettings(**values, acts=acts, chose_acts=bool(chosen))
 
 
 def act_labels(t: Translator, acts: tuple[str, ...] = ACTS) -> dict[str, str]:
     """The page's names of its activations (Leaky ReLU with its slope), by code."""
     return {a: t(f"{NAME}.act.{a}") for a in acts}
+
+
+#: Every sidebar control of the page, in sidebar order (``act``: the activations
+#: compared, read into ``DeadReluSettings.acts``).
+CONTROLS = ControlTable(NAME, (
+    Control("data", "moons", "choice", options=DATA, labels="data"),
+    Control("depth", 4, "int", lo=1, hi=50),
+    Control("width", 8, "int", options=WIDTHS),
+    Control("lr", DEFAULT_LR, "float", options=LRS, help=f"{NAME}.controls.lr_help"),
+    Control("bias", 0.0, "float", lo=-10.0, hi=2.0, step=0.5, help=f"{NAME}.controls.bias_help"),
+    Control("shift", 0.0, "float", lo=-5.0, hi=5.0, step=0.5, help=f"{NAME}.controls.shift_help"),
+    Control("init", "glorot_uniform", "choice", options=INITS, labels="init"),
+    Control("act", ["relu", "leaky_relu"], "list", options=ACTS, labels=act_labels),
+    Control("opt", "sgd", "choice", options=OPTIMIZERS, labels="opt"),
+    Control("epochs", 80, "int", lo=10, hi=300, step=10),
+    Control("seed", 0, "int", lo=0, hi=9999, widget="number", help="common.seed_help"),
+))
+DEFAULTS = CONTROLS.defaults
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ui.controls import Control, ControlTable
 from ui.frame import Frame
 from ui.guard import budget_epochs, note_budget
 
@@ -29,9 +30,19 @@ WIDTHS = (8, 16, 32, 64)
 TARGET_LOSS = 0.2
 
 
+#: Every sidebar control of the page, in sidebar order.
+CONTROLS = ControlTable(NAME, (
+    Control("depth", 10, "int", lo=2, hi=20, help=f"{NAME}.controls.depth_help"),
+    Control("width", 32, "int", options=WIDTHS),
+    Control("epochs", 150, "int", lo=20, hi=300, step=10),
+    Control("seed", 0, "int", lo=0, hi=9999, widget="number", help="common.seed_help"),
+))
+DEFAULTS = CONTROLS.defaults
+
+
 @dataclass(frozen=True)
 class HomeSettings:
-    """Every sidebar control of the page, validated."""
+    """Every sidebar control of the page, validated (one field per row of :data:`CONTROLS`)."""
 
     depth: int
     width: int
@@ -41,14 +52,10 @@ class HomeSettings:
 
 def read_settings(fr: Frame) -> HomeSettings:
     """Draw the sidebar controls and return their values."""
-    t, c = fr.t, fr.controls
-    c.container.subheader(t(f"{NAME}.controls.title"))
-    depth = c.slider("depth", t(f"{NAME}.controls.depth"), 2, 20, 10,
-                     help=t(f"{NAME}.controls.depth_help"))
-    width = int(c.select_slider("width", t(f"{NAME}.controls.width"), WIDTHS, 32))
-    epochs = c.slider("epochs", t(f"{NAME}.controls.epochs"), 20, 300, 150, step=10)
-    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
-    return HomeSettings(depth, width, epochs, seed)
+    c = fr.controls
+    c.declare(CONTROLS)
+    c.container.subheader(fr.t(f"{NAME}.controls.title"))
+    return HomeSettings(**{row.key: c.draw(row) for row in CONTROLS})
 
 
 @dataclass(frozen=True)

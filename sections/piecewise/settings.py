@@ -15,10 +15,10 @@ import numpy as np
 import streamlit as st
 
 from core.formula import FormulaError, parse
-from ui.controls import NUMBER, Controls
+from ui.controls import NUMBER, Control, Controls, ControlTable
 from ui.frame import Frame
 from ui.guard import Budget, budget_epochs
-from ui.i18n import Translator, option_labels
+from ui.i18n import Translator
 from ui.literal import literal
 from ui.upload import uploader
 
@@ -89,32 +89,39 @@ class PiecewiseSettings:
         return replace(self.asked, n=self.budget().n_samples, width=units, depth=1, act="relu")
 
 
+#: Every sidebar control of the page, in sidebar order (``f``: the typed formula).
+CONTROLS = ControlTable(NAME, (
+    Control("target", "sine", "choice", options=tuple(TARGETS), help=f"{NAME}.controls.target_help",
+            labels=lambda t: {code: t(f"{NAME}.target.{code}") for code in TARGETS}),
+    Control("f", DEFAULT_FORMULA, "text", label=f"{NAME}.controls.formula",
+            help=f"{NAME}.controls.formula_help"),
+    Control("noise", 0.05, "float", lo=0.0, hi=0.5, step=0.05),
+    Control("n", 120, "int", lo=20, hi=400, step=10),
+    Control("width", 16, "int", lo=1, hi=64),
+    Control("depth", 2, "int", lo=1, hi=6),
+    Control("act", "relu", "choice", options=ACTS, labels="act", help=f"{NAME}.controls.act_help"),
+    Control("epochs", 400, "int", lo=50, hi=3000, step=50),
+    Control("lr", 0.01, "float", options=LRS),
+    Control("seed", 0, "int", lo=0, hi=9999, widget="number", help="common.seed_help"),
+))
+DEFAULTS = CONTROLS.defaults
+
+
 def read_settings(fr: Frame) -> PiecewiseSettings:
     """Draw the sidebar controls and return their values."""
     t, c = fr.t, fr.controls
+    c.declare(CONTROLS)
     c.container.subheader(t(f"{NAME}.controls.title"))
     target, formula = _target_formula(c, t)
-    noise = c.slider("noise", t(f"{NAME}.controls.noise"), 0.0, 0.5, 0.05, step=0.05)
-    n = c.slider("n", t(f"{NAME}.controls.n"), 20, 400, 120, step=10)
-    width = c.slider("width", t(f"{NAME}.controls.width"), 1, 64, 16)
-    depth = c.slider("depth", t(f"{NAME}.controls.depth"), 1, 6, 2)
-    act = c.select("act", t(f"{NAME}.controls.act"), ACTS, "relu",
-                   help=t(f"{NAME}.controls.act_help"), labels=option_labels(t, "act", ACTS))
-    epochs = c.slider("epochs", t(f"{NAME}.controls.epochs"), 50, 3000, 400, step=50)
-    lr = c.select_slider("lr", t(f"{NAME}.controls.lr"), LRS, 0.01)
-    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+    v = {row.key: c.draw(row) for row in CONTROLS if row.key not in ("target", "f")}
     uploader(t)
-    return PiecewiseSettings(target, FitSpec(formula, float(noise), int(n), int(width), int(depth),
-                                             act, int(epochs), float(lr), int(seed)))
+    return PiecewiseSettings(target, FitSpec(formula, **v))
 
 
 def _target_formula(c: Controls, t: Translator) -> tuple[str, str]:
     """The chosen target's formula, after checking a typed one; returns (code, formula)."""
-    labels = {code: t(f"{NAME}.target.{code}") for code in TARGETS}
-    target = c.select("target", t(f"{NAME}.controls.target"), list(TARGETS), "sine",
-                      help=t(f"{NAME}.controls.target_help"), labels=labels)
-    typed = c.text("f", t(f"{NAME}.controls.formula"), DEFAULT_FORMULA, max_chars=120,
-                   help=t(f"{NAME}.controls.formula_help"))
+    target = c.draw(CONTROLS["target"])
+    typed = c.draw(CONTROLS["f"])
     if not isinstance(typed, str):
         # ui.controls resets an over-long URL value to None rather than the default
         typed = DEFAULT_FORMULA

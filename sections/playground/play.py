@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from core.features import FEATURES
+from core.init import unit_spread
 from core.points import MAX_POINTS, PointsError, decode_points, encode_points, toggle_point
 from sections.playground.data import PLANE_EXTENT, PlaneData, plane_data
 from sections.playground.frames import F32_MAX, full_value
@@ -42,7 +43,15 @@ from sections.playground.run import (
     run_spec,
     valid_command,
 )
-from sections.playground.settings import DRAW, LINK_BOX, NAME, POINTS_KEY, PlaygroundSettings, import_link
+from sections.playground.settings import (
+    CONTROLS,
+    DRAW,
+    LINK_BOX,
+    NAME,
+    POINTS_KEY,
+    PlaygroundSettings,
+    import_link,
+)
 from ui.charts import compiled
 from ui.charts.playground import loss_chart
 from ui.components.playground import command as sent_command
@@ -279,7 +288,11 @@ EXPERIMENTS = {
     "xor": "data=xor&shape=&features=x1x2&lr=0.1",
     "dead": "data=circle&act=relu&shape=8,8,8&lr=3",
     "explode": f"data=spiral&act=relu&shape=16,16,16,16,16,16&lr=10&init=he_normal&features={_ALL}",
+    "zero": "data=circle&init_zero=true&lr=0.1",
 }
+#: Units of a layer whose spread (:func:`core.init.unit_spread`) is at most this are one
+#: unit copied: rounding alone leaves about 1e-16.
+SAME_UNITS = 1e-9
 #: The gradient *grows* on its way back when the first hidden layer gets more than this
 #: many times the last one's (as the gradient reading's "grad_grows" says).
 GROWTH = 10.0
@@ -323,9 +336,30 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     grad = gradient_reading(run.spec.sizes, frame, t)
     if grad:
         st.markdown(grad)
+    same = symmetry_reading(run, epoch, t)
+    if same:
+        st.info(same, icon=":material/content_copy:")
     _loss_chart(s, plane, run, epoch, t)
     st.caption(t(f"{NAME}.limits", chunk=run.chunk, play=f"{MAX_PLAY:,}", total=f"{MAX_EPOCHS:,}",
                  rate=f"{60 * PLAY_RATE:.0f}"))
+
+
+def symmetry_reading(run: Run, epoch: int, t: Translator) -> str | None:
+    """With every weight started at zero (``init_zero``): whether each hidden layer's
+    units are still one unit copied, measured on the network at `epoch`.
+
+    None for a random start, or when no hidden layer has two units to compare.
+    """
+    layers = [i for i, width in enumerate(run.spec.shape) if width > 1]
+    if not run.spec.init_zero or not layers:
+        return None
+    params = run.params.get(epoch) or run.net.get_params()
+    spread = unit_spread(params.weights, params.biases)
+    apart = [i + 1 for i in layers if spread[i] > SAME_UNITS]
+    if not apart:
+        return t(f"{NAME}.zero.same", epoch=epoch, units=sum(run.spec.shape[i] for i in layers))
+    return t(f"{NAME}.zero.apart", epoch=epoch, layers=", ".join(map(str, apart)),
+             spread=f"{max(spread[i - 1] for i in apart):.1e}")
 
 
 def marked_units(frame: dict) -> tuple[list[list], list[list]]:
@@ -501,15 +535,23 @@ def _loss_chart(s: PlaygroundSettings, plane: PlaneData, run: Run, epoch: int, t
     spec = compiled(loss_chart, t, table, (t(f"{NAME}.curve.train"), t(f"{NAME}.curve.test")))
     sizes = run.spec.sizes
     settings = run_settings(
-        NAME, data=plane.used, n_samples=plane.n_samples, noise=s.noise if s.data != DRAW else None,
-        seed=s.seed, n_train=len(plane.y_train), sizes=sizes, activation=list(s.acts),
-        output=run.spec.output, init=s.init, optimizer="sgd", lr=s.lr, batch_size=s.batch,
-        epochs=epoch, features=list(s.features), train_percent=s.train, reg=s.reg,
-        reg_rate=s.reg_rate, residual=s.residual, extent=PLANE_EXTENT,
+        NAME, data=plane.used, n_samples=plane.n_samples, n_train=len(plane.y_train), sizes=sizes,
+        output=run.spec.output, optimizer="sgd", epochs=epoch, extent=PLANE_EXTENT,
         points=s.points or None, loss="cross_entropy" if run.spec.output == "sigmoid" else "squared_error",
+        **stored_settings(s),
     )
     chart_block(spec, table, "playground-loss", t, title=t(f"{NAME}.curve.title", epoch=epoch),
                 caption=t(f"{NAME}.curve.caption"),
                 weights=Weights(run.params.get(epoch, run.net.get_params()), settings,
                                 f"playground-network-epoch-{epoch}"))
 
+
+
+def stored_settings(s: PlaygroundSettings) -> dict[str, Any]:
+    """The controls' part of an exported network's settings: every row of
+    :data:`~sections.playground.settings.CONTROLS` that names an ``npz`` entry,
+    as the run used it (one activation per layer; no noise for drawn points)."""
+    values = {f.name: getattr(s, f.name) for f in fields(s)}
+    values.update(acts=list(s.acts), features=list(s.features),
+                  noise=s.noise if s.data != DRAW else None)
+    return CONTROLS.stored(values)

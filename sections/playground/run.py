@@ -218,10 +218,24 @@ def chunk_seed(seed: int, chunk: int) -> int:
     return int(np.random.SeedSequence([seed, chunk]).generate_state(1)[0])
 
 
+#: Every hidden bias at the start of a zero-weight run (``init_zero``), as in Playground:
+#: the units then output f(0.1), not f(0), so that tanh and ReLU units learn at all.
+ZERO_INIT_BIAS = 0.1
+
+
 def build(spec: RunSpec) -> MLP:
-    """The run's network at initialisation (sigmoid + cross-entropy, or identity + squared error)."""
-    return MLP(spec.sizes, activation=list(spec.acts) if spec.acts else "tanh", output=spec.output,
-               init=spec.init, seed=spec.seed, residual=spec.residual)
+    """The run's network at initialisation (sigmoid + cross-entropy, or identity + squared error).
+
+    With ``init_zero`` every weight starts at 0 and every hidden bias at
+    :data:`ZERO_INIT_BIAS`: all units of a layer are then the same unit.
+    """
+    net = MLP(spec.sizes, activation=list(spec.acts) if spec.acts else "tanh", output=spec.output,
+              init=spec.init, seed=spec.seed, residual=spec.residual,
+              bias_init=ZERO_INIT_BIAS if spec.init_zero else 0.0)
+    if spec.init_zero:
+        for w in net.weights:
+            w[...] = 0.0
+    return net
 
 
 @dataclass

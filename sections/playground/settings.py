@@ -1,22 +1,25 @@
-"""The playground's controls, read once into :class:`PlaygroundSettings`.
+"""The playground's controls, declared once in :data:`CONTROLS` and read into
+:class:`PlaygroundSettings`.
 
 Every control is URL-bound under the key TensorFlow Playground's own link maps to
-(:mod:`core.playground_link`): ``data``, ``features``, ``shape``, ``act``, ``lr``,
-``batch``, ``noise``, ``train``, ``reg``, ``reg_rate``, ``seed``, ``show_test``,
-``discretize``; and our own: ``acts`` (one activation per hidden layer), ``residual``,
-``init``, ``grad`` (the gradient view), ``problem``/``brush``/``value`` (drawing your
-own points) and ``points`` (the drawn points, :mod:`core.points`).
+(:mod:`core.playground_link`): the rows of :data:`CONTROLS` marked ``link``; and our
+own: ``acts`` (one activation per hidden layer), ``residual``, ``init``, ``grad`` (the
+gradient view), ``problem``/``brush``/``value`` (drawing your own points) and
+``points`` (the drawn points, :mod:`core.points`).
 
 Two controls are free text checked here (``shape``, ``acts``), and ``points`` is kept
 in the URL by hand (its text can be longer than a bound control accepts). A pasted
 TensorFlow Playground link sets every control at once (:func:`import_link`).
+
+A new control is one row of :data:`CONTROLS`, its use, and its label in both
+catalogs: ``DEFAULTS``, the link import, Reset, the ``.npz`` settings and the
+tests' and benchmarks' specs (:func:`training_values`) follow from the row.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import streamlit as st
 
@@ -24,10 +27,9 @@ from core.activations import ACTIVATIONS
 from core.features import DEFAULT_FEATURES, FEATURES
 from core.playground_link import LEARNING_RATES, REGULARIZATION_RATES, parse_playground_link
 from core.points import PointsError, decode_points
-from ui.controls import Bound, Controls, literal_items
+from ui.controls import Control, Controls, ControlTable, literal_items
 from ui.frame import Frame
 from ui.i18n import Translator, option_labels
-from ui.literal import literal
 from ui.upload import UPLOAD, uploader
 
 NAME = "playground"
@@ -45,16 +47,56 @@ MAX_LAYERS = 8
 MAX_WIDTH = 16
 #: Playground's batch slider.
 MAX_BATCH = 30
-#: Our keys at their defaults: Playground's defaults where it has the control.
-DEFAULTS: dict[str, object] = {
-    "data": "circle", "problem": "classification", "noise": 0.0, "train": 50, "batch": 10,
-    "features": list(DEFAULT_FEATURES), "shape": "4,2", "act": "tanh", "acts": "",
-    "residual": False, "init": "glorot_uniform", "lr": 0.03, "reg": "none", "reg_rate": 0,
-    "seed": 0, "show_test": False, "discretize": False, "grad": False, "brush": "1", "value": 0.5,
-}
+
+def data_labels(t: Translator) -> dict[str, str]:
+    """What the data select shows: the shared labels, and drawing your own points."""
+    return {**option_labels(t, "data", DATA), DRAW: t(f"{NAME}.option.data.draw")}
+
+
+def feature_labels(t: Translator) -> dict[str, str]:
+    return {code: t(f.label_key) for code, f in FEATURES.items()}
+
+
+def reg_labels(t: Translator) -> dict[str, str]:
+    return {r: t(f"{NAME}.option.reg.{r}") for r in REGS}
+
+
+#: Every control of the page, in sidebar order: Playground's defaults where it has the
+#: control. ``link``: a pasted Playground link sets it (the rest go back to their
+#: defaults on import); ``npz``: its name in the exported network's settings.
+CONTROLS = ControlTable(NAME, (
+    Control("data", "circle", "choice", options=DATA, labels=data_labels, link=True, npz=""),
+    Control("problem", "classification", "choice", options=PROBLEMS, widget="radio", npz="",
+            labels=lambda t: {p: t(f"{NAME}.option.problem.{p}") for p in PROBLEMS}),
+    Control("brush", "1", "choice", options=("1", "0"), widget="radio", npz="",
+            labels=lambda t: {k: t(f"{NAME}.option.brush.{k}") for k in "01"}),
+    Control("value", 0.5, "float", lo=-1.0, hi=1.0, step=0.1, npz=""),
+    Control("noise", 0.0, "float", lo=0.0, hi=0.8, step=0.05, help=f"{NAME}.controls.noise_help",
+            link=True),
+    Control("train", 50, "int", lo=10, hi=90, step=5, help=f"{NAME}.controls.train_help",
+            link=True, npz="train_percent"),
+    Control("batch", 10, "int", lo=1, hi=MAX_BATCH, help=f"{NAME}.controls.batch_help", link=True,
+            npz="batch_size"),
+    Control("features", list(DEFAULT_FEATURES), "list", options=tuple(FEATURES),
+            labels=feature_labels, help=f"{NAME}.controls.features_help", link=True),
+    Control("shape", "4,2", "text", help=f"{NAME}.controls.shape_help", link=True, npz=""),
+    Control("act", "tanh", "choice", options=ACTS, labels="act", link=True, npz=""),
+    Control("acts", "", "text", help=f"{NAME}.controls.acts_help", npz="activation"),
+    Control("residual", False, "bool", help=f"{NAME}.controls.residual_help"),
+    Control("init", "glorot_uniform", "choice", options=INITS, labels="init"),
+    Control("init_zero", False, "bool", help=f"{NAME}.controls.init_zero_help", link=True),
+    Control("lr", 0.03, "float", options=LEARNING_RATES, link=True),
+    Control("reg", "none", "choice", options=REGS, labels=reg_labels, link=True),
+    Control("reg_rate", 0, "float", options=REGULARIZATION_RATES, link=True),
+    Control("seed", 0, "int", lo=0, hi=9999, widget="number", help="common.seed_help", link=True),
+    Control("show_test", False, "bool", link=True, npz=""),
+    Control("discretize", False, "bool", link=True, npz=""),
+    Control("grad", False, "bool", help=f"{NAME}.controls.grad_help", npz=""),
+))
+#: Our keys at their defaults.
+DEFAULTS: dict[str, object] = CONTROLS.defaults
 #: Keys a Playground link sets (the rest go back to their defaults on import).
-LINK_KEYS = ("data", "act", "shape", "lr", "batch", "noise", "train", "reg", "reg_rate",
-             "features", "seed", "show_test", "discretize")
+LINK_KEYS = CONTROLS.link_keys
 POINTS_KEY = "points"
 LINK_BOX = "_pg_link"
 _LINK_NOTES = "_pg_link_notes"
@@ -73,6 +115,8 @@ class Training:
     acts: tuple[str, ...]
     residual: bool
     init: str
+    #: Every weight starts at zero (Playground's ``initZero``), whatever `init` says.
+    init_zero: bool
     lr: float
     batch: int
     reg: str
@@ -99,6 +143,23 @@ class PlaygroundSettings(Training):
     points: str
     #: Which of Play, Step and Reset a classroom link hides.
     hidden_buttons: tuple[str, ...]
+
+
+def training_values(**changes: object) -> dict[str, object]:
+    """:class:`Training`'s fields at the page's defaults (:data:`CONTROLS`), with `changes`.
+
+    The default spec of tests and benchmarks: ``RunSpec(**training_values(seed=3),
+    data_key=..., problem=..., chunk=...)`` keeps working when a row is added.
+    """
+    d = CONTROLS.defaults
+    shape = parse_shape(str(d["shape"])) or ()
+    values = {f.name: d[f.name] for f in fields(Training) if f.name in d}
+    values.update(features=tuple(d["features"]), shape=shape, acts=(d["act"],) * len(shape),
+                  lr=float(d["lr"]), reg_rate=float(d["reg_rate"]))
+    unknown = set(changes) - {f.name for f in fields(Training)}
+    if unknown:
+        raise TypeError(f"not a field of Training: {sorted(unknown)}")
+    return {**values, **changes}
 
 
 def parse_shape(text: str) -> tuple[int, ...] | None:
@@ -130,73 +191,56 @@ def parse_acts(text: str, n_layers: int) -> tuple[str, ...] | None:
     return codes
 
 
-def _checked_text(c: Controls, key: str, label: str, help: str, valid) -> str:
-    """A free-text control whose meaning `valid(text)` checks (a bad URL value gets the note)."""
-    default = str(DEFAULTS[key])
-
-    def check(raw: list[str]) -> tuple[str | None, object]:
-        if len(raw) != 1:
-            return c.t("common.url.reason.repeated"), default
-        if not valid(raw[0]):
-            return c.t(f"{NAME}.controls.{key}_bad"), default
-        return None, raw[0]
-
-    # Controls.by_hand keeps a value the page checks in the URL by hand, as the
-    # labelled selects do; Streamlit's binding could not refuse a typed value.
-    text = c.by_hand(key, default, check,
-                     lambda state: c.container.text_input(label, key=state, help=help))
-    if not valid(text):
-        # Typed into the box (a URL value was checked above): say so beside it.
-        c.container.warning(c.t(f"{NAME}.controls.{key}_typed_bad", value=literal(text),
-                                reason=c.t(f"{NAME}.controls.{key}_bad"), default=literal(default)))
-    return text
+#: The sidebar's headings, above the row they open.
+HEADINGS = {"data": "data_title", "features": "net_title", "lr": "train_title",
+            "show_test": "view_title"}
 
 
 def read_settings(fr: Frame) -> PlaygroundSettings:
-    """Draw the sidebar controls and return their values."""
+    """Draw the sidebar controls, row by row of :data:`CONTROLS`, and return their values.
+
+    A row is drawn by its kind (:meth:`ui.controls.Controls.draw`) unless :func:`_read`
+    reads it in a way of its own; a new row therefore appears in its place in the table.
+    """
     t, c = fr.t, fr.controls
+    c.declare(CONTROLS)
     _show_link_notes(c)
-    c.container.subheader(t(f"{NAME}.controls.data_title"))
-    data = c.select("data", t(f"{NAME}.controls.data"), DATA, "circle", labels=data_labels(t))
-    problem, brush = _drawing(c, t) if data == DRAW else ("classification", 1.0)
-    noise, train = 0.0, 50
-    if data != DRAW:
-        noise = float(c.slider("noise", t(f"{NAME}.controls.noise"), 0.0, 0.8, 0.0, step=0.05,
-                               help=t(f"{NAME}.controls.noise_help")))
-        train = int(c.slider("train", t(f"{NAME}.controls.train"), 10, 90, 50, step=5,
-                             help=t(f"{NAME}.controls.train_help")))
-    batch = int(c.slider("batch", t(f"{NAME}.controls.batch"), 1, MAX_BATCH, 10,
-                         help=t(f"{NAME}.controls.batch_help")))
-    uploader(t)
-    c.container.subheader(t(f"{NAME}.controls.net_title"))
-    features = read_features(c, t)
-    shape = parse_shape(_checked_text(c, "shape", t(f"{NAME}.controls.shape"),
-                                      t(f"{NAME}.controls.shape_help", layers=MAX_LAYERS,
-                                        width=MAX_WIDTH),
-                                      lambda s: parse_shape(s) is not None))
-    shape = shape if shape is not None else parse_shape(str(DEFAULTS["shape"]))
-    act = c.select("act", t(f"{NAME}.controls.act"), ACTS, "tanh",
-                   labels=option_labels(t, "act", ACTS))
-    per_layer = parse_acts(_checked_text(c, "acts", t(f"{NAME}.controls.acts"),
-                                         t(f"{NAME}.controls.acts_help", codes=", ".join(ACTS)),
-                                         lambda s: parse_acts(s, len(shape)) is not None),
-                           len(shape))
-    residual = c.checkbox("residual", t(f"{NAME}.controls.residual"), False,
-                          help=t(f"{NAME}.controls.residual_help"))
-    init = c.select("init", t(f"{NAME}.controls.init"), INITS, "glorot_uniform",
-                    labels=option_labels(t, "init", INITS))
-    c.container.subheader(t(f"{NAME}.controls.train_title"))
-    lr = float(c.select_slider("lr", t(f"{NAME}.controls.lr"), LEARNING_RATES, 0.03))
-    reg = c.select("reg", t(f"{NAME}.controls.reg"), REGS, "none", labels=reg_labels(t))
-    reg_rate = float(c.select_slider("reg_rate", t(f"{NAME}.controls.reg_rate"),
-                                     REGULARIZATION_RATES, 0))
-    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
-    return PlaygroundSettings(
-        data=data, problem=problem, noise=noise, train=train, batch=batch, features=features,
-        shape=shape, acts=per_layer or (act,) * len(shape), residual=residual, init=init, lr=lr,
-        reg=reg, reg_rate=reg_rate, seed=int(seed), **view_options(c, t), brush=brush,
-        points=read_points(c, t, problem), hidden_buttons=hidden_buttons(c),
-    )
+    v: dict[str, object] = {}
+    for row in CONTROLS:
+        if row.key == "features":
+            uploader(t)  # the data's last control
+        if row.key in HEADINGS:
+            c.container.subheader(t(f"{NAME}.controls.{HEADINGS[row.key]}"))
+        v[row.key] = _read(c, t, row, v)
+    # One number for a click: the class drawn, or the value of a regression point.
+    v["brush"] = float(v["brush"]) if v["problem"] == "classification" else v["value"]
+    v["acts"] = v["acts"] or (v["act"],) * len(v["shape"])
+    settings = {f.name: v[f.name] for f in fields(PlaygroundSettings) if f.name in v}
+    return PlaygroundSettings(**settings, points=read_points(c, t, str(v["problem"])),
+                              hidden_buttons=hidden_buttons(c))
+
+
+def _read(c: Controls, t: Translator, row: Control, v: dict[str, object]) -> object:
+    """The value of `row`, given the rows read before it (`v`); a row that does not apply
+    (drawing's controls for a data set, a data set's for drawn points) is not drawn and
+    keeps its default."""
+    drawn = v.get("data") == DRAW
+    applies = {"problem": drawn, "brush": drawn and v.get("problem") == "classification",
+               "value": drawn and v.get("problem") == "regression",
+               "noise": not drawn, "train": not drawn}
+    if not applies.get(row.key, True):
+        return row.default
+    if row.key == "features":
+        return read_features(c, t)
+    if row.key == "shape":
+        shape = parse_shape(c.draw(row, help_args={"layers": MAX_LAYERS, "width": MAX_WIDTH},
+                                   valid=lambda s: parse_shape(s) is not None))
+        return shape if shape is not None else parse_shape(str(DEFAULTS["shape"]))
+    if row.key == "acts":  # one per hidden layer; () for `act` in every layer
+        n = len(v["shape"])  # type: ignore[arg-type]
+        return parse_acts(c.draw(row, help_args={"codes": ", ".join(ACTS)},
+                                 valid=lambda s: parse_acts(s, n) is not None), n)
+    return c.draw(row)
 
 
 def _feature_codes(raw: list[str]) -> list[str]:
@@ -252,32 +296,8 @@ def read_features(c: Controls, t: Translator) -> tuple[str, ...]:
         else:
             st.query_params["features"] = text
     st.session_state["_pg_features_seen"] = written
-    c.bound["features"] = Bound("features", default, text)
-    if c.on_bind is not None:
-        c.on_bind()
+    c.keep("features", default, text)
     return codes
-
-
-def view_options(c: Controls, t: Translator) -> dict[str, bool]:
-    """``show_test``, ``discretize`` and ``grad`` by name: what the diagram shows, not what trains."""
-    c.container.subheader(t(f"{NAME}.controls.view_title"))
-    show_test = c.checkbox("show_test", t(f"{NAME}.controls.show_test"), False)
-    discretize = c.checkbox("discretize", t(f"{NAME}.controls.discretize"), False)
-    grad = c.checkbox("grad", t(f"{NAME}.controls.grad"), False, help=t(f"{NAME}.controls.grad_help"))
-    return {"show_test": show_test, "discretize": discretize, "grad": grad}
-
-
-def _drawing(c: Controls, t: Translator) -> tuple[str, float]:
-    """The problem of the drawn points and the class or value a click adds."""
-    problem = c.select("problem", t(f"{NAME}.controls.problem"), PROBLEMS, "classification",
-                       radio=True, horizontal=True,
-                       labels={p: t(f"{NAME}.option.problem.{p}") for p in PROBLEMS})
-    if problem == "classification":
-        brush = c.select("brush", t(f"{NAME}.controls.brush"), ("1", "0"), "1", radio=True,
-                         horizontal=True, labels={k: t(f"{NAME}.option.brush.{k}") for k in "01"})
-        return problem, float(brush)
-    value = float(c.slider("value", t(f"{NAME}.controls.value"), -1.0, 1.0, 0.5, step=0.1))
-    return problem, value
 
 
 def hidden_buttons(c: Controls) -> tuple[str, ...]:
@@ -318,10 +338,7 @@ def read_points(c: Controls, t: Translator, problem: str) -> str:
         except PointsError:
             text = ""
     _write_points(text)
-    c.bound[POINTS_KEY] = Bound(POINTS_KEY, "", text)
-    if c.on_bind is not None:
-        c.on_bind()
-    return text
+    return c.keep(POINTS_KEY, "", text)
 
 
 def _write_points(text: str) -> None:
@@ -335,31 +352,16 @@ def _write_points(text: str) -> None:
     st.session_state[POINTS_KEY] = text
 
 
-def data_labels(t: Translator) -> dict[str, str]:
-    """What the data select shows: the shared labels, and drawing your own points."""
-    return {**option_labels(t, "data", DATA), DRAW: t(f"{NAME}.option.data.draw")}
-
-
-def feature_labels(t: Translator) -> dict[str, str]:
-    return {code: t(f.label_key) for code, f in FEATURES.items()}
-
-
-def reg_labels(t: Translator) -> dict[str, str]:
-    return {r: t(f"{NAME}.option.reg.{r}") for r in REGS}
-
-
 # ------------------------------------------------------------------ link import
 
 
 def _widget_value(key: str, value: object) -> object:
-    """A link's value as the widget of `key` holds it."""
-    if key == "noise":
-        return float(value)
-    if key in ("seed", "batch", "train"):
-        # An int, also for the seed's box (a float box, ui.controls.number): Streamlit
-        # writes a float set here into the URL as it prints it, "seed=9323.0".
-        return int(value)
-    return list(value) if isinstance(value, list) else value
+    """A link's value as the widget of `key` holds it: on the control's range and steps.
+
+    The seed's box is a float box (ui.controls.number) and gets an int: Streamlit
+    writes a float set here into the URL as it prints it, "seed=9323.0".
+    """
+    return CONTROLS[key].snap(value) if key in CONTROLS else value
 
 
 def import_link() -> None:
@@ -377,9 +379,6 @@ def import_link() -> None:
         st.session_state[_LINK_NOTES] = notes or [("link", "")]
         return
     values = {**DEFAULTS, **{k: settings[k] for k in LINK_KEYS if k in settings}}
-    values["train"] = _snap(int(values["train"]), 10, 90, 5)
-    values["noise"] = min(_snap_float(float(values["noise"]), 0.05), 0.8)
-    values["batch"] = min(max(int(values["batch"]), 1), MAX_BATCH)
     for key, value in values.items():
         st.session_state[key] = _widget_value(key, value)
     st.session_state[POINTS_KEY] = ""
@@ -389,14 +388,6 @@ def import_link() -> None:
     else:
         st.query_params.pop("hide", None)
     st.session_state[_LINK_NOTES] = notes
-
-
-def _snap(value: int, lo: int, hi: int, step: int) -> int:
-    return min(max(lo + step * round((value - lo) / step), lo), hi)
-
-
-def _snap_float(value: float, step: float) -> float:
-    return round(step * round(value / step), 10) if math.isfinite(value) else 0.0
 
 
 def _show_link_notes(c: Controls) -> None:

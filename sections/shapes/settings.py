@@ -17,10 +17,10 @@ from core import activations as acts
 from core.activations import ACTIVATIONS, Activation
 from core.datasets import DATASETS, load, train_test_split
 from ui import guard
+from ui.controls import Control, ControlTable
 from ui.export import run_settings
 from ui.frame import Frame
 from ui.guard import budget_epochs, note_budget
-from ui.i18n import option_labels
 from ui.upload import UPLOAD, load_data, uploader, user_data
 
 NAME = "shapes"
@@ -66,31 +66,39 @@ def activation(name: str, slope: float, alpha: float) -> Activation:
     return acts.get(name)
 
 
+#: Every sidebar control of the page, in sidebar order: the curves, the chain of
+#: slopes (``s``, the pre-activations' spread) and the training experiments (``sat``,
+#: the size of the start's output logit).
+CONTROLS = ControlTable(NAME, (
+    Control("act", list(DEFAULT_ACTS), "list", options=tuple(ACTIVATIONS), labels="act",
+            help=f"{NAME}.controls.act_help"),
+    Control("x", (-6.0, 6.0), "float", lo=-10.0, hi=10.0, step=0.5, widget="range"),
+    Control("slope", 0.01, "float", lo=0.0, hi=0.5, step=0.01, help=f"{NAME}.controls.slope_help"),
+    Control("alpha", 1.0, "float", lo=0.1, hi=3.0, step=0.1, help=f"{NAME}.controls.alpha_help"),
+    Control("deriv", True, "bool"),
+    Control("s", 1.0, "float", lo=0.1, hi=5.0, step=0.1, help=f"{NAME}.controls.s_help"),
+    Control("data", DEFAULT_DATA, "choice", options=DATA, labels="data"),
+    Control("sat", 6.0, "float", lo=2.0, hi=10.0, step=0.5, help=f"{NAME}.controls.sat_help"),
+    Control("seed", 0, "int", lo=0, hi=9999, widget="number", help="common.seed_help"),
+))
+DEFAULTS = CONTROLS.defaults
+#: The sidebar's headings, above the control they open.
+HEADINGS = {"act": "curves", "s": "chain", "data": "train"}
+
+
 def read_settings(fr: Frame) -> ShapesSettings:
     """Draw the sidebar controls and return their values."""
     t, c = fr.t, fr.controls
-    c.container.subheader(t(f"{NAME}.controls.curves"))
-    names = c.multiselect("act", t(f"{NAME}.controls.act"), list(ACTIVATIONS), list(DEFAULT_ACTS),
-                          help=t(f"{NAME}.controls.act_help"),
-                          labels=option_labels(t, "act", ACTIVATIONS))
-    lo, hi = c.range_slider("x", t(f"{NAME}.controls.x"), -10.0, 10.0, (-6.0, 6.0), step=0.5)
-    slope = c.slider("slope", t(f"{NAME}.controls.slope"), 0.0, 0.5, 0.01, step=0.01,
-                     help=t(f"{NAME}.controls.slope_help"))
-    alpha = c.slider("alpha", t(f"{NAME}.controls.alpha"), 0.1, 3.0, 1.0, step=0.1,
-                     help=t(f"{NAME}.controls.alpha_help"))
-    deriv = c.checkbox("deriv", t(f"{NAME}.controls.deriv"), True)
-    c.container.subheader(t(f"{NAME}.controls.chain"))
-    spread = c.slider("s", t(f"{NAME}.controls.s"), 0.1, 5.0, 1.0, step=0.1,
-                      help=t(f"{NAME}.controls.s_help"))
-    c.container.subheader(t(f"{NAME}.controls.train"))
-    data = c.select("data", t(f"{NAME}.controls.data"), DATA, DEFAULT_DATA,
-                    labels=option_labels(t, "data", DATA))
-    logit = c.slider("sat", t(f"{NAME}.controls.sat"), 2.0, 10.0, 6.0, step=0.5,
-                     help=t(f"{NAME}.controls.sat_help"))
-    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, 0, help=t("common.seed_help"))
+    c.declare(CONTROLS)
+    v = {}
+    for row in CONTROLS:
+        if row.key in HEADINGS:
+            c.container.subheader(t(f"{NAME}.controls.{HEADINGS[row.key]}"))
+        v[row.key] = c.draw(row)
     uploader(t)
-    return ShapesSettings(tuple(names), float(lo), float(hi), float(slope), float(alpha),
-                          bool(deriv), float(spread), data, float(logit), int(seed))
+    (lo, hi) = v["x"]
+    return ShapesSettings(tuple(v["act"]), lo, hi, v["slope"], v["alpha"], v["deriv"], v["s"],
+                          v["data"], v["sat"], v["seed"])
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from core.activations import ACTIVATIONS
 from core.datasets import DATASETS, DatasetInfo
 from core.init import INITIALISERS
 from core.mlp import OPTIMIZERS
+from ui.controls import Control, ControlTable
 from ui.frame import Frame
 from ui.guard import BUDGET, forward_cost
-from ui.i18n import Translator, option_labels, shown_name
+from ui.i18n import Translator, shown_name
 from ui.upload import UPLOAD, uploader
 
 NAME = "vanishing"
@@ -44,11 +45,34 @@ NO_INIT2 = "none"
 # scikit-learn's standardised sets; TensorFlow Playground's (some of them regression) are the playground's.
 DATA = (*(k for k, v in DATASETS.items() if v.standardised), UPLOAD)
 
-DEFAULTS: dict[str, object] = {
-    "data": "moons", "n": 300, "noise": 0.2, "depth": 10, "width": 32,
-    "act": ["sigmoid", "tanh", "relu"], "init": "he_normal", "init2": NO_INIT2, "std": 0.01,
-    "opt": "sgd", "lr": 0.1, "epochs": 60, "batch": 32, "seed": 0,
-}
+_INITS = tuple(INITIALISERS)
+#: Every sidebar control of the page, in sidebar order (``act``: the activations
+#: compared, ``VanishingSettings.acts``; ``std`` is drawn only for a normal initialiser).
+CONTROLS = ControlTable(NAME, (
+    Control("data", "moons", "choice", options=DATA, labels="data"),
+    Control("n", 300, "int", lo=50, hi=1000, step=50, help=f"{NAME}.controls.n_help"),
+    Control("noise", 0.2, "float", lo=0.0, hi=1.0, step=0.05),
+    Control("depth", 10, "int", lo=1, hi=50),
+    Control("width", 32, "int", lo=2, hi=128),
+    Control("act", ["sigmoid", "tanh", "relu"], "list", options=tuple(ACTIVATIONS), labels="act"),
+    Control("init", "he_normal", "choice", options=_INITS, labels="init",
+            help=f"{NAME}.controls.init_help"),
+    Control("init2", NO_INIT2, "choice", options=(NO_INIT2, *_INITS), labels="init",
+            help=f"{NAME}.controls.init2_help"),
+    Control("std", 0.01, "float", options=tuple(STDS)),
+    Control("opt", "sgd", "choice", options=tuple(OPTIMIZERS), labels="opt", widget="radio"),
+    Control("lr", 0.1, "float", options=tuple(LRS)),
+    Control("epochs", 60, "int", lo=1, hi=300),
+    Control("batch", 32, "int", options=tuple(BATCHES), help=f"{NAME}.controls.batch_help"),
+    Control("seed", 0, "int", lo=0, hi=9999, widget="number", help="common.seed_help"),
+    Control("sweep", False, "bool", help=f"{NAME}.controls.sweep_help"),
+))
+#: What the presets start from: every control but the sweep's switch, which opens a
+#: section of its own and is left as the visitor set it.
+DEFAULTS: dict[str, object] = {k: v for k, v in CONTROLS.defaults.items() if k != "sweep"}
+#: The sidebar's headings, above the control they open.
+HEADINGS = {"data": "data_title", "depth": "net_title", "opt": "train_title",
+            "sweep": "sweep_title"}
 
 
 @dataclass(frozen=True)
@@ -76,42 +100,18 @@ def read_settings(fr: Frame) -> VanishingSettings:
     """Draw the sidebar controls; return their values (the presets row is drawn before them,
     by :func:`sections.vanishing.read_settings`)."""
     t, c = fr.t, fr.controls
-    sb, d = c.container, DEFAULTS
-    sb.subheader(t(f"{NAME}.controls.data_title"))
-    data = c.select("data", t(f"{NAME}.controls.data"), DATA, d["data"],
-                    labels=option_labels(t, "data", DATA))
-    n = c.slider("n", t(f"{NAME}.controls.n"), 50, 1000, d["n"], step=50,
-                 help=t(f"{NAME}.controls.n_help"))
-    noise = c.slider("noise", t(f"{NAME}.controls.noise"), 0.0, 1.0, d["noise"], step=0.05)
-    sb.subheader(t(f"{NAME}.controls.net_title"))
-    depth = c.slider("depth", t(f"{NAME}.controls.depth"), 1, 50, d["depth"])
-    width = c.slider("width", t(f"{NAME}.controls.width"), 2, 128, d["width"])
-    acts = c.multiselect("act", t(f"{NAME}.controls.act"), list(ACTIVATIONS), d["act"],
-                         labels=option_labels(t, "act", ACTIVATIONS))
-    inits = list(INITIALISERS)
-    init = c.select("init", t(f"{NAME}.controls.init"), inits, d["init"],
-                    help=t(f"{NAME}.controls.init_help"), labels=option_labels(t, "init", inits))
-    init2 = c.select("init2", t(f"{NAME}.controls.init2"), [NO_INIT2, *inits], NO_INIT2,
-                     help=t(f"{NAME}.controls.init2_help"),
-                     labels=option_labels(t, "init", [NO_INIT2, *inits]))
-    std = d["std"]
-    if "normal" in (init, init2):
-        std = c.select_slider("std", t(f"{NAME}.controls.std"), STDS, d["std"])
-    sb.subheader(t(f"{NAME}.controls.train_title"))
-    opt = c.select("opt", t(f"{NAME}.controls.opt"), list(OPTIMIZERS), d["opt"], radio=True,
-                   horizontal=True, labels=option_labels(t, "opt", OPTIMIZERS))
-    lr = c.select_slider("lr", t(f"{NAME}.controls.lr"), LRS, d["lr"])
-    epochs = c.slider("epochs", t(f"{NAME}.controls.epochs"), 1, 300, d["epochs"])
-    batch = int(c.select_slider("batch", t(f"{NAME}.controls.batch"), BATCHES, d["batch"],
-                                help=t(f"{NAME}.controls.batch_help")))
-    seed = c.number("seed", t(f"{NAME}.controls.seed"), 0, 9999, d["seed"],
-                    help=t("common.seed_help"))
-    sb.subheader(t(f"{NAME}.controls.sweep_title"))
-    sweep = c.checkbox("sweep", t(f"{NAME}.controls.sweep"), False,
-                       help=t(f"{NAME}.controls.sweep_help"))
+    c.declare(CONTROLS)
+    v: dict[str, object] = {}
+    for row in CONTROLS:
+        if row.key in HEADINGS:
+            c.container.subheader(t(f"{NAME}.controls.{HEADINGS[row.key]}"))
+        if row.key == "std" and "normal" not in (v["init"], v["init2"]):
+            v["std"] = float(row.default)  # no normal initialiser: the spread does not apply
+            continue
+        v[row.key] = c.draw(row)
     uploader(t)
-    return VanishingSettings(data, n, noise, depth, width, tuple(acts), init, init2, float(std),
-                             opt, float(lr), epochs, batch, seed, sweep)
+    v["acts"] = tuple(v.pop("act"))
+    return VanishingSettings(**v)
 
 
 @dataclass(frozen=True)
