@@ -24,12 +24,21 @@ the app as it was at git revision ``REV`` (a temporary ``git worktree``) and one
 the working tree, taking turns move by move. A busy spell on the shared machine
 then falls on both alike, which two separate runs cannot promise (their
 medians differ by ~±10%).
+
+With ``--floor`` every page's default section is measured against Streamlit's
+own floor: a second server runs a one-slider app (one sidebar slider and one
+line of text that shows its value; the app's ``.streamlit/config.toml``, served
+by the same ``streamlit run``), and the two take turns move by move as with
+``--before``. The table gives each page's warm median and the ratio to the
+floor's warm median over the same turns (issue 29's goal: at most 2x).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -134,6 +143,119 @@ def compare(rev: str, pages: list[str] | None, moves: int, section_moves: int) -
                   f"drawn at {rev}", "drawn now", "now / before"], rows)
 
 
+#: The floor: a one-slider Streamlit app, the least a slider move can cost.
+#: ``?n=N`` adds N lines of markdown that change with the slider, to price an element
+#: in the same run (``--lines``).
+FLOOR_APP = """import streamlit as st
+
+value = st.sidebar.slider("x", 0, 100, 50)
+st.write(f"x = {value}")
+for i in range(int(st.query_params.get("n", "0"))):
+    st.markdown(f"Line {i}: x = {value}")
+"""
+
+
+@contextlib.contextmanager
+def floor_server() -> Iterator[StreamlitServer]:
+    """``streamlit run`` on :data:`FLOOR_APP`, with the app's own config."""
+    path = Path(tempfile.mkdtemp(prefix="activation-lab-floor-"))
+    (path / ".streamlit").mkdir()
+    (path / ".streamlit" / "config.toml").write_text(
+        (ROOT / ".streamlit" / "config.toml").read_text())
+    (path / "dashboard.py").write_text(FLOOR_APP)
+    try:
+        with StreamlitServer(root=path) as server:
+            yield server
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _count_messages(app: AppPage) -> list[int]:
+    """A list that grows by one per WebSocket message the tab receives."""
+    seen: list[int] = []
+    app.page.on("websocket", lambda ws: ws.on("framereceived", lambda _: seen.append(1)))
+    return seen
+
+
+def floor(pages: list[str] | None, moves: int, lines: list[int]) -> str:
+    """Each page's default section against the one-slider app, moves interleaved.
+
+    Also counts the WebSocket messages a move brings (one per element or block
+    sent, plus a few for the run's start and end), and with `lines` measures the
+    one-slider app with that many more lines of text against the plain one: what
+    elements alone cost, in the same run.
+    """
+    rows = []
+    load = []
+    targets = [(info.name, info.url_path) for info in available_pages()
+               if not pages or info.name in pages]
+    targets += [(f"one slider + {n} lines of text", n) for n in lines]
+    with floor_server() as base, StreamlitServer() as server, chromium() as browser:
+        for name, where in targets:
+            contexts = [browser.new_context(viewport={"width": 1400, "height": 1000})
+                        for _ in range(2)]
+            seen = [[], []]
+            tabs = [AppPage(c.new_page(), "") for c in contexts]
+            for tab, box in zip(tabs, seen, strict=True):
+                box.append(_count_messages(tab))
+            apps = [_open_floor_tab(tabs[0], base, 0)]
+            if isinstance(where, int):
+                apps.append(_open_floor_tab(tabs[1], base, where))
+            else:
+                tabs[1].base_url = server.url
+                apps.append(tabs[1].goto(where))
+            slider = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]'
+            if not apps[1].page.locator(slider).count():
+                rows.append([name, "no sidebar slider", *[""] * 8])
+                print(rows[-1], flush=True)
+                for c in contexts:
+                    c.close()
+                continue
+            times: tuple[list, list] = ([], [])
+            counts: tuple[list, list] = ([], [])
+            for r in range(moves):
+                for j in ((0, 1) if r % 2 == 0 else (1, 0)):
+                    before = len(seen[j][0])
+                    times[j].extend(measure(apps[j], 1, first=r))
+                    counts[j].append(len(seen[j][0]) - before)
+            load.append(os.getloadavg()[0])
+            row = [name, f"{statistics.median(counts[1][2:]):.0f} / {statistics.median(counts[0][2:]):.0f}"]
+            for k in (0, 1):  # idle, then charts drawn
+                (m0, _), (m1, p1) = (_warm([m[k] for m in t]) for t in times)
+                # Each turn's page move over the floor move beside it: a busy spell
+                # that falls on one turn moves one ratio, not the medians of both.
+                paired = statistics.median(p[k] / f[k] for f, p in zip(times[0][2:], times[1][2:],
+                                                                        strict=True))
+                row += [f"{m0:.3f} s", f"{m1:.3f} s / {p1:.3f} s", f"{m1 / m0:.2f}",
+                        f"**{paired:.2f}**"]
+            rows.append(row)
+            print(rows[-1], flush=True)
+            for c in contexts:
+                c.close()
+    body = table(["page (default section)", "messages per move (page / floor)",
+                  "floor, idle (median)", "page, idle (median / p95)", "ratio of medians",
+                  "median of paired ratios", "floor, drawn", "page, drawn", "ratio of medians",
+                  "median of paired ratios"], rows)
+    body += (f"\n\nWarm medians of {moves} moves per page (moves 3 onwards), the page and "
+             "the one-slider app taking turns move by move; "
+             "*median of paired ratios*: each page move over the floor move of the same turn. "
+             "1-minute load average during the run "
+             f"{min(load, default=0):.1f}-{max(load, default=0):.1f} on {os.cpu_count()} cores. "
+             "*Messages per move*: WebSocket messages the tab receives from the key press to "
+             "the end of the run, about one per element or block the run sends. The last "
+             "rows put the one-slider app with that many more lines of markdown (changing "
+             "with the slider) against the plain one: what elements alone cost.")
+    return body
+
+
+def _open_floor_tab(app: AppPage, server: StreamlitServer, lines: int) -> AppPage:
+    app.base_url = server.url
+    app.page.goto(server.url + (f"/?n={lines}" if lines else ""), wait_until="domcontentloaded")
+    app.page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSlider"]',
+                               timeout=90_000)
+    return app.wait_idle()
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--write", action="store_true")
@@ -145,9 +267,17 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--before", metavar="REV",
                    help="compare with the app at git revision REV (two servers, moves "
                         "interleaved); prints a table, never writes")
+    p.add_argument("--floor", action="store_true",
+                   help="each page's default section against a one-slider app (two servers, "
+                        "moves interleaved); prints a table, never writes")
+    p.add_argument("--lines", type=int, nargs="*", default=[50, 100],
+                   help="with --floor: also the one-slider app with this many lines of text")
     args = p.parse_args(argv)
     if args.write and (args.pages or args.before):
         p.error("--write records every page as it is now: leave out --pages and --before")
+    if args.floor:
+        print(floor(args.pages, args.moves, args.lines))
+        return
     if args.before:
         print(compare(args.before, args.pages, args.moves, args.section_moves))
         return

@@ -200,16 +200,15 @@ def frame_rows(k: int) -> list[tuple[str, Work, float]]:
     for name in FRAME_NETWORKS:
         spec, plane = network(name)
         net = R.build(spec)
-        X_train, X_test = R._inputs(spec, plane)
+        X_train, _ = R._inputs(spec, plane)
         h = net.fit(X_train, plane.y_train, epochs=k, lr=spec.lr, batch_size=None,
                     snapshot_epochs=range(1, k + 1))
         snaps = {e: p for e, p in h.snapshots.items() if e > 0}
 
-        def frames(spec=spec, net=net, plane=plane, snaps=snaps, X_test=X_test) -> None:
-            for view in R._views(spec, net, plane, snaps):
-                e = view["epoch"]
-                test = R._test_loss(net, snaps[e], plane, X_test)
-                R.encode(view, e, test, {}, spec.marked_layers, spec.dead_layers)
+        def frames(spec=spec, net=net, plane=plane, snaps=snaps) -> None:
+            for view in R._views(spec, net, plane, snaps):  # with the test loss
+                R.encode(view, view["epoch"], view.get("test_loss"), {}, spec.marked_layers,
+                         spec.dead_layers)
 
         seconds = cpu(frames) / len(snaps)
         work = frame_work(spec.sizes, len(plane.y_train), len(plane.y_test),

@@ -1,6 +1,7 @@
 """What playing the Playground costs the server, measured without browsers.
 
     python -m benchmarks.play_capacity [--write] [--before REV] [--seconds 20] [--moves 7]
+                                       [--parts ABCD] [--browser-seconds 20]
 
 Every number comes from the functions a component request runs on the server
 (``sections.playground.run.command``, which trains a chunk and makes its frames, then
@@ -24,9 +25,25 @@ C. **A slider move on another session while 10 sessions play**: 10 threads play 
    (a whole rerun: a new network at epoch 0, the page drawn), ``--moves`` times; the
    median wall time of a move, with nobody else playing and with 10 players.
 
+D. **Capacity**: the server's CPU per playing session per second of play, for
+   Playground's default network and Playground's largest (7 features, 6 × 8), two ways:
+   *in-process* (B's simulated browser: training, maps, encoding, the frames' JSON) and
+   with *one real browser* (headless Chromium playing the page of ``streamlit run``, the
+   CPU time of the server process over ``--browser-seconds`` of play, its idle CPU
+   subtracted; so it counts everything: the fragment rerun, the component's data
+   serialised and hashed, the websocket). The difference per request is Streamlit's
+   share. Sessions per core is ``1 / (browser cores per session)`` at the updates per
+   second the browser showed (the page's ``data-updates`` counter).
+
+E. **Where a default chunk's time goes**: CPU milliseconds (median of 15) of the stages
+   of one 25-epoch chunk of the default network: training, the snapshots' views, the
+   test losses (where they are separate), encoding the frames, their JSON.
+
 ``--before REV`` runs the same measurements on ``git archive REV`` (a copy of the app as
-it was) in a subprocess, for the before/after table. Nothing is asserted; ``--write``
-puts the tables into BENCHMARKS.md (``<!-- bench:play_capacity -->``).
+it was) in a subprocess (D's browser part serves that copy), for the before/after table.
+Nothing is asserted; ``--write`` puts the tables into BENCHMARKS.md, in the section
+``--section`` names (``<!-- bench:play_capacity -->`` by default; the *Capacity* section,
+part D, is ``capacity``).
 """
 
 from __future__ import annotations
@@ -51,7 +68,10 @@ NETWORKS = {
     "default": ("circle", None, 50, (4, 2), "tanh", ("x1", "x2"), 10),
     "worst URL": ("plane", None, 90, (16,) * 8, "relu", ALL, 1),
     "worst URL, 5,000-row upload": ("upload", 5000, 90, (16,) * 8, "relu", ALL, 1),
+    "Playground's largest": ("circle", None, 50, (8,) * 6, "tanh", ALL, 10),
 }
+#: The networks of part D, and the page's query for each.
+CAPACITY = {"default": "", "Playground's largest": "shape=8,8,8,8,8,8&features=" + ",".join(ALL)}
 FPS, GAP = 30, 0.25
 
 
@@ -116,6 +136,9 @@ class Browser:
         sent = [self.run.frames[e] for e in self.run.sent]
         json.dumps(sent)
         spent = time.thread_time() - t0
+        hint = getattr(self.m.R, "wait_hint", None)  # the page's wait hint, where it has one
+        if hint is not None:
+            self.next_ask = max(self.next_ask, now + hint(self.run, now))
         self.cpu += spent
         self.asks += 1
         self.frames += [f["e"] for f in sent if f["e"] > self.frames[-1]]
@@ -162,7 +185,8 @@ def session_cpu(m, name: str, seconds: float) -> dict:
         now += b.tick(now) + 1 / 60
     played = now - start  # less than `seconds` when the play ended (1,000 epochs)
     return {"cpu_per_s": b.cpu / played, "epochs_per_s": b.epoch / played, "asks": b.asks,
-            "chunk": b.run.chunk, "played": played}
+            "asks_per_s": b.asks / played, "updates_per_s": b.pos / played, "chunk": b.run.chunk,
+            "played": played}
 
 
 def slider_moves(m, root: Path, players: str | None, n_players: int, moves: int) -> dict:
@@ -208,22 +232,181 @@ def slider_moves(m, root: Path, players: str | None, n_players: int, moves: int)
             "players_epochs_per_s": statistics.mean(e for _, e in served) / elapsed if served else 0.0}
 
 
-def measure(root: Path, seconds: float, moves: int) -> dict:
+_ROOT_JS = """() => { const h = document.querySelector('[data-testid="stBidiComponentIsolated"]');
+  const r = h && h.shadowRoot.querySelector('[data-role="root"]');
+  return r ? [Number(r.dataset.epoch || 0), Number(r.dataset.updates || 0)] : [0, 0]; }"""
+
+
+def browser_session(root: Path, query: str, seconds: float, warm: float = 3.0) -> dict:
+    """One headless Chromium playing the Playground of ``streamlit run`` on `root`: the
+    server process's CPU seconds per second of play (its idle rate subtracted), and the
+    epochs and frame updates per second the page showed."""
+    import psutil
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from harness import AppPage, StreamlitServer, chromium
+
+    def cpu(p: psutil.Process) -> float:
+        t = p.cpu_times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    with StreamlitServer(root=root) as server, chromium() as browser:
+        proc = psutil.Process(server.proc.pid)
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        AppPage(page, server.url).goto("playground", query)
+        page.wait_for_function("() => document.querySelector('[data-testid=\"stBidiComponentIsolated\"]')",
+                               timeout=60_000)
+        time.sleep(2.0)
+        c0, t0 = cpu(proc), time.monotonic()
+        time.sleep(3.0)
+        idle = (cpu(proc) - c0) / (time.monotonic() - t0)
+        page.locator('[data-cmd="play"]').click()
+        time.sleep(warm)  # the first chunks, and the loop at its pace
+        (e0, u0), c0, t0 = page.evaluate(_ROOT_JS), cpu(proc), time.monotonic()
+        time.sleep(seconds)
+        (e1, u1), c1, t1 = page.evaluate(_ROOT_JS), cpu(proc), time.monotonic()
+    wall = t1 - t0
+    return {"cpu_per_s": (c1 - c0) / wall - idle, "idle": idle, "epochs_per_s": (e1 - e0) / wall,
+            "updates_per_s": (u1 - u0) / wall, "epoch_end": e1}
+
+
+def _bare_steps(net, X, y, epochs: int = 25, batch: int = 10, lr: float = 0.03) -> None:
+    """The floor of a chunk's training: exactly the NumPy calls of its SGD steps (forward,
+    backward, update; tanh hidden layers, sigmoid output) in a bare loop, without the
+    metrics passes or any bookkeeping. A reference, not the app's code."""
+    import numpy as np
+
+    W = [w.copy() for w in net.weights]
+    B = [b.copy() for b in net.biases]
+    Y = np.asarray(y, dtype=np.float64)[:, None]
+    L, n = len(W), batch
+    ones = np.ones(n)
+    z = [np.empty((n, w.shape[1])) for w in W]
+    gw, gb = [np.empty_like(w) for w in W], [np.empty_like(b) for b in B]
+    dh = [np.empty((n, w.shape[0])) for w in W]
+    rng = np.random.default_rng(0)
+    for _ in range(epochs):
+        perm = rng.permutation(len(X))
+        Xp, Yp = X[perm], Y[perm]
+        for k in range(0, len(X) - n + 1, n):
+            h, hs = Xp[k:k + n], [Xp[k:k + n]]
+            for i in range(L):
+                np.matmul(h, W[i], out=z[i])
+                z[i] += B[i]
+                if i < L - 1:
+                    h = np.tanh(z[i])
+                    hs.append(h)
+            e = np.exp(-np.abs(z[-1]))
+            r = 1 / (1 + e)
+            delta = (np.where(z[-1] >= 0, r, e * r) - Yp[k:k + n]) / n
+            for i in reversed(range(L)):
+                np.matmul(hs[i].T, delta, out=gw[i])
+                np.matmul(ones, delta, out=gb[i])
+                if i == 0:
+                    break
+                g = np.matmul(delta, W[i].T, out=dh[i])
+                slope = np.multiply(hs[i], hs[i])
+                np.subtract(1, slope, out=slope)
+                delta = np.multiply(g, slope, out=g)
+            for p, g in zip(W + B, gw + gb, strict=True):
+                p -= lr * g
+
+
+def stages(m, repeats: int = 15) -> dict:
+    """Part E: median CPU milliseconds of each stage of a default 25-epoch chunk."""
+    b = Browser(m, "default")
+    run, plane, R = b.run, b.plane, m.R
+    X, Xt = R._inputs(run.spec, plane)
+    net = run.net.copy()
+
+    def fit():
+        return net.fit(X, plane.y_train, epochs=25, lr=0.03, optimizer="sgd", batch_size=10,
+                       snapshot_epochs=list(range(1, 26)), seed=1)
+
+    snaps = {k: p for k, p in fit().snapshots.items() if k > 0}
+    views = R._views(run.spec, net, plane, snaps)
+    frames = [R.encode(v, v["epoch"], v.get("test_loss", 0.5), {}, (), ()) for v in views]
+    steps = {
+        "training": fit,
+        "views": lambda: R._views(run.spec, net, plane, snaps),
+        "test losses": (lambda: [R._test_loss(net, snaps[k], plane, Xt) for k in snaps])
+        if hasattr(R, "_test_loss") else None,  # before: a model copy and a pass per frame
+        "encoding": lambda: [R.encode(v, v["epoch"], v.get("test_loss", 0.5), {}, (), ())
+                             for v in views],
+        "JSON": lambda: json.dumps(frames),
+    }
+    out = {}
+    steps["floor: the SGD steps' NumPy calls alone"] = lambda: _bare_steps(net, X, plane.y_train)
+    for name, f in steps.items():
+        if f is None:
+            continue
+        for _ in range(2):
+            f()
+        times = []
+        for _ in range(repeats):
+            t0 = time.process_time()
+            f()
+            times.append(time.process_time() - t0)
+        out[name] = 1000 * statistics.median(times)
+    out["bytes"] = len(json.dumps(frames))
+    return out
+
+
+def measure(root: Path, seconds: float, moves: int, parts: str = "ABCD") -> dict:
     sys.path.insert(0, str(root))
     os.chdir(root)
     m = _modules()
     out: dict = {"first": {}, "session": {}, "slider": {}}
-    for name in NETWORKS:
-        out["first"][name] = first_frame(m, name, 3 if name == "default" else 1)
-        print("first frame", name, out["first"][name], flush=True)
-    for name in NETWORKS:
-        out["session"][name] = session_cpu(m, name, seconds)
-        print("session", name, out["session"][name], flush=True)
-    for players in (None, "default", "worst URL"):
-        out["slider"][players or "nobody"] = slider_moves(m, root, players, 10, moves)
-        print("slider", players, out["slider"][players or "nobody"], flush=True)
+    if "A" in parts:
+        for name in NETWORKS:
+            out["first"][name] = first_frame(m, name, 3 if name == "default" else 1)
+            print("first frame", name, out["first"][name], flush=True)
+    if "B" in parts or "D" in parts:
+        for name in NETWORKS if "B" in parts else CAPACITY:
+            out["session"][name] = session_cpu(m, name, seconds)
+            print("session", name, out["session"][name], flush=True)
+    if "E" in parts:
+        out["stages"] = stages(m)
+        print("stages", out["stages"], flush=True)
+    if "C" in parts:
+        for players in (None, "default", "worst URL"):
+            out["slider"][players or "nobody"] = slider_moves(m, root, players, 10, moves)
+            print("slider", players, out["slider"][players or "nobody"], flush=True)
     out["load"] = os.getloadavg()
     return out
+
+
+def capacity(root: Path, seconds: float) -> dict:
+    """Part D's browser half: one real Chromium per network, against a server on `root`."""
+    out = {}
+    for name, query in CAPACITY.items():
+        out[name] = browser_session(root, query, seconds)
+        print("browser", name, out[name], flush=True)
+    return out
+
+
+def per_update(r: dict) -> float:
+    """CPU seconds of the server per frame update (per epoch at stride 1)."""
+    return r["cpu_per_s"] / r.get("updates_per_s", r["epochs_per_s"])
+
+
+def _capacity_table(runs: list[dict], cols: list[str]) -> str:
+    from benchmarks.common import table
+
+    rows = []
+    for name in CAPACITY:
+        for col, r in zip(cols, runs, strict=True):
+            s, b = r["session"][name], r["browser"][name]
+            inside, whole = per_update(s), per_update(b)
+            per_ask = s.get("updates_per_s", s["epochs_per_s"]) / s["asks_per_s"]  # updates a request
+            rows.append([name, col, f"{s['asks_per_s']:.2f}", f"{1000 * inside:.2f} ms",
+                         f"{1000 * whole:.2f} ms", f"{b['updates_per_s']:.1f}",
+                         f"{1000 * (whole - inside) * per_ask:+.0f} ms", f"{30 * whole:.3f}",
+                         f"**{1 / (30 * whole):.1f}**", f"{1 / (20 * whole):.1f}"])
+    heads = ("requests / s", "in-process: CPU per update", "one browser: CPU per update",
+             "browser's updates / s", "Streamlit's share per request", "cores per session at 30 / s",
+             "sessions per core at 30 / s", "at 20 / s")
+    return table(["network", "", *heads], rows)
 
 
 def report(before: dict | None, after: dict, args: argparse.Namespace) -> str:
@@ -231,63 +414,91 @@ def report(before: dict | None, after: dict, args: argparse.Namespace) -> str:
 
     cols = ["before", "after"] if before else ["after"]
     runs = [before, after] if before else [after]
+    parts = args.parts
 
     def f(x: float, unit: str = "s") -> str:
         return f"{x:.3g} {unit}"
 
-    rows = []
-    for name in NETWORKS:
-        row = [name]
-        for r in runs:
-            t = r["first"][name]
-            row += [f(t), f"{t / r['first']['default']:.1f}×"]
-        rows.append(row)
-    a = table(["network", *[f"{c}: CPU of the Play request" if i % 2 == 0 else f"{c}: × default"
-                            for c in cols for i in range(2)]], rows)
-    rows = []
-    for name in NETWORKS:
-        row = [name]
-        for r in runs:
-            s = r["session"][name]
-            row += [str(s["chunk"]), f"{s['cpu_per_s']:.3f}", f"{s['epochs_per_s']:.1f}"]
-        rows.append(row)
-    b = table(["network", *[f"{c}: {h}" for c in cols
-                            for h in ("epochs a chunk", "cores per session", "epochs / s")]], rows)
-    rows = []
-    for who in ("nobody", "default", "worst URL"):
-        row = [who if who == "nobody" else f"10 × {who}"]
-        for r in runs:
-            s = r["slider"][who]
-            row += [f(s["median"]), f(s["max"]), f"{s['players_cpu']:.2f}",
-                    f"{s['players_epochs_per_s']:.1f}"]
-        rows.append(row)
-    c = table(["who else plays", *[f"{c}: {h}" for c in cols
-                                   for h in ("move, median", "move, worst", "players' cores",
-                                             "players' epochs / s")]], rows)
     load = ", ".join(f"{x:.1f}" for x in after["load"])
     rev = f" --before {args.before}" if args.before else ""
-    return "\n\n".join([
-        f"`python -m benchmarks.play_capacity{rev} --seconds {args.seconds:g} --moves {args.moves}`, "
-        f"{time.strftime('%Y-%m-%d')}; load average at the end {load} (2 shared cores).",
-        "**A. First frame after Play** (CPU seconds of the request):", a,
-        f"**B. One playing session** ({args.seconds:g} s of simulated play; cores = CPU seconds "
-        "per second of play):", b,
-        "**C. A learning-rate move on another session** (wall time of the whole rerun, median "
-        f"and worst of {args.moves}) while 10 sessions play in threads of the same process:", c,
-    ])
+    out = [f"`python -m benchmarks.play_capacity{rev} --parts {parts} --seconds {args.seconds:g} "
+           f"--moves {args.moves} --browser-seconds {args.browser_seconds:g}`, "
+           f"{time.strftime('%Y-%m-%d')}; load average at the end {load} (2 shared cores)."]
+    if "A" in parts:
+        rows = []
+        for name in NETWORKS:
+            row = [name]
+            for r in runs:
+                t = r["first"][name]
+                row += [f(t), f"{t / r['first']['default']:.1f}×"]
+            rows.append(row)
+        out += ["**A. First frame after Play** (CPU seconds of the request):", table(
+            ["network", *[f"{c}: CPU of the Play request" if i % 2 == 0 else f"{c}: × default"
+                          for c in cols for i in range(2)]], rows)]
+    if "B" in parts:
+        rows = []
+        for name in NETWORKS:
+            row = [name]
+            for r in runs:
+                s = r["session"][name]
+                row += [str(s["chunk"]), f"{s['cpu_per_s']:.3f}", f"{s['epochs_per_s']:.1f}"]
+            rows.append(row)
+        out += [f"**B. One playing session** ({args.seconds:g} s of simulated play; cores = CPU "
+                "seconds per second of play):", table(
+                    ["network", *[f"{c}: {h}" for c in cols
+                                  for h in ("epochs a chunk", "cores per session", "epochs / s")]], rows)]
+    if "C" in parts:
+        rows = []
+        for who in ("nobody", "default", "worst URL"):
+            row = [who if who == "nobody" else f"10 × {who}"]
+            for r in runs:
+                s = r["slider"][who]
+                row += [f(s["median"]), f(s["max"]), f"{s['players_cpu']:.2f}",
+                        f"{s['players_epochs_per_s']:.1f}"]
+            rows.append(row)
+        out += ["**C. A learning-rate move on another session** (wall time of the whole rerun, "
+                f"median and worst of {args.moves}) while 10 sessions play in threads of the same "
+                "process:", table(["who else plays", *[
+                    f"{c}: {h}" for c in cols for h in ("move, median", "move, worst", "players' cores",
+                                                        "players' epochs / s")]], rows)]
+    if "D" in parts:
+        out += [f"**D. Capacity**: CPU seconds of the server per frame update (one epoch at "
+                f"stride 1), in-process over {args.seconds:g} s of simulated play and with one "
+                f"browser over {args.browser_seconds:g} s of real play; Streamlit's share = the "
+                "difference, times the updates one request brings; cores per session and sessions "
+                "per core from the browser's figure:", _capacity_table(runs, cols)]
+    if "E" in parts:
+        names = [k for k in ("training", "views", "test losses", "encoding", "JSON")
+                 if any(k in r["stages"] for r in runs)]
+        floor = "floor: the SGD steps' NumPy calls alone"
+        rows = [[k, *[f"{r['stages'][k]:.1f} ms" if k in r["stages"] else "(in views)"
+                      for r in runs]] for k in names]
+        rows.append(["**a chunk**", *[
+            f"**{sum(v for k, v in r['stages'].items() if k not in ('bytes', floor)):.0f} ms**"
+            for r in runs]])
+        rows.append([floor + " (a reference, not the app)",
+                     *[f"{r['stages'][floor]:.1f} ms" if floor in r["stages"] else "—" for r in runs]])
+        rows.append(["frames' JSON size", *[f"{r['stages']['bytes'] / 1000:.0f} kB" for r in runs]])
+        out += ["**E. Where a default chunk's time goes** (25 epochs and their 25 frames, CPU, "
+                "median of 15):", table(["stage", *cols], rows)]
+    return "\n\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--write", action="store_true", help="write the tables into BENCHMARKS.md")
     p.add_argument("--before", metavar="REV", help="also measure the app at git revision REV")
-    p.add_argument("--seconds", type=float, default=20.0, help="simulated seconds of play (B)")
+    p.add_argument("--seconds", type=float, default=20.0, help="simulated seconds of play (B, D)")
     p.add_argument("--moves", type=int, default=7, help="slider moves per condition (C)")
+    p.add_argument("--parts", default="ABCD", help="which parts to run (letters of A-E)")
+    p.add_argument("--browser-seconds", type=float, default=20.0,
+                   help="seconds of real play per network (D)")
+    p.add_argument("--section", default="play_capacity", help="BENCHMARKS.md section for --write")
     p.add_argument("--tree", help=argparse.SUPPRESS)
     p.add_argument("--json", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.tree:  # the subprocess measuring another tree
-        result = measure(Path(args.tree), args.seconds, args.moves)
+        result = measure(Path(args.tree), args.seconds, args.moves, args.parts)
         Path(args.json).write_text(json.dumps(result))
         return
     before = None
@@ -299,15 +510,19 @@ def main(argv: list[str] | None = None) -> None:
             out = Path(tmp) / "before.json"
             subprocess.run([sys.executable, "-m", "benchmarks.play_capacity", "--tree", tmp,
                             "--json", str(out), "--seconds", str(args.seconds),
-                            "--moves", str(args.moves)], cwd=ROOT, check=True)
+                            "--moves", str(args.moves), "--parts", args.parts], cwd=ROOT, check=True)
             before = json.loads(out.read_text())
-    after = measure(ROOT, args.seconds, args.moves)
+            if "D" in args.parts:
+                before["browser"] = capacity(Path(tmp), args.browser_seconds)
+    after = measure(ROOT, args.seconds, args.moves, args.parts)
+    if "D" in args.parts:
+        after["browser"] = capacity(ROOT, args.browser_seconds)
     body = report(before, after, args)
     print(body)
     if args.write:
         from benchmarks.common import write_section
 
-        write_section("play_capacity", body)
+        write_section(args.section, body)
 
 
 if __name__ == "__main__":

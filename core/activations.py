@@ -4,11 +4,12 @@ Every activation is one immutable :class:`Activation` record holding ``f``, its
 derivative ``df`` (evaluated at the *input* ``z``, because GELU and SiLU cannot be
 written from their output) and the facts a page states about it: output range,
 ``f(0)``, ``f'(0)``, the largest slope, whether it is zero-centred, on which side it
-saturates, whether it is smooth and whether it has a dead zone. Two facts the pages
-state about *units* follow from those: whether a unit can die (:attr:`Activation.can_die`)
-and whether the activation is a rectifier, ReLU or one of its variants
-(:attr:`Activation.rectifier`). The records live in one registry, :data:`ACTIVATIONS`,
-keyed by the name users see and URLs carry.
+saturates, whether it is smooth and whether it has a dead zone; and two facts
+about its use: the initialisation commonly paired with it and the paper behind it.
+Two facts the pages state about *units* follow from the first ones: whether a
+unit can die (:attr:`Activation.can_die`) and whether the activation is a
+rectifier, ReLU or one of its variants (:attr:`Activation.rectifier`). The records
+live in one registry, :data:`ACTIVATIONS`, keyed by the name users see and URLs carry.
 
 Conventions
 -----------
@@ -100,6 +101,14 @@ class Activation:
     dead_zone : bool
         ``f'`` is exactly 0 on the whole half-line ``z <= 0`` (ReLU), so ``f`` is the
         constant ``f(0)`` there and a unit stuck there never receives gradient.
+    paired_init : str
+        The initialisation commonly paired with it (a name from
+        :data:`core.init.INITIALISERS`): ``"glorot_uniform"`` for the identity,
+        sigmoid and tanh, the units Glorot & Bengio (2010) derived it for;
+        ``"he_normal"`` for ReLU and the units shaped like it (He et al., 2015).
+    source : str or None
+        Key of the paper that introduced or named it (``locales/*/refs.toml``,
+        ``ui/references.py``), or None for the classical functions no one paper owns.
     params : tuple of (str, float)
         Parameters of a parameterised family, e.g. ``(("slope", 0.01),)``.
     formula : str
@@ -125,6 +134,8 @@ class Activation:
     saturates: str
     smooth: bool
     dead_zone: bool
+    paired_init: str
+    source: str | None
     params: tuple[tuple[str, float], ...] = ()
     formula: str = ""
     dformula: str = ""
@@ -468,7 +479,7 @@ def _leaky_facts(slope: float) -> dict:
         df0=slope,  # left derivative at the kink
         max_slope=max(1.0, slope), zero_centred=slope > 0,
         saturates="none" if slope > 0 else "negative", smooth=slope == 1.0,
-        dead_zone=slope == 0.0,
+        dead_zone=slope == 0.0, paired_init="he_normal", source="maas2013",
         formula=rf"\max(z, 0) + {slope:g}\,\min(z, 0)",
         dformula=rf"\begin{{cases}}1 & z > 0\\ {slope:g} & z \le 0\end{{cases}}",
     )
@@ -479,7 +490,7 @@ def _elu_facts(alpha: float) -> dict:
         output_range=(-alpha, _INF), f0=0.0,
         df0=alpha,  # left derivative: alpha·e^0; equals 1 only for alpha = 1
         max_slope=max(1.0, alpha), zero_centred=True, saturates="negative",
-        smooth=alpha == 1.0, dead_zone=False,
+        smooth=alpha == 1.0, dead_zone=False, paired_init="he_normal", source="clevert2016",
         formula=rf"\begin{{cases}}z & z > 0\\ {alpha:g}\,(e^z - 1) & z \le 0\end{{cases}}",
         dformula=rf"\begin{{cases}}1 & z > 0\\ {alpha:g}\,e^z & z \le 0\end{{cases}}",
     )
@@ -559,19 +570,21 @@ def elu(alpha: float = 1.0) -> Activation:
 # --- registry -----------------------------------------------------------------
 
 _SMOOTH_STEP_TIMES_Z = dict(f0=0.0, df0=0.5, zero_centred=True, saturates="negative",
-                            smooth=True, dead_zone=False)
+                            smooth=True, dead_zone=False, paired_init="he_normal")
 
 ACTIVATIONS: dict[str, Activation] = {
     "identity": Activation(
         name="identity", f=identity, df=d_identity,
         output_range=(-_INF, _INF), f0=0.0, df0=1.0, max_slope=1.0,
         zero_centred=True, saturates="none", smooth=True, dead_zone=False,
+        paired_init="glorot_uniform", source=None,
         formula="z", dformula="1",
     ),
     "sigmoid": Activation(
         name="sigmoid", f=sigmoid, df=d_sigmoid,
         output_range=(0.0, 1.0), f0=0.5, df0=0.25, max_slope=0.25,
         zero_centred=False, saturates="both", smooth=True, dead_zone=False,
+        paired_init="glorot_uniform", source=None,
         formula=r"\sigma(z) = \frac{1}{1 + e^{-z}}",
         dformula=r"\sigma(z)\,(1 - \sigma(z))",
         f_into=_sigmoid_into, backprop_into=_sigmoid_backprop,
@@ -580,6 +593,7 @@ ACTIVATIONS: dict[str, Activation] = {
         name="tanh", f=tanh, df=d_tanh,
         output_range=(-1.0, 1.0), f0=0.0, df0=1.0, max_slope=1.0,
         zero_centred=True, saturates="both", smooth=True, dead_zone=False,
+        paired_init="glorot_uniform", source=None,
         formula=r"\tanh z", dformula=r"1 - \tanh^2 z",
         f_into=_tanh_into, backprop_into=_tanh_backprop,
     ),
@@ -587,6 +601,7 @@ ACTIVATIONS: dict[str, Activation] = {
         name="relu", f=relu, df=d_relu,
         output_range=(0.0, _INF), f0=0.0, df0=0.0, max_slope=1.0,
         zero_centred=False, saturates="negative", smooth=False, dead_zone=True,
+        paired_init="he_normal", source="nair2010",
         formula=r"\max(z, 0)",
         dformula=r"\begin{cases}1 & z > 0\\ 0 & z \le 0\end{cases}",
         f_into=_relu_into, backprop_into=_relu_backprop,
@@ -597,19 +612,20 @@ ACTIVATIONS: dict[str, Activation] = {
     # z times a smooth step, f(0) = 0, f'(0) = ½, a small negative lobe, no dead zone.
     "gelu": Activation(
         name="gelu", f=gelu, df=d_gelu, output_range=(_GELU_MIN, _INF),
-        max_slope=_GELU_MAX_SLOPE, **_SMOOTH_STEP_TIMES_Z,
+        max_slope=_GELU_MAX_SLOPE, source="hendrycks2016", **_SMOOTH_STEP_TIMES_Z,
         formula=r"z\,\Phi(z) = \tfrac12 z\,(1 + \operatorname{erf}(z/\sqrt2))",
         dformula=r"\Phi(z) + z\,\varphi(z)",
     ),
     "silu": Activation(
         name="silu", f=silu, df=d_silu, output_range=(_SILU_MIN, _INF),
-        max_slope=_SILU_MAX_SLOPE, **_SMOOTH_STEP_TIMES_Z,
+        max_slope=_SILU_MAX_SLOPE, source="elfwing2018", **_SMOOTH_STEP_TIMES_Z,
         formula=r"z\,\sigma(z)", dformula=r"\sigma(z)\,(1 + z\,(1 - \sigma(z)))",
     ),
     "softplus": Activation(
         name="softplus", f=softplus, df=d_softplus,
         output_range=(0.0, _INF), f0=math.log(2.0), df0=0.5, max_slope=1.0,
         zero_centred=False, saturates="negative", smooth=True, dead_zone=False,
+        paired_init="he_normal", source=None,
         formula=r"\log(1 + e^z)", dformula=r"\sigma(z)",
     ),
 }

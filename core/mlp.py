@@ -76,6 +76,7 @@ Losses (all means over the ``n`` samples)
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -90,10 +91,13 @@ from core.activations import Activation
 from core.dead import count_firing, dead_units
 from core.init import init_weights, resolve
 
+#: The sigmoid's own formula, without its wrapper (for passes whose warnings are silenced).
+_SIGMOID = _act.sigmoid.__wrapped__
+
 try:  # threadpoolctl ships with scikit-learn
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import ThreadpoolController
 except ImportError:  # pragma: no cover - keep core usable without it
-    threadpool_limits = None
+    ThreadpoolController = None
 
 __all__ = [
     "MLP",
@@ -721,14 +725,17 @@ class MLP:
 
     # --- forward ---------------------------------------------------------------
 
-    def _output_activation(self, z: Array) -> Array:
+    def _output_activation(self, z: Array, quiet: bool = False) -> Array:
         if self.output == "softmax":
             return _softmax(z)
         if self.output == "identity":
             return z
-        return _act.sigmoid(z)
+        # Inside fit every floating-point warning is already silenced: the same
+        # formula without the wrapper's own errstate and dtype check (~10 µs a step).
+        return _SIGMOID(z) if quiet else _act.sigmoid(z)
 
-    def _forward_pass(self, X: Array, buf: _Buffers, batch_stats: bool, keep: bool = True) -> _Forward:
+    def _forward_pass(self, X: Array, buf: _Buffers, batch_stats: bool, keep: bool = True,
+                      quiet: bool = False) -> _Forward:
         """``z_l``, ``ẑ_l``, ``f_l(ẑ_l)`` and ``h_l`` of every layer (module docstring).
 
         ``batch_stats`` picks batch norm's statistics: the batch's own (training,
@@ -737,7 +744,8 @@ class MLP:
         the other lists are empty. Each layer's arrays are then freed as soon as
         the next layer has been computed, so a prediction on ``n`` samples needs a
         few ``n × width`` arrays instead of ``2 · depth`` of them (the numbers are
-        the same: the same operations run in the same order).
+        the same: the same operations run in the same order). ``quiet``: the
+        caller has silenced floating-point warnings (:meth:`fit`).
         """
         L = self.n_layers
         zs, zhats, acts, norms = [], [], [], []
@@ -765,7 +773,7 @@ class MLP:
                 acts.append(a)
                 hs.append(h)
         zs.append(z)
-        out = self._output_activation(z)
+        out = self._output_activation(z, quiet)
         if not keep:
             return _Forward(zs, [], [], [out], [])
         hs.append(out)
@@ -838,18 +846,22 @@ class MLP:
         return 2 * (a - Y) / n * _act.ACTIVATIONS["sigmoid"].df(z)
 
     def _pass(self, X: Array, Y: np.ndarray, buf: _Buffers, *, input_grad: bool = False,
-              grad_h: np.ndarray | None = None) -> BackwardTrace:
+              grad_h: np.ndarray | None = None, loss: bool = True,
+              quiet: bool = False) -> BackwardTrace:
         """One forward and backward pass with batch statistics (module docstring).
 
         With ``buf = _FRESH`` every array is new and kept in the trace; with a
         workspace's buffers (training) the arrays are views the next pass
         overwrites, and ``deltas`` / ``dh`` are left empty. ``grad_h``, if given,
-        receives ``‖dL/dh_l‖`` for the hidden layers ``l = 1 .. L−1``.
+        receives ``‖dL/dh_l‖`` for the hidden layers ``l = 1 .. L−1``. Without
+        ``loss`` the trace's loss is NaN: a mini-batch step of :meth:`fit` only needs
+        the gradients (its losses are those of the per-epoch pass over the whole set).
+        ``quiet``: floating-point warnings are silenced by the caller.
         """
-        fw = self._forward_pass(X, buf, batch_stats=True)
+        fw = self._forward_pass(X, buf, batch_stats=True, quiet=quiet)
         zs, zhats, acts, hs = fw.zs, fw.zhats, fw.acts, fw.hs
         L = self.n_layers
-        loss = self._loss(zs[-1], hs[-1], Y)
+        loss_value = self._loss(zs[-1], hs[-1], Y) if loss else math.nan
         keep = buf is _FRESH
         ones = np.ones(X.shape[0], self.dtype) if buf.ones is None else buf.ones
         grads_w, grads_b = [None] * L, [None] * L
@@ -884,9 +896,82 @@ class MLP:
                     buf.ggamma[k], buf.gbeta[k])
             delta, dh_above = d, g  # δ_k = dL/dz_k
         return BackwardTrace(
-            loss, grads_w, grads_b, deltas, dh, zs, hs, grads_gamma, grads_beta, zhats,
+            loss_value, grads_w, grads_b, deltas, dh, zs, hs, grads_gamma, grads_beta, zhats,
             [nrm.mean for nrm in fw.norms], [nrm.var for nrm in fw.norms],
         )
+
+    def _flat_sgd(self, ws: _Workspace) -> tuple[Array, Array]:
+        """Hold the weights and biases in one array, and `ws`'s gradients in another.
+
+        The arrays become views of ``params`` (their values copied unchanged), and the
+        workspace's ``gw``/``gb`` buffers views of ``grads`` laid out alike, so one SGD
+        update is ``params -= lr * grads``: two NumPy calls instead of two per array,
+        with the same numbers (elementwise). Call before any pass uses `ws`.
+        """
+        arrays = [*self.weights, *self.biases]
+        params = np.concatenate([a.ravel() for a in arrays])
+        grads = np.empty_like(params)
+        views_p, views_g, start = [], [], 0
+        for a in arrays:
+            views_p.append(params[start:start + a.size].reshape(a.shape))
+            views_g.append(grads[start:start + a.size].reshape(a.shape))
+            start += a.size
+        L = self.n_layers
+        self.weights[:], self.biases[:] = views_p[:L], views_p[L:]
+        ws.gw[:], ws.gb[:] = views_g[:L], views_g[L:]
+        return params, grads
+
+    def _sgd_step(self, X: Array, Y: np.ndarray, buf: _Buffers, lr: float,
+                  flat: tuple[Array, Array] | None = None) -> None:
+        """One plain SGD step on a mini-batch, in place: :meth:`_pass` then ``θ ← θ − η g``.
+
+        The same operations, on the same buffers and in the same order, as
+        ``_pass(X, Y, buf, loss=False, quiet=True)`` followed by :meth:`fit`'s SGD
+        update, so the numbers are the same to the last bit; what it leaves out is the
+        bookkeeping (the trace record, the lists, the per-parameter update loop), which
+        is most of a small network's step. Only for a network without normalisation
+        and a step without penalty or clipping (:meth:`fit` checks). Each layer's
+        parameters are updated as soon as the signal passed below them has been
+        computed with their old values, or, with ``flat`` (:meth:`_flat_sgd`), all at
+        once at the end.
+        """
+        L = self.n_layers
+        W, B, acts_f, skips = self.weights, self.biases, self.activations, self.skips
+        hs, acts, zs = [X], [], []
+        h = X
+        for i in range(L):
+            z = np.matmul(h, W[i], out=buf.z[i])  # z_i = h_i W_i + b_i
+            z += B[i]
+            if i == L - 1:
+                break
+            zs.append(z)
+            a = acts_f[i].forward(z, buf.a[i])
+            h = np.add(h, a, out=buf.h[i]) if skips[i] else a
+            acts.append(a)
+            hs.append(h)
+        out = self._output_activation(z, True)
+        delta = self._output_delta(z, out, Y)
+        ones = buf.ones
+        dh_above = None
+        for i in reversed(range(L)):
+            gw = np.matmul(hs[i].T, delta, out=buf.gw[i])
+            gb = np.matmul(ones, delta, out=buf.gb[i])
+            g = None
+            if i > 0:
+                g = np.matmul(delta, W[i].T, out=buf.dh[i])  # with W_i before its update
+                if i < L - 1 and skips[i]:
+                    g += dh_above
+            if flat is None:
+                W[i] -= lr * gw
+                B[i] -= lr * gb
+            if i == 0:
+                break
+            k = i - 1
+            delta = acts_f[k].backward(g, zs[k], acts[k], buf.delta[k])  # δ_k = dL/dz_k
+            dh_above = g
+        if flat is not None:
+            params, grads = flat
+            params -= lr * grads
 
     # --- penalties, clipping, running averages --------------------------------------
 
@@ -1216,8 +1301,8 @@ class MLP:
             steps of a mini-batch epoch). ``"loss"``: every epoch's loss, penalty and
             accuracies from forward passes alone; the per-layer rows are NaN between
             the first and the last state. ``"ends"``: only the first and the last
-            state; in between, divergence is judged from the training passes
-            themselves (the last batch's loss and the parameters). The steps, and so
+            state; in between, divergence is judged from the parameters (a
+            non-finite loss with finite parameters is found at the last state). The steps, and so
             the trained network, are the same in every mode. A full-batch fit
             records everything whatever ``record`` says: its training pass is the
             metrics pass.
@@ -1280,7 +1365,7 @@ class MLP:
 
             def metrics_pass(e: int) -> BackwardTrace:
                 """The full-training-set pass of state ``e``; its ‖dL/dh_l‖ go to row ``e``."""
-                return self._pass(X, Y, ws.rows(n), grad_h=grad_h[e])
+                return self._pass(X, Y, ws.rows(n), grad_h=grad_h[e], quiet=True)
 
             def record_state(e: int, t: BackwardTrace) -> bool:
                 """Store the metrics of state ``e``; return False if it is non-finite."""
@@ -1317,6 +1402,11 @@ class MLP:
                     snapshots[e] = self.get_params()
                 return math.isfinite(loss_h[e]) and math.isfinite(penalty_h[e]) and finite_state()
 
+            # Plain SGD on a plain network: each mini-batch step in one lean pass
+            # (_sgd_step: the same numbers as _pass + train_step, less bookkeeping), and
+            # one update of all the parameters, held in one array (_flat_sgd).
+            lean = optimizer == "sgd" and self.norm is None and not (l1 or l2) and clip_norm is None
+            flat = self._flat_sgd(ws) if lean else None
             update = self._make_step(optimizer, lr, momentum, betas, eps)
 
             def train_step(t: BackwardTrace) -> bool:
@@ -1342,15 +1432,19 @@ class MLP:
                     perm = rng.permutation(n)
                     Xp, Yp = X[perm], Y[perm]
                     for batch in batches:
-                        t = self._pass(Xp[batch], Yp[batch], ws.rows(batch.stop - batch.start))
+                        rows_b = ws.rows(batch.stop - batch.start)
+                        if lean:
+                            self._sgd_step(Xp[batch], Yp[batch], rows_b, lr, flat)
+                            continue
+                        t = self._pass(Xp[batch], Yp[batch], rows_b, loss=False, quiet=True)
                         clipped[done] |= train_step(t)
                 if full_batch or record == "all" or done == epochs:
                     trace = metrics_pass(done)
                     ok = record_state(done, trace)
                 elif record == "loss":
                     ok = record_loss(done)
-                else:  # "ends": the last batch's pass and the parameters say it
-                    ok = math.isfinite(t.loss) and finite_state()
+                else:  # "ends": the parameters say it (the steps compute no loss)
+                    ok = finite_state()
                     if not ok:
                         record_state(done, metrics_pass(done))  # the state it stopped in
                 if not ok:
@@ -1479,6 +1573,18 @@ def single_threaded_blas() -> contextlib.AbstractContextManager[object]:
     Streamlit host, tests in parallel) measured full-batch passes ran up to ~80x
     slower with two OpenBLAS threads than with one.
     """
-    if threadpool_limits is None:  # pragma: no cover
+    if ThreadpoolController is None:  # pragma: no cover
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    return _blas_controller().limit(limits=1, user_api="blas")
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    """The process's BLAS libraries, found once.
+
+    ``threadpoolctl.threadpool_limits`` looks for them on every call, reading the
+    list of loaded libraries (~3 ms: as much as a Playground chunk's frames); a
+    controller made once sets the limit in ~20 µs. Made on first use, after NumPy
+    and SciPy (``core.activations``) have loaded theirs.
+    """
+    return ThreadpoolController()

@@ -20,7 +20,8 @@ of the plane, what the node computes there: the feature ``φ_j(p)``, the hidden 
 Heatmaps are sent as bytes: node ``k``'s values ``v`` become
 ``q = round(255 (v − lo_k) / (hi_k − lo_k))`` with its own range ``[lo_k, hi_k]``
 (``q = 0`` everywhere when ``hi_k = lo_k``), and are read back as
-``lo_k + q (hi_k − lo_k) / 255``, within ``(hi_k − lo_k) / 510`` of the true value. The
+``lo_k + q (hi_k − lo_k) / 255``, within ``(hi_k − lo_k) / 510`` of the value computed
+(in float32: within ~1e-6 of the float64 value, relative to its size). The
 range only makes the transfer compact: the browser may colour the values on any scale
 (Playground's fixed ``[−1, 1]``, say). Row 0 of a heatmap is the *top* of the plane
 (largest ``x₂``), column 0 its left (smallest ``x₁``), as an image is drawn. Values
@@ -51,34 +52,41 @@ says on which side of its range the unit works. A dead unit's own weights never
 change, so it comes back only if its inputs do: never in the first layer (fixed
 features, no penalty), and in a deeper layer only when a layer below it changes.
 
-Payload size
-------------
-:func:`payload` turns a view into plain JSON-ready data (heatmaps as base64, numbers
-to 4 significant digits). Measured as compact JSON, per snapshot, with a 16 × 16 node
-grid (20 × 20 in brackets) and the 48 × 48 output view: Playground's default network
-(2 features, hidden 4, 2) 7.9 kB (9.7 kB); Playground's largest (7 features, 6 × 8)
-32 kB (43 kB); 7 features and 8 × 16, the most the page offers, 88 kB (114 kB), of
-which 46 kB are the 136 heatmaps and most of the rest the 1 920 weights with their
-gradients. A chunk of 10 snapshots of the largest network thus stays under 1 MB.
+Cost
+----
+:func:`snapshot_views` evaluates all the snapshots of a network without normalisation
+(every Playground network, :func:`stackable`) together: the weights of the S states are
+stacked into (S, fan_in, fan_out) arrays, and each forward or backward pass is one
+matrix product per layer over the stack (the states share the grid, the inputs and the
+training data). The same operations as :class:`core.mlp.MLP`'s passes, in the same
+order, so the gradients, losses and dead units are the model's own numbers; only the
+Python and NumPy overhead is paid once instead of S times. The heatmaps are computed
+in float32 (:data:`MAP_DTYPE`): they are sent as 255 levels, float32 is ~10⁴ times
+finer than that, and its ``tanh`` and ``exp`` cost a third to a seventh of float64's.
+A state whose float32 maps would not be finite (weights beyond float32's range) gets
+them in float64. Everything else is float64. The wire format of what is sent is
+``sections.playground.frames.WireFrame``.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from core import activations as _act
 from core.features import expand
 from core.grid import plane_grid
 from core.mlp import MLP, single_threaded_blas
 
-__all__ = ["dequantise", "network_view", "payload", "plane_points", "quantise", "snapshot_views"]
+__all__ = ["MAP_DTYPE", "network_view", "plane_points", "quantise", "snapshot_views", "stackable"]
 
 Array = npt.NDArray[np.float64]
 _LEVELS = 255
+#: The dtype the heatmaps are computed in (every other number is float64).
+MAP_DTYPE = np.float32
 
 
 def _quiet() -> np.errstate:
@@ -156,15 +164,6 @@ def quantise(values: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return q, np.column_stack([lo, hi]), (~finite).sum(axis=1).astype(np.int64)
 
 
-def dequantise(q: npt.ArrayLike, ranges: npt.ArrayLike) -> Array:
-    """Values back from :func:`quantise`: ``lo + q (hi − lo) / 255`` per row (any trailing shape)."""
-    q = np.asarray(q, dtype=np.float64)
-    ranges = np.asarray(ranges, dtype=np.float64)
-    shape = (-1,) + (1,) * (q.ndim - 1)
-    lo, hi = ranges[:, 0].reshape(shape), ranges[:, 1].reshape(shape)
-    return lo + q * (hi - lo) / _LEVELS
-
-
 class _Plane:
     """The grid and the network inputs on it, and on the training data: computed once."""
 
@@ -189,28 +188,11 @@ def _node_offsets(sizes: Sequence[int]) -> list[int]:
     return [int(o) for o in np.concatenate([[0], np.cumsum(sizes)])]
 
 
-def _view(model: MLP, y: npt.ArrayLike, plane: _Plane) -> dict[str, Any]:
-    sizes = [int(s) for s in model.sizes]
-    if plane.grid_in.shape[1] != sizes[0]:
-        raise ValueError(
-            f"the network takes {sizes[0]} inputs but the features give {plane.grid_in.shape[1]}"
-        )
-    res = plane.res
-    with _quiet():
-        _, hs = model.forward_trace(plane.grid_in)
-        out_map = model.forward_trace(plane.out_in)[1][-1]
-        trace = model.backward_trace(plane.train_in, y)
-        values = np.concatenate([h.T for h in hs])  # (n_nodes, res²), node-major
-        heat, ranges, bad = quantise(values)
-        out_q, out_ranges, out_bad = quantise(out_map.T)
-        grad_h = np.concatenate(
-            [np.linalg.norm(d, axis=0) for d in trace.dh] + [np.linalg.norm(trace.deltas[-1], axis=0)]
-        )
-        grad_w = [np.abs(g) for g in trace.grads_w]
-        grad_b = [np.abs(g) for g in trace.grads_b]
-    offsets = _node_offsets(sizes)
+def _dead_records(zs: Sequence[Array], grad_w: Sequence[Array], grad_b: Sequence[Array],
+                  offsets: Sequence[int]) -> list[dict[str, Any]]:
+    """The hidden units with ``z <= 0`` on every training sample (module docstring)."""
     dead = []
-    for layer, z in enumerate(trace.zs[:-1], start=1):
+    for layer, z in enumerate(zs, start=1):
         with _quiet():
             max_z = z.max(axis=0)
         for unit in np.flatnonzero(max_z <= 0):
@@ -219,6 +201,20 @@ def _view(model: MLP, y: npt.ArrayLike, plane: _Plane) -> dict[str, Any]:
                 "node": offsets[layer] + int(unit), "layer": layer, "unit": int(unit),
                 "reason": "never_fires", "max_z": float(max_z[unit]), "gets_gradient": reached,
             })
+    return dead
+
+
+def _norms(arrays: Sequence[Array]) -> Array:
+    """``‖A‖`` (Frobenius) of each array; inf when its squares overflow."""
+    with _quiet():
+        return np.array([np.linalg.norm(a) for a in arrays], dtype=np.float64)
+
+
+def _record(plane: _Plane, sizes: list[int], heat: np.ndarray, ranges: Array, bad: np.ndarray,
+            out: tuple[np.ndarray, Array, np.ndarray], weights: list[Array], biases: list[Array],
+            grad_w: list[Array], grad_b: list[Array], grad_h: Array, signal: Array,
+            dead: list[dict[str, Any]], loss: float) -> dict[str, Any]:
+    res, offsets = plane.res, _node_offsets(sizes)
     return {
         "sizes": sizes,
         "offsets": offsets[:-1],
@@ -229,18 +225,190 @@ def _view(model: MLP, y: npt.ArrayLike, plane: _Plane) -> dict[str, Any]:
         "nonfinite": bad,
         "output": {
             "axes": plane.out_axes,
-            "maps": out_q.reshape(-1, plane.out_res, plane.out_res),
-            "ranges": out_ranges,
-            "nonfinite": out_bad,
+            "maps": out[0].reshape(-1, plane.out_res, plane.out_res),
+            "ranges": out[1],
+            "nonfinite": out[2],
         },
-        "weights": [np.array(w, dtype=np.float64) for w in model.weights],
-        "biases": [np.array(b, dtype=np.float64) for b in model.biases],
+        "weights": weights,
+        "biases": biases,
         "grad_w": grad_w,
         "grad_b": grad_b,
         "grad_h": grad_h,
+        "layer_signal": signal,
+        "weight_norms": _norms(weights),
+        "grad_w_norms": _norms(grad_w),
         "dead": dead,
-        "loss": float(trace.loss),
+        "loss": loss,
     }
+
+
+def _check_inputs(sizes: list[int], plane: _Plane) -> None:
+    if plane.grid_in.shape[1] != sizes[0]:
+        raise ValueError(
+            f"the network takes {sizes[0]} inputs but the features give {plane.grid_in.shape[1]}"
+        )
+
+
+def _view(model: MLP, y: npt.ArrayLike, plane: _Plane) -> dict[str, Any]:
+    """One view through the model's own passes (any network :class:`MLP` builds)."""
+    sizes = [int(s) for s in model.sizes]
+    _check_inputs(sizes, plane)
+    with _quiet():
+        _, hs = model.forward_trace(plane.grid_in)
+        out_map = model.forward_trace(plane.out_in)[1][-1]
+        trace = model.backward_trace(plane.train_in, y)
+        values = np.concatenate([h.T for h in hs])  # (n_nodes, res²), node-major
+        heat, ranges, bad = quantise(values)
+        grad_h = np.concatenate(
+            [np.linalg.norm(d, axis=0) for d in trace.dh] + [np.linalg.norm(trace.deltas[-1], axis=0)]
+        )
+        grad_w = [np.abs(g) for g in trace.grads_w]
+        grad_b = [np.abs(g) for g in trace.grads_b]
+    return _record(plane, sizes, heat, ranges, bad, quantise(out_map.T),
+                   [np.array(w, dtype=np.float64) for w in model.weights],
+                   [np.array(b, dtype=np.float64) for b in model.biases], grad_w, grad_b, grad_h,
+                   _norms(trace.dh[1:]), _dead_records(trace.zs[:-1], grad_w, grad_b,
+                                                      _node_offsets(sizes)),
+                   float(trace.loss))
+
+
+def stackable(model: MLP) -> bool:
+    """Whether :func:`snapshot_views` can evaluate all snapshots of `model` in one pass:
+    no normalisation, and a sigmoid or identity output (every Playground network)."""
+    return model.norm is None and model.output in ("sigmoid", "identity")
+
+
+class _Stack:
+    """S states of one network, evaluated together: ``W_l`` is (S, sizes[l], sizes[l+1]).
+
+    The same operations as :class:`core.mlp.MLP`'s forward and backward pass (no
+    normalisation), on a leading axis of states: a matrix product per state and layer
+    (``np.matmul`` broadcasts the shared inputs), the activations elementwise. So S
+    states cost one pass's Python and NumPy overhead instead of S.
+    """
+
+    def __init__(self, model: MLP, params: Sequence[Any], dtype: type = np.float64) -> None:
+        self.model = model
+        L = model.n_layers
+        self.W = [np.stack([np.asarray(p[0][k], dtype=dtype) for p in params]) for k in range(L)]
+        self.b = [np.stack([np.asarray(p[1][k], dtype=dtype) for p in params])[:, None, :]
+                  for k in range(L)]
+
+    def forward(self, X: Array) -> tuple[list[Array], list[Array], list[Array]]:
+        """``zs`` (the logits last), ``f_l(z_l)`` of each hidden layer and ``hs`` (``X``
+        first, the output last), each (S, n, width)."""
+        m = self.model
+        L = m.n_layers
+        zs, acts, hs = [], [], [X]
+        h = X
+        for i in range(L):
+            z = np.matmul(h, self.W[i])  # z_i = h_i W_i + b_i
+            z += self.b[i]
+            zs.append(z)
+            if i == L - 1:
+                break
+            a = m.activations[i].forward(z)
+            h = h + a if m.skips[i] else a  # h_{i+1} (= h_i + f_i(z_i))
+            acts.append(a)
+            hs.append(h)
+        hs.append(_act.sigmoid(zs[-1]) if m.output == "sigmoid" else zs[-1].copy())
+        return zs, acts, hs
+
+    def loss(self, X: Array, y: npt.ArrayLike) -> Array:
+        """The mean loss of each state on ``(X, y)``, shape (S,) (:meth:`core.mlp.MLP.loss`)."""
+        zs, _, hs = self.forward(X)
+        return self._loss(zs[-1], hs[-1], self.model._targets(y, X.shape[0]))
+
+    def _loss(self, z: Array, a: Array, Y: np.ndarray) -> Array:
+        if self.model.output == "sigmoid":
+            # −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y z, finite for any z.
+            return np.mean(_act.softplus(z) - Y * z, axis=(1, 2))
+        return np.mean((a - Y) ** 2, axis=(1, 2))  # identity: no ½ factor
+
+    def backward(self, X: Array, y: npt.ArrayLike) -> dict[str, Any]:
+        """Loss per state, ``|∂L/∂W_l|``, ``|∂L/∂b_l|``, ``∂L/∂h_l`` and the output delta."""
+        m = self.model
+        L = m.n_layers
+        Y = m._targets(y, X.shape[0])
+        zs, acts, hs = self.forward(X)
+        z, a = zs[-1], hs[-1]
+        n = X.shape[0]
+        loss = self._loss(z, a, Y)
+        if m.output == "sigmoid":  # σ'(z) cancels against the loss: dL/dz = (a − y)/n
+            delta = (a - Y) / n
+        else:  # identity: the mean squared error over all n · n_out elements
+            delta = 2 * (a - Y) / (n * a.shape[2])
+        out_delta = delta
+        ones = np.ones(n)
+        grad_w, grad_b, dh = [None] * L, [None] * L, [None] * L
+        dh_above = None
+        for i in reversed(range(L)):
+            grad_w[i] = np.matmul(np.swapaxes(hs[i], -1, -2), delta)  # h_iᵀ δ_i
+            grad_b[i] = np.matmul(ones, delta)  # 1ᵀ δ_i
+            g = np.matmul(delta, np.swapaxes(self.W[i], 1, 2))  # δ_i W_iᵀ
+            if i < L - 1 and m.skips[i]:
+                g += dh_above
+            dh[i] = g
+            if i == 0:
+                break
+            k = i - 1
+            delta = m.activations[k].backward(g, zs[k], acts[k])  # δ_k = dL/dz_k
+            dh_above = g
+        return {"loss": loss, "grad_w": grad_w, "grad_b": grad_b, "dh": dh,
+                "out_delta": out_delta, "zs": zs}
+
+
+def _maps(stack: _Stack, plane: _Plane, dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    """The hidden and output nodes' values on the node grid, (S, nodes, res²), and the
+    output on the large grid, (S, R², n_out)."""
+    hs = stack.forward(plane.grid_in.astype(dtype))[2][1:]  # (S, res², width) per layer
+    moving = np.concatenate([np.swapaxes(h, 1, 2) for h in hs], axis=1)
+    return moving, stack.forward(plane.out_in.astype(dtype))[2][-1]
+
+
+def _stacked_views(model: MLP, params: Sequence[Any], y: npt.ArrayLike, plane: _Plane,
+                   test: tuple[Array, npt.ArrayLike] | None = None) -> list[dict[str, Any]]:
+    """:func:`_view` of every state in `params` (weights, biases), in one pass of each kind."""
+    sizes = [int(s) for s in model.sizes]
+    _check_inputs(sizes, plane)
+    S = len(params)
+    stack = _Stack(model, params)
+    # The maps go to the browser as bytes (255 levels): float32 is 10⁴ times finer than
+    # that, and its tanh and exp are 3-7 times faster than float64's. A state whose
+    # weights do not fit a float32 (±3.4e38: diverged) gets its maps in float64.
+    with _quiet():
+        moving, out_map = _maps(_Stack(model, params, MAP_DTYPE), plane, MAP_DTYPE)
+        if not (np.isfinite(moving).all() and np.isfinite(out_map).all()):
+            # Beyond float32's range (a network blowing up): these states in float64.
+            moving, out_map = _maps(stack, plane, np.float64)
+        q, r, nf = quantise(moving.reshape(S * moving.shape[1], -1))
+        q_in, r_in, nf_in = quantise(plane.grid_in.T)
+        oq, orr, onf = quantise(np.swapaxes(out_map, 1, 2).reshape(S * sizes[-1], -1))
+        tr = stack.backward(plane.train_in, y)
+        node_g = [np.linalg.norm(d, axis=1) for d in tr["dh"]] + [
+            np.linalg.norm(tr["out_delta"], axis=1)]  # (S, width) per layer
+        signal = [np.sqrt(np.sum(d * d, axis=(1, 2))) for d in tr["dh"][1:]]  # (S,) per hidden layer
+        test_loss = None if test is None else stack.loss(plane.inputs(np.asarray(test[0], np.float64)),
+                                                         test[1])
+    m_nodes, n_out = moving.shape[1], sizes[-1]
+    offsets = _node_offsets(sizes)
+    views = []
+    for s in range(S):
+        rows = slice(s * m_nodes, (s + 1) * m_nodes)
+        with _quiet():
+            grad_w = [np.abs(g[s]) for g in tr["grad_w"]]
+            grad_b = [np.abs(g[s]) for g in tr["grad_b"]]
+        views.append(_record(
+            plane, sizes, np.concatenate([q_in, q[rows]]), np.concatenate([r_in, r[rows]]),
+            np.concatenate([nf_in, nf[rows]]),
+            (oq[s * n_out:(s + 1) * n_out], orr[s * n_out:(s + 1) * n_out], onf[s * n_out:(s + 1) * n_out]),
+            [stack.W[k][s].copy() for k in range(len(stack.W))],
+            [stack.b[k][s, 0].copy() for k in range(len(stack.b))], grad_w, grad_b,
+            np.concatenate([g[s] for g in node_g]), np.array([v[s] for v in signal], dtype=np.float64),
+            _dead_records([z[s] for z in tr["zs"][:-1]], grad_w, grad_b, offsets), float(tr["loss"][s])))
+        if test_loss is not None:
+            views[-1]["test_loss"] = float(test_loss[s])
+    return views
 
 
 def network_view(
@@ -288,13 +456,17 @@ def network_view(
         the output view at ``output_resolution`` (``axes``, ``maps`` (n_out, R, R),
         ``ranges``, ``nonfinite``); ``weights``, ``biases`` (lists of arrays shaped
         like the model's); ``grad_w``, ``grad_b`` (``|∂L/∂W_l|``, ``|∂L/∂b_l|``, the
-        same shapes); ``grad_h`` (n_nodes,) per-node gradient norms; ``dead``, a list
-        of ``{"node", "layer", "unit", "reason", "max_z", "gets_gradient"}``; and
-        ``loss``, the mean training loss. Arrays become JSON with ``.tolist()``, or
-        all at once with :func:`payload`.
+        same shapes); ``grad_h`` (n_nodes,) per-node gradient norms;
+        ``layer_signal`` (n_hidden_layers,) ``‖∂L/∂h_l‖`` over samples and units of each
+        hidden layer; ``weight_norms`` and ``grad_w_norms`` (n_layers,) ``‖W_l‖`` and
+        ``‖∂L/∂W_l‖``; ``dead``, a list of ``{"node", "layer", "unit", "reason",
+        "max_z", "gets_gradient"}``; and ``loss``, the mean training loss. All norms
+        are Frobenius norms in float64 (inf when their squares overflow).
     """
     plane = _Plane(X_train, features, extent, resolution, output_resolution, margin)
     with single_threaded_blas():
+        if stackable(model):
+            return _stacked_views(model, [(model.weights, model.biases)], y_train, plane)[0]
         return _view(model, y_train, plane)
 
 
@@ -317,6 +489,7 @@ def snapshot_views(
     resolution: int = 16,
     output_resolution: int = 48,
     margin: float = 0.5,
+    test: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`network_view` for each of a list of training snapshots.
 
@@ -328,6 +501,9 @@ def snapshot_views(
         ``History.snapshots`` (epoch -> parameters, taken in epoch order) or a list.
     X_train, y_train, features, extent, resolution, output_resolution, margin
         As for :func:`network_view`.
+    test : (X_test, y_test), optional
+        Test points in the plane and their targets: each view then has ``test_loss``,
+        the mean loss on them (:meth:`core.mlp.MLP.loss`, no penalty).
 
     Returns
     -------
@@ -336,87 +512,34 @@ def snapshot_views(
         the list) added, and every dead unit's record extended by ``dead_since``: the
         epoch of the earliest snapshot from which it has been dead in every snapshot
         up to this one. The grid and the inputs are computed once: every view shares
-        the same input-node heatmaps, which a client needs only once
-        (``payload(view, inputs=False)``).
+        the same input-node heatmaps, which a client needs only once. Stackable
+        networks are evaluated all at once (module docstring, *Cost*).
     """
     plane = _Plane(X_train, features, extent, resolution, output_resolution, margin)
     items = sorted(snapshots.items()) if isinstance(snapshots, Mapping) else list(enumerate(snapshots))
-    work = model.copy()
     views = []
     since: dict[int, int] = {}  # node -> epoch it has been dead since
     # One BLAS limit for the whole list: entering threadpoolctl costs ~2 ms, most of a
     # small network's view.
     with single_threaded_blas():
-        for epoch, snapshot in items:
-            _apply(work, snapshot)
-            view = _view(work, y_train, plane)
-            dead_now = {d["node"] for d in view["dead"]}
-            since = {node: since.get(node, int(epoch)) for node in dead_now}
-            for d in view["dead"]:
-                d["dead_since"] = since[d["node"]]
-            view["epoch"] = int(epoch)
-            views.append(view)
+        if stackable(model):  # all the snapshots in one pass of each kind
+            states = _stacked_views(model, [snap for _, snap in items], y_train, plane,
+                                    test) if items else []
+        else:
+            work = model.copy()
+            states = []
+            for _, snapshot in items:
+                _apply(work, snapshot)
+                states.append(_view(work, y_train, plane))
+                if test is not None:
+                    with _quiet():
+                        states[-1]["test_loss"] = float(work.loss(plane.inputs(
+                            np.asarray(test[0], np.float64)), test[1]))
+    for (epoch, _), view in zip(items, states, strict=True):
+        dead_now = {d["node"] for d in view["dead"]}
+        since = {node: since.get(node, int(epoch)) for node in dead_now}
+        for d in view["dead"]:
+            d["dead_since"] = since[d["node"]]
+        view["epoch"] = int(epoch)
+        views.append(view)
     return views
-
-
-def _short(a: npt.ArrayLike) -> Any:
-    """Nested lists of floats kept to 4 significant digits (plenty for a drawing)."""
-    a = np.asarray(a, dtype=np.float64)
-    flat = [float(f"{v:.4g}") if np.isfinite(v) else None for v in a.ravel().tolist()]
-    return np.array(flat, dtype=object).reshape(a.shape).tolist() if a.ndim else flat[0]
-
-
-def _b64(q: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(q, dtype=np.uint8).tobytes()).decode("ascii")
-
-
-def payload(view: Mapping[str, Any], inputs: bool = True) -> dict[str, Any]:
-    """A view as JSON-ready data, compact enough to send a chunk of snapshots at once.
-
-    Parameters
-    ----------
-    view : dict
-        From :func:`network_view` or :func:`snapshot_views`.
-    inputs : bool, default True
-        Include the input nodes' heatmaps (they never change during training).
-
-    Returns
-    -------
-    dict
-        The view's keys with every array as nested lists, numbers to 4 significant
-        digits and non-finite numbers as None; ``heatmaps`` and ``output["maps"]``
-        become base64 strings of their uint8 bytes in C order (shape in
-        ``heatmap_shape`` / ``output["shape"]``). Without ``inputs``, heatmaps,
-        ranges and ``nonfinite`` start at the first hidden node (``offsets[1]``).
-    """
-    start = 0 if inputs else view["sizes"][0]
-    heat = view["heatmaps"][start:]
-    out = view["output"]
-    data = {
-        "sizes": list(view["sizes"]),
-        "offsets": list(view["offsets"]),
-        "features": view["features"],
-        "axes": _short(view["axes"]),
-        "heatmap_start": start,
-        "heatmap_shape": list(heat.shape),
-        "heatmaps": _b64(heat),
-        "ranges": _short(view["ranges"][start:]),
-        "nonfinite": np.asarray(view["nonfinite"][start:]).tolist(),
-        "output": {
-            "axes": _short(out["axes"]),
-            "shape": list(out["maps"].shape),
-            "maps": _b64(out["maps"]),
-            "ranges": _short(out["ranges"]),
-            "nonfinite": np.asarray(out["nonfinite"]).tolist(),
-        },
-        "weights": [_short(w) for w in view["weights"]],
-        "biases": [_short(b) for b in view["biases"]],
-        "grad_w": [_short(g) for g in view["grad_w"]],
-        "grad_b": [_short(g) for g in view["grad_b"]],
-        "grad_h": _short(view["grad_h"]),
-        "dead": [{**d, "max_z": _short(d["max_z"])} for d in view["dead"]],
-        "loss": _short(view["loss"]),
-    }
-    if "epoch" in view:
-        data["epoch"] = view["epoch"]
-    return data

@@ -234,3 +234,20 @@ def test_values_and_slopes_respect_the_facts(z: float) -> None:
         lo, hi = act.output_range
         assert lo <= f <= hi
         assert abs(df) <= act.max_slope * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_use_facts_name_a_known_initialiser_and_paper(name: str) -> None:
+    from core.init import INITIALISERS
+    from ui.references import PAPERS
+
+    act = ACTIVATIONS[name]
+    assert act.paired_init in INITIALISERS
+    assert act.source is None or act.source in PAPERS
+    # The rule the record's docstring states: Glorot for the units it was derived for
+    # (odd or sigmoid-like, no rectifier), He for ReLU and the units shaped like it.
+    assert act.paired_init == ("he_normal" if act.rectifier or name == "softplus" else "glorot_uniform")
+    # A family member keeps its family's facts of use.
+    if name in ("leaky_relu", "elu"):
+        member = A.get(name, **{act.params[0][0]: 0.3})
+        assert (member.paired_init, member.source) == (act.paired_init, act.source)

@@ -40,7 +40,7 @@ from core.playground_link import PLAYGROUND_DEFAULTS
 from core.points import decode_points, encode_points
 from sections.playground import run as play_run
 from sections.playground.data import PlaneData, builtin, scaled
-from sections.playground.frames import CHUNK_BYTES, F32_MAX, encode, next_frame
+from sections.playground.frames import CHUNK_BYTES, F32_MAX, encode, next_frame, reading
 from sections.playground.play import (
     EXPERIMENTS,
     GROWTH,
@@ -51,7 +51,16 @@ from sections.playground.play import (
     layer_signal,
     symmetry_reading,
 )
-from sections.playground.run import CHUNK, MAX_EPOCHS, RunSpec, chunk_seed, command, new_run, train_chunk
+from sections.playground.run import (
+    CHUNK,
+    MAX_EPOCHS,
+    REQUEST_CHUNKS,
+    RunSpec,
+    chunk_seed,
+    command,
+    new_run,
+    train_chunk,
+)
 from sections.playground.settings import CONTROLS, DEFAULTS, LINK_KEYS, Training, training_values
 from ui.frame import PAGES
 from ui.i18n import Translator, catalog
@@ -337,8 +346,8 @@ def test_step_play_more_pause() -> None:
     # every epoch after the one shown, up to the end of a chunk, at least a chunk ahead
     assert epochs == list(range(2, last + 1)) and last % CHUNK == 0 and len(epochs) >= CHUNK
     play_run_wait()
-    at = send(at, "more", have=last)
-    assert [f["e"] for f in payload(at)["frames"]] == list(range(last + 1, last + CHUNK + 1))
+    at = send(at, "more", have=last)  # two chunks a request, for this small network
+    assert [f["e"] for f in payload(at)["frames"]] == list(range(last + 1, last + REQUEST_CHUNKS * CHUNK + 1))
     at = send(at, "pause", at=30)
     data = payload(at)
     assert data["mode"] == "paused" and data["pointer"] == 30 and [f["e"] for f in data["frames"]] == [30]
@@ -363,11 +372,11 @@ def test_epoch_n_is_the_same_however_it_was_played() -> None:
     plane = _plane()
     a, b = new_run(_spec(), plane), new_run(_spec(), plane)
     command(a, plane, {"action": "play", "at": 0, "have": 0}, now=0.0)
-    command(a, plane, {"action": "more", "have": CHUNK}, now=1.0)
-    for e in range(2 * CHUNK):  # b: one Step at a time, with pauses in between
+    command(a, plane, {"action": "more", "have": CHUNK}, now=1.0)  # two chunks at once
+    for e in range(3 * CHUNK):  # b: one Step at a time, with pauses in between
         command(b, plane, {"action": "step", "at": e}, now=float(e))
-    assert a.trained == b.trained == 2 * CHUNK and b.pointer == 2 * CHUNK
-    for epoch in (7, CHUNK, 2 * CHUNK):
+    assert a.trained == b.trained == 3 * CHUNK and b.pointer == 3 * CHUNK
+    for epoch in (7, CHUNK, 2 * CHUNK, 3 * CHUNK):
         for wa, wb in zip(a.params[epoch].weights, b.params[epoch].weights, strict=True):
             assert np.array_equal(wa, wb)
         assert a.frames[epoch] == b.frames[epoch]
@@ -425,8 +434,7 @@ def test_the_gradient_reading_is_computed_from_the_frame_shown() -> None:
     deep = {"data": "spiral", "act": "sigmoid", "shape": "6,6,6,6,6,6", "features": "x1,x2,sinx1,sinx2"}
     at = open_page(PAGE, deep)
     frame = payload(at)["frames"][0]
-    sizes = payload(at)["static"]["sizes"]
-    signal = layer_signal(sizes, frame)
+    signal = layer_signal(at.session_state["_pg_run"].readings[frame["e"]])
     assert len(signal) == 6
     ratio = signal[0] / signal[-1]
     assert ratio < 0.1  # sigmoid at initialisation: the signal fades towards the input
@@ -468,7 +476,7 @@ def test_clicks_off_the_plane_change_nothing_and_the_limits_are_stated() -> None
     assert not at.exception, errors_text(at)
     assert len(decode_points(dict(at.query_params)["points"]).points) == 1
     assert T("playground.draw.full") not in text(at)
-    assert T("playground.limits", chunk=CHUNK, play="1,000", total="10,000",
+    assert T("playground.limits", chunk=REQUEST_CHUNKS * CHUNK, play="1,000", total="10,000",
              rate=f"{60 * play_run.PLAY_RATE:.0f}") in text(at)
 
 
@@ -589,7 +597,7 @@ def test_explode_link_blames_the_step_it_measured() -> None:
         error = " ".join(e.value for e in at.error)
         assert t("playground.diverged", epoch=diverged) in error
         before = max(e for e in frames if e < diverged)
-        signal = layer_signal([7, *[16] * 6, 1], frames[before])
+        signal = layer_signal(at.session_state["_pg_run"].readings[before])
         ratio = signal[0] / signal[-1]
         assert ratio < GROWTH  # nothing grew from layer to layer ...
         assert f"**{ratio:.3g}×**" in error or f"**{ratio:.3g}배**" in error
@@ -633,7 +641,7 @@ def test_the_divergence_message_names_the_cause_the_run_shows(kw: dict, cause: s
     b = blowup(run, len(plane.y_train))
     assert b is not None and b.cause == cause, b
     assert b.epoch == max(e for e in run.frames if e < run.diverged_at)
-    signal = layer_signal(run.spec.sizes, run.frames[b.epoch])
+    signal = layer_signal(run.readings[b.epoch])
     assert b.ratio == pytest.approx(signal[0] / signal[-1])
     assert (b.ratio > GROWTH) == (cause in ("growth", "both"))
     assert (b.step >= 1) == (cause in ("step", "both"))
@@ -660,8 +668,10 @@ def test_the_residual_explode_network_is_said_to_be_mostly_dead_and_its_gradient
         assert t("playground.dead_most", n=dead, total=96) in " ".join(w.value for w in at.warning)
         gh = floats(frame["gh"])
         assert np.all(np.isfinite(gh)) and np.any(gh == np.float32(F32_MAX))  # clipped, not inf
-        signal = layer_signal([7, *[16] * 6, 1], frame)
+        r = at.session_state["_pg_run"].readings[frame["e"]]
+        signal = layer_signal(r)
         assert np.all(np.isfinite(signal)) and signal.max() > F32_MAX  # the reading has float64
+        assert r.beyond_f32
         assert t("playground.grad_beyond_f32") in text(at)
         assert t("playground.reading_grad", ratio=f"{signal[0] / signal[-1]:.3g}", last=f"{signal[-1]:.3g}",
                  verdict=t("playground.grad_keeps")) in text(at)
@@ -764,31 +774,33 @@ def test_the_step_label_templates_say_how_many_epochs(lang: str) -> None:
 def test_frames_send_values_beyond_float32_as_its_largest_and_the_readings_keep_float64() -> None:
     plane = _plane()
     net = MLP([2, 4, 3, 1], activation="relu", output="sigmoid", init="he_normal", seed=0)
-    sizes = [2, 4, 3, 1]
 
     def view(scale: float = 1e45) -> dict:
         v = network_view(net, plane.X_train, plane.y_train, ["x1", "x2"], extent=6.0)
         v["grad_h"] = v["grad_h"] * scale
         v["grad_w"] = [g * scale for g in v["grad_w"]]
+        v["layer_signal"] = v["layer_signal"] * scale
         return v
 
-    norms = layer_signal(sizes, encode(view(1.0), 0, None, {}))
+    norms = layer_signal(reading(view(1.0)))
     frame = encode(view(), 0, None, {})
     gh, gw = floats(frame["gh"]), floats(frame["gw"])
     assert np.all(np.isfinite(gh)) and np.all(np.isfinite(gw))
     assert gh.max() == np.float32(F32_MAX) and gw.max() == np.float32(F32_MAX)
-    assert np.allclose(layer_signal(sizes, frame), norms * 1e45, rtol=1e-12)
+    big = reading(view())
+    assert np.allclose(layer_signal(big), norms * 1e45, rtol=1e-12) and big.beyond_f32
+    assert not reading(view(1.0)).beyond_f32
     huge = view()
-    huge["grad_h"][3] = np.inf  # a unit of hidden layer 1 beyond even float64
-    overflowed = encode(huge, 0, None, {})
-    assert overflowed["gl"][0] == "inf" and json.loads(json.dumps(overflowed)) == overflowed
-    silent = encode(view(0.0), 0, None, {})
+    huge["layer_signal"][0] = np.inf  # hidden layer 1 beyond even float64
+    overflowed = reading(huge)
+    json.dumps(encode(huge, 0, None, {}), allow_nan=False)
+    silent = reading(view(0.0))
     for lang in ("en", "ko"):
         t = Translator(lang)
-        reading = gradient_reading(sizes, frame, t)
-        assert reading is not None and reading.endswith(t("playground.grad_beyond_f32"))
-        assert gradient_reading(sizes, overflowed, t) == t("playground.grad_overflow", layer=1)
-        assert gradient_reading(sizes, silent, t) == t("playground.grad_none")
+        said = gradient_reading(big, t)
+        assert said is not None and said.endswith(t("playground.grad_beyond_f32"))
+        assert gradient_reading(overflowed, t) == t("playground.grad_overflow", layer=1)
+        assert gradient_reading(silent, t) == t("playground.grad_none")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -107,7 +107,9 @@ def test_gradient_view_and_step(served) -> None:
     assert app.exceptions() == 0, app.text()
     page.locator(EPOCH).wait_for(timeout=30_000)
     legend = page.locator('[data-role="legend"]').inner_text()
-    assert "log₁₀|∂L/∂w|" in legend
+    assert "|∂L/∂w|" in legend and "‖∂L/∂h‖" in legend
+    # The gradient view's colour bars are drawn (two rows: edges and unit frames).
+    assert page.evaluate(PAINTED, "cbar") > 0.2
     app.rerun(page.locator('[data-cmd="step"]').click)
     app.wait_idle()
     page.wait_for_function(
@@ -124,6 +126,23 @@ def test_gradient_view_and_step(served) -> None:
             break
     assert "‖∂L/∂h‖" in page.locator('[data-role="tip"]').inner_text()
     app.screenshot("playground-gradients")
+    context.close()
+
+
+def test_gradient_colour_bars_in_korean_and_none_in_the_weight_view(served) -> None:
+    server, browser = served
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    query = "data=spiral&act=sigmoid&shape=6,6,6,6,6,6&features=x1,x2,sinx1,sinx2&lang=ko"
+    app = AppPage(page, server.url).goto("playground", query + "&grad=true")
+    assert app.exceptions() == 0, app.text()
+    page.locator(EPOCH).wait_for(timeout=30_000)
+    assert page.evaluate(PAINTED, "cbar") > 0.2
+    assert "유닛 테두리" in page.locator('[data-role="legend"]').inner_text()
+    app.screenshot("playground-gradients-ko")
+    app = AppPage(page, server.url).goto("playground", query)
+    page.locator(EPOCH).wait_for(timeout=30_000)
+    assert page.locator('[data-role="cbar"]').is_hidden()
     context.close()
 
 

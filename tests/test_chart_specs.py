@@ -132,17 +132,18 @@ def test_compiled_keys_see_column_names_and_refuse_unknown_arguments() -> None:
 
 
 def test_probability_map_pixels_follow_the_grid() -> None:
-    from ui.charts import BLUE_ORANGE, probability_png
+    from ui.charts import SIGN_RAMP, probability_png
 
     # 3 x 2 grid: p = 0 at the bottom-left point, 1 at the top-right one.
     grid = pd.DataFrame({"x1": [0.0, 1.0, 2.0] * 2, "x2": [0.0] * 3 + [1.0] * 3,
                          "p": [0.0, 0.5, 0.5, 0.5, 0.5, 1.0]})
     pixels = _png_pixels(probability_png(grid))
     assert pixels.shape[:2] == (2, 3)
-    hexes = [[f"#{r:02x}{g:02x}{b:02x}" for r, g, b, _ in row] for row in pixels]
-    assert hexes[1][0] == BLUE_ORANGE[0]  # bottom row is drawn last; x1 = 0 on the left
-    assert hexes[0][2] == BLUE_ORANGE[-1]
-    assert hexes[0][0] == BLUE_ORANGE[5]  # p = 0.5: the middle stop
+    hexes = [[f"#{r:02X}{g:02X}{b:02X}" for r, g, b, _ in row] for row in pixels]
+    # p = 0 is class 0's orange, p = 1 class 1's blue, p = 0.5 the white middle.
+    assert hexes[1][0] == SIGN_RAMP[0]  # bottom row is drawn last; x1 = 0 on the left
+    assert hexes[0][2] == SIGN_RAMP[-1]
+    assert hexes[0][0] == SIGN_RAMP[1]
 
 
 def _png_pixels(url: str) -> np.ndarray:
@@ -157,7 +158,7 @@ def _png_pixels(url: str) -> np.ndarray:
 
 
 def test_image_heatmap_puts_epochs_left_to_right_and_layer_one_at_the_bottom() -> None:
-    from ui.charts import VIRIDIS, image_heatmap
+    from ui.charts import GRADIENT_RAMP, image_heatmap
 
     # 3 epochs x 2 layers on a log scale from 1e-4 to 1: the smallest value at
     # epoch 0 of layer 1, the largest at epoch 2 of layer 2, one blank cell.
@@ -169,16 +170,17 @@ def test_image_heatmap_puts_epochs_left_to_right_and_layer_one_at_the_bottom() -
     url = chart.layer[0].data["url"].iloc[0]
     pixels = _png_pixels(url)
     assert pixels.shape == (2, 3, 4)  # one row per layer, one column per epoch
-    hexes = [[f"#{r:02x}{g:02x}{b:02x}" for r, g, b, _ in row] for row in pixels]
-    assert hexes[1][0] == VIRIDIS[0]  # layer 1 is the bottom row; epoch 0 the left column
-    assert hexes[0][2] == VIRIDIS[-1]
-    assert hexes[1][1] == VIRIDIS[5]  # 1e-2: half way on the log scale
+    hexes = [[f"#{r:02X}{g:02X}{b:02X}" for r, g, b, _ in row] for row in pixels]
+    # By default the gradient-size ramp: seven stops, the middle one half way.
+    assert hexes[1][0] == GRADIENT_RAMP[0]  # layer 1 is the bottom row; epoch 0 the left column
+    assert hexes[0][2] == GRADIENT_RAMP[-1]
+    assert hexes[1][1] == GRADIENT_RAMP[3]  # 1e-2: half way on the log scale
     assert pixels[0, 1, 3] == 0 and pixels[1, 0, 3] == 255  # NaN is transparent
     # The legend layer carries the same log colour scale and its format; the
     # scale's ends are the layer's two data values, not a domain in the spec.
     legend = spec["layer"][1]["encoding"]["color"]
     assert legend["scale"]["type"] == "log" and "domain" not in legend["scale"]
-    assert legend["scale"]["range"] == list(VIRIDIS) and legend["legend"]["format"] == ".0e"
+    assert legend["scale"]["range"] == list(GRADIENT_RAMP) and legend["legend"]["format"] == ".0e"
     assert chart.layer[1].data["v"].tolist() == [1e-4, 1.0]
 
 

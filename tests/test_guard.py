@@ -74,7 +74,19 @@ def test_fit_work_counts_what_each_record_mode_does(monkeypatch, record, n, batc
             counts["forward"][1] += len(X)
         return real_forward(self, X, *a, **k)
 
+    real_step = MLP._sgd_step
+
+    def counted_step(self, X, *a, **k):  # plain SGD's lean step: one full pass too
+        counts["full"][0] += 1
+        counts["full"][1] += len(X)
+        inside.append(True)
+        try:
+            return real_step(self, X, *a, **k)
+        finally:
+            inside.pop()
+
     monkeypatch.setattr(MLP, "_pass", counted_pass)
+    monkeypatch.setattr(MLP, "_sgd_step", counted_step)
     monkeypatch.setattr(MLP, "_forward_pass", counted_forward)
     sizes = (2, 4, 3, 1)
     X = np.random.default_rng(0).normal(size=(n, 2))

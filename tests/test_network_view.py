@@ -12,25 +12,38 @@ import pytest
 from core.datasets import PLAYGROUND_EXTENT, load
 from core.features import FEATURES, expand
 from core.mlp import MLP
-from core.network_view import (
-    dequantise,
-    network_view,
-    payload,
-    plane_points,
-    quantise,
-    snapshot_views,
-)
+from core.network_view import MAP_DTYPE, network_view, plane_points, quantise, snapshot_views
+from sections.playground.frames import F32_MAX, encode, frame_bytes, static_part
 
 ALL = list(FEATURES)
+
+
+def dequantise(q: np.ndarray, ranges: np.ndarray) -> np.ndarray:
+    """Values back from bytes, as the component reads them: ``lo + q (hi − lo) / 255`` per node."""
+    q = np.asarray(q, dtype=np.float64)
+    ranges = np.asarray(ranges, dtype=np.float64)
+    shape = (-1,) + (1,) * (q.ndim - 1)
+    lo, hi = ranges[:, 0].reshape(shape), ranges[:, 1].reshape(shape)
+    return lo + q * (hi - lo) / 255
+
+
+def unpack(b64: str, dtype: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(b64), dtype=dtype)
 
 
 def spiral(n: int = 120) -> tuple[np.ndarray, np.ndarray]:
     return load("spiral", n_samples=n, noise=0.1, seed=0)
 
 
+#: The maps are computed in float32 (``MAP_DTYPE``): within this share of their size
+#: of the float64 values, through a few layers of sums and activations.
+F32_SLACK = 1e-5
+
+
 def tolerance(ranges: np.ndarray) -> np.ndarray:
-    """Largest quantisation error per node, plus float slack."""
-    return (ranges[:, 1] - ranges[:, 0])[:, None, None] / 510 + 1e-12
+    """Largest quantisation error per node, plus float32 slack."""
+    size = np.maximum(np.abs(ranges).max(axis=1), 1.0)[:, None, None]
+    return (ranges[:, 1] - ranges[:, 0])[:, None, None] / 510 + F32_SLACK * size
 
 
 def test_plane_points_order_is_an_image() -> None:
@@ -100,7 +113,7 @@ def test_output_heatmap_equals_predict_proba_on_the_grid(trained) -> None:
         points, _ = plane_points(extent=6.0, resolution=res)
         proba = model.predict_proba(expand(points, codes)).reshape(1, res, res)
         assert np.all(np.abs(dequantise(maps, ranges) - proba) <= tolerance(ranges))
-        np.testing.assert_allclose(ranges[0], [proba.min(), proba.max()])
+        np.testing.assert_allclose(ranges[0], [proba.min(), proba.max()], rtol=F32_SLACK)
 
 
 def test_regression_output_is_the_prediction() -> None:
@@ -234,31 +247,49 @@ def test_dead_since_counts_from_the_first_snapshot_of_an_unbroken_run() -> None:
     assert since == [None, 10, 10, None, 40]
 
 
-def test_payload_is_json_and_small() -> None:
+def test_frames_are_json_small_and_decode_to_the_view() -> None:
+    """What the page sends (``frames.encode``), decoded as the component decodes it."""
     X, y = spiral(200)
     model = MLP([7, *[16] * 8, 1], activation="relu", seed=0)
     model.fit(expand(X, ALL), y, epochs=2, lr=0.03, batch_size=10)
-    for res in (16, 20):
+    sizes = [7, *[16] * 8, 1]
+    for res in (10, 16):
         view = network_view(model, X, y, ALL, extent=6.0, resolution=res)
         assert view["heatmaps"].shape == (7 + 128 + 1, res, res)
-        data = payload(view)
-        text = json.dumps(data, allow_nan=False)
-        assert len(text) < 200_000  # "well under 1 MB" for the largest Playground-sized network
-        heat = np.frombuffer(base64.b64decode(data["heatmaps"]), dtype=np.uint8)
-        np.testing.assert_array_equal(heat.reshape(data["heatmap_shape"]), view["heatmaps"])
-        assert len(data["weights"]) == 9 and np.shape(data["weights"][1]) == (16, 16)
-        without = payload(view, inputs=False)
-        assert without["heatmap_shape"][0] == 129 and without["heatmap_start"] == 7
-        assert len(json.dumps(without)) < len(text)
+        frame = encode(view, 2, None, {})
+        text = json.dumps(frame, allow_nan=False)
+        assert len(text) <= frame_bytes(sizes) * (res / 10) ** 2  # the estimate is at res 10
+        assert set(frame) == {"e", "h", "r", "o", "or", "w", "b", "gw", "gh", "d", "lt", "lv"}
+        heat = unpack(frame["h"], "u1").reshape(-1, res, res)
+        np.testing.assert_array_equal(heat, view["heatmaps"][7:])
+        ranges = np.array(frame["r"], dtype=float).reshape(-1, 2)
+        np.testing.assert_allclose(ranges, view["ranges"][7:], rtol=5e-5, atol=1e-300)
+        w = unpack(frame["w"], "<f4")
+        np.testing.assert_allclose(w, np.concatenate([a.ravel() for a in view["weights"]]), rtol=1e-7)
+        np.testing.assert_allclose(unpack(frame["gh"], "<f4"), view["grad_h"], rtol=1e-7)
+        assert len(unpack(frame["gw"], "<f4")) == len(w) and len(unpack(frame["b"], "<f4")) == 128 + 1
+        inputs = unpack(static_part(view)["inputs"], "u1").reshape(-1, res, res)
+        np.testing.assert_array_equal(inputs, view["heatmaps"][:7])
 
 
-def test_payload_rounds_numbers_to_four_digits(trained) -> None:
+def test_frames_round_losses_to_five_digits(trained) -> None:
     model, X, y, codes = trained
     view = network_view(model, X, y, codes, extent=6.0)
-    data = payload(view)
-    got = np.array(data["weights"][0], dtype=float)
-    np.testing.assert_allclose(got, view["weights"][0], rtol=5e-4)
-    assert data["loss"] == pytest.approx(view["loss"], rel=5e-4)
+    frame = encode(view, 0, 0.123456789, {})
+    assert frame["lt"] == pytest.approx(view["loss"], rel=5e-5) and frame["lv"] == 0.12346
+    out = unpack(frame["o"], "u1").reshape(1, 48, 48)
+    np.testing.assert_array_equal(out, view["output"]["maps"])
+
+
+def test_maps_are_float32_and_the_rest_float64(trained) -> None:
+    model, X, y, codes = trained
+    view = network_view(model, X, y, codes, extent=6.0)
+    assert MAP_DTYPE == np.float32
+    assert all(w.dtype == np.float64 for w in view["weights"] + view["grad_w"])
+    assert view["grad_h"].dtype == np.float64 and view["layer_signal"].dtype == np.float64
+    t = model.backward_trace(expand(X, codes), y)
+    np.testing.assert_allclose(view["layer_signal"], [np.linalg.norm(d) for d in t.dh[1:]], rtol=1e-12)
+    np.testing.assert_allclose(view["weight_norms"], [np.linalg.norm(w) for w in model.weights])
 
 
 def test_a_diverged_network_is_reported_not_warned_about() -> None:
@@ -268,7 +299,11 @@ def test_a_diverged_network_is_reported_not_warned_about() -> None:
     view = network_view(model, X, y, extent=6.0)  # RuntimeWarnings are errors in this suite
     assert view["nonfinite"][2:5].sum() > 0
     assert not np.isfinite(view["loss"])
-    json.dumps(payload(view), allow_nan=False)
+    frame = encode(view, 0, None, {})
+    json.dumps(frame, allow_nan=False)
+    assert frame["lt"] is None
+    w = unpack(frame["w"], "<f4")
+    assert np.all(np.isfinite(w)) and w.max() == np.float32(F32_MAX)  # sent as float32's largest
 
 
 def test_inputs_must_match_the_network(trained) -> None:
@@ -279,3 +314,17 @@ def test_inputs_must_match_the_network(trained) -> None:
         network_view(model, X[:, :1], y, ["x1"], extent=6.0)
     with pytest.raises(ValueError):
         network_view(model, X, y, ["nope"], extent=6.0)
+
+
+def test_snapshot_views_give_each_states_test_loss() -> None:
+    X, y = spiral(80)
+    Xt, yt = load("spiral", n_samples=40, noise=0.1, seed=1)
+    codes = ["x1", "x2", "sinx1"]
+    model = MLP([3, 5, 4, 1], activation="tanh", seed=3)
+    history = model.fit(expand(X, codes), y, epochs=4, lr=0.1, batch_size=8, snapshot_epochs=[0, 2, 4])
+    views = snapshot_views(model, history.snapshots, X, y, codes, extent=6.0, test=(Xt, yt))
+    for v in views:
+        m = model.copy()
+        m.set_params(history.snapshots[v["epoch"]])
+        assert v["test_loss"] == pytest.approx(m.loss(expand(Xt, codes), yt), rel=1e-12)
+    assert "test_loss" not in snapshot_views(model, history.snapshots, X, y, codes, extent=6.0)[0]

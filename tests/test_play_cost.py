@@ -232,6 +232,7 @@ def test_the_page_says_when_playing_waits_and_the_budget_outlives_a_run() -> Non
     at = send(at, {"action": "play", "at": 0, "have": 0, "ctl": 1})
     assert not at.exception, errors_text(at)
     assert payload(at)["frames"][-1]["e"] == 0  # nothing trained: it waits
+    assert 100.0 < payload(at)["wait"] < 102.0  # a hundred seconds of debt: told when to ask again
     rate = f"{60 * R.PLAY_RATE:.0f}"
     eps = min(R.FPS, CHUNK * R.PLAY_RATE / at.session_state["_pg_run"].chunk_cost)
     assert T("playground.paced", rate=rate, eps=f"{eps:.2g}", fps=R.FPS) in text(at)
@@ -372,3 +373,32 @@ def test_hostile_commands_through_the_page() -> None:
     assert not at.exception, errors_text(at)
     at = send(at, {"action": "click", "x1": -3.0, "x2": 2.0, "ctl": 2})
     assert not at.exception, errors_text(at)
+
+
+def test_a_request_for_more_trains_two_chunks_of_a_small_network_and_one_of_a_large() -> None:
+    plane = _plane()
+    run = new_run(_spec(plane), plane)
+    assert run.per_request == R.REQUEST_CHUNKS == 2
+    command(run, plane, {"action": "play", "at": 0, "have": 0}, now=0.0)
+    assert run.trained == CHUNK  # Play: one chunk, so that the first frame comes soon
+    command(run, plane, {"action": "more", "have": CHUNK}, now=1.0)
+    assert run.trained == 3 * CHUNK and run.sent == list(range(CHUNK + 1, 3 * CHUNK + 1))
+    # Frames of two requests are kept, for a pause at any epoch the browser may show.
+    assert min(run.frames) <= CHUNK
+    big = _plane("spiral", 90)
+    worst = new_run(_worst(big), big)
+    assert worst.per_request == 1
+
+
+def test_the_browser_is_told_how_long_to_wait_for_the_budget() -> None:
+    plane = _plane()
+    run = new_run(_spec(plane), plane)
+    c = run.chunk_cost
+    run.budget = PlayBudget(rate=c / 10, burst=1.5 * c)
+    command(run, plane, {"action": "play", "at": 0, "have": 0}, now=0.0)
+    assert R.wait_hint(run, 0.5) == 0.0  # not waiting yet
+    command(run, plane, {"action": "more", "have": CHUNK}, now=1.0)
+    assert run.paced and R.wait_hint(run, 1.0) == pytest.approx(run.waited)
+    assert R.wait_hint(run, 1.0 + run.waited) == 0.0
+    run.playing = False
+    assert R.wait_hint(run, 1.0) == 0.0

@@ -54,6 +54,9 @@ def test_theme_palette_is_the_activation_colours_in_registry_order() -> None:
     assert list(ACTIVATION_COLOURS) == list(ACTIVATIONS)
     assert theme["chartCategoricalColors"] == [ACTIVATION_COLOURS[n] for n in ACTIVATIONS]
     assert len(set(ACTIVATION_COLOURS.values())) == len(ACTIVATION_COLOURS)
+    from ui.charts.palette import PRIMARY
+
+    assert theme["primaryColor"] == PRIMARY
 
 
 def test_allowed_message_origins_narrow_streamlits_defaults_and_keep_community_cloud() -> None:

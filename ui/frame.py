@@ -162,12 +162,16 @@ def frame(page: str) -> Frame:
     info = next(p for p in PAGES if p.name == page)
     sidebar = st.sidebar
     lang_box = sidebar.container()
-    sidebar.divider()
-    nav_box = sidebar.container()
-    sidebar.divider()
+    # The nav's border sets it apart from the language switch and the tools: a
+    # property of its block, where two `st.divider`s were two more elements to
+    # send and draw on every rerun (BENCHMARKS.md, issue 29).
+    nav_box = sidebar.container(border=True)
     tools_box = sidebar.container(horizontal=True, gap="small", vertical_alignment="center")
     note_box = st.empty()
-    pin_box = st.container()
+    # The classroom-mode note's slot exists only on a pinned page: one element
+    # fewer on every rerun of every other page.
+    hidden = hidden_keys()
+    pin_box = st.container() if hidden else None
 
     # The language is read before anything is translated. It is kept in the
     # URL by hand rather than with `bind="query-params"`: Streamlit drops a
@@ -217,8 +221,8 @@ def frame(page: str) -> Frame:
             )
         _rerun_after_reconnect()
 
-    controls.hidden = hidden_keys()
-    if controls.hidden:
+    controls.hidden = hidden
+    if pin_box is not None:
         pin_box.info(t("common.pinned", url=_unpinned_url(info)), icon=":material/push_pin:")
     _tools(tools_box, page, info, controls, t)
     return Frame(page=page, lang=lang, t=t, controls=controls)

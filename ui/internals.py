@@ -15,19 +15,37 @@ Three things public Streamlit does not offer, two of them for speed:
   Streamlit refuses whole (over 1,000 parameters): Streamlit's own check is
   wrapped so the refusal reaches the page as one parameter.
 
+And two behaviours the app relies on without importing anything:
+
+* **Bytes data sets through** ``st.vega_lite_chart`` — a spec's ``datasets``
+  whose values are ``bytes`` reach the browser as those very Arrow IPC bytes
+  (``streamlit.elements.vega_charts._marshall_chart_data`` copies bytes as they
+  are, anything else through ``convert_anything_to_arrow_bytes``). The chart
+  builders (:func:`ui.charts.vega_spec`) send every chart this way.
+  :func:`vega_passes_bytes` checks it.
+* **The** ``data-stale`` **CSS hook** — while a script (or fragment) reruns, the
+  frontend marks each element container it has not redrawn yet with
+  ``data-stale="true"`` and dims it. The Playground component
+  (``ui/components/playground.js``, ``keepBright``) adds one rule,
+  :data:`STALE_RULE`, so its diagram is not dimmed for every chunk while it
+  plays. :func:`stale_hook_present` checks that the frontend bundle still sets
+  the attribute.
+
 ``tests/test_internals.py`` imports the first two names and checks what they do,
 ``tests/test_url_rules.py`` the third, so a Streamlit upgrade that moves them
 fails the suite loudly instead of silently slowing the app down (or silencing
-the note). Pin Streamlit (``requirements.txt``) and run that test
-before changing the pin.
+the note), and checks the two behaviours. Pin Streamlit (``requirements.txt``)
+and run that test before changing the pin.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import streamlit
 from streamlit import dataframe_util
 from streamlit.runtime import app_session
 from streamlit.runtime.caching.cached_message_replay import in_cached_function
@@ -109,3 +127,33 @@ def note_oversized_queries() -> bool:
     if getattr(app_session, "sanitize_query_string", None) is original:
         app_session.sanitize_query_string = sanitize
     return True
+
+
+#: The attribute the frontend sets on an element container while it is stale.
+STALE_ATTRIBUTE = "data-stale"
+#: The CSS rule ``ui/components/playground.js`` adds (the Playground's fragment keeps
+#: full opacity while it reruns); ``tests/test_internals.py`` checks the JS holds it.
+STALE_RULE = ('.st-key-_pg_player[data-stale="true"] '
+              "{ opacity: 1 !important; transition: none !important; }")
+
+
+def stale_hook_present() -> bool:
+    """Whether the installed frontend still marks stale element containers with
+    :data:`STALE_ATTRIBUTE` (searched for in its JavaScript bundles)."""
+    static = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    needle = f'"{STALE_ATTRIBUTE}":'.encode()
+    return any(needle in p.read_bytes() for p in static.glob("index.*.js"))
+
+
+def vega_passes_bytes() -> bool:
+    """Whether ``st.vega_lite_chart`` sends a ``bytes`` data set as those very bytes."""
+    from streamlit.elements import vega_charts
+    proto_class = getattr(vega_charts, "VegaLiteChartProto", None)
+
+    marshall = getattr(vega_charts, "_marshall_chart_data", None)
+    if marshall is None or proto_class is None:  # pragma: no cover - another Streamlit version
+        return False
+    proto = proto_class()
+    payload = b"arrow bytes"
+    marshall(proto, {"datasets": {"d0": payload}, "mark": "point"})
+    return len(proto.datasets) == 1 and proto.datasets[0].data.data == payload

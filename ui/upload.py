@@ -57,7 +57,7 @@ from core.userdata import (
     read_table,
 )
 from ui.cache import keep_private
-from ui.charts import CLASS_COLOURS, vega_spec
+from ui.charts import VIRIDIS, class_scale, vega_spec
 from ui.frame import hidden_keys
 from ui.i18n import Translator
 from ui.literal import literal
@@ -249,12 +249,12 @@ def preview_chart(points: pd.DataFrame, x_title: str, y_title: str, legend: str,
     axis = alt.Axis(tickCount=4)
     if classes:
         colour = alt.Color("label:N", title=legend,
-                           scale=alt.Scale(domain=classes, range=list(CLASS_COLOURS[: len(classes)])),
+                           scale=class_scale(classes),
                            # One class a line: in a narrow sidebar a wider legend would
                            # shrink the whole chart to fit it.
                            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=200))
     else:
-        colour = alt.Color("value:Q", title=legend, scale=alt.Scale(scheme="viridis"),
+        colour = alt.Color("value:Q", title=legend, scale=alt.Scale(range=list(VIRIDIS)),
                            legend=alt.Legend(orient="bottom"))
     return (
         alt.Chart(points)

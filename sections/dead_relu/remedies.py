@@ -11,6 +11,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from core.activations import ACTIVATIONS
 from sections.dead_relu.compute import compare
 from sections.dead_relu.settings import NAME as P
 from sections.dead_relu.settings import REMEDIES, DeadReluSettings, init_label, task
@@ -20,8 +21,9 @@ from ui.frame import Frame
 from ui.i18n import Translator, percent
 from ui.references import cite
 
-#: The remedies' papers: He init, Leaky ReLU, ELU, GELU, SiLU.
-SOURCES = ("he2015", "maas2013", "clevert2016", "hendrycks2016", "elfwing2018")
+#: The remedies' papers: He initialisation, then the paper behind each other activation tried.
+SOURCES = ("he2015", *dict.fromkeys(src for _, act, *_ in REMEDIES
+                                    if act != "relu" and (src := ACTIVATIONS[act].source)))
 #: A remedy "lifted" the training accuracy when it beats the page's setting by more than
 #: this (5 points): smaller differences are within what another seed changes.
 ACC_GAIN = 0.05

@@ -100,8 +100,10 @@ def read_settings(fr: Frame) -> DeadReluSettings:
 
 
 def act_labels(t: Translator, acts: tuple[str, ...] = ACTS) -> dict[str, str]:
-    """The page's names of its activations (Leaky ReLU with its slope), by code."""
-    return {a: t(f"{NAME}.act.{a}") for a in acts}
+    """The page's names of its activations (Leaky ReLU with its slope), by code; an
+    activation the page has no name for is called what every page calls it."""
+    common = option_labels(t, "act", acts)
+    return {a: t(key) if t.has(key := f"{NAME}.act.{a}") else common[a] for a in acts}
 
 
 #: Every sidebar control of the page, in sidebar order (``act``: the activations

@@ -50,6 +50,7 @@ def draw(s: HomeSettings, fr: Frame) -> None:
     for col, act in zip(st.columns(2), PAIR, strict=True):
         with col:
             _side(t, spec, act, runs[act], views, result["n_train"])
+    st.caption(t(f"{P}.chart.map_caption"))
     chart_row(t, Block(*views["loss"], "loss", t(f"{P}.chart.loss_title"),
                        t(f"{P}.chart.loss_caption", target=TARGET_LOSS)),
               Block(*views["signal"], "signal-per-layer", t(f"{P}.chart.signal_title"),

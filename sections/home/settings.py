@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.activations import ACTIVATIONS
 from ui.controls import Control, ControlTable
 from ui.frame import Frame
 from ui.guard import budget_epochs, note_budget
@@ -13,8 +14,8 @@ NAME = "home"
 PAIR = ("sigmoid", "relu")
 #: The initialisation commonly paired with each activation (Glorot & Bengio 2010 derive
 #: theirs for a tanh-like unit; He et al. 2015 theirs for ReLU): good practice for each,
-#: not a handicap for one.
-INIT = {"sigmoid": "glorot_uniform", "relu": "he_normal"}
+#: not a handicap for one (:attr:`core.activations.Activation.paired_init`).
+INIT = {act: ACTIVATIONS[act].paired_init for act in PAIR}
 DATA = "moons"
 N_SAMPLES = 400
 NOISE = 0.2

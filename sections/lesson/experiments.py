@@ -29,8 +29,8 @@ from ui.guard import budget_epochs
 
 #: The vanishing page's data at its defaults: moons, 300 points, noise 0.2.
 MOONS = {"key": "moons", "n": 300, "noise": 0.2}
-#: The initialisation each activation is commonly paired with (home's pairing).
-PAIRED = {"sigmoid": "glorot_uniform", "relu": "he_normal", "tanh": "glorot_uniform"}
+#: The initialisation each activation is commonly paired with (:attr:`Activation.paired_init`).
+PAIRED = {act: ACTIVATIONS[act].paired_init for act in ("sigmoid", "relu", "tanh")}
 WIDTH = 32
 #: Home's head-to-head at its default length.
 DUEL_EPOCHS = 150

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.activations import ACTIVATIONS
 from sections.lesson.settings import NAME, LessonSettings
 from sections.lesson.state import record
 from sections.lesson.steps import STEPS
@@ -16,7 +17,7 @@ from ui.i18n import DEFAULT_LANGUAGE, Translator
 #: The Playground networks of "your turn": six hidden layers of eight units on the moons,
 #: with the gradient view on; only the activation (and its usual initialisation) differs.
 PLAYGROUND = {"data": "moons", "shape": "8,8,8,8,8,8", "grad": "true"}
-PLAY_ACTS = {"sigmoid": "glorot_uniform", "relu": "he_normal"}
+PLAY_ACTS = {act: ACTIVATIONS[act].paired_init for act in ("sigmoid", "relu")}
 
 
 def draw_finale(fr: Frame, s: LessonSettings) -> None:

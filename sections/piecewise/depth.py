@@ -25,6 +25,7 @@ from sections.piecewise.settings import NAME as P
 from sections.piecewise.settings import PiecewiseSettings, opening
 from ui.cache import memo_run
 from ui.charts import compiled
+from ui.charts.palette import BLUE, GREEN, ORANGE, PURPLE, VERMILLION
 from ui.charts.piecewise import series_chart
 from ui.export import Weights, chart_block, run_settings, weights_button
 from ui.frame import Frame
@@ -32,8 +33,8 @@ from ui.i18n import Translator
 from ui.references import cite
 
 #: Series of the pieces-against-k chart and their colours.
-SERIES_COLOURS = {"tent": "#009E73", "one": "#E69F00", "random_deep": "#0072B2",
-                  "random_one": "#CC79A7", "random_wide": "#D55E00"}
+SERIES_COLOURS = {"tent": GREEN, "one": ORANGE, "random_deep": BLUE,
+                  "random_one": PURPLE, "random_wide": VERMILLION}
 
 
 def draw(s: PiecewiseSettings, fr: Frame) -> None:

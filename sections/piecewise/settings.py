@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from core.activations import ACTIVATIONS
 from core.formula import FormulaError, parse
 from ui.controls import NUMBER, Control, Controls, ControlTable
 from ui.frame import Frame
@@ -37,8 +38,8 @@ TARGETS: dict[str, str] = {
 DEFAULT_FORMULA = "sin(3*x) + 0.3*x**2"
 MAX_TARGET = 100.0  # largest |f(x)| on [LO, HI] a typed target may reach
 ACTS = ("relu", "leaky_relu", "sigmoid", "tanh")
-INIT = {"relu": "he_normal", "leaky_relu": "he_normal", "sigmoid": "glorot_uniform",
-        "tanh": "glorot_uniform"}
+#: The initialisation commonly paired with each (:attr:`core.activations.Activation.paired_init`).
+INIT = {act: ACTIVATIONS[act].paired_init for act in ACTS}
 LRS = (0.001, 0.003, 0.01, 0.03, 0.1)
 _LAST_FORMULA = "_piecewise_last_formula"
 

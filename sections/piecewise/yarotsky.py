@@ -11,12 +11,13 @@ from sections.piecewise.compute import M_MAX, yarotsky_curve, yarotsky_table
 from sections.piecewise.settings import NAME as P
 from sections.piecewise.settings import PiecewiseSettings
 from ui.charts import compiled, finite_positive
+from ui.charts.palette import GREEN, INK
 from ui.charts.piecewise import series_chart
 from ui.export import chart_block
 from ui.frame import Frame
 from ui.references import cite
 
-MEASURED_COLOUR, REFERENCE_COLOUR = "#009E73", "#333333"
+MEASURED_COLOUR, REFERENCE_COLOUR = GREEN, INK
 
 
 def draw(s: PiecewiseSettings, fr: Frame) -> None:

@@ -1,23 +1,11 @@
 """What the browser gets of one network state: a compact *frame* for the playback component.
 
-:func:`core.network_view.network_view` computes every number of the diagram; this
-module only packs them for the trip (the component decodes them, ``ui/components``):
-
-* heatmaps stay the uint8 bytes ``network_view`` quantised, base64 encoded, with
-  each node's ``(lo, hi)`` range;
-* weights, biases and their gradients go as little-endian float32 bytes, base64
-  (a drawing needs no more than 7 digits; JSON numbers would be ~3x larger). A value
-  beyond float32's range (a network blowing up: 1e51 fits a float64, not a float32) is
-  sent as ±:data:`F32_MAX`, which the component shows as "≥ 3.4e38", not as infinity;
-* per hidden layer, in full float64 for the readings under the diagram: ‖∂L/∂h_l‖
-  (``gl``), and per weight matrix ‖W_l‖ (``wn``) and ‖∂L/∂W_l‖ (``gn``); a number too
-  large even for a float64 is the string ``"inf"``;
-* units whose pre-activation is ≤ 0 on every training point, in layers whose
-  activation is a rectifier, as ``[node, largest z, gets gradient (0/1), since epoch,
-  dead (0/1), layers below frozen (0/1)]``: *dead* when the activation can die
-  (:attr:`core.activations.Activation.can_die`, ReLU), else *below zero* (Leaky ReLU,
-  ELU, GELU, SiLU still learn there); *layers below frozen* when no gradient reaches
-  any weight or bias of the layers under the unit's.
+:func:`core.network_view.snapshot_views` computes every number of the diagram; this
+module only packs them for the trip. :class:`WireFrame` is the one wire format: every key
+of it is read by the component (``decoded`` and the drawing code in
+``ui/components/playground.js``), and nothing else is sent. What only the page under
+the diagram reads (the per-layer gradient and weight norms) stays on the server, in a
+:class:`Reading` beside the frame.
 
 :func:`frame_bytes` estimates a frame's size before it is made, so that a chunk of
 frames stays under :data:`CHUNK_BYTES` (:func:`frame_stride`).
@@ -29,7 +17,8 @@ import base64
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -60,7 +49,10 @@ def frame_bytes(sizes: Sequence[int]) -> int:
     n_b = sum(sizes[1:])
     floats = 2 * (n_w + n_b) + sum(sizes)
     raw = heat + OUTPUT_RESOLUTION**2 + 4 * floats
-    # + a dead unit's row at most per hidden unit, 3 float64 norms per layer for the readings
+    # + a dead unit's row at most per hidden unit, 3 float64 norms per layer. Frames no
+    # longer carry the bias gradients and the norms (a few per cent of a frame): kept in
+    # the estimate, so that strides and chunk sizes, and so every network at epoch N,
+    # stay what they were.
     return int(raw * 4 / 3) + 16 * sum(sizes[1:]) + 66 * len(sizes) + 200
 
 
@@ -100,30 +92,6 @@ def _num(v: float) -> float | None:
     return float(f"{v:.5g}") if math.isfinite(v) else None
 
 
-def _full(v: float) -> float | str | None:
-    """A number for the readings: itself when finite, ``"inf"`` when too large, None for NaN."""
-    v = float(v)
-    return v if math.isfinite(v) else "inf" if math.isinf(v) else None
-
-
-def full_value(v: float | str | None) -> float:
-    """:func:`_full` read back: a float, inf or NaN."""
-    return math.inf if v == "inf" else math.nan if v is None else float(v)
-
-
-def _norms(arrays: Sequence[np.ndarray]) -> list[float | str | None]:
-    with np.errstate(over="ignore", invalid="ignore"):
-        return [_full(np.linalg.norm(np.asarray(a, dtype=np.float64))) for a in arrays]
-
-
-def _layer_signal(view: Mapping[str, Any]) -> list[float | str | None]:
-    """‖∂L/∂h_l‖ of each hidden layer: the root of the sum of its units' squared norms."""
-    sizes = view["sizes"]
-    bounds = np.cumsum([0, *sizes])
-    gh = np.asarray(view["grad_h"], dtype=np.float64)
-    return _norms([gh[a:b] for a, b in itertools.pairwise(bounds[1:-1])])
-
-
 def _ranges(r: np.ndarray) -> list[float | None]:
     return [_num(float(v)) for v in np.asarray(r, dtype=np.float64).ravel()]
 
@@ -147,10 +115,77 @@ def _moving(view: Mapping[str, Any]) -> list[bool]:
             for gw, gb in zip(view["grad_w"], view["grad_b"], strict=True)]
 
 
+# ``or`` is a Python keyword, hence the functional form.
+WireFrame = TypedDict("WireFrame", {
+    "e": int, "h": str, "r": list, "o": str, "or": list, "w": str, "b": str, "gw": str,
+    "gh": str, "d": list, "lt": float | None, "lv": float | None,
+})
+WireFrame.__doc__ = """One network state as the component receives it (the wire format).
+
+==== ==================================================================================
+key  what it holds
+==== ==================================================================================
+e    the epoch
+h    the hidden and output nodes' heatmaps: base64 of uint8, node after node (from node
+     ``sizes[0]``), ``res × res`` each, row 0 the top of the plane (largest ``x₂``); a
+     value is ``lo + q (hi − lo) / 255`` (:func:`core.network_view.quantise`)
+r    ``[lo, hi]`` of each node of ``h``, flattened (5 significant digits; null when not
+     finite)
+o    the output view: base64 of uint8, ``out_res × out_res``, as ``h``
+or   ``[lo, hi]`` of ``o``
+w    every weight matrix, ``W_l[i, j]`` row-major, one layer after the other: base64 of
+     little-endian float32. A value beyond float32's range (a network blowing up) is
+     sent as ±:data:`F32_MAX`, which the component shows as "≥ 3.4e38", not infinity
+b    every bias vector, the same way
+gw   ``|∂L/∂W_l|``, laid out as ``w``
+gh   each node's gradient norm over the training samples (``‖∂L/∂h_l[:, j]‖``; at the
+     output node ``‖∂L/∂z‖``), node after node from node 0, float32 as ``w``
+d    the units with ``z <= 0`` on every training point, in layers whose activation is a
+     rectifier: ``[node, largest z, gets gradient (0/1), since epoch, dead (0/1),
+     layers below frozen (0/1)]``; *dead* when the activation can die
+     (:attr:`core.activations.Activation.can_die`, ReLU), else *below zero* (Leaky
+     ReLU, ELU, GELU, SiLU still learn there); *layers below frozen* when no gradient
+     reaches any weight or bias of the layers under the unit's
+lt   the mean training loss (5 significant digits)
+lv   the mean test loss, or null without test points
+==== ==================================================================================
+
+The input nodes' heatmaps never change during a run: they go once, in
+:func:`static_part`.
+"""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the page under the diagram reads of one state, in float64 (never sent).
+
+    ``signal``: ‖∂L/∂h_l‖ of each hidden layer (Frobenius over samples and units, from
+    :func:`core.network_view.network_view`'s ``layer_signal``); ``weight_norms`` and
+    ``grad_norms``: ‖W_l‖ and ‖∂L/∂W_l‖ per weight matrix; ``beyond_f32``: some node's
+    gradient norm is beyond float32's range, so the diagram shows it as "≥ 3.4e38".
+    A number too large even for a float64 is inf.
+    """
+
+    signal: np.ndarray
+    weight_norms: np.ndarray
+    grad_norms: np.ndarray
+    beyond_f32: bool
+
+
+def reading(view: Mapping[str, Any]) -> Reading:
+    """The :class:`Reading` of a view (``core.network_view``)."""
+    gh = np.abs(np.asarray(view["grad_h"], dtype=np.float64))
+    return Reading(np.asarray(view["layer_signal"], dtype=np.float64),
+                   np.asarray(view["weight_norms"], dtype=np.float64),
+                   np.asarray(view["grad_w_norms"], dtype=np.float64),
+                   bool(np.any(gh >= F32_MAX)))
+
+
 def encode(view: Mapping[str, Any], epoch: int, test_loss: float | None,
            dead_since: Mapping[int, int], marked_layers: Sequence[int] = (),
-           dead_layers: Sequence[int] = ()) -> dict[str, Any]:
-    """One frame: the hidden and output nodes' heatmaps, the output map, weights, gradients.
+           dead_layers: Sequence[int] = ()) -> WireFrame:
+    """One :class:`WireFrame`: the hidden and output nodes' heatmaps, the output map, weights,
+    gradients, marked units and losses.
 
     Units with z <= 0 on every training point are kept only in `marked_layers`
     (hidden layers numbered from 1), the layers whose activation is a rectifier
@@ -160,7 +195,6 @@ def encode(view: Mapping[str, Any], epoch: int, test_loss: float | None,
     """
     n_in = view["sizes"][0]
     out = view["output"]
-    nonfinite = int(np.sum(view["nonfinite"])) + int(np.sum(out["nonfinite"]))
     moving = _moving(view)
     return {
         "e": int(epoch),
@@ -171,16 +205,11 @@ def encode(view: Mapping[str, Any], epoch: int, test_loss: float | None,
         "w": _f32(view["weights"]),
         "b": _f32(view["biases"]),
         "gw": _f32(view["grad_w"]),
-        "gb": _f32(view["grad_b"]),
         "gh": _f32([view["grad_h"]]),
-        "gl": _layer_signal(view),
-        "wn": _norms(view["weights"]),
-        "gn": _norms(view["grad_w"]),
         "d": [[int(d["node"]), _num(float(d["max_z"])), int(bool(d["gets_gradient"])),
                int(dead_since.get(int(d["node"]), epoch)), int(int(d["layer"]) in dead_layers),
                int(not any(moving[:int(d["layer"]) - 1]))]
               for d in view["dead"] if int(d["layer"]) in marked_layers],
         "lt": _num(float(view["loss"])),
         "lv": None if test_loss is None else _num(float(test_loss)),
-        "nf": nonfinite,
     }

@@ -13,7 +13,6 @@ Names: a *frame* is one epoch's drawing as the component receives it
 
 from __future__ import annotations
 
-import base64
 import math
 from dataclasses import dataclass, fields
 from typing import Any
@@ -26,7 +25,7 @@ from core.features import FEATURES
 from core.init import unit_spread
 from core.points import MAX_POINTS, PointsError, decode_points, encode_points, toggle_point
 from sections.playground.data import PLANE_EXTENT, PlaneData, plane_data
-from sections.playground.frames import F32_MAX, full_value
+from sections.playground.frames import Reading, WireFrame
 from sections.playground.run import (
     CHUNK,
     DEFAULT_CHUNK_SECONDS,
@@ -42,6 +41,7 @@ from sections.playground.run import (
     new_run,
     run_spec,
     valid_command,
+    wait_hint,
 )
 from sections.playground.settings import (
     CONTROLS,
@@ -53,6 +53,7 @@ from sections.playground.settings import (
     import_link,
 )
 from ui.charts import compiled
+from ui.charts.palette import component_colours
 from ui.charts.playground import loss_chart
 from ui.components.playground import command as sent_command
 from ui.components.playground import playground
@@ -197,7 +198,8 @@ def texts(t: Translator) -> dict[str, str]:
             "output_name", "unit_name", "tip_range", "tip_bias", "tip_act", "tip_grad",
             "tip_grad_out", "tip_dead", "tip_dead_first", "tip_dead_first_reg", "tip_dead_deep",
             "tip_dead_deep_frozen", "tip_dead_deep_frozen_reg", "tip_below", "tip_below_learns",
-            "tip_below_none", "tip_edge", "tip_w", "tip_gw")
+            "tip_below_none", "tip_edge", "tip_w", "tip_gw", "grad_bar_w", "grad_bar_h",
+            "grad_bar_none")
     values = {"max_play": MAX_PLAY, "max_epochs": MAX_EPOCHS}
     out = {}
     for k in keys:
@@ -237,12 +239,14 @@ def _history(run: Run, upto: int) -> dict[str, list]:
 
 
 def _common(s: PlaygroundSettings, problem: str, t: Translator) -> dict[str, Any]:
-    """What every payload holds, a run or none: labels, view switches, texts."""
+    """What every payload holds, a run or none: labels, view switches, texts, and the
+    colours the component draws with (``colours``: :func:`ui.charts.palette.component_colours`)."""
     return {"fps": FPS, "net": _net_texts(s, t), "problem": problem, "extent": PLANE_EXTENT,
             "max_epochs": MAX_EPOCHS,
             "view": {"grad": s.grad, "show_test": s.show_test, "discretize": s.discretize,
                      "draw": s.data == DRAW},
-            "hidden": list(s.hidden_buttons), "text": texts(t), "png_name": "playground-diagram.png"}
+            "hidden": list(s.hidden_buttons), "text": texts(t), "png_name": "playground-diagram.png",
+            "colours": component_colours()}
 
 
 def payload(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -> dict[str, Any]:
@@ -261,6 +265,8 @@ def payload(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) ->
         "points": {"train": _flat_points(plane.X_train, plane.y_train),
                    "test": _flat_points(plane.X_test, plane.y_test)},
         "history": _history(run, first), "frames": frames, "stop": stop,
+        # While the play waits for the session's budget: when to ask again (seconds).
+        "wait": round(wait_hint(run), 3),
     }
 
 
@@ -268,7 +274,8 @@ def empty_payload(s: PlaygroundSettings, t: Translator) -> dict[str, Any]:
     """No points drawn yet: an empty plane to click on."""
     return {**_common(s, s.problem, t), "run": "empty", "seq": 0, "ctl": 0, "mode": "paused",
             "pointer": 0, "chunk": CHUNK, "stride": 1, "static": None,
-            "points": {"train": [], "test": []}, "history": None, "frames": [], "stop": None}
+            "points": {"train": [], "test": []}, "history": None, "frames": [], "stop": None,
+            "wait": 0}
 
 
 # ------------------------------------------------------------------ readings
@@ -333,15 +340,16 @@ def readings(s: PlaygroundSettings, plane: PlaneData, run: Run, t: Translator) -
     st.markdown(losses)
     for note in dead_notes(run, frame, t):
         st.warning(note, icon=":material/block:")
-    grad = gradient_reading(run.spec.sizes, frame, t)
+    grad = gradient_reading(run.readings[epoch], t)
     if grad:
         st.markdown(grad)
     same = symmetry_reading(run, epoch, t)
     if same:
         st.info(same, icon=":material/content_copy:")
     _loss_chart(s, plane, run, epoch, t)
-    st.caption(t(f"{NAME}.limits", chunk=run.chunk, play=f"{MAX_PLAY:,}", total=f"{MAX_EPOCHS:,}",
-                 rate=f"{60 * PLAY_RATE:.0f}"))
+    # A request for more frames trains run.per_request chunks (Play: one).
+    st.caption(t(f"{NAME}.limits", chunk=run.chunk * run.per_request, play=f"{MAX_PLAY:,}",
+                 total=f"{MAX_EPOCHS:,}", rate=f"{60 * PLAY_RATE:.0f}"))
 
 
 def symmetry_reading(run: Run, epoch: int, t: Translator) -> str | None:
@@ -362,13 +370,13 @@ def symmetry_reading(run: Run, epoch: int, t: Translator) -> str | None:
              spread=f"{max(spread[i - 1] for i in apart):.1e}")
 
 
-def marked_units(frame: dict) -> tuple[list[list], list[list]]:
+def marked_units(frame: WireFrame) -> tuple[list[list], list[list]]:
     """A frame's marked units: (dead ones, ones below zero that can still learn)."""
     rows = frame["d"]
     return [r for r in rows if r[4]], [r for r in rows if not r[4]]
 
 
-def dead_notes(run: Run, frame: dict, t: Translator) -> list[str]:
+def dead_notes(run: Run, frame: WireFrame, t: Translator) -> list[str]:
     """What the dead units of a frame do to the network, when it is more than a few units.
 
     * A hidden layer all of whose units are dead, with no skip around it, outputs the
@@ -391,30 +399,29 @@ def dead_notes(run: Run, frame: dict, t: Translator) -> list[str]:
     can_die = sum(spec.shape[layer - 1] for layer in spec.dead_layers)
     if len(dead_nodes) * 2 > can_die:
         note = t(f"{NAME}.dead_most", n=len(dead_nodes), total=can_die)
-        gn = [full_value(v) for v in frame["gn"][:len(spec.shape)]]
-        if gn and all(v == 0 for v in gn):
+        gn = run.readings[frame["e"]].grad_norms[:len(spec.shape)]
+        if len(gn) and np.all(gn == 0):
             note += " " + t(f"{NAME}.dead_frozen")
         notes.append(note)
     return notes
 
 
-def layer_signal(sizes: list[int], frame: dict) -> np.ndarray:
-    """‖∂L/∂h_l‖ of every hidden layer of a frame (Frobenius norm over samples and units).
+def layer_signal(r: Reading) -> np.ndarray:
+    """‖∂L/∂h_l‖ of every hidden layer of a state (Frobenius norm over samples and units).
 
-    The frame holds them in float64 (``gl``: the root of the sum of the layer's units'
-    squared norms), so a gradient beyond float32's range is still a number here; one
-    beyond float64's is inf.
+    Computed in float64 by :func:`core.network_view.network_view` (``layer_signal``), so
+    a gradient beyond float32's range is still a number here; one beyond float64's is inf.
     """
-    return np.array([full_value(v) for v in frame["gl"]], dtype=np.float64)
+    return r.signal
 
 
 def _sci(v: float) -> str:
     return "∞" if math.isinf(v) else f"{v:.3g}"
 
 
-def gradient_reading(sizes: list[int], frame: dict, t: Translator) -> str | None:
+def gradient_reading(r: Reading, t: Translator) -> str | None:
     """How the back-propagated signal at the first hidden layer compares with the last's."""
-    signal = layer_signal(sizes, frame)
+    signal = layer_signal(r)
     if len(signal) < 2 or np.isnan(signal).any():
         return None
     if np.isinf(signal).any():
@@ -427,8 +434,7 @@ def gradient_reading(sizes: list[int], frame: dict, t: Translator) -> str | None
         "grad_grows" if ratio > GROWTH else "grad_keeps"
     text = t(f"{NAME}.reading_grad", ratio=f"{ratio:.3g}", last=f"{signal[-1]:.3g}",
              verdict=t(f"{NAME}.{verdict}"))
-    gh = np.frombuffer(base64.b64decode(frame["gh"]), dtype="<f4")
-    if np.any(np.abs(gh) >= np.float32(F32_MAX)):
+    if r.beyond_f32:  # the diagram shows some node's gradient as "≥ 3.4e38"
         text += " " + t(f"{NAME}.grad_beyond_f32")
     return text
 
@@ -468,16 +474,16 @@ def blowup(run: Run, n_train: int) -> Blowup | None:
     if not before:
         return None
     epoch = max(before)
-    frame = run.frames[epoch]
+    r = run.readings[epoch]
     spec = run.spec
-    signal = layer_signal(spec.sizes, frame)
+    signal = layer_signal(r)
     ratio = per_layer = math.nan
     if len(signal) >= 2 and signal[-1] > 0:
         with np.errstate(over="ignore", invalid="ignore"):
             ratio = float(signal[0] / signal[-1])
             per_layer = ratio ** (1 / (len(signal) - 1))
     index = max(len(spec.shape) - 1, 0)
-    w, g = full_value(frame["wn"][index]), full_value(frame["gn"][index])
+    w, g = float(r.weight_norms[index]), float(r.grad_norms[index])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         step = float(spec.lr * g / w) if w > 0 else math.inf
     growth = bool(ratio > GROWTH)

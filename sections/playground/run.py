@@ -11,15 +11,20 @@ only move a pointer over the trained timeline, so the network at epoch ``N`` dep
 on the settings and the seed alone: a shared link reproduces it however it was played.
 
 Every ``Run.stride``-th epoch of a chunk becomes a *frame* (:mod:`sections.playground.frames`,
-numbers from :func:`core.network_view.snapshot_views`); the frames of the last
-:data:`KEEP_CHUNKS` chunks are kept, so that a pause at the epoch the browser shows
-can show that very network.
+numbers from :func:`core.network_view.snapshot_views`, all of a chunk's snapshots in
+one stacked pass); the frames of the last :data:`KEEP_CHUNKS` requests' chunks are kept,
+so that a pause at the epoch the browser shows can show that very network. Beside each
+frame the run keeps its :class:`~sections.playground.frames.Reading` (what the page under
+the diagram reads, never sent).
 
 Limits
 ------
-One request trains at most one chunk; one press of Play trains at most
-:data:`MAX_PLAY` epochs, a network at most :data:`MAX_EPOCHS`; a session gets a
-chunk at most every :data:`MIN_INTERVAL` seconds. So a long play is a series of short
+Play trains one chunk; a request for more frames trains :func:`chunks_per_request`
+(two for a network whose frames are small, so that the per-request overhead is paid
+half as often); while a play waits for the budget the answer carries
+:func:`wait_hint`, when to ask again. One press of Play trains at most
+:data:`MAX_PLAY` epochs, a network at most :data:`MAX_EPOCHS`; a session gets new
+chunks at most every :data:`MIN_INTERVAL` seconds. So a long play is a series of short
 requests, and other sessions are served between them. Training that diverges stops.
 
 What a chunk costs is the compute guard's model (:mod:`ui.guard`, seconds of one core:
@@ -57,14 +62,25 @@ from core.features import expand
 from core.mlp import MLP, Params
 from core.network_view import snapshot_views
 from sections.playground.data import PLANE_EXTENT, PlaneData
-from sections.playground.frames import OUTPUT_RESOLUTION, encode, frame_stride, node_resolution, static_part
+from sections.playground.frames import (
+    OUTPUT_RESOLUTION,
+    Reading,
+    WireFrame,
+    encode,
+    frame_stride,
+    node_resolution,
+    reading,
+    static_part,
+)
 from sections.playground.settings import DEFAULTS, PlaygroundSettings, Training
 from ui.guard import Work, fit_work, frame_work
 
 #: Epochs one request trains.
 CHUNK = 25
-#: Chunks whose frames are kept for a pause.
+#: Requests' worth of chunks whose frames are kept for a pause.
 KEEP_CHUNKS = 2
+#: Most chunks one request for more frames trains (:func:`chunks_per_request`).
+REQUEST_CHUNKS = 2
 #: Epochs one press of Play trains before playback pauses by itself.
 MAX_PLAY = 1000
 #: Epochs a network may train in all (then Reset or change a setting).
@@ -213,6 +229,23 @@ class PlayBudget:
         self.tokens, self.at = self.level(now) - cost, now
 
 
+def chunks_per_request(spec: RunSpec, plane: PlaneData) -> int:
+    """Chunks a request for more frames trains: :data:`REQUEST_CHUNKS` when together they
+    cost no more than one request may (:data:`CHUNK_SECONDS`, in the guard's model) and
+    their frames still fit in one message (``frames.CHUNK_BYTES``) at the run's stride;
+    else one.
+
+    Each request costs the server a fragment rerun on top of its chunks (the component's
+    data is serialised and hashed, the message sent): fewer, larger requests pay that
+    less often. Chunks stay the unit of training (aligned, each with its own seed), so
+    the network at epoch N is the same however many a request trains.
+    """
+    k = REQUEST_CHUNKS
+    cheap = k * chunk_work(spec, plane).seconds() <= CHUNK_SECONDS * (1 + 1e-9)
+    small = frame_stride(spec.sizes, k * spec.chunk) <= frame_stride(spec.sizes, spec.chunk)
+    return k if cheap and small else 1
+
+
 def chunk_seed(seed: int, chunk: int) -> int:
     """The shuffling seed of chunk ``chunk`` of a run seeded ``seed``: the same on every machine."""
     return int(np.random.SeedSequence([seed, chunk]).generate_state(1)[0])
@@ -254,7 +287,9 @@ class Run:
     diverged_at: int | None = None
     #: Why playback stopped by itself: "diverged", "play_cap" or "limit" (None while it may go on).
     stop: str | None = None
-    frames: dict[int, dict[str, Any]] = field(default_factory=dict)
+    frames: dict[int, WireFrame] = field(default_factory=dict)
+    #: What the page under the diagram reads of each kept frame's state (never sent).
+    readings: dict[int, Reading] = field(default_factory=dict)
     params: dict[int, Params] = field(default_factory=dict)
     train_loss: list[float] = field(default_factory=list)
     test_loss: list[float] = field(default_factory=list)
@@ -273,6 +308,8 @@ class Run:
     waited: float = 0.0
     #: Whether this play has waited for the budget (the page then says so).
     paced: bool = False
+    #: Chunks a request for more frames trains (:func:`chunks_per_request`).
+    per_request: int = 1
 
     @property
     def chunk(self) -> int:
@@ -290,18 +327,11 @@ def _inputs(spec: RunSpec, plane: PlaneData) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _views(spec: RunSpec, net: MLP, plane: PlaneData, snaps: Mapping[int, Params]) -> list[dict]:
+    """The snapshots' views, each with its ``test_loss`` when there are test points."""
+    test = (plane.X_test, plane.y_test) if len(plane.y_test) else None
     return snapshot_views(net, snaps, plane.X_train, plane.y_train, list(spec.features),
                           extent=PLANE_EXTENT, resolution=node_resolution(spec.sizes),
-                          output_resolution=OUTPUT_RESOLUTION)
-
-
-def _test_loss(net: MLP, params: Params, plane: PlaneData, X_test: np.ndarray) -> float | None:
-    if not len(plane.y_test):
-        return None
-    probe = net.copy()
-    probe.set_params(params)
-    with np.errstate(all="ignore"):
-        return float(probe.loss(X_test, plane.y_test))
+                          output_resolution=OUTPUT_RESOLUTION, test=test)
 
 
 def new_run(spec: RunSpec, plane: PlaneData) -> Run:
@@ -310,10 +340,10 @@ def new_run(spec: RunSpec, plane: PlaneData) -> Run:
     params = net.get_params()
     view = _views(spec, net, plane, {0: params})[0]
     run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex,
-              chunk_cost=chunk_work(spec, plane).seconds())
-    _, X_test = _inputs(spec, plane)
-    test = _test_loss(net, params, plane, X_test)
+              chunk_cost=chunk_work(spec, plane).seconds(), per_request=chunks_per_request(spec, plane))
+    test = view.get("test_loss")
     run.frames[0] = encode(view, 0, test, {}, spec.marked_layers, spec.dead_layers)
+    run.readings[0] = reading(view)
     run.params[0] = params
     run.train_loss = [float(view["loss"])]
     run.test_loss = [np.nan if test is None else test]
@@ -353,7 +383,7 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
     run.waited = 0.0
     spec, before = run.spec, run.trained
     epochs = min(spec.chunk - before % spec.chunk, MAX_EPOCHS - before)
-    X_train, X_test = _inputs(spec, plane)
+    X_train, _ = _inputs(spec, plane)
     wanted = [e for e in range(1, epochs + 1) if (before + e) % run.stride == 0] + [epochs]
     h = run.net.fit(X_train, plane.y_train, epochs=epochs, lr=spec.lr, optimizer="sgd",
                     batch_size=spec.batch, snapshot_epochs=wanted,
@@ -362,9 +392,9 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
     for view in _views(spec, run.net, plane, snaps):
         epoch = view["epoch"]
         _note_dead(run, view, epoch)
-        test = _test_loss(run.net, snaps[epoch], plane, X_test)
-        run.frames[epoch] = encode(view, epoch, test, run.dead_since, spec.marked_layers,
+        run.frames[epoch] = encode(view, epoch, view.get("test_loss"), run.dead_since, spec.marked_layers,
                                    spec.dead_layers)
+        run.readings[epoch] = reading(view)
         run.params[epoch] = snaps[epoch]
     done = len(h.loss) - 1
     run.train_loss.extend(float(v) for v in h.loss[1:])
@@ -380,10 +410,20 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
     return True
 
 
+def wait_hint(run: Run, now: float | None = None) -> float:
+    """Seconds the browser should wait before asking for more frames: how long until the
+    session's budget holds the next chunk, while a play waits for it (0 otherwise)."""
+    if not (run.playing and run.paced) or blocked(run) is not None:
+        return 0.0
+    now = time.monotonic() if now is None else now
+    return run.budget.wait(run.chunk_cost, now)
+
+
 def _forget_old(run: Run) -> None:
-    keep_from = run.trained - KEEP_CHUNKS * run.chunk
+    keep_from = run.trained - KEEP_CHUNKS * run.per_request * run.chunk
     for epoch in [e for e in run.frames if e < keep_from and e != run.pointer]:
         del run.frames[epoch]
+        run.readings.pop(epoch, None)
         run.params.pop(epoch, None)
 
 
@@ -500,14 +540,18 @@ def command(run: Run, plane: PlaneData, cmd: Command | Mapping[str, Any], now: f
 
 
 def _feed(run: Run, plane: PlaneData, have: int, now: float, force: bool = False) -> str:
-    """Make sure frames after `have` are on their way: train a chunk when fewer than one are
-    ready. ``"app"`` the first time a play waits for the budget (the page then says so)."""
+    """Make sure frames after `have` are on their way: when fewer than a chunk's are ready,
+    train ``run.per_request`` chunks (one for Play, whose first frame should come soon).
+    ``"app"`` the first time a play waits for the budget (the page then says so)."""
     ready = _ahead(run, have)
     soon = force or now - run.last_chunk >= MIN_INTERVAL
     scope = "fragment"
     if len(ready) * run.stride < run.chunk and soon:
         said = run.paced
-        train_chunk(run, plane, now)
+        for k in range(1 if force else run.per_request):
+            # A further chunk only when the budget holds it now: the play is not waiting.
+            if (k and not run.budget.allows(run.chunk_cost, now)) or not train_chunk(run, plane, now):
+                break
         ready = _ahead(run, have)
         if run.paced and not said:
             scope = "app"

@@ -18,10 +18,6 @@ from ui.frame import Frame
 from ui.i18n import Translator, shown_name
 from ui.references import cite
 
-#: The paper that introduced or named each activation the page can show.
-SOURCES = {"relu": "nair2010", "leaky_relu": "maas2013", "elu": "clevert2016",
-           "gelu": "hendrycks2016", "silu": "elfwing2018"}
-
 
 def draw(s: ShapesSettings, fr: Frame) -> None:
     t = fr.t
@@ -47,7 +43,7 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
 
 def cited(t: Translator, names: tuple[str, ...]) -> None:
     """One line naming the papers behind the activations shown (nothing if none has one)."""
-    keys = [SOURCES[n] for n in names if n in SOURCES]
+    keys = [key for n in names if (key := ACTIVATIONS[n].source)]
     if keys:
         st.caption(cite(t, *keys))
 

@@ -37,6 +37,7 @@ from sections.vanishing.readings import change, sci
 from sections.vanishing.settings import BUDGET, NAME, Setup, VanishingSettings
 from ui.cache import memo_run, view_memo
 from ui.charts import compiled, finite_positive, line_chart
+from ui.charts.palette import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION
 from ui.export import Block, Weights, chart_block, chart_row, run_settings
 from ui.frame import Frame
 from ui.guard import Budget, budget_epochs, note_budget
@@ -69,10 +70,10 @@ SPREAD_KEPT = 0.1
 MODE_GAP = 0.1
 #: A normalised network's signal "grows on its way to the input" past this factor.
 SIGNAL_GROWS = 10.0
-VARIANT_COLOURS = {"plain": "#7F7F7F", "residual": "#E69F00", "layer": "#56B4E9",
-                   "batch": "#009E73", "residual_layer": "#CC79A7",
-                   "low": "#009E73", "high": "#E69F00", "mixed": "#0072B2",
-                   "he": "#009E73", "scaled": "#D55E00", "clipped": "#0072B2"}
+VARIANT_COLOURS = {"plain": GREY, "residual": ORANGE, "layer": SKY,
+                   "batch": GREEN, "residual_layer": PURPLE,
+                   "low": GREEN, "high": ORANGE, "mixed": BLUE,
+                   "he": GREEN, "scaled": VERMILLION, "clipped": BLUE}
 
 
 def draw(s: VanishingSettings, fr: Frame) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.activations import ACTIVATIONS
 from core.gradients import layer_statistics
 from core.mlp import MLP
 from sections.vanishing.compute import split
@@ -36,10 +37,6 @@ VARIANTS: dict[str, tuple[bool, str | None]] = {
     "batch": (False, "batch"),
     "residual_layer": (True, "layer"),
 }
-#: The initialisation commonly paired with each activation (Glorot for the
-#: tanh-like ones it was derived for, He for the rectifiers).
-PAIRED_INIT = {"sigmoid": "glorot_uniform", "tanh": "glorot_uniform", "identity": "glorot_uniform",
-               "softplus": "he_normal"}
 #: Too-large initialisations of the exploding-gradient experiment: code -> factor on He.
 SCALES = {"he": 1.0, "he2": 2.0, "he4": 4.0}
 #: Perturbed copies trained beside every judged run, and how far their initial weights
@@ -49,7 +46,8 @@ PERTURBATION = 1e-12
 
 
 def paired_init(act: str) -> str:
-    return PAIRED_INIT.get(act, "he_normal")
+    """The initialisation commonly paired with `act` (:attr:`Activation.paired_init`)."""
+    return ACTIVATIONS[act].paired_init
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Every chart the app draws is built here; pages say *what* to draw, never *how*.
 
-* :mod:`ui.charts.palette` — one colour per activation (also the theme's
-  palette), class colours, colour ramps.
+* :mod:`ui.charts.palette` — every colour the app draws and the one colour
+  language (class and sign, gradient sizes, activations) its docstring states.
 * :mod:`ui.charts.lines` — :func:`line_chart`, the one builder for curves
   (dashes, log axes, bands, reference lines), and helpers to thin and clean
   curve data.
@@ -29,28 +29,33 @@ from ui.charts.lines import (
 )
 from ui.charts.palette import (
     ACTIVATION_COLOURS,
-    BLUE_ORANGE,
     CLASS_COLOURS,
+    GRADIENT_RAMP,
+    SIGN_RAMP,
     VIRIDIS,
     activation_colour,
     activation_scale,
+    class_scale,
     colour_scale,
+    probability_scale,
 )
 from ui.charts.spec import SPEC_CACHE_ENTRIES, compiled, inline_spec, vega_spec
 
 __all__ = [
     "ACTIVATION_COLOURS",
-    "BLUE_ORANGE",
     "CLASS_COLOURS",
+    "GRADIENT_RAMP",
     "MAP_OPACITY",
     "MAX_POINTS",
     "POINT_MARKS",
+    "SIGN_RAMP",
     "SPEC_CACHE_ENTRIES",
     "VIRIDIS",
     "activation_colour",
     "activation_legend",
     "activation_scale",
     "boundary_chart",
+    "class_scale",
     "colour_scale",
     "compiled",
     "downsample",
@@ -61,5 +66,6 @@ __all__ = [
     "only",
     "png_bytes",
     "probability_png",
+    "probability_scale",
     "vega_spec",
 ]

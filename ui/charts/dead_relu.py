@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.images import image_heatmap
+from ui.charts.palette import ALIVE, DEAD, DEAD_RAMP, INK, SERIES
 from ui.i18n import Translator
 
 P = "dead_relu"
-DEAD_COLOUR, ALIVE_COLOUR = "#D55E00", "#009E73"
 
 
 def heatmap_height(n_layers: int) -> int:
@@ -29,7 +29,7 @@ def dead_heatmap(t: Translator, frac: np.ndarray) -> alt.LayerChart:
     """Epoch x layer share of dead units (one image; layer 1 at the bottom)."""
     return image_heatmap(frac, x_title=t("common.axis.epoch"), y_title=t(f"{P}.s1.layer_axis"),
                          value_title=t(f"{P}.s1.dead_axis"), domain=(0.0, 1.0),
-                         stops=("#ffffff", "#a50f15"), legend_format=".0%",
+                         stops=DEAD_RAMP, legend_format=".0%",
                          height=heatmap_height(frac.shape[1]))
 
 
@@ -37,7 +37,7 @@ def _state_colour(t: Translator, legend: bool) -> alt.Color:
     return alt.Color("state:N", title=t(f"{P}.s2.state"),
                      legend=alt.Undefined if legend else None,
                      scale=alt.Scale(domain=[t(f"{P}.s2.alive"), t(f"{P}.s2.dead")],
-                                     range=[ALIVE_COLOUR, DEAD_COLOUR]))
+                                     range=[ALIVE, DEAD]))
 
 
 def unit_chart(t: Translator, frame: pd.DataFrame) -> alt.LayerChart:
@@ -51,9 +51,9 @@ def unit_chart(t: Translator, frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(x=x, color=_state_colour(t, legend=True), tooltip=tips)
     rule = base.mark_rule(strokeWidth=2).encode(y=alt.Y("min:Q", title=y_title), y2=alt.Y2("max:Q"))
     box = base.mark_bar(size=14, opacity=0.8).encode(y=alt.Y("q25:Q"), y2=alt.Y2("q75:Q"))
-    mid = base.mark_tick(color="black", size=16, thickness=2).encode(y=alt.Y("median:Q"))
+    mid = base.mark_tick(color=INK, size=16, thickness=2).encode(y=alt.Y("median:Q"))
     zero = alt.Chart(pd.DataFrame({"z": [0.0]})).mark_rule(
-        color="black", strokeDash=[4, 3]).encode(y=alt.Y("z:Q"))
+        color=INK, strokeDash=[4, 3]).encode(y=alt.Y("z:Q"))
     return alt.layer(rule, box, mid, zero).properties(height=260)
 
 
@@ -70,7 +70,7 @@ def fires_chart(fires: pd.DataFrame, n_train: int, t: Translator) -> alt.Chart:
 def born_chart(t: Translator, frame: pd.DataFrame) -> alt.LayerChart:
     """P(born dead) against depth, one line per width, with its 95% interval shaded."""
     colour = alt.Color("width:O", title=t(f"{P}.s4.width_legend"),
-                       scale=alt.Scale(scheme="dark2"))
+                       scale=alt.Scale(range=list(SERIES)))
     base = alt.Chart(frame).encode(x=alt.X("depth:Q", title=t(f"{P}.s4.depth_axis")),
                                    color=colour)
     band = base.mark_area(opacity=0.15).encode(

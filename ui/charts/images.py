@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from ui.charts.palette import BLUE_ORANGE, CLASS_COLOURS, VIRIDIS
+from ui.charts.palette import GRADIENT_RAMP, INK, SIGN_RAMP, class_scale, probability_scale
 
 #: Opacity of the probability map, so the data and grid lines read on top of it.
 MAP_OPACITY = 0.6
@@ -27,7 +27,8 @@ MAP_OPACITY = 0.6
 def probability_png(grid: pd.DataFrame) -> str:
     """A probability map on a regular grid as a PNG ``data:`` URL.
 
-    One pixel per grid point, coloured with :data:`BLUE_ORANGE` over ``[0, 1]``
+    One pixel per grid point, coloured with :data:`~ui.charts.palette.SIGN_RAMP`
+    over ``[0, 1]`` (class 0 orange, class 1 blue)
     at :data:`MAP_OPACITY` (NaN is drawn as 0.5). The browser stretches the
     image over the plotting area; a single image is drawn and re-drawn far
     faster than thousands of Vega rectangles (the map is redrawn on every
@@ -42,7 +43,7 @@ def probability_png(grid: pd.DataFrame) -> str:
     ys, row = np.unique(grid["x2"].to_numpy(), return_inverse=True)
     p = np.full((len(ys), len(xs)), 0.5)
     p[len(ys) - 1 - row, col] = np.nan_to_num(grid["p"].to_numpy(dtype=float), nan=0.5)
-    return _png_url(_ramp(p, BLUE_ORANGE, MAP_OPACITY))
+    return _png_url(_ramp(p, SIGN_RAMP, MAP_OPACITY))
 
 
 def _ramp(unit: np.ndarray, stops: Sequence[str], opacity: float = 1.0) -> np.ndarray:
@@ -113,14 +114,14 @@ def boundary_chart(
                                      "x2": domain2[:1] * 2})).mark_point(opacity=0).encode(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
         color=alt.Color("p:Q", title=prob_title,
-                        scale=alt.Scale(scheme="blueorange", domain=[0, 1])),
+                        scale=probability_scale()),
     )
     # Labels as strings: a Vega domain of "0", "1" does not match integer 0, 1.
     points = points.assign(label=points["label"].astype(str))
     labels = sorted(points["label"].unique().tolist())
     dots = (
         alt.Chart(points)
-        .mark_point(size=28, filled=True, stroke="#1a1a1a", strokeWidth=0.6, opacity=1)
+        .mark_point(size=28, filled=True, stroke=INK, strokeWidth=0.6, opacity=1)
         .encode(
             x=alt.X("x1:Q"),
             y=alt.Y("x2:Q"),
@@ -128,7 +129,7 @@ def boundary_chart(
             color=alt.Color(
                 "label:N",
                 title=class_title,
-                scale=alt.Scale(domain=labels, range=list(CLASS_COLOURS[: len(labels)])),
+                scale=class_scale(labels),
                 legend=alt.Legend(orient="bottom"),
             ),
         )
@@ -144,7 +145,7 @@ def image_heatmap(
     y_title: str,
     value_title: str,
     domain: tuple[float, float],
-    stops: Sequence[str] = VIRIDIS,
+    stops: Sequence[str] = GRADIENT_RAMP,
     log: bool = False,
     legend_format: str | None = None,
     height: int = 240,
@@ -165,7 +166,8 @@ def image_heatmap(
     domain : (float, float)
         The values at the two ends of the colour scale (clipped beyond).
     stops : sequence of str
-        Hex colours, evenly spaced from the low to the high end.
+        Hex colours from :mod:`ui.charts.palette`, evenly spaced from the low to the
+        high end; by default the gradient-size ramp (pale = small, dark = large).
     log : bool
         Colour by ``log10`` of the value (values must be positive; others are blank).
     """
@@ -195,8 +197,9 @@ def image_heatmap(
     )
     # The colour legend: an invisible two-point layer on the same colour scale.
     ends = [float(domain[0]), float(domain[1])]
-    scale = alt.Scale(type="log", range=list(stops), nice=False) if log else alt.Scale(
-        range=list(stops), nice=False, zero=False)
+    # Interpolated in RGB, as the picture's pixels are (see :func:`_ramp`).
+    scale = alt.Scale(type="log", range=list(stops), nice=False, interpolate="rgb") if log else \
+        alt.Scale(range=list(stops), nice=False, zero=False, interpolate="rgb")
     legend = alt.Chart(pd.DataFrame({"v": ends, "x": [0.0, 0.0], "y": [1.0, 1.0]})).mark_point(
         opacity=0).encode(
         x=alt.X("x:Q"), y=alt.Y("y:Q"),

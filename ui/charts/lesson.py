@@ -2,7 +2,8 @@
 
 Every colour comes from the palette: a series that stands for an activation's usual
 partner takes that activation's colour (He initialisation and the residual network
-with ReLU's green), the rest the neutral grey and the class colours.
+with ReLU's green), the rest the neutral grey and series colours (never the class
+colours, which mean class 0 and class 1 on every page).
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import altair as alt
 import pandas as pd
 
 from ui.charts.lines import line_chart
-from ui.charts.palette import ACTIVATION_COLOURS, CLASS_COLOURS
+from ui.charts.palette import ACTIVATION_COLOURS, BLUE, VERMILLION
 
 #: Series code -> colour, for the lesson's charts whose series are not activations.
 SERIES_COLOURS: dict[str, str] = {
-    "level": CLASS_COLOURS[0],
-    "spread": CLASS_COLOURS[1],
+    "level": BLUE,
+    "spread": VERMILLION,
     "glorot_uniform": ACTIVATION_COLOURS["identity"],
     "he_normal": ACTIVATION_COLOURS["relu"],
     "plain": ACTIVATION_COLOURS["identity"],

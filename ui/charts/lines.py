@@ -19,7 +19,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts.palette import colour_scale
+from ui.charts.palette import REFERENCE, colour_scale
 from ui.i18n import Translator, act_labels
 
 #: Most points a curve sends to the browser per series (see :func:`downsample`).
@@ -28,7 +28,7 @@ MAX_POINTS = 400
 #: every other one of the default 60 epochs.
 POINT_MARKS = 30
 #: Colour of a reference curve (a bound, a theory line).
-REFERENCE_COLOUR = "#444444"
+REFERENCE_COLOUR = REFERENCE  # a reference curve (a bound, a best case)
 
 
 def downsample(frame: pd.DataFrame, by: str | list[str] | None, limit: int = MAX_POINTS) -> pd.DataFrame:

@@ -8,16 +8,22 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.lines import line_chart
-from ui.charts.palette import ACTIVATION_COLOURS, CLASS_COLOURS
+from ui.charts.palette import (
+    ACTIVATION_COLOURS,
+    INK,
+    OTHER_COLOUR,
+    REGION_COLOURS,
+    SAMPLE,
+    VERMILLION,
+    class_scale,
+)
 from ui.i18n import Translator
 
 P = "piecewise"
-KINK_COLOUR = "#D55E00"
+#: The kinks of a network's curve.
+KINK_COLOUR = VERMILLION
 #: Pixels one legend entry takes below a chart (see :func:`series_chart`).
 LEGEND_ROW = 22
-REGION_PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948",
-                  "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#86BCB6", "#F1CE63",
-                  "#D37295", "#A0CBE8", "#FFBE7D", "#8CD17D")
 
 
 def fit_chart(res: dict, snap: dict, t: Translator, act: str) -> alt.LayerChart:
@@ -45,11 +51,11 @@ def fit_chart(res: dict, snap: dict, t: Translator, act: str) -> alt.LayerChart:
     layers = [
         alt.Chart(bounds).mark_point(opacity=0).encode(
             x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t, scale=scale)),
-        alt.Chart(samples).mark_circle(size=16, color="#999999", opacity=0.7)
+        alt.Chart(samples).mark_circle(size=16, color=SAMPLE, opacity=0.7)
         .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
-        alt.Chart(target).mark_line(color="#333333", strokeDash=[5, 4], strokeWidth=1.5)
+        alt.Chart(target).mark_line(color=INK, strokeDash=[5, 4], strokeWidth=1.5)
         .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
-        alt.Chart(net).mark_line(color=ACTIVATION_COLOURS.get(act, "#009E73"), strokeWidth=2.5)
+        alt.Chart(net).mark_line(color=ACTIVATION_COLOURS.get(act, OTHER_COLOUR), strokeWidth=2.5)
         .encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
         # Always a layer (empty without kinks), so the spec keeps its shape.
         alt.Chart(kinks).mark_point(shape="diamond", size=45, filled=True, color=KINK_COLOUR)
@@ -68,12 +74,12 @@ def hinge_chart(terms: pd.DataFrame, total: pd.DataFrame, x: np.ndarray, y: np.n
     x_t, y_t = t(f"{P}.axis.x"), t(f"{P}.axis.y")
     base = alt.Chart(terms).mark_line(strokeWidth=1.3, opacity=0.8).encode(
         x=alt.X("x:Q", title=x_t), y=alt.Y("y:Q", title=y_t),
-        color=alt.Color("s:N", title=unit_label, legend=None, scale=alt.Scale(scheme="tableau20")),
+        color=alt.Color("s:N", title=unit_label, legend=None, scale=alt.Scale(range=list(REGION_COLOURS))),
         tooltip=[alt.Tooltip("s:N", title=unit_label)])
     top = alt.Chart(total).mark_line(strokeWidth=3, color=ACTIVATION_COLOURS["relu"]).encode(
         x=alt.X("x:Q"), y=alt.Y("y:Q"), tooltip=[alt.Tooltip("s:N", title=" ")])
     dots = alt.Chart(pd.DataFrame({"x": x, "y": y})).mark_circle(
-        size=12, color="#999999", opacity=0.6).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
+        size=12, color=SAMPLE, opacity=0.6).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
     return alt.layer(dots, base, top).properties(height=300)
 
 
@@ -85,7 +91,7 @@ def region_chart(res: dict, snap: dict, t: Translator) -> alt.LayerChart:
     boundary pieces as rows a1, a2, b1, b2).
     """
     pts, half = res["points"], 0.51 * res["step"]
-    colours = np.array(REGION_PALETTE)[(snap["labels"] * 7) % len(REGION_PALETTE)]
+    colours = np.array(REGION_COLOURS)[(snap["labels"] * 7) % len(REGION_COLOURS)]
     grid = pd.DataFrame({"x1a": pts[:, 0] - half, "x1b": pts[:, 0] + half,
                          "x2a": pts[:, 1] - half, "x2b": pts[:, 1] + half,
                          "c": colours, "r": snap["labels"]})
@@ -99,16 +105,16 @@ def region_chart(res: dict, snap: dict, t: Translator) -> alt.LayerChart:
         color=alt.Color("c:N", scale=None),
         tooltip=[alt.Tooltip("r:Q", title=t(f"{P}.regions.region"))])
     lines = alt.Chart(pd.DataFrame(snap["segments"], columns=["a1", "a2", "b1", "b2"])).mark_rule(
-        color="#111111", strokeWidth=2.5).encode(
+        color=INK, strokeWidth=2.5).encode(
             x=alt.X("a1:Q"), y=alt.Y("a2:Q"), x2=alt.X2("b1:Q"), y2=alt.Y2("b2:Q"))
     labels = [str(v) for v in sorted(np.unique(res["y"]))]
     data = pd.DataFrame({"x1": res["X"][:, 0], "x2": res["X"][:, 1],
                          "label": res["y"].astype(str)})
-    dots = alt.Chart(data).mark_point(size=22, filled=True, stroke="#222222", strokeWidth=0.6,
+    dots = alt.Chart(data).mark_point(size=22, filled=True, stroke=INK, strokeWidth=0.6,
                                       opacity=1).encode(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
         color=alt.Color("label:N", title=t(f"{P}.regions.class"),
-                        scale=alt.Scale(domain=labels, range=list(CLASS_COLOURS[:len(labels)])),
+                        scale=class_scale(labels),
                         legend=alt.Legend(orient="bottom")),
         shape=alt.Shape("label:N", scale=alt.Scale(domain=labels), legend=None))
     return alt.layer(heat, dots, lines).resolve_scale(color="independent").properties(height=420)

@@ -9,7 +9,14 @@ import pandas as pd
 
 from ui.charts.images import boundary_chart
 from ui.charts.lines import label_expression, line_chart
-from ui.charts.palette import ACTIVATION_COLOURS, activation_colour, activation_scale
+from ui.charts.palette import (
+    ACTIVATION_COLOURS,
+    INK,
+    INK_SOFT,
+    SAMPLE,
+    activation_colour,
+    activation_scale,
+)
 from ui.i18n import Translator, act_labels
 
 P = "shapes"
@@ -68,7 +75,7 @@ def _hover_rule(data: dict[str, dict], show_deriv: bool, nearest, t: Translator)
         if show_deriv:
             wide[f"{name}_df"] = d["df"]
             tips.append(alt.Tooltip(f"{name}_df:Q", title=f"{label}: {df_label}", format=".4f"))
-    return alt.Chart(wide.iloc[::2 * DRAW_EVERY]).mark_rule(color="#555555").encode(
+    return alt.Chart(wide.iloc[::2 * DRAW_EVERY]).mark_rule(color=INK_SOFT).encode(
         x=alt.X("x:Q"), tooltip=tips,
         # What alt.when(nearest).then(0.5).otherwise(0) builds, without its slow
         # schema look-up (~40 ms a call).
@@ -122,9 +129,9 @@ def _marks(data: dict[str, dict], show_deriv: bool, t: Translator) -> list[alt.C
         m = pd.DataFrame(rows, columns=["x", "y", "label"]).astype({"x": float, "y": float})
         base = alt.Chart(m.drop_duplicates()).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"))
         if point:
-            layers.append(base.mark_point(size=90, shape="diamond", filled=True, color="#222222"))
+            layers.append(base.mark_point(size=90, shape="diamond", filled=True, color=INK))
         layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=12,
-                                     color="#222222" if point else "#555555")
+                                     color=INK if point else INK_SOFT)
                       .encode(text=alt.Text("label:N")))
     return layers
 
@@ -141,13 +148,13 @@ def chain_chart(rows: pd.DataFrame, t: Translator) -> alt.LayerChart:
     x_enc = alt.X("L:Q", title=t(f"{P}.chain.x"))
     y_enc = alt.Y("value:Q", title=t(f"{P}.chain.y"), scale=alt.Scale(type="log"),
                   axis=alt.Axis(format=".0e"))
-    halo = alt.Chart(ref).mark_line(color="#999999", strokeWidth=8, opacity=0.35).encode(
+    halo = alt.Chart(ref).mark_line(color=SAMPLE, strokeWidth=8, opacity=0.35).encode(
         x=x_enc, y=y_enc,
         tooltip=[alt.Tooltip("L:Q", title="L"),
                  alt.Tooltip("value:Q", title=t(f"{P}.chain.ref"), format=".3~g")],
     )
     label = alt.Chart(ref[ref.L == 12]).mark_text(
-        align="left", dx=8, dy=-12, color="#555555", fontSize=13, fontWeight="bold"
+        align="left", dx=8, dy=-12, color=INK_SOFT, fontSize=13, fontWeight="bold"
     ).encode(x=alt.X("L:Q"), y=alt.Y("value:Q"), text=alt.TextValue(t(f"{P}.chain.ref")))
     best, rms = t(f"{P}.chain.best"), t(f"{P}.chain.rms")
     # Its own dash scale (not line_chart's): the best case must be the solid line in
@@ -186,6 +193,6 @@ def c1_chart(grid: pd.DataFrame, dots: pd.DataFrame, segment: np.ndarray | None,
                            class_title=t(f"{P}.c1.class"), step=step, height=320)
     if segment is not None:
         chart = chart + alt.Chart(pd.DataFrame(segment, columns=["x1", "x2"])).mark_line(
-            color="#111111", strokeWidth=2.5, strokeDash=[7, 4]
+            color=INK, strokeWidth=2.5, strokeDash=[7, 4]
         ).encode(x=alt.X("x1:Q"), y=alt.Y("x2:Q"))
     return chart

@@ -5,14 +5,15 @@
 // The module is loaded once per page, so `STATES` keeps one playback state per
 // mounted element: new data with the same key extends the animation instead of
 // restarting it. Playback shows one frame every 1000/fps ms and asks the server for
-// the next chunk of frames (`cmd` = {action: "more"}) while one chunk is still left.
+// the next chunk of frames (`cmd` = {action: "more"}) while one chunk is still left,
+// or, while the play waits for the session's budget, after the `wait` seconds it says.
 
 const STATES = new WeakMap();
-const NEG = [245, 147, 34]; // Playground's orange (negative, class 0)
-const MID = [232, 234, 235];
-const POS = [8, 119, 189]; // Playground's blue (positive, class 1)
-// A dark-to-bright ramp for gradient sizes on a log scale.
-const HEAT = [[40, 30, 60], [110, 40, 120], [200, 60, 90], [245, 140, 40], [250, 230, 90]];
+// The colours, from the payload (`colours`, ui/charts/palette.py, which states the
+// colour language): NEG orange = negative and class 0, POS blue = positive and class 1,
+// MID = 0; GRAD the gradient-size ramp, pale (tiny) to dark (large) on a log scale.
+let NEG = [0, 0, 0], MID = [0, 0, 0], POS = [0, 0, 0], GRAD = [[0, 0, 0], [0, 0, 0]];
+let PAL = {};
 const REQUEST_GAP_MS = 250;
 const PENDING_TIMEOUT_MS = 8000;
 const MAX_KEPT_FRAMES = 160;
@@ -36,6 +37,18 @@ function floats(b64) {
   return new Float32Array(u.buffer, 0, Math.floor(u.length / 4));
 }
 
+function hexRgb(hex) {
+  const h = String(hex || "").replace("#", "");
+  return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16) || 0);
+}
+
+function setColours(c) {
+  if (!c || PAL === c) return;
+  PAL = c;
+  NEG = hexRgb(c.negative); MID = hexRgb(c.neutral); POS = hexRgb(c.positive);
+  GRAD = (c.gradient || []).map(hexRgb);
+}
+
 function mix(a, b, t) {
   return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
 }
@@ -47,13 +60,14 @@ function diverging(t) {
 }
 
 function ramp(t) {
-  const c = Math.max(0, Math.min(1, t)) * (HEAT.length - 1);
-  const i = Math.min(Math.floor(c), HEAT.length - 2);
-  return mix(HEAT[i], HEAT[i + 1], c - i);
+  const c = Math.max(0, Math.min(1, t)) * (GRAD.length - 1);
+  const i = Math.min(Math.floor(c), GRAD.length - 2);
+  return mix(GRAD[i], GRAD[i + 1], c - i);
 }
 
 function rgb(c, alpha = 1) {
-  return `rgba(${c[0] | 0},${c[1] | 0},${c[2] | 0},${alpha})`;
+  const v = typeof c === "string" ? hexRgb(c) : c;
+  return `rgba(${v[0] | 0},${v[1] | 0},${v[2] | 0},${alpha})`;
 }
 
 function fmt(v) {
@@ -75,7 +89,7 @@ function create(root) {
     el: {
       epoch: q("epoch"), losses: q("losses"), status: q("status"), net: q("net"), out: q("out"),
       curve: q("curve"), legend: q("legend"), curveLegend: q("curve-legend"), tip: q("tip"),
-      hint: q("hint"), outTitle: q("out-title"),
+      hint: q("hint"), outTitle: q("out-title"), cbar: q("cbar"),
       play: root.querySelector('[data-cmd="play"]'), step: root.querySelector('[data-cmd="step"]'),
       reset: root.querySelector('[data-cmd="reset"]'), png: root.querySelector('[data-cmd="png"]'),
     },
@@ -134,6 +148,7 @@ function lastEpoch(s) {
 
 function receive(s, data) {
   s.data = data;
+  setColours(data.colours);
   const fresh = data.run !== s.run;
   if (fresh) {
     s.run = data.run;
@@ -146,6 +161,9 @@ function receive(s, data) {
   }
   if (data.seq !== s.seq) s.pending = false;
   s.seq = data.seq;
+  // The play waits for the session's share of the server: ask again when it says, not
+  // every REQUEST_GAP_MS (each ask is a rerun on the server).
+  if (data.wait > 0) s.nextRequestAt = Math.max(s.nextRequestAt, performance.now() + 1000 * data.wait);
   const last = lastEpoch(s);
   for (const f of data.frames || []) {
     if (!s.frames.length || f.e > last) s.frames.push(f);
@@ -225,7 +243,7 @@ function decoded(s, f) {
   const st = s.data.static;
   const res = st.res;
   f._d = {
-    heat: bytes(f.h), w: floats(f.w), b: floats(f.b), gw: floats(f.gw), gb: floats(f.gb),
+    heat: bytes(f.h), w: floats(f.w), b: floats(f.b), gw: floats(f.gw),
     gh: floats(f.gh), out: bytes(f.o), dead: new Map((f.d || []).map((r) => [r[0], r])),
     res,
   };
@@ -334,14 +352,16 @@ function blit(ctx, img, x, y, size, smooth) {
   ctx.drawImage(tmp, x, y, size, size);
 }
 
+// The log10 range a gradient view colours: `gradient_decades` powers of ten below the
+// largest value (smaller values take the palest colour).
 function logRange(values) {
   let top = -Infinity;
   for (const v of values) if (v > 0 && Number.isFinite(v)) top = Math.max(top, Math.log10(v));
-  return Number.isFinite(top) ? [top - 6, top] : null;
+  return Number.isFinite(top) ? [top - (PAL.gradient_decades || 6), top] : null;
 }
 
 function gradColour(v, range) {
-  if (!range || !(v > 0) || !Number.isFinite(v)) return [120, 120, 120];
+  if (!range || !(v > 0) || !Number.isFinite(v)) return hexRgb(PAL.no_gradient);
   return ramp((Math.log10(v) - range[0]) / (range[1] - range[0]));
 }
 
@@ -393,12 +413,12 @@ function drawNet(s, f) {
     const m = nodeMap(s, f, k);
     blit(ctx, heatImage(ctx, m.q, res, m.lo, m.hi), n.x, n.y, L.node, false);
     ctx.lineWidth = grad ? 3 : 1;
-    ctx.strokeStyle = grad ? rgb(gradColour(dd.gh[k], ghRange)) : "rgba(0,0,0,0.35)";
+    ctx.strokeStyle = grad ? rgb(gradColour(dd.gh[k], ghRange)) : rgb(PAL.ink, 0.35);
     ctx.strokeRect(n.x - 0.5, n.y - 0.5, L.node + 1, L.node + 1);
     const mark = dd.dead.get(k);
     if (mark) (mark[4] ? drawDead : drawBelow)(ctx, n, L.node);
     if (n.layer === 0) {
-      ctx.fillStyle = "#333";
+      ctx.fillStyle = PAL.ink;
       ctx.textAlign = "right";
       ctx.fillText(d.net.labels[n.unit] || "", n.x - 6, n.y + L.node / 2);
     }
@@ -409,7 +429,7 @@ function drawNet(s, f) {
 
 function drawDead(ctx, n, size) {
   ctx.save();
-  ctx.strokeStyle = "#c62828";
+  ctx.strokeStyle = PAL.dead;
   ctx.lineWidth = 2;
   ctx.setLineDash([4, 3]);
   ctx.strokeRect(n.x - 2, n.y - 2, size + 4, size + 4);
@@ -425,7 +445,7 @@ function drawDead(ctx, n, size) {
 // (Leaky ReLU, ELU, GELU, SiLU): a grey dashed frame, no cross, since it is not dead.
 function drawBelow(ctx, n, size) {
   ctx.save();
-  ctx.strokeStyle = "#546e7a";
+  ctx.strokeStyle = PAL.below;
   ctx.lineWidth = 2;
   ctx.setLineDash([4, 3]);
   ctx.strokeRect(n.x - 2, n.y - 2, size + 4, size + 4);
@@ -435,7 +455,7 @@ function drawBelow(ctx, n, size) {
 function drawHeaders(s, ctx) {
   const L = s.layout;
   const d = s.data;
-  ctx.fillStyle = "#333";
+  ctx.fillStyle = PAL.ink;
   ctx.textAlign = "center";
   ctx.font = "12px sans-serif";
   L.sizes.forEach((n, l) => {
@@ -449,13 +469,67 @@ function drawHeaders(s, ctx) {
 function drawNetLegend(s, ctx, grad, gwRange, ghRange) {
   const d = s.data;
   const el = s.el.legend;
+  s.el.cbar.hidden = !grad;
   if (grad) {
-    const range = gwRange ? [gwRange[0].toFixed(1), gwRange[1].toFixed(1)] : ["—", "—"];
-    el.textContent = fill(d.text.grad_legend, { lo: range[0], hi: range[1],
-      hlo: ghRange ? ghRange[0].toFixed(1) : "—", hhi: ghRange ? ghRange[1].toFixed(1) : "—" });
+    el.textContent = d.text.grad_legend;
+    drawColourBars(s, [[d.text.grad_bar_w, gwRange], [d.text.grad_bar_h, ghRange]]);
   } else {
     el.textContent = d.text.weight_legend;
   }
+}
+
+const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+function powerOfTen(k) {
+  return "10" + String(k).split("").map((ch) => SUPERSCRIPT[ch] ?? ch).join("");
+}
+
+// The gradient view's colour bars, one per row of [label, log10 range]: the ramp from
+// pale (the range's low end) to dark (its largest value), with a tick and a label at
+// every power of ten inside the range; beside the first, a swatch for "no gradient at all".
+function drawColourBars(s, rows) {
+  const T = s.data.text;
+  const width = Math.min(Math.max(320, s.el.net.parentElement.clientWidth || 600), 640);
+  const rowH = 40, labelW = 150, swatchW = 110, barH = 12;
+  const barW = width - labelW - swatchW - 16;
+  const ctx = sizeCanvas(s.el.cbar, width, rowH * rows.length);
+  ctx.clearRect(0, 0, width, rowH * rows.length);
+  ctx.font = "11px sans-serif";
+  rows.forEach(([label, range], r) => {
+    const y = r * rowH + 6;
+    ctx.fillStyle = PAL.ink;
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    ctx.fillText(label || "", 0, y + barH / 2);
+    const x0 = labelW;
+    for (let i = 0; i < barW; i++) {
+      ctx.fillStyle = rgb(ramp(i / (barW - 1)));
+      ctx.fillRect(x0 + i, y, 1, barH);
+    }
+    ctx.strokeStyle = rgb(PAL.ink, 0.35);
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x0 - 0.5, y - 0.5, barW + 1, barH + 1);
+    ctx.fillStyle = PAL.ink;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    if (range) {
+      for (let k = Math.ceil(range[0]); k <= Math.floor(range[1]); k++) {
+        const x = x0 + ((k - range[0]) / (range[1] - range[0])) * barW;
+        ctx.fillRect(Math.round(x) - 0.5, y + barH, 1, 4);
+        ctx.fillText(powerOfTen(k), x, y + barH + 5);
+      }
+    } else {
+      ctx.fillText("—", x0 + barW / 2, y + barH + 5);
+    }
+    if (r > 0) return; // one swatch for both bars
+    const sx = x0 + barW + 16;
+    ctx.fillStyle = PAL.no_gradient;
+    ctx.fillRect(sx, y, 14, barH);
+    ctx.fillStyle = PAL.ink;
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    ctx.fillText(T.grad_bar_none || "", sx + 20, y + barH / 2);
+  });
 }
 
 function planeToPx(v, size, extent) {
@@ -498,9 +572,9 @@ function drawOutput(s, f) {
       ctx.stroke();
     }
   };
-  pts(d.points.train, "#fff");
-  if (d.view.show_test) pts(d.points.test, "#000");
-  ctx.fillStyle = "rgba(0,0,0,0.55)";
+  pts(d.points.train, PAL.paper);
+  if (d.view.show_test) pts(d.points.test, PAL.ring);
+  ctx.fillStyle = rgb(PAL.ink, 0.55);
   ctx.font = "10px sans-serif";
   ctx.textAlign = "left";
   ctx.textBaseline = "bottom";
@@ -526,7 +600,7 @@ function drawCurve(s, f) {
   let top = 0;
   for (const v of [...lt, ...lv]) if (v !== null && Number.isFinite(v)) top = Math.max(top, v);
   top = top > 0 ? top * 1.05 : 1;
-  ctx.strokeStyle = "rgba(0,0,0,0.15)";
+  ctx.strokeStyle = rgb(PAL.ink, 0.15);
   ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
   const line = (vals, colour) => {
     ctx.beginPath();
@@ -542,8 +616,8 @@ function drawCurve(s, f) {
     ctx.lineWidth = 1.6;
     ctx.stroke();
   };
-  line(lt, "#888");
-  line(lv, "#111");
+  line(lt, PAL.loss_train);
+  line(lv, PAL.loss_test);
   s.el.curveLegend.textContent = fill(d.text.curve_legend, { top: fmt(top) });
 }
 
@@ -713,20 +787,22 @@ function clickPlane(s, ev) {
 // ---------------------------------------------------------------- export
 
 function savePng(s) {
-  const net = s.el.net, out = s.el.out, curve = s.el.curve;
+  const net = s.el.net, out = s.el.out, curve = s.el.curve, cbar = s.el.cbar;
   const r = window.devicePixelRatio || 1;
   const pad = 12 * r, head = 28 * r;
+  const bars = cbar.hidden ? 0 : cbar.height + pad;
   const canvas = document.createElement("canvas");
   canvas.width = net.width + out.width + 3 * pad;
-  canvas.height = Math.max(net.height, out.height + curve.height + pad) + head + 2 * pad;
+  canvas.height = Math.max(net.height + bars, out.height + curve.height + pad) + head + 2 * pad;
   const ctx = canvas.getContext("2d");
-  ctx.fillStyle = "#fff";
+  ctx.fillStyle = PAL.paper;
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.fillStyle = "#222";
+  ctx.fillStyle = PAL.ink;
   ctx.font = `${16 * r}px sans-serif`;
   ctx.textBaseline = "top";
   ctx.fillText(s.el.epoch.textContent + "   " + s.el.losses.textContent, pad, pad);
   ctx.drawImage(net, pad, pad + head);
+  if (bars) ctx.drawImage(cbar, pad, pad + head + net.height + pad);
   ctx.drawImage(out, 2 * pad + net.width, pad + head);
   ctx.drawImage(curve, 2 * pad + net.width, 2 * pad + head + out.height);
   const a = document.createElement("a");
@@ -739,7 +815,8 @@ function savePng(s) {
 
 // ---------------------------------------------------------------- entry
 
-// Streamlit dims an element while its script reruns; while playing, the fragment holding
+// Streamlit dims an element while its script reruns (a Streamlit-internal hook, listed in
+// ui/internals.py: STALE_RULE is this rule); while playing, the fragment holding
 // this component reruns for every chunk, and a dimmed diagram would flicker. One rule
 // for the page keeps this component's container at full opacity.
 function keepBright() {

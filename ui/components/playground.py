@@ -21,6 +21,8 @@ from typing import Any
 
 import streamlit as st
 
+from ui.charts.palette import component_css
+
 _HERE = Path(__file__).resolve().parent
 NAME = "activation_lab_playground"
 
@@ -29,7 +31,10 @@ def _asset(ext: str) -> str:
     return (_HERE / f"playground.{ext}").read_text(encoding="utf-8")
 
 
-_COMPONENT = st.components.v2.component(NAME, html=_asset("html"), css=_asset("css"), js=_asset("js"))
+# The stylesheet's colours are CSS custom properties (--pg-*) from the palette; the
+# canvases' colours arrive in the payload (``colours``, ui.charts.palette.component_colours).
+_COMPONENT = st.components.v2.component(NAME, html=_asset("html"), css=component_css() + _asset("css"),
+                                        js=_asset("js"))
 
 
 def playground(data: dict[str, Any], *, key: str, on_command: Callable[[], None]) -> Any:
