@@ -59,6 +59,13 @@ __all__ = [
 #: of the activation's largest slope (for ReLU: inactive, ``f'(z) = 0``).
 SATURATION = 0.05
 
+#: float64 keeps about 16 significant digits, and a deep forward pass rounds at every
+#: layer. A spread across inputs below this share of the layer's typical size (the root
+#: mean square of its activations) is rounding noise, not a measurement: plain sigmoid at
+#: depth 50 computes a spread of about 4e-15 of its level where the linearised
+#: propagation gives 1e-33.
+ROUNDING = 100 * float(np.finfo(float).eps)  # ≈ 2.2e-14
+
 #: Gradient norms below this are reported as "underflow": at this size an update
 #: ``η · g`` cannot change any weight of order 1 in float64 (``1e-300 ≪ 2^−52``).
 TINY = 1e-30
@@ -88,6 +95,11 @@ class LayerStats:
         Fraction of (sample, unit) pairs of each hidden layer with
         ``|f'(ẑ)| < SATURATION · max|f'|``, for that layer's activation ``f`` and its
         input ``ẑ`` (the pre-activation ``z`` itself without normalisation).
+    slope_sq : ndarray of shape (L − 1,)
+        ``E[f'(ẑ)²]``, the mean over (sample, unit) pairs of the squared slope of each
+        hidden layer. Back-propagation through hidden layer ``l`` multiplies the
+        squared size of the signal by about ``fan_out · Var W · E[f'(ẑ_l)²]`` when
+        weights and slopes are independent (the mean-field estimate).
     """
 
     loss: float
@@ -97,6 +109,7 @@ class LayerStats:
     act_std: np.ndarray
     saturated: np.ndarray
     spread: np.ndarray
+    slope_sq: np.ndarray
 
 
 def layer_statistics(
@@ -127,12 +140,15 @@ def layer_statistics(
         grad_h = np.array([np.linalg.norm(d) for d in trace.dh[1:]], dtype=float)
         act_mean = np.array([float(np.mean(h)) for h in hidden_h], dtype=float)
         act_std = np.array([float(np.std(h)) for h in hidden_h], dtype=float)
+        slopes = [f.df(z) for f, z in zip(model.activations, trace.zhats, strict=True)]
         saturated = np.array([
-            float(np.mean(np.abs(f.df(z)) < saturation * f.max_slope))
-            for f, z in zip(model.activations, trace.zhats, strict=True)
+            float(np.mean(np.abs(d) < saturation * f.max_slope))
+            for f, d in zip(model.activations, slopes, strict=True)
         ], dtype=float)
         spread = np.array([float(np.mean(np.std(h, axis=0))) for h in hidden_h], dtype=float)
-    return LayerStats(float(trace.loss), grad_w, grad_h, act_mean, act_std, saturated, spread)
+        slope_sq = np.array([float(np.mean(np.square(d))) for d in slopes], dtype=float)
+    return LayerStats(float(trace.loss), grad_w, grad_h, act_mean, act_std, saturated, spread,
+                      slope_sq)
 
 
 def init_statistics(
@@ -166,8 +182,8 @@ def init_statistics(
     -------
     dict of ndarray
         ``loss`` of shape (S,), and ``grad_w`` (S, L), ``grad_h``, ``act_mean``,
-        ``act_std``, ``saturated``, ``spread`` (S, L − 1), one row per seed (the
-        fields of :class:`LayerStats`).
+        ``act_std``, ``saturated``, ``spread``, ``slope_sq`` (S, L − 1), one row per
+        seed (the fields of :class:`LayerStats`).
     """
     rows = [
         layer_statistics(
@@ -177,7 +193,7 @@ def init_statistics(
         )
         for s in seeds
     ]
-    fields = ("grad_w", "grad_h", "act_mean", "act_std", "saturated", "spread")
+    fields = ("grad_w", "grad_h", "act_mean", "act_std", "saturated", "spread", "slope_sq")
     out = {f: np.array([getattr(r, f) for r in rows], dtype=float) for f in fields}
     out["loss"] = np.array([r.loss for r in rows], dtype=float)
     return out
@@ -210,6 +226,21 @@ def geometric_band(values: npt.ArrayLike, axis: int = 0) -> tuple[np.ndarray, np
         hi = np.where(ok, v, -np.inf).max(axis=axis)
     none = count == 0
     return (np.where(none, np.nan, mid), np.where(none, np.nan, lo), np.where(none, np.nan, hi))
+
+
+def rounding_floor(level: npt.ArrayLike, level_std: npt.ArrayLike) -> np.ndarray:
+    """Per layer, the spread below which a measurement is rounding noise.
+
+    ``ROUNDING · √(mean² + std²)``: the root mean square of the layer's activations
+    (``LayerStats.act_mean``, ``act_std``) times :data:`ROUNDING`; NaN where not finite.
+    """
+    with np.errstate(all="ignore"):
+        return ROUNDING * np.hypot(np.asarray(level, dtype=float), np.asarray(level_std, dtype=float))
+
+
+def below_rounding(value: float, floor: float) -> bool:
+    """Is a measured spread rounding noise? (False when either number is not finite.)"""
+    return math.isfinite(value) and math.isfinite(floor) and value <= floor
 
 
 def first_last_ratio(grad_w: npt.ArrayLike) -> float:

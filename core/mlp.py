@@ -119,6 +119,8 @@ Array = npt.NDArray[np.floating]
 OUTPUTS: tuple[str, ...] = ("sigmoid", "softmax", "identity", "sigmoid_mse")
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 NORMS: tuple[str | None, ...] = (None, "layer", "batch")
+#: What :meth:`MLP.fit` records per epoch (``record=``): everything, the loss, or the ends only.
+RECORDS: tuple[str, ...] = ("all", "loss", "ends")
 #: ε under the square root of the normalisation (PyTorch's default for both norms).
 NORM_EPS = 1e-5
 #: Weight of the newest batch in batch norm's running averages (PyTorch's default).
@@ -1253,6 +1255,7 @@ class MLP:
         snapshot_epochs: Iterable[int] | None = None,
         callback: Callable[[int, int], None] | None = None,
         seed: int | None = None,
+        record: str = "all",
     ) -> History:
         """Train in place with mini-batch gradient descent.
 
@@ -1301,6 +1304,18 @@ class MLP:
             ``callback(epoch_done, epochs)`` after every epoch (e.g. a progress bar).
         seed : int, optional
             Seed for the shuffling; defaults to the model's ``seed``.
+        record : {"all", "loss", "ends"}, default "all"
+            What each epoch records. ``"all"``: every field of :class:`History`, from a
+            forward and backward pass over the whole training set after every epoch
+            (on a deep, narrow network this costs about as much as the training
+            steps of a mini-batch epoch). ``"loss"``: every epoch's loss, penalty and
+            accuracies from forward passes alone; the per-layer rows are NaN between
+            the first and the last state. ``"ends"``: only the first and the last
+            state; in between, divergence is judged from the parameters (a
+            non-finite loss with finite parameters is found at the last state). The steps, and so
+            the trained network, are the same in every mode. A full-batch fit
+            records everything whatever ``record`` says: its training pass is the
+            metrics pass.
 
         Returns
         -------
@@ -1319,6 +1334,8 @@ class MLP:
         _check_penalty(l1, l2)
         if clip_norm is not None and not (math.isfinite(clip_norm) and clip_norm > 0):
             raise ValueError(f"clip_norm must be None or finite and > 0, got {clip_norm!r}")
+        if record not in RECORDS:
+            raise ValueError(f"record must be one of {RECORDS}, got {record!r}")
 
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"), \
                 single_threaded_blas():
@@ -1362,7 +1379,7 @@ class MLP:
                 """The full-training-set pass of state ``e``; its ‖dL/dh_l‖ go to row ``e``."""
                 return self._pass(X, Y, ws.rows(n), grad_h=grad_h[e], quiet=True)
 
-            def record(e: int, t: BackwardTrace) -> bool:
+            def record_state(e: int, t: BackwardTrace) -> bool:
                 """Store the metrics of state ``e``; return False if it is non-finite."""
                 loss_h[e] = t.loss
                 penalty_h[e] = self.penalty(l1, l2)
@@ -1381,9 +1398,25 @@ class MLP:
                         test_acc[e] = np.mean(self._labels_from_output(out) == yt)
                 if e in wanted:
                     snapshots[e] = self.get_params()
+                return math.isfinite(t.loss) and math.isfinite(penalty_h[e]) and finite_state()
+
+            def finite_state() -> bool:
                 state = (*self.trainable(), *self.running_mean, *self.running_var)
-                return math.isfinite(t.loss) and math.isfinite(penalty_h[e]) and all(
-                    np.isfinite(p).all() for p in state)
+                return all(np.isfinite(p).all() for p in state)
+
+            def record_loss(e: int) -> bool:
+                """``record="loss"``: state ``e``'s loss and accuracies, from forward passes."""
+                fw = self._forward_pass(X, ws.rows(n), batch_stats=True)
+                loss_h[e] = self._loss(fw.zs[-1], fw.hs[-1], Y)
+                penalty_h[e] = self.penalty(l1, l2)
+                if classify:
+                    train_acc[e] = np.mean(self._labels_from_output(fw.hs[-1]) == labels)
+                    if X_test is not None:
+                        out = self._forward_pass(Xt, _FRESH, batch_stats=False).hs[-1]
+                        test_acc[e] = np.mean(self._labels_from_output(out) == yt)
+                if e in wanted:
+                    snapshots[e] = self.get_params()
+                return math.isfinite(loss_h[e]) and math.isfinite(penalty_h[e]) and finite_state()
 
             # Plain SGD on a plain network: each mini-batch step in one lean pass
             # (_sgd_step: the same numbers as _pass + train_step, less bookkeeping), and
@@ -1404,7 +1437,7 @@ class MLP:
             rng = np.random.default_rng(self.seed if seed is None else seed)
             trace = metrics_pass(0)
             done = 0
-            diverged_at = None if record(0, trace) else 0
+            diverged_at = None if record_state(0, trace) else 0
             while diverged_at is None and done < epochs:
                 done += 1
                 if full_batch:
@@ -1421,8 +1454,16 @@ class MLP:
                             continue
                         t = self._pass(Xp[batch], Yp[batch], rows_b, loss=False, quiet=True)
                         clipped[done] |= train_step(t)
-                trace = metrics_pass(done)
-                if not record(done, trace):
+                if full_batch or record == "all" or done == epochs:
+                    trace = metrics_pass(done)
+                    ok = record_state(done, trace)
+                elif record == "loss":
+                    ok = record_loss(done)
+                else:  # "ends": the parameters say it (the steps compute no loss)
+                    ok = finite_state()
+                    if not ok:
+                        record_state(done, metrics_pass(done))  # the state it stopped in
+                if not ok:
                     diverged_at = done
                 if callback is not None:
                     callback(done, epochs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,6 +165,99 @@ def export_buttons(at: AppTest, kind: str) -> list:
     """The download buttons of one kind, ``csv``, ``svg`` or ``npz`` (labels ``common.export.<kind>``)."""
     label = Translator("en")(f"common.export.{kind}")
     return [b for b in at.get("download_button") if b.proto.label == label]
+
+
+# ------------------------------------------------------------ the text a visitor reads
+#: Element attributes that hold text a visitor reads (a widget's value is a choice, not text).
+_TEXT_FIELDS = ("value", "label", "help", "body", "placeholder", "caption")
+_PROSE_ELEMENTS = {"Markdown", "Caption", "Title", "Header", "Subheader", "Info", "Warning",
+                   "Error", "Success", "Exception", "Latex", "Toast", "Divider"}
+
+
+def _walk(node) -> Iterator:
+    children = getattr(node, "children", None)
+    if children is None:
+        yield node
+        return
+    yield node
+    for child in children.values():
+        yield from _walk(child)
+
+
+def _chart_text(chart) -> list[str]:
+    """What a chart shows as words: titles, axis and legend titles, legend labels.
+
+    A legend with a ``labelExpr`` shows the names in that expression; one without
+    shows its field's values as they are, so those are collected from the data."""
+    spec = drawn_spec(chart)
+    out: list[str] = []
+
+    datasets = spec.get("datasets", {})
+
+    def visit(obj, data: list | None) -> None:
+        if isinstance(obj, dict):
+            source = obj.get("data")
+            if isinstance(source, dict):
+                data = source.get("values", datasets.get(source.get("name"), data))
+            for key, value in obj.items():
+                if key in ("title", "text") and isinstance(value, str | list):
+                    out.extend([value] if isinstance(value, str) else [str(v) for v in value])
+                elif key == "labelExpr" and isinstance(value, str):
+                    out.extend(json.loads(s) for s in re.findall(r'\? ("(?:[^"\\]|\\.)*")', value))
+                elif key == "encoding" and isinstance(value, dict):
+                    for name, channel in value.items():
+                        # A tooltip shows its fields' values as they are (computed "_…"
+                        # fields hold names already).
+                        for tip in (channel if name == "tooltip" and isinstance(channel, list) else []):
+                            field = tip.get("field", "") if isinstance(tip, dict) else ""
+                            if tip.get("type") == "nominal" and data and not field.startswith("_"):
+                                out.extend({str(row.get(field)) for row in data if field in row})
+                        if not isinstance(channel, dict) or "field" not in channel:
+                            continue
+                        legend = channel.get("legend", {})
+                        if legend is None or "labelExpr" in (legend or {}):
+                            continue
+                        if channel.get("type") == "nominal" and data:
+                            out.extend({str(row.get(channel["field"])) for row in data})
+                if key != "data":
+                    visit(value, data)
+        elif isinstance(obj, list):
+            for item in obj:
+                visit(item, data)
+
+    visit(spec, None)
+    return out
+
+
+def page_text(at: AppTest) -> list[str]:
+    """Every piece of text the run shows: prose elements, widget labels, options and help,
+    metrics, table cells, page links, and the words of every chart."""
+    out: list[str] = []
+    for node in _walk(at._tree):
+        kind = type(node).__name__
+        for field in _TEXT_FIELDS:
+            value = getattr(node, field, None) if kind in _PROSE_ELEMENTS or field != "value" else None
+            if isinstance(value, str) and value:
+                out.append(value)
+        if kind == "Metric":
+            out.append(str(node.value))
+        options = getattr(node, "options", None)
+        if isinstance(options, list | tuple):
+            out.extend(str(o) for o in options)
+        proto = getattr(node, "proto", None)
+        if kind in ("Dataframe", "Table"):
+            table = node.value
+            out.extend(str(c) for c in table.columns)
+            out.extend(str(v) for v in table.select_dtypes(exclude="number").to_numpy().ravel())
+        if kind == "UnknownElement" and proto is not None and hasattr(proto, "datasets") \
+                and hasattr(proto, "spec") and proto.spec:
+            out.extend(_chart_text(node))
+        if proto is not None:
+            for attr in ("label", "help", "body", "caption"):
+                value = getattr(proto, attr, None)
+                if isinstance(value, str) and value:
+                    out.append(value)
+    return out
 
 
 #: Proto fields Streamlit renders as markdown (alert and markdown bodies, headings,

@@ -106,7 +106,7 @@ def test_reading_states_the_bound_of_the_slopes_and_the_spread() -> None:
     assert sig.spread[-1] < 1e-4 * sig.spread[0]
     assert T("home.forward", level_first=f"{sig.act_mean[0]:.2f}", level_last=f"{sig.act_mean[-1]:.2f}",
              spread_first=f"{sig.spread[0]:.2g}", spread_last=f"{sig.spread[-1]:.2g}",
-             relu_spread_first=f"{relu.spread[0]:.2g}",
+             change=T("home.change.shrinks"), relu_spread_first=f"{relu.spread[0]:.2g}",
              relu_spread_last=f"{relu.spread[-1]:.2g}") in text
 
 
@@ -169,3 +169,55 @@ def test_compute_guard_caps_the_largest_request() -> None:
     at = open_page(HOME, {"depth": "20", "width": "64", "epochs": "300"})
     assert not at.exception, errors_text(at)
     assert any("epochs" in w.value for w in at.warning)
+
+
+def _paragraphs(at, t: Translator = T) -> list[str]:
+    head = t("home.reading", sig_ratio="", relu_ratio="", gaps="", power="", bound="")[:10]
+    return next(i.value for i in at.info if i.value.startswith(head)).split("\n\n")
+
+
+@pytest.mark.parametrize(("query", "lang", "far"), [
+    ({"depth": "20", "width": "8", "epochs": "20"}, "en", True),  # the case: 68 of 160 dead
+    ({"depth": "20", "width": "8", "epochs": "20"}, "ko", True),
+    ({}, "ko", False),
+    ({"depth": "20", "width": "8", "epochs": "20", "seed": "3"}, "en", False),  # this draw lands near 1
+], ids=["narrow-deep", "narrow-deep-ko", "defaults-ko", "narrow-deep-seed3"])
+def test_reading_says_when_the_relu_ratio_contradicts_the_lead(query: dict, lang: str, far: bool) -> None:
+    t = Translator(lang)
+    at = open_page(HOME, {**query, **({"lang": lang} if lang != "en" else {})})
+    assert not at.exception, errors_text(at)
+    depth, width, seed = int(query.get("depth", 10)), int(query.get("width", 32)), int(query.get("seed", 0))
+    X, y = load("moons", n_samples=N_SAMPLES, noise=NOISE, seed=seed)
+    Xtr, _, ytr, _ = train_test_split(X, y, seed=seed)
+    net = MLP([2, *[width] * depth, 1], activation="relu", output="sigmoid", init=INIT["relu"], seed=seed)
+    g = layer_statistics(net, Xtr, ytr).grad_h
+    ratio = g[0] / g[-1]
+    dead = sum(int((z <= 0).all(axis=0).sum()) for z in net.activation_inputs(Xtr))
+    head = t("home.relu_far", relu_ratio="§", why="").split("§")[0]
+    said = [p for p in _paragraphs(at, t) if p.startswith(head)]
+    assert bool(said) == far == (not 0.1 < ratio < 10), ratio
+    if far:
+        assert t("home.dead", dead=dead, units=width * depth) in said[0]
+        assert dead > 0
+
+
+@pytest.mark.parametrize(("query", "lang", "claim"), [
+    ({"depth": "2", "epochs": "60"}, "en", None),  # the case: 89% train, no collapse
+    ({}, "ko", "cannot_learn"),
+    ({"depth": "20", "width": "8", "epochs": "20"}, "en", "cannot_learn"),
+    ({"depth": "5", "epochs": "60"}, "en", None),
+], ids=["depth2", "defaults-ko", "depth20", "depth5"])
+def test_cannot_learn_is_said_only_where_the_spread_collapsed(query: dict, lang: str, claim) -> None:
+    t = Translator(lang)
+    at = open_page(HOME, {**query, **({"lang": lang} if lang != "en" else {})})
+    assert not at.exception, errors_text(at)
+    depth, width = int(query.get("depth", 10)), int(query.get("width", 32))
+    sig = _birth("sigmoid", depth=depth, width=width)
+    collapsed = sig.spread[-1] < 1e-3 * sig.spread[0]
+    heads = {k: t(f"home.{k}", train="§", base="§").split("§")[0] for k in ("cannot_learn", "learned_anyway")}
+    found = [k for k, h in heads.items() if any(p.startswith(h) for p in _paragraphs(at, t))]
+    assert bool(found) == collapsed
+    assert found == ([claim] if claim else [])
+    # The verb follows the spread, in both languages.
+    word = t(f"home.change.{'shrinks' if sig.spread[-1] <= 0.8 * sig.spread[0] else 'same'}")
+    assert word in " ".join(_paragraphs(at, t))

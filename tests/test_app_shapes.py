@@ -51,6 +51,11 @@ def _facts(at):
     return at.dataframe[0].value
 
 
+def _shown(act: str) -> str:
+    """An activation's name as the facts table shows it (not its code)."""
+    return T(f"common.option.act.{act}")
+
+
 SECTIONS = ("curves", "facts", "chain", "c1", "c2")
 
 
@@ -110,11 +115,11 @@ def test_switching_sections_keeps_the_controls() -> None:
 def test_sections_show_numbers_from_core() -> None:
     at = open_section(SHAPES, "facts")
     facts = _facts(at)
-    assert list(facts[T("shapes.facts.name")]) == ["sigmoid", "tanh", "relu"]
+    assert list(facts[T("shapes.facts.name")]) == [_shown(a) for a in ("sigmoid", "tanh", "relu")]
     row = facts.set_index(T("shapes.facts.name"))
-    assert row.loc["sigmoid", T("shapes.facts.max_slope")] == "0.25"
-    assert row.loc["relu", T("shapes.facts.cost")] == "1.0×"
-    assert row.loc["relu", T("shapes.facts.dead_zone")] == T("shapes.facts.yes")
+    assert row.loc[_shown("sigmoid"), T("shapes.facts.max_slope")] == "0.25"
+    assert row.loc[_shown("relu"), T("shapes.facts.cost")] == "1.0×"
+    assert row.loc[_shown("relu"), T("shapes.facts.dead_zone")] == T("shapes.facts.yes")
 
     switch_section(at, "c1")
     assert not at.exception, errors_text(at)
@@ -143,7 +148,7 @@ def test_every_activation_at_once() -> None:
                 if layer.get("mark", {}).get("type") == "rule")
     assert len(tips) == 1 + 2 * len(names)  # x, then f and f' of every activation
     switch_section(at, "facts")
-    assert list(_facts(at)[T("shapes.facts.name")]) == names
+    assert list(_facts(at)[T("shapes.facts.name")]) == [_shown(a) for a in names]
 
 
 def test_url_values_are_used() -> None:
@@ -161,8 +166,8 @@ def test_url_values_are_used() -> None:
     assert len(tips) == 1 + 2
     switch_section(at, "facts")
     row = _facts(at).set_index(T("shapes.facts.name"))
-    assert row.loc["leaky_relu", T("shapes.facts.df0")] == "0.2"
-    assert row.loc["leaky_relu", T("shapes.facts.range")] == "(−∞, ∞)"
+    assert row.loc[_shown("leaky_relu"), T("shapes.facts.df0")] == "0.2"
+    assert row.loc[_shown("leaky_relu"), T("shapes.facts.range")] == "(−∞, ∞)"
 
 
 #: Each control, a new value, and the section where the change must show.

@@ -47,6 +47,11 @@ PRESETS = {
 STARTED = {"depth": 3, "epochs": 4, "n": 150, "noise": 0.35, "width": 9, "seed": 7}
 
 
+def _label(act: str, init: str) -> str:
+    """A series' name as the page shows it when two initialisations are compared."""
+    return f"{EN(f'common.option.act.{act}')} · {EN(f'common.option.init.{init}')}"
+
+
 def _ratios(markdown: list[str]) -> dict[str, float]:
     """Back-propagated signal at hidden layer 1 ÷ at the last hidden layer, per series,
     parsed from section 1's reading lines."""
@@ -141,17 +146,18 @@ def test_defaults_show_sigmoid_vanishing_and_relu_level() -> None:
     init = shown["init"]
     assert not init.url_note
     ratios = _ratios(init.markdown)
-    assert set(ratios) == {"sigmoid", "tanh", "relu"}
+    assert set(ratios) == {"sigmoid", "tanh", "ReLU"}  # the shown names, not the codes
     # The page's central claim, on the numbers it shows.
     assert ratios["sigmoid"] < 1e-3
-    assert 0.1 < ratios["relu"] < 10
+    assert 0.1 < ratios["ReLU"] < 10
     # Signal, spread, level, weight gradient and saturation; loss + accuracy + 3 heatmaps;
     # 3 boundaries; no sweep.
     assert {v: s.charts for v, s in shown.items()} == {
         "init": 5, "train": 5, "boundary": 3, "sweep": 0, "explain": 0}
     _no_bad_numbers(_all(shown, "frames"))
-    # The computed bound (¼)^10, not typed into the catalog.
-    assert "9.5e-07" in " ".join(shown["explain"].markdown)
+    # The computed bound: the 9 slopes between hidden layer 10 and hidden layer 1, (¼)^9
+    # (as the home page says), not (¼)^10, and not typed into the catalog.
+    assert "¼⁹ = **3.8e-06**" in " ".join(shown["explain"].markdown)
     assert EN("vanishing.sweep.off") in shown["sweep"].info
     # Nothing here is near the compute guard: no note, the full boundary picture.
     assert not [w for w in _all(shown, "warning") if "responsive" in w]
@@ -244,7 +250,7 @@ def test_each_preset_sets_every_control(name: str) -> None:
         # The next rerun, in the section with the per-series readings, sees the preset in the URL.
         switch_section(at, "init")
         ratios = _ratios([m.value for m in at.markdown])
-        assert set(ratios) == {"relu · glorot_uniform", "relu · he_normal"}
+        assert set(ratios) == {_label("relu", "glorot_uniform"), _label("relu", "he_normal")}
     else:
         # The next rerun sees the preset in the URL too.
         at.run()
@@ -274,7 +280,7 @@ def test_every_control_can_be_changed() -> None:
         assert bound_widgets(at)[key].value == value, key
         if k == check:
             assert set(_ratios([m.value for m in at.markdown])) == {
-                "relu · lecun_normal", "relu · standard", "gelu · lecun_normal", "gelu · standard"}
+                _label(a, i) for a in ("relu", "gelu") for i in ("lecun_normal", "standard")}
 
 
 def test_boundary_scrubber_reads_snapshots() -> None:
@@ -336,7 +342,8 @@ def test_tampered_url_and_inconsistent_choices() -> None:
     w = bound_widgets(at)
     assert (w["depth"].value, w["lr"].value, w["act"].value) == (10, 0.1, ["relu"])
     # Same initialisation twice is not an error, but the page says it compares nothing.
-    assert EN("vanishing.note.same_init", init="he_normal") in [i.value for i in at.info]
+    same = EN("vanishing.note.same_init", init=EN("common.option.init.he_normal"))  # its shown name
+    assert same in [i.value for i in at.info]
 
 
 def test_no_activation_chosen() -> None:
@@ -367,8 +374,11 @@ def test_korean_page_shows_the_same_numbers() -> None:
     ko_text = " ".join(m.value for m in ko.markdown)
     ratios = _ratios([m.value for m in en.markdown])
     assert ratios
+    ko_names = {EN(f"common.option.act.{a}"): Translator("ko")(f"common.option.act.{a}")
+                for a in ("sigmoid", "relu")}
     for series, ratio in ratios.items():
-        assert f"**{series}**" in ko_text and f"**{ratio:.2g}배**" in ko_text
+        assert f"**{ko_names[series]}**" in ko_text and f"**{ratio:.2g}배**" in ko_text
+    assert "**sigmoid**" not in ko_text
 
 
 def test_every_chart_has_a_csv_and_every_trained_network_its_weights() -> None:
@@ -428,7 +438,7 @@ def test_upload_chosen_but_nothing_uploaded_falls_back_to_moons() -> None:
     shown = _tour({**SMALL, "data": "upload", "act": "relu"})
     assert EN("common.upload.missing") in shown["init"].info
     setup = next(m for m in shown["init"].markdown if m.startswith("Every network"))
-    assert "of *moons*" in setup
+    assert f"of *{EN('common.option.data.moons')}*" in setup
     assert sum(s.charts for s in shown.values()) == 9
     assert shown["boundary"].charts == 1  # the moons boundary is drawn
 
@@ -449,7 +459,7 @@ def test_largest_request_is_cut_down_and_says_so() -> None:
     allowed = int(re.search(r"\*\*(\d+)\*\* of the 300", capped("train")[0]).group(1))
     setup = next(m for m in shown["train"].markdown if m.startswith("Every network"))
     assert f"{allowed} epochs" in setup  # the page trains with what the guard allowed
-    guard_init = EN("vanishing.guard.init", allowed=0, requested=0)[:40]
+    guard_init = EN("vanishing.guard.init", allowed=0, requested=0, seconds=0)[:40]
     assert any(w.startswith(guard_init) for w in shown["init"].warning)
     assert any("decision boundaries are kept at" in c for c in shown["boundary"].caption)
     # Every section still drawn: 5 + (2 + 6 heatmaps) + 6 boundaries + 2 sweep charts.
@@ -476,10 +486,11 @@ def test_cures_residual_paths_let_a_50_layer_sigmoid_net_learn() -> None:
     lines = " ".join(shown.markdown)
     for variant in ("plain", "+ residual", "+ layer norm", "+ batch norm", "+ residual + layer norm"):
         assert f"**{variant}**" in lines
-    # The plain net does not learn and a residual one does, said because this run shows it.
-    assert any(s.startswith("At 50 layers of sigmoid, the plain network does not learn here")
+    # The plain net does not learn and a residual one does, in every run and copy: said
+    # because these runs show it.
+    assert any(s.startswith("At 50 layers of sigmoid, the plain network learned in none of its 3 runs")
                and "+ residual" in s for s in shown.success), shown.success + shown.warning
-    assert re.search(r"\*\*plain\*\*: (4\d|5[0-5])% test accuracy", lines)
+    assert re.search(r"\*\*plain\*\*: learned in none of the 3 runs — test accuracy (4\d|5[0-5])%", lines)
     # Batch norm keeps the spread, the plain net loses it: measured, and said per variant.
     assert any(m.startswith("- **+ batch norm** keeps the differences") for m in shown.markdown)
     signal = _per_layer(shown)
@@ -492,7 +503,8 @@ def test_cures_residual_paths_let_a_50_layer_sigmoid_net_learn() -> None:
     ko = Translator("ko")
     korean = _cures({"lang": "ko"})
     helped = next(s for s in korean.success if s.startswith(ko(
-        "vanishing.cures.read.helped", depth=50, act=ko("common.option.act.sigmoid"), which="")[:12]))
+        "vanishing.cures.read.helped", depth=50, act=ko("common.option.act.sigmoid"), n=3,
+        which="")[:12]))
     assert ko("common.option.act.sigmoid") in helped and "sigmoid" not in helped, helped
     assert any(ko("common.option.init.glorot_uniform") in c for c in korean.caption), korean.caption
 
@@ -509,7 +521,7 @@ def test_cures_exploding_gradients_end_in_nan_and_clipping_keeps_weights_finite(
     shown = _cures({"cure": "explode", "cdepth": "30"})
     text = " ".join(shown.markdown + shown.error + shown.info)
     assert "NaN is the honest end of such a run" in text
-    assert "the weights stayed finite" in text
+    assert "its weights stayed finite" in text
     assert "What clipping does not fix" in text
     growth = re.search(r"hidden layer 1 is \*\*([^×*]+)×\*\*", text)
     assert growth and float(growth.group(1)) > 1e3  # the signal grows towards the input
@@ -526,9 +538,11 @@ def test_cures_clipping_off_trains_one_network() -> None:
 
 def test_cures_mixed_activations_show_where_the_signal_dies() -> None:
     shown = _cures({"cure": "mix", "cdepth": "20", "split": "10"})
-    reading = next(m for m in shown.markdown if m.startswith("In the mixed network the signal"))
-    sig = float(re.search(r"across the 10 sigmoid layers it shrinks to ([^×]+)×", reading).group(1))
-    relu = float(re.search(r"across the 10 ReLU layers it shrinks to ([^×]+)×", reading).group(1))
+    reading = next(m for m in shown.markdown if m.startswith("In the mixed network"))
+    sig = float(re.search(r"sigmoid slopes of hidden layers 11–20, the signal shrinks to ([^×]+)×",
+                          reading).group(1))
+    relu = float(re.search(r"ReLU slopes of hidden layers 2–10, the signal [^(×]*?\(?([\d.e+-]+)×",
+                           reading).group(1))
     assert sig < 1e-3 < relu  # the sigmoid half swallows the signal, the ReLU half passes it
     assert shown.charts == 1
     # A split beyond the depth: every layer uses the lower activation, and the page says so.

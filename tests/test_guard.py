@@ -47,6 +47,84 @@ def test_fit_work_counts_the_passes_and_rows_fit_makes() -> None:
     assert fit_work(sizes, 250, 25, batch=250) == full == fit_work(sizes, 250, 25, batch=10_000)
 
 
+@pytest.mark.parametrize("record", ["all", "loss", "ends"])
+@pytest.mark.parametrize(("n", "batch", "epochs"), [(250, 10, 3), (251, 64, 1), (100, 32, 0)])
+def test_fit_work_counts_what_each_record_mode_does(monkeypatch, record, n, batch, epochs) -> None:
+    # Count MLP.fit's real passes: full (forward + backward) and forward-only, with rows.
+    import numpy as np
+
+    from core.mlp import MLP
+
+    counts = {"full": [0, 0], "forward": [0, 0]}
+    real_pass, real_forward = MLP._pass, MLP._forward_pass
+    inside = []
+
+    def counted_pass(self, X, *a, **k):
+        counts["full"][0] += 1
+        counts["full"][1] += len(X)
+        inside.append(True)
+        try:
+            return real_pass(self, X, *a, **k)
+        finally:
+            inside.pop()
+
+    def counted_forward(self, X, *a, **k):
+        if not inside:
+            counts["forward"][0] += 1
+            counts["forward"][1] += len(X)
+        return real_forward(self, X, *a, **k)
+
+    real_step = MLP._sgd_step
+
+    def counted_step(self, X, *a, **k):  # plain SGD's lean step: one full pass too
+        counts["full"][0] += 1
+        counts["full"][1] += len(X)
+        inside.append(True)
+        try:
+            return real_step(self, X, *a, **k)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(MLP, "_pass", counted_pass)
+    monkeypatch.setattr(MLP, "_sgd_step", counted_step)
+    monkeypatch.setattr(MLP, "_forward_pass", counted_forward)
+    sizes = (2, 4, 3, 1)
+    X = np.random.default_rng(0).normal(size=(n, 2))
+    MLP(sizes, activation="tanh", seed=0).fit(X, (X[:, 0] > 0).astype(int), epochs=epochs,
+                                              batch_size=batch, record=record)
+    full, forward = counts["full"], counts["forward"]
+    w = fit_work(sizes, n, epochs, batch=batch, acts="tanh", record=record)
+    # A forward-only pass is priced as half a pass (guard.forward_work).
+    assert w.passes == full[0] + forward[0] / 2
+    macs_full = 2 * 2 * 4 + 3 * 4 * 3 + 3 * 3 * 1
+    macs_forward = 2 * 4 + 4 * 3 + 3 * 1
+    assert w.macs == full[1] * macs_full + forward[1] * macs_forward
+    assert (w == fit_work(sizes, n, epochs, batch=batch, acts="tanh")) == (record == "all" or epochs <= 1)
+
+
+def test_budget_counts_each_runs_record_mode() -> None:
+    one = budget_epochs(20, 16, 300, 50, runs=2, batch=32, acts="relu", record=["loss", "ends"],
+                        budget=1e9)
+    assert one.cost == pytest.approx(training_cost(20, 16, 300, 50, 1, 2, 32, "relu", "loss")
+                                     + training_cost(20, 16, 300, 50, 1, 2, 32, "relu", "ends"))
+    assert training_cost(20, 16, 300, 50, 1, 2, 32, "relu", "ends") \
+        < training_cost(20, 16, 300, 50, 1, 2, 32, "relu", "loss") \
+        < training_cost(20, 16, 300, 50, 1, 2, 32, "relu")
+    # A cut request in mixed modes: within budget, and one more epoch would not be.
+    cut = budget_epochs(20, 16, 300, 500, runs=2, batch=32, acts="relu", record=["loss", "ends"],
+                        budget=1.0)
+    assert cut.capped and cut.n_samples == 300
+
+    def cost(e: int) -> float:
+        return sum(training_cost(20, 16, 300, e, 1, 2, 32, "relu", r) for r in ("loss", "ends"))
+
+    assert cost(cut.epochs) <= 1.0 < cost(cut.epochs + 1)
+    with pytest.raises(ValueError, match="record"):
+        budget_epochs(20, 16, 300, 50, runs=2, record=["loss"])
+    with pytest.raises(ValueError, match="record"):
+        fit_work((2, 3, 1), 10, 1, batch=2, record="some")
+
+
 def test_work_adds_and_scales() -> None:
     a, b = Work(passes=1, macs=2), Work(passes=3, units=4)
     assert a + b == Work(passes=4, macs=2, units=4)
@@ -160,10 +238,13 @@ def test_every_default_request_of_the_app_fits() -> None:
     acts = [a for _ in depths for a in ("sigmoid", "tanh", "relu")]
     sweep = budget_epochs(mean_depth, 32, 225, 60, runs=15, batch=32, acts=acts, budget=SWEEP_BUDGET)
     assert not sweep.capped
-    # The cures' five 50-layer networks, each counted twice (normalised layers cost more).
-    from sections.vanishing.cures import BATCH, CURES_BUDGET, EPOCHS
+    # The cures' five 50-layer networks (the normalised ones counted twice), each shown and
+    # trained again on its perturbed copies; depth 100 is cut.
+    from sections.vanishing.cures import request_budget
+    from sections.vanishing.cures_compute import VARIANTS
 
-    cures = budget_epochs(50, 32, 225, EPOCHS, runs=10, batch=BATCH, acts="sigmoid", budget=CURES_BUDGET)
-    assert not cures.capped
-    assert budget_epochs(100, 32, 225, EPOCHS, runs=10, batch=BATCH, acts="sigmoid",
-                         budget=CURES_BUDGET).capped
+    norms = [norm for _, norm in VARIANTS.values()]
+    for act in ("sigmoid", "tanh", "relu"):
+        assert not request_budget(50, 32, 225, 2, act, norms).capped
+    assert request_budget(100, 32, 225, 2, "sigmoid", norms).capped
+    assert not request_budget(50, 32, 225, 2, "relu", [None, None]).capped  # exploding gradients

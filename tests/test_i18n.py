@@ -104,6 +104,60 @@ def test_the_notation_scan_finds_what_it_is_for() -> None:
         assert not RAW_NOTATION.search(_prose(fine)), fine
 
 
+@pytest.mark.parametrize(("word", "form", "expected"), [
+    # Numbers as they are read: 일 (ㄹ) and 이/오 (vowels) take 로; 삼, 육, 영 take 으로.
+    (0.1, "으로", "로"), (0.5, "으로", "로"), (1, "으로", "로"), (2, "으로", "로"), (5, "으로", "로"),
+    (0.033, "으로", "으로"), ("0.006", "으로", "으로"), (0, "으로", "으로"), (10, "로", "으로"),
+    (100, "가", "이"), (1000, "는", "은"), (20000, "와", "과"), (12, "을", "를"), (7, "로", "로"),
+    ("3.8e-06", "로", "으로"),  # 10의 −6제곱
+    ("51%", "이", "가"), ("1.6×", "은", "는"), ("x²", "를", "을"),
+    # Words: the final consonant of the last syllable; ㄹ takes 로.
+    ("시그모이드", "을", "를"), ("50층", "로", "으로"), ("마지막 층", "이/가", "이"), ("레일", "으로", "로"),
+    # Latin names by their last letter, or as a word where that is how they are read.
+    ("ReLU", "이", "가"), ("tanh", "을", "를"), ("SGD", "와", "와"), ("Adam", "과", "과"),
+    ("N", "은", "은"), ("XOR", "이", "가"),
+    # Markdown, punctuation and a parenthesised aside do not count.
+    ("**ReLU**", "은", "는"), ("He (정규분포)", "으로", "로"), ("LeCun (정규분포)", "을", "을"),
+])
+def test_korean_particle_follows_how_the_word_is_read(word, form, expected) -> None:
+    from ui.i18n import particle
+
+    assert particle(word, form) == expected
+
+
+def test_a_template_writes_the_particle_as_a_format_spec() -> None:
+    from ui.i18n import _FORMATTER
+
+    assert _FORMATTER.format("노름 {clip:으로} 클리핑", clip=0.5) == "노름 0.5로 클리핑"
+    assert _FORMATTER.format("50층 {x:으로}", x="0.033") == "50층 0.033으로"
+    assert _FORMATTER.format("{s:**는} 배웠다", s="시그모이드") == "**시그모이드**는 배웠다"
+    assert _FORMATTER.format("{d:*은}", d="붓꽃 (특성 4개)") == "*붓꽃 (특성 4개)*은"
+    assert _FORMATTER.format("{x:.2g}", x=0.0333) == "0.033"  # other specs as str.format
+
+
+#: A placeholder followed by a particle it does not choose (``{x}으로``, ``**{x}**는``).
+_BARE_PARTICLE = re.compile(r"\{[^{}:]*\}\*{0,2}(으로|로|이|가|을|를|은|는|과|와|이나|나|이라|라|이면|면)"
+                            r"(\([^)]*\))?(?![가-힣])")
+
+
+def test_korean_particles_after_a_value_are_chosen_by_the_helper() -> None:
+    # A number or a name changes with the settings, so its particle must too: the
+    # catalog writes {x:으로}, and ui.i18n.particle picks 으로 or 로 from how x is read.
+    bare = [(k, m.group(0)) for k, v in catalog("ko").items() for m in _BARE_PARTICLE.finditer(v)]
+    assert not bare, bare
+
+
+def test_every_korean_format_spec_in_hangul_is_a_known_particle() -> None:
+    # {x:의} would reach str.format as a format code and crash the page.
+    from ui.i18n import PARTICLES
+
+    for key, value in catalog("ko").items():
+        for _, name, spec, _ in string.Formatter().parse(value):
+            hangul = spec and any("가" <= ch <= "힣" for ch in spec)
+            if name is not None and hangul:
+                assert spec.lstrip("*") in PARTICLES, (key, spec)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_home_says_what_every_other_page_shows(lang: str) -> None:
     """Home's "explore" list names every page with a line of its own (a key built from

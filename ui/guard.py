@@ -13,6 +13,11 @@ of ``b`` makes
   full-batch training makes ``E + 1``, because that pass is also the gradient;
 * ``2E + 1`` (full batch: ``E + 1``) passes' worth of sample rows.
 
+That is ``MLP.fit(record="all")``. A fit that records less (``record="loss"``: a forward
+pass over the training set after every epoch; ``"ends"``: the full pass before training
+and after the last epoch only) makes the same training steps and fewer recording passes
+(:func:`fit_work`'s ``record``).
+
 and it costs
 
     passes · (pass + layer · L + param · P) + rows · (mac · M + unit · U) + epoch · E
@@ -138,18 +143,35 @@ def pass_work(sizes: Sequence[int], rows: float, passes: float = 1.0, acts: Acts
                 macs=rows * macs, units=rows * units)
 
 
+#: What :meth:`core.mlp.MLP.fit` may record (its ``record=``), as :func:`fit_work` prices it.
+RECORDS = ("all", "loss", "ends")
+
+
 def fit_work(sizes: Sequence[int], n_samples: int, epochs: int, batch: int | None = None,
-             acts: Acts = None) -> Work:
+             acts: Acts = None, record: str = "all") -> Work:
     """What :meth:`core.mlp.MLP.fit` does for `epochs` over `n_samples` (module docstring).
 
     ``batch`` None (or ``>= n_samples``) is full-batch training; ``acts`` the hidden
     layers' activations (one name for all; None: the dearest, :data:`UNKNOWN_ACT`).
+    ``record`` is the fit's ``record=``: ``"all"`` makes a full pass over the training
+    set before training and after every epoch; ``"loss"`` makes the first and last of
+    those and a forward pass after every other epoch; ``"ends"`` the first and last only.
+    A full-batch fit records everything whatever ``record`` says (its training pass is
+    the recording pass).
     """
+    if record not in RECORDS:
+        raise ValueError(f"record must be one of {RECORDS}, got {record!r}")
     n = max(int(n_samples), 0)
     if batch is None or batch >= n:
         return pass_work(sizes, n * (epochs + 1), epochs + 1, acts) + Work(epochs=epochs)
-    steps = epochs * (math.ceil(n / max(int(batch), 1)) + 1) + 1
-    return pass_work(sizes, n * (2 * epochs + 1), steps, acts) + Work(epochs=epochs)
+    steps = epochs * math.ceil(n / max(int(batch), 1))
+    train = pass_work(sizes, n * epochs, steps, acts) + Work(epochs=epochs)
+    if record == "all" or epochs == 0:
+        return train + pass_work(sizes, n * (epochs + 1), epochs + 1, acts)
+    ends = pass_work(sizes, 2 * n, 2, acts)
+    if record == "loss":
+        return train + ends + forward_work(sizes, n * (epochs - 1), epochs - 1, acts)
+    return train + ends
 
 
 def forward_work(sizes: Sequence[int], rows: float, passes: float = 1.0, acts: Acts = None) -> Work:
@@ -175,9 +197,11 @@ def frame_work(sizes: Sequence[int], n_train: int, n_test: int, resolution: int,
 
 
 def training_cost(depth: int, width: int, n_samples: int, epochs: int, runs: int = 1,
-                  n_in: int = 2, batch: int | None = None, acts: Acts = None) -> float:
+                  n_in: int = 2, batch: int | None = None, acts: Acts = None,
+                  record: str = "all") -> float:
     """Seconds of one core for `runs` fits of `depth` × `width` networks (module docstring)."""
-    return runs * fit_work(sizes_of(depth, width, n_in), n_samples, epochs, batch, acts).seconds()
+    return runs * fit_work(sizes_of(depth, width, n_in), n_samples, epochs, batch, acts,
+                           record).seconds()
 
 
 def forward_cost(depth: int, width: int, n_points: int, runs: int = 1, n_in: int = 2,
@@ -206,7 +230,8 @@ class Budget:
 
 def budget_epochs(depth: int, width: int, n_samples: int, epochs: int, runs: int = 1,
                   n_in: int = 2, budget: float | None = None, batch: int | None = None,
-                  acts: str | Sequence[str] | None = None) -> Budget:
+                  acts: str | Sequence[str] | None = None,
+                  record: str | Sequence[str] = "all") -> Budget:
     """Cap `epochs` so the whole request stays within `budget` seconds (:data:`BUDGET`).
 
     Epochs are cut first; if even one epoch is over budget, the number of
@@ -214,22 +239,29 @@ def budget_epochs(depth: int, width: int, n_samples: int, epochs: int, runs: int
     ``batch`` is the mini-batch size the request trains with (None: full batch);
     smaller batches cost more steps, so fewer epochs fit. ``acts`` is the activation of
     every run (one name), or of each run (``runs`` names, in any order); None counts
-    the dearest (:data:`UNKNOWN_ACT`).
+    the dearest (:data:`UNKNOWN_ACT`). ``record`` is what each fit records
+    (:func:`fit_work`): one mode for every run, or one per run, in the order of ``acts``.
     """
     budget = BUDGET if budget is None else budget
 
     per_run = [acts] * runs if acts is None or isinstance(acts, str) else list(acts)
     if len(per_run) != runs:
         raise ValueError(f"give one activation per run ({runs}), got {len(per_run)}")
+    records = [record] * runs if isinstance(record, str) else list(record)
+    if len(records) != runs:
+        raise ValueError(f"give one record mode per run ({runs}), got {len(records)}")
 
     def cost(e: int, n: int = n_samples) -> float:
-        return sum(training_cost(depth, width, n, e, 1, n_in, batch, a) for a in per_run)
+        return sum(training_cost(depth, width, n, e, 1, n_in, batch, a, r)
+                   for a, r in zip(per_run, records, strict=True))
 
     asked = cost(epochs)
     if asked <= budget:
         return Budget(epochs, epochs, asked, n_samples, n_samples)
-    # cost is affine in the epochs: cost(e) = cost(0) + e · (cost(1) − cost(0))
-    start, per_epoch = cost(0), cost(1) - cost(0)
+    # cost is affine in the epochs from one epoch on: cost(e) = start + e · per_epoch
+    # (a fit that records less than "all" makes two recording passes once it trains)
+    per_epoch = cost(2) - cost(1)
+    start = cost(1) - per_epoch
     allowed = min(int((budget - start) // per_epoch), epochs - 1) if per_epoch > 0 else epochs
     while allowed >= 1 and cost(allowed) > budget:  # rounding at the boundary
         allowed -= 1

@@ -34,9 +34,12 @@ def _train(spec: RunSpec, act: str, data: tuple, points: np.ndarray, callback: C
     """One network of the pair: its history, its per-layer view at birth, its probability map.
 
     ``grad_h`` is ‖∂L/∂h_l‖ per hidden layer at initialisation (the back-propagated
-    signal, ``History.grad_h[0]``); ``level`` and ``spread`` are each hidden layer's
-    mean activation and its mean over units of the std across the training points,
-    also at initialisation (``core.gradients.layer_statistics``).
+    signal, ``History.grad_h[0]``); ``level``, ``level_std`` and ``spread`` are each
+    hidden layer's mean activation, its standard deviation over points and units, and its
+    mean over units of the std across the training points, also at initialisation
+    (``core.gradients.layer_statistics``); ``dead_at_birth`` counts the hidden units off
+    for every training point before training; ``majority`` is what a constant answer
+    gets right on the training points.
     """
     Xtr, Xte, ytr, yte = data
     model = MLP(spec.sizes, activation=act, output="sigmoid", init=INIT[act], seed=spec.seed)
@@ -49,7 +52,10 @@ def _train(spec: RunSpec, act: str, data: tuple, points: np.ndarray, callback: C
         "test_acc": history.test_acc,
         "grad_h": history.grad_h[0],
         "level": birth.act_mean,
+        "level_std": birth.act_std,
         "spread": birth.spread,
+        "dead_at_birth": round(float(np.sum(history.dead_fraction[0] * spec.width))),
+        "majority": float(np.bincount(ytr).max() / len(ytr)),
         "diverged_at": history.diverged_at,
         "grid_p": model.predict_proba(points),
         "params": model.get_params(),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.gradients import below_rounding, rounding_floor
 from sections.home.compute import head_to_head
 from sections.home.settings import (
     BATCH,
@@ -27,7 +28,7 @@ from ui.cache import memo_run, view_memo
 from ui.charts import activation_legend, boundary_chart, compiled, downsample, finite_positive, line_chart
 from ui.export import Block, Weights, chart_block, chart_row, run_settings
 from ui.frame import Frame, available_pages
-from ui.i18n import Translator, percent
+from ui.i18n import Translator, percent, superscript
 from ui.references import cite
 
 P = NAME
@@ -112,13 +113,19 @@ def ratio_text(ratio: float) -> str:
     return f"{mantissa}e{int(exponent)}" if exponent else mantissa
 
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
 
 def first_epoch_below(loss: np.ndarray, target: float) -> int | None:
     """The first epoch whose training loss is at most `target` (0 = at initialisation), or None."""
     hits = np.flatnonzero(np.asarray(loss, dtype=float) <= target)  # NaN compares False
     return int(hits[0]) if hits.size else None
+
+
+#: The ReLU ratio is "far from 1" (against the lead) outside [1/RELU_FAR, RELU_FAR].
+RELU_FAR = 10.0
+#: The sigmoid network's last layers "barely see the input" when the spread falls below
+#: this share of the first layer's; it "learned" with this much more than a constant answer.
+COLLAPSED = 1e-3
+LEARNED_MARGIN = 0.15
 
 
 def reading(t: Translator, spec: RunSpec, runs: dict) -> list[str]:
@@ -128,17 +135,45 @@ def reading(t: Translator, spec: RunSpec, runs: dict) -> list[str]:
     ratio = signal_ratio(sig["grad_h"])
     bound = 0.25 ** gaps
     out = [t(f"{P}.reading", sig_ratio=ratio_text(ratio), relu_ratio=ratio_text(signal_ratio(relu["grad_h"])),
-             gaps=gaps, power="¼" + str(gaps).translate(_SUPERSCRIPT), bound=f"{bound:.1e}")]
+             gaps=gaps, power="¼" + superscript(gaps), bound=f"{bound:.1e}")]
     if math.isfinite(ratio) and ratio > 0:
         factor = ratio / bound
         key = "near" if 0.5 <= factor <= 2 else "below" if factor < 0.5 else "above"
         out.append(t(f"{P}.position.{key}", factor=f"{factor:.2g}", inverse=f"{1 / factor:.2g}"))
+    relu_ratio = signal_ratio(relu["grad_h"])
+    if math.isfinite(relu_ratio) and not 1 / RELU_FAR < relu_ratio < RELU_FAR:
+        why = (t(f"{P}.dead", dead=relu["dead_at_birth"], units=spec.width * spec.depth)
+               if relu["dead_at_birth"] else t(f"{P}.scatter"))
+        out.append(t(f"{P}.relu_far", relu_ratio=ratio_text(relu_ratio), why=why))
     if np.isfinite(sig["spread"]).all() and np.isfinite(relu["spread"]).all():
-        out.append(t(f"{P}.forward", level_first=f"{sig['level'][0]:.2f}",
-                     level_last=f"{sig['level'][-1]:.2f}", spread_first=f"{sig['spread'][0]:.2g}",
-                     spread_last=f"{sig['spread'][-1]:.2g}",
-                     relu_spread_first=f"{relu['spread'][0]:.2g}",
-                     relu_spread_last=f"{relu['spread'][-1]:.2g}"))
+        out.extend(_forward(t, sig, relu))
+    return out
+
+
+def _spread(t: Translator, run: dict, i: int) -> str:
+    """Layer `i`'s spread in two digits, or "below rounding error" where it is noise."""
+    value = float(run["spread"][i])
+    floor = float(rounding_floor(run["level"], run["level_std"])[i])
+    return t("common.below_rounding", floor=f"{floor:.2g}") if below_rounding(value, floor) \
+        else f"{value:.2g}"
+
+
+def _forward(t: Translator, sig: dict, relu: dict) -> list[str]:
+    """The sigmoid network's forward pass (level and spread, verb from the numbers), and
+    whether its last layers could learn: said only where the spread collapsed."""
+    first, last = float(sig["spread"][0]), float(sig["spread"][-1])
+    ratio = last / first if first > 0 else math.nan
+    change = ("nan" if not math.isfinite(ratio) else "grows" if ratio >= 1.25
+              else "shrinks" if ratio <= 0.8 else "same")
+    out = [t(f"{P}.forward", level_first=f"{sig['level'][0]:.2f}", level_last=f"{sig['level'][-1]:.2f}",
+             spread_first=_spread(t, sig, 0), spread_last=_spread(t, sig, -1),
+             change=t(f"{P}.change.{change}"), relu_spread_first=_spread(t, relu, 0),
+             relu_spread_last=_spread(t, relu, -1))]
+    train = float(sig["train_acc"][-1])
+    learned = math.isfinite(train) and train >= sig["majority"] + LEARNED_MARGIN
+    if math.isfinite(ratio) and ratio < COLLAPSED:
+        key = "learned_anyway" if learned else "cannot_learn"
+        out.append(t(f"{P}.{key}", train=percent(train, digits=0), base=percent(sig["majority"], digits=0)))
     return out
 
 

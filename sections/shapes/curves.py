@@ -15,7 +15,7 @@ from ui.charts import compiled
 from ui.charts.shapes import clip_range, clipped, shapes_chart
 from ui.export import chart_block
 from ui.frame import Frame
-from ui.i18n import Translator, act_labels
+from ui.i18n import Translator, act_labels, shown_name
 from ui.references import cite
 
 
@@ -41,7 +41,7 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
         with st.expander(t(f"{P}.curves.formulas")):
             for n in s.acts:
                 act = s.act(n)
-                st.markdown(f"**{n}**")
+                st.markdown(f"**{shown_name(t, 'act', n)}**")
                 st.latex(rf"f(z) = {act.formula} \qquad f'(z) = {act.dformula}")
     sig, tanh = facts(ACTIVATIONS["sigmoid"]), facts(ACTIVATIONS["tanh"])
     st.info(t(f"{P}.curves.reading", sig_max=num(sig.max_slope), sig_f0=num(sig.f0),

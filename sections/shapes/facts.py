@@ -12,7 +12,7 @@ from sections.shapes.numbers import num
 from sections.shapes.settings import NAME as P
 from sections.shapes.settings import ShapesSettings
 from ui.frame import Frame
-from ui.i18n import Translator
+from ui.i18n import Translator, shown_name
 
 
 def draw(s: ShapesSettings, fr: Frame) -> None:
@@ -36,7 +36,7 @@ def _table(t: Translator, s: ShapesSettings, ref: float) -> pd.DataFrame:
         fa = facts(s.act(n))
         lo, hi = fa.output_range
         rows.append({
-            t(f"{P}.facts.name"): n,
+            t(f"{P}.facts.name"): shown_name(t, "act", n),
             t(f"{P}.facts.range"): f"({num(lo)}, {num(hi)})",
             t(f"{P}.facts.f0"): num(fa.f0),
             t(f"{P}.facts.df0"): num(fa.df0),

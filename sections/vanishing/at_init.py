@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -33,7 +35,8 @@ def profiles(fr: Frame, su: Setup) -> dict:
     n_stat = budget_epochs(s.depth, s.width, su.n_train, 1, runs=N_INITS * len(su.series),
                            n_in=su.n_in, budget=INIT_BUDGET).n_samples
     if n_stat < su.n_train:
-        st.warning(fr.t(f"{NAME}.guard.init", allowed=n_stat, requested=su.n_train),
+        st.warning(fr.t(f"{NAME}.guard.init", allowed=n_stat, requested=su.n_train,
+                        seconds=f"{INIT_BUDGET:g}"),
                    icon=":material/speed:")
     spec = InitSpec(su.data, s.depth, s.width, s.std, n_stat)
     return {(a, i): memo_run(init_profile, spec, a, i, **su.arrays) for a, i in su.series}
@@ -51,10 +54,12 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
         st.warning(t(f"{NAME}.init.nothing_to_plot"))
     signal_caption = t(f"{NAME}.init.signal_caption", n_inits=N_INITS) + (
         " " + t(f"{NAME}.init.ref_caption") if views["has_ref"] else "")
+    spread_caption = t(f"{NAME}.init.spread_caption") + (
+        " " + t("common.below_rounding_caption") if views["hidden_spread"] else "")
     chart_row(t, _block(views["signal"], "init-signal",
                         t(f"{NAME}.init.signal_title", n_inits=N_INITS), signal_caption),
               _block(views["spread"], "init-spread", t(f"{NAME}.init.spread_title"),
-                     t(f"{NAME}.init.spread_caption")))
+                     spread_caption))
     chart_row(t, _block(views["level"], "init-activations", t(f"{NAME}.init.level_title"),
                         t(f"{NAME}.init.level_caption")),
               _block(views["grad"], "init-gradient", t(f"{NAME}.init.grad_title", n_inits=N_INITS),
@@ -81,7 +86,8 @@ def _reading(t: Translator, su: Setup, act: str, init: str, p: dict) -> None:
     m = readings.measures(p)
     st.markdown(t(f"{NAME}.init.reading", series=name, ratio=readings.sci(m.signal_ratio),
                   depth=depth, factor=readings.sci(m.per_layer),
-                  spread_first=readings.sci(m.spread_first), spread_last=readings.sci(m.spread_last),
+                  spread_first=readings.spread_text(t, m.spread_first, m.floor_first),
+                  spread_last=readings.spread_text(t, m.spread_last, m.floor_last),
                   w_ratio=readings.sci(m.weight_ratio),
                   level_first=readings.sci(m.level_first), level_last=readings.sci(m.level_last),
                   sat=percent(m.saturated, digits=0)))
@@ -90,12 +96,15 @@ def _reading(t: Translator, su: Setup, act: str, init: str, p: dict) -> None:
                      ratio=readings.sci(m.signal_ratio)))
     if readings.collapsed(m):
         st.info(t(f"{NAME}.init.constant", series=name, depth=depth,
-                  spread_last=readings.sci(m.spread_last), spread_first=readings.sci(m.spread_first)))
+                  spread_last=readings.spread_text(t, m.spread_last, m.floor_last),
+                  spread_first=readings.spread_text(t, m.spread_first, m.floor_first)))
     if act == "tanh" and init == "standard" and depth >= 2 and np.isfinite(m.per_layer):
         gain = su.settings.width * weight_variance(init, su.settings.width, su.settings.width,
                                                    su.settings.std)
-        st.markdown(t(f"{NAME}.init.tanh_factor", series=name, loss=readings.sci(1 / m.per_layer),
-                      predicted=readings.sci(1 / np.sqrt(gain)), gain=readings.sci(gain)))
+        slope2 = readings.mean_slope_sq(p)
+        st.markdown(t(f"{NAME}.init.tanh_factor", series=name, factor=readings.sci(m.per_layer),
+                      slope2=readings.sci(slope2), gain=readings.sci(gain),
+                      predicted=readings.sci(math.sqrt(gain * slope2))))
     _health(t, name, p["grad_raw"])
 
 
@@ -138,14 +147,21 @@ def _views(t: Translator, su: Setup, profs: dict) -> dict:
                 "lo": lambda p: finite_positive(p[f"{key}_lo"]),
                 "hi": lambda p: finite_positive(p[f"{key}_hi"])}
 
+    def spread_band(p: dict) -> dict:
+        floor = readings.rounding_floor(p["level"], p["level_std"])
+        return {k: readings.resolved(finite_positive(p[f"spread_{k}"]), floor) for k in ("mid", "lo", "hi")}
+
     signal = _frame(su, profs, hidden, band("signal"))
     grad = _frame(su, profs, weights, band("grad"))
-    spread = _frame(su, profs, hidden, band("spread"))
+    spread = _frame(su, profs, hidden, {k: (lambda p, k=k: spread_band(p)[k]) for k in ("mid", "lo", "hi")})
+    raw_spread = _frame(su, profs, hidden, band("spread"))
     fwd = _frame(su, profs, hidden, {"level": lambda p: _finite(p["level"]),
                                      "saturated": lambda p: _finite(p["saturated"])})
     ref = _reference(su, profs, hidden)
     x_title, h_title = t("common.axis.layer"), t(f"{NAME}.axis.hidden_layer")
-    views: dict = {"has_ref": ref is not None}
+    views: dict = {"has_ref": ref is not None,
+                   "hidden_spread": bool((spread["mid"].isna() & raw_spread["mid"].notna()).any()
+                                         | (spread["lo"].isna() & raw_spread["lo"].notna()).any())}
     views["signal"] = _band_view(t, su, signal, h_title, t(f"{NAME}.axis.signal"), ref)
     views["grad"] = _band_view(t, su, grad, x_title, t("common.axis.grad_norm"), None)
     views["spread"] = _band_view(t, su, spread, h_title, t(f"{NAME}.axis.spread"), None)
@@ -173,7 +189,7 @@ def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_ti
                     y_title=y_title, **activation_legend(t),
                     log_y=True, compact=True, height=280, series="series" if su.two else None,
                     dash="init" if su.two else None, shapes=su.two,
-                    dash_title=t(f"{NAME}.axis.init"), reference=ref,
+                    dash_title=t(f"{NAME}.axis.init"), dash_labels=su.init_labels(), reference=ref,
                     reference_title=t(f"{NAME}.init.ref_label"))
     csv = frame.merge(ref, on="layer", how="left") if ref is not None else frame
     return spec, csv[[*SERIES_COLUMNS, "layer", "mid", "lo", "hi", *(["ref"] if ref is not None else [])]]
@@ -184,5 +200,5 @@ def _line_view(t: Translator, su: Setup, frame: pd.DataFrame, y: str, x_title: s
     spec = compiled(line_chart, frame, "layer", y, "act", x_title=x_title, y_title=y_title,
                     **activation_legend(t), compact=True, height=280,
                     series="series" if su.two else None, dash="init" if su.two else None,
-                    shapes=su.two, dash_title=t(f"{NAME}.axis.init"))
+                    shapes=su.two, dash_title=t(f"{NAME}.axis.init"), dash_labels=su.init_labels())
     return spec, frame[[*SERIES_COLUMNS, "layer", y]]

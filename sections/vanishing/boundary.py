@@ -6,15 +6,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.datasets import DATASETS
 from core.grid import plane_grid
 from sections.vanishing.compute import split
 from sections.vanishing.opening import opened
-from sections.vanishing.settings import GRID, N_SNAPSHOTS, NAME, Setup, VanishingSettings
+from sections.vanishing.settings import DATA, GRID, N_SNAPSHOTS, NAME, Setup, VanishingSettings
 from sections.vanishing.training import trained
 from ui.charts import boundary_chart, compiled
 from ui.export import chart_block
 from ui.frame import Frame
-from ui.i18n import Translator, percent
+from ui.i18n import Translator, percent, shown_name
 
 
 def draw(s: VanishingSettings, fr: Frame) -> None:
@@ -23,7 +24,10 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
         return
     t = fr.t
     if not su.info.two_d:
-        st.info(t(f"{NAME}.boundary.not_2d", data=su.data.key, features=su.info.n_features))
+        choices = ", ".join(shown_name(t, "data", k) for k in DATA
+                            if k in DATASETS and DATASETS[k].two_d)
+        st.info(t(f"{NAME}.boundary.not_2d", data=su.shown, features=su.info.n_features,
+                  choices=choices))
     elif su.info.n_classes > 2:
         # Only uploads get here: the map shows P(class 1), a two-class picture.
         st.info(t(f"{NAME}.boundary.multi", classes=su.info.n_classes))

@@ -59,7 +59,8 @@ def init_profile(spec: InitSpec, act: str, init: str, _X: np.ndarray | None = No
     initialisations); ``grad_*``: ‖∂L/∂W_l‖ of every weight layer; ``level``: the mean
     activation of each hidden layer; ``spread_*``: how much each hidden layer still
     depends on the input (mean over units of each unit's standard deviation across the
-    points); ``saturated``: the share of (point, unit) pairs on a flat part of f.
+    points); ``saturated``: the share of (point, unit) pairs on a flat part of f;
+    ``slope_sq``: each hidden layer's mean squared slope E[f′(ẑ)²].
     """
     X, y, (Xtr, _, ytr, _) = split(spec.data, _X=_X, _y=_y)
     sizes, output = network_shape(dataset_info(spec.data.key, X, y), spec.depth, spec.width)
@@ -68,7 +69,7 @@ def init_profile(spec: InitSpec, act: str, init: str, _X: np.ndarray | None = No
                         output=output, init_std=spec.std)
     out = {"grad_raw": s["grad_w"], "signal_raw": s["grad_h"],
            "level": _finite_mean(s["act_mean"]), "level_std": _finite_mean(s["act_std"]),
-           "saturated": _finite_mean(s["saturated"])}
+           "saturated": _finite_mean(s["saturated"]), "slope_sq": _finite_mean(s["slope_sq"])}
     for name, values in (("grad", s["grad_w"]), ("signal", s["grad_h"]), ("spread", s["spread"])):
         out[f"{name}_mid"], out[f"{name}_lo"], out[f"{name}_hi"] = geometric_band(values)
     return out
@@ -99,6 +100,7 @@ def train_run(spec: RunSpec, act: str, init: str, _text: str = "", _X: np.ndarra
         "loss": h.loss, "train_acc": h.train_acc, "test_acc": h.test_acc,
         "grad": h.grad_norms, "signal": h.grad_h, "diverged_at": h.diverged_at,
         "boundaries": {}, "params": last, "chance": chance_loss(info.n_classes),
+        "classes": max(int(info.n_classes), 2),
     }
     if maps:
         points, _, step = plane_grid(X, resolution=spec.res)

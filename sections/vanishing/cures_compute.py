@@ -5,10 +5,17 @@ residual connections ``h_l = h_{l−1} + f(ẑ_l)`` (He et al., 2016), layer and
 batch normalisation of each pre-activation (Ba et al., 2016; Ioffe & Szegedy,
 2015), gradient clipping against exploding gradients (Pascanu et al., 2013),
 and per-layer activations.
+
+A 50-layer training is chaotic in its rounding: two runs whose initial weights differ in
+the 12th significant digit — as much as float rounding differs between processors — can
+end one learned and one not. So every training the section judges is also repeated on
+:data:`COPIES` such perturbed copies (:func:`variant_copies`, :func:`explode_copies`), and
+the page reports how many of the runs learned, not one run's verdict.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +39,10 @@ VARIANTS: dict[str, tuple[bool, str | None]] = {
 }
 #: Too-large initialisations of the exploding-gradient experiment: code -> factor on He.
 SCALES = {"he": 1.0, "he2": 2.0, "he4": 4.0}
+#: Perturbed copies trained beside every judged run, and how far their initial weights
+#: are moved: each weight is multiplied by (1 + PERTURBATION · N(0, 1)).
+COPIES = 2
+PERTURBATION = 1e-12
 
 
 def paired_init(act: str) -> str:
@@ -58,25 +69,52 @@ def _data(spec: CureSpec, _X: np.ndarray | None, _y: np.ndarray | None) -> tuple
     return dataset_info(spec.data.key, X, y), Xtr[:spec.n_fit], Xte, ytr[:spec.n_fit], yte
 
 
-def _model(spec: CureSpec, info, act: str | list[str], init: str, **options) -> MLP:
+def _model(spec: CureSpec, info, act: str | list[str], init: str, scale: float = 1.0,
+           copy: int = 0, **options) -> MLP:
+    """A network of the section; `scale` multiplies its initial weights, and copy ``k > 0``
+    is the same network with every initial weight moved by a relative ``PERTURBATION``
+    (a fixed random direction per copy)."""
     sizes, output = network_shape(info, spec.depth, spec.width)
-    return MLP(sizes, activation=act, output=output, init=init, seed=spec.data.seed, **options)
+    model = MLP(sizes, activation=act, output=output, init=init, seed=spec.data.seed, **options)
+    if scale != 1.0 or copy:
+        params = model.get_params()
+        rng = np.random.default_rng([spec.data.seed, copy])
+        weights = [w * scale for w in params.weights]
+        if copy:
+            weights = [w * (1 + PERTURBATION * rng.standard_normal(w.shape)) for w in weights]
+        model.set_params(params._replace(weights=weights))
+    return model
 
 
-def _fit(model: MLP, spec: CureSpec, data: tuple, callback, clip_norm: float | None = None) -> dict:
-    """Train `model`; what the section shows of the run, the state at birth included."""
+def _fit(model: MLP, spec: CureSpec, data: tuple, callback, clip_norm: float | None = None,
+         birth: bool = True) -> dict:
+    """Train `model`; what the section shows of the run (with `birth`, its state at
+    initialisation too).
+
+    ``train_acc`` and ``test_acc`` are the network as it predicts: batch norm with its
+    running averages (``predict_acc``, the last training accuracy); ``batch_train_acc``
+    is the training accuracy with the statistics of the whole training set as one
+    batch, which is what ``History.train_acc`` measures. A run shown records its loss
+    every epoch (for the chart); a copy only its ends (``MLP.fit(record=)``), which
+    about halves its cost."""
     _, Xtr, Xte, ytr, yte = data
-    birth = layer_statistics(model, Xtr, ytr)
+    stats = layer_statistics(model, Xtr, ytr) if birth else None
     h = model.fit(Xtr, ytr, epochs=spec.epochs, lr=spec.lr, optimizer="sgd",
-                  batch_size=None if spec.batch >= len(Xtr) else spec.batch, X_test=Xte,
-                  y_test=yte, clip_norm=clip_norm, callback=callback)
+                  batch_size=None if spec.batch >= len(Xtr) else spec.batch,
+                  clip_norm=clip_norm, callback=callback, record="loss" if birth else "ends")
     weights_finite = all(np.isfinite(w).all() for w in model.weights)
-    return {"loss": h.loss, "train_acc": h.train_acc, "test_acc": h.test_acc,
-            "chance": chance_loss(data[0].n_classes),
-            "majority": float(np.bincount(ytr).max() / len(ytr)),
-            "diverged_at": h.diverged_at, "clipped": h.clipped, "signal": birth.grad_h,
-            "spread": birth.spread, "level": birth.act_mean, "finite": weights_finite,
-            "params": model.get_params()}
+    with np.errstate(all="ignore"):
+        predict_acc, test_acc = ((model.accuracy(Xtr, ytr), model.accuracy(Xte, yte))
+                                 if h.diverged_at is None else (math.nan, math.nan))
+    run = {"loss": h.loss, "test_acc": test_acc, "train_acc": predict_acc,
+           "batch_train_acc": float(h.train_acc[-1]),
+           "chance": chance_loss(data[0].n_classes), "classes": max(int(data[0].n_classes), 2),
+           "majority": float(np.bincount(ytr).max() / len(ytr)),
+           "diverged_at": h.diverged_at, "clipped": h.clipped, "finite": weights_finite}
+    if stats is not None:
+        run.update(signal=stats.grad_h, spread=stats.spread, level=stats.act_mean,
+                   level_std=stats.act_std, params=model.get_params())
+    return run
 
 
 def _train_variants(spec: CureSpec, codes: tuple[str, ...], text: str, X: np.ndarray | None,
@@ -110,6 +148,24 @@ def some_variants(spec: CureSpec, codes: tuple[str, ...], _text: str = "",
 
 
 @page_cache(16)
+def variant_copies(spec: CureSpec, _text: str = "", _X: np.ndarray | None = None,
+                   _y: np.ndarray | None = None) -> dict:
+    """Every variant of :data:`VARIANTS` trained again from :data:`COPIES` perturbed copies
+    of its initial weights: ``{code: [run, ...]}`` (accuracies and divergence only)."""
+    data = _data(spec, _X, _y)
+    jobs = [(code, k) for code in VARIANTS for k in range(1, COPIES + 1)]
+    out: dict = {code: [] for code in VARIANTS}
+    with progress_bar(_text) as bar:
+        for j, (code, k) in enumerate(jobs):
+            residual, norm = VARIANTS[code]
+            model = _model(spec, data[0], spec.act, paired_init(spec.act), copy=k,
+                           residual=residual, norm=norm)
+            out[code].append(_fit(model, spec, data, progress_callback(
+                bar, _text, j / len(jobs), 1 / len(jobs)), birth=False))
+    return out
+
+
+@page_cache(16)
 def explode(spec: CureSpec, scale: str, clip_norm: float | None, _text: str = "",
             _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict:
     """He initialisation multiplied by ``SCALES[scale]``, trained without and (when
@@ -119,13 +175,29 @@ def explode(spec: CureSpec, scale: str, clip_norm: float | None, _text: str = ""
     clips = [None] if clip_norm is None else [None, clip_norm]
     with progress_bar(_text) as bar:
         for k, clip in enumerate(clips):
-            model = _model(spec, data[0], spec.act, "he_normal")
-            params = model.get_params()
-            model.set_params(params._replace(weights=[w * SCALES[scale] for w in params.weights]))
+            model = _model(spec, data[0], spec.act, "he_normal", scale=SCALES[scale])
             runs["clipped" if clip else "plain"] = _fit(
                 model, spec, data, progress_callback(bar, _text, k / len(clips), 1 / len(clips)),
                 clip_norm=clip)
     return runs
+
+
+@page_cache(16)
+def explode_copies(spec: CureSpec, scale: str, clip_norm: float | None, _text: str = "",
+                   _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict:
+    """:func:`explode`'s trainings again from :data:`COPIES` perturbed copies of the
+    initial weights: ``{"plain": [run, ...], "clipped": [...]}``."""
+    data = _data(spec, _X, _y)
+    jobs = [(clip, k) for clip in ([None] if clip_norm is None else [None, clip_norm])
+            for k in range(1, COPIES + 1)]
+    out: dict = {}
+    with progress_bar(_text) as bar:
+        for j, (clip, k) in enumerate(jobs):
+            model = _model(spec, data[0], spec.act, "he_normal", scale=SCALES[scale], copy=k)
+            out.setdefault("clipped" if clip else "plain", []).append(_fit(
+                model, spec, data, progress_callback(bar, _text, j / len(jobs), 1 / len(jobs)),
+                clip_norm=clip, birth=False))
+    return out
 
 
 @page_cache(32)

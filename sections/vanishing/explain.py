@@ -18,7 +18,7 @@ from sections.vanishing.readings import sci
 from sections.vanishing.settings import NAME, Setup, VanishingSettings
 from sections.vanishing.training import trained
 from ui.frame import Frame
-from ui.i18n import Translator, percent
+from ui.i18n import Translator, percent, shown_name, superscript
 from ui.references import cite
 
 
@@ -30,8 +30,13 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
     # The numbers of the first two sections (cached; computed here if they were not opened).
     profs, runs = profiles(fr, su), trained(fr, su)
     sig = ACTIVATIONS["sigmoid"]
-    st.markdown(t(f"{NAME}.explain.chain", slope=sci(sig.max_slope), depth=s.depth,
-                  bound=f"{slope_bound(sig, s.depth):.2g}"))
+    gaps = s.depth - 1  # the layers whose slopes lie between hidden layer L and hidden layer 1
+    if gaps:
+        st.markdown(t(f"{NAME}.explain.chain", slope=sci(sig.max_slope), depth=s.depth, gaps=gaps,
+                      power="¼" + superscript(gaps),
+                      bound=f"{slope_bound(sig, gaps):.2g}"))
+    else:
+        st.markdown(t(f"{NAME}.explain.chain_one"))
     for a, i in su.series:
         m, r = readings.measures(profs[(a, i)]), runs[(a, i)]
         st.markdown(t(f"{NAME}.explain.measured", series=su.label(a, i), ratio=sci(m.signal_ratio),
@@ -39,22 +44,41 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
                       acc=percent(float(r["test_acc"][-1]), digits=0), verdict=_verdict_text(t, r)))
     sigmoid = [k for k in su.series if k[0] == "sigmoid"]
     if sigmoid:
-        m = readings.measures(profs[sigmoid[0]])
-        st.markdown(t(f"{NAME}.explain.forward", first=sci(m.level_first), last=sci(m.level_last),
-                      spread_first=sci(m.spread_first), spread_last=sci(m.spread_last),
-                      depth=s.depth))
-    if s.depth >= 2:
-        for name in dict.fromkeys(i for _, i in su.series):
-            gain = s.width * weight_variance(name, s.width, s.width, s.std)
-            st.markdown(t(f"{NAME}.explain.init", init=name, width=s.width, gain=sci(gain),
-                          relu_gain=sci(gain / 2), layers=s.depth - 1,
-                          total_lin=sci(math.sqrt(gain) ** (s.depth - 1)),
-                          total=sci(math.sqrt(gain / 2) ** (s.depth - 1))))
+        _forward(t, s.depth, readings.measures(profs[sigmoid[0]]), runs[sigmoid[0]])
+    if gaps:
+        st.markdown(t(f"{NAME}.explain.init_intro"))
+        st.markdown("\n".join(_predicted(t, su, a, i, profs[(a, i)]) for a, i in su.series))
     st.markdown(t(f"{NAME}.explain.relu"))
     st.caption(cite(t, "glorot2010", "he2015", "nielsen2015"))
     if su.two:
         _init_verdicts(t, su, runs)
     _questions(t, su, profs, runs)
+
+
+def _forward(t: Translator, depth: int, m: readings.Measures, run: dict) -> None:
+    """The sigmoid network's forward pass: its level stays, its spread changes (verb from the
+    numbers); "neither end can learn" only where the spread collapsed and the net did not learn."""
+    spread = m.spread_last / m.spread_first if m.spread_first > 0 else math.nan
+    st.markdown(t(f"{NAME}.explain.forward", first=sci(m.level_first), last=sci(m.level_last),
+                  spread_first=readings.spread_text(t, m.spread_first, m.floor_first),
+                  spread_last=readings.spread_text(t, m.spread_last, m.floor_last), depth=depth,
+                  change=t(f"{NAME}.explain.change.{readings.change(spread)}")))
+    if readings.collapsed(m) and readings.verdict(run) != "learned":
+        st.markdown(t(f"{NAME}.explain.forward_neither"))
+
+
+def _predicted(t: Translator, su: Setup, act: str, init: str, p: dict) -> str:
+    """The signal ratio the weights and the measured slopes predict for one series, beside
+    the measured one: ``(width · Var W · E[f′²])^((L−1)/2)``."""
+    s = su.settings
+    gain = s.width * weight_variance(init, s.width, s.width, s.std)
+    slope2 = readings.mean_slope_sq(p)
+    gaps = s.depth - 1
+    product = gain * slope2
+    predicted = math.sqrt(product) ** gaps if math.isfinite(product) and product >= 0 else math.nan
+    return t(f"{NAME}.explain.init", series=su.label(act, init), init=shown_name(t, "init", init),
+             gain=sci(gain), slope2=sci(slope2), product=sci(product), gaps=gaps, depth=s.depth,
+             predicted=sci(predicted), ratio=sci(readings.measures(p).signal_ratio))
 
 
 def _verdict_text(t: Translator, run: dict) -> str:
@@ -67,7 +91,8 @@ def _init_verdicts(t: Translator, su: Setup, runs: dict) -> None:
     for a in su.settings.acts:
         r1, r2 = runs[(a, init)], runs[(a, init2)]
         v1, v2 = readings.verdict(r1), readings.verdict(r2)
-        st.markdown(t(f"{NAME}.explain.compare", act=a, init=init, init2=init2,
+        st.markdown(t(f"{NAME}.explain.compare", act=shown_name(t, "act", a),
+                      init=shown_name(t, "init", init), init2=shown_name(t, "init", init2),
                       acc1=percent(float(r1["test_acc"][-1]), digits=0),
                       acc2=percent(float(r2["test_acc"][-1]), digits=0),
                       v1=_verdict_text(t, r1), v2=_verdict_text(t, r2)))

@@ -27,7 +27,7 @@ from sections.vanishing.settings import (
 )
 from ui.frame import Frame
 from ui.guard import budget_epochs, note_budget
-from ui.i18n import Translator
+from ui.i18n import Translator, shown_name
 from ui.upload import UPLOAD, load_data, user_data
 
 
@@ -41,7 +41,7 @@ def setup(fr: Frame, s: VanishingSettings, describe: bool = True) -> Setup | Non
     info = dataset_info(data.key, X_all, y_all)
     init2 = s.init2
     if init2 == s.init:
-        st.info(t(f"{NAME}.note.same_init", init=s.init))
+        st.info(t(f"{NAME}.note.same_init", init=shown_name(t, "init", s.init)))
         init2 = NO_INIT2
     if not s.acts:
         st.warning(t(f"{NAME}.note.no_act"))
@@ -63,7 +63,7 @@ def setup(fr: Frame, s: VanishingSettings, describe: bool = True) -> Setup | Non
     if describe:
         _describe(t, s, run, output, n_test, shown, series)
     return Setup(s, data, info, shown, series, two, init2, n_train, n_test, run, sizes, output,
-                 arrays)
+                 arrays, t)
 
 
 def _describe(t: Translator, s: VanishingSettings, run: RunSpec, output: str, n_test: int,
@@ -71,9 +71,9 @@ def _describe(t: Translator, s: VanishingSettings, run: RunSpec, output: str, n_
     """The setup line every section but "Cures" starts with."""
     st.markdown(t(f"{NAME}.setup", depth=s.depth, width=s.width, layers=s.depth + 1,
                   output=t(f"{NAME}.output.{output}"), n_train=run.n_fit, n_test=n_test,
-                  data=shown, opt=s.opt, lr=s.lr, epochs=run.epochs,
+                  data=shown, opt=shown_name(t, "opt", s.opt), lr=s.lr, epochs=run.epochs,
                   batch=t(f"{NAME}.full_batch") if s.batch >= run.n_fit else s.batch,
-                  inits=", ".join(dict.fromkeys(i for _, i in series))))
+                  inits=", ".join(dict.fromkeys(shown_name(t, "init", i) for _, i in series))))
 
 
 def opened(fr: Frame, s: VanishingSettings, section: str, describe: bool = True) -> Setup | None:
@@ -90,10 +90,10 @@ def opened(fr: Frame, s: VanishingSettings, section: str, describe: bool = True)
 def _resolve_data(t: Translator, s: VanishingSettings) -> tuple[DataSpec, dict, str]:
     """A built-in set by name, or this session's upload (said on the page)."""
     if s.data != UPLOAD:
-        return DataSpec(s.data, s.n, s.noise, s.seed), {}, s.data
+        return DataSpec(s.data, s.n, s.noise, s.seed), {}, shown_name(t, "data", s.data)
     X_up, y_up, used = load_data(UPLOAD, s.n, s.noise, s.seed, t, two_d=False)
     if used != UPLOAD:  # nothing uploaded: load_data said which set is used instead
-        return DataSpec(used, s.n, s.noise, s.seed), {}, used
+        return DataSpec(used, s.n, s.noise, s.seed), {}, shown_name(t, "data", used)
     # Arrays unhashed, the file's digest as the key; n and noise do not apply.
     key = f"{UPLOAD}-{user_data()[2]}"
     return (DataSpec(key, len(y_up), 0.0, s.seed), {"_X": X_up, "_y": y_up},
@@ -104,7 +104,7 @@ def _data_note(t: Translator, info: DatasetInfo, arrays: dict, data: DataSpec, r
     if arrays:
         st.caption(t(f"{NAME}.note.upload", rows=rows, classes=info.n_classes))
     elif not info.generated:
-        st.caption(t(f"{NAME}.note.bundled", data=data.key, rows=rows, features=info.n_features,
-                     classes=info.n_classes))
+        st.caption(t(f"{NAME}.note.bundled", data=shown_name(t, "data", data.key), rows=rows,
+                     features=info.n_features, classes=info.n_classes))
     elif not info.uses_noise:
-        st.caption(t(f"{NAME}.note.no_noise", data=data.key))
+        st.caption(t(f"{NAME}.note.no_noise", data=shown_name(t, "data", data.key)))

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.gradients import first_last_ratio
+from core.gradients import below_rounding, first_last_ratio, rounding_floor
+
+__all__ = ["below_rounding", "rounding_floor"]  # re-exported: the readings use them by this module
 
 #: ‖∂L/∂W‖ "looks level" between the first and the output layer within this factor.
 LEVEL_WEIGHTS = 10.0
@@ -36,6 +38,8 @@ class Measures:
     level_first: float
     level_last: float
     saturated: float  # largest saturated share of any hidden layer
+    floor_first: float  # the rounding floor of the spread (below_rounding) in layer 1 ...
+    floor_last: float  # ... and in the last hidden layer
 
 
 def _at(values: np.ndarray, i: int) -> float:
@@ -50,9 +54,30 @@ def measures(p: dict) -> Measures:
     steps = len(signal) - 1
     per_layer = ratio ** (1 / steps) if steps and math.isfinite(ratio) and ratio > 0 else math.nan
     sat = np.asarray(p["saturated"], dtype=float)
+    floors = rounding_floor(p["level"], p["level_std"])
     return Measures(ratio, per_layer, first_last_ratio(p["grad_mid"]), _at(p["spread_mid"], 0),
                     _at(p["spread_mid"], -1), _at(p["level"], 0), _at(p["level"], -1),
-                    float(np.nanmax(np.append(sat[np.isfinite(sat)], 0.0))))
+                    float(np.nanmax(np.append(sat[np.isfinite(sat)], 0.0))), _at(floors, 0),
+                    _at(floors, -1))
+
+
+def mean_slope_sq(p: dict) -> float:
+    """E[f′(ẑ)²] of the hidden layers the signal crosses on its way from the last hidden
+    layer to the first (layers 2 .. L: layer 1's slopes act below h_1), as their geometric
+    mean, so that ``mean ** (L − 1)`` is their product (NaN when one is not positive)."""
+    values = np.asarray(p["slope_sq"], dtype=float)[1:]
+    if not values.size or not (np.isfinite(values).all() and (values > 0).all()):
+        return math.nan
+    return float(np.exp(np.mean(np.log(values))))
+
+
+def resolved(values: np.ndarray, floors: np.ndarray) -> np.ndarray:
+    """`values` where they are above their rounding floor, NaN where they are not (for charts)."""
+    v = np.asarray(values, dtype=float)
+    return np.where(v > np.asarray(floors, dtype=float), v, np.nan)
+
+
+
 
 
 def masked(m: Measures) -> bool:
@@ -93,19 +118,40 @@ def accuracy_verdict(run: dict) -> str:
     """Did a classifier learn, judged by accuracy: ``diverged``, ``learned`` or ``stuck``.
 
     ``learned``: final training accuracy at least ``ABOVE_MAJORITY`` above
-    ``run["majority"]``, the share of the most common training class. Used where the
+    ``run["majority"]``, the share of the most common training class. ``run["train_acc"]``
+    is the accuracy of the network as it predicts (batch norm with its running averages,
+    not the training set's own statistics), a number or the per-epoch series. Used where the
     loss is a poor judge: a deep net that starts saturated can end with most points
     right and a few so confidently wrong that its mean loss stays above ln 2.
     """
     if run["diverged_at"] is not None:
         return "diverged"
-    acc = float(run["train_acc"][-1])
+    acc = float(np.asarray(run["train_acc"], dtype=float).reshape(-1)[-1])
     return "learned" if math.isfinite(acc) and acc >= run["majority"] + ABOVE_MAJORITY else "stuck"
 
 
 def chance_loss(n_classes: int) -> float:
     """Cross-entropy of a constant answer on balanced classes: ``ln k``."""
     return math.log(max(n_classes, 2))
+
+
+def spread_text(t, value: float, floor: float) -> str:
+    """A spread in two significant digits, or "below rounding error" when it is noise."""
+    if below_rounding(value, floor):
+        return t("common.below_rounding", floor=sci(floor))
+    return sci(value)
+
+
+#: A ratio "grows" above this, "shrinks" below its inverse, and "stays about the same" between.
+CHANGED = 1.25
+
+
+def change(ratio: float) -> str:
+    """``grows``, ``shrinks`` or ``same``: the verb a ratio of two sizes calls for (``nan``
+    when it is not a positive finite number)."""
+    if not (math.isfinite(ratio) and ratio > 0):
+        return "nan"
+    return "grows" if ratio >= CHANGED else "shrinks" if ratio <= 1 / CHANGED else "same"
 
 
 def sci(x: float) -> str:

@@ -9,7 +9,7 @@ initialisation (`init2`) each activation is trained with both, so the He et al.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from core.mlp import OPTIMIZERS
 from ui.controls import Control, ControlTable
 from ui.frame import Frame
 from ui.guard import BUDGET, forward_cost
+from ui.i18n import Translator, shown_name
 from ui.upload import UPLOAD, uploader
 
 NAME = "vanishing"
@@ -172,14 +173,22 @@ class Setup:
     output: str
     #: The unhashed arrays of an upload (``{"_X": ..., "_y": ...}``), else empty.
     arrays: dict
+    #: The page's language, for the names readings give the activations and initialisations.
+    t: Translator = field(compare=False, repr=False, default_factory=lambda: Translator("en"))
 
     @property
     def n_in(self) -> int:
         return int(self.info.n_features)
 
     def label(self, act: str, init: str) -> str:
-        """How a series is named: the activation, and the initialisation when two are compared."""
-        return f"{act} · {init}" if self.two else act
+        """How a series is named: the activation, and the initialisation when two are
+        compared, by their shown names (``ReLU · He (normal)``; the runs keep the codes)."""
+        name = shown_name(self.t, "act", act)
+        return f"{name} · {shown_name(self.t, 'init', init)}" if self.two else name
+
+    def init_labels(self) -> dict[str, str]:
+        """Every initialisation of the series -> its shown name (for chart legends)."""
+        return {i: shown_name(self.t, "init", i) for _, i in self.series}
 
 
 def dataset_info(key: str, X: np.ndarray, y: np.ndarray) -> DatasetInfo:

@@ -58,7 +58,7 @@ def _charts(t: Translator, su: Setup, table: pd.DataFrame) -> None:
                               x_title=t(f"{NAME}.axis.depth"), y_title=t(f"{NAME}.axis.test_acc"),
                               **activation_legend(t), compact=True,
                               series="series" if su.two else None, dash="init" if su.two else None,
-                              shapes=su.two, dash_title=t(f"{NAME}.axis.init")),
+                              shapes=su.two, dash_title=t(f"{NAME}.axis.init"), dash_labels=su.init_labels()),
                      table, "sweep-accuracy", t(f"{NAME}.sweep.acc_title"))
     ratio = None
     if ratios["value"].notna().any():

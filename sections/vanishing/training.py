@@ -50,8 +50,10 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
         if r["diverged_at"] is not None:
             st.error(f"**{su.label(a, i)}** — " + t("common.diverged", epoch=r["diverged_at"]))
     views = view_memo((f"{NAME}.train", su.run, su.series, t.lang), lambda: _views(t, su, runs))
+    first = next(iter(runs.values()))
     chart_row(t, Block(*views["loss"], "train-loss", t(f"{NAME}.train.loss_title"),
-                       t(f"{NAME}.train.loss_caption")),
+                       t(f"{NAME}.train.loss_caption", k=first["classes"],
+                         chance=f"{first['chance']:.2f}")),
               Block(*views["acc"], "train-accuracy", t(f"{NAME}.train.acc_title"),
                     t(f"{NAME}.train.acc_caption_two" if su.two else f"{NAME}.train.acc_caption")))
     with c.placed(st.container()):
@@ -82,7 +84,8 @@ def _views(t: Translator, su: Setup, runs: dict) -> dict:
                       "series": su.label(a, i)})
         for (a, i), r in runs.items()], ignore_index=True)
     lines = {"series": "series" if su.two else None, "dash": "init" if su.two else None,
-             "shapes": su.two, "dash_title": t(f"{NAME}.axis.init"), "compact": True}
+             "shapes": su.two, "dash_title": t(f"{NAME}.axis.init"), "compact": True,
+             "dash_labels": su.init_labels()}
     loss = (compiled(line_chart, downsample(curves, "series"), "epoch", "loss", "act",
                      x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"),
                      **activation_legend(t), log_y=True, **lines),
@@ -94,7 +97,7 @@ def _views(t: Translator, su: Setup, runs: dict) -> dict:
     else:
         drawn = by_split
         lines = {**lines, "dash": "split", "dash_title": t(f"{NAME}.train.split"), "shapes": True,
-                 "series": "_g"}
+                 "series": "_g", "dash_labels": None}
     split_names = drawn["split"].map({"train": t(f"{NAME}.train.split_train"),
                                       "test": t(f"{NAME}.train.split_test")})
     plotted = drawn.assign(split=split_names, _g=drawn["series"] + split_names)

@@ -105,6 +105,7 @@ def line_chart(
     reference: pd.DataFrame | None = None,
     reference_title: str | None = None,
     labels: Mapping[str, str] | None = None,
+    dash_labels: Mapping[str, str] | None = None,
 ) -> alt.LayerChart:
     """Lines, one per series, with hover points that show the values.
 
@@ -120,6 +121,7 @@ def line_chart(
     from the data); `reference` (columns `x` and ``ref``) is a dotted grey
     curve such as a bound. `labels` maps values of the colour column to the text
     the legend shows (translated activation names, say); the data keep the codes.
+    `dash_labels` does the same for the `dash` column's legend.
 
     A series of up to :data:`POINT_MARKS` rows gets a hover point at each row;
     longer ones (training curves) at :data:`POINT_MARKS` evenly spaced rows
@@ -139,12 +141,14 @@ def line_chart(
     line_enc = dict(enc, y=alt.Y(f"{y}:Q", title=y_title, scale=y_scale, axis=y_axis))
     if dash is not None:
         # Vega-Lite's own dash sequence (solid first): no domain taken from the data.
-        line_enc["strokeDash"] = alt.StrokeDash(
-            f"{dash}:N", title=dash_title or dash,
-            legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2))
+        dash_legend: dict = {"symbolType": "stroke", "symbolStrokeWidth": 2}
+        if dash_labels:
+            dash_legend["labelExpr"] = label_expression(dash_labels)
+        line_enc["strokeDash"] = alt.StrokeDash(f"{dash}:N", title=dash_title or dash,
+                                                legend=alt.Legend(**dash_legend))
     layers.append(alt.Chart(frame).mark_line(strokeWidth=2).encode(**line_enc))
     layers.append(_hover_points(frame, enc, x, y, colour, dash, series, x_title, y_title,
-                                colour_title, dash_title, shapes))
+                                colour_title, dash_title, shapes, dash_labels, labels))
     if reference is not None:
         layers.append(_reference(reference, x, x_title, reference_title))
     return alt.layer(*layers).properties(height=height)
@@ -174,25 +178,38 @@ def _shared_encoding(frame: pd.DataFrame, x: str, colour: str, x_title: str, col
     return enc
 
 
-def label_expression(labels: Mapping[str, str]) -> str:
+def label_expression(labels: Mapping[str, str], value: str = "datum.label") -> str:
     """A Vega expression showing ``labels[value]`` for a legend value (the value itself
-    when it is not listed). Every string is JSON-quoted, so no text can break out."""
-    expr = "datum.label"
+    when it is not listed); `value` is the expression read (a legend's ``datum.label``,
+    or ``datum["act"]`` for a field in a calculate transform). Every string is
+    JSON-quoted, so no text can break out."""
+    expr = value
     for code, text in reversed(list(labels.items())):
-        expr = (f"datum.label === {json.dumps(str(code), ensure_ascii=False)} ? "
+        expr = (f"{value} === {json.dumps(str(code), ensure_ascii=False)} ? "
                 f"{json.dumps(str(text), ensure_ascii=False)} : ({expr})")
     return expr
 
 
 def _hover_points(frame: pd.DataFrame, enc: dict, x: str, y: str, colour: str, dash: str | None,
                   series: str | None, x_title: str, y_title: str, colour_title: str,
-                  dash_title: str | None, shapes: bool) -> alt.Chart:
-    """Points with tooltips: every row of a short series, :data:`POINT_MARKS` of a long one."""
+                  dash_title: str | None, shapes: bool,
+                  dash_labels: Mapping[str, str] | None = None,
+                  labels: Mapping[str, str] | None = None) -> alt.Chart:
+    """Points with tooltips: every row of a short series, :data:`POINT_MARKS` of a long one.
+
+    Where the legend shows names for codes (`labels`, `dash_labels`), the tooltip shows
+    the same names, through a calculated field; the data keep the codes."""
     groups = [g for g in (colour, dash, series) if g is not None]
-    tips = [alt.Tooltip(f"{colour}:N", title=colour_title), alt.Tooltip(f"{x}:Q", title=x_title),
-            alt.Tooltip(f"{y}:Q", title=y_title, format=".3~g")]
+    names: dict[str, str] = {}
+    if labels:
+        names["_colour_name"] = label_expression(labels, f"datum[{json.dumps(colour)}]")
+    if dash is not None and dash_labels:
+        names["_dash_name"] = label_expression(dash_labels, f"datum[{json.dumps(dash)}]")
+    tips = [alt.Tooltip("_colour_name:N" if labels else f"{colour}:N", title=colour_title),
+            alt.Tooltip(f"{x}:Q", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=".3~g")]
     if dash is not None:
-        tips.append(alt.Tooltip(f"{dash}:N", title=dash_title or dash))
+        tips.append(alt.Tooltip("_dash_name:N" if "_dash_name" in names else f"{dash}:N",
+                                title=dash_title or dash))
     if series is not None:
         tips.insert(0, alt.Tooltip(f"{series}:N", title=colour_title))
     longest = int(frame.groupby(groups, sort=False).size().max()) if len(frame) else 0
@@ -200,8 +217,12 @@ def _hover_points(frame: pd.DataFrame, enc: dict, x: str, y: str, colour: str, d
     data = frame if longest <= POINT_MARKS else downsample(frame, groups, POINT_MARKS)
     dot_enc = dict(enc, y=alt.Y(f"{y}:Q"), tooltip=tips)
     if dash is not None and shapes:
-        dot_enc["shape"] = alt.Shape(f"{dash}:N", title=dash_title or dash)
-    return alt.Chart(data).mark_point(size=18, filled=True, opacity=1).encode(**dot_enc)
+        dot_enc["shape"] = alt.Shape(f"{dash}:N", title=dash_title or dash, legend=alt.Legend(
+            labelExpr=label_expression(dash_labels)) if dash_labels else alt.Undefined)
+    chart = alt.Chart(data).mark_point(size=18, filled=True, opacity=1)
+    if names:
+        chart = chart.transform_calculate(**names)
+    return chart.encode(**dot_enc)
 
 
 def _reference(reference: pd.DataFrame, x: str, x_title: str, title: str | None) -> alt.Chart:

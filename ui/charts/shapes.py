@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.images import boundary_chart
-from ui.charts.lines import line_chart
+from ui.charts.lines import label_expression, line_chart
 from ui.charts.palette import (
     ACTIVATION_COLOURS,
     INK,
@@ -19,7 +19,7 @@ from ui.charts.palette import (
     activation_colour,
     activation_scale,
 )
-from ui.i18n import Translator
+from ui.i18n import Translator, act_labels
 
 P = "shapes"
 DRAW_EVERY = 2  # draw every 2nd point of the 401-point curves
@@ -237,7 +237,9 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t: Translator,
     # slopes below use the same colours.
     colour = alt.Color("act:N", scale=activation_scale(names), title=t("common.axis.activation"),
                        legend=alt.Legend(orient="top", symbolType="stroke", symbolOpacity=1,
-                                         symbolStrokeWidth=3) if panel == "f" else None)
+                                         symbolStrokeWidth=3,
+                                         labelExpr=label_expression(act_labels(t)))
+                       if panel == "f" else None)
     nearest = alt.selection_point(nearest=True, on="pointerover", fields=["x"], empty=False)
     kind, title = ((f_label, t(f"{P}.curves.y_f")) if panel == "f"
                    else (df_label, t(f"{P}.curves.y_df")))
@@ -265,12 +267,14 @@ def _hover_rule(data: dict[str, dict], show_deriv: bool, nearest, t: Translator)
     f_label, df_label = t(f"{P}.curves.f"), t(f"{P}.curves.df")
     wide = pd.DataFrame({"x": next(iter(data.values()))["x"]})
     tips = [alt.Tooltip("x:Q", title="x", format=".2f")]
+    shown = act_labels(t)
     for name, d in data.items():
         wide[f"{name}_f"] = d["f"]
-        tips.append(alt.Tooltip(f"{name}_f:Q", title=f"{name}: {f_label}", format=".4f"))
+        label = shown.get(name, name)
+        tips.append(alt.Tooltip(f"{name}_f:Q", title=f"{label}: {f_label}", format=".4f"))
         if show_deriv:
             wide[f"{name}_df"] = d["df"]
-            tips.append(alt.Tooltip(f"{name}_df:Q", title=f"{name}: {df_label}", format=".4f"))
+            tips.append(alt.Tooltip(f"{name}_df:Q", title=f"{label}: {df_label}", format=".4f"))
     rule = alt.Chart(wide.iloc[::2 * DRAW_EVERY]).mark_rule(color=INK_SOFT).encode(
         x=alt.X("x:Q"), tooltip=tips,
         # What alt.when(nearest).then(0.5).otherwise(0) builds, without its slow
@@ -288,9 +292,10 @@ def _flat_bands(data: dict[str, dict], colour: alt.Color, t: Translator) -> alt.
     # a chart whose layers come and go is rebuilt from scratch in the browser,
     # one whose data alone changes is updated in place (ui.charts).
     band = pd.DataFrame(flats, columns=["a", "b", "act"]).astype({"a": float, "b": float})
-    return alt.Chart(band).mark_rect(opacity=0.10).encode(
+    return alt.Chart(band).mark_rect(opacity=0.10).transform_calculate(
+        _act_name=label_expression(act_labels(t), 'datum["act"]')).encode(
         x=alt.X("a:Q"), x2=alt.X2("b:Q"), color=colour,
-        tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
+        tooltip=[alt.Tooltip("_act_name:N", title=t("common.axis.activation")),
                  alt.Tooltip("a:Q", title=t(f"{P}.curves.flat_from"), format=".2f"),
                  alt.Tooltip("b:Q", title=t(f"{P}.curves.flat_to"), format=".2f")],
     )
@@ -337,13 +342,17 @@ def chain_chart(rows: pd.DataFrame, t: Translator) -> alt.LayerChart:
     best, rms = t(f"{P}.chain.best"), t(f"{P}.chain.rms")
     # Its own dash scale (not line_chart's): the best case must be the solid line in
     # every language, whatever order the two labels sort in.
-    lines = alt.Chart(rows).mark_line(strokeWidth=2.2).encode(
+    # The legend and the tooltip show the activations' names; the data keep the codes.
+    colour = activation_colour("act", names, t("common.axis.activation"))
+    colour.legend = alt.Legend(labelExpr=label_expression(act_labels(t)))
+    lines = alt.Chart(rows).mark_line(strokeWidth=2.2).transform_calculate(
+        _act_name=label_expression(act_labels(t), 'datum["act"]')).encode(
         x=x_enc, y=y_enc,
-        color=activation_colour("act", names, t("common.axis.activation")),
+        color=colour,
         strokeDash=alt.StrokeDash("case:N", title=t(f"{P}.chain.case"),
                                   scale=alt.Scale(domain=[best, rms], range=[[1, 0], [6, 3]]),
                                   legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2)),
-        tooltip=[alt.Tooltip("act:N", title=t("common.axis.activation")),
+        tooltip=[alt.Tooltip("_act_name:N", title=t("common.axis.activation")),
                  alt.Tooltip("case:N", title=t(f"{P}.chain.case")),
                  alt.Tooltip("L:Q", title="L"),
                  alt.Tooltip("value:Q", title=t(f"{P}.chain.y"), format=".3~g")],
