@@ -88,15 +88,17 @@ class Work:
 
 #: Seconds of one core per unit of each count of :class:`Work`, fitted by
 #: ``python -m benchmarks.guard`` on 2026-12-05 (AMD EPYC, 2 shared cores, NumPy 2.4 with
-#: OpenBLAS 0.3, one BLAS thread): 8 % rms error over 128 timed fits, −25 % .. +17 % at
-#: worst (BENCHMARKS.md, "The compute guard's cost model").
-RATES = Work(passes=5.67e-05, layer_passes=1.74e-05, param_passes=2.22e-09, macs=4.68e-11,
-             units=2.60e-08, epochs=1.36e-04, frames=9.3e-04, nodes=2.17e-07)
+#: OpenBLAS 0.3, one BLAS thread), after the lean SGD step and the batched diagram maps:
+#: 12 % rms error over 128 timed fits, −33 % .. +26 % at worst (BENCHMARKS.md, "The
+#: compute guard's cost model"). The rates before those changes over-priced plain SGD
+#: and the diagram's frames by up to 2.8×.
+RATES = Work(passes=6.41e-06, layer_passes=1.42e-05, param_passes=2.35e-09, macs=4.76e-11,
+             units=2.36e-08, epochs=2.28e-04, frames=1.6e-04, nodes=8.69e-06)
 #: Each activation's elementwise cost (forward and derivative, per unit-sample) relative
 #: to tanh's, measured by the same benchmark. The output unit counts as a sigmoid.
 ACT_WEIGHTS: dict[str, float] = {
-    "identity": 0.46, "sigmoid": 1.02, "tanh": 1.0, "relu": 0.32, "leaky_relu": 0.62, "elu": 1.47,
-    "gelu": 2.02, "silu": 1.98, "softplus": 1.68,
+    "identity": 0.38, "sigmoid": 0.97, "tanh": 1.0, "relu": 0.32, "leaky_relu": 0.6, "elu": 1.5,
+    "gelu": 1.9, "silu": 1.9, "softplus": 1.6,
 }
 #: The weight of a network whose activations are not given: the dearest, so that the
 #: guard errs on the safe side.
