@@ -172,8 +172,11 @@ def test_compute_guard_caps_the_largest_request() -> None:
 
 
 def _paragraphs(at, t: Translator = T) -> list[str]:
+    """The reading: its first paragraph in the info box, the rest in the expander under it."""
     head = t("home.reading", sig_ratio="", relu_ratio="", gaps="", power="", bound="")[:10]
-    return next(i.value for i in at.info if i.value.startswith(head)).split("\n\n")
+    first = next(i.value for i in at.info if i.value.startswith(head)).split("\n\n")
+    (more,) = [e for e in at.expander if e.label == t("home.more_reading")]
+    return first + [p for m in more.markdown for p in m.value.split("\n\n")]
 
 
 @pytest.mark.parametrize(("query", "lang", "far"), [

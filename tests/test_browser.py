@@ -48,7 +48,12 @@ def test_deep_link_first_request(info) -> None:
                 else outside.append(r.url))
         app = AppPage(page, server.url).goto(info.url_path)
         _check_frame(app, "en")
-        assert app.wait_charts(least=1) >= 1
+        if info.name == "playground":
+            # At epoch 0 the Playground draws its diagram (the component), and no chart
+            # until there is a loss curve.
+            page.locator('[data-role="epoch"]').wait_for(timeout=60_000)
+        else:
+            assert app.wait_charts(least=1) >= 1
         assert app.exceptions() == 0
         app.screenshot(info.name)
         # Every other section, by its switch: drawn without error, named in the URL.

@@ -57,7 +57,7 @@ LINKS = [
     ("", "depth=2&width=16&epochs=30&seed=12&lang=ko", "epochs"),
     ("vanishing", "n=100&depth=4&width=8&epochs=10&seed=13", "depth"),
     ("vanishing", "view=train&n=100&depth=3&width=8&epochs=10&seed=14", "width"),
-    ("dead_relu", "depth=2&epochs=20&seed=15", "depth"),
+    ("dead_relu", "depth=4&epochs=20&seed=15", "depth"),
     ("shapes", "view=chain&s=2.0&seed=16", "s"),
     ("piecewise", "n=50&width=8&epochs=100&seed=17", "width"),
     ("playground", "data=xor&noise=0.1&seed=18", "noise"),
