@@ -75,10 +75,6 @@ def test_translator_falls_back_and_formats() -> None:
 #: (h_l, W_l, z_l, f_m ...). Math belongs in ``$…$`` (Streamlit renders it) or in
 #: Unicode subscripts (hₗ, Wₗ, fₘ). Link targets and ``code`` are not page text.
 RAW_NOTATION = re.compile(r"_\{|(?<=[A-Za-zα-ωẑ])_[lmkLn](?![A-Za-z_])|_\((?=l)")
-#: Keys of the Cures section, whose texts another change is rewriting (issue 30, §4):
-#: their raw notation is fixed there, and this list shrinks to nothing with it.
-PENDING = ("vanishing.cures.intro", "vanishing.cures.signal_caption",
-           "vanishing.cures.growth_caption", "vanishing.cures.mix.caption")
 
 
 def _prose(text: str) -> str:
@@ -92,7 +88,7 @@ def _prose(text: str) -> str:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_raw_subscript_notation_outside_math(lang: str) -> None:
     bad = {key: value for key, value in catalog(lang).items()
-           if key not in PENDING and RAW_NOTATION.search(_prose(value))}
+           if RAW_NOTATION.search(_prose(value))}
     assert bad == {}, bad
 
 
