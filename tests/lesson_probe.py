@@ -11,7 +11,6 @@ them) at every combination of its settings and prints ``{"code": {"settings": [a
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import math
@@ -52,16 +51,9 @@ def answers(only: set[str] | None = None) -> dict[str, dict[str, list]]:
 
 
 def main() -> None:
-    from readings_probe import perturb_initial_weights
+    from readings_probe import run_probe
 
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--perturb", type=float, default=0.0)
-    p.add_argument("--only", default="")
-    args = p.parse_args()
-    if args.perturb:
-        perturb_initial_weights(args.perturb)
-    only = set(args.only.split(",")) if args.only else None
-    print(json.dumps(answers(only), ensure_ascii=False))
+    run_probe(answers, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -110,15 +110,21 @@ def _texts(node) -> list[str]:
     return found
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_probe(collect, description: str) -> None:
+    """A probe's command line: ``--perturb`` moves every initial weight first, ``--only``
+    picks what `collect(only)` gathers; its result is printed as JSON for the test."""
+    p = argparse.ArgumentParser(description=description)
     p.add_argument("--perturb", type=float, default=0.0)
     p.add_argument("--only", default="")
     args = p.parse_args()
     if args.perturb:
         perturb_initial_weights(args.perturb)
     only = set(args.only.split(",")) if args.only else None
-    print(json.dumps(readings(only), ensure_ascii=False))
+    print(json.dumps(collect(only), ensure_ascii=False))
+
+
+def main() -> None:
+    run_probe(readings, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
