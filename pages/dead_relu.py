@@ -5,4 +5,4 @@ from ui.frame import frame
 
 fr = frame(NAME)
 fr.heading()
-fr.show(SECTIONS, read_settings(fr), REFERENCES)
+fr.run(SECTIONS, read_settings, REFERENCES)

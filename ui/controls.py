@@ -325,7 +325,11 @@ class Controls:
 
     def note_line(self, line: str) -> None:
         """Add one line (catalog text, visitor values already :func:`literal`) to the note."""
-        self.notes.append(line)
+        self.note_lines([line])
+
+    def note_lines(self, lines: Sequence[str]) -> None:
+        """Add several lines to the note, and draw it once."""
+        self.notes.extend(lines)
         body = "\n".join(f"- {line}" for line in self.notes)
         self.note_box.warning(
             f"**{self.t('common.url.title')}**\n\n{body}\n\n{self.t('common.url.after')}",

@@ -90,6 +90,15 @@ class Frame:
     t: Translator
     controls: Controls
     _sections: dict[str, str] = field(default_factory=dict)
+    #: What the full run's frame left in the controls (the language's binding, the URL
+    #: notes), the classroom keys it drew for, and the share box's two link slots:
+    #: every run of the page's fragment (:meth:`run`) starts again from these.
+    _outside_bound: dict[str, Any] = field(default_factory=dict)
+    _outside_notes: list[str] = field(default_factory=list)
+    _hidden: frozenset[str] | None = None
+    _links: tuple[Any, Any] | None = None
+    _info: PageInfo | None = None
+    _runs: int = 0
 
     def heading(self) -> None:
         """The page's title and one-line lead, from the catalog.
@@ -116,6 +125,56 @@ class Frame:
         self._sections = {c: self.t(f"{self.page}.nav.{c}") for c in codes}
         return self.controls.section(SECTION_KEY, self._sections, codes[0],
                                      self.t("common.sections"), st.container())
+
+    def run(self, sections: Mapping[str, Callable[[Any, Frame], None]],
+            read_settings: Callable[[Frame], Any], references: Sequence[str] = ()) -> None:
+        """The page's controls and its open section, in one fragment.
+
+        A move of a sidebar control then reruns only this: the controls, the
+        open section and the share links, not the language switch, the nav, the
+        share box and Reset, the title and the lead (the frame, ~30 elements:
+        BENCHMARKS.md, issue 29). The arguments are those of :meth:`show`, with
+        `read_settings` called inside the fragment, so that the controls' widgets
+        belong to it (Streamlit reruns a fragment when a widget of its own moves,
+        wherever the widget is drawn: ours go to the sidebar).
+
+        What the controls write outside the fragment is written from inside it on
+        every run, full or not (:meth:`_begin`): Streamlit lets a fragment write
+        to a container created outside it only if it wrote there in the last full
+        run. A control change that must redraw the frame (a pasted link that pins
+        controls: the classroom note and Reset) reruns the whole page.
+        """
+        _page_fragment(self, sections, read_settings, tuple(references))
+
+    def _begin(self) -> None:
+        """Start a run of the page's fragment from what the full run's frame left.
+
+        On a fragment rerun: a new run for the caches (:func:`ui.cache.start_run`),
+        and a whole-page rerun instead when the classroom keys in the URL changed
+        since the frame was drawn (a pasted Playground link can pin controls), so
+        that the pinned note and Reset follow. Then the controls forget the last
+        run's bindings and notes, the URL notes' slot is written (the frame's
+        notes, or an empty placeholder on a full run: the slot Streamlit keeps for
+        the fragment there), and the share links are written at once and after
+        every bound control.
+        """
+        c = self.controls
+        if self._runs:
+            if hidden_keys() != self._hidden:
+                st.rerun()
+            start_run()
+        full = self._runs == 0
+        self._runs += 1
+        c.bound = dict(self._outside_bound)
+        c.hidden = self._hidden
+        c.container = c.sidebar
+        c.notes = []
+        if self._outside_notes:
+            c.note_lines(self._outside_notes)
+        elif full:
+            c.note_box.empty()
+        if self._links is not None and self._info is not None:
+            _share_links(self._links, self.page, self._info, c)
 
     def show(self, sections: Mapping[str, Callable[[Any, Frame], None]], settings: Any,
              references: Sequence[str] = ()) -> None:
@@ -233,8 +292,18 @@ def frame(page: str) -> Frame:
     controls.hidden = hidden
     if pin_box is not None:
         pin_box.info(t("common.pinned", url=_unpinned_url(info)), icon=":material/push_pin:")
-    _tools(tools_box, page, info, controls, t)
-    return Frame(page=page, lang=lang, t=t, controls=controls)
+    links = _tools(tools_box, page, controls, t)
+    return Frame(page=page, lang=lang, t=t, controls=controls,
+                 _outside_bound=dict(controls.bound), _outside_notes=list(controls.notes),
+                 _hidden=hidden, _links=links, _info=info)
+
+
+@st.fragment
+def _page_fragment(fr: Frame, sections: Mapping[str, Callable[[Any, Frame], None]],
+                   read_settings: Callable[[Frame], Any], references: tuple[str, ...]) -> None:
+    """The body of :meth:`Frame.run`: the controls and the open section."""
+    fr._begin()
+    fr.show(sections, read_settings(fr), references)
 
 
 #: Seconds between the idle runs of `_rerun_after_reconnect` (it exists for what it
@@ -375,11 +444,14 @@ def _reset(page: str) -> None:
             st.session_state[key] = default
 
 
-def _tools(box, page: str, info: PageInfo, controls: Controls, t: Translator) -> None:
-    """Share this view + reset to defaults, kept current as controls are bound."""
+def _tools(box, page: str, controls: Controls, t: Translator) -> tuple[Any, Any]:
+    """Share this view + reset to defaults; returns the share box's two link slots.
+
+    The links are written by :func:`_share_links`, from the page's fragment.
+    """
     # One row (a horizontal container, not columns: fewer elements per rerun).
-    # The popover is drawn once; every bound control then rewrites only the two
-    # links (one element each, in place), not the whole popover.
+    # The popover is drawn once per full run; the page's fragment then writes only
+    # the two links (one element each, in place), not the whole popover.
     with box.popover(t("common.share"), width="stretch"):
         st.caption(t("common.share_help"))
         link = st.empty()
@@ -391,6 +463,17 @@ def _tools(box, page: str, info: PageInfo, controls: Controls, t: Translator) ->
         help=t("common.reset_help"), width="stretch",
         disabled=controls.hidden is not None and "all" in controls.hidden,
     )
+    return link, pinned_link
+
+
+def _share_links(slots: tuple[Any, Any], page: str, info: PageInfo, controls: Controls) -> None:
+    """Write the share box's two links now and again after every bound control.
+
+    Called at the start of every run of the page's fragment, full or not: the
+    links are written from the fragment on each of its runs (the slots are the
+    frame's, outside it), so they always carry the controls as they are.
+    """
+    link, pinned_link = slots
     written: dict[str, str] = {}
     now, base = _url_now(), _base_url(info)
     defaults = st.session_state.setdefault(_DEFAULTS_STATE, {}).setdefault(page, {})
