@@ -4,7 +4,11 @@ A page (``pages/<page>.py``, or ``dashboard.py`` for home) is three lines: the
 shared frame, the page's settings, and the open section::
 
     fr = frame(NAME)
-    fr.show(SECTIONS, read_settings(fr))
+    fr.heading()
+    fr.run(SECTIONS, read_settings, REFERENCES)
+
+(``Frame.run`` draws the controls and the open section in one fragment: a
+control's move reruns those, not the frame.)
 
 Each page has a package here (outside ``pages/``, because Streamlit turns every
 file in ``pages/`` into a page):
