@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.activations import ACTIVATIONS
-from core.gradients import layer_statistics
+from core.gradients import LayerStats, layer_statistics
 from core.mlp import MLP
 from sections.vanishing.compute import split
 from sections.vanishing.readings import chance_loss
@@ -122,7 +122,7 @@ def variants_at_birth(spec: CureSpec, _X: np.ndarray | None = None,
     """Every variant of :data:`VARIANTS` at initialisation, before any training: per hidden
     layer its back-propagated signal, spread, level and level's spread (what
     :func:`variants` records of each run at birth, the same networks). A few passes, so
-    the page draws these charts while the variants train."""
+    the page draws these charts before the variants train."""
     info, Xtr, _, ytr, _ = _data(spec, _X, _y)
     out = {}
     for code, (residual, norm) in VARIANTS.items():
@@ -131,7 +131,8 @@ def variants_at_birth(spec: CureSpec, _X: np.ndarray | None = None,
     return out
 
 
-def _birth(stats) -> dict:
+def _birth(stats: LayerStats) -> dict:
+    """What the section shows of a network at birth, per hidden layer."""
     return {"signal": stats.grad_h, "spread": stats.spread, "level": stats.act_mean,
             "level_std": stats.act_std}
 
