@@ -228,6 +228,7 @@ class MLP:
     # --- forward ---------------------------------------------------------------
 
     def _output_activation(self, z: Array, quiet: bool = False) -> Array:
+        """``a = g(z)`` from the logits ``z`` of shape (n, n_out): softmax, identity or σ."""
         if self.output == "softmax":
             return softmax(z)
         if self.output == "identity":
@@ -287,6 +288,7 @@ class MLP:
         return 0 if self.norm == "batch" else 1
 
     def _predict_pass(self, X: npt.ArrayLike) -> _Forward:
+        """Every layer's arrays for ``X`` of shape (n, n_in), in prediction mode, in new arrays."""
         return self._forward_pass(self._input(X), FRESH, batch_stats=False)
 
     def forward_trace(self, X: npt.ArrayLike) -> tuple[list[Array], list[Array]]:
@@ -323,6 +325,7 @@ class MLP:
     # --- loss and backward -----------------------------------------------------
 
     def _loss(self, z: Array, a: Array, Y: np.ndarray) -> float:
+        """The mean data loss from logits ``z`` and outputs ``a`` (n, n_out) (module docstring)."""
         if self.output == "sigmoid":
             # −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y z, finite for any z.
             return float(np.mean(_act.softplus(z) - Y * z))
@@ -554,6 +557,7 @@ class MLP:
 
     def _fresh_pass(self, X: npt.ArrayLike, y: npt.ArrayLike, l1: float, l2: float,
                     input_grad: bool = False) -> BackwardTrace:
+        """One pass on ``(X, y)`` in new arrays, with the penalty added (``loss_and_grads``)."""
         check_penalty(l1, l2)
         X = self._input(X)
         with np.errstate(under="ignore"):
@@ -611,6 +615,7 @@ class MLP:
         return a if self.output == "softmax" else a[:, 0]
 
     def _labels_from_output(self, a: Array) -> np.ndarray:
+        """Class labels (n,) from outputs ``a`` (n, n_out): ``a > ½`` or ``argmax``."""
         if self.output == "softmax":
             return a.argmax(axis=1)
         return (a[:, 0] > 0.5).astype(np.int64)

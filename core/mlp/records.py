@@ -91,14 +91,17 @@ class LossAndGrads(tuple):
 
     @property
     def loss(self) -> float:
+        """Mean loss plus the penalty."""
         return self[0]
 
     @property
     def grads_w(self) -> list[Array]:
+        """``dL/dW_l``, shape (sizes[l], sizes[l+1]) per layer."""
         return self[1]
 
     @property
     def grads_b(self) -> list[Array]:
+        """``dL/db_l``, shape (sizes[l+1],) per layer."""
         return self[2]
 
 
@@ -232,12 +235,14 @@ class History:
 
 
 def check_positive_int(name: str, value: object, minimum: int = 1) -> int:
+    """``value`` as an int, or ValueError naming ``name`` unless it is an integer ``>= minimum``."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
 
 
 def check_penalty(l1: float, l2: float) -> None:
+    """ValueError unless both penalty weights are finite real numbers ``>= 0``."""
     for name, v in (("l1", l1), ("l2", l2)):
         if not (isinstance(v, int | float | np.floating) and math.isfinite(v) and v >= 0):
             raise ValueError(f"{name} must be finite and >= 0, got {v!r}")
