@@ -1,5 +1,4 @@
-"""The Cures section says what its runs measured (issues "The Cures section and the Playground
-say what they measured" and "More readings that must follow from their runs").
+"""The Cures section says what its runs measured, and every reading follows from its runs.
 
 Each reading is checked against the same quantity computed here, independently, with
 ``core``, at three or more settings, in English and Korean. Small depths keep most runs
@@ -97,8 +96,8 @@ def test_batch_norm_is_judged_as_it_predicts(query: dict, lang: str) -> None:
 
 
 def test_a_verdict_rests_on_prediction_mode_accuracy_not_on_batch_statistics() -> None:
-    # The issue's case: 70% of the training points right with batch statistics, every point
-    # class 0 as it predicts. Such a run has not learned.
+    # 70% of the training points right with batch statistics, but every point class 0 as it
+    # predicts (with the running averages): such a run has not learned.
     run = {"train_acc": 0.498, "batch_train_acc": 0.70, "majority": 0.502, "diverged_at": None}
     assert cures.verdict([run]).kind == "none"
     assert cures.verdict([{**run, "train_acc": 0.9}]).kind == "all"
@@ -138,7 +137,7 @@ def test_the_overflow_explanation_states_the_runs_own_factor(query: dict, lang: 
     ({}, "en"),
     ({"cdepth": "30", "split": "5", "low": "tanh", "high": "relu"}, "ko"),
     ({"cdepth": "2", "low": "sigmoid"}, "en"),
-], ids=["issue", "issue-ko", "defaults", "tanh-relu-ko", "two-sigmoid"])
+], ids=["tanh-above", "tanh-above-ko", "defaults", "tanh-relu-ko", "two-sigmoid"])
 def test_the_mixed_reading_chooses_its_verb_from_the_ratio(query: dict, lang: str) -> None:
     t = Translator(lang)
     at = _open({"cure": "mix", **query}, lang)

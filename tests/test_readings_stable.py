@@ -108,7 +108,7 @@ def test_readings_at_the_defaults_hold_on_another_processor() -> None:
 
 @pytest.mark.slow
 def test_the_cures_verdicts_hold_on_another_processor() -> None:
-    # Issue 31: every verdict the Cures section prints at its defaults (each experiment's)
+    # Every verdict the Cures section prints at its defaults (each experiment's)
     # stays the same when every initial weight moves by 1e-12 (and the matrices are
     # multiplied by another kernel): the words of every reading, numbers set aside.
     names = {*SKIPPED, *EXTRA}
