@@ -50,8 +50,12 @@ E. **Where a chunk's time goes**: CPU milliseconds (median of 15) of the stages 
 ``--before REV`` runs the same measurements on ``git archive REV`` (a copy of the app as
 it was) in a subprocess (D's browser part serves that copy), for the before/after table.
 Nothing is asserted; ``--write`` puts the tables into BENCHMARKS.md, in the section
-``--section`` names (``<!-- bench:play_capacity -->`` by default; the *Capacity* section,
-part D, is ``capacity``).
+``--section`` names (``<!-- bench:play_capacity -->`` by default; the *Capacity* section
+has part D in ``capacity`` and part E in ``capacity_stages``)::
+
+    python -m benchmarks.play_capacity --before cafba03 --parts D --section capacity \
+        --seconds 20 --browser-seconds 30 --write
+    python -m benchmarks.play_capacity --before cafba03 --parts E --section capacity_stages --write
 """
 
 from __future__ import annotations
@@ -547,6 +551,28 @@ def _budget_table(runs: list[dict], cols: list[str]) -> str:
                   "PLAY_RATE ÷ measured cost at 30 / s"], rows)
 
 
+def _stages_part(runs: list[dict], cols: list[str]) -> list[str]:
+    """Part E's heading and table: each stage's milliseconds, per network and run."""
+    from benchmarks.common import table
+
+    nets = [n for n in STAGES if all(n in r["stages"] for r in runs)]
+    heads = [f"{n}: {c}" if len(cols) > 1 else n for n in nets for c in cols]
+    cells = [(n, r["stages"][n]) for n in nets for r in runs]
+    names = [k for k in ("training", "views", "test losses", "encoding", "JSON")
+             if any(k in st for _, st in cells)]
+    rows = [[k, *[f"{st[k]:.1f} ms" if k in st else "(in views)" for _, st in cells]]
+            for k in names]
+    rows.append(["**a chunk**", *[f"**{sum(st[k] for k in names if k in st):.0f} ms**"
+                                  for _, st in cells]])
+    rows.append(["epochs and frames a chunk", *[f"{st['epochs']}, {st['frames']}"
+                                               for _, st in cells]])
+    rows.append([FLOOR + " (a reference, not the app)",
+                 *[f"{st[FLOOR]:.1f} ms" if FLOOR in st else "—" for _, st in cells]])
+    rows.append(["frames' JSON size", *[f"{st['bytes'] / 1000:.0f} kB" for _, st in cells]])
+    return ["**E. Where a chunk's time goes** (one chunk as the page plays it, CPU, median of 15; "
+            + "; ".join(label(runs, n) for n in nets) + "):", table(["stage", *heads], rows)]
+
+
 def report(before: dict | None, after: dict, args: argparse.Namespace) -> str:
     from benchmarks.common import table
 
@@ -611,22 +637,7 @@ def report(before: dict | None, after: dict, args: argparse.Namespace) -> str:
                     "session may spend per second; the guard's model is 12 % rms off (`ui/guard.py`):",
                     _budget_table(runs, cols)]
     if "E" in parts:
-        nets = [n for n in STAGES if all(n in r["stages"] for r in runs)]
-        heads = [f"{n}: {c}" if len(cols) > 1 else n for n in nets for c in cols]
-        cells = [(n, r["stages"][n]) for n in nets for r in runs]
-        names = [k for k in ("training", "views", "test losses", "encoding", "JSON")
-                 if any(k in st for _, st in cells)]
-        rows = [[k, *[f"{st[k]:.1f} ms" if k in st else "(in views)" for _, st in cells]]
-                for k in names]
-        rows.append(["**a chunk**", *[f"**{sum(st[k] for k in names if k in st):.0f} ms**"
-                                      for _, st in cells]])
-        rows.append(["epochs and frames a chunk", *[f"{st['epochs']}, {st['frames']}"
-                                                   for _, st in cells]])
-        rows.append([FLOOR + " (a reference, not the app)",
-                     *[f"{st[FLOOR]:.1f} ms" if FLOOR in st else "—" for _, st in cells]])
-        rows.append(["frames' JSON size", *[f"{st['bytes'] / 1000:.0f} kB" for _, st in cells]])
-        out += ["**E. Where a chunk's time goes** (one chunk as the page plays it, CPU, median of 15; "
-                + "; ".join(label(runs, n) for n in nets) + "):", table(["stage", *heads], rows)]
+        out += _stages_part(runs, cols)
     return "\n\n".join(out)
 
 
