@@ -53,8 +53,8 @@ Nothing is asserted; ``--write`` puts the tables into BENCHMARKS.md, in the sect
 ``--section`` names (``<!-- bench:play_capacity -->`` by default; the *Capacity* section
 has part D in ``capacity`` and part E in ``capacity_stages``)::
 
-    python -m benchmarks.play_capacity --before cafba03 --parts D --section capacity \
-        --seconds 20 --browser-seconds 30 --write
+    python -m benchmarks.play_capacity --before cafba03 --parts D --section capacity --write \\
+        --seconds 20 --browser-seconds 30
     python -m benchmarks.play_capacity --before cafba03 --parts E --section capacity_stages --write
 """
 
