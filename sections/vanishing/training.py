@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from sections.vanishing.compute import train_run
-from sections.vanishing.opening import opened
+from sections.vanishing.opening import describe_setup, opened
 from sections.vanishing.settings import NAME, Setup, VanishingSettings
 from ui.cache import memo_run, view_memo
 from ui.charts import activation_legend, compiled, downsample, finite_positive, line_chart
@@ -41,7 +41,7 @@ def settings_of(su: Setup, act: str, init: str, run: dict) -> dict:
 
 
 def draw(s: VanishingSettings, fr: Frame) -> None:
-    su = opened(fr, s, "train")
+    su = opened(fr, s, "train", line=False)  # the setup line goes under the key charts
     if su is None:
         return
     t, c = fr.t, fr.controls
@@ -56,6 +56,7 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
                          chance=f"{first['chance']:.2f}")),
               Block(*views["acc"], "train-accuracy", t(f"{NAME}.train.acc_title"),
                     t(f"{NAME}.train.acc_caption_two" if su.two else f"{NAME}.train.acc_caption")))
+    describe_setup(su)
     with c.placed(st.container()):
         heat = c.select("heat", t(f"{NAME}.train.heat_what"), HEAT, HEAT[0], radio=True,
                         horizontal=True, labels={h: t(f"{NAME}.train.heat.{h}") for h in HEAT})
