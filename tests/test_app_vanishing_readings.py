@@ -145,3 +145,30 @@ def test_the_key_charts_one_sentence_reading_follows_the_run(query: dict, lang: 
     assert (said_lost in line) == bool(lost), line
     assert (said_grown in line) == bool(grown), line
     assert (said_kept in line) == (not lost and not grown), line
+
+
+
+@pytest.mark.parametrize(("query", "lang"), [
+    ({"depth": "10", "act": ["sigmoid", "relu"], "epochs": "30"}, "en"),
+    ({"depth": "3", "act": ["sigmoid", "tanh"], "epochs": "30"}, "ko"),
+], ids=["sigmoid-relu", "sigmoid-tanh-ko"])
+def test_the_training_sections_one_sentence_reading_follows_the_runs(query: dict, lang: str) -> None:
+    """Under the loss and accuracy charts: each series' last training accuracy and whether
+    it learned, the verdict "Why it happens" gives the same (cached) run."""
+    t = Translator(lang)
+    page = _lang({**SMALL, **query}, lang)
+    at = open_section(INFO, "train", page)
+    assert not at.exception, errors_text(at)
+    opening = t("vanishing.train.headline", epochs=query["epochs"], items="§").split("§")[0]
+    line = next(m.value for m in at.markdown if m.value.startswith(opening))
+    explain = open_section(INFO, "explain", page)
+    assert not explain.exception, errors_text(explain)
+    verdicts = {v: t(f"vanishing.verdict.{v}", pct="70") for v in ("learned", "stuck", "diverged")}
+    for act in query["act"]:
+        name = t(f"common.option.act.{act}")
+        item = re.search(rf"\*\*{re.escape(name)}\*\* (\d+)%\s?\(([^)]*)\)", line)
+        assert item and 0 <= int(item.group(1)) <= 100, line
+        said = next(m.value for m in explain.markdown
+                    if f"**{name}**" in m.value and any(v in m.value for v in verdicts.values()))
+        word = next(code for code, v in verdicts.items() if v in said)
+        assert item.group(2) == t(f"vanishing.train.word.{word}"), (line, said)
