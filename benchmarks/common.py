@@ -15,6 +15,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -137,11 +138,36 @@ def fmt_time(seconds: float) -> str:
 
 
 def load_core_at(rev: str):
-    """``core/mlp.py`` as it was at git revision ``rev``, imported as a separate module."""
-    src = subprocess.run(["git", "show", f"{rev}:core/mlp.py"], capture_output=True, text=True,
-                         check=True, cwd=ROOT).stdout
-    spec = importlib.util.spec_from_loader(f"core._mlp_at_{rev}", loader=None)
+    """:mod:`core.mlp` as it was at git revision ``rev``, imported apart from today's.
+
+    Before the split ``core/mlp.py`` was one module; since, ``core/mlp/`` is a package
+    whose modules import each other as ``core.mlp.…``. A package is written to a
+    temporary folder with those imports renamed to its own name, so the old modules
+    use one another and never today's (the rest of ``core`` is today's either way).
+    """
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, check=True,
+                              cwd=ROOT).stdout
+
+    name = f"core._mlp_at_{git('rev-parse', '--short', rev).strip()}"
+    if name in sys.modules:
+        return sys.modules[name]
+    files = git("ls-tree", "--name-only", rev, "core/mlp.py", "core/mlp/").split()
+    if files == ["core/mlp.py"]:
+        spec = importlib.util.spec_from_loader(name, loader=None)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod  # dataclasses look their module up
+        exec(compile(git("show", f"{rev}:core/mlp.py"), f"{rev}:core/mlp.py", "exec"), mod.__dict__)
+        return mod
+    folder = Path(tempfile.mkdtemp(prefix="mlp_at_")) / name.rsplit(".", 1)[1]
+    folder.mkdir()
+    for path in files:
+        if path.endswith(".py"):
+            text = re.sub(r"\bcore\.mlp\b", name, git("show", f"{rev}:{path}"))
+            (folder / Path(path).name).write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, folder / "__init__.py",
+                                                  submodule_search_locations=[str(folder)])
     mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # dataclasses look their module up
-    exec(compile(src, f"{rev}:core/mlp.py", "exec"), mod.__dict__)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
     return mod

@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--threads", type=int, nargs="+", default=None,
                    help="BLAS thread counts to try (default: 1 and the library default)")
     p.add_argument("--depths", type=int, nargs="+", default=[2, 4])
-    p.add_argument("--before", metavar="REV", help="also time core/mlp.py at git revision REV")
+    p.add_argument("--before", metavar="REV", help="also time core.mlp at git revision REV")
     args = p.parse_args(argv)
     default = max(lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas")
     threads = args.threads or sorted({1, default})

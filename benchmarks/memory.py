@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--write", action="store_true", help="write the table into BENCHMARKS.md")
     p.add_argument("--epochs", type=int, default=3)
-    p.add_argument("--before", metavar="REV", help="also measure core/mlp.py at git revision REV")
+    p.add_argument("--before", metavar="REV", help="also measure core.mlp at git revision REV")
     args = p.parse_args(argv)
     rows = []
     for depth, width, n in SHAPES:

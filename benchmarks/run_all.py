@@ -25,7 +25,7 @@ from benchmarks.common import machine, write_section
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--write", action="store_true", help="write the tables into BENCHMARKS.md")
-    p.add_argument("--before", metavar="REV", help="compare with core/mlp.py at git revision REV")
+    p.add_argument("--before", metavar="REV", help="compare with core.mlp at git revision REV")
     args = p.parse_args(argv)
     common = ["--write"] if args.write else []
     old = ["--before", args.before] if args.before else []

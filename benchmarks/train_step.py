@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--threads", type=int, default=1, help="BLAS threads for both (default 1)")
     p.add_argument("--rounds", type=int, default=15, help="interleaved rounds per shape")
     p.add_argument("--quick", action="store_true", help="only 1,000 samples")
-    p.add_argument("--before", metavar="REV", help="also time core/mlp.py at git revision REV")
+    p.add_argument("--before", metavar="REV", help="also time core.mlp at git revision REV")
     p.add_argument("--options", action="store_true",
                    help="only the table of residual / norm step costs against the plain net")
     p.add_argument("--pages-only", action="store_true", help="only the shapes the pages train")

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # core.mlp imports this module for dead_units
 
 __all__ = [
     "BigStep",
+    "PreactivationSummary",
     "big_step",
     "born_dead_first_layer",
     "box_grid",
@@ -153,7 +154,32 @@ def no_gradient_units(model: MLP, X: npt.ArrayLike, y: npt.ArrayLike) -> list[np
     return no_gradient(gw, gb)
 
 
-def preactivation_summary(z: npt.ArrayLike) -> dict[str, np.ndarray]:
+@dataclass(frozen=True)
+class PreactivationSummary:
+    """How one layer's pre-activations are spread over a data set, unit by unit.
+
+    Every attribute is an ndarray of shape (units,).
+
+    Attributes
+    ----------
+    min, q25, median, q75, max : ndarray of float
+        Quantiles 0, ¼, ½, ¾ and 1 of ``z[:, j]`` over the samples.
+    fires : ndarray of int
+        Number of samples with ``z > 0``.
+    dead : ndarray of bool
+        ``fires == 0``: ``z <= 0`` on every sample.
+    """
+
+    min: np.ndarray
+    q25: np.ndarray
+    median: np.ndarray
+    q75: np.ndarray
+    max: np.ndarray
+    fires: np.ndarray
+    dead: np.ndarray
+
+
+def preactivation_summary(z: npt.ArrayLike) -> PreactivationSummary:
     """Per-unit distribution of pre-activations over a data set.
 
     Parameters
@@ -163,10 +189,9 @@ def preactivation_summary(z: npt.ArrayLike) -> dict[str, np.ndarray]:
 
     Returns
     -------
-    dict of ndarray, each of shape (units,)
-        ``min, q25, median, q75, max`` over the samples, ``fires`` = number of
-        samples with ``z > 0`` and ``dead`` = ``fires == 0`` (``z <= 0`` on every
-        sample). Non-finite inputs give non-finite statistics (the caller hides them).
+    PreactivationSummary
+        Quantiles, firing counts and dead units, each of shape (units,). Non-finite
+        inputs give non-finite statistics (the caller hides them).
     """
     z = np.asarray(z, dtype=float)
     if z.ndim != 2 or z.shape[0] == 0:
@@ -174,10 +199,8 @@ def preactivation_summary(z: npt.ArrayLike) -> dict[str, np.ndarray]:
     with np.errstate(invalid="ignore"):
         q = np.quantile(z, [0.0, 0.25, 0.5, 0.75, 1.0], axis=0)
     (fires,) = count_firing([z])
-    return {
-        "min": q[0], "q25": q[1], "median": q[2], "q75": q[3], "max": q[4],
-        "fires": fires, "dead": fires == 0,
-    }
+    return PreactivationSummary(min=q[0], q25=q[1], median=q[2], q75=q[3], max=q[4],
+                                fires=fires, dead=fires == 0)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,7 @@ __all__ = [
     "SATURATION",
     "Health",
     "LayerStats",
+    "SeedStats",
     "depth_grid",
     "describe_health",
     "first_last_ratio",
@@ -112,6 +113,28 @@ class LayerStats:
     slope_sq: np.ndarray
 
 
+@dataclass(frozen=True)
+class SeedStats:
+    """:class:`LayerStats` of ``S`` networks stacked, one row per seed (:func:`init_statistics`).
+
+    Attributes
+    ----------
+    loss : ndarray of shape (S,)
+    grad_w : ndarray of shape (S, L)
+    grad_h, act_mean, act_std, saturated, spread, slope_sq : ndarray of shape (S, L − 1)
+        Row ``s`` is the :class:`LayerStats` field of the network drawn with ``seeds[s]``.
+    """
+
+    loss: np.ndarray
+    grad_w: np.ndarray
+    grad_h: np.ndarray
+    act_mean: np.ndarray
+    act_std: np.ndarray
+    saturated: np.ndarray
+    spread: np.ndarray
+    slope_sq: np.ndarray
+
+
 def layer_statistics(
     model: MLP, X: npt.ArrayLike, y: npt.ArrayLike, saturation: float = SATURATION
 ) -> LayerStats:
@@ -161,7 +184,7 @@ def init_statistics(
     output: str = "sigmoid",
     init_std: float = 0.01,
     **options: object,
-) -> dict[str, np.ndarray]:
+) -> SeedStats:
     """:func:`layer_statistics` of freshly initialised networks, one per seed.
 
     Parameters
@@ -180,10 +203,9 @@ def init_statistics(
 
     Returns
     -------
-    dict of ndarray
-        ``loss`` of shape (S,), and ``grad_w`` (S, L), ``grad_h``, ``act_mean``,
-        ``act_std``, ``saturated``, ``spread``, ``slope_sq`` (S, L − 1), one row per
-        seed (the fields of :class:`LayerStats`).
+    SeedStats
+        The fields of :class:`LayerStats` as float arrays with one row per seed:
+        ``loss`` of shape (S,), ``grad_w`` (S, L), the others (S, L − 1).
     """
     rows = [
         layer_statistics(
@@ -193,10 +215,8 @@ def init_statistics(
         )
         for s in seeds
     ]
-    fields = ("grad_w", "grad_h", "act_mean", "act_std", "saturated", "spread", "slope_sq")
-    out = {f: np.array([getattr(r, f) for r in rows], dtype=float) for f in fields}
-    out["loss"] = np.array([r.loss for r in rows], dtype=float)
-    return out
+    return SeedStats(**{f.name: np.array([getattr(r, f.name) for r in rows], dtype=float)
+                        for f in fields(LayerStats)})
 
 
 def geometric_band(values: npt.ArrayLike, axis: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

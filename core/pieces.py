@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +31,7 @@ from core.mlp import MLP
 
 __all__ = [
     "Pieces",
+    "RampErrors",
     "activation_patterns",
     "affine_pieces",
     "breakpoints",
@@ -350,9 +352,30 @@ def hinge_terms(weights: Sequence[FloatArray], biases: Sequence[FloatArray],
     return np.maximum(np.asarray(x)[:, None] * W1[0] + b1, 0.0) * W2[:, 0]
 
 
+class RampErrors(NamedTuple):
+    """How far ramps of several widths are from the unit step, one entry per width.
+
+    Attributes
+    ----------
+    away : ndarray of shape (W,)
+        Max error on ``|x| ≥ away``.
+    jump : ndarray of shape (W,)
+        Max error on ``|x| < away`` (≥ ½ for every continuous function).
+    bad : ndarray of shape (W,)
+        Length of the set where the error exceeds 0.1.
+    rms : ndarray of shape (W,)
+        Root-mean-square error on ``[lo, hi]``.
+    """
+
+    away: FloatArray
+    jump: FloatArray
+    bad: FloatArray
+    rms: FloatArray
+
+
 def step_ramp_errors(
     widths: Sequence[float], away: float, lo: float = -1.0, hi: float = 1.0, n: int = 20001
-) -> dict[str, FloatArray]:
+) -> RampErrors:
     """How well a two-unit ReLU ramp approximates the unit step ``H(x) = [x ≥ 0]``.
 
     The ramp ``r_δ(x) = relu(x/δ + ½) − relu(x/δ − ½)`` rises from 0 to 1 on
@@ -360,24 +383,22 @@ def step_ramp_errors(
 
     Returns
     -------
-    dict with arrays of shape (len(widths),)
-        ``away``: max error on ``|x| ≥ away``; ``jump``: max error on ``|x| < away``
-        (≥ ½ for every continuous function); ``bad``: length of the set where the
-        error exceeds 0.1; ``rms``: root-mean-square error on ``[lo, hi]``.
+    RampErrors
+        Four error measures, each of shape (len(widths),).
     """
     x = np.linspace(lo, hi, n)
     x = np.union1d(x, [0.0])
     target = (x >= 0).astype(np.float64)
-    out = {k: np.empty(len(widths)) for k in ("away", "jump", "bad", "rms")}
+    out = RampErrors(*(np.empty(len(widths)) for _ in RampErrors._fields))
     dx = (hi - lo) / (len(x) - 1)
     for i, d in enumerate(widths):
         r = np.maximum(x / d + 0.5, 0.0) - np.maximum(x / d - 0.5, 0.0)
         err = np.abs(r - target)
         far = np.abs(x) >= away
-        out["away"][i] = err[far].max()
-        out["jump"][i] = err[~far].max()
-        out["bad"][i] = np.sum(err > 0.1) * dx
-        out["rms"][i] = np.sqrt(np.mean(err**2))
+        out.away[i] = err[far].max()
+        out.jump[i] = err[~far].max()
+        out.bad[i] = np.sum(err > 0.1) * dx
+        out.rms[i] = np.sqrt(np.mean(err**2))
     return out
 
 

@@ -15,6 +15,10 @@ when
   control or chart of every page, and long trainings.
 
 ``tests/test_tiers.py`` checks the fast tier still holds what it promises.
+
+The slow tests are collected first, the longest modules (:data:`LONGEST`) ahead of them:
+xdist's workers then start on the tests of a minute or more and finish on short ones,
+instead of one worker running a long test alone at the end while the other idles.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ import pytest
 
 #: The AppTest module that stays fast: every page opened once with its defaults.
 FAST_APP_MODULE = "test_app_pages.py"
+#: Modules with tests of a minute or more on 2 cores (load and soak, readings on another
+#: processor, replicas, first screens, deep links, the Cures section's trainings).
+LONGEST = ("test_load.py", "test_readings_stable.py", "test_replicas.py",
+           "test_browser_firstlook.py", "test_browser.py", "test_app_cures.py",
+           "test_browser_links.py", "test_repo_refs.py")
 #: Every collected test's node id -> whether it is slow (read by ``test_tiers.py``).
 TIERS = pytest.StashKey[dict[str, bool]]()
 
@@ -40,3 +49,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if item.get_closest_marker("browser") is not None or is_page_module(item.path):
             item.add_marker(pytest.mark.slow)
     config.stash[TIERS] = {item.nodeid: item.get_closest_marker("slow") is not None for item in items}
+    items.sort(key=_order)
+
+
+def _order(item: pytest.Item) -> int:
+    """Where `item` runs: the longest modules, then the other slow tests, then the rest
+    (a stable sort keeps the collection order within each)."""
+    if item.path.name in LONGEST:
+        return 0
+    return 1 if item.get_closest_marker("slow") is not None else 2

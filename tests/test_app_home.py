@@ -180,7 +180,7 @@ def _paragraphs(at, t: Translator = T) -> list[str]:
 
 
 @pytest.mark.parametrize(("query", "lang", "far"), [
-    ({"depth": "20", "width": "8", "epochs": "20"}, "en", True),  # the case: 68 of 160 dead
+    ({"depth": "20", "width": "8", "epochs": "20"}, "en", True),  # deep and narrow: many units die
     ({"depth": "20", "width": "8", "epochs": "20"}, "ko", True),
     ({}, "ko", False),
     ({"depth": "20", "width": "8", "epochs": "20", "seed": "3"}, "en", False),  # this draw lands near 1
@@ -205,7 +205,7 @@ def test_reading_says_when_the_relu_ratio_contradicts_the_lead(query: dict, lang
 
 
 @pytest.mark.parametrize(("query", "lang", "claim"), [
-    ({"depth": "2", "epochs": "60"}, "en", None),  # the case: 89% train, no collapse
+    ({"depth": "2", "epochs": "60"}, "en", None),  # shallow: it learns, no collapse
     ({}, "ko", "cannot_learn"),
     ({"depth": "20", "width": "8", "epochs": "20"}, "en", "cannot_learn"),
     ({"depth": "5", "epochs": "60"}, "en", None),

@@ -196,7 +196,7 @@ def test_the_control_table_is_the_one_place() -> None:
     assert RunSpec(**training_values(), data_key="circle", problem="classification", chunk=CHUNK)
     # What a link can say (a link without a seed has none: Playground would draw one) ...
     assert set(LINK_KEYS) | {"problem"} == set(PLAYGROUND_DEFAULTS) | {"seed"}
-    # ... and the page's defaults are Playground's, but for the lesson's network (issue 30):
+    # ... and the page's defaults are Playground's, but for the network the lesson opens on:
     # six sigmoid layers of six (a pasted link still gets Playground's own).
     shared = set(LINK_KEYS) & set(PLAYGROUND_DEFAULTS) - {"act", "shape"}
     assert {k: DEFAULTS[k] for k in shared} == {k: PLAYGROUND_DEFAULTS[k] for k in shared}
@@ -756,8 +756,8 @@ def test_dead_marks_only_on_units_that_can_die(acts: tuple, lr: float, dies: boo
 
 @pytest.mark.parametrize("act, lr, lang", [("leaky_relu", "1", "en"), ("gelu", "3", "ko")])
 def test_the_page_says_below_zero_not_dead(act: str, lr: str, lang: str) -> None:
-    """The issue's example: Leaky ReLU, circle, 8,8,8, lr 1 has units below zero on every
-    point; the page counts them as below zero, never as dead."""
+    """Leaky ReLU (or GELU) on the circle, 8,8,8, at a large rate leaves units below zero on
+    every point; the page counts them as below zero, never as dead (their slope is not 0)."""
     t = Translator(lang)
     at, frames = played({"data": "circle", "act": act, "shape": "8,8,8", "lr": lr}, lang)
     frame = frames[max(frames)]

@@ -34,7 +34,7 @@ SECTIONS = ("init", "train", "boundary", "sweep", "explain", "cures")
 TOUR = SECTIONS[:5]
 
 
-#: What each preset must set (docs/science.md and the issue), independent of the page's table.
+#: What each preset must set (docs/science.md), independent of the page's table.
 PRESETS = {
     "blog": {"data": "moons", "depth": 10, "width": 32, "act": ["sigmoid", "relu"],
              "init": "he_normal", "init2": "none", "opt": "sgd", "lr": 0.1, "seed": 0},
@@ -467,7 +467,7 @@ def test_largest_request_is_cut_down_and_says_so() -> None:
     _no_bad_numbers(_all(shown, "frames"))
 
 
-# ------------------------------------------------------------------ cures (issue 19)
+# ------------------------------------------------------------------------------ cures
 def _cures(query: dict | None = None) -> Shown:
     # Five 50-layer networks trained cold: longer than a normal run, behind a progress bar.
     at = open_section(INFO, "cures", query or {}, timeout=600)

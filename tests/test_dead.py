@@ -48,9 +48,9 @@ def test_hand_built_units_are_counted_exactly() -> None:
     # Exact over the whole set: on all samples but the last, unit 1 never fires.
     assert dead_units(m, X[:-1])[0].tolist() == [True, True, False]
     s = preactivation_summary(m.forward_trace(X)[0][0])
-    assert s["dead"].tolist() == [True, False, False]
-    assert s["fires"].tolist() == [0, 1, 4]
-    assert s["max"][0] < 0 < s["max"][1]
+    assert s.dead.tolist() == [True, False, False]
+    assert s.fires.tolist() == [0, 1, 4]
+    assert s.max[0] < 0 < s.max[1]
 
 
 def test_zero_preactivation_counts_as_dead() -> None:

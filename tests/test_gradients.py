@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -123,11 +124,11 @@ def test_deep_sigmoid_gradient_vanishes_but_its_values_do_not() -> None:
     sizes = [2, *[32] * 10, 1]
     sig = init_statistics(sizes, "sigmoid", "he_normal", X, y, seeds=range(5))
     relu = init_statistics(sizes, "relu", "he_normal", X, y, seeds=range(5))
-    sig_ratio = first_last_ratio(geometric_band(sig["grad_w"])[0])
-    relu_ratio = first_last_ratio(geometric_band(relu["grad_w"])[0])
+    sig_ratio = first_last_ratio(geometric_band(sig.grad_w)[0])
+    relu_ratio = first_last_ratio(geometric_band(relu.grad_w)[0])
     assert sig_ratio < 1e-3
     assert 0.05 < relu_ratio < 20
-    assert np.all((sig["act_mean"] > 0.3) & (sig["act_mean"] < 0.7))
+    assert np.all((sig.act_mean > 0.3) & (sig.act_mean < 0.7))
     # The ¼ bound on the slopes: each sigmoid layer multiplies δ by σ'(z) <= ¼
     # and by the weights; with He weights the ratio stays well inside 4^-depth · 100.
     assert sig_ratio < 100 * slope_bound(ACTIVATIONS["sigmoid"], 10) * 32
@@ -138,17 +139,17 @@ def test_init_statistics_shapes_and_determinism() -> None:
     sizes = [4, 8, 8, 8, 3]
     a = init_statistics(sizes, "tanh", "glorot_uniform", X, y, seeds=[0, 1, 2], output="softmax")
     b = init_statistics(sizes, "tanh", "glorot_uniform", X, y, seeds=[0, 1, 2], output="softmax")
-    assert a["grad_w"].shape == (3, 4)
-    assert a["grad_h"].shape == a["act_mean"].shape == a["saturated"].shape == (3, 3)
-    assert a["spread"].shape == (3, 3)
+    assert a.grad_w.shape == (3, 4)
+    assert a.grad_h.shape == a.act_mean.shape == a.saturated.shape == (3, 3)
+    assert a.spread.shape == (3, 3)
     for row, s in enumerate([0, 1, 2]):
         one = layer_statistics(MLP(sizes, "tanh", "softmax", init="glorot_uniform", seed=s), X, y)
-        np.testing.assert_array_equal(a["grad_h"][row], one.grad_h)
-        np.testing.assert_array_equal(a["spread"][row], one.spread)
-    assert a["loss"].shape == (3,)
-    for key in a:
-        np.testing.assert_array_equal(a[key], b[key])
-    assert not np.array_equal(a["grad_w"][0], a["grad_w"][1])
+        np.testing.assert_array_equal(a.grad_h[row], one.grad_h)
+        np.testing.assert_array_equal(a.spread[row], one.spread)
+    assert a.loss.shape == (3,)
+    for f in dataclasses.fields(a):
+        np.testing.assert_array_equal(getattr(a, f.name), getattr(b, f.name))
+    assert not np.array_equal(a.grad_w[0], a.grad_w[1])
 
 
 def test_overflowing_network_gives_non_finite_values_without_warnings() -> None:

@@ -237,10 +237,10 @@ UPLOAD_SESSIONS = 2
 #: training this request can make, in about half the time.
 UPLOAD_VIEW = upload_memory.UPLOAD_VIEW + "&act=relu"
 #: The server's memory after a round of upload visits has ended may exceed the first
-#: round's by at most this (three rounds of four grew it by ~260 MB before the fix).
+#: round's by at most this (freed memory left in the allocator's arenas showed as ~+230 MB).
 UPLOAD_GROWTH_MB = 60
 #: ... and its peak may exceed the idle server's by at most this: one training's buffers,
-#: a visitor's store and upload (~1.3 GB above idle before the fix; BENCHMARKS.md).
+#: a visitor's store and upload (arenas and unbounded stores reached ~900 MB; BENCHMARKS.md).
 UPLOAD_PEAK_MB = 600
 
 

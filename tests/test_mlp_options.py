@@ -386,7 +386,7 @@ def test_layer_statistics_and_history_on_these_networks(residual, norm) -> None:
     np.testing.assert_allclose(hist.grad_h[0], stats.grad_h, rtol=1e-12)
     rows = init_statistics(sizes, ["relu", "sigmoid", "tanh"], "he", X, y, seeds=[2],
                            residual=residual, norm=norm)
-    np.testing.assert_array_equal(rows["spread"][0], stats.spread)
+    np.testing.assert_array_equal(rows.spread[0], stats.spread)
 
     # dL/dh_l at every hidden layer: with no normalisation, the tail of the network
     # from layer l on, fed h_l through an identity layer, has h_l as its input.

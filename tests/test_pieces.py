@@ -144,9 +144,9 @@ def test_hinges_sum_to_the_network() -> None:
 def test_step_ramps_fail_only_near_the_jump() -> None:
     widths = 2.0 ** -np.arange(0, 9)
     out = step_ramp_errors(widths, away=0.1)
-    assert np.all(out["jump"] >= 0.5 - 1e-12)  # a continuous function cannot jump
-    assert out["away"][-1] == 0.0 and out["away"][0] > 0.3
-    assert np.all(np.diff(out["bad"]) < 0)  # the bad interval keeps shrinking
+    assert np.all(out.jump >= 0.5 - 1e-12)  # a continuous function cannot jump
+    assert out.away[-1] == 0.0 and out.away[0] > 0.3
+    assert np.all(np.diff(out.bad) < 0)  # the bad interval keeps shrinking
 
 
 def test_activation_patterns_count_regions_of_one_unit() -> None:

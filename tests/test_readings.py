@@ -84,7 +84,7 @@ def test_spread_of_a_deep_plain_sigmoid_net_is_rounding_noise() -> None:
 
 @pytest.mark.parametrize(("act", "init", "expected"), [
     ("relu", "he_normal", 0.5),  # half the units active: E[ReLU′²] = ½
-    ("tanh", "he_normal", 0.55),  # the E[tanh′(z)²] at He init
+    ("tanh", "he_normal", 0.55),  # E[tanh′(z)²] at He init, as measured
     ("sigmoid", "glorot_uniform", 0.0625),  # σ′(0)² = 1/16 near z = 0
 ])
 def test_the_measured_mean_squared_slope(act: str, init: str, expected: float) -> None:

@@ -76,20 +76,30 @@ def test_the_comparison_sets_numbers_aside_but_not_words() -> None:
     assert not math.isnan(_number("9.5e−07"))
 
 
-def _there(*args: str, timeout: float = 600) -> dict[str, list[str]]:
-    """The probe's readings in a new process: another BLAS kernel, weights moved by 1e-12."""
+def _there(*args: str) -> subprocess.Popen:
+    """The probe's readings in a new process (another BLAS kernel, weights moved by 1e-12),
+    started now so it runs while this process computes its own; :func:`_result` waits."""
     env = {**os.environ, **other_blas_env()}
-    done = subprocess.run([sys.executable, str(HERE / "readings_probe.py"), "--perturb", "1e-12",
-                           *args], capture_output=True, text=True, env=env, timeout=timeout,
-                          cwd=HERE.parent)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return subprocess.Popen([sys.executable, str(HERE / "readings_probe.py"), "--perturb", "1e-12",
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, cwd=HERE.parent)
+
+
+def _result(probe: subprocess.Popen, timeout: float = 900) -> dict[str, list[str]]:
+    try:
+        out, err = probe.communicate(timeout=timeout)
+    finally:
+        if probe.poll() is None:
+            probe.kill()
+    assert probe.returncode == 0, err[-3000:]
+    return json.loads(out.strip().splitlines()[-1])
 
 
 @pytest.mark.slow  # trains every page's defaults twice, once on another BLAS kernel
 def test_readings_at_the_defaults_hold_on_another_processor() -> None:
+    probe = _there()
     here = readings()
-    there = _there()
+    there = _result(probe)
     assert set(there) == set(here)
     assert all(here.values()), "every section shows text"
     found = [d for name in here for d in differences(name, here[name], there[name])]
@@ -98,12 +108,13 @@ def test_readings_at_the_defaults_hold_on_another_processor() -> None:
 
 @pytest.mark.slow
 def test_the_cures_verdicts_hold_on_another_processor() -> None:
-    # Issue 31: every verdict the Cures section prints at its defaults (each experiment's)
+    # Every verdict the Cures section prints at its defaults (each experiment's)
     # stays the same when every initial weight moves by 1e-12 (and the matrices are
     # multiplied by another kernel): the words of every reading, numbers set aside.
     names = {*SKIPPED, *EXTRA}
+    probe = _there("--only", ",".join(sorted(names)))
     here = readings(names)
-    there = _there("--only", ",".join(sorted(names)), timeout=1800)
+    there = _result(probe, timeout=1800)
     assert set(here) == set(there) == names
     assert all(here.values())
     found = []
@@ -150,12 +161,12 @@ def test_the_lessons_verdicts_hold_on_another_processor() -> None:
     """Every step of the lesson at every setting it offers (its trainings included): the
     answer its rule derives is the same with another BLAS kernel, one BLAS thread and
     initial weights changed by one part in 10^12, and its numbers are close."""
-    here = json.loads(json.dumps(answers()))  # the probe's JSON form (settings as keys)
     env = {**os.environ, **other_blas_env(), "OPENBLAS_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, str(HERE / "lesson_probe.py"), "--perturb", "1e-12"],
-                          capture_output=True, text=True, env=env, timeout=600, cwd=HERE.parent)
-    assert done.returncode == 0, done.stderr[-3000:]
-    there = json.loads(done.stdout.strip().splitlines()[-1])
+    probe = subprocess.Popen([sys.executable, str(HERE / "lesson_probe.py"), "--perturb", "1e-12"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                             cwd=HERE.parent)
+    here = json.loads(json.dumps(answers()))  # the probe's JSON form (settings as keys)
+    there = _result(probe, timeout=600)
     assert set(there) == set(here) and all(set(there[c]) == set(here[c]) for c in here)
     found = lesson_differences(here, there)
     assert not found, "\n".join(found)

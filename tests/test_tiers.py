@@ -16,10 +16,12 @@ from ui.frame import available_pages
 ROOT = Path(__file__).resolve().parents[1]
 #: Least share of the suite's tests the fast tier runs.
 MIN_FAST_SHARE = 0.6
+#: The core's modules and packages (``core/mlp/`` is one), by name.
+CORE_NAMES = sorted({p.stem for p in (ROOT / "core").glob("*.py")}
+                    | {p.parent.name for p in (ROOT / "core").glob("*/__init__.py")})
 #: Test modules whose every test is in the fast tier: one per core module, and the URL checks.
 ALWAYS_FAST = (
-    *sorted(f"test_{p.stem}.py" for p in (ROOT / "core").glob("*.py")
-            if (ROOT / "tests" / f"test_{p.stem}.py").exists()),
+    *(f"test_{name}.py" for name in CORE_NAMES if (ROOT / "tests" / f"test_{name}.py").exists()),
     "test_url_rules.py",
     "test_layout.py",
     "test_purity.py",

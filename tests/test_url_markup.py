@@ -73,7 +73,7 @@ ATTACKS = [
 
 @pytest.mark.parametrize(("page", "query"), ATTACKS, ids=[f"{p}-{next(iter(q.values()))[:8]}-{k}"
                                                           for p, q in ATTACKS for k in [list(q)[-1]]])
-def test_the_issues_links_show_their_values_as_text(page: str, query: dict) -> None:
+def test_tampered_links_show_their_values_as_text(page: str, query: dict) -> None:
     at = open_page(BY_NAME[page], query)
     assert not at.exception, errors_text(at)
     assert leaks(at) == []

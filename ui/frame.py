@@ -173,7 +173,7 @@ def frame(page: str) -> Frame:
     lang_box = sidebar.container()
     # The nav's border sets it apart from the language switch and the tools: a
     # property of its block, where two `st.divider`s were two more elements to
-    # send and draw on every rerun (BENCHMARKS.md, issue 29).
+    # send and draw on every rerun (BENCHMARKS.md).
     nav_box = sidebar.container(border=True)
     tools_box = sidebar.container(horizontal=True, gap="small", vertical_alignment="center")
     note_box = st.empty()

@@ -11,6 +11,7 @@ import numpy as np
 
 from core.datasets import train_test_split
 from core.dead import (
+    PreactivationSummary,
     big_step,
     born_dead_first_layer,
     box_grid,
@@ -59,7 +60,7 @@ def snapshot_epochs(epochs: int) -> list[int]:
     return sorted({int(e) for e in np.linspace(0, epochs, N_SNAPSHOTS).round()})
 
 
-def _layer_summaries(net: MLP, params: object, X: np.ndarray) -> list[dict]:
+def _layer_summaries(net: MLP, params: object, X: np.ndarray) -> list[PreactivationSummary]:
     """Per hidden layer, the per-unit pre-activation summary on the training set."""
     probe = net.copy()
     probe.set_params(params)  # a snapshot: the Params record get_params returns

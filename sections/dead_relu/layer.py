@@ -41,15 +41,15 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
             epoch = c.select_slider("snap", t(f"{P}.s2.epoch"), epochs_avail, epochs_avail[-1])
     epoch = int(epoch)
     summary = run["views"][epoch][layer - 1]
-    finite = np.isfinite(summary["min"]) & np.isfinite(summary["max"])
+    finite = np.isfinite(summary.min) & np.isfinite(summary.max)
     if not finite.all():
         st.warning(t(f"{P}.s2.non_finite"))
-    units = np.arange(1, len(summary["fires"]) + 1)
+    units = np.arange(1, len(summary.fires) + 1)
     dies = ACTIVATIONS[act].can_die  # below zero everywhere is dead only where the slope is 0
-    state = np.where(summary["dead"], t(f"{P}.s2.dead" if dies else f"{P}.s2.below"),
+    state = np.where(summary.dead, t(f"{P}.s2.dead" if dies else f"{P}.s2.below"),
                      t(f"{P}.s2.alive"))
-    view = pd.DataFrame({"unit": units, "state": state, "fires": summary["fires"],
-                         **{k: summary[k] for k in ("min", "q25", "median", "q75", "max")}})[finite]
+    view = pd.DataFrame({"unit": units, "state": state, "fires": summary.fires,
+                         **{k: getattr(summary, k) for k in ("min", "q25", "median", "q75", "max")}})[finite]
     stem = f"{act}-layer{layer}-epoch{epoch}"
     left, right = st.columns([3, 2])
     with left:
@@ -57,9 +57,9 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
             chart_block(compiled(unit_chart, t, view, dies), view, f"preactivation-{stem}", t)
         st.caption(t(f"{P}.s2.z_caption"))
     with right:
-        fires = pd.DataFrame({"unit": units, "fires": summary["fires"], "state": state})
+        fires = pd.DataFrame({"unit": units, "fires": summary.fires, "state": state})
         chart_block(compiled(fires_chart, fires, int(result["n_train"]), t, dies), fires, f"fires-{stem}",
                     t, caption=t(f"{P}.s2.fires_caption", n=result["n_train"]))
     st.info(t(f"{P}.s2.reading" if dies else f"{P}.s2.reading_below", act=t(f"{P}.act.{act}"),
-              layer=layer, epoch=epoch, dead=int(summary["dead"].sum()), units=len(summary["dead"]),
+              layer=layer, epoch=epoch, dead=int(summary.dead.sum()), units=len(summary.dead),
               n=result["n_train"]))

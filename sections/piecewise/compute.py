@@ -289,4 +289,4 @@ def step_study(seed: int, epochs: int, _text: str = "") -> dict:
             rows.append({"units": m, "away": float(err[far].max()),
                          "jump": float(err[~far].max()),
                          "rms": float(np.sqrt(np.mean(err**2)))})
-    return {"ramp": pd.DataFrame({"slope": 1 / widths, **ramps}), "trained": pd.DataFrame(rows)}
+    return {"ramp": pd.DataFrame({"slope": 1 / widths, **ramps._asdict()}), "trained": pd.DataFrame(rows)}

@@ -122,7 +122,7 @@ def read_settings(fr: Frame) -> PiecewiseSettings:
 def _target_formula(c: Controls, t: Translator) -> tuple[str, str]:
     """The chosen target's formula, after checking a typed one; returns (code, formula)."""
     target = c.draw(CONTROLS["target"])
-    if target != "formula":  # the formula box only beside "your formula" (issue 30)
+    if target != "formula":  # the formula box only beside "your formula"
         return target, TARGETS[target]
     typed = c.draw(CONTROLS["f"])
     if not isinstance(typed, str):

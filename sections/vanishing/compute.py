@@ -67,10 +67,10 @@ def init_profile(spec: InitSpec, act: str, init: str, _X: np.ndarray | None = No
     seeds = range(spec.data.seed, spec.data.seed + N_INITS)
     s = init_statistics(sizes, act, init, Xtr[:spec.n_stat], ytr[:spec.n_stat], seeds=seeds,
                         output=output, init_std=spec.std)
-    out = {"grad_raw": s["grad_w"], "signal_raw": s["grad_h"],
-           "level": _finite_mean(s["act_mean"]), "level_std": _finite_mean(s["act_std"]),
-           "saturated": _finite_mean(s["saturated"]), "slope_sq": _finite_mean(s["slope_sq"])}
-    for name, values in (("grad", s["grad_w"]), ("signal", s["grad_h"]), ("spread", s["spread"])):
+    out = {"grad_raw": s.grad_w, "signal_raw": s.grad_h,
+           "level": _finite_mean(s.act_mean), "level_std": _finite_mean(s.act_std),
+           "saturated": _finite_mean(s.saturated), "slope_sq": _finite_mean(s.slope_sq)}
+    for name, values in (("grad", s.grad_w), ("signal", s.grad_h), ("spread", s.spread)):
         out[f"{name}_mid"], out[f"{name}_lo"], out[f"{name}_hi"] = geometric_band(values)
     return out
 

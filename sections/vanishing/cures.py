@@ -31,6 +31,7 @@ from sections.vanishing.cures_compute import (
     paired_init,
     variant_copies,
     variants,
+    variants_at_birth,
 )
 from sections.vanishing.opening import opened
 from sections.vanishing.readings import change, sci
@@ -197,13 +198,19 @@ def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
                        labels=option_labels(t, "act", acts))
     spec = _spec(fr, su, depth, act, [norm for _, norm in VARIANTS.values()])
     _recipe(t, spec, shown_name(t, "init", paired_init(act)))
-    runs = memo_run(variants, spec, **su.arrays, _text=t(f"{NAME}.cures.progress"))
-    views = view_memo((f"{NAME}.cures", spec, t.lang), lambda: _variant_views(t, runs))
+    # At birth first: these charts and readings need no training, so they are on screen
+    # while the variants train (a cold request at the defaults trains fifteen 50-layer nets).
+    births = memo_run(variants_at_birth, spec, **su.arrays)
+    views = view_memo((f"{NAME}.cures.birth", spec, t.lang), lambda: _birth_views(t, births))
     chart_row(t, *(Block(*views[k], f"cures-{k}", t(f"{NAME}.cures.{k}_title"),
                          t(f"{NAME}.cures.{k}_caption")) for k in ("signal", "spread")))
     if views["hidden_spread"]:
         st.caption(t("common.below_rounding_caption"))
-    chart_block(*views["loss"], "cures-loss", t, title=t(f"{NAME}.cures.loss_title"),
+    _spread_reading(t, spec, births)
+    _signal_reading(t, spec, births)
+    runs = memo_run(variants, spec, **su.arrays, _text=t(f"{NAME}.cures.progress"))
+    loss = view_memo((f"{NAME}.cures.loss", spec, t.lang), lambda: _loss_view(t, runs))
+    chart_block(*loss, "cures-loss", t, title=t(f"{NAME}.cures.loss_title"),
                 caption=_loss_caption(t, runs["plain"]))
     st.markdown(f"**{t(f'{NAME}.cures.table_title')}**")
     st.dataframe(_table(t, runs), hide_index=True, width="stretch")
@@ -211,8 +218,6 @@ def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
         if run["diverged_at"] is not None:
             st.error(t(f"{NAME}.cures.diverged", variant=t(f"{NAME}.cures.variant.{code}"),
                        epoch=run["diverged_at"]))
-    _spread_reading(t, spec, runs)
-    _signal_reading(t, spec, runs)
     # The copies last: everything above is on screen while they train.
     copies = memo_run(variant_copies, spec, **su.arrays,
                       _text=t(f"{NAME}.cures.copies_progress", copies=COPIES))
@@ -220,29 +225,42 @@ def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
     st.caption(cite(t, "he2016", "ba2016", "ioffe2015"))
 
 
-def _variant_views(t: Translator, runs: dict) -> dict:
-    names = {code: t(f"{NAME}.cures.variant.{code}") for code in runs}
-    colours = {names[c]: VARIANT_COLOURS[c] for c in runs}
-    named = {names[c]: r for c, r in runs.items()}
-    floors = {names[c]: _floor(r) for c, r in runs.items()}
+def _variant_common(t: Translator, codes) -> tuple[dict[str, str], dict]:
+    """The variants' shown names, and what their charts share: one colour and one dash per
+    variant (three of them keep the same level at birth, and their lines lie on top of
+    each other; the dash tells them apart), log y, the legend below."""
+    names = {code: t(f"{NAME}.cures.variant.{code}") for code in codes}
+    title = t(f"{NAME}.cures.variant_title")
+    return names, {"colour_title": title, "colours": {names[c]: VARIANT_COLOURS[c] for c in codes},
+                   "dash": "variant", "dash_title": title, "log_y": True, "compact": True,
+                   "legend": "bottom", "height": 300}
+
+
+def _birth_views(t: Translator, births: dict) -> dict:
+    """The charts of the variants at birth: signal and spread per hidden layer."""
+    names, common = _variant_common(t, births)
+    named = {names[c]: r for c, r in births.items()}
+    floors = {names[c]: _floor(r) for c, r in births.items()}
     signal = _long(named, "variant", "layer", "signal")
     spread = _long(named, "variant", "layer", "spread", floors=floors)
     raw = _long(named, "variant", "layer", "spread")
-    loss = _long(named, "variant", "epoch", "loss")
-    common = {"colour_title": t(f"{NAME}.cures.variant_title"), "colours": colours,
-              "log_y": True, "compact": True, "legend": "bottom", "height": 300}
     h_title = t(f"{NAME}.axis.hidden_layer")
     return {
         "signal": (compiled(line_chart, signal, "layer", "signal", "variant", x_title=h_title,
-                            y_title=t(f"{NAME}.axis.signal"), **common), signal),
+                            y_title=t(f"{NAME}.axis.signal_short"), **common), signal),
         "spread": (compiled(line_chart, spread, "layer", "spread", "variant", x_title=h_title,
                             y_title=t(f"{NAME}.axis.spread"), **common),
                    spread.assign(below_rounding=spread["spread"].isna() & raw["spread"].notna())),
         "hidden_spread": bool((spread["spread"].isna() & raw["spread"].notna()).any()),
-        "loss": (compiled(line_chart, loss, "epoch", "loss", "variant",
-                          x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"), **common),
-                 loss),
     }
+
+
+def _loss_view(t: Translator, runs: dict) -> tuple:
+    """The chart of the variants' training loss per epoch, and its data."""
+    names, common = _variant_common(t, runs)
+    loss = _long({names[c]: r for c, r in runs.items()}, "variant", "epoch", "loss")
+    return (compiled(line_chart, loss, "epoch", "loss", "variant",
+                     x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"), **common), loss)
 
 
 def _table(t: Translator, runs: dict) -> pd.DataFrame:
@@ -380,7 +398,7 @@ def _explode(fr: Frame, su: Setup, depth: int, col) -> None:
               "log_y": True, "compact": True, "legend": "bottom", "height": 300}
     chart_row(t,
               Block(compiled(line_chart, frames["signal"], "layer", "signal", "run",
-                             x_title=t(f"{NAME}.axis.hidden_layer"), y_title=t(f"{NAME}.axis.signal"),
+                             x_title=t(f"{NAME}.axis.hidden_layer"), y_title=t(f"{NAME}.axis.signal_short"),
                              **common),
                     frames["signal"], "explode-signal", t(f"{NAME}.cures.growth_title"),
                     t(f"{NAME}.cures.growth_caption")),
@@ -491,7 +509,7 @@ def _mix(fr: Frame, su: Setup, depth: int, col) -> None:
     frame = _long({names[c]: p for c, p in profs.items()}, "net", "layer", "signal")
     colours = {names[c]: VARIANT_COLOURS[c] for c in profs}
     chart_block(compiled(line_chart, frame, "layer", "signal", "net",
-                         x_title=t(f"{NAME}.axis.hidden_layer"), y_title=t(f"{NAME}.axis.signal"),
+                         x_title=t(f"{NAME}.axis.hidden_layer"), y_title=t(f"{NAME}.axis.signal_short"),
                          colour_title=t(f"{NAME}.cures.mix.title_legend"), colours=colours, log_y=True,
                          compact=True, legend="bottom", height=320),
                 frame, "mix-signal", t, title=t(f"{NAME}.cures.mix.chart_title"),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.activations import ACTIVATIONS
-from core.gradients import layer_statistics
+from core.gradients import LayerStats, layer_statistics
 from core.mlp import MLP
 from sections.vanishing.compute import split
 from sections.vanishing.readings import chance_loss
@@ -112,9 +112,29 @@ def _fit(model: MLP, spec: CureSpec, data: tuple, callback, clip_norm: float | N
            "majority": float(np.bincount(ytr).max() / len(ytr)),
            "diverged_at": h.diverged_at, "clipped": h.clipped, "finite": weights_finite}
     if stats is not None:
-        run.update(signal=stats.grad_h, spread=stats.spread, level=stats.act_mean,
-                   level_std=stats.act_std, params=model.get_params())
+        run.update(_birth(stats), params=model.get_params())
     return run
+
+
+@page_cache(16)
+def variants_at_birth(spec: CureSpec, _X: np.ndarray | None = None,
+                      _y: np.ndarray | None = None) -> dict:
+    """Every variant of :data:`VARIANTS` at initialisation, before any training: per hidden
+    layer its back-propagated signal, spread, level and level's spread (what
+    :func:`variants` records of each run at birth, the same networks). A few passes, so
+    the page draws these charts before the variants train."""
+    info, Xtr, _, ytr, _ = _data(spec, _X, _y)
+    out = {}
+    for code, (residual, norm) in VARIANTS.items():
+        model = _model(spec, info, spec.act, paired_init(spec.act), residual=residual, norm=norm)
+        out[code] = _birth(layer_statistics(model, Xtr, ytr))
+    return out
+
+
+def _birth(stats: LayerStats) -> dict:
+    """What the section shows of a network at birth, per hidden layer."""
+    return {"signal": stats.grad_h, "spread": stats.spread, "level": stats.act_mean,
+            "level_std": stats.act_std}
 
 
 def _train_variants(spec: CureSpec, codes: tuple[str, ...], text: str, X: np.ndarray | None,
