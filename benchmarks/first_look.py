@@ -13,7 +13,7 @@ from the navigation's start:
 
 Rounds interleave the targets (home in every round), and each ratio is the median over
 rounds of the target's time over home's in the same round, so a burst of load on the
-shared machine falls on both. Issue 30's goal: no page's first chart over 2× home's.
+shared machine falls on both. The goal: no page's first chart over 2× home's.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def report(result: dict[str, dict[str, float]], rounds: int) -> str:
     return (table(["target", "link", "first chart (median)", "÷ home's", "full page (median)",
                    "÷ home's"], rows)
             + f"\n\n{rounds} rounds; each a fresh server per target; ratios are medians of "
-              "per-round ratios. Goal (issue 30): every first chart at most 2× home's.\n")
+              "per-round ratios. Goal: every first chart at most 2× home's.\n")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,7 +13,8 @@ Chromiums on two cores. What Streamlit adds to each request (the fragment rerun,
 protobuf, the websocket) is left out of A and B; C includes a whole page rerun.
 
 A. **First frame after Play**: CPU seconds of the Play request (its first chunk and the
-   frames' JSON) for Playground's default network, the worst URL (8 layers of 16 ReLU units, every
+   frames' JSON) for each network of :data:`NETWORKS`: the page's opening network, TF
+   Playground's default, the worst URL (8 layers of 16 ReLU units, every
    feature, batch 1, 90% training data) and the worst
    URL on a 5,000-row upload.
 B. **CPU per playing session**: a session plays for ``--seconds`` of simulated time, or
@@ -26,24 +27,35 @@ C. **A slider move on another session while 10 sessions play**: 10 threads play 
    median wall time of a move, with nobody else playing and with 10 players.
 
 D. **Capacity**: the server's CPU per playing session per second of play, for
-   Playground's default network and Playground's largest (7 features, 6 × 8), two ways:
+   :data:`CAPACITY`: the page's *opening network* (the page with no query string, as a
+   class opens a teacher's link: the app's own defaults, read from the measured tree's
+   control table), TensorFlow Playground's default (circle, x1 x2, tanh 4,2, batch 10,
+   opened with its explicit query, :func:`query`) and Playground's largest (7 features,
+   tanh 6 × 8), two ways:
    *in-process* (B's simulated browser: training, maps, encoding, the frames' JSON) and
    with *one real browser* (headless Chromium playing the page of ``streamlit run``, the
    CPU time of the server process over ``--browser-seconds`` of play, its idle CPU
    subtracted; so it counts everything: the fragment rerun, the component's data
    serialised and hashed, the websocket). The difference per request is Streamlit's
    share. Sessions per core is ``1 / (browser cores per session)`` at the updates per
-   second the browser showed (the page's ``data-updates`` counter).
+   second the browser showed (the page's ``data-updates`` counter). Beside it, the
+   play budget of ``sections/playground/run.py``: the guard's model of a frame update
+   (what a chunk is charged) against the measured cost, and what ``PLAY_RATE`` allows.
 
-E. **Where a default chunk's time goes**: CPU milliseconds (median of 15) of the stages
-   of one 25-epoch chunk of the default network: training, the snapshots' views, the
-   test losses (where they are separate), encoding the frames, their JSON.
+E. **Where a chunk's time goes**: CPU milliseconds (median of 15) of the stages of one
+   chunk, as the page plays it, of the networks of :data:`STAGES` (the opening network
+   and TF Playground's default): training, the snapshots' views, the test losses (where
+   they are separate), encoding the frames, their JSON.
 
 ``--before REV`` runs the same measurements on ``git archive REV`` (a copy of the app as
 it was) in a subprocess (D's browser part serves that copy), for the before/after table.
 Nothing is asserted; ``--write`` puts the tables into BENCHMARKS.md, in the section
-``--section`` names (``<!-- bench:play_capacity -->`` by default; the *Capacity* section,
-part D, is ``capacity``).
+``--section`` names (``<!-- bench:play_capacity -->`` by default; the *Capacity* section
+has part D in ``capacity`` and part E in ``capacity_stages``)::
+
+    python -m benchmarks.play_capacity --before cafba03 --parts D --section capacity --write \\
+        --seconds 20 --browser-seconds 30
+    python -m benchmarks.play_capacity --before cafba03 --parts E --section capacity_stages --write
 """
 
 from __future__ import annotations
@@ -60,18 +72,44 @@ import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
-#: name -> (data, rows of an upload or None, train %, shape, act, features, batch).
-NETWORKS = {
-    "default": ("circle", None, 50, (4, 2), "tanh", ("x1", "x2"), 10),
-    "worst URL": ("plane", None, 90, (16,) * 8, "relu", ALL, 1),
-    "worst URL, 5,000-row upload": ("upload", 5000, 90, (16,) * 8, "relu", ALL, 1),
-    "Playground's largest": ("circle", None, 50, (8,) * 6, "tanh", ALL, 10),
+
+
+class Net(NamedTuple):
+    """A network the benchmark plays: its data, and what the page trains on it."""
+
+    data: str
+    rows: int | None  # rows of an upload (None: a built-in data set)
+    train: int  # training %
+    shape: tuple[int, ...]
+    acts: tuple[str, ...]  # one activation per hidden layer
+    features: tuple[str, ...]
+    batch: int
+    noise: float = 0.0
+
+
+#: The page with no query string: the Playground as a class opens it from a teacher's link.
+OPENING = "opening network"
+#: TensorFlow Playground's own default (circle, x1 x2, tanh 4,2, batch 10), which the
+#: page opens on only with its query (:data:`CAPACITY`).
+TF_DEFAULT = "TF Playground's default"
+LARGEST = "Playground's largest"
+#: name -> the network (None: the opening network, read from the measured tree's control
+#: table, ``sections.playground.settings.DEFAULTS``, by :func:`network`).
+NETWORKS: dict[str, Net | None] = {
+    OPENING: None,
+    TF_DEFAULT: Net("circle", None, 50, (4, 2), ("tanh",) * 2, ("x1", "x2"), 10),
+    "worst URL": Net("plane", None, 90, (16,) * 8, ("relu",) * 8, ALL, 1),
+    "worst URL, 5,000-row upload": Net("upload", 5000, 90, (16,) * 8, ("relu",) * 8, ALL, 1),
+    LARGEST: Net("circle", None, 50, (8,) * 6, ("tanh",) * 6, ALL, 10),
 }
-#: The networks of part D, and the page's query for each.
-CAPACITY = {"default": "", "Playground's largest": "shape=8,8,8,8,8,8&features=" + ",".join(ALL)}
+#: The networks of part D (the page's query for each: :func:`query`).
+CAPACITY = (OPENING, TF_DEFAULT, LARGEST)
+#: The networks of part E.
+STAGES = (OPENING, TF_DEFAULT)
 FPS, GAP = 30, 0.25
 
 
@@ -87,12 +125,46 @@ def _modules():
                            Translator=Translator)
 
 
+def network(m, name: str) -> Net:
+    """The network `name`; the opening network from the measured tree's ``DEFAULTS``."""
+    net = NETWORKS[name]
+    if net is not None:
+        return net
+    d = m.S.DEFAULTS
+    shape = tuple(int(w) for w in str(d["shape"]).split(",") if w.strip())
+    acts = tuple(a.strip() for a in str(d.get("acts") or "").split(",") if a.strip()) \
+        or (str(d["act"]),) * len(shape)
+    return Net(str(d["data"]), None, int(d["train"]), shape, acts, tuple(d["features"]),
+               int(d["batch"]), float(d["noise"]))
+
+
+def describe(net: Net) -> str:
+    """``circle, x1 x2, sigmoid 6,6,6,6,6,6, batch 10``."""
+    acts = net.acts[0] if len(set(net.acts)) == 1 else ",".join(net.acts)
+    data = f"{net.rows:,}-row upload" if net.rows else net.data
+    feats = "all 7 features" if net.features == ALL else " ".join(net.features)
+    return f"{data}, {feats}, {acts} {','.join(map(str, net.shape))}, batch {net.batch}"
+
+
+def query(m, name: str) -> str:
+    """The Playground's query that opens `name`: none for the opening network, else every
+    setting the benchmark names (the gradient view off, as a pasted Playground link opens)."""
+    if NETWORKS[name] is None:
+        return ""
+    net = network(m, name)
+    return (f"data={net.data}&train={net.train}&noise={net.noise:g}&batch={net.batch}"
+            f"&features={','.join(net.features)}&shape={','.join(map(str, net.shape))}"
+            f"&act={net.acts[0]}" + ("" if len(set(net.acts)) == 1 else f"&acts={','.join(net.acts)}")
+            + "&grad=false")
+
+
 def plane_of(m, name: str):
     import numpy as np
 
-    data, rows, train, *_ = NETWORKS[name]
+    net = network(m, name)
+    data, rows, train = net.data, net.rows, net.train
     if rows is None:
-        Xtr, ytr, Xte, yte = m.builtin(data, 0.0, 0, train)
+        Xtr, ytr, Xte, yte = m.builtin(data, net.noise, 0, train)
         task = "regression" if data == "plane" else "classification"
         return m.PlaneData(data, data, task, Xtr, ytr, Xte, yte)
     rng = np.random.default_rng(0)
@@ -104,8 +176,9 @@ def plane_of(m, name: str):
 
 def spec_of(m, name: str, plane):
     """The run the page would make: its chunk as the tree's own page code chooses it."""
-    _, _, _, shape, act, feats, batch = NETWORKS[name]
-    chosen = dict(features=feats, shape=shape, acts=(act,) * len(shape), batch=batch)
+    net = network(m, name)
+    shape, feats = net.shape, net.features
+    chosen = dict(features=feats, shape=shape, acts=net.acts, batch=net.batch)
     if hasattr(m.S, "training_values"):  # the page's defaults, from its control table
         training = m.S.training_values(**chosen)
     else:  # a tree from before the control table: its fields written out
@@ -118,6 +191,21 @@ def spec_of(m, name: str, plane):
         chunk = m.P.chunk_epochs(SimpleNamespace(shape=shape, features=feats), plane,
                                  m.Translator("en"))
     return dataclasses.replace(spec, chunk=chunk)
+
+
+def budget(m, name: str) -> dict:
+    """What the tree's play budget says of `name` (empty for a tree without one): the
+    guard's model of a chunk (``run.chunk_work``), per frame update, and ``PLAY_RATE``."""
+    R = m.R
+    if not hasattr(R, "PLAY_RATE"):
+        return {}
+    plane = plane_of(m, name)
+    spec = spec_of(m, name, plane)
+    stride = R.frame_stride(spec.sizes, spec.chunk)
+    updates = len({e for e in range(1, spec.chunk + 1) if e % stride == 0} | {spec.chunk})
+    cost = R.chunk_work(spec, plane).seconds()
+    return {"model_per_update": cost / updates, "play_rate": R.PLAY_RATE,
+            "allowed_updates_per_s": min(FPS, R.PLAY_RATE * updates / cost)}
 
 
 class Browser:
@@ -270,10 +358,11 @@ def browser_session(root: Path, query: str, seconds: float, warm: float = 3.0) -
             "updates_per_s": (u1 - u0) / wall, "epoch_end": e1}
 
 
-def _bare_steps(net, X, y, epochs: int = 25, batch: int = 10, lr: float = 0.03) -> None:
+def _bare_steps(net, X, y, act: str = "tanh", epochs: int = 25, batch: int = 10,
+                lr: float = 0.03) -> None:
     """The floor of a chunk's training: exactly the NumPy calls of its SGD steps (forward,
-    backward, update; tanh hidden layers, sigmoid output) in a bare loop, without the
-    metrics passes or any bookkeeping. A reference, not the app's code."""
+    backward, update; tanh or sigmoid hidden layers, sigmoid output) in a bare loop,
+    without the metrics passes or any bookkeeping. A reference, not the app's code."""
     import numpy as np
 
     W = [w.copy() for w in net.weights]
@@ -294,7 +383,12 @@ def _bare_steps(net, X, y, epochs: int = 25, batch: int = 10, lr: float = 0.03) 
                 np.matmul(h, W[i], out=z[i])
                 z[i] += B[i]
                 if i < L - 1:
-                    h = np.tanh(z[i])
+                    if act == "tanh":
+                        h = np.tanh(z[i])
+                    else:  # sigmoid, 1 / (1 + e^-z)
+                        h = np.exp(np.negative(z[i]))
+                        h += 1
+                        np.reciprocal(h, out=h)
                     hs.append(h)
             e = np.exp(-np.abs(z[-1]))
             r = 1 / (1 + e)
@@ -305,30 +399,40 @@ def _bare_steps(net, X, y, epochs: int = 25, batch: int = 10, lr: float = 0.03) 
                 if i == 0:
                     break
                 g = np.matmul(delta, W[i].T, out=dh[i])
-                slope = np.multiply(hs[i], hs[i])
-                np.subtract(1, slope, out=slope)
+                if act == "tanh":  # 1 - h²
+                    slope = np.multiply(hs[i], hs[i])
+                    np.subtract(1, slope, out=slope)
+                else:  # h (1 - h)
+                    slope = np.subtract(1, hs[i])
+                    slope *= hs[i]
                 delta = np.multiply(g, slope, out=g)
             for p, g in zip(W + B, gw + gb, strict=True):
                 p -= lr * g
 
 
-def stages(m, repeats: int = 15) -> dict:
-    """Part E: median CPU milliseconds of each stage of a default 25-epoch chunk."""
-    b = Browser(m, "default")
+FLOOR = "floor: the SGD steps' NumPy calls alone"
+
+
+def stages(m, name: str, repeats: int = 15) -> dict:
+    """Part E: median CPU milliseconds of each stage of one chunk of `name` (its own
+    chunk size, stride and training settings, as the page plays it)."""
+    b = Browser(m, name)
     run, plane, R = b.run, b.plane, m.R
-    X, Xt = R._inputs(run.spec, plane)
+    spec = run.spec
+    X, Xt = R._inputs(spec, plane)
     net = run.net.copy()
+    wanted = [e for e in range(1, spec.chunk + 1) if e % run.stride == 0] + [spec.chunk]
 
     def fit():
-        return net.fit(X, plane.y_train, epochs=25, lr=0.03, optimizer="sgd", batch_size=10,
-                       snapshot_epochs=list(range(1, 26)), seed=1)
+        return net.fit(X, plane.y_train, epochs=spec.chunk, lr=spec.lr, optimizer="sgd",
+                       batch_size=spec.batch, snapshot_epochs=wanted, seed=1)
 
     snaps = {k: p for k, p in fit().snapshots.items() if k > 0}
-    views = R._views(run.spec, net, plane, snaps)
+    views = R._views(spec, net, plane, snaps)
     frames = [R.encode(v, v["epoch"], v.get("test_loss", 0.5), {}, (), ()) for v in views]
     steps = {
         "training": fit,
-        "views": lambda: R._views(run.spec, net, plane, snaps),
+        "views": lambda: R._views(spec, net, plane, snaps),
         "test losses": (lambda: [R._test_loss(net, snaps[k], plane, Xt) for k in snaps])
         if hasattr(R, "_test_loss") else None,  # before: a model copy and a pass per frame
         "encoding": lambda: [R.encode(v, v["epoch"], v.get("test_loss", 0.5), {}, (), ())
@@ -336,8 +440,11 @@ def stages(m, repeats: int = 15) -> dict:
         "JSON": lambda: json.dumps(frames),
     }
     out = {}
-    steps["floor: the SGD steps' NumPy calls alone"] = lambda: _bare_steps(net, X, plane.y_train)
-    for name, f in steps.items():
+    hidden = set(spec.acts)
+    if hidden <= {"tanh"} or hidden <= {"sigmoid"}:
+        steps[FLOOR] = lambda: _bare_steps(net, X, plane.y_train, spec.acts[0] if spec.acts else "tanh",
+                                           spec.chunk, spec.batch, spec.lr)
+    for step, f in steps.items():
         if f is None:
             continue
         for _ in range(2):
@@ -347,8 +454,9 @@ def stages(m, repeats: int = 15) -> dict:
             t0 = time.process_time()
             f()
             times.append(time.process_time() - t0)
-        out[name] = 1000 * statistics.median(times)
+        out[step] = 1000 * statistics.median(times)
     out["bytes"] = len(json.dumps(frames))
+    out["epochs"], out["frames"] = spec.chunk, len(frames)
     return out
 
 
@@ -356,31 +464,38 @@ def measure(root: Path, seconds: float, moves: int, parts: str = "ABCD") -> dict
     sys.path.insert(0, str(root))
     os.chdir(root)
     m = _modules()
-    out: dict = {"first": {}, "session": {}, "slider": {}}
+    out: dict = {"first": {}, "session": {}, "slider": {}, "budget": {}, "stages": {},
+                 "nets": {name: describe(network(m, name)) for name in NETWORKS},
+                 "queries": {name: query(m, name) for name in CAPACITY}}
     if "A" in parts:
         for name in NETWORKS:
-            out["first"][name] = first_frame(m, name, 3 if name == "default" else 1)
+            out["first"][name] = first_frame(m, name, 3 if name == TF_DEFAULT else 1)
             print("first frame", name, out["first"][name], flush=True)
     if "B" in parts or "D" in parts:
         for name in NETWORKS if "B" in parts else CAPACITY:
             out["session"][name] = session_cpu(m, name, seconds)
             print("session", name, out["session"][name], flush=True)
+    if "D" in parts:
+        out["budget"] = {name: budget(m, name) for name in CAPACITY}
+        print("budget", out["budget"], flush=True)
     if "E" in parts:
-        out["stages"] = stages(m)
-        print("stages", out["stages"], flush=True)
+        for name in STAGES:
+            out["stages"][name] = stages(m, name)
+            print("stages", name, out["stages"][name], flush=True)
     if "C" in parts:
-        for players in (None, "default", "worst URL"):
+        for players in (None, TF_DEFAULT, "worst URL"):
             out["slider"][players or "nobody"] = slider_moves(m, root, players, 10, moves)
             print("slider", players, out["slider"][players or "nobody"], flush=True)
     out["load"] = os.getloadavg()
     return out
 
 
-def capacity(root: Path, seconds: float) -> dict:
-    """Part D's browser half: one real Chromium per network, against a server on `root`."""
+def capacity(root: Path, seconds: float, queries: dict[str, str]) -> dict:
+    """Part D's browser half: one real Chromium per network, against a server on `root`
+    (`queries`: the page's query for each network, :func:`query`)."""
     out = {}
-    for name, query in CAPACITY.items():
-        out[name] = browser_session(root, query, seconds)
+    for name in CAPACITY:
+        out[name] = browser_session(root, queries[name], seconds)
         print("browser", name, out[name], flush=True)
     return out
 
@@ -399,7 +514,7 @@ def _capacity_table(runs: list[dict], cols: list[str]) -> str:
             s, b = r["session"][name], r["browser"][name]
             inside, whole = per_update(s), per_update(b)
             per_ask = s.get("updates_per_s", s["epochs_per_s"]) / s["asks_per_s"]  # updates a request
-            rows.append([name, col, f"{s['asks_per_s']:.2f}", f"{1000 * inside:.2f} ms",
+            rows.append([label(runs, name), col, f"{s['asks_per_s']:.2f}", f"{1000 * inside:.2f} ms",
                          f"{1000 * whole:.2f} ms", f"{b['updates_per_s']:.1f}",
                          f"{1000 * (whole - inside) * per_ask:+.0f} ms", f"{30 * whole:.3f}",
                          f"**{1 / (30 * whole):.1f}**", f"{1 / (20 * whole):.1f}"])
@@ -407,6 +522,55 @@ def _capacity_table(runs: list[dict], cols: list[str]) -> str:
              "browser's updates / s", "Streamlit's share per request", "cores per session at 30 / s",
              "sessions per core at 30 / s", "at 20 / s")
     return table(["network", "", *heads], rows)
+
+
+def label(runs: list[dict], name: str) -> str:
+    """`name` and what it is (the latest run's network; the earlier one's too if it differs)."""
+    seen = list(dict.fromkeys(r["nets"][name] for r in runs if name in r.get("nets", {})))
+    return f"{name} ({'; before: '.join(reversed(seen))})" if seen else name
+
+
+def _budget_table(runs: list[dict], cols: list[str]) -> str:
+    """The play budget against the measured cost: the guard's model of a frame update
+    (what a chunk is charged), the browser's measured cost, and what ``PLAY_RATE`` allows."""
+    from benchmarks.common import table
+
+    rows = []
+    for name in CAPACITY:
+        for col, r in zip(cols, runs, strict=True):
+            g = r["budget"].get(name)
+            if not g:
+                continue
+            whole = per_update(r["browser"][name])
+            rows.append([name, col, f"{1000 * g['model_per_update']:.2f} ms", f"{1000 * whole:.2f} ms",
+                         f"{100 * (g['model_per_update'] / whole - 1):+.0f} %",
+                         f"{g['allowed_updates_per_s']:.0f}", f"{g['play_rate']:.3f}",
+                         f"{g['play_rate'] / (FPS * whole):.2f}×"])
+    return table(["network", "", "the guard's model: CPU per update", "one browser: CPU per update",
+                  "model − measured", "updates / s the budget allows", "PLAY_RATE (cores)",
+                  "PLAY_RATE ÷ measured cost at 30 / s"], rows)
+
+
+def _stages_part(runs: list[dict], cols: list[str]) -> list[str]:
+    """Part E's heading and table: each stage's milliseconds, per network and run."""
+    from benchmarks.common import table
+
+    nets = [n for n in STAGES if all(n in r["stages"] for r in runs)]
+    heads = [f"{n}: {c}" if len(cols) > 1 else n for n in nets for c in cols]
+    cells = [(n, r["stages"][n]) for n in nets for r in runs]
+    names = [k for k in ("training", "views", "test losses", "encoding", "JSON")
+             if any(k in st for _, st in cells)]
+    rows = [[k, *[f"{st[k]:.1f} ms" if k in st else "(in views)" for _, st in cells]]
+            for k in names]
+    rows.append(["**a chunk**", *[f"**{sum(st[k] for k in names if k in st):.0f} ms**"
+                                  for _, st in cells]])
+    rows.append(["epochs and frames a chunk", *[f"{st['epochs']}, {st['frames']}"
+                                               for _, st in cells]])
+    rows.append([FLOOR + " (a reference, not the app)",
+                 *[f"{st[FLOOR]:.1f} ms" if FLOOR in st else "—" for _, st in cells]])
+    rows.append(["frames' JSON size", *[f"{st['bytes'] / 1000:.0f} kB" for _, st in cells]])
+    return ["**E. Where a chunk's time goes** (one chunk as the page plays it, CPU, median of 15; "
+            + "; ".join(label(runs, n) for n in nets) + "):", table(["stage", *heads], rows)]
 
 
 def report(before: dict | None, after: dict, args: argparse.Namespace) -> str:
@@ -427,18 +591,18 @@ def report(before: dict | None, after: dict, args: argparse.Namespace) -> str:
     if "A" in parts:
         rows = []
         for name in NETWORKS:
-            row = [name]
+            row = [label(runs, name)]
             for r in runs:
                 t = r["first"][name]
-                row += [f(t), f"{t / r['first']['default']:.1f}×"]
+                row += [f(t), f"{t / r['first'][TF_DEFAULT]:.1f}×"]
             rows.append(row)
         out += ["**A. First frame after Play** (CPU seconds of the request):", table(
-            ["network", *[f"{c}: CPU of the Play request" if i % 2 == 0 else f"{c}: × default"
+            ["network", *[f"{c}: CPU of the Play request" if i % 2 == 0 else f"{c}: × {TF_DEFAULT}"
                           for c in cols for i in range(2)]], rows)]
     if "B" in parts:
         rows = []
         for name in NETWORKS:
-            row = [name]
+            row = [label(runs, name)]
             for r in runs:
                 s = r["session"][name]
                 row += [str(s["chunk"]), f"{s['cpu_per_s']:.3f}", f"{s['epochs_per_s']:.1f}"]
@@ -449,7 +613,7 @@ def report(before: dict | None, after: dict, args: argparse.Namespace) -> str:
                                   for h in ("epochs a chunk", "cores per session", "epochs / s")]], rows)]
     if "C" in parts:
         rows = []
-        for who in ("nobody", "default", "worst URL"):
+        for who in ("nobody", TF_DEFAULT, "worst URL"):
             row = [who if who == "nobody" else f"10 × {who}"]
             for r in runs:
                 s = r["slider"][who]
@@ -467,20 +631,13 @@ def report(before: dict | None, after: dict, args: argparse.Namespace) -> str:
                 f"browser over {args.browser_seconds:g} s of real play; Streamlit's share = the "
                 "difference, times the updates one request brings; cores per session and sessions "
                 "per core from the browser's figure:", _capacity_table(runs, cols)]
+        if any(r["budget"] for r in runs):
+            out += ["**The play budget** (`sections/playground/run.py`): the model's cost of a "
+                    "frame update is what a chunk is charged (`chunk_work`), `PLAY_RATE` what a "
+                    "session may spend per second; the guard's model is 12 % rms off (`ui/guard.py`):",
+                    _budget_table(runs, cols)]
     if "E" in parts:
-        names = [k for k in ("training", "views", "test losses", "encoding", "JSON")
-                 if any(k in r["stages"] for r in runs)]
-        floor = "floor: the SGD steps' NumPy calls alone"
-        rows = [[k, *[f"{r['stages'][k]:.1f} ms" if k in r["stages"] else "(in views)"
-                      for r in runs]] for k in names]
-        rows.append(["**a chunk**", *[
-            f"**{sum(v for k, v in r['stages'].items() if k not in ('bytes', floor)):.0f} ms**"
-            for r in runs]])
-        rows.append([floor + " (a reference, not the app)",
-                     *[f"{r['stages'][floor]:.1f} ms" if floor in r["stages"] else "—" for r in runs]])
-        rows.append(["frames' JSON size", *[f"{r['stages']['bytes'] / 1000:.0f} kB" for r in runs]])
-        out += ["**E. Where a default chunk's time goes** (25 epochs and their 25 frames, CPU, "
-                "median of 15):", table(["stage", *cols], rows)]
+        out += _stages_part(runs, cols)
     return "\n\n".join(out)
 
 
@@ -513,10 +670,10 @@ def main(argv: list[str] | None = None) -> None:
                             "--moves", str(args.moves), "--parts", args.parts], cwd=ROOT, check=True)
             before = json.loads(out.read_text())
             if "D" in args.parts:
-                before["browser"] = capacity(Path(tmp), args.browser_seconds)
+                before["browser"] = capacity(Path(tmp), args.browser_seconds, before["queries"])
     after = measure(ROOT, args.seconds, args.moves, args.parts)
     if "D" in args.parts:
-        after["browser"] = capacity(ROOT, args.browser_seconds)
+        after["browser"] = capacity(ROOT, args.browser_seconds, after["queries"])
     body = report(before, after, args)
     print(body)
     if args.write:

@@ -134,3 +134,16 @@ def test_a_pinned_section_has_no_switch() -> None:
     # Classroom mode (hide=all) pins the sidebar only: the sections stay open to browse.
     at = open_section(SHAPES, "chain", {"hide": "all"})
     assert at.segmented_control(key=section_state(at)).value == "chain"
+
+
+def test_reset_also_resets_a_section_control_not_drawn_yet() -> None:
+    # `units` belongs to the hinge section; the link opens another section with it set.
+    # Reset must put it back too, so the hinge section later opens on its default.
+    piecewise = next(p for p in PAGES if p.name == "piecewise")
+    at = open_section(piecewise, "fit", {"units": "12"})
+    at.button(key="_reset").click().run()
+    assert not at.exception, errors_text(at)
+    switch_section(at, "hinge")
+    assert not at.exception, errors_text(at)
+    assert bound_widgets(at)["units"].value == 6
+    assert "units" not in query_of(share_links(at)[0])

@@ -10,6 +10,7 @@ replaced by translated ``st.page_link`` entries that carry the language along.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from ui.cache import start_run
 from ui.controls import DECLARED_STATE, Controls
@@ -367,12 +369,21 @@ def _reset(page: str) -> None:
     """Button callback: every control of `page` back to its default."""
     # The page's declared table first, so that a value a preset or a pasted link wrote
     # for a control not drawn yet goes back too; then what the bound controls said,
-    # which may be a by-hand control's URL form. (A bound control that first appears
-    # after this takes the request URL's value: Streamlit seeds it from there.)
+    # which may be a by-hand control's URL form.
+    kept = (LANG_KEY, SECTION_KEY, STEP_KEY)
     declared = st.session_state.get(DECLARED_STATE, {}).get(page, {})
     for key, default in {**declared, **st.session_state.get(_DEFAULTS_STATE, {}).get(page, {})}.items():
-        if key not in (LANG_KEY, SECTION_KEY, STEP_KEY):
+        if key not in kept:
             st.session_state[key] = default
+    # A section's control that is not drawn yet would take its value from the URL when it
+    # first appears (Streamlit seeds a bound widget from there): the link's settings go,
+    # and only where the visitor is and the classroom's hiding stay. A key bound to a
+    # widget drawn now cannot be deleted (Streamlit refuses); its state, set above,
+    # rewrites it.
+    for key in list(st.query_params):
+        if key not in kept and key != HIDE_KEY and not key.endswith("_hide"):
+            with contextlib.suppress(StreamlitAPIException):
+                del st.query_params[key]
 
 
 def _tools(box, page: str, info: PageInfo, controls: Controls, t: Translator) -> None:
