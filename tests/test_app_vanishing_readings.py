@@ -9,6 +9,7 @@ where training is not the point.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -107,3 +108,67 @@ def test_the_spread_floor_is_the_rounding_share_of_the_activations_size() -> Non
     level, std = np.array([0.5, 0.0]), np.array([0.1, 0.0])
     assert rounding_floor(level, std)[0] == pytest.approx(2.2e-14 * math.hypot(0.5, 0.1), rel=0.01)
     assert rounding_floor(level, std)[1] == 0
+
+
+@pytest.mark.parametrize(("query", "lang", "verdict"), [
+    ({"depth": "10", "act": ["sigmoid", "relu"]}, "en", {"sigmoid": "lost"}),
+    ({"depth": "3", "act": "relu"}, "ko", {}),
+    ({"depth": "10", "act": "relu", "init": "normal", "std": "1"}, "en", {"relu": "grown"}),
+    ({"depth": "10", "act": ["sigmoid", "tanh"], "init": "normal", "std": "1"}, "ko",
+     {"sigmoid": None, "tanh": "grown"}),
+    ({"depth": "20", "act": ["sigmoid", "relu"], "init": "normal", "std": "1"}, "ko",
+     {"sigmoid": "lost", "relu": "grown"}),
+], ids=["sigmoid-relu", "relu3-ko", "relu-exploding", "tanh-exploding-ko", "both-ko"])
+def test_the_key_charts_one_sentence_reading_follows_the_run(query: dict, lang: str,
+                                                             verdict: dict) -> None:
+    """Under the signal chart: each series' factor from the last hidden layer to layer 1, as
+    the fuller reading says it, and the verdict its threshold (1/100 either way) gives."""
+    t = Translator(lang)
+    at = open_page(INFO, _lang({**SMALL, **query}, lang))
+    assert not at.exception, errors_text(at)
+    depth = int(query["depth"])
+    opening = t("vanishing.init.headline", depth=depth, items="§").split("§")[0]
+    line = next(m.value for m in at.markdown if m.value.startswith(opening))
+    acts = query["act"] if isinstance(query["act"], list) else [query["act"]]
+    for act in acts:
+        name = t(f"common.option.act.{act}")
+        factor = re.search(rf"\*\*{re.escape(name)}\*\* ×(\S+?)[,.](?:\s|$)", line).group(1)
+        reading = next(m.value for m in at.markdown if m.value.startswith(f"- **{name}**"))
+        ratio = "×" if lang == "en" else "배"
+        assert f"**{factor}{ratio}**" in reading, (factor, reading)
+    share, factor = "1/100", 100
+    lost = [t(f"common.option.act.{a}") for a, v in verdict.items() if v == "lost"]
+    grown = [t(f"common.option.act.{a}") for a, v in verdict.items() if v == "grown"]
+    said_lost = t("vanishing.init.headline_lost", names=", ".join(lost), share=share)
+    said_grown = t("vanishing.init.headline_grown", names=", ".join(grown), factor=factor)
+    said_kept = t("vanishing.init.headline_kept", share=share, depth=depth)
+    assert (said_lost in line) == bool(lost), line
+    assert (said_grown in line) == bool(grown), line
+    assert (said_kept in line) == (not lost and not grown), line
+
+
+
+@pytest.mark.parametrize(("query", "lang"), [
+    ({"depth": "10", "act": ["sigmoid", "relu"], "epochs": "30"}, "en"),
+    ({"depth": "3", "act": ["sigmoid", "tanh"], "epochs": "30"}, "ko"),
+], ids=["sigmoid-relu", "sigmoid-tanh-ko"])
+def test_the_training_sections_one_sentence_reading_follows_the_runs(query: dict, lang: str) -> None:
+    """Under the loss and accuracy charts: each series' last training accuracy and whether
+    it learned, the verdict "Why it happens" gives the same (cached) run."""
+    t = Translator(lang)
+    page = _lang({**SMALL, **query}, lang)
+    at = open_section(INFO, "train", page)
+    assert not at.exception, errors_text(at)
+    opening = t("vanishing.train.headline", epochs=query["epochs"], items="§").split("§")[0]
+    line = next(m.value for m in at.markdown if m.value.startswith(opening))
+    explain = open_section(INFO, "explain", page)
+    assert not explain.exception, errors_text(explain)
+    verdicts = {v: t(f"vanishing.verdict.{v}", pct="70") for v in ("learned", "stuck", "diverged")}
+    for act in query["act"]:
+        name = t(f"common.option.act.{act}")
+        item = re.search(rf"\*\*{re.escape(name)}\*\* (\d+)%\s?\(([^)]*)\)", line)
+        assert item and 0 <= int(item.group(1)) <= 100, line
+        said = next(m.value for m in explain.markdown
+                    if f"**{name}**" in m.value and any(v in m.value for v in verdicts.values()))
+        word = next(code for code, v in verdicts.items() if v in said)
+        assert item.group(2) == t(f"vanishing.train.word.{word}"), (line, said)

@@ -1,4 +1,4 @@
-"""The lesson page around its steps: the progress line, the open step, the way to the
+"""The lesson page around its steps: the open step, the progress line, the way to the
 next one and the teacher's tools (the frame adds the sources)."""
 
 from __future__ import annotations
@@ -23,19 +23,23 @@ def titles(t: Translator) -> list[str]:
 
 
 def draw(s: LessonSettings, fr: Frame) -> None:
-    """The open step (or the closing page), framed by the progress line and the step buttons."""
+    """The open step (or the closing page), then the progress line and the step buttons.
+
+    The step's question, its controls, the prediction and Run come straight under the
+    step picker: they are the lesson's first screen (issue 30 §3). The progress line
+    follows the step, where the learner goes on to the next one.
+    """
     t = fr.t
-    line = st.empty()
     if s.hide_answers:
         st.caption(t(f"{NAME}.classroom"))
     if s.step <= len(STEPS):
         draw_step(fr, s, STEPS[s.step - 1])
     else:
         draw_finale(fr, s)
-    _step_buttons(fr, s)
     p = progress(list(CODES), s.hide_answers)
-    line.markdown(t(f"{NAME}.progress", predicted=p.predicted, ran=p.ran, right=p.right,
-                    total=p.total))
+    st.markdown(t(f"{NAME}.progress", predicted=p.predicted, ran=p.ran, right=p.right,
+                  total=p.total))
+    _step_buttons(fr, s)
     _teacher(fr, s)
 
 

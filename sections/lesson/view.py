@@ -92,7 +92,8 @@ def draw_step(fr: Frame, s: LessonSettings, step: Step) -> None:
     t = fr.t
     p = f"{NAME}.step.{step.code}"
     st.header(t(f"{NAME}.step_head", n=s.step, total=s.total - 1, title=t(f"{p}.title")))
-    question = st.empty()
+    # Keyed: the first-screen test finds the question (and Run, by its key) on the page.
+    question = st.container(key="lesson_question")
     values = _controls(fr, step)
     shown = names(t, step, values)
     question.markdown(t(f"{p}.question", **shown))

@@ -20,9 +20,10 @@ from ui.literal import literal
 
 
 def draw(s: PiecewiseSettings, fr: Frame) -> None:
+    """The fit chart first, its kinks counted in a sentence under it, then how they are
+    counted (the section's intro) and the count over training."""
     t, c = fr.t, fr.controls
     st.header(t(f"{P}.fit.title"))
-    st.markdown(t(f"{P}.fit.intro"))
     note_budget(s.budget(), t)
     spec = s.fit_spec()
     res = memo_run(fit_curve, spec, _text=t(f"{P}.fit.training"))
@@ -37,6 +38,7 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
     shown = min(epochs_done, key=lambda e: abs(e - wanted)) if epochs_done else None
     if shown is None:
         left.error(t(f"{P}.fit.nothing"))
+        st.markdown(t(f"{P}.fit.intro"))
         return
     snap = res["snaps"][shown]
     right.metric(t(f"{P}.fit.epoch"), f"{shown} / {len(res['loss']) - 1}")
@@ -44,18 +46,21 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
     if snap["kinks"] is not None:
         right.metric(t(f"{P}.fit.pieces"), len(snap["kinks"]) + 1, help=t(f"{P}.fit.pieces_help"))
     with left:
-        st.caption(t(f"{P}.fit.target_is", name=t(f"{P}.target.{s.target}"),
-                     formula=literal(spec.formula, 120)))
+        # The chart opens the section; what its marks are, and the target's formula, under it.
         chart_block(compiled(fit_chart, res, snap, t, spec.act), _fit_data(res, snap),
-                    f"fit-{spec.act}", t, caption=t(f"{P}.fit.caption"),
+                    f"fit-{spec.act}", t,
+                    caption=t(f"{P}.fit.target_is", name=t(f"{P}.target.{s.target}"),
+                              formula=literal(spec.formula, 120)) + " " + t(f"{P}.fit.caption"),
                     weights=Weights(res["params"], curve_settings(spec, s.target),
                                     f"fit-{spec.act}-weights"))
-    if snap["kinks"] is None:
-        st.info(t(f"{P}.fit.smooth", act=spec.act))
-        return
-    st.info(t(f"{P}.fit.reading", pieces=len(snap["kinks"]) + 1, kinks=len(snap["kinks"]),
-              units=spec.width * spec.depth, epoch=shown))
-    _pieces_over_training(t, res, epochs_done, spec.act)
+        if snap["kinks"] is None:
+            st.info(t(f"{P}.fit.smooth", act=spec.act))
+        else:
+            st.info(t(f"{P}.fit.reading", pieces=len(snap["kinks"]) + 1, kinks=len(snap["kinks"]),
+                      units=spec.width * spec.depth, epoch=shown))
+    st.markdown(t(f"{P}.fit.intro"))
+    if snap["kinks"] is not None:
+        _pieces_over_training(t, res, epochs_done, spec.act)
 
 
 def curve_settings(spec: FitSpec, target: str) -> dict:

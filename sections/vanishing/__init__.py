@@ -23,9 +23,9 @@ REFERENCES = ("glorot2010", "he2015", "nielsen2015", "kingma2015", "pascanu2013"
 
 
 def read_settings(fr: Frame) -> VanishingSettings:
-    """The row of classic experiments, then the sidebar controls and their values.
+    """The classic experiments (top of the sidebar), then the sidebar controls and their values.
 
-    The presets come first: their buttons write the controls' values before the widgets
+    The presets' buttons write the controls' values in a callback, before the widgets
     exist (:func:`sections.vanishing.presets.apply`).
     """
     preset_row(fr.t)

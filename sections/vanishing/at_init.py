@@ -15,7 +15,7 @@ from core.gradients import SATURATION, TINY, describe_health, slope_bound
 from core.init import weight_variance
 from sections.vanishing import readings
 from sections.vanishing.compute import init_profile
-from sections.vanishing.opening import opened
+from sections.vanishing.opening import describe_setup, opened
 from sections.vanishing.settings import INIT_BUDGET, N_INITS, NAME, InitSpec, Setup, VanishingSettings
 from ui.cache import memo_run, view_memo
 from ui.charts import activation_legend, compiled, finite_positive, line_chart
@@ -43,7 +43,9 @@ def profiles(fr: Frame, su: Setup) -> dict:
 
 
 def draw(s: VanishingSettings, fr: Frame) -> None:
-    su = opened(fr, s, "init")
+    """The key chart first (the signal per layer) with its one-sentence reading under it,
+    the spread beside it, then how to read both, the setup line and the rest."""
+    su = opened(fr, s, "init", line=False)
     if su is None:
         return
     t = fr.t
@@ -56,10 +58,21 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
         " " + t(f"{NAME}.init.ref_caption") if views["has_ref"] else "")
     spread_caption = t(f"{NAME}.init.spread_caption") + (
         " " + t("common.below_rounding_caption") if views["hidden_spread"] else "")
-    chart_row(t, _block(views["signal"], "init-signal",
-                        t(f"{NAME}.init.signal_title", n_inits=N_INITS), signal_caption),
-              _block(views["spread"], "init-spread", t(f"{NAME}.init.spread_title"),
-                     spread_caption))
+    # One row: the signal (the key chart) and the reading under it on the left, the
+    # spread on the right; the captions that say how to read them under both. On a phone
+    # the columns stack, and the reading still follows the signal chart.
+    left, right = st.columns(2)
+    with left:
+        if views["signal"] is not None:
+            chart_block(*views["signal"], "init-signal", t,
+                        title=t(f"{NAME}.init.signal_title"))
+        st.markdown(headline(t, su, profs))
+        st.caption(signal_caption)
+    with right:
+        if views["spread"] is not None:
+            chart_block(*views["spread"], "init-spread", t, title=t(f"{NAME}.init.spread_title"),
+                        caption=spread_caption)
+    describe_setup(su)
     chart_row(t, _block(views["level"], "init-activations", t(f"{NAME}.init.level_title"),
                         t(f"{NAME}.init.level_caption")),
               _block(views["grad"], "init-gradient", t(f"{NAME}.init.grad_title", n_inits=N_INITS),
@@ -73,6 +86,27 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
         for (a, i), p in profs.items():
             _reading(t, su, a, i, p)
     st.caption(cite(t, "glorot2010", "he2015"))
+
+
+def headline(t: Translator, su: Setup, profs: dict) -> str:
+    """The key chart's reading in a sentence, from the run: by how much the signal is
+    multiplied from the last hidden layer down to layer 1, per series, and which series
+    have lost (or multiplied) it past :data:`readings.VANISHED`."""
+    ratios = {su.label(a, i): readings.measures(p).signal_ratio for (a, i), p in profs.items()}
+    items = ", ".join(f"**{name}** ×{readings.sci(r)}" for name, r in ratios.items())
+    share = f"1/{round(1 / readings.VANISHED)}"
+    said = [t(f"{NAME}.init.headline", depth=su.settings.depth, items=items)]
+    finite = {n: r for n, r in ratios.items() if math.isfinite(r)}
+    lost = [n for n, r in finite.items() if r < readings.VANISHED]
+    grown = [n for n, r in finite.items() if r > 1 / readings.VANISHED]
+    if lost:
+        said.append(t(f"{NAME}.init.headline_lost", names=", ".join(lost), share=share))
+    if grown:
+        said.append(t(f"{NAME}.init.headline_grown", names=", ".join(grown),
+                      factor=round(1 / readings.VANISHED)))
+    if finite and not lost and not grown:
+        said.append(t(f"{NAME}.init.headline_kept", share=share, depth=su.settings.depth))
+    return " ".join(said)
 
 
 def _block(view: tuple | None, name: str, title: str, caption: str) -> Block | None:

@@ -9,7 +9,7 @@ import streamlit as st
 from core.datasets import DATASETS
 from core.grid import plane_grid
 from sections.vanishing.compute import split
-from sections.vanishing.opening import opened
+from sections.vanishing.opening import describe_setup, opened
 from sections.vanishing.settings import DATA, GRID, N_SNAPSHOTS, NAME, Setup, VanishingSettings
 from sections.vanishing.training import trained
 from ui.charts import boundary_chart, compiled
@@ -19,7 +19,7 @@ from ui.i18n import Translator, percent, shown_name
 
 
 def draw(s: VanishingSettings, fr: Frame) -> None:
-    su = opened(fr, s, "boundary")
+    su = opened(fr, s, "boundary", line=False)  # the setup line goes under the maps
     if su is None:
         return
     t = fr.t
@@ -36,6 +36,7 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
         runs = trained(fr, su)
         X, y, _ = split(su.data, **su.arrays)
         _maps(X, y, runs, su, t)
+    describe_setup(su)
 
 
 @st.fragment

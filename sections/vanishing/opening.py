@@ -31,10 +31,15 @@ from ui.i18n import Translator, shown_name
 from ui.upload import UPLOAD, load_data, user_data
 
 
-def setup(fr: Frame, s: VanishingSettings, describe: bool = True) -> Setup | None:
+def setup(fr: Frame, s: VanishingSettings, describe: bool = True,
+          line: bool = True) -> Setup | None:
     """Resolve the data and the series and apply the compute guard, saying on the page
     what the reader must know (data notes, inconsistent choices, a cut budget, and with
-    `describe` the setup line). None when there is nothing to show (no activation chosen)."""
+    `describe` the setup line). None when there is nothing to show (no activation chosen).
+
+    With ``line=False`` the setup line is left for the section to draw where it wants it
+    (:func:`describe_setup`): under its key chart, so that the chart opens the section.
+    """
     t = fr.t
     data, arrays, shown = _resolve_data(t, s)
     X_all, y_all, (Xtr, Xte, _, _) = split(data, **arrays)
@@ -60,7 +65,7 @@ def setup(fr: Frame, s: VanishingSettings, describe: bool = True) -> Setup | Non
     run = RunSpec(data, s.depth, s.width, s.std, s.opt, s.lr, budget.epochs, s.batch,
                   budget.n_samples, n_snap, res)
     sizes, output = network_shape(info, s.depth, s.width)
-    if describe:
+    if describe and line:
         _describe(t, s, run, output, n_test, shown, series)
     return Setup(s, data, info, shown, series, two, init2, n_train, n_test, run, sizes, output,
                  arrays, t)
@@ -76,12 +81,19 @@ def _describe(t: Translator, s: VanishingSettings, run: RunSpec, output: str, n_
                   inits=", ".join(dict.fromkeys(shown_name(t, "init", i) for _, i in series))))
 
 
-def opened(fr: Frame, s: VanishingSettings, section: str, describe: bool = True) -> Setup | None:
+def describe_setup(su: Setup) -> None:
+    """The setup line, for a section that draws it below its key chart (``line=False``)."""
+    _describe(su.t, su.settings, su.run, su.output, su.n_test, su.shown, su.series)
+
+
+def opened(fr: Frame, s: VanishingSettings, section: str, describe: bool = True,
+           line: bool = True) -> Setup | None:
     """A section's opening: the shared :func:`setup`, then the section's header.
 
-    None (nothing drawn but the notes) when there is nothing to show.
+    None (nothing drawn but the notes) when there is nothing to show. ``line=False``:
+    the section draws the setup line itself, under its key chart (:func:`describe_setup`).
     """
-    su = setup(fr, s, describe)
+    su = setup(fr, s, describe, line)
     if su is not None:
         st.header(fr.t(f"{NAME}.{section}.title"))
     return su

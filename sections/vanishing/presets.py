@@ -7,7 +7,7 @@ import streamlit as st
 from sections.vanishing.settings import DEFAULTS, NAME
 from ui.i18n import Translator
 
-#: The classic experiments (buttons under the page's lead).
+#: The classic experiments (buttons at the top of the sidebar).
 PRESETS: dict[str, dict[str, object]] = {
     "blog": {**DEFAULTS, "act": ["sigmoid", "relu"], "epochs": 100},
     "glorot": {**DEFAULTS, "depth": 5, "width": 64, "act": ["sigmoid", "tanh"],
@@ -40,11 +40,19 @@ def apply(values: dict[str, object]) -> None:
 
 
 def preset_row(t: Translator) -> None:
-    """The row of classic experiments under the page's lead."""
-    st.markdown(f"**{t(f'{NAME}.preset.title')}**")
-    row = st.container(horizontal=True, gap="small")  # one flex row: the buttons wrap on a narrow screen
+    """The classic experiments, at the top of the sidebar's controls.
+
+    Not in the page: there they stood between the lead and the key chart, and pushed the
+    chart off a laptop's first screen and far below a phone's (issue 30 §3). In the
+    sidebar they are beside the controls they set, in every section. Their buttons act
+    through a callback (:func:`apply`), which Streamlit runs before the script, so where
+    they are drawn does not matter to what they write.
+    """
+    box = st.sidebar
+    box.subheader(t(f"{NAME}.preset.title"))
+    box.caption(t(f"{NAME}.preset.caption"))
     for name, values in PRESETS.items():
-        row.button(t(f"{NAME}.preset.{name}"), key=f"_preset_{name}", on_click=apply,
+        box.button(t(f"{NAME}.preset.{name}"), key=f"_preset_{name}", on_click=apply,
                    args=(values,), width="stretch", help=t(f"{NAME}.preset.{name}_help"))
 
 

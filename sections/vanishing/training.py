@@ -7,15 +7,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from sections.vanishing import readings
 from sections.vanishing.compute import train_run
-from sections.vanishing.opening import opened
+from sections.vanishing.opening import describe_setup, opened
 from sections.vanishing.settings import NAME, Setup, VanishingSettings
 from ui.cache import memo_run, view_memo
 from ui.charts import activation_legend, compiled, downsample, finite_positive, line_chart
 from ui.charts.vanishing import layer_heatmap
 from ui.export import Block, Weights, chart_block, chart_row, run_settings, weights_button
 from ui.frame import Frame
-from ui.i18n import Translator
+from ui.i18n import Translator, percent
 
 SERIES_COLUMNS = ["series", "act", "init"]
 #: What the heatmaps show: the back-propagated signal (hidden layers) or ‖∂L/∂W‖ (weight layers).
@@ -41,7 +42,7 @@ def settings_of(su: Setup, act: str, init: str, run: dict) -> dict:
 
 
 def draw(s: VanishingSettings, fr: Frame) -> None:
-    su = opened(fr, s, "train")
+    su = opened(fr, s, "train", line=False)  # the setup line goes under the key charts
     if su is None:
         return
     t, c = fr.t, fr.controls
@@ -56,6 +57,8 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
                          chance=f"{first['chance']:.2f}")),
               Block(*views["acc"], "train-accuracy", t(f"{NAME}.train.acc_title"),
                     t(f"{NAME}.train.acc_caption_two" if su.two else f"{NAME}.train.acc_caption")))
+    st.markdown(headline(t, su, runs))
+    describe_setup(su)
     with c.placed(st.container()):
         heat = c.select("heat", t(f"{NAME}.train.heat_what"), HEAT, HEAT[0], radio=True,
                         horizontal=True, labels={h: t(f"{NAME}.train.heat.{h}") for h in HEAT})
@@ -73,6 +76,19 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
                 chart_block(*panel, f"{'signal' if heat == 'signal' else 'gradients'}-{a}-{i}", t,
                             weights=weights)
     st.caption(t(f"{NAME}.train.heat_caption_{heat}"))
+
+
+def headline(t: Translator, su: Setup, runs: dict) -> str:
+    """The key charts' reading in a sentence, from the runs: each series' final training
+    accuracy and whether it learned (:func:`readings.verdict`, the loss test that the
+    section "Why it happens" spells out), then what "learned" means."""
+    items = ", ".join(
+        t(f"{NAME}.train.headline_item", series=su.label(a, i),
+          acc=percent(float(r["train_acc"][-1]), digits=0),
+          word=t(f"{NAME}.train.word.{readings.verdict(r)}"))
+        for (a, i), r in runs.items())
+    return (t(f"{NAME}.train.headline", epochs=su.run.epochs, items=items) + " "
+            + t(f"{NAME}.train.headline_rule", pct=f"{100 * readings.LEARNED:.0f}"))
 
 
 def _views(t: Translator, su: Setup, runs: dict) -> dict:
