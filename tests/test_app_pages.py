@@ -37,6 +37,19 @@ def test_defaults_render(info) -> None:
     assert bound_widgets(at), "a page has at least one URL-bound control"
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_korean_text_breaks_between_words(lang: str) -> None:
+    # A browser breaks Korean anywhere by default ("사라지/는" in a phone's heading); the
+    # frame's style for Korean breaks it at spaces, and English needs no style at all.
+    from ui.frame import KEEP_WORDS_CSS
+
+    at = open_page(PAGES[0], {"lang": lang} if lang != "en" else None)
+    assert not at.exception, errors_text(at)
+    styles = [h.proto.body for h in at.get("html")]
+    assert styles == ([KEEP_WORDS_CSS] if lang == "ko" else []), styles
+    assert "word-break: keep-all" in KEEP_WORDS_CSS
+
+
 #: Registry codes a visitor must never read as they are. Codes with "_" in every language;
 #: these lower-case ones too (the page says ReLU, SGD, Adam); and in Korean the codes whose
 #: Korean name differs (the glossary keeps only ReLU, tanh, softplus and the like in Latin).

@@ -37,6 +37,11 @@ SECTION_KEY = "view"
 #: where the visitor is rather than a setting, so Reset keeps it.
 STEP_KEY = "step"
 _DEFAULTS_STATE = "_control_defaults"
+#: Languages whose words a browser would otherwise break anywhere: Korean headings on a
+#: phone broke mid-word ("사라지/는"). `keep-all` breaks Korean text at spaces, as it is
+#: written; it changes nothing for English.
+KEEP_WORDS_LANGUAGES = ("ko",)
+KEEP_WORDS_CSS = "<style>.stApp :is(h1, h2, h3, h4, p, li, label) { word-break: keep-all; }</style>"
 
 
 @dataclass(frozen=True)
@@ -251,6 +256,8 @@ def frame(page: str) -> Frame:
     controls = Controls(provisional, sidebar, note_box, page=page, sidebar=sidebar)
     lang, rejected = _language(lang_box)
     t = Translator(lang)
+    if lang in KEEP_WORDS_LANGUAGES:
+        st.html(KEEP_WORDS_CSS)  # style only: Streamlit puts it out of the layout
     controls.t = t
     controls.restore_notes()
     controls.keep(LANG_KEY, DEFAULT_LANGUAGE, lang)
