@@ -7,6 +7,7 @@ cheap; the default runs are shared (Streamlit's cache) with the other tests of a
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -98,9 +99,12 @@ def test_batch_norm_is_judged_as_it_predicts(query: dict, lang: str) -> None:
 def test_a_verdict_rests_on_prediction_mode_accuracy_not_on_batch_statistics() -> None:
     # 70% of the training points right with batch statistics, but every point class 0 as it
     # predicts (with the running averages): such a run has not learned.
-    run = {"train_acc": 0.498, "batch_train_acc": 0.70, "majority": 0.502, "diverged_at": None}
+    run = cures_compute.CureRun(
+        loss=np.array([0.7, 0.69]), test_acc=0.51, train_acc=0.498, batch_train_acc=0.70,
+        chance=math.log(2), classes=2, majority=0.502, diverged_at=None,
+        clipped=np.zeros(2, dtype=bool), finite=True)
     assert cures.verdict([run]).kind == "none"
-    assert cures.verdict([{**run, "train_acc": 0.9}]).kind == "all"
+    assert cures.verdict([dataclasses.replace(run, train_acc=0.9)]).kind == "all"
 
 
 # ------------------------------------------------------------ the overflow's growth factor
@@ -358,4 +362,5 @@ def test_the_charts_at_birth_are_the_trained_networks_at_birth() -> None:
     runs = cures_compute.variants(spec)
     for code in cures_compute.VARIANTS:
         for key in ("signal", "spread", "level", "level_std"):
-            assert np.array_equal(births[code][key], runs[code][key], equal_nan=True), (code, key)
+            assert np.array_equal(getattr(births[code], key), getattr(runs[code].birth, key),
+                                  equal_nan=True), (code, key)

@@ -256,8 +256,7 @@ def frame(page: str) -> Frame:
     controls = Controls(provisional, sidebar, note_box, page=page, sidebar=sidebar)
     lang, rejected = _language(lang_box)
     t = Translator(lang)
-    if lang in KEEP_WORDS_LANGUAGES:
-        st.html(KEEP_WORDS_CSS)  # style only: Streamlit puts it out of the layout
+    _keep_words(lang)
     controls.t = t
     controls.restore_notes()
     controls.keep(LANG_KEY, DEFAULT_LANGUAGE, lang)
@@ -439,6 +438,13 @@ def share_url(
         hide = [(HIDE_KEY, "all")]
     query = urlencode(items + hide)
     return (base or _base_url(info)) + (f"?{query}" if query else "")
+
+
+def _keep_words(lang: str) -> None:
+    """Break `lang`'s text between words where browsers would not (a style only: Streamlit
+    puts it out of the layout)."""
+    if lang in KEEP_WORDS_LANGUAGES:
+        st.html(KEEP_WORDS_CSS)
 
 
 def _reset(page: str) -> None:

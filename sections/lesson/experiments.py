@@ -306,12 +306,13 @@ def _variants(depth: int, act: str, codes: tuple[str, ...], text: str) -> Measur
     def measure() -> Measured:
         numbers: dict[str, Any] = {"depth": depth, "epochs": spec.epochs}
         for code, r in runs.items():
-            bad = r["diverged_at"] is not None
-            numbers[code] = Pct(float("nan") if bad else _last(r["test_acc"]))
-            numbers[f"{code}_diverged"] = r["diverged_at"]
-            spread_ = np.asarray(r["spread"], dtype=float)  # at birth, per hidden layer
+            bad = r.diverged_at is not None
+            numbers[code] = Pct(float("nan") if bad else _last(r.test_acc))
+            numbers[f"{code}_diverged"] = r.diverged_at
+            spread_ = np.asarray(r.birth.spread, dtype=float)  # at birth, per hidden layer
             numbers[f"{code}_spread"] = Sci(spread_[-1] / spread_[0])
-        overflowed = {c: r["diverged_at"] for c, r in runs.items() if r["diverged_at"] is not None}
-        return Measured(numbers, _loss_frame(runs, "variant"), {"overflowed": overflowed})
+        overflowed = {c: r.diverged_at for c, r in runs.items() if r.diverged_at is not None}
+        losses = {c: {"loss": r.loss} for c, r in runs.items()}
+        return Measured(numbers, _loss_frame(losses, "variant"), {"overflowed": overflowed})
 
     return view_memo(("lesson.variants", spec, codes), measure)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,8 @@ from sections.vanishing.cures_compute import (
     COPIES,
     SCALES,
     VARIANTS,
+    Birth,
+    CureRun,
     CureSpec,
     explode,
     explode_copies,
@@ -113,27 +116,28 @@ def _spec(fr: Frame, su: Setup, depth: int, act: str, norms: list[str | None]) -
                     budget.n_samples)
 
 
-def _long(series: dict[str, dict], group: str, x: str, *columns: str,
+def _long(series: Mapping[str, Birth | CureRun], group: str, x: str, *columns: str,
           floors: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
-    """The chart data of named runs: for each, one row per hidden layer (`x` "layer",
-    counted from 1) or per epoch (`x` "epoch", from 0), with the run's `columns`
-    (positive finite values only, for log axes) and its name in column `group`.
+    """The chart data of named records: for each, one row per hidden layer (`x` "layer",
+    counted from 1; a :class:`Birth`) or per epoch (`x` "epoch", from 0; a
+    :class:`CureRun`), with the record's fields `columns` (positive finite values only,
+    for log axes) and its name in column `group`.
     `floors` (by name) leaves out the values below their rounding floor."""
     start = 1 if x == "layer" else 0
 
-    def values(name: str, r: dict, col: str) -> np.ndarray:
-        v = finite_positive(r[col])
+    def values(name: str, r: Birth | CureRun, col: str) -> np.ndarray:
+        v = finite_positive(getattr(r, col))
         return readings.resolved(v, floors[name]) if floors and name in floors else v
 
     return pd.concat([pd.DataFrame({
-        x: np.arange(start, start + len(r[columns[0]])),
+        x: np.arange(start, start + len(getattr(r, columns[0]))),
         **{col: values(name, r, col) for col in columns}, group: name})
         for name, r in series.items()], ignore_index=True)
 
 
-def _floor(run: dict) -> np.ndarray:
-    """Per hidden layer, the spread below which a run's measurement is rounding noise."""
-    return readings.rounding_floor(run["level"], run["level_std"])
+def _floor(birth: Birth) -> np.ndarray:
+    """Per hidden layer, the spread below which a network's measurement is rounding noise."""
+    return readings.rounding_floor(birth.level, birth.level_std)
 
 
 def _recipe(t: Translator, spec: CureSpec, init: str) -> None:
@@ -142,9 +146,9 @@ def _recipe(t: Translator, spec: CureSpec, init: str) -> None:
                  epochs=spec.epochs, n=spec.n_fit, runs=1 + COPIES, copies=COPIES))
 
 
-def _loss_caption(t: Translator, run: dict) -> str:
+def _loss_caption(t: Translator, run: CureRun) -> str:
     """What a learning-nothing loss is for these data: ln k for k classes."""
-    return t(f"{NAME}.cures.loss_caption", k=run["classes"], chance=f"{run['chance']:.2f}")
+    return t(f"{NAME}.cures.loss_caption", k=run.classes, chance=f"{run.chance:.2f}")
 
 
 # ------------------------------------------------------------ verdicts over copies
@@ -166,25 +170,25 @@ class Verdict:
         return "diverged" if self.diverged == self.runs else "none"
 
 
-def verdict(runs: list[dict]) -> Verdict:
+def verdict(runs: list[CureRun]) -> Verdict:
     """The verdict of a run and its copies (each judged as it predicts)."""
-    kinds = [readings.accuracy_verdict(r) for r in runs]
+    kinds = [readings.accuracy_verdict(r.diverged_at, r.train_acc, r.majority) for r in runs]
     return Verdict(kinds.count("learned"), kinds.count("diverged"), len(runs))
 
 
-def _verdict_line(t: Translator, name: str, runs: list[dict]) -> str:
+def _verdict_line(t: Translator, name: str, runs: list[CureRun]) -> str:
     """One training's verdict in words, with the numbers of every run it rests on."""
     v = verdict(runs)
     text = t(f"{NAME}.cures.verdict.{v.kind}", k=v.learned, n=v.runs, d=v.diverged)
     if v.diverged and v.kind != "diverged":
         text += t(f"{NAME}.cures.verdict.some_diverged", d=v.diverged)
     return t(f"{NAME}.cures.read.line", variant=name, verdict=text,
-             tests=", ".join(percent(r["test_acc"], digits=0) for r in runs),
-             trains=", ".join(percent(r["train_acc"], digits=0) for r in runs),
-             base=percent(runs[0]["majority"], digits=0))
+             tests=", ".join(percent(r.test_acc, digits=0) for r in runs),
+             trains=", ".join(percent(r.train_acc, digits=0) for r in runs),
+             base=percent(runs[0].majority, digits=0))
 
 
-def _judge(copies: dict, main: dict) -> dict[str, list[dict]]:
+def _judge(copies: dict[str, list[CureRun]], main: dict[str, CureRun]) -> dict[str, list[CureRun]]:
     """Each training's run first, then its copies."""
     return {code: [main[code], *copies.get(code, [])] for code in main}
 
@@ -213,11 +217,11 @@ def _residual(fr: Frame, su: Setup, depth: int, col) -> None:
     chart_block(*loss, "cures-loss", t, title=t(f"{NAME}.cures.loss_title"),
                 caption=_loss_caption(t, runs["plain"]))
     st.markdown(f"**{t(f'{NAME}.cures.table_title')}**")
-    st.dataframe(_table(t, runs), hide_index=True, width="stretch")
+    st.dataframe(_table(t, births, runs), hide_index=True, width="stretch")
     for code, run in runs.items():
-        if run["diverged_at"] is not None:
+        if run.diverged_at is not None:
             st.error(t(f"{NAME}.cures.diverged", variant=t(f"{NAME}.cures.variant.{code}"),
-                       epoch=run["diverged_at"]))
+                       epoch=run.diverged_at))
     # The copies last: everything above is on screen while they train.
     copies = memo_run(variant_copies, spec, **su.arrays,
                       _text=t(f"{NAME}.cures.copies_progress", copies=COPIES))
@@ -236,7 +240,7 @@ def _variant_common(t: Translator, codes) -> tuple[dict[str, str], dict]:
                    "legend": "bottom", "height": 300}
 
 
-def _birth_views(t: Translator, births: dict) -> dict:
+def _birth_views(t: Translator, births: dict[str, Birth]) -> dict:
     """The charts of the variants at birth: signal and spread per hidden layer."""
     names, common = _variant_common(t, births)
     named = {names[c]: r for c, r in births.items()}
@@ -255,7 +259,7 @@ def _birth_views(t: Translator, births: dict) -> dict:
     }
 
 
-def _loss_view(t: Translator, runs: dict) -> tuple:
+def _loss_view(t: Translator, runs: dict[str, CureRun]) -> tuple:
     """The chart of the variants' training loss per epoch, and its data."""
     names, common = _variant_common(t, runs)
     loss = _long({names[c]: r for c, r in runs.items()}, "variant", "epoch", "loss")
@@ -263,19 +267,19 @@ def _loss_view(t: Translator, runs: dict) -> tuple:
                      x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"), **common), loss)
 
 
-def _table(t: Translator, runs: dict) -> pd.DataFrame:
+def _table(t: Translator, births: dict[str, Birth], runs: dict[str, CureRun]) -> pd.DataFrame:
     return pd.DataFrame({
         t(f"{NAME}.cures.col.variant"): [t(f"{NAME}.cures.variant.{c}") for c in runs],
-        t(f"{NAME}.cures.col.signal"): [sci(first_last_ratio(r["signal"])) for r in runs.values()],
-        t(f"{NAME}.cures.col.spread"): [readings.spread_text(t, float(r["spread"][-1]),
-                                                             float(_floor(r)[-1]))
-                                        for r in runs.values()],
-        t(f"{NAME}.cures.col.train"): [percent(r["train_acc"]) for r in runs.values()],
-        t(f"{NAME}.cures.col.test"): [percent(r["test_acc"]) for r in runs.values()],
+        t(f"{NAME}.cures.col.signal"): [sci(first_last_ratio(births[c].signal)) for c in runs],
+        t(f"{NAME}.cures.col.spread"): [readings.spread_text(t, float(births[c].spread[-1]),
+                                                             float(_floor(births[c])[-1]))
+                                        for c in runs],
+        t(f"{NAME}.cures.col.train"): [percent(r.train_acc) for r in runs.values()],
+        t(f"{NAME}.cures.col.test"): [percent(r.test_acc) for r in runs.values()],
     })
 
 
-def _residual_reading(t: Translator, spec: CureSpec, judged: dict[str, list[dict]]) -> None:
+def _residual_reading(t: Translator, spec: CureSpec, judged: dict[str, list[CureRun]]) -> None:
     """Say, from every run and copy, whether the skip path and normalisation let the deep
     net learn, and where rounding decides."""
     name = {c: t(f"{NAME}.cures.variant.{c}") for c in judged}
@@ -301,7 +305,7 @@ def _residual_reading(t: Translator, spec: CureSpec, judged: dict[str, list[dict
         st.warning(t(f"{NAME}.cures.read.fragile", which=", ".join(fragile), n=1 + COPIES))
     _modes(t, judged["batch"][0])
     residual = judged["residual"][0]
-    if residual["diverged_at"] is not None:
+    if residual.diverged_at is not None:
         _residual_overflow(t, spec, residual)
 
 
@@ -312,22 +316,22 @@ def _next_try(t: Translator, spec: CureSpec) -> str:
     return t(f"{NAME}.cures.read.try.{key}")
 
 
-def _modes(t: Translator, run: dict) -> None:
+def _modes(t: Translator, run: CureRun) -> None:
     """Batch norm trains with each batch's statistics and predicts with running averages:
     say so when the two give clearly different answers on the training points."""
-    batch, predict = run["batch_train_acc"], run["train_acc"]
-    if run["diverged_at"] is None and math.isfinite(batch) and math.isfinite(predict) \
+    batch, predict = run.batch_train_acc, run.train_acc
+    if run.diverged_at is None and math.isfinite(batch) and math.isfinite(predict) \
             and abs(batch - predict) >= MODE_GAP:
         st.warning(t(f"{NAME}.cures.read.modes", batch=percent(batch, digits=0),
                      predict=percent(predict, digits=0),
                      variant=t(f"{NAME}.cures.variant.batch")))
 
 
-def _residual_overflow(t: Translator, spec: CureSpec, run: dict) -> None:
+def _residual_overflow(t: Translator, spec: CureSpec, run: CureRun) -> None:
     """Why the residual network without normalisation overflowed, from its own forward pass:
     the mean square of h per block, measured, and why it grows more than twofold when the
     branches cannot be negative."""
-    size = np.hypot(run["level"], run["level_std"]) ** 2  # E[h²] per hidden layer
+    size = np.hypot(run.birth.level, run.birth.level_std) ** 2  # E[h²] per hidden layer
     blocks = len(size) - 1
     total = float(size[-1] / size[0]) if size[0] > 0 else math.nan
     per_block = total ** (1 / blocks) if blocks and math.isfinite(total) and total > 0 else math.nan
@@ -338,27 +342,27 @@ def _residual_overflow(t: Translator, spec: CureSpec, run: dict) -> None:
         why = "positive"
     else:
         why = "doubles" if per_block >= 1.8 else "grows"
-    st.warning(t(f"{NAME}.cures.read.residual_exploded", epoch=run["diverged_at"], blocks=blocks,
+    st.warning(t(f"{NAME}.cures.read.residual_exploded", epoch=run.diverged_at, blocks=blocks,
                  depth=spec.depth, first=sci(float(size[0])), last=sci(float(size[-1])),
                  total=sci(total), per_block=f"{per_block:.2g}",
                  why=t(f"{NAME}.cures.read.residual_why.{why}",
                        act=shown_name(t, "act", spec.act), per_block=f"{per_block:.2g}")))
 
 
-def _spread_reading(t: Translator, spec: CureSpec, runs: dict) -> None:
+def _spread_reading(t: Translator, spec: CureSpec, births: dict[str, Birth]) -> None:
     """Which variants keep the differences between inputs alive to the last layer, measured;
     why layer norm and batch norm differ, when this run shows them differ."""
     def last(code: str) -> str:
-        return readings.spread_text(t, float(runs[code]["spread"][-1]), float(_floor(runs[code])[-1]))
+        return readings.spread_text(t, float(births[code].spread[-1]), float(_floor(births[code])[-1]))
 
     st.markdown(t(f"{NAME}.cures.read.spread", depth=spec.depth,
                   **{c: last(c) for c in ("plain", "layer", "batch")}))
     kept = {}
     for code in ("layer", "batch"):
-        first, final = (float(runs[code]["spread"][i]) for i in (0, -1))
+        first, final = (float(births[code].spread[i]) for i in (0, -1))
         if np.isfinite(first) and np.isfinite(final) and first > 0:
             kept[code] = (final >= SPREAD_KEPT * first
-                          and not readings.below_rounding(final, float(_floor(runs[code])[-1])))
+                          and not readings.below_rounding(final, float(_floor(births[code])[-1])))
             st.markdown(t(f"{NAME}.cures.read.spread_{'kept' if kept[code] else 'lost'}",
                           variant=t(f"{NAME}.cures.variant.{code}"), first=sci(first),
                           last=last(code), depth=spec.depth))
@@ -366,9 +370,9 @@ def _spread_reading(t: Translator, spec: CureSpec, runs: dict) -> None:
         st.caption(t(f"{NAME}.cures.read.norm_axes"))
 
 
-def _signal_reading(t: Translator, spec: CureSpec, runs: dict) -> None:
+def _signal_reading(t: Translator, spec: CureSpec, births: dict[str, Birth]) -> None:
     """Normalised networks whose back-propagated signal grows towards the input at birth."""
-    grows = {c: first_last_ratio(runs[c]["signal"]) for c in ("layer", "batch", "residual_layer")}
+    grows = {c: first_last_ratio(births[c].signal) for c in ("layer", "batch", "residual_layer")}
     grows = {c: r for c, r in grows.items() if math.isfinite(r) and r >= SIGNAL_GROWS}
     if grows:
         st.markdown(t(f"{NAME}.cures.read.signal_grows", depth=spec.depth, which=", ".join(
@@ -406,7 +410,7 @@ def _explode(fr: Frame, su: Setup, depth: int, col) -> None:
                              x_title=t("common.axis.epoch"), y_title=t("common.axis.loss"), **common),
                     frames["loss"], "explode-loss", t(f"{NAME}.cures.loss_title"),
                     t(f"{NAME}.cures.explode_loss_caption"),
-                    Weights(runs["plain"]["params"], _settings(su, spec, scale), "weights-explode")))
+                    Weights(runs["plain"].params, _settings(su, spec, scale), "weights-explode")))
     growth = _explode_growth(t, spec, runs["plain"], healthy, scale)
     copies = memo_run(explode_copies, spec, scale, clip, **su.arrays,
                       _text=t(f"{NAME}.cures.copies_progress", copies=COPIES))
@@ -427,51 +431,52 @@ def _run_names(t: Translator, scale_name: str) -> dict[str, str]:
             "clipped": t(f"{NAME}.cures.runs.clipped", scale=scale_name)}
 
 
-def _explode_frames(t: Translator, runs: dict, healthy: dict, scale_name: str, scaled: bool) -> dict:
+def _explode_frames(t: Translator, runs: dict[str, CureRun], healthy: CureRun, scale_name: str,
+                    scaled: bool) -> dict:
     names = _run_names(t, scale_name)
     colours = {names["he"]: VARIANT_COLOURS["he"], names["plain"]: VARIANT_COLOURS["scaled"],
                names["clipped"]: VARIANT_COLOURS["clipped"]}
-    at_birth = {**({names["he"]: healthy} if scaled else {}), names["plain"]: runs["plain"]}
+    at_birth = {**({names["he"]: healthy.birth} if scaled else {}), names["plain"]: runs["plain"].birth}
     signal = _long(at_birth, "run", "layer", "signal")
     loss = _long({names[c]: r for c, r in runs.items()}, "run", "epoch", "loss")
     return {"signal": signal, "loss": loss, "colours": colours}
 
 
-def _explode_growth(t: Translator, spec: CureSpec, plain: dict, healthy: dict, scale: str) -> str:
+def _explode_growth(t: Translator, spec: CureSpec, plain: CureRun, healthy: CureRun, scale: str) -> str:
     """The signal and the forward pass of the initialisation chosen, said from the run; returns
     how the signal changes (:func:`readings.change`)."""
-    growth = first_last_ratio(plain["signal"])
-    steps = max(len(plain["signal"]) - 1, 1)
+    growth = first_last_ratio(plain.birth.signal)
+    steps = max(len(plain.birth.signal) - 1, 1)
     per_layer = growth ** (1 / steps) if np.isfinite(growth) and growth > 0 else float("nan")
     way = change(per_layer ** steps) if math.isfinite(per_layer) else "nan"
-    size = np.hypot(plain["level"], plain["level_std"])  # root mean square of h per layer
+    size = np.hypot(plain.birth.level, plain.birth.level_std)  # root mean square of h per layer
     forward = float(size[-1] / size[0]) if size[0] > 0 else math.nan
     st.markdown(t(f"{NAME}.cures.read.growth", ratio=sci(growth), per_layer=sci(per_layer),
-                  healthy=sci(first_last_ratio(healthy["signal"])), depth=spec.depth,
+                  healthy=sci(first_last_ratio(healthy.birth.signal)), depth=spec.depth,
                   way=t(f"{NAME}.cures.read.way.{way}"),
                   forward=t(f"{NAME}.cures.read.forward.{change(forward)}", first=sci(float(size[0])),
                             last=sci(float(size[-1])), depth=spec.depth)))
     return "grows" if way == "grows" and scale != "he" else way
 
 
-def _explode_reading(t: Translator, spec: CureSpec, judged: dict[str, list[dict]], growth: str,
+def _explode_reading(t: Translator, spec: CureSpec, judged: dict[str, list[CureRun]], growth: str,
                      scale_name: str, clip_norm: float | None) -> None:
     names = _run_names(t, scale_name)
     st.markdown(t(f"{NAME}.cures.read.title", runs=1 + COPIES))
     st.markdown("\n".join(_verdict_line(t, names[c], r) for c, r in judged.items()))
     plain = judged["plain"][0]
-    if plain["diverged_at"] is not None:
-        st.error(t(f"{NAME}.cures.read.nan", epoch=plain["diverged_at"]))
+    if plain.diverged_at is not None:
+        st.error(t(f"{NAME}.cures.read.nan", epoch=plain.diverged_at))
     else:
-        st.info(t(f"{NAME}.cures.read.no_nan", epochs=spec.epochs, acc=percent(plain["test_acc"], digits=0)))
+        st.info(t(f"{NAME}.cures.read.no_nan", epochs=spec.epochs, acc=percent(plain.test_acc, digits=0)))
     if clip_norm is None:
         st.info(t(f"{NAME}.cures.read.clip_off"))
         return
     clipped = judged["clipped"][0]
-    share = float(np.mean(clipped["clipped"][1:])) if len(clipped["clipped"]) > 1 else 0.0
+    share = float(np.mean(clipped.clipped[1:])) if len(clipped.clipped) > 1 else 0.0
     st.markdown(t(f"{NAME}.cures.read.clip", clip=f"{clip_norm:g}", share=percent(share, digits=0),
-                  finite=t(f"{NAME}.cures.read.finite_{'yes' if clipped['finite'] else 'no'}"),
-                  acc=percent(clipped["test_acc"], digits=0)))
+                  finite=t(f"{NAME}.cures.read.finite_{'yes' if clipped.finite else 'no'}"),
+                  acc=percent(clipped.test_acc, digits=0)))
     if growth == "grows":
         st.markdown(t(f"{NAME}.cures.read.clip_limits"))
     else:
@@ -514,7 +519,7 @@ def _mix(fr: Frame, su: Setup, depth: int, col) -> None:
                          compact=True, legend="bottom", height=320),
                 frame, "mix-signal", t, title=t(f"{NAME}.cures.mix.chart_title"),
                 caption=t(f"{NAME}.cures.mix.caption", init=shown_name(t, "init", init)))
-    _mix_reading(t, profs["mixed"]["signal"], below, depth, low, high)
+    _mix_reading(t, profs["mixed"].signal, below, depth, low, high)
 
 
 def mix_parts(signal: np.ndarray, below: int, depth: int) -> list[tuple[str, int, int, int, float]]:

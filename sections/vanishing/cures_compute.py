@@ -22,7 +22,7 @@ import numpy as np
 
 from core.activations import ACTIVATIONS
 from core.gradients import LayerStats, layer_statistics
-from core.mlp import MLP
+from core.mlp import MLP, Params
 from sections.vanishing.compute import split
 from sections.vanishing.readings import chance_loss
 from sections.vanishing.settings import DataSpec, dataset_info, network_shape
@@ -64,6 +64,44 @@ class CureSpec:
     n_fit: int
 
 
+@dataclass(frozen=True)
+class Birth:
+    """A network of the section at initialisation, before any step: each array has one
+    entry per hidden layer (``depth``), counted from the input."""
+
+    signal: np.ndarray  # ‖∂L/∂h_l‖, the back-propagated signal
+    spread: np.ndarray  # how much h_l still depends on the input (core.gradients.LayerStats)
+    level: np.ndarray  # mean of h_l
+    level_std: np.ndarray  # standard deviation of h_l
+
+
+@dataclass(frozen=True)
+class CureRun:
+    """One training of the section, judged as the network predicts.
+
+    ``train_acc`` and ``test_acc`` are the trained network's accuracies as it predicts
+    (batch norm with its running averages; NaN when the run diverged);
+    ``batch_train_acc`` is the training accuracy with the whole training set's own batch
+    statistics (what ``History.train_acc`` measures). ``loss`` is per epoch for a run
+    shown, its first and last value for a copy; ``clipped[e]`` says whether clipping
+    rescaled a step of epoch ``e``. A run shown also carries its network at birth and
+    its trained parameters (for the export); a copy neither.
+    """
+
+    loss: np.ndarray
+    test_acc: float
+    train_acc: float
+    batch_train_acc: float
+    chance: float  # the loss of a constant answer, ln k
+    classes: int  # k, at least 2
+    majority: float  # share of the most common training class
+    diverged_at: int | None
+    clipped: np.ndarray
+    finite: bool  # every trained weight finite
+    birth: Birth | None = None
+    params: Params | None = None
+
+
 def _data(spec: CureSpec, _X: np.ndarray | None, _y: np.ndarray | None) -> tuple:
     X, y, (Xtr, Xte, ytr, yte) = split(spec.data, _X=_X, _y=_y)
     return dataset_info(spec.data.key, X, y), Xtr[:spec.n_fit], Xte, ytr[:spec.n_fit], yte
@@ -87,41 +125,34 @@ def _model(spec: CureSpec, info, act: str | list[str], init: str, scale: float =
 
 
 def _fit(model: MLP, spec: CureSpec, data: tuple, callback, clip_norm: float | None = None,
-         birth: bool = True) -> dict:
+         birth: bool = True) -> CureRun:
     """Train `model`; what the section shows of the run (with `birth`, its state at
-    initialisation too).
-
-    ``train_acc`` and ``test_acc`` are the network as it predicts: batch norm with its
-    running averages (``predict_acc``, the last training accuracy); ``batch_train_acc``
-    is the training accuracy with the statistics of the whole training set as one
-    batch, which is what ``History.train_acc`` measures. A run shown records its loss
-    every epoch (for the chart); a copy only its ends (``MLP.fit(record=)``), which
-    about halves its cost."""
+    initialisation and its trained parameters too). A run shown records its loss every
+    epoch (for the chart); a copy only its ends (``MLP.fit(record=)``), which about
+    halves its cost."""
     _, Xtr, Xte, ytr, yte = data
     stats = layer_statistics(model, Xtr, ytr) if birth else None
     h = model.fit(Xtr, ytr, epochs=spec.epochs, lr=spec.lr, optimizer="sgd",
                   batch_size=None if spec.batch >= len(Xtr) else spec.batch,
                   clip_norm=clip_norm, callback=callback, record="loss" if birth else "ends")
-    weights_finite = all(np.isfinite(w).all() for w in model.weights)
     with np.errstate(all="ignore"):
         predict_acc, test_acc = ((model.accuracy(Xtr, ytr), model.accuracy(Xte, yte))
                                  if h.diverged_at is None else (math.nan, math.nan))
-    run = {"loss": h.loss, "test_acc": test_acc, "train_acc": predict_acc,
-           "batch_train_acc": float(h.train_acc[-1]),
-           "chance": chance_loss(data[0].n_classes), "classes": max(int(data[0].n_classes), 2),
-           "majority": float(np.bincount(ytr).max() / len(ytr)),
-           "diverged_at": h.diverged_at, "clipped": h.clipped, "finite": weights_finite}
-    if stats is not None:
-        run.update(_birth(stats), params=model.get_params())
-    return run
+    return CureRun(
+        loss=h.loss, test_acc=test_acc, train_acc=predict_acc,
+        batch_train_acc=float(h.train_acc[-1]), chance=chance_loss(data[0].n_classes),
+        classes=max(int(data[0].n_classes), 2), majority=float(np.bincount(ytr).max() / len(ytr)),
+        diverged_at=h.diverged_at, clipped=h.clipped,
+        finite=all(np.isfinite(w).all() for w in model.weights),
+        birth=None if stats is None else _birth(stats),
+        params=None if stats is None else model.get_params())
 
 
 @page_cache(16)
 def variants_at_birth(spec: CureSpec, _X: np.ndarray | None = None,
-                      _y: np.ndarray | None = None) -> dict:
-    """Every variant of :data:`VARIANTS` at initialisation, before any training: per hidden
-    layer its back-propagated signal, spread, level and level's spread (what
-    :func:`variants` records of each run at birth, the same networks). A few passes, so
+                      _y: np.ndarray | None = None) -> dict[str, Birth]:
+    """Every variant of :data:`VARIANTS` at initialisation, before any training (what
+    :func:`variants` records of each run at birth: the same networks). A few passes, so
     the page draws these charts before the variants train."""
     info, Xtr, _, ytr, _ = _data(spec, _X, _y)
     out = {}
@@ -131,14 +162,14 @@ def variants_at_birth(spec: CureSpec, _X: np.ndarray | None = None,
     return out
 
 
-def _birth(stats: LayerStats) -> dict:
-    """What the section shows of a network at birth, per hidden layer."""
-    return {"signal": stats.grad_h, "spread": stats.spread, "level": stats.act_mean,
-            "level_std": stats.act_std}
+def _birth(stats: LayerStats) -> Birth:
+    """What the section shows of a network at birth."""
+    return Birth(signal=stats.grad_h, spread=stats.spread, level=stats.act_mean,
+                 level_std=stats.act_std)
 
 
 def _train_variants(spec: CureSpec, codes: tuple[str, ...], text: str, X: np.ndarray | None,
-                    y: np.ndarray | None) -> dict:
+                    y: np.ndarray | None) -> dict[str, CureRun]:
     """The variants `codes` of :data:`VARIANTS`, trained one after the other on one bar."""
     data = _data(spec, X, y)
     out = {}
@@ -154,14 +185,14 @@ def _train_variants(spec: CureSpec, codes: tuple[str, ...], text: str, X: np.nda
 
 @page_cache(16)
 def variants(spec: CureSpec, _text: str = "", _X: np.ndarray | None = None,
-             _y: np.ndarray | None = None) -> dict:
+             _y: np.ndarray | None = None) -> dict[str, CureRun]:
     """Every variant of :data:`VARIANTS` trained the same way."""
     return _train_variants(spec, tuple(VARIANTS), _text, _X, _y)
 
 
 @page_cache(16)
 def some_variants(spec: CureSpec, codes: tuple[str, ...], _text: str = "",
-                  _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict:
+                  _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict[str, CureRun]:
     """Only the variants `codes`, each trained as :func:`variants` trains it (the lesson
     compares two without paying for five)."""
     return _train_variants(spec, codes, _text, _X, _y)
@@ -169,7 +200,7 @@ def some_variants(spec: CureSpec, codes: tuple[str, ...], _text: str = "",
 
 @page_cache(16)
 def variant_copies(spec: CureSpec, _text: str = "", _X: np.ndarray | None = None,
-                   _y: np.ndarray | None = None) -> dict:
+                   _y: np.ndarray | None = None) -> dict[str, list[CureRun]]:
     """Every variant of :data:`VARIANTS` trained again from :data:`COPIES` perturbed copies
     of its initial weights: ``{code: [run, ...]}`` (accuracies and divergence only)."""
     data = _data(spec, _X, _y)
@@ -187,7 +218,7 @@ def variant_copies(spec: CureSpec, _text: str = "", _X: np.ndarray | None = None
 
 @page_cache(16)
 def explode(spec: CureSpec, scale: str, clip_norm: float | None, _text: str = "",
-            _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict:
+            _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict[str, CureRun]:
     """He initialisation multiplied by ``SCALES[scale]``, trained without and (when
     `clip_norm` is given) with global gradient clipping."""
     data = _data(spec, _X, _y)
@@ -204,7 +235,7 @@ def explode(spec: CureSpec, scale: str, clip_norm: float | None, _text: str = ""
 
 @page_cache(16)
 def explode_copies(spec: CureSpec, scale: str, clip_norm: float | None, _text: str = "",
-                   _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict:
+                   _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict[str, list[CureRun]]:
     """:func:`explode`'s trainings again from :data:`COPIES` perturbed copies of the
     initial weights: ``{"plain": [run, ...], "clipped": [...]}``."""
     data = _data(spec, _X, _y)
@@ -222,14 +253,13 @@ def explode_copies(spec: CureSpec, scale: str, clip_norm: float | None, _text: s
 
 @page_cache(32)
 def mixed(spec: CureSpec, low: str, high: str, layers_low: int, init: str,
-          _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict:
-    """Per-layer statistics at initialisation of three networks: every hidden layer
-    `low`, every one `high`, and the first `layers_low` `low` with `high` above."""
+          _X: np.ndarray | None = None, _y: np.ndarray | None = None) -> dict[str, Birth]:
+    """Three networks at initialisation: every hidden layer `low`, every one `high`, and
+    the first `layers_low` `low` with `high` above."""
     info, Xtr, _, ytr, _ = _data(spec, _X, _y)
     acts = {"low": [low] * spec.depth, "high": [high] * spec.depth,
             "mixed": [low] * layers_low + [high] * (spec.depth - layers_low)}
     out = {}
     for code, per_layer in acts.items():
-        s = layer_statistics(_model(spec, info, per_layer, init), Xtr, ytr)
-        out[code] = {"signal": s.grad_h, "spread": s.spread}
+        out[code] = _birth(layer_statistics(_model(spec, info, per_layer, init), Xtr, ytr))
     return out

@@ -114,20 +114,21 @@ def verdict(run: dict) -> str:
 ABOVE_MAJORITY = 0.15
 
 
-def accuracy_verdict(run: dict) -> str:
+def accuracy_verdict(diverged_at: int | None, train_acc: float | np.ndarray,
+                     majority: float) -> str:
     """Did a classifier learn, judged by accuracy: ``diverged``, ``learned`` or ``stuck``.
 
-    ``learned``: final training accuracy at least ``ABOVE_MAJORITY`` above
-    ``run["majority"]``, the share of the most common training class. ``run["train_acc"]``
-    is the accuracy of the network as it predicts (batch norm with its running averages,
-    not the training set's own statistics), a number or the per-epoch series. Used where the
-    loss is a poor judge: a deep net that starts saturated can end with most points
-    right and a few so confidently wrong that its mean loss stays above ln 2.
+    ``learned``: final training accuracy at least ``ABOVE_MAJORITY`` above `majority`, the
+    share of the most common training class. `train_acc` is the accuracy of the network
+    as it predicts (batch norm with its running averages, not the training set's own
+    statistics), a number or the per-epoch series. Used where the loss is a poor judge:
+    a deep net that starts saturated can end with most points right and a few so
+    confidently wrong that its mean loss stays above ln 2.
     """
-    if run["diverged_at"] is not None:
+    if diverged_at is not None:
         return "diverged"
-    acc = float(np.asarray(run["train_acc"], dtype=float).reshape(-1)[-1])
-    return "learned" if math.isfinite(acc) and acc >= run["majority"] + ABOVE_MAJORITY else "stuck"
+    acc = float(np.asarray(train_acc, dtype=float).reshape(-1)[-1])
+    return "learned" if math.isfinite(acc) and acc >= majority + ABOVE_MAJORITY else "stuck"
 
 
 def chance_loss(n_classes: int) -> float:
