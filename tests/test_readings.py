@@ -12,6 +12,7 @@ from core.datasets import load, train_test_split
 from core.gradients import ROUNDING, below_rounding, first_last_ratio, layer_statistics, rounding_floor
 from core.mlp import MLP
 from sections.vanishing.cures import Verdict, mix_parts, verdict
+from sections.vanishing.cures_compute import CureRun
 from sections.vanishing.readings import CHANGED, change, mean_slope_sq
 
 
@@ -29,8 +30,10 @@ def test_the_verb_follows_the_ratio(ratio: float, word: str) -> None:
     assert change(ratio) == word
 
 
-def _run(train: float, diverged: int | None = None) -> dict:
-    return {"train_acc": train, "majority": 0.5, "diverged_at": diverged}
+def _run(train: float, diverged: int | None = None) -> CureRun:
+    return CureRun(loss=np.array([0.7, 0.6]), test_acc=train, train_acc=train,
+                   batch_train_acc=train, chance=math.log(2), classes=2, majority=0.5,
+                   diverged_at=diverged, clipped=np.zeros(2, dtype=bool), finite=diverged is None)
 
 
 @pytest.mark.parametrize(("trains", "kind", "learned"), [

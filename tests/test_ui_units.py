@@ -175,3 +175,19 @@ def test_view_memo_builds_once_per_key_keeps_a_bounded_lru_and_clears() -> None:
     cache.view_memo(("t", 1), build(1))
     assert built.count(1) == 2  # a cleared memo builds again
     cache.clear_view_memo()
+
+
+def test_read_only_reaches_arrays_inside_records() -> None:
+    # What view_memo keeps is shared by every session: arrays inside a dataclass record
+    # (a page's trained runs) are frozen too, as they are inside dicts and lists.
+    from dataclasses import dataclass
+
+    from ui.cache import read_only
+
+    @dataclass(frozen=True)
+    class Run:
+        loss: np.ndarray
+        inner: dict
+
+    run = read_only(Run(np.zeros(3), {"a": [np.ones(2)]}))
+    assert not run.loss.flags.writeable and not run.inner["a"][0].flags.writeable

@@ -73,6 +73,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import functools
 import math
 import sys
@@ -88,7 +89,7 @@ import streamlit as st
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Wrappers made so far, by (file, qualified name, first line, code, constants, bound).
-_MADE: dict[tuple, Callable[..., Any]] = {}
+_MADE: dict[tuple, tuple[Callable[..., Any], list[Callable[..., Any]]]] = {}
 #: Most values one session keeps of its private data (results, views, specs together).
 PRIVATE_ENTRIES = 32
 #: Most bytes (arrays and frames, as :func:`size_of` counts them) one session keeps of its
@@ -284,9 +285,11 @@ def page_cache(max_entries: int) -> Callable[[F], F]:
 
     Notes
     -----
-    The wrapper made on the first run calls that run's function object. A
-    later run's function is the same code (the key includes its bytecode and
-    constants), so the result is the same; an edited page gets a new wrapper.
+    One wrapper (one cache) per function's code: the key includes its bytecode and
+    constants, so an edited page gets a new one. The wrapper calls the function object
+    of the latest import of its module: the same code, but that module's globals, so
+    a result holds that module's classes (a record made by a module imported afresh
+    would not pickle as the class an older import made).
     """
 
     def decorate(fn: F) -> F:
@@ -295,9 +298,17 @@ def page_cache(max_entries: int) -> Callable[[F], F]:
                code.co_consts, max_entries)
         made = _MADE.get(key)
         if made is None:
-            made = _MADE[key] = _public_or_private(
-                fn, st.cache_data(max_entries=max_entries, show_spinner=False)(fn))
-        return made  # type: ignore[return-value]
+            latest = [fn]
+
+            @functools.wraps(fn)
+            def current(*args: Any, **kwargs: Any) -> Any:
+                return latest[0](*args, **kwargs)
+
+            made = _MADE[key] = (_public_or_private(
+                current, st.cache_data(max_entries=max_entries, show_spinner=False)(current)),
+                latest)
+        made[1][0] = fn
+        return made[0]  # type: ignore[return-value]
 
     return decorate
 
@@ -380,7 +391,8 @@ def memo_run(fn: Callable[..., T], /, *args: Hashable, **kwargs: Any) -> T:
 
 
 def read_only(value: T) -> T:
-    """Make every ndarray inside `value` (dicts, lists, tuples) read-only, in place; return it.
+    """Make every ndarray inside `value` (dicts, lists, tuples, dataclass records) read-only,
+    in place; return it.
 
     What :func:`view_memo` keeps is shared by every session of the process;
     a caller that tried to write into it would change another visitor's view.
@@ -393,4 +405,7 @@ def read_only(value: T) -> T:
     elif isinstance(value, list | tuple):
         for item in value:
             read_only(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            read_only(getattr(value, f.name))
     return value

@@ -190,11 +190,11 @@ def duel(v: Mapping[str, Any], text: str) -> Measured:
     budget = budget_epochs(v["depth"], WIDTH, N_TRAIN, DUEL_EPOCHS, runs=len(PAIR), batch=BATCH,
                            acts=PAIR)
     spec = RunSpec(v["depth"], WIDTH, budget.epochs, SEED)
-    runs = memo_run(head_to_head, spec, _text=text)["runs"]
+    runs = memo_run(head_to_head, spec, _text=text).runs
     return view_memo(("lesson.duel", spec), lambda: Measured(
-        {"sigmoid": Pct(_last(runs["sigmoid"]["test_acc"])),
-         "relu": Pct(_last(runs["relu"]["test_acc"])), "epochs": spec.epochs},
-        _loss_frame(runs, "act")))
+        {"sigmoid": Pct(_last(runs["sigmoid"].test_acc)),
+         "relu": Pct(_last(runs["relu"].test_acc)), "epochs": spec.epochs},
+        _loss_frame({a: {"loss": r.loss} for a, r in runs.items()}, "act")))
 
 
 def init(v: Mapping[str, Any], text: str) -> Measured:
