@@ -89,7 +89,7 @@ import streamlit as st
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Wrappers made so far, by (file, qualified name, first line, code, constants, bound).
-_MADE: dict[tuple, tuple[Callable[..., Any], list[Callable[..., Any]]]] = {}
+_MADE: dict[tuple, tuple[Callable[..., Any], dict[int, Callable[..., Any]]]] = {}
 #: Most values one session keeps of its private data (results, views, specs together).
 PRIVATE_ENTRIES = 32
 #: Most bytes (arrays and frames, as :func:`size_of` counts them) one session keeps of its
@@ -298,16 +298,18 @@ def page_cache(max_entries: int) -> Callable[[F], F]:
                code.co_consts, max_entries)
         made = _MADE.get(key)
         if made is None:
-            latest = [fn]
+            by_module: dict[int, Callable[..., Any]] = {}
 
             @functools.wraps(fn)
             def current(*args: Any, **kwargs: Any) -> Any:
-                return latest[0](*args, **kwargs)
+                module = sys.modules.get(fn.__module__)
+                chosen = by_module.get(id(vars(module))) if module is not None else None
+                return (chosen or fn)(*args, **kwargs)
 
             made = _MADE[key] = (_public_or_private(
                 current, st.cache_data(max_entries=max_entries, show_spinner=False)(current)),
-                latest)
-        made[1][0] = fn
+                by_module)
+        made[1][id(fn.__globals__)] = fn
         return made[0]  # type: ignore[return-value]
 
     return decorate
