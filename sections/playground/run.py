@@ -161,10 +161,11 @@ def _chunk_work(sizes: list[int], acts: tuple[str, ...], n_train: int, n_test: i
 
 #: What a request costs the server beyond its chunks' training and frames, in seconds of
 #: one core: the fragment rerun and the component's data serialised, hashed and sent (a
-#: fixed part, and one per byte of frames). Fitted to what the server process spends in
-#: ``benchmarks/play_capacity.py`` (part D, "Streamlit's share per request").
-REQUEST_SECONDS = 0.003
-SENT_BYTE_SECONDS = 2.8e-8
+#: fixed part, and one per byte of frames: the JSON, twice). From what the server process
+#: spends per request of a student whose chunks are all shared
+#: (``benchmarks/class_capacity.py``: 12-15 ms a request, 150-476 kB of frames).
+REQUEST_SECONDS = 0.010
+SENT_BYTE_SECONDS = 5e-9
 
 
 def _frames_per_chunk(sizes: list[int], chunk: int) -> int:
@@ -172,15 +173,16 @@ def _frames_per_chunk(sizes: list[int], chunk: int) -> int:
     return len({e for e in range(1, chunk + 1) if e % stride == 0} | {chunk})
 
 
-def _serve_seconds(sizes: list[int], chunk: int) -> float:
-    return REQUEST_SECONDS + SENT_BYTE_SECONDS * _frames_per_chunk(sizes, chunk) * frame_bytes(sizes)
+def _serve_seconds(sizes: list[int], chunk: int, per_request: int = 1) -> float:
+    frames = _frames_per_chunk(sizes, chunk)
+    return REQUEST_SECONDS / per_request + SENT_BYTE_SECONDS * frames * frame_bytes(sizes)
 
 
-def serve_seconds(spec: RunSpec) -> float:
-    """The model's cost of sending one chunk of `spec`'s frames (:data:`REQUEST_SECONDS`,
-    :data:`SENT_BYTE_SECONDS`): what a chunk costs a session that takes it from
-    :data:`TIMELINES` instead of training it."""
-    return _serve_seconds(spec.sizes, spec.chunk)
+def serve_seconds(spec: RunSpec, per_request: int = 1) -> float:
+    """The model's cost of sending one chunk of `spec`'s frames, when a request carries
+    `per_request` chunks (:data:`REQUEST_SECONDS`, :data:`SENT_BYTE_SECONDS`): what a
+    chunk costs a session that takes it from :data:`TIMELINES` instead of training it."""
+    return _serve_seconds(spec.sizes, spec.chunk, per_request)
 
 
 def _default_sizes() -> tuple[list[int], tuple[str, ...], int, int]:
@@ -374,9 +376,11 @@ def new_run(spec: RunSpec, plane: PlaneData) -> Run:
     net = build(spec)
     params = net.get_params()
     view = _views(spec, net, plane, {0: params})[0]
+    per_request = chunks_per_request(spec, plane)
+    serve = serve_seconds(spec, per_request)
     run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex,
-              chunk_cost=chunk_work(spec, plane).seconds() + serve_seconds(spec),
-              serve_cost=serve_seconds(spec), per_request=chunks_per_request(spec, plane))
+              chunk_cost=chunk_work(spec, plane).seconds() + serve, serve_cost=serve,
+              per_request=per_request)
     test = view.get("test_loss")
     run.frames[0] = encode(view, 0, test, {}, spec.marked_layers, spec.dead_layers)
     run.readings[0] = reading(view)
