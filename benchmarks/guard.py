@@ -258,6 +258,7 @@ def page_requests() -> list[tuple[str, Work, Callable[[], object]]]:
         spec = replace(spec, chunk=chunk)
 
         def play(spec=spec, plane=plane) -> None:
+            R.TIMELINES.clear()  # trained, not taken from the store of shared chunks
             R.train_chunk(R.new_run(spec, plane), plane, now=0.0)
 
         out.append((f"Playground chunk, {name}: {chunk} epochs + frames",

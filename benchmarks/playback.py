@@ -106,7 +106,7 @@ def server_numbers(query: str, repeats: int = 3) -> dict:
     from core.datasets import DATASETS
     from sections.playground.data import PlaneData, builtin
     from sections.playground.frames import frame_stride
-    from sections.playground.run import CHUNK, RunSpec, new_run, train_chunk
+    from sections.playground.run import CHUNK, TIMELINES, RunSpec, new_run, train_chunk
     from sections.playground.settings import training_values
 
     q = {k: v[0] for k, v in parse_qs(query).items()}
@@ -122,6 +122,7 @@ def server_numbers(query: str, repeats: int = 3) -> dict:
     times = []
     size = 0
     for _ in range(repeats):
+        TIMELINES.clear()  # each repeat trains its chunk, as the first session of a link does
         run = new_run(spec, plane)
         t0 = time.perf_counter()
         train_chunk(run, plane, now=0.0)
