@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from core.activations import ACTIVATIONS
 from core.gradients import SATURATION, TINY, describe_health, slope_bound
 from core.init import weight_variance
 from sections.vanishing import readings
-from sections.vanishing.compute import init_profile
+from sections.vanishing.compute import Band, InitProfile, init_profile
 from sections.vanishing.opening import describe_setup, opened
 from sections.vanishing.settings import INIT_BUDGET, N_INITS, NAME, InitSpec, Setup, VanishingSettings
 from ui.cache import memo_run, view_memo
@@ -28,9 +29,9 @@ from ui.references import cite
 SERIES_COLUMNS = ["series", "act", "init"]  # leading columns of every CSV with one row per series
 
 
-def profiles(fr: Frame, su: Setup) -> dict:
-    """The statistics at initialisation of every series (cached), with the compute
-    guard's note when they use fewer points than asked for."""
+def profiles(fr: Frame, su: Setup) -> dict[tuple[str, str], InitProfile]:
+    """The statistics at initialisation of every series (cached), by series ``(act, init)``,
+    with the compute guard's note when they use fewer points than asked for."""
     s = su.settings
     n_stat = budget_epochs(s.depth, s.width, su.n_train, 1, runs=N_INITS * len(su.series),
                            n_in=su.n_in, budget=INIT_BUDGET).n_samples
@@ -88,7 +89,7 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
     st.caption(cite(t, "glorot2010", "he2015"))
 
 
-def headline(t: Translator, su: Setup, profs: dict) -> str:
+def headline(t: Translator, su: Setup, profs: dict[tuple[str, str], InitProfile]) -> str:
     """The key chart's reading in a sentence, from the run: by how much the signal is
     multiplied from the last hidden layer down to layer 1, per series, and which series
     have lost (or multiplied) it past :data:`readings.VANISHED`."""
@@ -114,7 +115,7 @@ def _block(view: tuple | None, name: str, title: str, caption: str) -> Block | N
     return None if view is None else Block(*view, name, title, caption)
 
 
-def _reading(t: Translator, su: Setup, act: str, init: str, p: dict) -> None:
+def _reading(t: Translator, su: Setup, act: str, init: str, p: InitProfile) -> None:
     """One series' numbers in words, and what they mean when they say something."""
     name, depth = su.label(act, init), su.settings.depth
     m = readings.measures(p)
@@ -135,11 +136,11 @@ def _reading(t: Translator, su: Setup, act: str, init: str, p: dict) -> None:
     if act == "tanh" and init == "standard" and depth >= 2 and np.isfinite(m.per_layer):
         gain = su.settings.width * weight_variance(init, su.settings.width, su.settings.width,
                                                    su.settings.std)
-        slope2 = readings.mean_slope_sq(p)
+        slope2 = readings.mean_slope_sq(p.slope_sq)
         st.markdown(t(f"{NAME}.init.tanh_factor", series=name, factor=readings.sci(m.per_layer),
                       slope2=readings.sci(slope2), gain=readings.sci(gain),
                       predicted=readings.sci(math.sqrt(gain * slope2))))
-    _health(t, name, p["grad_raw"])
+    _health(t, name, p.grad_raw)
 
 
 def _health(t: Translator, name: str, grad_raw: np.ndarray) -> None:
@@ -163,34 +164,44 @@ def _finite(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _frame(su: Setup, profs: dict, layers: np.ndarray, columns: dict) -> pd.DataFrame:
-    """One row per (series, layer): `columns` maps a column to the profile key it shows."""
+def _frame(su: Setup, profs: dict[tuple[str, str], InitProfile], layers: np.ndarray,
+           columns: dict) -> pd.DataFrame:
+    """One row per (series, layer): `columns` maps a column to what it shows of a profile
+    (a function of the :class:`InitProfile`)."""
     return pd.concat([
         pd.DataFrame({"layer": layers, **{c: f(p) for c, f in columns.items()},
                       "act": a, "init": i, "series": su.label(a, i)})
         for (a, i), p in profs.items()], ignore_index=True)
 
 
-def _views(t: Translator, su: Setup, profs: dict) -> dict:
+def _band_columns(pick: Callable[[InitProfile], Band],
+                  shown: Callable[[InitProfile, np.ndarray], np.ndarray]) -> dict:
+    """The columns ``mid``, ``lo`` and ``hi`` of one band of each profile, as `shown` makes
+    them (of the profile and the band's values)."""
+    return {"mid": lambda p: shown(p, pick(p).mid), "lo": lambda p: shown(p, pick(p).lo),
+            "hi": lambda p: shown(p, pick(p).hi)}
+
+
+def _positive(p: InitProfile, values: np.ndarray) -> np.ndarray:
+    """The values that are finite and positive, NaN elsewhere (for a log axis)."""
+    return finite_positive(values)
+
+
+def _resolved(p: InitProfile, values: np.ndarray) -> np.ndarray:
+    """A spread where it is above its rounding floor, NaN where it is rounding noise."""
+    return readings.resolved(finite_positive(values), readings.rounding_floor(p.level, p.level_std))
+
+
+def _views(t: Translator, su: Setup, profs: dict[tuple[str, str], InitProfile]) -> dict:
     """The section's charts: ``(spec, csv frame)`` by name (None: nothing finite to draw)."""
     depth = su.settings.depth
     hidden, weights = np.arange(1, depth + 1), np.arange(1, depth + 2)
-
-    def band(key: str) -> dict:
-        return {"mid": lambda p: finite_positive(p[f"{key}_mid"]),
-                "lo": lambda p: finite_positive(p[f"{key}_lo"]),
-                "hi": lambda p: finite_positive(p[f"{key}_hi"])}
-
-    def spread_band(p: dict) -> dict:
-        floor = readings.rounding_floor(p["level"], p["level_std"])
-        return {k: readings.resolved(finite_positive(p[f"spread_{k}"]), floor) for k in ("mid", "lo", "hi")}
-
-    signal = _frame(su, profs, hidden, band("signal"))
-    grad = _frame(su, profs, weights, band("grad"))
-    spread = _frame(su, profs, hidden, {k: (lambda p, k=k: spread_band(p)[k]) for k in ("mid", "lo", "hi")})
-    raw_spread = _frame(su, profs, hidden, band("spread"))
-    fwd = _frame(su, profs, hidden, {"level": lambda p: _finite(p["level"]),
-                                     "saturated": lambda p: _finite(p["saturated"])})
+    signal = _frame(su, profs, hidden, _band_columns(lambda p: p.signal, _positive))
+    grad = _frame(su, profs, weights, _band_columns(lambda p: p.grad, _positive))
+    spread = _frame(su, profs, hidden, _band_columns(lambda p: p.spread, _resolved))
+    raw_spread = _frame(su, profs, hidden, _band_columns(lambda p: p.spread, _positive))
+    fwd = _frame(su, profs, hidden, {"level": lambda p: _finite(p.level),
+                                     "saturated": lambda p: _finite(p.saturated)})
     ref = _reference(su, profs, hidden)
     x_title, h_title = t("common.axis.layer"), t(f"{NAME}.axis.hidden_layer")
     views: dict = {"has_ref": ref is not None,
@@ -204,12 +215,13 @@ def _views(t: Translator, su: Setup, profs: dict) -> dict:
     return views
 
 
-def _reference(su: Setup, profs: dict, hidden: np.ndarray) -> pd.DataFrame | None:
+def _reference(su: Setup, profs: dict[tuple[str, str], InitProfile],
+               hidden: np.ndarray) -> pd.DataFrame | None:
     """¼ per sigmoid layer below the last hidden layer: what σ′ ≤ ¼ alone allows."""
     sig = [k for k in su.series if k[0] == "sigmoid"]
     if not sig:
         return None
-    last = float(profs[sig[0]]["signal_mid"][-1])
+    last = float(profs[sig[0]].signal.mid[-1])
     depth = su.settings.depth
     return pd.DataFrame({"layer": hidden, "ref": finite_positive(
         [last * slope_bound(ACTIVATIONS["sigmoid"], depth - int(k)) for k in hidden])})
