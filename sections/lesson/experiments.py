@@ -237,12 +237,12 @@ def dead(v: Mapping[str, Any], text: str) -> Measured:
     spec = RunSpec(depth=depth, width=width, lr=float(v["lr"]), bias=0.0, shift=0.0,
                    init="glorot_uniform", opt="sgd", data_key="moons", epochs=epochs, seed=SEED,
                    n_train=budget.n_samples)
-    run = memo_run(train_runs, spec, acts, _X=X, _y=y, _text=text)["runs"]["relu"]
-    share = np.asarray(run["dead_total"], dtype=float)
+    run = memo_run(train_runs, spec, acts, _X=X, _y=y, _text=text).runs["relu"]
+    share = np.asarray(run.dead_total, dtype=float)
     units = depth * width
     return Measured({"dead": Pct(share[-1]), "born": Pct(share[0]),
                      "dead_units": int(np.rint(share[-1] * units)), "units": units,
-                     "acc": Pct(_last(run["test_acc"])), "epochs": epochs},
+                     "acc": Pct(_last(run.test_acc)), "epochs": epochs},
                     pd.DataFrame({"epoch": np.arange(len(share)), "dead": share, "act": "relu"}))
 
 
