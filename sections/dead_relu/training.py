@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -21,6 +23,19 @@ from ui.references import cite
 
 #: ReLU (Nair & Hinton; Glorot, Bordes & Bengio) and Leaky ReLU (Maas et al.).
 SOURCES = ("nair2010", "glorot2011", "maas2013")
+#: A chart drawn: its Vega-Lite spec and the table its CSV download holds.
+View = tuple[dict, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class TrainingViews:
+    """The section's charts: ``acc``, each activation's training accuracy per epoch;
+    ``no_grad``, each one's share of hidden units that get no gradient per epoch; and
+    ``dead``, by activation, its heatmap of the dead share per layer and epoch."""
+
+    acc: View
+    no_grad: View
+    dead: dict[str, View]
 
 
 def trained(fr: Frame, s: DeadReluSettings, tk: Task) -> ActivationRuns:
@@ -43,8 +58,8 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     # The key charts first: how each activation learned, and which of its units stopped
     # learning; then the one-line reading.
     with key_charts:
-        chart_row(t, Block(*views["acc"], "train-accuracy", title=t(f"{P}.s1.acc_title")),
-                  Block(*views["total"], "dead-total", title=t(f"{P}.s1.total_title")))
+        chart_row(t, Block(*views.acc, "train-accuracy", title=t(f"{P}.s1.acc_title")),
+                  Block(*views.no_grad, "dead-total", title=t(f"{P}.s1.total_title")))
         st.info(headline(t, s.acts, runs))
         st.caption(t(f"{P}.s1.total_caption"))
     st.markdown("\n".join(f"- {line}" for line in summary(t, s, tk.spec.epochs, runs)))
@@ -63,7 +78,7 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
         row.metric(t(f"{P}.metric.dead_end" if dies else f"{P}.metric.below_end"),
                    percent(run.dead_total[-1]),
                    help=t(f"{P}.metric.dead_help" if dies else f"{P}.metric.below_help"))
-        chart_block(*views[act], f"dead-by-layer-{act}", t,
+        chart_block(*views.dead[act], f"dead-by-layer-{act}", t,
                     weights=Weights(run.params, tk.settings(activation=act), f"weights-{act}"))
         _status(t, run, act)
     st.caption(cite(t, *SOURCES))
@@ -149,9 +164,9 @@ def _trend(t: Translator, dead_total: np.ndarray, n_units: int) -> str:
     return t(f"{P}.s1.trend.{key}", birth=percent(birth), end=percent(end))
 
 
-def _views(t: Translator, result: ActivationRuns, acts: tuple[str, ...]) -> dict:
-    """The section's charts from its runs: ``(spec, csv frame)`` per activation and ``total``."""
-    views = {}
+def _views(t: Translator, result: ActivationRuns, acts: tuple[str, ...]) -> TrainingViews:
+    """The section's charts from its runs."""
+    heatmaps = {}
     for act in acts:
         frac = np.asarray(result.runs[act].dead_fraction, dtype=float)
         n_epochs, n_layers = frac.shape
@@ -160,7 +175,7 @@ def _views(t: Translator, result: ActivationRuns, acts: tuple[str, ...]) -> dict
             "layer": np.tile(np.arange(1, n_layers + 1), n_epochs),
             "dead": frac.ravel(),
         })
-        views[act] = (compiled(dead_heatmap, t, frac, ACTIVATIONS[act].can_die), cells)
+        heatmaps[act] = (compiled(dead_heatmap, t, frac, ACTIVATIONS[act].can_die), cells)
     lines = pd.concat(
         [pd.DataFrame({"epoch": np.arange(len(r.no_grad_total)), "no_gradient": r.no_grad_total,
                        "act": a}) for a, r in result.runs.items() if a in acts],
@@ -171,17 +186,17 @@ def _views(t: Translator, result: ActivationRuns, acts: tuple[str, ...]) -> dict
                        "act": a}) for a, r in result.runs.items() if a in acts],
         ignore_index=True,
     ).dropna()
-    views["acc"] = (
+    acc_view = (
         compiled(line_chart, acc, "epoch", "accuracy", "act", x_title=t("common.axis.epoch"),
                  y_title=t(f"{P}.s1.acc_axis"), **activation_legend(t), y_range=(0.0, 1.0),
                  legend="bottom", height=260),
         acc)
-    views["total"] = (
+    no_grad_view = (
         compiled(line_chart, lines, "epoch", "no_gradient", "act", x_title=t("common.axis.epoch"),
                  y_title=t(f"{P}.s1.total_axis"), **activation_legend(t), y_range=(0.0, 1.0),
                  legend="bottom", height=260),
         lines)
-    return views
+    return TrainingViews(acc=acc_view, no_grad=no_grad_view, dead=heatmaps)
 
 
 def _status(t: Translator, run: ActivationRun, act: str) -> None:

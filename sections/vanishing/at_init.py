@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,28 @@ from ui.i18n import Translator, percent
 from ui.references import cite
 
 SERIES_COLUMNS = ["series", "act", "init"]  # leading columns of every CSV with one row per series
+#: A chart drawn: its Vega-Lite spec and the table its CSV download holds.
+View = tuple[dict, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class InitViews:
+    """The section's charts, one line (or band over the initialisations) per series and one
+    point per layer; None where nothing finite is left to draw.
+
+    ``signal``, ``grad`` and ``spread`` are bands (the signal ‖∂L/∂h_l‖, ‖∂L/∂W_l‖ and the
+    spread, spreads below rounding error left out); ``level`` and ``saturated`` lines.
+    ``has_ref``: the signal chart carries sigmoid's ¼-per-layer reference line;
+    ``hidden_spread``: a spread below rounding error was left out of its chart.
+    """
+
+    signal: View | None
+    grad: View | None
+    spread: View | None
+    level: View
+    saturated: View
+    has_ref: bool
+    hidden_spread: bool
 
 
 def profiles(fr: Frame, su: Setup) -> dict[tuple[str, str], InitProfile]:
@@ -53,34 +76,34 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
     profs = profiles(fr, su)
     views = view_memo((f"{NAME}.init", su.run.data, su.series, s.depth, s.width, s.std, t.lang),
                       lambda: _views(t, su, profs))
-    if views["signal"] is None:
+    if views.signal is None:
         st.warning(t(f"{NAME}.init.nothing_to_plot"))
     signal_caption = t(f"{NAME}.init.signal_caption", n_inits=N_INITS) + (
-        " " + t(f"{NAME}.init.ref_caption") if views["has_ref"] else "")
+        " " + t(f"{NAME}.init.ref_caption") if views.has_ref else "")
     spread_caption = t(f"{NAME}.init.spread_caption") + (
-        " " + t("common.below_rounding_caption") if views["hidden_spread"] else "")
+        " " + t("common.below_rounding_caption") if views.hidden_spread else "")
     # One row: the signal (the key chart) and the reading under it on the left, the
     # spread on the right; the captions that say how to read them under both. On a phone
     # the columns stack, and the reading still follows the signal chart.
     left, right = st.columns(2)
     with left:
-        if views["signal"] is not None:
-            chart_block(*views["signal"], "init-signal", t,
+        if views.signal is not None:
+            chart_block(*views.signal, "init-signal", t,
                         title=t(f"{NAME}.init.signal_title"))
         st.markdown(headline(t, su, profs))
         st.caption(signal_caption)
     with right:
-        if views["spread"] is not None:
-            chart_block(*views["spread"], "init-spread", t, title=t(f"{NAME}.init.spread_title"),
+        if views.spread is not None:
+            chart_block(*views.spread, "init-spread", t, title=t(f"{NAME}.init.spread_title"),
                         caption=spread_caption)
     describe_setup(su)
-    chart_row(t, _block(views["level"], "init-activations", t(f"{NAME}.init.level_title"),
+    chart_row(t, _block(views.level, "init-activations", t(f"{NAME}.init.level_title"),
                         t(f"{NAME}.init.level_caption")),
-              _block(views["grad"], "init-gradient", t(f"{NAME}.init.grad_title", n_inits=N_INITS),
+              _block(views.grad, "init-gradient", t(f"{NAME}.init.grad_title", n_inits=N_INITS),
                      t(f"{NAME}.init.grad_caption")))
     left, right = st.columns(2)
     with left:
-        chart_block(*views["saturated"], "init-saturation", t, title=t(f"{NAME}.init.sat_title"),
+        chart_block(*views.saturated, "init-saturation", t, title=t(f"{NAME}.init.sat_title"),
                     caption=t(f"{NAME}.init.sat_caption", pct=f"{100 * SATURATION:.0f}"))
     with right:
         st.markdown(f"**{t(f'{NAME}.init.reading_title')}**")
@@ -110,7 +133,7 @@ def headline(t: Translator, su: Setup, profs: dict[tuple[str, str], InitProfile]
     return " ".join(said)
 
 
-def _block(view: tuple | None, name: str, title: str, caption: str) -> Block | None:
+def _block(view: View | None, name: str, title: str, caption: str) -> Block | None:
     """A chart of the row, or None (an empty column) when nothing finite is left to draw."""
     return None if view is None else Block(*view, name, title, caption)
 
@@ -192,8 +215,8 @@ def _resolved(p: InitProfile, values: np.ndarray) -> np.ndarray:
     return readings.resolved(finite_positive(values), readings.rounding_floor(p.level, p.level_std))
 
 
-def _views(t: Translator, su: Setup, profs: dict[tuple[str, str], InitProfile]) -> dict:
-    """The section's charts: ``(spec, csv frame)`` by name (None: nothing finite to draw)."""
+def _views(t: Translator, su: Setup, profs: dict[tuple[str, str], InitProfile]) -> InitViews:
+    """The section's charts from the profiles."""
     depth = su.settings.depth
     hidden, weights = np.arange(1, depth + 1), np.arange(1, depth + 2)
     signal = _frame(su, profs, hidden, _band_columns(lambda p: p.signal, _positive))
@@ -204,15 +227,15 @@ def _views(t: Translator, su: Setup, profs: dict[tuple[str, str], InitProfile]) 
                                      "saturated": lambda p: _finite(p.saturated)})
     ref = _reference(su, profs, hidden)
     x_title, h_title = t("common.axis.layer"), t(f"{NAME}.axis.hidden_layer")
-    views: dict = {"has_ref": ref is not None,
-                   "hidden_spread": bool((spread["mid"].isna() & raw_spread["mid"].notna()).any()
-                                         | (spread["lo"].isna() & raw_spread["lo"].notna()).any())}
-    views["signal"] = _band_view(t, su, signal, h_title, t(f"{NAME}.axis.signal"), ref)
-    views["grad"] = _band_view(t, su, grad, x_title, t("common.axis.grad_norm"), None)
-    views["spread"] = _band_view(t, su, spread, h_title, t(f"{NAME}.axis.spread"), None)
-    views["level"] = _line_view(t, su, fwd, "level", h_title, t(f"{NAME}.axis.act_value"))
-    views["saturated"] = _line_view(t, su, fwd, "saturated", h_title, t(f"{NAME}.axis.saturated"))
-    return views
+    return InitViews(
+        signal=_band_view(t, su, signal, h_title, t(f"{NAME}.axis.signal"), ref),
+        grad=_band_view(t, su, grad, x_title, t("common.axis.grad_norm"), None),
+        spread=_band_view(t, su, spread, h_title, t(f"{NAME}.axis.spread"), None),
+        level=_line_view(t, su, fwd, "level", h_title, t(f"{NAME}.axis.act_value")),
+        saturated=_line_view(t, su, fwd, "saturated", h_title, t(f"{NAME}.axis.saturated")),
+        has_ref=ref is not None,
+        hidden_spread=bool((spread["mid"].isna() & raw_spread["mid"].notna()).any()
+                           | (spread["lo"].isna() & raw_spread["lo"].notna()).any()))
 
 
 def _reference(su: Setup, profs: dict[tuple[str, str], InitProfile],
@@ -228,7 +251,7 @@ def _reference(su: Setup, profs: dict[tuple[str, str], InitProfile],
 
 
 def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_title: str,
-               ref: pd.DataFrame | None) -> tuple | None:
+               ref: pd.DataFrame | None) -> View | None:
     if not frame["mid"].notna().any():
         return None
     spec = compiled(line_chart, frame, "layer", "mid", "act", band=("lo", "hi"), x_title=x_title,
@@ -242,7 +265,7 @@ def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_ti
 
 
 def _line_view(t: Translator, su: Setup, frame: pd.DataFrame, y: str, x_title: str,
-               y_title: str) -> tuple:
+               y_title: str) -> View:
     spec = compiled(line_chart, frame, "layer", y, "act", x_title=x_title, y_title=y_title,
                     **activation_legend(t), compact=True, height=280,
                     series="series" if su.two else None, dash="init" if su.two else None,
