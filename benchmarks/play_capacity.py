@@ -254,10 +254,19 @@ class Browser:
         return self.frames[self.pos]
 
 
+def forget_shared(m) -> None:
+    """Empty the tree's store of shared chunks (where it has one), so that a session
+    measured alone trains every chunk itself, as the first session of a link does."""
+    store = getattr(m.R, "TIMELINES", None)
+    if store is not None:
+        store.clear()
+
+
 def first_frame(m, name: str, repeats: int) -> float:
     """CPU seconds of the Play request of a fresh run (median of `repeats`)."""
     out = []
     for _ in range(repeats):
+        forget_shared(m)
         b = Browser(m, name)
         out.append(b.play(1000.0))
     return statistics.median(out)
@@ -266,6 +275,7 @@ def first_frame(m, name: str, repeats: int) -> float:
 def session_cpu(m, name: str, seconds: float) -> dict:
     """One session playing for `seconds` of simulated time (the clock moves by each
     request's CPU time, as on a free core, and by 1/60 s between ticks)."""
+    forget_shared(m)
     b = Browser(m, name)
     start = now = 1000.0
     now += b.play(now)  # the Play request itself is part of the play
@@ -291,6 +301,8 @@ def slider_moves(m, root: Path, players: str | None, n_players: int, moves: int)
     at.select_slider(key="lr").set_value(rates[0]).run()  # warm
     stop = threading.Event()
     served = []
+
+    forget_shared(m)
 
     def player() -> None:
         b = Browser(m, players)

@@ -58,3 +58,14 @@ def _order(item: pytest.Item) -> int:
     if item.path.name in LONGEST:
         return 0
     return 1 if item.get_closest_marker("slow") is not None else 2
+
+
+@pytest.fixture(autouse=True)
+def _fresh_timelines():
+    """Every test starts with an empty store of shared Playground chunks, so what one test
+    trained never changes what another is charged (tests/test_play_timelines.py tests the
+    sharing itself)."""
+    from sections.playground.timeline import TIMELINES
+
+    TIMELINES.clear()
+    yield

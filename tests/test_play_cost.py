@@ -197,7 +197,7 @@ def test_a_play_waits_for_the_budget_and_the_page_is_told_once() -> None:
     plane = _plane()
     run = new_run(_spec(plane), plane)
     c = run.chunk_cost
-    assert c == pytest.approx(R.DEFAULT_CHUNK_SECONDS)
+    assert c == pytest.approx(R.DEFAULT_CHUNK_SECONDS + R.DEFAULT_SERVE_SECONDS)
     run.budget = PlayBudget(rate=c / 10, burst=1.5 * c)
     assert command(run, plane, {"action": "play", "at": 0, "have": 0}, now=0.0) == "app"
     assert run.trained == CHUNK and not run.paced

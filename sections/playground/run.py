@@ -67,12 +67,14 @@ from sections.playground.frames import (
     Reading,
     WireFrame,
     encode,
+    frame_bytes,
     frame_stride,
     node_resolution,
     reading,
     static_part,
 )
 from sections.playground.settings import DEFAULTS, PlaygroundSettings, Training
+from sections.playground.timeline import TIMELINES, Chunk
 from ui.guard import Work, fit_work, frame_work
 
 #: Epochs one request trains.
@@ -152,29 +154,59 @@ def chunk_work(spec: RunSpec, plane: PlaneData, chunk: int | None = None) -> Wor
 
 def _chunk_work(sizes: list[int], acts: tuple[str, ...], n_train: int, n_test: int, batch: int,
                 chunk: int) -> Work:
-    stride = frame_stride(sizes, chunk)
-    frames = len({e for e in range(1, chunk + 1) if e % stride == 0} | {chunk})
+    frames = _frames_per_chunk(sizes, chunk)
     view = frame_work(sizes, n_train, n_test, node_resolution(sizes), OUTPUT_RESOLUTION, acts)
     return fit_work(sizes, n_train, chunk, batch, acts) + view * frames
 
 
-def _default_chunk_seconds() -> float:
-    """The model's cost of a chunk of Playground's default network (circle, 4,2, batch 10)."""
+#: What a request costs the server beyond its chunks' training and frames, in seconds of
+#: one core: the fragment rerun and the component's data serialised, hashed and sent (a
+#: fixed part, and one per byte of frames). Fitted to what the server process spends in
+#: ``benchmarks/play_capacity.py`` (part D, "Streamlit's share per request").
+REQUEST_SECONDS = 0.003
+SENT_BYTE_SECONDS = 2.8e-8
+
+
+def _frames_per_chunk(sizes: list[int], chunk: int) -> int:
+    stride = frame_stride(sizes, chunk)
+    return len({e for e in range(1, chunk + 1) if e % stride == 0} | {chunk})
+
+
+def _serve_seconds(sizes: list[int], chunk: int) -> float:
+    return REQUEST_SECONDS + SENT_BYTE_SECONDS * _frames_per_chunk(sizes, chunk) * frame_bytes(sizes)
+
+
+def serve_seconds(spec: RunSpec) -> float:
+    """The model's cost of sending one chunk of `spec`'s frames (:data:`REQUEST_SECONDS`,
+    :data:`SENT_BYTE_SECONDS`): what a chunk costs a session that takes it from
+    :data:`TIMELINES` instead of training it."""
+    return _serve_seconds(spec.sizes, spec.chunk)
+
+
+def _default_sizes() -> tuple[list[int], tuple[str, ...], int, int]:
+    """The default network's sizes and activations, and its training and test points."""
     n = PLAYGROUND_SAMPLES["classification"]
     n_train = round(n * int(DEFAULTS["train"]) / 100)
     shape = [int(w) for w in str(DEFAULTS["shape"]).split(",")]
-    sizes = [len(DEFAULTS["features"]), *shape, 1]
-    acts = (str(DEFAULTS["act"]),) * len(shape)
-    return _chunk_work(sizes, acts, n_train, n - n_train, int(DEFAULTS["batch"]), CHUNK).seconds()
+    return [len(DEFAULTS["features"]), *shape, 1], (str(DEFAULTS["act"]),) * len(shape), n_train, n - n_train
 
 
-#: Seconds of one core a chunk of the default network costs (the model's figure).
+def _default_chunk_seconds() -> float:
+    """The model's cost of training a chunk of the default network and making its frames."""
+    sizes, acts, n_train, n_test = _default_sizes()
+    return _chunk_work(sizes, acts, n_train, n_test, int(DEFAULTS["batch"]), CHUNK).seconds()
+
+
+#: Seconds of one core a chunk of the default network costs to train and draw (the model's figure).
 DEFAULT_CHUNK_SECONDS = _default_chunk_seconds()
+#: ... and to send (:func:`serve_seconds`).
+DEFAULT_SERVE_SECONDS = _serve_seconds(_default_sizes()[0], CHUNK)
 #: The most a chunk should cost: twice the default's.
 CHUNK_SECONDS = CHUNK_SLACK * DEFAULT_CHUNK_SECONDS
 #: Seconds of one core per second a session may spend playing, on average: the default
-#: network at full speed (:data:`FPS` epochs a second), with half as much again.
-PLAY_RATE = PLAY_SHARE * DEFAULT_CHUNK_SECONDS * FPS / CHUNK
+#: network trained, drawn and sent at full speed (:data:`FPS` epochs a second), with half
+#: as much again.
+PLAY_RATE = PLAY_SHARE * (DEFAULT_CHUNK_SECONDS + DEFAULT_SERVE_SECONDS) * FPS / CHUNK
 #: What a session that has not played for a while may spend at once (ten seconds' worth).
 PLAY_BURST = 10 * PLAY_RATE
 
@@ -300,8 +332,11 @@ class Run:
     seq: int = 0
     ctl: int = 0
     last_chunk: float = 0.0
-    #: The model's cost of one chunk, seconds of one core (:func:`chunk_work`).
+    #: The model's cost of one chunk, seconds of one core: training it and making its frames
+    #: (:func:`chunk_work`), and sending them (:func:`serve_seconds`)...
     chunk_cost: float = 0.0
+    #: ...and of one taken from :data:`TIMELINES`: sending it.
+    serve_cost: float = 0.0
     #: The session's play budget (a new run keeps the old run's: see ``play.current_run``).
     budget: PlayBudget = field(default_factory=PlayBudget)
     #: Seconds the next chunk had to wait for the budget, when it last did (0: it did not).
@@ -340,20 +375,22 @@ def new_run(spec: RunSpec, plane: PlaneData) -> Run:
     params = net.get_params()
     view = _views(spec, net, plane, {0: params})[0]
     run = Run(spec, net, frame_stride(spec.sizes, spec.chunk), static_part(view), uuid.uuid4().hex,
-              chunk_cost=chunk_work(spec, plane).seconds(), per_request=chunks_per_request(spec, plane))
+              chunk_cost=chunk_work(spec, plane).seconds() + serve_seconds(spec),
+              serve_cost=serve_seconds(spec), per_request=chunks_per_request(spec, plane))
     test = view.get("test_loss")
     run.frames[0] = encode(view, 0, test, {}, spec.marked_layers, spec.dead_layers)
     run.readings[0] = reading(view)
     run.params[0] = params
     run.train_loss = [float(view["loss"])]
     run.test_loss = [np.nan if test is None else test]
-    _note_dead(run, view, 0)
+    run.dead_since = _dead_since({}, view, 0)
     return run
 
 
-def _note_dead(run: Run, view: dict, epoch: int) -> None:
+def _dead_since(before: Mapping[int, int], view: Mapping[str, Any], epoch: int) -> dict[int, int]:
+    """The units with z <= 0 on every training point at `epoch`, and since when."""
     dead = {int(d["node"]) for d in view["dead"]}
-    run.dead_since = {node: run.dead_since.get(node, epoch) for node in dead}
+    return {node: before.get(node, epoch) for node in dead}
 
 
 def blocked(run: Run) -> str | None:
@@ -367,21 +404,9 @@ def blocked(run: Run) -> str | None:
     return None
 
 
-def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
-    """Train the run's next chunk and make its frames, and charge its cost to the session's
-    budget; False when it may not (see :func:`blocked`) or must wait for the budget
-    (``run.waited`` then says how long, and ``run.paced`` is set)."""
-    reason = blocked(run)
-    if reason is not None:
-        run.stop = reason
-        return False
-    now = time.monotonic() if now is None else now
-    if not run.budget.allows(run.chunk_cost, now):
-        run.waited, run.paced = run.budget.wait(run.chunk_cost, now), True
-        return False
-    run.budget.spend(run.chunk_cost, now)
-    run.waited = 0.0
-    spec, before = run.spec, run.trained
+def _train(run: Run, plane: PlaneData, before: int) -> Chunk:
+    """Train the chunk after epoch `before` from the run's network, and make its frames."""
+    spec = run.spec
     epochs = min(spec.chunk - before % spec.chunk, MAX_EPOCHS - before)
     X_train, _ = _inputs(spec, plane)
     wanted = [e for e in range(1, epochs + 1) if (before + e) % run.stride == 0] + [epochs]
@@ -389,22 +414,75 @@ def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
                     batch_size=spec.batch, snapshot_epochs=wanted,
                     seed=chunk_seed(spec.seed, before // spec.chunk), **spec.penalty)
     snaps = {before + e: p for e, p in sorted(h.snapshots.items()) if e > 0}
+    frames: dict[int, WireFrame] = {}
+    readings: dict[int, Reading] = {}
+    dead_since = run.dead_since
     for view in _views(spec, run.net, plane, snaps):
         epoch = view["epoch"]
-        _note_dead(run, view, epoch)
-        run.frames[epoch] = encode(view, epoch, view.get("test_loss"), run.dead_since, spec.marked_layers,
-                                   spec.dead_layers)
-        run.readings[epoch] = reading(view)
-        run.params[epoch] = snaps[epoch]
+        dead_since = _dead_since(dead_since, view, epoch)
+        frames[epoch] = encode(view, epoch, view.get("test_loss"), dead_since, spec.marked_layers,
+                               spec.dead_layers)
+        readings[epoch] = reading(view)
     done = len(h.loss) - 1
-    run.train_loss.extend(float(v) for v in h.loss[1:])
-    tests = {e: f["lv"] for e, f in run.frames.items() if e > before}
-    run.test_loss.extend(np.nan if tests.get(before + e) is None else float(tests[before + e])
-                         for e in range(1, done + 1))
-    run.trained = before + done
-    if h.diverged_at is not None:
-        run.diverged_at = before + h.diverged_at
+    tests = [frames.get(before + e, {}).get("lv") for e in range(1, done + 1)]
+    return Chunk(before, before + done, frames, readings, {e: _frozen(snaps[e]) for e in frames},
+                 tuple(float(v) for v in h.loss[1:]),
+                 tuple(np.nan if v is None else float(v) for v in tests), dead_since,
+                 None if h.diverged_at is None else before + h.diverged_at,
+                 _frozen(run.net.get_params()))
+
+
+def _frozen(p: Params) -> Params:
+    """`p` with every array read-only: a shared chunk's network is never written."""
+    for part in p:
+        for a in part:
+            a.flags.writeable = False
+    return p
+
+
+def _take(run: Run, chunk: Chunk, trained_here: bool) -> None:
+    """Continue the run with `chunk`: its frames, losses and the network after it."""
+    if not trained_here:
+        run.net.set_params(chunk.network)
+    run.dead_since = dict(chunk.dead_since)
+    run.frames.update(chunk.frames)
+    run.readings.update(chunk.readings)
+    run.params.update(chunk.params)
+    run.train_loss.extend(chunk.train_loss)
+    run.test_loss.extend(chunk.test_loss)
+    run.trained = chunk.end
+    if chunk.diverged_at is not None:
+        run.diverged_at = chunk.diverged_at
         run.stop = "diverged"
+
+
+def next_cost(run: Run) -> float:
+    """What the run's next chunk will cost the session: :attr:`Run.serve_cost` when a
+    session playing the same run has made it (or is making it), else :attr:`Run.chunk_cost`."""
+    return run.serve_cost if TIMELINES.holds((run.spec, run.trained)) else run.chunk_cost
+
+
+def train_chunk(run: Run, plane: PlaneData, now: float | None = None) -> bool:
+    """Train the run's next chunk and make its frames, or take them from :data:`TIMELINES`
+    when a session playing the same run made them already; charge what it costs to the
+    session's budget (:attr:`Run.chunk_cost`, or :attr:`Run.serve_cost` for a chunk taken
+    from the store). False when it may not (see :func:`blocked`) or must wait for the
+    budget (``run.waited`` then says how long, and ``run.paced`` is set)."""
+    reason = blocked(run)
+    if reason is not None:
+        run.stop = reason
+        return False
+    now = time.monotonic() if now is None else now
+    key = (run.spec, run.trained)
+    cost = next_cost(run)
+    if not run.budget.allows(cost, now):
+        run.waited, run.paced = run.budget.wait(cost, now), True
+        return False
+    before = run.trained
+    chunk, trained_here = TIMELINES.fetch(key, lambda: _train(run, plane, before))
+    run.budget.spend(run.chunk_cost if trained_here else run.serve_cost, now)
+    run.waited = 0.0
+    _take(run, chunk, trained_here)
     _forget_old(run)
     run.last_chunk = now
     return True
@@ -416,7 +494,7 @@ def wait_hint(run: Run, now: float | None = None) -> float:
     if not (run.playing and run.paced) or blocked(run) is not None:
         return 0.0
     now = time.monotonic() if now is None else now
-    return run.budget.wait(run.chunk_cost, now)
+    return run.budget.wait(next_cost(run), now)
 
 
 def _forget_old(run: Run) -> None:
@@ -550,7 +628,7 @@ def _feed(run: Run, plane: PlaneData, have: int, now: float, force: bool = False
         said = run.paced
         for k in range(1 if force else run.per_request):
             # A further chunk only when the budget holds it now: the play is not waiting.
-            if (k and not run.budget.allows(run.chunk_cost, now)) or not train_chunk(run, plane, now):
+            if (k and not run.budget.allows(next_cost(run), now)) or not train_chunk(run, plane, now):
                 break
         ready = _ahead(run, have)
         if run.paced and not said:
