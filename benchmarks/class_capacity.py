@@ -40,17 +40,21 @@ from pathlib import Path
 from benchmarks.play_capacity import (
     _ROOT_JS,
     FPS,
+    LARGEST,
     OPENING,
     ROOT,
+    TF_DEFAULT,
     Browser,
     _modules,
     describe,
     forget_shared,
     network,
+    query,
 )
 
 
-def simulated_class(m, students: int, spread: float, shared: bool, clear: bool = True) -> dict:
+def simulated_class(m, students: int, spread: float, shared: bool, clear: bool = True,
+                    name: str = OPENING) -> dict:
     """`students` simulated browsers playing one press each, starting `spread` seconds
     apart in all; CPU seconds per update of the whole class, and the requests. `clear`:
     start with an empty store (else with what earlier plays left in it)."""
@@ -61,7 +65,7 @@ def simulated_class(m, students: int, spread: float, shared: bool, clear: bool =
     store.max_bytes = keep if shared else 0  # off: nothing is kept, every student trains
     try:
         starts = [spread * i / max(students - 1, 1) for i in range(students)]
-        browsers = [Browser(m, OPENING) for _ in range(students)]
+        browsers = [Browser(m, name) for _ in range(students)]
         started = [False] * students
         cpu, now, dt = 0.0, 0.0, 1 / 60
         while True:
@@ -91,7 +95,7 @@ def simulated_class(m, students: int, spread: float, shared: bool, clear: bool =
             "chunks_a_press": m.R.MAX_PLAY // browsers[0].run.chunk}
 
 
-def browser_class(root: Path, timeout: float) -> dict:
+def browser_class(root: Path, timeout: float, link: str = "") -> dict:
     """Two headless Chromium pages on one server, one after the other, each playing one
     whole press of Play: the *leader* trains every chunk, the *follower* takes them all
     from the store, as every student after the first does. Per page: the server process's
@@ -111,7 +115,7 @@ def browser_class(root: Path, timeout: float) -> dict:
         for who in ("leader", "follower"):
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()
-            AppPage(page, server.url).goto("playground", "")
+            AppPage(page, server.url).goto("playground", link)
             page.wait_for_function(
                 "() => document.querySelector('[data-testid=\"stBidiComponentIsolated\"]')", timeout=90_000)
             time.sleep(2.0)
@@ -133,12 +137,12 @@ def browser_class(root: Path, timeout: float) -> dict:
     return out
 
 
-def leader_and_follower(m) -> dict:
+def leader_and_follower(m, name: str = OPENING) -> dict:
     """The same two presses in-process: the first trains, the second takes every chunk."""
     forget_shared(m)
     out = {}
     for who in ("leader", "follower"):
-        r = simulated_class(m, 1, 0.0, shared=True, clear=False)
+        r = simulated_class(m, 1, 0.0, shared=True, clear=False, name=name)
         out[who] = r
     return out
 
@@ -147,15 +151,16 @@ def measure(args: argparse.Namespace) -> dict:
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     m = _modules()
-    out = {"net": describe(network(m, OPENING))}
-    out["alone"] = simulated_class(m, args.alone, args.spread, shared=False)
+    name = args.network
+    out = {"net": describe(network(m, name)), "name": name}
+    out["alone"] = simulated_class(m, args.alone, args.spread, shared=False, name=name)
     print("alone", out["alone"], flush=True)
-    out["class"] = simulated_class(m, args.students, args.spread, shared=True)
+    out["class"] = simulated_class(m, args.students, args.spread, shared=True, name=name)
     print("class", out["class"], flush=True)
     if args.browsers:
-        out["pair"] = leader_and_follower(m)
+        out["pair"] = leader_and_follower(m, name)
         print("pair", out["pair"], flush=True)
-        out["browsers"] = browser_class(ROOT, args.browser_timeout)
+        out["browsers"] = browser_class(ROOT, args.browser_timeout, query(m, name))
     out["load"] = os.getloadavg()
     return out
 
@@ -169,10 +174,11 @@ def report(r: dict, args: argparse.Namespace) -> str:
 
     load = ", ".join(f"{x:.1f}" for x in r["load"])
     n = args.students
-    out = [f"`python -m benchmarks.class_capacity --students {n} --spread {args.spread:g} "
+    net = "" if args.network == OPENING else f" --network '{args.network}'"
+    out = [f"`python -m benchmarks.class_capacity{net} --students {n} --spread {args.spread:g} "
            f"--alone {args.alone}{'' if args.browsers else ' --browsers 0'}`, {time.strftime('%Y-%m-%d')}; "
-           f"load average at the end {load} (2 shared cores). The network: the page's opening "
-           f"network ({r['net']}), one press of Play (1,000 epochs) each, at 30 updates a second."]
+           f"load average at the end {load} (2 shared cores). The network: {r['name']} "
+           f"({r['net']}), one press of Play (1,000 epochs) each, at 30 updates a second."]
     share = 0.0
     if "browsers" in r:
         rows = []
@@ -216,10 +222,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--students", type=int, default=30, help="simulated students sharing the store")
     p.add_argument("--alone", type=int, default=3, help="simulated students without the store")
     p.add_argument("--spread", type=float, default=60.0, help="seconds over which they press Play")
+    p.add_argument("--network", default=OPENING, choices=[OPENING, TF_DEFAULT, LARGEST],
+                   help="what the class plays")
     p.add_argument("--browsers", type=int, default=1, help="1: measure the leader and follower "
                    "in real Chromium; 0: in-process only")
     p.add_argument("--browser-timeout", type=float, default=120.0,
                    help="longest a browser's press of Play is measured (seconds)")
+    p.add_argument("--section", default="class_capacity", help="BENCHMARKS.md section for --write")
     args = p.parse_args(argv)
     r = measure(args)
     body = report(r, args)
@@ -227,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.write:
         from benchmarks.common import write_section
 
-        write_section("class_capacity", body)
+        write_section(args.section, body)
 
 
 if __name__ == "__main__":

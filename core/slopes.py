@@ -29,7 +29,9 @@ import numpy.typing as npt
 from core.activations import Activation
 
 __all__ = [
+    "ActivationCurve",
     "Facts",
+    "activation_curve",
     "chain_of_slopes",
     "curves",
     "eval_cost",
@@ -98,6 +100,70 @@ def flat_intervals(
             out.append((float(x[start]), float(x[end])))
             start = None
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivationCurve:
+    """One activation drawn on a grid, with what a chart marks on it.
+
+    Attributes
+    ----------
+    x, f, df : ndarray of shape (n,)
+        The grid and ``f``, ``f'`` on it (:func:`curves`).
+    peak : (float, float) or None
+        ``(x, f'(x))`` at the grid's steepest point, when that is the steepest point of
+        the whole function (``|f'| = max_slope``); None when it lies outside the grid.
+    flat : list of (start, end)
+        The flat runs of the grid (:func:`flat_intervals`), for an activation that
+        saturates on both sides; empty otherwise.
+    f0 : float
+        ``f(0)``, where a kink of a non-smooth activation sits.
+    smooth, dead_zone : bool
+        Copied from the activation's record: ``f`` is C¹; ``f' = 0`` on ``z <= 0``.
+    saturates : {"both", "negative", "none"}
+        Copied from the activation's record: on which side ``f' -> 0``.
+    bounded : bool
+        Both ends of the output range finite (sigmoid, tanh).
+    """
+
+    x: Array
+    f: Array
+    df: Array
+    peak: tuple[float, float] | None
+    flat: list[tuple[float, float]]
+    f0: float
+    smooth: bool
+    dead_zone: bool
+    saturates: str
+    bounded: bool
+
+
+def activation_curve(act: Activation, lo: float, hi: float, tol: float = 0.05) -> ActivationCurve:
+    """``act`` on an even 401-point grid of ``[lo, hi]`` with its steepest point and flat runs.
+
+    Parameters
+    ----------
+    act : Activation
+    lo, hi : float
+        Ends of the grid (:func:`curves`).
+    tol : float, default 0.05
+        A run counts as flat where ``|f'| < tol · max_slope`` (:func:`flat_intervals`).
+
+    Returns
+    -------
+    ActivationCurve
+    """
+    x, f, df = curves(act, lo, hi)
+    steepest = int(np.argmax(np.abs(df)))
+    return ActivationCurve(
+        x=x, f=f, df=df,
+        peak=(float(x[steepest]), float(df[steepest]))
+        if abs(df[steepest]) >= act.max_slope * (1 - 1e-9) else None,
+        flat=flat_intervals(x, df, act.max_slope, tol) if act.saturates == "both" else [],
+        f0=float(act.f(0.0)),
+        smooth=act.smooth, dead_zone=act.dead_zone, saturates=act.saturates,
+        bounded=bool(np.all(np.isfinite(act.output_range))),
+    )
 
 
 #: What :func:`facts` returns: the activation's own record (no second list of fields).

@@ -7,6 +7,7 @@ with its defaults must be valid Vega-Lite, with its data intact.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -134,6 +135,22 @@ def test_compiled_keys_see_column_names_and_refuse_unknown_arguments() -> None:
     assert a != b
     with pytest.raises(TypeError, match="cannot key"):
         compiled(line_chart, frame, "epoch", "loss", "act", unknown=object(), **kw)
+
+
+def test_compiled_keys_a_record_by_its_class_and_fields() -> None:
+    from sections.piecewise.compute import YarotskyCurve, yarotsky_curve
+    from ui.charts.spec import _fingerprint
+
+    def key(value) -> str:
+        h = hashlib.blake2b(digest_size=20)
+        _fingerprint(value, h)
+        return h.hexdigest()
+
+    a = yarotsky_curve(2)
+    same = YarotskyCurve(a.x.copy(), a.f.copy(), a.sq.copy())
+    other = YarotskyCurve(a.x, a.sq, a.f)  # the same arrays in other fields
+    assert key(a) == key(same) != key(other)
+    assert key(a) != key((a.x, a.f, a.sq))  # not the tuple of its fields
 
 
 def test_probability_map_pixels_follow_the_grid() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from core.activations import ACTIVATIONS, elu, get, leaky_relu
 from core.slopes import (
+    activation_curve,
     chain_of_slopes,
     curves,
     eval_cost,
@@ -126,6 +127,18 @@ def test_flat_intervals_relu_and_identity() -> None:
     assert flat_intervals(x, df, 1.0) == [(-3.0, 0.0)]  # relu'(0) = 0 (left derivative)
     x, _, df = curves(ACTIVATIONS["identity"], -3.0, 3.0, 61)
     assert flat_intervals(x, df, 1.0) == []
+
+
+def test_activation_curve_marks_the_peak_only_when_it_is_in_view() -> None:
+    sig = ACTIVATIONS["sigmoid"]
+    c = activation_curve(sig, -6.0, 6.0)
+    assert c.peak == (0.0, 0.25) and c.bounded and not c.dead_zone and c.smooth
+    assert c.flat == flat_intervals(c.x, c.df, sig.max_slope, 0.05) and len(c.flat) == 2
+    far = activation_curve(sig, -6.0, -1.0)  # the steepest point, x = 0, is off the grid
+    assert far.peak is None and far.x[-1] == -1.0
+    relu = activation_curve(ACTIVATIONS["relu"], -6.0, 6.0)
+    assert relu.flat == [] and relu.dead_zone and not relu.smooth and not relu.bounded
+    assert relu.f0 == 0.0 and relu.saturates == "negative"
 
 
 @pytest.mark.parametrize("act", RECORDS, ids=IDS)

@@ -90,19 +90,19 @@ def linear(v: Mapping[str, Any], text: str) -> Measured:
     res = memo_run(linear_vs_relu, spec, _X=X, _y=y, _text=text)
 
     def measure() -> Measured:
-        run = res[act]
+        run = res.runs[act]
         model = MLP(list(DEEP_SIZES), activation=act, init=dict(C1_NETS)[act])
-        model.set_params(run["params"])
+        model.set_params(run.params)
         with np.errstate(all="ignore"):
-            logits = model.forward_trace(res["points"])[0][-1]
-        residual = affine_fit(res["points"], logits)[2]
-        grid = pd.DataFrame(res["points"], columns=["x1", "x2"]).assign(
-            p=np.nan_to_num(run["grid_p"], nan=0.5))
-        dots = pd.DataFrame({"x1": res["X"][:, 0], "x2": res["X"][:, 1], "label": res["y"]})
-        return Measured({"residual": Sci(residual), "acc": Pct(run["test_acc"]), "layers": layers,
+            logits = model.forward_trace(res.points)[0][-1]
+        residual = affine_fit(res.points, logits)[2]
+        grid = pd.DataFrame(res.points, columns=["x1", "x2"]).assign(
+            p=np.nan_to_num(run.grid_p, nan=0.5))
+        dots = pd.DataFrame({"x1": res.X[:, 0], "x2": res.X[:, 1], "label": res.y})
+        return Measured({"residual": Sci(residual), "acc": Pct(run.test_acc), "layers": layers,
                          "epochs": spec.epochs},
-                        grid, {"dots": dots, "step": res["step"],
-                               "segment": res["segment"] if act == "identity" else None})
+                        grid, {"dots": dots, "step": res.step,
+                               "segment": res.collapsed.segment if act == "identity" else None})
 
     return view_memo(("lesson.linear", spec, act), measure)
 
@@ -121,8 +121,8 @@ def slope(v: Mapping[str, Any], text: str) -> Measured:
     from sections.shapes.compute import shape_data
 
     d = shape_data(v["act"], *CURVE_RANGE, SLOPE, ALPHA)
-    i = int(np.argmax(np.abs(d["df"])))
-    return Measured({"slope": Num(abs(d["df"][i])), "at": Num(d["x"][i])}, extra={"data": d})
+    i = int(np.argmax(np.abs(d.df)))
+    return Measured({"slope": Num(abs(d.df[i])), "at": Num(d.x[i])}, extra={"data": d})
 
 
 # ------------------------------------------------------------ C4: the chain
@@ -131,8 +131,8 @@ def chain(v: Mapping[str, Any], text: str) -> Measured:
     from sections.shapes.compute import chain as chain_of_slopes
 
     ch = chain_of_slopes(v["act"], SLOPE, ALPHA, SPREAD, SEED)
-    best = float(ch["best"][v["depth"] - 1])
-    rows = pd.DataFrame({"L": ch["L"], "best": ch["best"], "rms": ch["rms"]})
+    best = float(ch.best[v["depth"] - 1])
+    rows = pd.DataFrame({"L": ch.L, "best": ch.best, "rms": ch.rms})
     return Measured({"product": Sci(best), "slope": Num(ACTIVATIONS[v["act"]].max_slope)}, rows)
 
 
@@ -253,9 +253,9 @@ def pieces(v: Mapping[str, Any], text: str) -> Measured:
 
     k = v["k"]
     tc = tent_curves(k)
-    n = len(tc["x"]) - 1  # the exact polyline's knots: both ends and every kink
+    n = len(tc.x) - 1  # the exact polyline's knots: both ends and every kink
     return Measured({"pieces": n, "units": 2 * k, "one_layer": 2 * k + 1, "layers": k},
-                    pd.DataFrame({"x": tc["x"], "y": tc["y"], "act": "relu"}))
+                    pd.DataFrame({"x": tc.x, "y": tc.y, "act": "relu"}))
 
 
 CURE_DEPTH = 20

@@ -14,7 +14,7 @@ import pandas as pd
 
 from core.formula import parse
 from core.grid import plane_grid
-from core.mlp import MLP
+from core.mlp import MLP, Params
 from core.pieces import (
     LEAK,
     activation_patterns,
@@ -53,6 +53,155 @@ STEP_AWAY = 0.25
 STEP_EPOCHS = 300
 
 
+@dataclass(frozen=True)
+class NetCurve:
+    """A 1-D network's curve on [LO, HI] at one point of training.
+
+    ``x``, ``y`` of shape ``(n,)``: for a ReLU-family network the exact polyline's knots
+    (both ends and every kink), for a smooth one a 401-point even grid. ``kinks`` and
+    ``kink_y`` of shape ``(k,)``: where the curve bends, counted exactly from the
+    weights; None for a smooth network (it has no kinks to count).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    kinks: np.ndarray | None
+    kink_y: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class CurveFit:
+    """The 1-D fit: the ``n`` noisy samples ``x``, ``y`` (sorted by x), the target on a
+    401-point ``grid`` (``target``), the loss per epoch (``E + 1`` entries), the epoch it
+    diverged at (None if it did not), the network's curve at each snapshot epoch whose
+    weights are all finite (``snaps``, by epoch) and the trained parameters."""
+
+    x: np.ndarray
+    y: np.ndarray
+    grid: np.ndarray
+    target: np.ndarray
+    loss: np.ndarray
+    diverged_at: int | None
+    snaps: dict[int, NetCurve]
+    params: Params
+
+
+@dataclass(frozen=True)
+class Hinges:
+    """A trained one-hidden-layer ReLU network of ``m`` units, split into its units.
+
+    On ``grid`` (``(g,)``: an even grid of [LO, HI] with every kink added): ``terms``
+    ``(g, m)``, each unit's hinge v_i·relu(w_i x + b_i); ``total`` ``(g,)``, their sum
+    plus the output ``bias``; ``net`` ``(g,)``, the network's own output, and
+    ``max_diff``, the largest |total − net|. ``kinks`` ``(k,)`` and ``pieces`` = k + 1 on
+    [LO, HI]. The samples it was trained on, ``x``, ``y``; its parameters.
+    """
+
+    grid: np.ndarray
+    terms: np.ndarray
+    net: np.ndarray
+    total: np.ndarray
+    kinks: np.ndarray
+    max_diff: float
+    bias: float
+    pieces: int
+    x: np.ndarray
+    y: np.ndarray
+    params: Params
+
+
+@dataclass(frozen=True)
+class TentCurves:
+    """The k-fold tent on [0, 1] as its exact polyline (``x``, ``y``: both ends and every
+    kink) and the one-hidden-layer least-squares fit with 2k units (``one_x``, ``one_y``,
+    likewise), with the largest gap between the two (``one_err``)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    one_x: np.ndarray
+    one_y: np.ndarray
+    one_err: float
+
+
+@dataclass(frozen=True)
+class TrainedTent:
+    """One k × 2 ReLU network trained on the tent: its pieces on [0, 1] (exact), its
+    final loss, the seed it started from and its trained parameters."""
+
+    pieces: int
+    loss: float
+    seed: int
+    params: Params
+
+
+@dataclass(frozen=True)
+class TrainedTents:
+    """The tent trainings of one k: how many samples each trained on (``n``) and the
+    runs, one per random start (:data:`TRAIN_SEEDS` of them)."""
+
+    n: int
+    runs: list[TrainedTent]
+
+
+@dataclass(frozen=True)
+class YarotskyCurve:
+    """Yarotsky's m-th approximation ``f`` and the square ``sq`` = x² on the grid ``x``
+    of [0, 1], all of shape ``(n,)``."""
+
+    x: np.ndarray
+    f: np.ndarray
+    sq: np.ndarray
+
+
+@dataclass(frozen=True)
+class RegionSnap:
+    """The 2-D classifier at one snapshot epoch: ``labels`` ``(DRAW_RES²,)``, the linear
+    region of each drawn grid point (numbered in order of first appearance);
+    ``segments`` ``(S, 4)``, the decision boundary's pieces as rows (x1a, x2a, x1b,
+    x2b); ``regions``, the regions counted on the finer :data:`COUNT_RES` grid;
+    ``acc``, the training accuracy."""
+
+    labels: np.ndarray
+    segments: np.ndarray
+    regions: int
+    acc: float
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The 2-D classifier's training: the data ``X`` ``(n, 2)`` and ``y`` ``(n,)``, the
+    drawn grid (``points`` ``(DRAW_RES², 2)``, its cell ``step``), each snapshot by
+    epoch (``snaps``), the epoch it diverged at (None if it did not), the number of
+    ``classes``, the ``output`` (``sigmoid`` or ``softmax``), the layer ``sizes`` and the
+    trained parameters."""
+
+    X: np.ndarray
+    y: np.ndarray
+    points: np.ndarray
+    step: float
+    snaps: dict[int, RegionSnap]
+    diverged_at: int | None
+    classes: int
+    output: str
+    sizes: list[int]
+    params: Params
+
+
+@dataclass(frozen=True)
+class StepStudy:
+    """The step function approached two ways.
+
+    ``ramp``: analytic two-unit ramps, one row per width, columns ``slope`` (1 / width)
+    and ``core.pieces.RampErrors``' ``away``, ``jump`` (split at |x| = :data:`STEP_AWAY`
+    / 2), ``bad``, ``rms``. ``trained``: one-layer networks trained on the step, one row
+    per width in :data:`STEP_WIDTHS`, columns ``units``, ``away`` (largest error at
+    |x| ≥ :data:`STEP_AWAY`), ``jump`` (largest error nearer the jump) and ``rms``.
+    """
+
+    ramp: pd.DataFrame
+    trained: pd.DataFrame
+
+
 def samples(spec: FitSpec) -> tuple[np.ndarray, np.ndarray]:
     """``spec.n`` noisy samples of the target on [LO, HI], sorted by x."""
     rng = np.random.default_rng(spec.seed)
@@ -65,19 +214,19 @@ def _snap_epochs(epochs: int) -> list[int]:
     return sorted({round(i * epochs / N_SNAP) for i in range(N_SNAP + 1)})
 
 
-def _curve_of(weights, biases, act: str) -> dict:
+def _curve_of(weights, biases, act: str) -> NetCurve:
     """Exact pieces for ReLU-family nets, a dense sample for smooth ones."""
     if act in LEAK:
         p = affine_pieces(weights, biases, LO, HI, LEAK[act])
         kinks = breakpoints(weights, biases, LO, HI, LEAK[act])
         xs = p.knots
-        return {"x": xs, "y": p(xs)[:, 0], "kinks": kinks, "kink_y": p(kinks)[:, 0]}
+        return NetCurve(xs, p(xs)[:, 0], kinks, p(kinks)[:, 0])
     model = MLP([1, *[w.shape[1] for w in weights[:-1]], 1], activation=act, output="identity")
     model.set_params(weights, biases)
     xs = np.linspace(LO, HI, 401)
     with np.errstate(all="ignore"):
         ys = model.forward(xs[:, None])[:, 0]
-    return {"x": xs, "y": ys, "kinks": None, "kink_y": None}
+    return NetCurve(xs, ys, None, None)
 
 
 def _net(spec: FitSpec) -> MLP:
@@ -86,7 +235,7 @@ def _net(spec: FitSpec) -> MLP:
 
 
 @page_cache(24)
-def fit_curve(spec: FitSpec, _text: str = "") -> dict:
+def fit_curve(spec: FitSpec, _text: str = "") -> CurveFit:
     """Train the 1-D fit; every snapshot with its exact pieces."""
     x, y = samples(spec)
     grid = np.linspace(LO, HI, 401)
@@ -99,12 +248,12 @@ def fit_curve(spec: FitSpec, _text: str = "") -> dict:
     for e, (w, b, *_) in sorted(hist.snapshots.items()):
         if all(np.isfinite(a).all() for a in (*w, *b)):
             snaps[e] = _curve_of(w, b, spec.act)
-    return {"x": x, "y": y, "grid": grid, "target": parse(spec.formula)(grid), "loss": hist.loss,
-            "diverged_at": hist.diverged_at, "snaps": snaps, "params": model.get_params()}
+    return CurveFit(x, y, grid, parse(spec.formula)(grid), hist.loss, hist.diverged_at, snaps,
+                    model.get_params())
 
 
 @page_cache(24)
-def fit_hinges(spec: FitSpec, _text: str = "") -> dict:
+def fit_hinges(spec: FitSpec, _text: str = "") -> Hinges:
     """A one-hidden-layer ReLU net on the fit's data, split into its units."""
     x, y = samples(spec)
     model = _net(spec)
@@ -118,9 +267,9 @@ def fit_hinges(spec: FitSpec, _text: str = "") -> dict:
     terms = hinge_terms(w, b, grid)
     net = model.forward(grid[:, None])[:, 0]
     total = terms.sum(axis=1) + b[-1][0]
-    return {"grid": grid, "terms": terms, "net": net, "total": total, "kinks": kinks,
-            "max_diff": float(np.max(np.abs(total - net))), "bias": float(b[-1][0]),
-            "pieces": len(kinks) + 1, "x": x, "y": y, "params": params}
+    return Hinges(grid=grid, terms=terms, net=net, total=total, kinks=kinks,
+                  max_diff=float(np.max(np.abs(total - net))), bias=float(b[-1][0]),
+                  pieces=len(kinks) + 1, x=x, y=y, params=params)
 
 
 @page_cache(4)
@@ -160,18 +309,17 @@ def _one_layer_fit(k: int) -> tuple[list, list]:
 
 
 @page_cache(16)
-def tent_curves(k: int) -> dict:
+def tent_curves(k: int) -> TentCurves:
     """The k-fold tent (exact polyline) and the one-layer interpolant with 2k units."""
     p = affine_pieces(*tent_params(k), 0.0, 1.0)
     one = affine_pieces(*_one_layer_fit(k), 0.0, 1.0)
     dense = np.union1d(np.union1d(p.knots, one.knots), np.linspace(0, 1, 2001))
     err = float(np.max(np.abs(p(dense)[:, 0] - one(dense)[:, 0])))
-    return {"x": p.knots, "y": p(p.knots)[:, 0], "one_x": one.knots,
-            "one_y": one(one.knots)[:, 0], "one_err": err}
+    return TentCurves(p.knots, p(p.knots)[:, 0], one.knots, one(one.knots)[:, 0], err)
 
 
 @page_cache(16)
-def trained_tents(k: int, seed: int, _text: str = "") -> dict:
+def trained_tents(k: int, seed: int, _text: str = "") -> TrainedTents:
     """The tent network's shape, k layers × 2 ReLU units, trained on the k-fold tent.
 
     :data:`TRAIN_SEEDS` random starts (He-normal weights, biases :data:`TRAIN_BIAS`),
@@ -190,10 +338,9 @@ def trained_tents(k: int, seed: int, _text: str = "") -> dict:
                              callback=progress_callback(bar, _text, i / TRAIN_SEEDS,
                                                         1 / TRAIN_SEEDS))
             params = model.get_params()
-            runs.append({"pieces": count_pieces(params.weights, params.biases, 0.0, 1.0),
-                         "loss": float(hist.loss[-1]), "seed": seed * 1000 + i,
-                         "params": params})
-    return {"n": n, "runs": runs}
+            runs.append(TrainedTent(count_pieces(params.weights, params.biases, 0.0, 1.0),
+                                    float(hist.loss[-1]), seed * 1000 + i, params))
+    return TrainedTents(n, runs)
 
 
 @page_cache(2)
@@ -204,9 +351,9 @@ def yarotsky_table() -> pd.DataFrame:
 
 
 @page_cache(12)
-def yarotsky_curve(m: int) -> dict:
+def yarotsky_curve(m: int) -> YarotskyCurve:
     x = np.linspace(0.0, 1.0, 2 ** (m + 1) + 1) if m >= 6 else np.linspace(0.0, 1.0, 257)
-    return {"x": x, "f": yarotsky(m, x), "sq": x**2}
+    return YarotskyCurve(x, yarotsky(m, x), x**2)
 
 
 @dataclass(frozen=True)
@@ -234,7 +381,8 @@ def _class_boundaries(logits: np.ndarray, axes: np.ndarray) -> np.ndarray:
 
 
 @page_cache(16)
-def regions_2d(spec: RegionSpec, _X: np.ndarray, _y: np.ndarray, _text: str = "") -> dict:
+def regions_2d(spec: RegionSpec, _X: np.ndarray, _y: np.ndarray,
+               _text: str = "") -> Regions:
     """Train a ReLU classifier on 2-D data; regions and boundary at each snapshot.
 
     More than two classes: a softmax output.
@@ -260,15 +408,14 @@ def regions_2d(spec: RegionSpec, _X: np.ndarray, _y: np.ndarray, _text: str = ""
         else:
             logits = logits[:, None]
         count_labels, _ = activation_patterns(w, b, count_pts)
-        snaps[e] = {"labels": labels, "segments": _class_boundaries(logits, axes),
-                    "regions": int(count_labels.max()) + 1, "acc": float(hist.train_acc[e])}
-    return {"X": X, "y": y, "points": draw, "step": step, "snaps": snaps,
-            "diverged_at": hist.diverged_at, "classes": n_classes, "output": output,
-            "sizes": sizes, "params": model.get_params()}
+        snaps[e] = RegionSnap(labels, _class_boundaries(logits, axes),
+                              int(count_labels.max()) + 1, float(hist.train_acc[e]))
+    return Regions(X=X, y=y, points=draw, step=step, snaps=snaps, diverged_at=hist.diverged_at,
+                   classes=n_classes, output=output, sizes=sizes, params=model.get_params())
 
 
 @page_cache(4)
-def step_study(seed: int, epochs: int, _text: str = "") -> dict:
+def step_study(seed: int, epochs: int, _text: str = "") -> StepStudy:
     """Analytic ramps of shrinking width, and trained one-layer nets of growing width."""
     widths = 2.0 ** -np.arange(0, 11)
     ramps = step_ramp_errors(widths, away=STEP_AWAY / 2)
@@ -289,4 +436,4 @@ def step_study(seed: int, epochs: int, _text: str = "") -> dict:
             rows.append({"units": m, "away": float(err[far].max()),
                          "jump": float(err[~far].max()),
                          "rms": float(np.sqrt(np.mean(err**2)))})
-    return {"ramp": pd.DataFrame({"slope": 1 / widths, **ramps._asdict()}), "trained": pd.DataFrame(rows)}
+    return StepStudy(pd.DataFrame({"slope": 1 / widths, **ramps._asdict()}), pd.DataFrame(rows))

@@ -17,6 +17,8 @@ from sections.piecewise.compute import (
     TRAIN_SEEDS,
     WIDE,
     WIDE_SEEDS,
+    TrainedTent,
+    TrainedTents,
     depth_table,
     tent_curves,
     trained_tents,
@@ -51,10 +53,10 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
     right.metric(t(f"{P}.depth.random_pieces"), f"{row.random_deep:.1f}")
     right.metric(t(f"{P}.depth.wide_pieces", width=WIDE), f"{row.random_wide:.1f}")
     if trained is not None:
-        best = max(trained["runs"], key=lambda r: r["pieces"])
-        right.metric(t(f"{P}.depth.trained_pieces", seeds=TRAIN_SEEDS), best["pieces"])
+        best = max(trained.runs, key=lambda r: r.pieces)
+        right.metric(t(f"{P}.depth.trained_pieces", seeds=TRAIN_SEEDS), best.pieces)
         with right:
-            weights_button(Weights(best["params"], _trained_settings(k, trained["n"], best),
+            weights_button(Weights(best.params, _trained_settings(k, trained.n, best),
                                    f"tent-trained-k{k}-weights"), t)
     with left:
         _tent_chart(t, k)
@@ -79,31 +81,31 @@ def _tent_chart(t: Translator, k: int) -> None:
     tent = tent_curves(k)
     deep_name = t(f"{P}.depth.series.tent", k=k, units=2 * k)
     one_name = t(f"{P}.depth.series.one", units=2 * k)
-    curves = pd.concat([pd.DataFrame({"x": tent["x"], "y": tent["y"], "s": deep_name}),
-                        pd.DataFrame({"x": tent["one_x"], "y": tent["one_y"], "s": one_name})],
+    curves = pd.concat([pd.DataFrame({"x": tent.x, "y": tent.y, "s": deep_name}),
+                        pd.DataFrame({"x": tent.one_x, "y": tent.one_y, "s": one_name})],
                        ignore_index=True)
     chart_block(compiled(series_chart, curves, "x", "y", "s", x_title=t(f"{P}.axis.x"),
                          y_title=t(f"{P}.axis.y"), height=280,
                          colours={deep_name: SERIES_COLOURS["tent"], one_name: SERIES_COLOURS["one"]}),
                 curves, f"tent-k{k}", t,
-                caption=t(f"{P}.depth.caption", k=k, err=f"{tent['one_err']:.2f}"))
+                caption=t(f"{P}.depth.caption", k=k, err=f"{tent.one_err:.2f}"))
 
 
-def _trained_reading(t: Translator, k: int, tent: int, trained: dict | None) -> str:
+def _trained_reading(t: Translator, k: int, tent: int, trained: TrainedTents | None) -> str:
     """What training from random starts found, measured; or why it was not run at this k."""
     if trained is None:
         return t(f"{P}.depth.trained_skipped", k=k, k_max=TRAIN_K_MAX)
-    pieces = [r["pieces"] for r in trained["runs"]]
+    pieces = [r.pieces for r in trained.runs]
     found = sum(p >= tent for p in pieces)
     key = "trained_found" if found else "trained_reading"
-    return t(f"{P}.depth.{key}", k=k, seeds=TRAIN_SEEDS, epochs=TRAIN_EPOCHS, n=trained["n"],
+    return t(f"{P}.depth.{key}", k=k, seeds=TRAIN_SEEDS, epochs=TRAIN_EPOCHS, n=trained.n,
              pieces=", ".join(str(p) for p in pieces), best=max(pieces), tent=tent, found=found,
              bias=TRAIN_BIAS)
 
 
-def _trained_settings(k: int, n: int, run: dict) -> dict:
+def _trained_settings(k: int, n: int, run: TrainedTent) -> dict:
     """What produced the trained k × 2 network offered for download."""
-    return run_settings(P, data="tent", n_samples=n, noise=None, seed=run["seed"], n_train=n,
+    return run_settings(P, data="tent", n_samples=n, noise=None, seed=run.seed, n_train=n,
                         sizes=[1, *[2] * k, 1], activation="relu", output="identity",
                         init="he_normal", optimizer="adam", lr=TRAIN_LR, batch_size=None,
                         epochs=TRAIN_EPOCHS, bias_init=TRAIN_BIAS, tent_k=k, interval=[0.0, 1.0])

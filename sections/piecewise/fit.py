@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sections.piecewise.compute import fit_curve
+from sections.piecewise.compute import CurveFit, NetCurve, fit_curve
 from sections.piecewise.settings import HI, INIT, LO, FitSpec, PiecewiseSettings
 from sections.piecewise.settings import NAME as P
 from ui.cache import memo_run
@@ -27,9 +27,9 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
     note_budget(s.budget(), t)
     spec = s.fit_spec()
     res = memo_run(fit_curve, spec, _text=t(f"{P}.fit.training"))
-    if res["diverged_at"] is not None:
-        st.error(t("common.diverged", epoch=res["diverged_at"]))
-    epochs_done = sorted(res["snaps"])
+    if res.diverged_at is not None:
+        st.error(t("common.diverged", epoch=res.diverged_at))
+    epochs_done = sorted(res.snaps)
     left, right = st.columns([3, 1])
     with c.placed(right):
         at = c.slider("at", t(f"{P}.controls.at"), 0, 100, 100, step=5,
@@ -40,26 +40,26 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
         left.error(t(f"{P}.fit.nothing"))
         st.markdown(t(f"{P}.fit.intro"))
         return
-    snap = res["snaps"][shown]
-    right.metric(t(f"{P}.fit.epoch"), f"{shown} / {len(res['loss']) - 1}")
-    right.metric(t(f"{P}.fit.loss"), f"{res['loss'][shown]:.3g}")
-    if snap["kinks"] is not None:
-        right.metric(t(f"{P}.fit.pieces"), len(snap["kinks"]) + 1, help=t(f"{P}.fit.pieces_help"))
+    snap = res.snaps[shown]
+    right.metric(t(f"{P}.fit.epoch"), f"{shown} / {len(res.loss) - 1}")
+    right.metric(t(f"{P}.fit.loss"), f"{res.loss[shown]:.3g}")
+    if snap.kinks is not None:
+        right.metric(t(f"{P}.fit.pieces"), len(snap.kinks) + 1, help=t(f"{P}.fit.pieces_help"))
     with left:
         # The chart opens the section; what its marks are, and the target's formula, under it.
         chart_block(compiled(fit_chart, res, snap, t, spec.act), _fit_data(res, snap),
                     f"fit-{spec.act}", t,
                     caption=t(f"{P}.fit.target_is", name=t(f"{P}.target.{s.target}"),
                               formula=literal(spec.formula, 120)) + " " + t(f"{P}.fit.caption"),
-                    weights=Weights(res["params"], curve_settings(spec, s.target),
+                    weights=Weights(res.params, curve_settings(spec, s.target),
                                     f"fit-{spec.act}-weights"))
-        if snap["kinks"] is None:
+        if snap.kinks is None:
             st.info(t(f"{P}.fit.smooth", act=spec.act))
         else:
-            st.info(t(f"{P}.fit.reading", pieces=len(snap["kinks"]) + 1, kinks=len(snap["kinks"]),
+            st.info(t(f"{P}.fit.reading", pieces=len(snap.kinks) + 1, kinks=len(snap.kinks),
                       units=spec.width * spec.depth, epoch=shown))
     st.markdown(t(f"{P}.fit.intro"))
-    if snap["kinks"] is not None:
+    if snap.kinks is not None:
         _pieces_over_training(t, res, epochs_done, spec.act)
 
 
@@ -72,9 +72,9 @@ def curve_settings(spec: FitSpec, target: str) -> dict:
                         formula=spec.formula, interval=[LO, HI])
 
 
-def _pieces_over_training(t: Translator, res: dict, epochs_done: list[int], act: str) -> None:
+def _pieces_over_training(t: Translator, res: CurveFit, epochs_done: list[int], act: str) -> None:
     counts = pd.DataFrame({"epoch": epochs_done,
-                           "pieces": [len(res["snaps"][e]["kinks"]) + 1 for e in epochs_done],
+                           "pieces": [len(res.snaps[e].kinks) + 1 for e in epochs_done],
                            "s": t(f"{P}.fit.pieces")})
     chart_block(compiled(series_chart, counts, "epoch", "pieces", "s",
                          x_title=t("common.axis.epoch"), y_title=t(f"{P}.axis.pieces"),
@@ -83,11 +83,11 @@ def _pieces_over_training(t: Translator, res: dict, epochs_done: list[int], act:
                 title=t(f"{P}.fit.over_training"), caption=t(f"{P}.fit.over_caption"))
 
 
-def _fit_data(res: dict, snap: dict) -> pd.DataFrame:
+def _fit_data(res: CurveFit, snap: NetCurve) -> pd.DataFrame:
     """The fit chart's data, tidy: samples, target and the network at the shown epoch."""
-    parts = [pd.DataFrame({"series": "sample", "x": res["x"], "y": res["y"]}),
-             pd.DataFrame({"series": "target", "x": res["grid"], "y": res["target"]}),
-             pd.DataFrame({"series": "network", "x": snap["x"], "y": snap["y"]})]
-    if snap["kinks"] is not None:
-        parts.append(pd.DataFrame({"series": "kink", "x": snap["kinks"], "y": snap["kink_y"]}))
+    parts = [pd.DataFrame({"series": "sample", "x": res.x, "y": res.y}),
+             pd.DataFrame({"series": "target", "x": res.grid, "y": res.target}),
+             pd.DataFrame({"series": "network", "x": snap.x, "y": snap.y})]
+    if snap.kinks is not None:
+        parts.append(pd.DataFrame({"series": "kink", "x": snap.kinks, "y": snap.kink_y}))
     return pd.concat(parts, ignore_index=True)

@@ -19,7 +19,7 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
     st.header(t(f"{P}.step.title"))
     st.markdown(t(f"{P}.step.intro"))
     study = step_study(s.seed, STEP_EPOCHS, _text=t(f"{P}.step.training"))
-    ramp, trained = study["ramp"], study["trained"]
+    ramp, trained = study.ramp, study.trained
     ramp_names = {"away": t(f"{P}.step.away", eta=STEP_AWAY / 2),
                   "jump": t(f"{P}.step.jump", eta=STEP_AWAY / 2), "bad": t(f"{P}.step.bad")}
     ramps = ramp.melt(id_vars=["slope"], value_vars=list(ramp_names), var_name="s", value_name="v")

@@ -37,8 +37,8 @@ def draw(s: PiecewiseSettings, fr: Frame) -> None:
     with left:
         sub = str(m).translate(SUBSCRIPTS)  # f₂, not f_2
         fm_name, sq_name = t(f"{P}.yarotsky.fm", m=sub), "x²"
-        curve = pd.concat([pd.DataFrame({"x": yc["x"], "y": yc["sq"], "s": sq_name}),
-                           pd.DataFrame({"x": yc["x"], "y": yc["f"], "s": fm_name})],
+        curve = pd.concat([pd.DataFrame({"x": yc.x, "y": yc.sq, "s": sq_name}),
+                           pd.DataFrame({"x": yc.x, "y": yc.f, "s": fm_name})],
                           ignore_index=True)
         chart_block(compiled(series_chart, curve, "x", "y", "s", x_title=t(f"{P}.axis.x"),
                              y_title=t(f"{P}.axis.y"),

@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sections.shapes.compute import C1_NETS, DEEP_EPOCHS, DEEP_LR, DEEP_SIZES, linear_vs_relu
+from sections.shapes.compute import (
+    C1_NETS,
+    DEEP_EPOCHS,
+    DEEP_LR,
+    DEEP_SIZES,
+    LinearVsRelu,
+    linear_vs_relu,
+)
 from sections.shapes.numbers import sci
 from sections.shapes.settings import NAME as P
 from sections.shapes.settings import UPLOAD, Experiment, RunSpec, ShapesSettings, experiment
@@ -30,31 +37,32 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
     data_name = t(f"{P}.upload.name") if ex.used == UPLOAD else ex.used
     st.markdown(t(f"{P}.c1.setup", layers=LAYERS, width=DEEP_SIZES[1], epochs=spec.epochs,
                   data=data_name, n=len(ex.y)))
-    points = pd.DataFrame(res["points"], columns=["x1", "x2"])
-    dots = pd.DataFrame({"x1": res["X"][:, 0], "x2": res["X"][:, 1], "label": res["y"]})
+    points = pd.DataFrame(res.points, columns=["x1", "x2"])
+    dots = pd.DataFrame({"x1": res.X[:, 0], "x2": res.X[:, 1], "label": res.y})
     for col, (act, init) in zip(st.columns(2), C1_NETS, strict=True):
         with col:
             _side(t, ex, spec, res, act, init, points, dots)
-    w1, w2 = (float(v) for v in res["W"])
-    st.latex(t(f"{P}.c1.map", w1=f"{w1:.3f}", w2=f"{w2:+.3f}", b=f"{res['b']:+.3f}"))
+    line = res.collapsed
+    w1, w2 = (float(v) for v in line.W)
+    st.latex(t(f"{P}.c1.map", w1=f"{w1:.3f}", w2=f"{w2:+.3f}", b=f"{line.b:+.3f}"))
     m1, m2 = st.columns(2)
-    m1.metric(t(f"{P}.c1.gap"), sci(res["gap"]), help=t(f"{P}.c1.gap_help"))
-    m2.metric(t(f"{P}.c1.scale"), f"{res['logit_scale']:.3g}")
-    st.info(t(f"{P}.c1.reading", gap=sci(res["gap"]), layers=len(DEEP_SIZES) - 1))
+    m1.metric(t(f"{P}.c1.gap"), sci(line.gap), help=t(f"{P}.c1.gap_help"))
+    m2.metric(t(f"{P}.c1.scale"), f"{line.logit_scale:.3g}")
+    st.info(t(f"{P}.c1.reading", gap=sci(line.gap), layers=len(DEEP_SIZES) - 1))
 
 
-def _side(t: Translator, ex: Experiment, spec: RunSpec, res: dict, act: str, init: str,
+def _side(t: Translator, ex: Experiment, spec: RunSpec, res: LinearVsRelu, act: str, init: str,
           points: pd.DataFrame, dots: pd.DataFrame) -> None:
     """One network: its test accuracy and its probability map (with the straight line if linear)."""
-    run = res[act]
+    run = res.runs[act]
     st.subheader(t(f"{P}.c1.side_{act}"))
-    st.metric(t(f"{P}.c1.test_acc"), f"{100 * run['test_acc']:.1f}%")
-    if run["diverged_at"] is not None:
-        st.error(t("common.diverged", epoch=run["diverged_at"]))
-    grid = points.assign(p=np.nan_to_num(run["grid_p"], nan=0.5))
-    segment = res["segment"] if act == "identity" else None
+    st.metric(t(f"{P}.c1.test_acc"), f"{100 * run.test_acc:.1f}%")
+    if run.diverged_at is not None:
+        st.error(t("common.diverged", epoch=run.diverged_at))
+    grid = points.assign(p=np.nan_to_num(run.grid_p, nan=0.5))
+    segment = res.collapsed.segment if act == "identity" else None
     settings = ex.settings(spec, sizes=DEEP_SIZES, activation=act, output="sigmoid", init=init,
                            optimizer="adam", lr=DEEP_LR)
-    chart_block(compiled(c1_chart, grid, dots, segment, res["step"], t), grid,
+    chart_block(compiled(c1_chart, grid, dots, segment, res.step, t), grid,
                 f"c1-boundary-{act}", t, caption=t(f"{P}.c1.caption_{act}"),
-                weights=Weights(run["params"], settings, f"c1-weights-{act}"))
+                weights=Weights(run.params, settings, f"c1-weights-{act}"))

@@ -40,13 +40,13 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
     sig = chain("sigmoid", s.slope, s.alpha, s.spread, s.seed)
     relu = chain("relu", s.slope, s.alpha, s.spread, s.seed)
     at = READ_AT - 1
-    st.info(t(f"{P}.chain.reading", depth=READ_AT, s=f"{s.spread:g}", sig_best=sci(sig["best"][at]),
-              sig_rms=sci(sig["rms"][at]), relu_rms=sci(relu["rms"][at])))
+    st.info(t(f"{P}.chain.reading", depth=READ_AT, s=f"{s.spread:g}", sig_best=sci(sig.best[at]),
+              sig_rms=sci(sig.rms[at]), relu_rms=sci(relu.rms[at])))
     alive = relu_single_chains(s.spread, s.seed)
     st.info(t(f"{P}.chain.single", n=f"{SINGLE_CHAINS:,}", depth=READ_AT, deep=CHAIN_DEPTH,
               alive=int(alive[at]), share=percent(alive[at] / SINGLE_CHAINS, 2),
               p=sci(P_ACTIVE ** READ_AT), alive_deep=int(alive[-1]), p_deep=sci(P_ACTIVE ** CHAIN_DEPTH),
-              relu_rms=sci(relu["rms"][at])))
+              relu_rms=sci(relu.rms[at])))
     st.caption(cite(t, "glorot2010", "he2015"))
     if any(p.name == "vanishing" for p in available_pages()):
         st.page_link("pages/vanishing.py", label=t(f"{P}.chain.link"),
@@ -60,8 +60,8 @@ def _rows(t: Translator, s: ShapesSettings) -> pd.DataFrame:
     rows = []
     for n in s.acts:
         ch = chain(n, s.slope, s.alpha, s.spread, s.seed)
-        rows.append(pd.DataFrame({"L": ch["L"], "value": finite_positive(ch["best"]),
+        rows.append(pd.DataFrame({"L": ch.L, "value": finite_positive(ch.best),
                                   "act": n, "case": best}))
-        rows.append(pd.DataFrame({"L": ch["L"], "value": finite_positive(ch["rms"]),
+        rows.append(pd.DataFrame({"L": ch.L, "value": finite_positive(ch.rms),
                                   "act": n, "case": rms}))
     return pd.concat(rows, ignore_index=True)

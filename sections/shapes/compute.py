@@ -7,15 +7,17 @@ The curve functions take an activation's name and the two family parameters
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from core.activations import ACTIVATIONS
 from core.datasets import train_test_split
 from core.grid import plane_grid
 from core.linear import affine_logits, boundary_segment, collapse_linear
-from core.mlp import MLP
+from core.mlp import MLP, Params
 from core.outputs import confidently_wrong, output_deltas
-from core.slopes import chain_of_slopes, curves, eval_cost, flat_intervals
+from core.slopes import ActivationCurve, activation_curve, chain_of_slopes, eval_cost
 from sections.shapes.settings import RunSpec, activation
 from ui.cache import page_cache
 from ui.progress import progress_bar, progress_callback
@@ -38,23 +40,88 @@ SMALL_EPOCHS, SMALL_LR = 200, 0.2
 C2_OUTPUTS = ("sigmoid", "sigmoid_mse")
 
 
+@dataclass(frozen=True)
+class SlopeChain:
+    """A chain of L slopes f′(z_1) ⋯ f′(z_L), L = 1 .. CHAIN_DEPTH (each array of shape
+    ``(CHAIN_DEPTH,)``): ``L`` itself, ``best`` = (max |f′|)^L with every unit at its
+    steepest point, and ``rms``, the root mean square over random z_k ~ N(0, spread²)
+    (``core.slopes.chain_of_slopes``)."""
+
+    L: np.ndarray
+    best: np.ndarray
+    rms: np.ndarray
+
+
+@dataclass(frozen=True)
+class DeepRun:
+    """One network of C1, trained: its final test accuracy, P(class 1) on the plane's
+    grid (shape ``(GRID², )``), the epoch it diverged at (None if it did not) and its
+    trained parameters."""
+
+    test_acc: float
+    grid_p: np.ndarray
+    diverged_at: int | None
+    params: Params
+
+
+@dataclass(frozen=True)
+class Collapsed:
+    """The deep identity network as one affine map, logit = x · W + b: ``W`` of shape
+    ``(2,)``, ``b``; ``segment``, its zero line's two ends inside the drawn plane
+    (``((x₁, x₂), (x₁, x₂))``, None when the line misses it); ``gap``, the largest
+    difference between the map's logit and the network's on the data; ``logit_scale``,
+    the largest |logit| of the network there (what the gap is small against)."""
+
+    W: np.ndarray
+    b: float
+    segment: tuple | None
+    gap: float
+    logit_scale: float
+
+
+@dataclass(frozen=True)
+class LinearVsRelu:
+    """C1's pair: the data ``X`` ``(n, 2)`` and ``y`` ``(n,)``, the plane's grid
+    (``points`` of shape ``(GRID², 2)``, its cell ``step``), each network by hidden
+    activation (``runs``, in :data:`C1_NETS`' order) and the identity network collapsed."""
+
+    X: np.ndarray
+    y: np.ndarray
+    points: np.ndarray
+    step: float
+    runs: dict[str, DeepRun]
+    collapsed: Collapsed
+
+
+@dataclass(frozen=True)
+class LossRun:
+    """One training of C2 from the confidently wrong start: per epoch (``E + 1`` entries,
+    epoch 0 first) its own loss and its training accuracy; the epoch it diverged at (None
+    if it did not); its trained parameters."""
+
+    loss: np.ndarray
+    acc: np.ndarray
+    diverged_at: int | None
+    params: Params
+
+
+@dataclass(frozen=True)
+class BceVsMse:
+    """C2: the mean |∂L/∂z| at the output over the training points at the start, with
+    cross-entropy (``delta_bce``) and with the squared error (``delta_mse``); the start's
+    training accuracy; each training by output (``runs``: ``sigmoid`` is cross-entropy,
+    ``sigmoid_mse`` the squared error, :data:`C2_OUTPUTS`)."""
+
+    delta_bce: float
+    delta_mse: float
+    start_acc: float
+    runs: dict[str, LossRun]
+
+
 @page_cache(64)
-def shape_data(name: str, lo: float, hi: float, slope: float, alpha: float) -> dict:
-    """Curves of one activation and what the chart marks on them."""
-    act = activation(name, slope, alpha)
-    x, f, df = curves(act, lo, hi)
-    peak = int(np.argmax(np.abs(df)))
-    return {
-        "x": x, "f": f, "df": df,
-        # Marked only when the steepest point of the whole function is in view.
-        "peak": (float(x[peak]), float(df[peak]))
-        if abs(df[peak]) >= act.max_slope * (1 - 1e-9) else None,
-        "flat": flat_intervals(x, df, act.max_slope, FLAT_TOL) if act.saturates == "both" else [],
-        "f0": float(act.f(0.0)),
-        "smooth": act.smooth, "dead_zone": act.dead_zone, "saturates": act.saturates,
-        # Both ends of the output range finite (sigmoid, tanh): the panel is fitted to these.
-        "bounded": bool(np.all(np.isfinite(act.output_range))),
-    }
+def shape_data(name: str, lo: float, hi: float, slope: float, alpha: float) -> ActivationCurve:
+    """Curves of one activation on [lo, hi] and what the chart marks on them."""
+    return activation_curve(activation(name, slope, alpha), lo, hi, FLAT_TOL)
 
 
 @page_cache(64)
@@ -64,10 +131,10 @@ def cost(name: str, slope: float, alpha: float) -> float:
 
 
 @page_cache(128)
-def chain(name: str, slope: float, alpha: float, spread: float, seed: int) -> dict:
+def chain(name: str, slope: float, alpha: float, spread: float, seed: int) -> SlopeChain:
     """Best case and root mean square of a chain of 1 .. CHAIN_DEPTH slopes."""
-    L, best, rms = chain_of_slopes(activation(name, slope, alpha), CHAIN_DEPTH, spread, seed=seed)
-    return {"L": L, "best": best, "rms": rms}
+    return SlopeChain(*chain_of_slopes(activation(name, slope, alpha), CHAIN_DEPTH, spread,
+                                       seed=seed))
 
 
 @page_cache(32)
@@ -94,48 +161,47 @@ def _train_part(spec: RunSpec, X: np.ndarray, y: np.ndarray) -> tuple:
 
 
 @page_cache(16)
-def linear_vs_relu(spec: RunSpec, _X: np.ndarray, _y: np.ndarray, _text: str = "") -> dict:
+def linear_vs_relu(spec: RunSpec, _X: np.ndarray, _y: np.ndarray,
+                   _text: str = "") -> LinearVsRelu:
     """C1: a deep identity network and the same ReLU network on one 2-D data set."""
     Xtr, Xte, ytr, yte = _train_part(spec, _X, _y)
     points, _, step = plane_grid(_X, resolution=GRID)
-    out: dict = {"X": _X, "y": _y, "points": points, "step": step}
+    runs: dict[str, DeepRun] = {}
     with progress_bar(_text) as bar:
         for i, (act, init) in enumerate(C1_NETS):
             model = MLP(DEEP_SIZES, activation=act, init=init, seed=spec.seed)
             hist = model.fit(Xtr, ytr, epochs=spec.epochs, lr=DEEP_LR, optimizer="adam",
                              X_test=Xte, y_test=yte,
                              callback=progress_callback(bar, _text, start=i / 2, span=1 / 2))
-            out[act] = {"test_acc": float(hist.test_acc[-1]), "grid_p": model.predict_proba(points),
-                        "diverged_at": hist.diverged_at, "params": model.get_params()}
+            runs[act] = DeepRun(float(hist.test_acc[-1]), model.predict_proba(points),
+                                hist.diverged_at, model.get_params())
             if act == "identity":
-                out.update(_collapsed(model, _X, points, step))
-    return out
+                collapsed = _collapsed(model, _X, points, step)
+    return LinearVsRelu(_X, _y, points, step, runs, collapsed)
 
 
-def _collapsed(model: MLP, X: np.ndarray, points: np.ndarray, step: float) -> dict:
+def _collapsed(model: MLP, X: np.ndarray, points: np.ndarray, step: float) -> Collapsed:
     """The deep linear network as one affine map: its weights, boundary and gap to the network."""
     W, b = collapse_linear(model.weights, model.biases)
     deep = model.forward_trace(X)[0][-1]
     half = 0.5 * step
-    return {"W": W[:, 0], "b": float(b[0]),
-            "segment": boundary_segment(W[:, 0], float(b[0]), points.min(axis=0) - half,
-                                        points.max(axis=0) + half),
-            "gap": float(np.max(np.abs(affine_logits(X, W, b) - deep))),
-            "logit_scale": float(np.max(np.abs(deep)))}
+    return Collapsed(W=W[:, 0], b=float(b[0]),
+                     segment=boundary_segment(W[:, 0], float(b[0]), points.min(axis=0) - half,
+                                              points.max(axis=0) + half),
+                     gap=float(np.max(np.abs(affine_logits(X, W, b) - deep))),
+                     logit_scale=float(np.max(np.abs(deep))))
 
 
 @page_cache(16)
 def bce_vs_mse(spec: RunSpec, logit: float, _X: np.ndarray, _y: np.ndarray,
-               _text: str = "") -> dict:
+               _text: str = "") -> BceVsMse:
     """C2: one classifier from a confidently wrong start, trained with BCE and with MSE."""
     Xtr, _, ytr, _ = _train_part(spec, _X, _y)
     start = MLP(SMALL_SIZES, activation="relu", output="sigmoid", init="he_normal", seed=spec.seed)
     confidently_wrong(start, Xtr, ytr, logit)
     z0 = start.forward_trace(Xtr)[0][-1][:, 0]
     d_bce, d_mse = output_deltas(z0, ytr)
-    out: dict = {"delta_bce": float(np.mean(np.abs(d_bce))),
-                 "delta_mse": float(np.mean(np.abs(d_mse))),
-                 "start_acc": start.accuracy(Xtr, ytr)}
+    runs: dict[str, LossRun] = {}
     with progress_bar(_text) as bar:
         for i, output in enumerate(C2_OUTPUTS):
             model = MLP(SMALL_SIZES, activation="relu", output=output, init="he_normal",
@@ -143,6 +209,6 @@ def bce_vs_mse(spec: RunSpec, logit: float, _X: np.ndarray, _y: np.ndarray,
             model.set_params(start.get_params())
             hist = model.fit(Xtr, ytr, epochs=spec.epochs, lr=SMALL_LR, optimizer="sgd",
                              callback=progress_callback(bar, _text, start=i / 2, span=1 / 2))
-            out[output] = {"loss": hist.loss, "acc": hist.train_acc, "diverged_at": hist.diverged_at,
-                           "params": model.get_params()}
-    return out
+            runs[output] = LossRun(hist.loss, hist.train_acc, hist.diverged_at, model.get_params())
+    return BceVsMse(float(np.mean(np.abs(d_bce))), float(np.mean(np.abs(d_mse))),
+                    start.accuracy(Xtr, ytr), runs)

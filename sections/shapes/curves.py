@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.activations import ACTIVATIONS
-from core.slopes import facts
+from core.slopes import ActivationCurve, facts
 from sections.shapes.compute import FLAT_TOL, shape_data
 from sections.shapes.numbers import num
 from sections.shapes.settings import NAME as P
@@ -37,7 +37,7 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
                                         else f"{P}.curves.caption_no_deriv"),
                                       *_clip_note(t, data),
                                       *([t(f"{P}.curves.bands", tol=f"{100 * FLAT_TOL:.0f}")]
-                                        if any(d["flat"] for d in data.values()) else [])]))
+                                        if any(d.flat for d in data.values()) else [])]))
         with st.expander(t(f"{P}.curves.formulas")):
             for n in s.acts:
                 act = s.act(n)
@@ -49,7 +49,7 @@ def draw(s: ShapesSettings, fr: Frame) -> None:
     cited(t, s.acts)
 
 
-def _clip_note(t: Translator, data: dict[str, dict]) -> list[str]:
+def _clip_note(t: Translator, data: dict[str, ActivationCurve]) -> list[str]:
     """Say which functions leave the top panel, and how far they go (nothing if none)."""
     lo, hi = clip_range(data)
     cut = clipped(data)
@@ -69,12 +69,13 @@ def cited(t: Translator, names: tuple[str, ...]) -> None:
         st.caption(cite(t, *keys))
 
 
-def curves_frame(data: dict[str, dict], show_deriv: bool, t: Translator) -> pd.DataFrame:
+def curves_frame(data: dict[str, ActivationCurve], show_deriv: bool,
+                 t: Translator) -> pd.DataFrame:
     """The curves in long form: x, y, act, kind (f or f′)."""
     f_label, df_label = t(f"{P}.curves.f"), t(f"{P}.curves.df")
     return pd.concat(
-        [pd.DataFrame({"x": d["x"], "y": d[key], "act": name, "kind": label})
+        [pd.DataFrame({"x": d.x, "y": y, "act": name, "kind": label})
          for name, d in data.items()
-         for key, label in (("f", f_label), ("df", df_label)) if key == "f" or show_deriv],
+         for y, label in ((d.f, f_label), *([(d.df, df_label)] if show_deriv else []))],
         ignore_index=True,
     )

@@ -3,6 +3,8 @@ the linear regions of a 2-D classifier."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -27,27 +29,66 @@ KINK_COLOUR = VERMILLION
 LEGEND_ROW = 22
 
 
-def fit_chart(res: dict, snap: dict, t: Translator, act: str) -> alt.LayerChart:
+# What the charts read of the page's results (``sections.piecewise.compute``'s records
+# have these fields; ui sits below sections, so it names the fields, not the classes).
+class FitData(Protocol):
+    """A 1-D fit's samples ``x``, ``y`` ``(n,)`` and its ``target`` on ``grid`` ``(g,)``."""
+
+    x: np.ndarray
+    y: np.ndarray
+    grid: np.ndarray
+    target: np.ndarray
+
+
+class Curve(Protocol):
+    """A network's curve ``x``, ``y`` ``(m,)`` and its kinks ``kinks``, ``kink_y`` ``(k,)``
+    (None for a smooth network)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    kinks: np.ndarray | None
+    kink_y: np.ndarray | None
+
+
+class Plane(Protocol):
+    """A 2-D classifier's data ``X`` ``(n, 2)``, ``y`` ``(n,)`` and its drawn grid
+    ``points`` ``(G, 2)`` with cell ``step``."""
+
+    X: np.ndarray
+    y: np.ndarray
+    points: np.ndarray
+    step: float
+
+
+class Cells(Protocol):
+    """One snapshot of the plane: the region of each grid point (``labels`` ``(G,)``)
+    and the boundary's pieces (``segments`` ``(S, 4)``: a1, a2, b1, b2)."""
+
+    labels: np.ndarray
+    segments: np.ndarray
+
+
+def fit_chart(res: FitData, snap: Curve, t: Translator, act: str) -> alt.LayerChart:
     """Samples (grey), target (dashed), the network at one snapshot and its kinks (diamonds).
 
-    `res` is what the fit's training returns (samples ``x``, ``y``; ``grid`` and
-    ``target``), `snap` one snapshot's curve (``x``, ``y``, ``kinks``, ``kink_y``).
+    `res` is what the fit's training returns, `snap` one snapshot's curve
+    (``sections.piecewise.compute.CurveFit`` and ``NetCurve``).
     """
     x_t, y_t = t(f"{P}.axis.x"), t(f"{P}.axis.y")
-    samples = pd.DataFrame({"x": res["x"], "y": res["y"]})
-    target = pd.DataFrame({"x": res["grid"], "y": res["target"]})
-    net = pd.DataFrame({"x": snap["x"], "y": snap["y"]})
-    ys = np.concatenate([res["y"], res["target"]])
+    samples = pd.DataFrame({"x": res.x, "y": res.y})
+    target = pd.DataFrame({"x": res.grid, "y": res.target})
+    net = pd.DataFrame({"x": snap.x, "y": snap.y})
+    ys = np.concatenate([res.y, res.target])
     span = float(ys.max() - ys.min()) or 1.0
     dom = [float(ys.min() - 0.25 * span), float(ys.max() + 0.25 * span)]
     net = net.assign(y=np.clip(net["y"], dom[0], dom[1]))
     # The y axis spans the data, which reaches `dom` through an invisible pair of
     # points: the spec then stays the same when only the data change (ui.charts).
     scale = alt.Scale(nice=False, zero=False, clamp=True)
-    bounds = pd.DataFrame({"x": [float(res["grid"][0])] * 2, "y": dom})
-    has_kinks = snap["kinks"] is not None and len(snap["kinks"]) > 0
-    kinks = pd.DataFrame({"x": np.asarray(snap["kinks"] if has_kinks else [], float),
-                          "y": np.clip(np.asarray(snap["kink_y"] if has_kinks else [], float),
+    bounds = pd.DataFrame({"x": [float(res.grid[0])] * 2, "y": dom})
+    has_kinks = snap.kinks is not None and len(snap.kinks) > 0
+    kinks = pd.DataFrame({"x": np.asarray(snap.kinks if has_kinks else [], float),
+                          "y": np.clip(np.asarray(snap.kink_y if has_kinks else [], float),
                                        dom[0], dom[1])})
     layers = [
         alt.Chart(bounds).mark_point(opacity=0).encode(
@@ -85,18 +126,17 @@ def hinge_chart(terms: pd.DataFrame, total: pd.DataFrame, x: np.ndarray, y: np.n
     return alt.layer(dots, base, top).properties(height=300)
 
 
-def region_chart(res: dict, snap: dict, t: Translator) -> alt.LayerChart:
+def region_chart(res: Plane, snap: Cells, t: Translator) -> alt.LayerChart:
     """Linear regions as coloured cells, the decision boundary in black, the data as dots.
 
-    `res` is what the 2-D training returns (``points``, ``step``, ``X``, ``y``),
-    `snap` one snapshot (``labels``: region of each grid point; ``segments``:
-    boundary pieces as rows a1, a2, b1, b2).
+    `res` is what the 2-D training returns, `snap` one snapshot
+    (``sections.piecewise.compute.Regions`` and ``RegionSnap``).
     """
-    pts, half = res["points"], 0.51 * res["step"]
-    colours = np.array(REGION_COLOURS)[(snap["labels"] * 7) % len(REGION_COLOURS)]
+    pts, half = res.points, 0.51 * res.step
+    colours = np.array(REGION_COLOURS)[(snap.labels * 7) % len(REGION_COLOURS)]
     grid = pd.DataFrame({"x1a": pts[:, 0] - half, "x1b": pts[:, 0] + half,
                          "x2a": pts[:, 1] - half, "x2b": pts[:, 1] + half,
-                         "c": colours, "r": snap["labels"]})
+                         "c": colours, "r": snap.labels})
     # The axes span the cells (no domain in the spec) and the boundary layer is there
     # even when empty, so new data leave the spec as it was (ui.charts).
     heat = alt.Chart(grid).mark_rect(opacity=0.55).encode(
@@ -106,12 +146,11 @@ def region_chart(res: dict, snap: dict, t: Translator) -> alt.LayerChart:
         y2=alt.Y2("x2b:Q"),
         color=alt.Color("c:N", scale=None),
         tooltip=[alt.Tooltip("r:Q", title=t(f"{P}.regions.region"))])
-    lines = alt.Chart(pd.DataFrame(snap["segments"], columns=["a1", "a2", "b1", "b2"])).mark_rule(
+    lines = alt.Chart(pd.DataFrame(snap.segments, columns=["a1", "a2", "b1", "b2"])).mark_rule(
         color=INK, strokeWidth=2.5).encode(
             x=alt.X("a1:Q"), y=alt.Y("a2:Q"), x2=alt.X2("b1:Q"), y2=alt.Y2("b2:Q"))
-    labels = [str(v) for v in sorted(np.unique(res["y"]))]
-    data = pd.DataFrame({"x1": res["X"][:, 0], "x2": res["X"][:, 1],
-                         "label": res["y"].astype(str)})
+    labels = [str(v) for v in sorted(np.unique(res.y))]
+    data = pd.DataFrame({"x1": res.X[:, 0], "x2": res.X[:, 1], "label": res.y.astype(str)})
     dots = alt.Chart(data).mark_point(size=22, filled=True, stroke=INK, strokeWidth=0.6,
                                       opacity=1).encode(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"),

@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.slopes import ActivationCurve
 from ui.charts.images import boundary_chart
 from ui.charts.lines import label_expression, line_chart
 from ui.charts.palette import (
@@ -49,7 +50,7 @@ class Panel:
     marks: list[dict]
 
 
-def shape_panels(data: dict[str, dict], show_deriv: bool, t: Translator,
+def shape_panels(data: dict[str, ActivationCurve], show_deriv: bool, t: Translator,
                  only: str | None = None) -> dict[str, Panel]:
     """The functions' panel (``f``) and, with the derivative, the slopes' panel (``df``).
 
@@ -59,30 +60,30 @@ def shape_panels(data: dict[str, dict], show_deriv: bool, t: Translator,
     mark's label is placed where it overlaps no curve, no other label and no mark
     (:func:`place_labels`). `only` names the one panel wanted (``f`` or ``df``).
     """
-    x = next(iter(data.values()))["x"]
+    x = next(iter(data.values())).x
     xd = (float(x[0]), float(x[-1]))
     lo, hi = clip_range(data)
-    f_curves = [(d["x"], np.where((d["f"] >= lo) & (d["f"] <= hi), d["f"], np.nan))
+    f_curves = [(d.x, np.where((d.f >= lo) & (d.f <= hi), d.f, np.nan))
                 for d in data.values()]
-    f_all = np.concatenate([np.clip(d["f"], lo, hi) for d in data.values()])
+    f_all = np.concatenate([np.clip(d.f, lo, hi) for d in data.values()])
     f_dom = _padded(float(f_all.min()), float(f_all.max()), 0.06, 0.12)
-    kinks = [{"x": 0.0, "y": d["f0"], "label": t(f"{P}.curves.mark_kink")}
-             for d in data.values() if not d["smooth"] and xd[0] < 0 < xd[1]]
+    kinks = [{"x": 0.0, "y": d.f0, "label": t(f"{P}.curves.mark_kink")}
+             for d in data.values() if not d.smooth and xd[0] < 0 < xd[1]]
     panels = {}
     if only in (None, "f"):
         panels["f"] = Panel(xd, f_dom, F_HEIGHT, f_curves,
                             place_labels(_unique(kinks), f_curves, xd, f_dom, F_PLOT))
     if show_deriv and only in (None, "df"):
-        df_curves = [(d["x"], d["df"]) for d in data.values()]
+        df_curves = [(d.x, d.df) for d in data.values()]
         df_all = np.concatenate([c[1] for c in df_curves])
         df_dom = _padded(float(df_all.min()), float(df_all.max()), 0.08, 0.45)
         marks = []
         for d in data.values():
-            if d["saturates"] == "both" and d["peak"] is not None:
-                px, py = d["peak"]
+            if d.saturates == "both" and d.peak is not None:
+                px, py = d.peak
                 marks.append({"x": px, "y": py,
                               "label": t(f"{P}.curves.mark_peak", slope=f"{py:.3g}", x=f"{px:.3g}")})
-            if d["dead_zone"] and xd[0] < 0:
+            if d.dead_zone and xd[0] < 0:
                 marks.append({"x": xd[0] + 0.5 * (min(xd[1], 0.0) - xd[0]), "y": 0.0,
                               "label": t(f"{P}.curves.mark_dead")})
         panels["df"] = Panel(xd, df_dom, DF_HEIGHT, df_curves,
@@ -90,22 +91,22 @@ def shape_panels(data: dict[str, dict], show_deriv: bool, t: Translator,
     return panels
 
 
-def clip_range(data: dict[str, dict]) -> tuple[float, float]:
+def clip_range(data: dict[str, ActivationCurve]) -> tuple[float, float]:
     """The functions' panel's y range: the bounded functions' range widened by
     ``CLIP_MARGIN``, when some function is bounded; the whole range otherwise."""
-    bounded = [d["f"] for d in data.values() if d.get("bounded")]
-    every = np.concatenate([d["f"] for d in data.values()])
+    bounded = [d.f for d in data.values() if d.bounded]
+    every = np.concatenate([d.f for d in data.values()])
     if not bounded:
         return float(every.min()), float(every.max())
     b = np.concatenate(bounded)
     return float(b.min()) - CLIP_MARGIN, float(b.max()) + CLIP_MARGIN
 
 
-def clipped(data: dict[str, dict]) -> dict[str, tuple[float, float]]:
+def clipped(data: dict[str, ActivationCurve]) -> dict[str, tuple[float, float]]:
     """The functions cut off by the panel: name -> their smallest and largest value in view."""
     lo, hi = clip_range(data)
-    return {name: (float(d["f"].min()), float(d["f"].max())) for name, d in data.items()
-            if d["f"].min() < lo - 1e-9 or d["f"].max() > hi + 1e-9}
+    return {name: (float(d.f.min()), float(d.f.max())) for name, d in data.items()
+            if d.f.min() < lo - 1e-9 or d.f.max() > hi + 1e-9}
 
 
 def _padded(lo: float, hi: float, below: float, above: float) -> tuple[float, float]:
@@ -213,12 +214,12 @@ def place_labels(marks: list[dict], curves: list[tuple[np.ndarray, np.ndarray]],
     return out
 
 
-def shapes_chart(data: dict[str, dict], show_deriv: bool, t: Translator,
+def shapes_chart(data: dict[str, ActivationCurve], show_deriv: bool, t: Translator,
                  long: pd.DataFrame, panel: str = "f") -> alt.LayerChart:
     """One panel: the functions (``f``) or their slopes (``df``), on an axis that fits
     it, with a hover rule, the flat tails shaded and the marks labelled.
 
-    `data` maps each activation to its :func:`sections.shapes.compute.shape_data`;
+    `data` maps each activation to its curve (:class:`core.slopes.ActivationCurve`);
     `long` holds the curves in long form (columns x, y, act, kind). The two panels are
     two charts, so each stretches to the page's width (a concatenated chart does not).
     """
@@ -227,7 +228,7 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t: Translator,
     panels = shape_panels(data, show_deriv, t, only=panel)
     # The browser redraws every mark of a chart on every rerun, so draw every
     # 2nd curve point; x = 0 stays (the grid is odd and symmetric), so kinks are exact.
-    x_all = next(iter(data.values()))["x"]
+    x_all = next(iter(data.values())).x
     long = long[long["x"].isin(x_all[::DRAW_EVERY])]
     lo, hi = clip_range(data)
     # Cut where the panel is cut: a gap (no point) instead of a line along the edge.
@@ -262,18 +263,18 @@ def shapes_chart(data: dict[str, dict], show_deriv: bool, t: Translator,
     return alt.layer(*layers).properties(height=p.height)
 
 
-def _hover_rule(data: dict[str, dict], show_deriv: bool, nearest, t: Translator) -> alt.Chart:
+def _hover_rule(data: dict[str, ActivationCurve], show_deriv: bool, nearest, t: Translator) -> alt.Chart:
     """A grey rule at the hovered x whose tooltip lists every curve's value there."""
     f_label, df_label = t(f"{P}.curves.f"), t(f"{P}.curves.df")
-    wide = pd.DataFrame({"x": next(iter(data.values()))["x"]})
+    wide = pd.DataFrame({"x": next(iter(data.values())).x})
     tips = [alt.Tooltip("x:Q", title="x", format=".2f")]
     shown = act_labels(t)
     for name, d in data.items():
-        wide[f"{name}_f"] = d["f"]
+        wide[f"{name}_f"] = d.f
         label = shown.get(name, name)
         tips.append(alt.Tooltip(f"{name}_f:Q", title=f"{label}: {f_label}", format=".4f"))
         if show_deriv:
-            wide[f"{name}_df"] = d["df"]
+            wide[f"{name}_df"] = d.df
             tips.append(alt.Tooltip(f"{name}_df:Q", title=f"{label}: {df_label}", format=".4f"))
     rule = alt.Chart(wide.iloc[::2 * DRAW_EVERY]).mark_rule(color=INK_SOFT).encode(
         x=alt.X("x:Q"), tooltip=tips,
@@ -285,9 +286,9 @@ def _hover_rule(data: dict[str, dict], show_deriv: bool, nearest, t: Translator)
     return rule.add_params(nearest)
 
 
-def _flat_bands(data: dict[str, dict], colour: alt.Color, t: Translator) -> alt.Chart:
+def _flat_bands(data: dict[str, ActivationCurve], colour: alt.Color, t: Translator) -> alt.Chart:
     """The saturated tails of each activation, faint, in its colour."""
-    flats = [{"a": a, "b": b, "act": name} for name, d in data.items() for a, b in d["flat"]]
+    flats = [{"a": a, "b": b, "act": name} for name, d in data.items() for a, b in d.flat]
     # Every layer is there even when it has nothing to mark (an empty data set):
     # a chart whose layers come and go is rebuilt from scratch in the browser,
     # one whose data alone changes is updated in place (ui.charts).
