@@ -93,11 +93,11 @@ def test_spread_of_a_deep_plain_sigmoid_net_is_rounding_noise() -> None:
 def test_the_measured_mean_squared_slope(act: str, init: str, expected: float) -> None:
     Xtr, _, ytr, _ = _data()
     s = layer_statistics(MLP([2, *[32] * 10, 1], activation=act, init=init, seed=0), Xtr, ytr)
-    assert mean_slope_sq({"slope_sq": s.slope_sq}) == pytest.approx(expected, rel=0.2)
+    assert mean_slope_sq(s.slope_sq) == pytest.approx(expected, rel=0.2)
     # The mean-field prediction (width · Var W · E[f′²])^((L−1)/2) is within a factor
     # of 3 of the measured ratio at these settings.
     gain = {"he_normal": 2.0, "glorot_uniform": 1.0}[init]
-    predicted = math.sqrt(gain * mean_slope_sq({"slope_sq": s.slope_sq})) ** 9
+    predicted = math.sqrt(gain * mean_slope_sq(s.slope_sq)) ** 9
     assert 1 / 3 < predicted / first_last_ratio(s.grad_h) < 3
 
 

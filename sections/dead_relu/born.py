@@ -35,16 +35,16 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
         n_inits = int(c.select_slider("mc", t(f"{P}.s4.mc"), MC_SIZES, 400))
     res = memo_run(born_dead, init, random_bias, n_inits, s.seed, _text=t(f"{P}.s4.progress"))
     rows = []
-    for w, k in res["counts"].items():
+    for w, k in res.counts.items():
         lo, hi = wilson_interval(k, n_inits)
-        rows.append(pd.DataFrame({"width": w, "depth": res["depths"], "p": k / n_inits,
+        rows.append(pd.DataFrame({"width": w, "depth": res.depths, "p": k / n_inits,
                                   "lo": lo, "hi": hi}))
     frame = pd.concat(rows, ignore_index=True)
     chart_block(compiled(born_chart, t, frame), frame, "born-dead", t,
                 caption=t(f"{P}.s4.caption", n=n_inits))
     st.dataframe(_table(t, frame), width="stretch")
     st.caption(t(f"{P}.s4.table_caption", n=n_inits))
-    narrow, wide = res["counts"][BORN_WIDTHS[0]], res["counts"][BORN_WIDTHS[-1]]
+    narrow, wide = res.counts[BORN_WIDTHS[0]], res.counts[BORN_WIDTHS[-1]]
     st.info(t(f"{P}.s4.reading", w_narrow=BORN_WIDTHS[0], w_wide=BORN_WIDTHS[-1],
               d10=percent(narrow[9] / n_inits), d50=percent(narrow[-1] / n_inits),
               wide50=percent(wide[-1] / n_inits), n=n_inits))

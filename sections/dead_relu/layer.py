@@ -27,8 +27,8 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
     with c.placed(cols[0]):
         act = (c.select("insp", t(f"{P}.s2.act"), s.acts, s.acts[0], labels=act_labels(t, s.acts))
                if len(s.acts) > 1 else s.acts[0])
-    run = result["runs"][act]
-    epochs_avail = sorted(run["views"])
+    run = result.runs[act]
+    epochs_avail = sorted(run.views)
     with c.placed(cols[1]):
         if s.depth > 1:
             layer = c.slider("layer", t(f"{P}.s2.layer"), 1, s.depth, 1)
@@ -40,7 +40,7 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
         if len(epochs_avail) > 1:
             epoch = c.select_slider("snap", t(f"{P}.s2.epoch"), epochs_avail, epochs_avail[-1])
     epoch = int(epoch)
-    summary = run["views"][epoch][layer - 1]
+    summary = run.views[epoch][layer - 1]
     finite = np.isfinite(summary.min) & np.isfinite(summary.max)
     if not finite.all():
         st.warning(t(f"{P}.s2.non_finite"))
@@ -58,8 +58,8 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
         st.caption(t(f"{P}.s2.z_caption"))
     with right:
         fires = pd.DataFrame({"unit": units, "fires": summary.fires, "state": state})
-        chart_block(compiled(fires_chart, fires, int(result["n_train"]), t, dies), fires, f"fires-{stem}",
-                    t, caption=t(f"{P}.s2.fires_caption", n=result["n_train"]))
+        chart_block(compiled(fires_chart, fires, int(result.n_train), t, dies), fires, f"fires-{stem}",
+                    t, caption=t(f"{P}.s2.fires_caption", n=result.n_train))
     st.info(t(f"{P}.s2.reading" if dies else f"{P}.s2.reading_below", act=t(f"{P}.act.{act}"),
               layer=layer, epoch=epoch, dead=int(summary.dead.sum()), units=len(summary.dead),
-              n=result["n_train"]))
+              n=result.n_train))

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from core.activations import ACTIVATIONS
-from sections.dead_relu.compute import compare
+from sections.dead_relu.compute import RemedyRun, compare
 from sections.dead_relu.settings import NAME as P
 from sections.dead_relu.settings import REMEDIES, DeadReluSettings, init_label, task
 from ui.cache import memo_run
@@ -46,27 +46,27 @@ def draw(s: DeadReluSettings, fr: Frame) -> None:
             name, button = st.columns([3, 2], vertical_alignment="center")
             name.markdown(_row_name(t, r))
             with button:
-                weights_button(Weights(r["params"], tk.settings(activation=r["act"], init=r["init"],
-                                                                lr=r["lr"], bias_init=r["bias"]),
-                                       f"weights-remedy-{r['key']}"), t)
+                weights_button(Weights(r.params, tk.settings(activation=r.act, init=r.init,
+                                                             lr=r.lr, bias_init=r.bias),
+                                       f"weights-remedy-{r.key}"), t)
 
 
-def _row_name(t: Translator, r: dict) -> str:
-    return t(f"{P}.s5.row.{r['key']}", lr=f"{r['lr']:g}", init=init_label(t, r["init"]),
-             bias=f"{r['bias']:g}")
+def _row_name(t: Translator, r: RemedyRun) -> str:
+    return t(f"{P}.s5.row.{r.key}", lr=f"{r.lr:g}", init=init_label(t, r.init),
+             bias=f"{r.bias:g}")
 
 
-def _table(t: Translator, rows: list[dict]) -> pd.DataFrame:
+def _table(t: Translator, rows: list[RemedyRun]) -> pd.DataFrame:
     return pd.DataFrame({
         t(f"{P}.s5.col.setting"): [_row_name(t, r) for r in rows],
-        t(f"{P}.s5.col.train"): [percent(r["train_acc"]) for r in rows],
-        t(f"{P}.s5.col.test"): [percent(r["test_acc"]) for r in rows],
-        t(f"{P}.s5.col.no_grad"): [percent(r["no_grad"]) for r in rows],
-        t(f"{P}.s5.col.dead"): [percent(r["dead"]) for r in rows],
+        t(f"{P}.s5.col.train"): [percent(r.train_acc) for r in rows],
+        t(f"{P}.s5.col.test"): [percent(r.test_acc) for r in rows],
+        t(f"{P}.s5.col.no_grad"): [percent(r.no_grad) for r in rows],
+        t(f"{P}.s5.col.dead"): [percent(r.dead) for r in rows],
         t(f"{P}.s5.col.neg_slope"): [
-            t(f"{P}.s5.slope.{'zero' if r['act'] == 'relu' else 'nonzero'}") for r in rows],
+            t(f"{P}.s5.slope.{'zero' if r.act == 'relu' else 'nonzero'}") for r in rows],
         t(f"{P}.s5.col.note"): [
-            t(f"{P}.s5.diverged", epoch=r["diverged_at"]) if r["diverged_at"] is not None
+            t(f"{P}.s5.diverged", epoch=r.diverged_at) if r.diverged_at is not None
             else "" for r in rows],
     })
 
@@ -77,36 +77,36 @@ def change(dead: float, base: float, n_units: int) -> str:
     return "fewer" if a < b else "more" if a > b else "same"
 
 
-def verdicts(t: Translator, s: DeadReluSettings, rows: list[dict]) -> list[str]:
+def verdicts(t: Translator, s: DeadReluSettings, rows: list[RemedyRun]) -> list[str]:
     """One line per remedy: its dead share against the page's own setting (the first row), in words."""
     base, n_units = rows[0], s.depth * s.width
-    out = [t(f"{P}.s5.verdict.base", dead=percent(base["dead"]), birth=percent(base["dead_birth"]),
-             acc=percent(base["train_acc"]))]
+    out = [t(f"{P}.s5.verdict.base", dead=percent(base.dead), birth=percent(base.dead_birth),
+             acc=percent(base.train_acc))]
     for r in rows[1:]:
-        if not (math.isfinite(r["dead"]) and math.isfinite(base["dead"])):
+        if not (math.isfinite(r.dead) and math.isfinite(base.dead)):
             out.append(t(f"{P}.s5.verdict.diverged", name=_row_name(t, r)))
             continue
-        key = r["key"] if r["act"] == "relu" else "other"
+        key = r.key if r.act == "relu" else "other"
         if key == "relu_he":
             # With zero biases ReLU is positively homogeneous: the weights' scale does not
             # decide which units fire, so He is not expected to keep units alive.
-            key = ("relu_he_already" if s.init == r["init"]
+            key = ("relu_he_already" if s.init == r.init
                    else "relu_he_zero_bias" if s.bias == 0 else "relu_he")
-        name = _row_name(t, r) if r["act"] == "relu" else t(f"{P}.act.{r['act']}")
-        values = {"name": name, "dead": percent(r["dead"]), "base": percent(base["dead"]),
-                  "acc": percent(r["train_acc"]), "base_acc": percent(base["train_acc"]),
-                  "init": init_label(t, s.init), "lr": f"{r['lr']:g}", "bias": f"{r['bias']:g}"}
-        verdict = t(f"{P}.s5.change.{change(r['dead'], base['dead'], n_units)}")
+        name = _row_name(t, r) if r.act == "relu" else t(f"{P}.act.{r.act}")
+        values = {"name": name, "dead": percent(r.dead), "base": percent(base.dead),
+                  "acc": percent(r.train_acc), "base_acc": percent(base.train_acc),
+                  "init": init_label(t, s.init), "lr": f"{r.lr:g}", "bias": f"{r.bias:g}"}
+        verdict = t(f"{P}.s5.change.{change(r.dead, base.dead, n_units)}")
         out.append(t(f"{P}.s5.verdict.{key}", change=verdict, **values))
     return out
 
 
-def lifted(t: Translator, rows: list[dict]) -> str:
+def lifted(t: Translator, rows: list[RemedyRun]) -> str:
     """Which remedies trained clearly better than the page's setting, in this run."""
-    base = rows[0]["train_acc"]
-    better = [t(f"{P}.s5.short.{r['key']}", bias=f"{r['bias']:g}") if r["act"] == "relu"
-              else t(f"{P}.act.{r['act']}") for r in rows[1:]
-              if math.isfinite(r["train_acc"]) and r["train_acc"] > base + ACC_GAIN]
+    base = rows[0].train_acc
+    better = [t(f"{P}.s5.short.{r.key}", bias=f"{r.bias:g}") if r.act == "relu"
+              else t(f"{P}.act.{r.act}") for r in rows[1:]
+              if math.isfinite(r.train_acc) and r.train_acc > base + ACC_GAIN]
     if not better:
         return t(f"{P}.s5.lifted.none", base_acc=percent(base))
     return t(f"{P}.s5.lifted.some", names=t(f"{P}.s5.list_sep").join(better), base_acc=percent(base))

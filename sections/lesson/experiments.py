@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,9 @@ from sections.lesson.settings import SEED
 from ui import guard
 from ui.cache import memo_run, view_memo
 from ui.guard import budget_epochs
+
+if TYPE_CHECKING:  # the pages' modules are imported when a step first runs
+    from sections.vanishing.compute import InitProfile
 
 #: The vanishing page's data at its defaults: moons, 300 points, noise 0.2.
 MOONS = {"key": "moons", "n": 300, "noise": 0.2}
@@ -134,7 +137,7 @@ def chain(v: Mapping[str, Any], text: str) -> Measured:
 
 
 # ----------------------------------------------------- C4/C5: at initialisation
-def _profile(act: str, init: str, depth: int) -> dict:
+def _profile(act: str, init: str, depth: int) -> InitProfile:
     """The vanishing page's statistics at initialisation (its InitSpec, its guard)."""
     from sections.vanishing.compute import init_profile, split
     from sections.vanishing.settings import INIT_BUDGET, N_INITS, DataSpec, InitSpec
@@ -150,7 +153,7 @@ def signal(v: Mapping[str, Any], text: str) -> Measured:
     """How many times smaller ‖∂L/∂h‖ is at the first hidden layer than at the last."""
     act, depth = v["act"], v["depth"]
     p = _profile(act, PAIRED[act], depth)
-    sig, lo, hi = p["signal_mid"], p["signal_lo"], p["signal_hi"]
+    sig, lo, hi = p.signal.mid, p.signal.lo, p.signal.hi
     frame = pd.DataFrame({"layer": np.arange(1, depth + 1), "signal": sig, "lo": lo, "hi": hi,
                           "act": act})
     return Measured({"ratio": Sci(sig[-1] / sig[0]), "first": Sci(sig[0]), "last": Sci(sig[-1])},
@@ -163,7 +166,7 @@ SPREAD_DEPTH = 10
 def spread(v: Mapping[str, Any], text: str) -> Measured:
     """The level (mean) and the spread across samples of the first and last hidden layer."""
     p = _profile(v["act"], v["init"], SPREAD_DEPTH)
-    level, spread_ = p["level"], p["spread_mid"]
+    level, spread_ = p.level, p.spread.mid
     layers = np.arange(1, SPREAD_DEPTH + 1)
     frame = pd.concat([pd.DataFrame({"layer": layers, "value": level, "quantity": "level"}),
                        pd.DataFrame({"layer": layers, "value": spread_, "quantity": "spread"})],
@@ -175,11 +178,11 @@ def spread(v: Mapping[str, Any], text: str) -> Measured:
 
 
 # ------------------------------------------------------------------- training
-def _loss_frame(runs: Mapping[str, Mapping[str, Any]], group: str) -> pd.DataFrame:
-    """Each run's training loss per epoch, long form (epoch, loss, `group`)."""
-    return pd.concat([pd.DataFrame({"epoch": np.arange(len(np.ravel(r["loss"]))),
-                                    "loss": np.ravel(r["loss"]), group: name})
-                      for name, r in runs.items()], ignore_index=True)
+def _loss_frame(losses: Mapping[str, np.ndarray], group: str) -> pd.DataFrame:
+    """Each run's training loss per epoch (`losses`: by run), long form (epoch, loss, `group`)."""
+    return pd.concat([pd.DataFrame({"epoch": np.arange(len(np.ravel(loss))),
+                                    "loss": np.ravel(loss), group: name})
+                      for name, loss in losses.items()], ignore_index=True)
 
 
 def duel(v: Mapping[str, Any], text: str) -> Measured:
@@ -194,7 +197,7 @@ def duel(v: Mapping[str, Any], text: str) -> Measured:
     return view_memo(("lesson.duel", spec), lambda: Measured(
         {"sigmoid": Pct(_last(runs["sigmoid"].test_acc)),
          "relu": Pct(_last(runs["relu"].test_acc)), "epochs": spec.epochs},
-        _loss_frame({a: {"loss": r.loss} for a, r in runs.items()}, "act")))
+        _loss_frame({a: r.loss for a, r in runs.items()}, "act")))
 
 
 def init(v: Mapping[str, Any], text: str) -> Measured:
@@ -213,11 +216,11 @@ def init(v: Mapping[str, Any], text: str) -> Measured:
                    budget.n_samples, n_snap, res)
     runs = {i: memo_run(train_run, spec, "relu", i, _text=text) for i in inits}
     return view_memo(("lesson.init", spec), lambda: Measured(
-        {"glorot": Pct(_last(runs["glorot_uniform"]["test_acc"])),
-         "he": Pct(_last(runs["he_normal"]["test_acc"])), "epochs": spec.epochs,
-         "glorot_diverged": runs["glorot_uniform"]["diverged_at"],
-         "he_diverged": runs["he_normal"]["diverged_at"]},
-        _loss_frame(runs, "init")))
+        {"glorot": Pct(_last(runs["glorot_uniform"].test_acc)),
+         "he": Pct(_last(runs["he_normal"].test_acc)), "epochs": spec.epochs,
+         "glorot_diverged": runs["glorot_uniform"].diverged_at,
+         "he_diverged": runs["he_normal"].diverged_at},
+        _loss_frame({i: r.loss for i, r in runs.items()}, "init")))
 
 
 def dead(v: Mapping[str, Any], text: str) -> Measured:
@@ -234,12 +237,12 @@ def dead(v: Mapping[str, Any], text: str) -> Measured:
     spec = RunSpec(depth=depth, width=width, lr=float(v["lr"]), bias=0.0, shift=0.0,
                    init="glorot_uniform", opt="sgd", data_key="moons", epochs=epochs, seed=SEED,
                    n_train=budget.n_samples)
-    run = memo_run(train_runs, spec, acts, _X=X, _y=y, _text=text)["runs"]["relu"]
-    share = np.asarray(run["dead_total"], dtype=float)
+    run = memo_run(train_runs, spec, acts, _X=X, _y=y, _text=text).runs["relu"]
+    share = np.asarray(run.dead_total, dtype=float)
     units = depth * width
     return Measured({"dead": Pct(share[-1]), "born": Pct(share[0]),
                      "dead_units": int(np.rint(share[-1] * units)), "units": units,
-                     "acc": Pct(_last(run["test_acc"])), "epochs": epochs},
+                     "acc": Pct(_last(run.test_acc)), "epochs": epochs},
                     pd.DataFrame({"epoch": np.arange(len(share)), "dead": share, "act": "relu"}))
 
 
@@ -312,7 +315,7 @@ def _variants(depth: int, act: str, codes: tuple[str, ...], text: str) -> Measur
             spread_ = np.asarray(r.birth.spread, dtype=float)  # at birth, per hidden layer
             numbers[f"{code}_spread"] = Sci(spread_[-1] / spread_[0])
         overflowed = {c: r.diverged_at for c, r in runs.items() if r.diverged_at is not None}
-        losses = {c: {"loss": r.loss} for c, r in runs.items()}
+        losses = {c: r.loss for c, r in runs.items()}
         return Measured(numbers, _loss_frame(losses, "variant"), {"overflowed": overflowed})
 
     return view_memo(("lesson.variants", spec, codes), measure)

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,7 @@ from core.activations import ACTIVATIONS
 from core.gradients import SATURATION, TINY, describe_health, slope_bound
 from core.init import weight_variance
 from sections.vanishing import readings
-from sections.vanishing.compute import init_profile
+from sections.vanishing.compute import Band, InitProfile, init_profile
 from sections.vanishing.opening import describe_setup, opened
 from sections.vanishing.settings import INIT_BUDGET, N_INITS, NAME, InitSpec, Setup, VanishingSettings
 from ui.cache import memo_run, view_memo
@@ -26,11 +28,33 @@ from ui.i18n import Translator, percent
 from ui.references import cite
 
 SERIES_COLUMNS = ["series", "act", "init"]  # leading columns of every CSV with one row per series
+#: A chart drawn: its Vega-Lite spec and the table its CSV download holds.
+View = tuple[dict, pd.DataFrame]
 
 
-def profiles(fr: Frame, su: Setup) -> dict:
-    """The statistics at initialisation of every series (cached), with the compute
-    guard's note when they use fewer points than asked for."""
+@dataclass(frozen=True)
+class InitViews:
+    """The section's charts, one line (or band over the initialisations) per series and one
+    point per layer; None where nothing finite is left to draw.
+
+    ``signal``, ``grad`` and ``spread`` are bands (the signal ‖∂L/∂h_l‖, ‖∂L/∂W_l‖ and the
+    spread, spreads below rounding error left out); ``level`` and ``saturated`` lines.
+    ``has_ref``: the signal chart carries sigmoid's ¼-per-layer reference line;
+    ``hidden_spread``: a spread below rounding error was left out of its chart.
+    """
+
+    signal: View | None
+    grad: View | None
+    spread: View | None
+    level: View
+    saturated: View
+    has_ref: bool
+    hidden_spread: bool
+
+
+def profiles(fr: Frame, su: Setup) -> dict[tuple[str, str], InitProfile]:
+    """The statistics at initialisation of every series (cached), by series ``(act, init)``,
+    with the compute guard's note when they use fewer points than asked for."""
     s = su.settings
     n_stat = budget_epochs(s.depth, s.width, su.n_train, 1, runs=N_INITS * len(su.series),
                            n_in=su.n_in, budget=INIT_BUDGET).n_samples
@@ -52,34 +76,34 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
     profs = profiles(fr, su)
     views = view_memo((f"{NAME}.init", su.run.data, su.series, s.depth, s.width, s.std, t.lang),
                       lambda: _views(t, su, profs))
-    if views["signal"] is None:
+    if views.signal is None:
         st.warning(t(f"{NAME}.init.nothing_to_plot"))
     signal_caption = t(f"{NAME}.init.signal_caption", n_inits=N_INITS) + (
-        " " + t(f"{NAME}.init.ref_caption") if views["has_ref"] else "")
+        " " + t(f"{NAME}.init.ref_caption") if views.has_ref else "")
     spread_caption = t(f"{NAME}.init.spread_caption") + (
-        " " + t("common.below_rounding_caption") if views["hidden_spread"] else "")
+        " " + t("common.below_rounding_caption") if views.hidden_spread else "")
     # One row: the signal (the key chart) and the reading under it on the left, the
     # spread on the right; the captions that say how to read them under both. On a phone
     # the columns stack, and the reading still follows the signal chart.
     left, right = st.columns(2)
     with left:
-        if views["signal"] is not None:
-            chart_block(*views["signal"], "init-signal", t,
+        if views.signal is not None:
+            chart_block(*views.signal, "init-signal", t,
                         title=t(f"{NAME}.init.signal_title"))
         st.markdown(headline(t, su, profs))
         st.caption(signal_caption)
     with right:
-        if views["spread"] is not None:
-            chart_block(*views["spread"], "init-spread", t, title=t(f"{NAME}.init.spread_title"),
+        if views.spread is not None:
+            chart_block(*views.spread, "init-spread", t, title=t(f"{NAME}.init.spread_title"),
                         caption=spread_caption)
     describe_setup(su)
-    chart_row(t, _block(views["level"], "init-activations", t(f"{NAME}.init.level_title"),
+    chart_row(t, _block(views.level, "init-activations", t(f"{NAME}.init.level_title"),
                         t(f"{NAME}.init.level_caption")),
-              _block(views["grad"], "init-gradient", t(f"{NAME}.init.grad_title", n_inits=N_INITS),
+              _block(views.grad, "init-gradient", t(f"{NAME}.init.grad_title", n_inits=N_INITS),
                      t(f"{NAME}.init.grad_caption")))
     left, right = st.columns(2)
     with left:
-        chart_block(*views["saturated"], "init-saturation", t, title=t(f"{NAME}.init.sat_title"),
+        chart_block(*views.saturated, "init-saturation", t, title=t(f"{NAME}.init.sat_title"),
                     caption=t(f"{NAME}.init.sat_caption", pct=f"{100 * SATURATION:.0f}"))
     with right:
         st.markdown(f"**{t(f'{NAME}.init.reading_title')}**")
@@ -88,7 +112,7 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
     st.caption(cite(t, "glorot2010", "he2015"))
 
 
-def headline(t: Translator, su: Setup, profs: dict) -> str:
+def headline(t: Translator, su: Setup, profs: dict[tuple[str, str], InitProfile]) -> str:
     """The key chart's reading in a sentence, from the run: by how much the signal is
     multiplied from the last hidden layer down to layer 1, per series, and which series
     have lost (or multiplied) it past :data:`readings.VANISHED`."""
@@ -109,12 +133,12 @@ def headline(t: Translator, su: Setup, profs: dict) -> str:
     return " ".join(said)
 
 
-def _block(view: tuple | None, name: str, title: str, caption: str) -> Block | None:
+def _block(view: View | None, name: str, title: str, caption: str) -> Block | None:
     """A chart of the row, or None (an empty column) when nothing finite is left to draw."""
     return None if view is None else Block(*view, name, title, caption)
 
 
-def _reading(t: Translator, su: Setup, act: str, init: str, p: dict) -> None:
+def _reading(t: Translator, su: Setup, act: str, init: str, p: InitProfile) -> None:
     """One series' numbers in words, and what they mean when they say something."""
     name, depth = su.label(act, init), su.settings.depth
     m = readings.measures(p)
@@ -135,11 +159,11 @@ def _reading(t: Translator, su: Setup, act: str, init: str, p: dict) -> None:
     if act == "tanh" and init == "standard" and depth >= 2 and np.isfinite(m.per_layer):
         gain = su.settings.width * weight_variance(init, su.settings.width, su.settings.width,
                                                    su.settings.std)
-        slope2 = readings.mean_slope_sq(p)
+        slope2 = readings.mean_slope_sq(p.slope_sq)
         st.markdown(t(f"{NAME}.init.tanh_factor", series=name, factor=readings.sci(m.per_layer),
                       slope2=readings.sci(slope2), gain=readings.sci(gain),
                       predicted=readings.sci(math.sqrt(gain * slope2))))
-    _health(t, name, p["grad_raw"])
+    _health(t, name, p.grad_raw)
 
 
 def _health(t: Translator, name: str, grad_raw: np.ndarray) -> None:
@@ -163,60 +187,71 @@ def _finite(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _frame(su: Setup, profs: dict, layers: np.ndarray, columns: dict) -> pd.DataFrame:
-    """One row per (series, layer): `columns` maps a column to the profile key it shows."""
+def _frame(su: Setup, profs: dict[tuple[str, str], InitProfile], layers: np.ndarray,
+           columns: dict) -> pd.DataFrame:
+    """One row per (series, layer): `columns` maps a column to what it shows of a profile
+    (a function of the :class:`InitProfile`)."""
     return pd.concat([
         pd.DataFrame({"layer": layers, **{c: f(p) for c, f in columns.items()},
                       "act": a, "init": i, "series": su.label(a, i)})
         for (a, i), p in profs.items()], ignore_index=True)
 
 
-def _views(t: Translator, su: Setup, profs: dict) -> dict:
-    """The section's charts: ``(spec, csv frame)`` by name (None: nothing finite to draw)."""
+def _band_columns(pick: Callable[[InitProfile], Band],
+                  shown: Callable[[InitProfile, np.ndarray], np.ndarray]) -> dict:
+    """The columns ``mid``, ``lo`` and ``hi`` of one band of each profile, as `shown` makes
+    them (of the profile and the band's values)."""
+    return {"mid": lambda p: shown(p, pick(p).mid), "lo": lambda p: shown(p, pick(p).lo),
+            "hi": lambda p: shown(p, pick(p).hi)}
+
+
+def _positive(p: InitProfile, values: np.ndarray) -> np.ndarray:
+    """The values that are finite and positive, NaN elsewhere (for a log axis)."""
+    return finite_positive(values)
+
+
+def _resolved(p: InitProfile, values: np.ndarray) -> np.ndarray:
+    """A spread where it is above its rounding floor, NaN where it is rounding noise."""
+    return readings.resolved(finite_positive(values), readings.rounding_floor(p.level, p.level_std))
+
+
+def _views(t: Translator, su: Setup, profs: dict[tuple[str, str], InitProfile]) -> InitViews:
+    """The section's charts from the profiles."""
     depth = su.settings.depth
     hidden, weights = np.arange(1, depth + 1), np.arange(1, depth + 2)
-
-    def band(key: str) -> dict:
-        return {"mid": lambda p: finite_positive(p[f"{key}_mid"]),
-                "lo": lambda p: finite_positive(p[f"{key}_lo"]),
-                "hi": lambda p: finite_positive(p[f"{key}_hi"])}
-
-    def spread_band(p: dict) -> dict:
-        floor = readings.rounding_floor(p["level"], p["level_std"])
-        return {k: readings.resolved(finite_positive(p[f"spread_{k}"]), floor) for k in ("mid", "lo", "hi")}
-
-    signal = _frame(su, profs, hidden, band("signal"))
-    grad = _frame(su, profs, weights, band("grad"))
-    spread = _frame(su, profs, hidden, {k: (lambda p, k=k: spread_band(p)[k]) for k in ("mid", "lo", "hi")})
-    raw_spread = _frame(su, profs, hidden, band("spread"))
-    fwd = _frame(su, profs, hidden, {"level": lambda p: _finite(p["level"]),
-                                     "saturated": lambda p: _finite(p["saturated"])})
+    signal = _frame(su, profs, hidden, _band_columns(lambda p: p.signal, _positive))
+    grad = _frame(su, profs, weights, _band_columns(lambda p: p.grad, _positive))
+    spread = _frame(su, profs, hidden, _band_columns(lambda p: p.spread, _resolved))
+    raw_spread = _frame(su, profs, hidden, _band_columns(lambda p: p.spread, _positive))
+    fwd = _frame(su, profs, hidden, {"level": lambda p: _finite(p.level),
+                                     "saturated": lambda p: _finite(p.saturated)})
     ref = _reference(su, profs, hidden)
     x_title, h_title = t("common.axis.layer"), t(f"{NAME}.axis.hidden_layer")
-    views: dict = {"has_ref": ref is not None,
-                   "hidden_spread": bool((spread["mid"].isna() & raw_spread["mid"].notna()).any()
-                                         | (spread["lo"].isna() & raw_spread["lo"].notna()).any())}
-    views["signal"] = _band_view(t, su, signal, h_title, t(f"{NAME}.axis.signal"), ref)
-    views["grad"] = _band_view(t, su, grad, x_title, t("common.axis.grad_norm"), None)
-    views["spread"] = _band_view(t, su, spread, h_title, t(f"{NAME}.axis.spread"), None)
-    views["level"] = _line_view(t, su, fwd, "level", h_title, t(f"{NAME}.axis.act_value"))
-    views["saturated"] = _line_view(t, su, fwd, "saturated", h_title, t(f"{NAME}.axis.saturated"))
-    return views
+    return InitViews(
+        signal=_band_view(t, su, signal, h_title, t(f"{NAME}.axis.signal"), ref),
+        grad=_band_view(t, su, grad, x_title, t("common.axis.grad_norm"), None),
+        spread=_band_view(t, su, spread, h_title, t(f"{NAME}.axis.spread"), None),
+        level=_line_view(t, su, fwd, "level", h_title, t(f"{NAME}.axis.act_value")),
+        saturated=_line_view(t, su, fwd, "saturated", h_title, t(f"{NAME}.axis.saturated")),
+        has_ref=ref is not None,
+        hidden_spread=bool((spread["mid"].isna() & raw_spread["mid"].notna()).any()
+                           | (spread["lo"].isna() & raw_spread["lo"].notna()).any()))
 
 
-def _reference(su: Setup, profs: dict, hidden: np.ndarray) -> pd.DataFrame | None:
+def _reference(su: Setup, profs: dict[tuple[str, str], InitProfile],
+               hidden: np.ndarray) -> pd.DataFrame | None:
     """¼ per sigmoid layer below the last hidden layer: what σ′ ≤ ¼ alone allows."""
     sig = [k for k in su.series if k[0] == "sigmoid"]
     if not sig:
         return None
-    last = float(profs[sig[0]]["signal_mid"][-1])
+    last = float(profs[sig[0]].signal.mid[-1])
     depth = su.settings.depth
     return pd.DataFrame({"layer": hidden, "ref": finite_positive(
         [last * slope_bound(ACTIVATIONS["sigmoid"], depth - int(k)) for k in hidden])})
 
 
 def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_title: str,
-               ref: pd.DataFrame | None) -> tuple | None:
+               ref: pd.DataFrame | None) -> View | None:
     if not frame["mid"].notna().any():
         return None
     spec = compiled(line_chart, frame, "layer", "mid", "act", band=("lo", "hi"), x_title=x_title,
@@ -230,7 +265,7 @@ def _band_view(t: Translator, su: Setup, frame: pd.DataFrame, x_title: str, y_ti
 
 
 def _line_view(t: Translator, su: Setup, frame: pd.DataFrame, y: str, x_title: str,
-               y_title: str) -> tuple:
+               y_title: str) -> View:
     spec = compiled(line_chart, frame, "layer", y, "act", x_title=x_title, y_title=y_title,
                     **activation_legend(t), compact=True, height=280,
                     series="series" if su.two else None, dash="init" if su.two else None,

@@ -11,7 +11,7 @@ from core.grid import plane_grid
 from sections.vanishing.compute import split
 from sections.vanishing.opening import describe_setup, opened
 from sections.vanishing.settings import DATA, GRID, N_SNAPSHOTS, NAME, Setup, VanishingSettings
-from sections.vanishing.training import trained
+from sections.vanishing.training import Runs, trained
 from ui.charts import boundary_chart, compiled
 from ui.export import chart_block
 from ui.frame import Frame
@@ -40,13 +40,13 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
 
 
 @st.fragment
-def _maps(X: np.ndarray, y: np.ndarray, runs: dict, su: Setup, t: Translator) -> None:
+def _maps(X: np.ndarray, y: np.ndarray, runs: Runs, su: Setup, t: Translator) -> None:
     """The decision boundaries at a chosen epoch, with the epoch scrubber.
 
     A fragment: moving the scrubber reruns this section only, not the page
     (the maps come from snapshots saved during training)."""
     # Every saved epoch of any run; a run that stopped early shows its last state.
-    snaps = sorted(set().union(*(set(r["boundaries"]) for r in runs.values())))
+    snaps = sorted(set().union(*(set(r.boundaries) for r in runs.values())))
     chosen = snaps[-1]
     if len(snaps) > 1:
         chosen = st.select_slider(t(f"{NAME}.boundary.epoch"), snaps, value=snaps[-1],
@@ -63,13 +63,13 @@ def _maps(X: np.ndarray, y: np.ndarray, runs: dict, su: Setup, t: Translator) ->
     for k, ((a, i), r) in enumerate(runs.items()):
         with cols[k % len(cols)]:
             st.markdown(f"**{su.label(a, i)}**")
-            at = max(e for e in r["boundaries"] if e <= chosen)
+            at = max(e for e in r.boundaries if e <= chosen)
             if at != chosen:
                 st.caption(t(f"{NAME}.boundary.stopped", epoch=at))
             m1, m2 = st.columns(2)
-            m1.metric(t(f"{NAME}.boundary.train_acc"), percent(float(r["train_acc"][at]), digits=0))
-            m2.metric(t(f"{NAME}.boundary.test_acc"), percent(float(r["test_acc"][at]), digits=0))
-            cells = grid.assign(p=np.nan_to_num(r["boundaries"][at].astype(float), nan=0.5))
+            m1.metric(t(f"{NAME}.boundary.train_acc"), percent(float(r.train_acc[at]), digits=0))
+            m2.metric(t(f"{NAME}.boundary.test_acc"), percent(float(r.test_acc[at]), digits=0))
+            cells = grid.assign(p=np.nan_to_num(r.boundaries[at].astype(float), nan=0.5))
             chart_block(compiled(boundary_chart, cells, dots, prob_title=t(f"{NAME}.boundary.prob"),
                                  class_title=t(f"{NAME}.boundary.class"), step=step, height=280),
                         cells.assign(epoch=at, act=a, init=i), f"boundary-{a}-{i}", t)

@@ -7,6 +7,9 @@ cache never reads the session).
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -19,8 +22,7 @@ from core.gradients import (
     single_threaded_blas,
 )
 from core.grid import plane_grid
-from core.mlp import MLP
-from sections.vanishing.readings import chance_loss
+from core.mlp import MLP, Params
 from sections.vanishing.settings import (
     N_INITS,
     DataSpec,
@@ -31,6 +33,101 @@ from sections.vanishing.settings import (
 )
 from ui.cache import page_cache
 from ui.progress import progress_bar, progress_callback
+
+
+def chance_loss(n_classes: int) -> float:
+    """Cross-entropy of a constant answer on balanced classes: ``ln k``."""
+    return math.log(max(n_classes, 2))
+
+
+@dataclass(frozen=True)
+class Band:
+    """A per-layer quantity over the :data:`N_INITS` initialisations of one series
+    (:func:`core.gradients.geometric_band`): ``mid`` its geometric mean, ``lo`` and ``hi``
+    its least and largest value, each of shape ``(layers,)``; NaN at a layer where no
+    initialisation gave a finite positive value."""
+
+    mid: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+
+@dataclass(frozen=True)
+class InitProfile:
+    """One series' statistics at initialisation (:func:`init_profile`), per layer.
+
+    ``depth`` hidden layers, ``depth + 1`` weight layers, counted from the input.
+
+    Attributes
+    ----------
+    signal : Band of shape (depth,)
+        ‖∂L/∂h_l‖, the back-propagated signal at each hidden layer.
+    grad : Band of shape (depth + 1,)
+        ‖∂L/∂W_l‖ of every weight layer.
+    spread : Band of shape (depth,)
+        How much each hidden layer still depends on the input: the mean over its units
+        of each unit's standard deviation across the points.
+    grad_raw : ndarray of shape (N_INITS, depth + 1)
+        ‖∂L/∂W_l‖ of each initialisation (what :func:`core.gradients.describe_health` reads).
+    level, level_std : ndarray of shape (depth,)
+        Mean and standard deviation of each hidden layer's activations.
+    saturated : ndarray of shape (depth,)
+        Share of (point, unit) pairs on a flat part of f.
+    slope_sq : ndarray of shape (depth,)
+        Mean squared slope E[f′(ẑ)²] of each hidden layer.
+
+    The last four are means over the initialisations whose value is finite (NaN where
+    none is).
+    """
+
+    signal: Band
+    grad: Band
+    spread: Band
+    grad_raw: np.ndarray
+    level: np.ndarray
+    level_std: np.ndarray
+    saturated: np.ndarray
+    slope_sq: np.ndarray
+
+
+@dataclass(frozen=True)
+class SeriesRun:
+    """One series trained (:func:`train_run`).
+
+    ``E`` is the last epoch recorded (``epochs``, or the epoch it diverged at); ``depth``
+    hidden layers.
+
+    Attributes
+    ----------
+    loss, train_acc, test_acc : ndarray of shape (E + 1,)
+        Per epoch, epoch 0 (at initialisation) first.
+    grad : ndarray of shape (E + 1, depth + 1)
+        ‖∂L/∂W_l‖ of every weight layer, per epoch (``History.grad_norms``).
+    signal : ndarray of shape (E + 1, depth)
+        ‖∂L/∂h_l‖ of every hidden layer, per epoch (``History.grad_h``).
+    diverged_at : int or None
+        The epoch the loss or the weights stopped being finite.
+    boundaries : dict of int to ndarray of float32 of shape (res²,)
+        Epoch -> P(class 1) on the plane's grid (``core.grid.plane_grid``); empty unless
+        the data has two features and two classes.
+    params : Params
+        The last saved state: the trained network (or, if it diverged, its last state).
+    chance : float
+        The loss of a constant answer, ln k (:func:`chance_loss`).
+    classes : int
+        k, at least 2.
+    """
+
+    loss: np.ndarray
+    train_acc: np.ndarray
+    test_acc: np.ndarray
+    grad: np.ndarray
+    signal: np.ndarray
+    diverged_at: int | None
+    boundaries: dict[int, np.ndarray]
+    params: Params
+    chance: float
+    classes: int
 
 
 @page_cache(16)
@@ -51,33 +148,23 @@ def _finite_mean(values: np.ndarray) -> np.ndarray:
 
 @page_cache(64)
 def init_profile(spec: InitSpec, act: str, init: str, _X: np.ndarray | None = None,
-                 _y: np.ndarray | None = None) -> dict:
+                 _y: np.ndarray | None = None) -> InitProfile:
     """Per-layer statistics of `N_INITS` fresh networks of one series, on the first
-    ``spec.n_stat`` training points.
-
-    ``signal_*``: ‖∂L/∂h_l‖ of the hidden layers (geometric mean, min, max over the
-    initialisations); ``grad_*``: ‖∂L/∂W_l‖ of every weight layer; ``level``: the mean
-    activation of each hidden layer; ``spread_*``: how much each hidden layer still
-    depends on the input (mean over units of each unit's standard deviation across the
-    points); ``saturated``: the share of (point, unit) pairs on a flat part of f;
-    ``slope_sq``: each hidden layer's mean squared slope E[f′(ẑ)²].
-    """
+    ``spec.n_stat`` training points."""
     X, y, (Xtr, _, ytr, _) = split(spec.data, _X=_X, _y=_y)
     sizes, output = network_shape(dataset_info(spec.data.key, X, y), spec.depth, spec.width)
     seeds = range(spec.data.seed, spec.data.seed + N_INITS)
     s = init_statistics(sizes, act, init, Xtr[:spec.n_stat], ytr[:spec.n_stat], seeds=seeds,
                         output=output, init_std=spec.std)
-    out = {"grad_raw": s.grad_w, "signal_raw": s.grad_h,
-           "level": _finite_mean(s.act_mean), "level_std": _finite_mean(s.act_std),
-           "saturated": _finite_mean(s.saturated), "slope_sq": _finite_mean(s.slope_sq)}
-    for name, values in (("grad", s.grad_w), ("signal", s.grad_h), ("spread", s.spread)):
-        out[f"{name}_mid"], out[f"{name}_lo"], out[f"{name}_hi"] = geometric_band(values)
-    return out
+    return InitProfile(signal=Band(*geometric_band(s.grad_h)), grad=Band(*geometric_band(s.grad_w)),
+                       spread=Band(*geometric_band(s.spread)), grad_raw=s.grad_w,
+                       level=_finite_mean(s.act_mean), level_std=_finite_mean(s.act_std),
+                       saturated=_finite_mean(s.saturated), slope_sq=_finite_mean(s.slope_sq))
 
 
 @page_cache(32)
 def train_run(spec: RunSpec, act: str, init: str, _text: str = "", _X: np.ndarray | None = None,
-              _y: np.ndarray | None = None) -> dict:
+              _y: np.ndarray | None = None) -> SeriesRun:
     """Train one series on the first ``spec.n_fit`` training points; keep its history,
     final parameters and ``spec.n_snap`` + 1 boundary maps on a ``spec.res`` square grid."""
     X, y, (Xtr, Xte, ytr, yte) = split(spec.data, _X=_X, _y=_y)
@@ -94,22 +181,17 @@ def train_run(spec: RunSpec, act: str, init: str, _text: str = "", _X: np.ndarra
                       batch_size=None if spec.batch >= len(Xtr) else spec.batch,
                       X_test=Xte, y_test=yte, snapshot_epochs=wanted,
                       callback=progress_callback(bar, _text))
-    # The last saved state: the trained network (or, if it diverged, its last state).
-    last = h.snapshots[max(h.snapshots)]
-    run = {
-        "loss": h.loss, "train_acc": h.train_acc, "test_acc": h.test_acc,
-        "grad": h.grad_norms, "signal": h.grad_h, "diverged_at": h.diverged_at,
-        "boundaries": {}, "params": last, "chance": chance_loss(info.n_classes),
-        "classes": max(int(info.n_classes), 2),
-    }
+    boundaries = {}
     if maps:
-        points, _, step = plane_grid(X, resolution=spec.res)
-        run["step"] = step
+        points, _, _ = plane_grid(X, resolution=spec.res)
         with np.errstate(all="ignore"), single_threaded_blas():
             for e, params in sorted(h.snapshots.items()):
                 model.set_params(params)
-                run["boundaries"][e] = model.predict_proba(points).astype(np.float32)
-    return run
+                boundaries[e] = model.predict_proba(points).astype(np.float32)
+    return SeriesRun(loss=h.loss, train_acc=h.train_acc, test_acc=h.test_acc, grad=h.grad_norms,
+                     signal=h.grad_h, diverged_at=h.diverged_at, boundaries=boundaries,
+                     params=h.snapshots[max(h.snapshots)], chance=chance_loss(info.n_classes),
+                     classes=max(int(info.n_classes), 2))
 
 
 @page_cache(16)

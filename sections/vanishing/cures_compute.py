@@ -23,8 +23,7 @@ import numpy as np
 from core.activations import ACTIVATIONS
 from core.gradients import LayerStats, layer_statistics
 from core.mlp import MLP, Params
-from sections.vanishing.compute import split
-from sections.vanishing.readings import chance_loss
+from sections.vanishing.compute import chance_loss, split
 from sections.vanishing.settings import DataSpec, dataset_info, network_shape
 from ui.cache import page_cache
 from ui.progress import progress_bar, progress_callback

@@ -12,11 +12,12 @@ from core.gradients import slope_bound
 from core.init import weight_variance
 from sections.vanishing import readings
 from sections.vanishing.at_init import profiles
+from sections.vanishing.compute import InitProfile, SeriesRun
 from sections.vanishing.opening import opened
 from sections.vanishing.presets import question_button
 from sections.vanishing.readings import sci
 from sections.vanishing.settings import NAME, Setup, VanishingSettings
-from sections.vanishing.training import trained
+from sections.vanishing.training import Runs, trained
 from ui.frame import Frame
 from ui.i18n import Translator, percent, shown_name, superscript
 from ui.references import cite
@@ -41,7 +42,7 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
         m, r = readings.measures(profs[(a, i)]), runs[(a, i)]
         st.markdown(t(f"{NAME}.explain.measured", series=su.label(a, i), ratio=sci(m.signal_ratio),
                       depth=s.depth, w_ratio=sci(m.weight_ratio),
-                      acc=percent(float(r["test_acc"][-1]), digits=0), verdict=_verdict_text(t, r)))
+                      acc=percent(float(r.test_acc[-1]), digits=0), verdict=_verdict_text(t, r)))
     sigmoid = [k for k in su.series if k[0] == "sigmoid"]
     if sigmoid:
         _forward(t, s.depth, readings.measures(profs[sigmoid[0]]), runs[sigmoid[0]])
@@ -55,7 +56,7 @@ def draw(s: VanishingSettings, fr: Frame) -> None:
     _questions(t, su, profs, runs)
 
 
-def _forward(t: Translator, depth: int, m: readings.Measures, run: dict) -> None:
+def _forward(t: Translator, depth: int, m: readings.Measures, run: SeriesRun) -> None:
     """The sigmoid network's forward pass: its level stays, its spread changes (verb from the
     numbers); "neither end can learn" only where the spread collapsed and the net did not learn."""
     spread = m.spread_last / m.spread_first if m.spread_first > 0 else math.nan
@@ -67,12 +68,12 @@ def _forward(t: Translator, depth: int, m: readings.Measures, run: dict) -> None
         st.markdown(t(f"{NAME}.explain.forward_neither"))
 
 
-def _predicted(t: Translator, su: Setup, act: str, init: str, p: dict) -> str:
+def _predicted(t: Translator, su: Setup, act: str, init: str, p: InitProfile) -> str:
     """The signal ratio the weights and the measured slopes predict for one series, beside
     the measured one: ``(width · Var W · E[f′²])^((L−1)/2)``."""
     s = su.settings
     gain = s.width * weight_variance(init, s.width, s.width, s.std)
-    slope2 = readings.mean_slope_sq(p)
+    slope2 = readings.mean_slope_sq(p.slope_sq)
     gaps = s.depth - 1
     product = gain * slope2
     predicted = math.sqrt(product) ** gaps if math.isfinite(product) and product >= 0 else math.nan
@@ -81,11 +82,11 @@ def _predicted(t: Translator, su: Setup, act: str, init: str, p: dict) -> str:
              predicted=sci(predicted), ratio=sci(readings.measures(p).signal_ratio))
 
 
-def _verdict_text(t: Translator, run: dict) -> str:
+def _verdict_text(t: Translator, run: SeriesRun) -> str:
     return t(f"{NAME}.verdict.{readings.verdict(run)}", pct=f"{100 * readings.LEARNED:.0f}")
 
 
-def _init_verdicts(t: Translator, su: Setup, runs: dict) -> None:
+def _init_verdicts(t: Translator, su: Setup, runs: Runs) -> None:
     """Compare the two initialisations per activation; check He et al.'s finding honestly."""
     init, init2 = su.settings.init, su.init2
     for a in su.settings.acts:
@@ -93,8 +94,8 @@ def _init_verdicts(t: Translator, su: Setup, runs: dict) -> None:
         v1, v2 = readings.verdict(r1), readings.verdict(r2)
         st.markdown(t(f"{NAME}.explain.compare", act=shown_name(t, "act", a),
                       init=shown_name(t, "init", init), init2=shown_name(t, "init", init2),
-                      acc1=percent(float(r1["test_acc"][-1]), digits=0),
-                      acc2=percent(float(r2["test_acc"][-1]), digits=0),
+                      acc1=percent(float(r1.test_acc[-1]), digits=0),
+                      acc2=percent(float(r2.test_acc[-1]), digits=0),
                       v1=_verdict_text(t, r1), v2=_verdict_text(t, r2)))
         if a == "relu" and init.startswith("glorot") and init2.startswith("he"):
             if v1 != "learned" and v2 == "learned":
@@ -103,7 +104,8 @@ def _init_verdicts(t: Translator, su: Setup, runs: dict) -> None:
                 st.warning(t(f"{NAME}.explain.he_not_here"))
 
 
-def _questions(t: Translator, su: Setup, profs: dict, runs: dict) -> None:
+def _questions(t: Translator, su: Setup, profs: dict[tuple[str, str], InitProfile],
+               runs: Runs) -> None:
     """Questions learners ask next, each with the experiment that answers it."""
     st.subheader(t(f"{NAME}.questions.title"))
     st.markdown(t(f"{NAME}.questions.tanh.text"))
@@ -111,7 +113,7 @@ def _questions(t: Translator, su: Setup, profs: dict, runs: dict) -> None:
     if tanh:
         m, r = readings.measures(profs[tanh[0]]), runs[tanh[0]]
         st.markdown(t(f"{NAME}.questions.tanh.here", series=su.label(*tanh[0]),
-                      ratio=sci(m.signal_ratio), acc=percent(float(r["test_acc"][-1]), digits=0)))
+                      ratio=sci(m.signal_ratio), acc=percent(float(r.test_acc[-1]), digits=0)))
     question_button(t, "tanh")
     st.markdown(t(f"{NAME}.questions.output.text"))
     st.page_link("pages/shapes.py", label=t(f"{NAME}.questions.output.link"),
@@ -121,7 +123,7 @@ def _questions(t: Translator, su: Setup, profs: dict, runs: dict) -> None:
         for a, i in su.series:
             m, r = readings.measures(profs[(a, i)]), runs[(a, i)]
             st.markdown(t(f"{NAME}.questions.adam.here", series=su.label(a, i),
-                          acc=percent(float(r["test_acc"][-1]), digits=0), ratio=sci(m.signal_ratio),
+                          acc=percent(float(r.test_acc[-1]), digits=0), ratio=sci(m.signal_ratio),
                           spread=sci(m.spread_last)))
     question_button(t, "adam")
     st.caption(cite(t, "kingma2015"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.gradients import below_rounding, first_last_ratio, rounding_floor
+from sections.vanishing.compute import InitProfile, SeriesRun
 
 __all__ = ["below_rounding", "rounding_floor"]  # re-exported: the readings use them by this module
 
@@ -47,25 +48,26 @@ def _at(values: np.ndarray, i: int) -> float:
     return v if math.isfinite(v) else math.nan
 
 
-def measures(p: dict) -> Measures:
+def measures(p: InitProfile) -> Measures:
     """Summarise a profile of :func:`sections.vanishing.compute.init_profile`."""
-    signal = np.asarray(p["signal_mid"], dtype=float)
+    signal = np.asarray(p.signal.mid, dtype=float)
     ratio = first_last_ratio(signal)
     steps = len(signal) - 1
     per_layer = ratio ** (1 / steps) if steps and math.isfinite(ratio) and ratio > 0 else math.nan
-    sat = np.asarray(p["saturated"], dtype=float)
-    floors = rounding_floor(p["level"], p["level_std"])
-    return Measures(ratio, per_layer, first_last_ratio(p["grad_mid"]), _at(p["spread_mid"], 0),
-                    _at(p["spread_mid"], -1), _at(p["level"], 0), _at(p["level"], -1),
+    sat = np.asarray(p.saturated, dtype=float)
+    floors = rounding_floor(p.level, p.level_std)
+    return Measures(ratio, per_layer, first_last_ratio(p.grad.mid), _at(p.spread.mid, 0),
+                    _at(p.spread.mid, -1), _at(p.level, 0), _at(p.level, -1),
                     float(np.nanmax(np.append(sat[np.isfinite(sat)], 0.0))), _at(floors, 0),
                     _at(floors, -1))
 
 
-def mean_slope_sq(p: dict) -> float:
+def mean_slope_sq(slope_sq: np.ndarray) -> float:
     """E[f′(ẑ)²] of the hidden layers the signal crosses on its way from the last hidden
     layer to the first (layers 2 .. L: layer 1's slopes act below h_1), as their geometric
-    mean, so that ``mean ** (L − 1)`` is their product (NaN when one is not positive)."""
-    values = np.asarray(p["slope_sq"], dtype=float)[1:]
+    mean, so that ``mean ** (L − 1)`` is their product (NaN when one is not positive).
+    `slope_sq` has one entry per hidden layer (``InitProfile.slope_sq``)."""
+    values = np.asarray(slope_sq, dtype=float)[1:]
     if not values.size or not (np.isfinite(values).all() and (values > 0).all()):
         return math.nan
     return float(np.exp(np.mean(np.log(values))))
@@ -92,20 +94,19 @@ def collapsed(m: Measures) -> bool:
             and m.spread_last < COLLAPSED * m.spread_first)
 
 
-def verdict(run: dict) -> str:
+def verdict(run: SeriesRun) -> str:
     """Did training learn? ``diverged``, ``learned`` or ``stuck``.
 
     ``learned``: the final training loss is below ``LEARNED`` × its starting value
-    *and* below ``BEATS_CHANCE`` × ``run["chance"]``, the loss of a constant answer
+    *and* below ``BEATS_CHANCE`` × ``run.chance``, the loss of a constant answer
     (ln k for k balanced classes). The second condition matters when a network starts
     far worse than chance: falling to the loss of a constant guess is no learning.
     """
-    if run["diverged_at"] is not None:
+    if run.diverged_at is not None:
         return "diverged"
-    loss = run["loss"]
-    last = float(loss[-1])
-    learned = (math.isfinite(last) and last < LEARNED * float(loss[0])
-               and last < BEATS_CHANCE * float(run.get("chance", math.inf)))
+    last = float(run.loss[-1])
+    learned = (math.isfinite(last) and last < LEARNED * float(run.loss[0])
+               and last < BEATS_CHANCE * float(run.chance))
     return "learned" if learned else "stuck"
 
 
@@ -129,11 +130,6 @@ def accuracy_verdict(diverged_at: int | None, train_acc: float | np.ndarray,
         return "diverged"
     acc = float(np.asarray(train_acc, dtype=float).reshape(-1)[-1])
     return "learned" if math.isfinite(acc) and acc >= majority + ABOVE_MAJORITY else "stuck"
-
-
-def chance_loss(n_classes: int) -> float:
-    """Cross-entropy of a constant answer on balanced classes: ``ln k``."""
-    return math.log(max(n_classes, 2))
 
 
 def spread_text(t, value: float, floor: float) -> str:
