@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import sys
+import types
 
 import numpy as np
 
@@ -97,6 +99,19 @@ def test_start_up_objects_are_frozen_out_of_the_per_run_collection() -> None:
     prepare_process()
     assert gc.get_freeze_count() > 50_000
     assert prepare_process() is False  # once per process
+    # Modules imported later (a page's sections) are frozen at the next run's start.
+    from ui import startup
+
+    frozen = gc.get_freeze_count()
+    assert startup.refreeze() is False  # nothing imported since
+    sys.modules["_activation_lab_probe"] = types.ModuleType("_activation_lab_probe")
+    try:
+        kept = [[i] for i in range(1000)]  # alive now: frozen with the new module
+        assert startup.refreeze() is True
+        assert gc.get_freeze_count() >= frozen + len(kept)
+        assert startup.refreeze() is False
+    finally:
+        del sys.modules["_activation_lab_probe"]
 
 
 def _cached_app() -> None:
