@@ -163,3 +163,51 @@ def test_home_says_what_every_other_page_shows(lang: str) -> None:
         if info.name != "home":
             line = t(f"home.next.{info.name}")
             assert line and line != f"home.next.{info.name}", (lang, info.name)
+
+
+def _named_keys(path: Path, name: str | None) -> list[tuple[int, str]]:
+    """The catalog keys a module names whole in ``t(...)`` calls: a string, or
+    ``f"{NAME}.rest"`` with `name` for the page's ``NAME``."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        f = node.func
+        is_t = (isinstance(f, ast.Name) and f.id == "t") or (isinstance(f, ast.Attribute) and f.attr == "t")
+        if not is_t:
+            continue
+        arg = node.args[0]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and "." in arg.value:
+            found.append((node.lineno, arg.value))
+        elif (isinstance(arg, ast.JoinedStr) and name and len(arg.values) == 2
+              and isinstance(arg.values[0], ast.FormattedValue)
+              and isinstance(arg.values[0].value, ast.Name) and arg.values[0].value.id == "NAME"
+              and isinstance(arg.values[1], ast.Constant)):
+            found.append((node.lineno, name + arg.values[1].value))
+    return found
+
+
+def test_every_key_the_code_names_is_in_the_catalogs() -> None:
+    """A key missing from a catalog shows as the key itself, and a test comparing the
+    page with ``t(key)`` then compares the key with itself: so check every key the code
+    names outright (four Playground notes once sat under the ``[quick]`` table and
+    showed as ``playground.limits``)."""
+    root = Path(__file__).resolve().parent.parent
+    keys = [set(catalog(lang)) for lang in LANGUAGES]
+    checked, missing = 0, []
+    for path in sorted([*root.glob("sections/**/*.py"), *root.glob("ui/**/*.py"),
+                        *root.glob("pages/*.py"), root / "dashboard.py"]):
+        package = path.relative_to(root).parts
+        name = None
+        if package[0] == "sections" and len(package) > 2:
+            settings = root / "sections" / package[1] / "settings.py"
+            m = re.search(r'^NAME = "(\w+)"', settings.read_text(), re.M) if settings.exists() else None
+            name = m.group(1) if m else None
+        for line, key in _named_keys(path, name):
+            checked += 1
+            if any(key not in k for k in keys):
+                missing.append(f"{path.relative_to(root)}:{line}: {key}")
+    assert checked > 300  # the scan finds the calls it is for
+    assert not missing, missing
