@@ -74,13 +74,17 @@ def sections_of(info: PageInfo) -> list[str | None]:
 
 
 def every_section(
-    info: PageInfo, query: dict | None = None, **kw
+    info: PageInfo, query: dict | None = None, until: str | None = None, **kw
 ) -> Iterator[tuple[str | None, AppTest]]:
     """Open the page, then click through its sections: ``(code, app)`` for each.
 
-    One AppTest session, so settings and caches carry over as for a learner.
+    One AppTest session, so settings and caches carry over as for a learner. With
+    `until`, the sections before that one only (it is never opened, so nothing it
+    computes is paid for).
     """
     codes = sections_of(info)
+    if until in codes:
+        codes = codes[:codes.index(until)]
     at = open_with(info, codes[0], query or {}, **kw)
     yield codes[0], at
     for code in codes[1:]:

@@ -4,6 +4,9 @@ Each page's deep link is the very first request its server sees: that is what
 a hosted app woken up by a shared link gets, and the full frame (language
 switch, translated nav, no "page not found" dialog) must be there.
 Screenshots land in ``artifacts/screenshots/<page>.png``.
+
+One Chromium serves the module (each test opens its own browser contexts, which
+share no cookies, storage or cache); the servers are what must be fresh.
 """
 
 from __future__ import annotations
@@ -17,6 +20,21 @@ from ui.i18n import Translator
 
 PAGES = available_pages()
 pytestmark = pytest.mark.browser
+#: What each page's deep link asks for besides the page. The vanishing page's *Cures*
+#: section trains fifteen 50-layer networks at its defaults (36 s of one core, cold, in
+#: the fresh server); this test is about the link, the frame and every section drawing
+#: in a real browser, not about that recipe (``test_app_cures.py``,
+#: ``test_app_vanishing.py`` and ``test_readings_stable.py`` check the defaults), so the
+#: link sets the section's depth to 10: the same elements, a fifth of the training.
+LINK_QUERY = {"vanishing": "cdepth=10"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module (starting one costs each test ~1-2 s)."""
+    require_chromium()
+    with chromium() as b:
+        yield b
 
 
 def _check_frame(app: AppPage, lang: str) -> None:
@@ -37,16 +55,15 @@ def _check_frame(app: AppPage, lang: str) -> None:
 
 
 @pytest.mark.parametrize("info", PAGES, ids=[p.name for p in PAGES])
-def test_deep_link_first_request(info) -> None:
-    require_chromium()
-    with StreamlitServer() as server, chromium() as browser:
+def test_deep_link_first_request(info, browser) -> None:
+    with StreamlitServer() as server:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         # The app works offline: the browser asks nothing of any other host.
         outside: list[str] = []
         page.on("request", lambda r: None if r.url.startswith((server.url, "data:", "blob:"))
                 else outside.append(r.url))
-        app = AppPage(page, server.url).goto(info.url_path)
+        app = AppPage(page, server.url).goto(info.url_path, LINK_QUERY.get(info.name, ""))
         _check_frame(app, "en")
         if info.name == "playground":
             # At epoch 0 the Playground draws its diagram (the component), and no chart
@@ -70,9 +87,8 @@ def test_deep_link_first_request(info) -> None:
         context.close()
 
 
-def test_korean_home_and_navigation_and_a_phone() -> None:
-    require_chromium()
-    with StreamlitServer() as server, chromium() as browser:
+def test_korean_home_and_navigation_and_a_phone(browser) -> None:
+    with StreamlitServer() as server:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         app = AppPage(context.new_page(), server.url).goto("", "lang=ko")
         _check_frame(app, "ko")
@@ -108,9 +124,8 @@ def _phone_starts_with_the_sidebar_collapsed(browser, url: str) -> None:
     wide.close()
 
 
-def test_share_link_reproduces_the_view_in_a_fresh_browser() -> None:
-    require_chromium()
-    with StreamlitServer() as server, chromium() as browser:
+def test_share_link_reproduces_the_view_in_a_fresh_browser(browser) -> None:
+    with StreamlitServer() as server:
         first = browser.new_context(viewport={"width": 1400, "height": 1000})
         app = AppPage(first.new_page(), server.url).goto("", "depth=4&epochs=30&seed=5&lang=ko")
         app.wait_charts()

@@ -1,8 +1,10 @@
 """The first screen of every page, as a new learner sees it: the key chart, on a laptop and a phone.
 
-One server serves every page in English and Korean at 1400×900 and at 390×844 (a phone,
-sidebar collapsed). For each the *first screen only* (the viewport, not the whole page)
-is saved as ``artifacts/screenshots/first-<page>-<size>-<lang>.png``, and the page's
+One server (and one Chromium) serves every page in English and Korean at 1400×900 and
+at 390×844 (a phone, sidebar collapsed); the second size finds the pages' trainings
+cached, as a learner's second device would: what is checked is the layout. For each the
+*first screen only* (the viewport, not the whole page) is saved as
+``artifacts/screenshots/first-<page>-<size>-<lang>.png``, and the page's
 first chart must start on that screen: the lesson comes before the prose.
 
 The lesson page is checked for what its first screen is for: the learner predicts before
@@ -41,38 +43,44 @@ def _first_chart_top(app: AppPage) -> float:
     return min(tops)
 
 
-@pytest.mark.parametrize("size", list(SIZES))
-def test_first_screen_shows_the_key_chart(size: str) -> None:
+@pytest.fixture(scope="module")
+def served():
     require_chromium()
+    with StreamlitServer() as server, chromium() as browser:
+        yield server, browser
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_first_screen_shows_the_key_chart(served, size: str) -> None:
+    server, browser = served
     width, height = SIZES[size]
     phone = size == "phone"
-    with StreamlitServer() as server, chromium() as browser:
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      is_mobile=phone, has_touch=phone)
-        page = context.new_page()
-        app = AppPage(page, server.url)
-        late = []  # every page is looked at (and saved) before the test says which failed
-        for info in PAGES:
-            for lang in ("en", "ko"):
-                app.goto(info.url_path, f"lang={lang}")
-                app.wait_charts(least=0 if info.name == "playground" else 1)
-                assert app.exceptions() == 0, (info.name, lang, app.text())
-                page.wait_for_timeout(700)
-                top = _first_chart_top(app)
-                page.screenshot(path=str(_path(info.name, size, lang)))
-                if info.name == "lesson":
-                    late += _lesson_late(app, lang, height, phone)
-                    continue
-                # The chart starts on the first screen, with room to see some of it.
-                if phone and info.name in PHONE_PENDING:
-                    continue  # saved to look at; not yet laid out for a phone's first screen
-                if phone and info.name == "home":
-                    # Home's cards stack on a phone: its one-line comparison comes first.
-                    top = page.locator(".st-key-home_compare").bounding_box()["y"]
-                if top >= height - 120:
-                    late.append((info.name, lang, round(top)))
-        context.close()
-        assert late == [], late
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    app = AppPage(page, server.url)
+    late = []  # every page is looked at (and saved) before the test says which failed
+    for info in PAGES:
+        for lang in ("en", "ko"):
+            app.goto(info.url_path, f"lang={lang}")
+            app.wait_charts(least=0 if info.name == "playground" else 1)
+            assert app.exceptions() == 0, (info.name, lang, app.text())
+            page.wait_for_timeout(700)
+            top = _first_chart_top(app)
+            page.screenshot(path=str(_path(info.name, size, lang)))
+            if info.name == "lesson":
+                late += _lesson_late(app, lang, height, phone)
+                continue
+            # The chart starts on the first screen, with room to see some of it.
+            if phone and info.name in PHONE_PENDING:
+                continue  # saved to look at; not yet laid out for a phone's first screen
+            if phone and info.name == "home":
+                # Home's cards stack on a phone: its one-line comparison comes first.
+                top = page.locator(".st-key-home_compare").bounding_box()["y"]
+            if top >= height - 120:
+                late.append((info.name, lang, round(top)))
+    context.close()
+    assert late == [], late
 
 
 def _lesson_late(app: AppPage, lang: str, height: int, phone: bool) -> list[tuple]:

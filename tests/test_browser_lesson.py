@@ -71,16 +71,24 @@ def _walk(app: AppPage, lang: str) -> None:
     app.screenshot(f"lesson-finale-{lang}")
 
 
-@pytest.mark.parametrize("lang", ["en", "ko"])
-def test_walk_three_steps(lang: str) -> None:
+@pytest.fixture(scope="module")
+def served():
+    """One server and browser for both languages: the Korean walk runs the same trainings
+    (cached by then); each walk is a new visitor (its own browser context)."""
     require_chromium()
     with StreamlitServer() as server, chromium() as browser:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        app = AppPage(context.new_page(), server.url)
-        _walk(app, lang)
-        context.close()
-        if lang == "en":
-            _phone(browser, server.url)
+        yield server, browser
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_walk_three_steps(served, lang: str) -> None:
+    server, browser = served
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    app = AppPage(context.new_page(), server.url)
+    _walk(app, lang)
+    context.close()
+    if lang == "en":
+        _phone(browser, server.url)
 
 
 def _phone(browser, url: str) -> None:
