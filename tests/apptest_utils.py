@@ -83,7 +83,7 @@ def every_section(
     computes is paid for).
     """
     codes = sections_of(info)
-    if until in codes:
+    if until is not None and until in codes:
         codes = codes[:codes.index(until)]
     at = open_with(info, codes[0], query or {}, **kw)
     yield codes[0], at
