@@ -10,6 +10,11 @@ Playground) seeded by :func:`chunk_seed` ``(seed, c)``. Pausing, stepping and pl
 only move a pointer over the trained timeline, so the network at epoch ``N`` depends
 on the settings and the seed alone: a shared link reproduces it however it was played.
 
+Because of that, sessions playing the same run share its chunks: the first to reach a
+chunk trains it, and the others take it from :data:`TIMELINES`
+(:mod:`sections.playground.timeline`), frames and network alike, and are charged only
+what sending it costs.
+
 Every ``Run.stride``-th epoch of a chunk becomes a *frame* (:mod:`sections.playground.frames`,
 numbers from :func:`core.network_view.snapshot_views`, all of a chunk's snapshots in
 one stacked pass); the frames of the last :data:`KEEP_CHUNKS` requests' chunks are kept,
@@ -185,7 +190,7 @@ def serve_seconds(spec: RunSpec, per_request: int = 1) -> float:
     return _serve_seconds(spec.sizes, spec.chunk, per_request)
 
 
-def _default_sizes() -> tuple[list[int], tuple[str, ...], int, int]:
+def _default_network() -> tuple[list[int], tuple[str, ...], int, int]:
     """The default network's sizes and activations, and its training and test points."""
     n = PLAYGROUND_SAMPLES["classification"]
     n_train = round(n * int(DEFAULTS["train"]) / 100)
@@ -195,14 +200,14 @@ def _default_sizes() -> tuple[list[int], tuple[str, ...], int, int]:
 
 def _default_chunk_seconds() -> float:
     """The model's cost of training a chunk of the default network and making its frames."""
-    sizes, acts, n_train, n_test = _default_sizes()
+    sizes, acts, n_train, n_test = _default_network()
     return _chunk_work(sizes, acts, n_train, n_test, int(DEFAULTS["batch"]), CHUNK).seconds()
 
 
 #: Seconds of one core a chunk of the default network costs to train and draw (the model's figure).
 DEFAULT_CHUNK_SECONDS = _default_chunk_seconds()
 #: ... and to send (:func:`serve_seconds`).
-DEFAULT_SERVE_SECONDS = _serve_seconds(_default_sizes()[0], CHUNK)
+DEFAULT_SERVE_SECONDS = _serve_seconds(_default_network()[0], CHUNK)
 #: The most a chunk should cost: twice the default's.
 CHUNK_SECONDS = CHUNK_SLACK * DEFAULT_CHUNK_SECONDS
 #: Seconds of one core per second a session may spend playing, on average: the default
